@@ -1,0 +1,161 @@
+"""The one pipeline every command calls: submission → engine → scoring → Assessment."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from . import explain, scoring
+from .engine import engine_for
+from .errors import InputError, IpscoreError, Problem, display_path
+from .packs import Pack, find_pack
+from .packs.conditions import fields_read
+from .results import Assessment, RequirementResult, TaskResult
+from .submission import Submission, read_submission
+from .verdicts import MISSING
+
+SUBMISSION_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def assess(pack: Pack, submission: Submission) -> Assessment:
+    verdicts = engine_for(pack).verdicts(submission)
+    values = submission.values
+    mandatory = scoring.mandatory_tasks(pack, verdicts.mandatory_rules)
+    tasks = []
+    missing: dict[str, None] = {}
+    for task in pack.tasks:
+        reqs = []
+        for req in task.requirements:
+            status = verdicts.statuses[req.id]
+            read = fields_read(req.check)
+            if req.applies_if is not None:
+                read = list(dict.fromkeys([*fields_read(req.applies_if), *read]))
+            if status == MISSING:
+                missing.update((f, None) for f in read if f not in values)
+            reqs.append(
+                RequirementResult(
+                    id=req.id,
+                    task=task.id,
+                    kind=req.kind,
+                    title=req.title,
+                    title_en=req.title_en,
+                    status=status,
+                    weight=scoring.requirement_weight(pack, req),
+                    inputs={f: values.get(f) for f in read},
+                    expected=explain.expected(pack, req),
+                    gap=explain.gap(pack, req, values) if status == "unmet" else None,
+                    remedy=req.remedy,
+                    citation=req.citation.model_dump(),
+                    interpretive=req.interpretive,
+                    proved_by=verdicts.proved_by.get(req.id),
+                    deadline=None if req.deadline is None else str(req.deadline),
+                    responsible=tuple(req.responsible),
+                )
+            )
+        is_mandatory = task.id in mandatory
+        tasks.append(
+            TaskResult(
+                id=task.id,
+                title=task.title,
+                mandatory=is_mandatory,
+                status=scoring.task_status([(r.kind, r.status) for r in reqs]),
+                weight=scoring.task_weight(pack, is_mandatory),
+                fraction=scoring.task_fraction([(r.weight, r.status) for r in reqs]),
+                requirements=tuple(reqs),
+            )
+        )
+    exact = scoring.total([(t.weight, t.fraction) for t in tasks])
+    score = scoring.rounded(exact, pack.scoring.decimals)
+    mandatory_complete = all(t.status == scoring.COMPLETE for t in tasks if t.mandatory)
+    band = scoring.grade(pack, score, mandatory_complete)
+    return Assessment(
+        pack=pack.id,
+        pack_version=pack.pack.version,
+        year=pack.pack.year,
+        city=submission.city,
+        province=_text(values.get("city.province")),
+        level=_text(values.get("city.level")),
+        batch=values.get("city.batch"),
+        score=score,
+        exact_score=exact,
+        grade=band.code,
+        grade_label=band.label,
+        mandatory_complete=mandatory_complete,
+        tasks=tuple(tasks),
+        missing=tuple(missing),
+        source=submission.source,
+        scoring_note=pack.scoring.note,
+    )
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def submission_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, and the submissions directly inside each directory, sorted by name."""
+    files: list[Path] = []
+    problems = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in SUBMISSION_SUFFIXES)
+            if not found:
+                problems.append(
+                    Problem(
+                        "目录中没有 .yaml、.yml 或 .json 提交文件",
+                        "no .yaml, .yml or .json submission in this directory",
+                        display_path(path),
+                    )
+                )
+            files.extend(found)
+        elif not path.exists():
+            problems.append(Problem("文件不存在", "file not found", display_path(path)))
+        else:
+            files.append(path)
+    if problems:
+        raise InputError(problems)
+    return files
+
+
+def pack_chooser(pack_override: str | None):
+    """The pack for a file: --pack if given, else the file's own `pack:` key."""
+
+    def choose(pack_id: str | None) -> Pack:
+        chosen = pack_override or pack_id
+        if chosen is None:
+            raise InputError(
+                [
+                    Problem(
+                        "提交文件没有写 pack（规则包编号），请在文件中写明或使用 --pack",
+                        "the submission names no pack; add `pack:` or use --pack",
+                        field="pack",
+                    )
+                ]
+            )
+        return find_pack(chosen)
+
+    return choose
+
+
+def read_all(paths: Iterable[str | Path], pack: str | None = None) -> list[tuple[Pack, Submission]]:
+    """Read and validate every submission first, reporting every bad file in one pass."""
+    choose = pack_chooser(pack)
+    out, problems = [], []
+    for path in submission_files(paths):
+        try:
+            submission = read_submission(path, choose)
+        except IpscoreError as exc:
+            problems.extend(
+                p if p.file else Problem(p.zh, p.en, display_path(path), p.line, p.field)
+                for p in exc.problems
+            )
+            continue
+        out.append((choose(submission.pack_id), submission))
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def assess_paths(paths: Iterable[str | Path], pack: str | None = None) -> list[Assessment]:
+    return [assess(p, s) for p, s in read_all(paths, pack)]

@@ -1,0 +1,222 @@
+"""The durable-rules engine: the only module that imports `durable`.
+
+Each pack compiles to one durable-rules JSON ruleset. Every requirement gets a rule for each
+verdict it can be proved to have — `met` (applicable and condition true), `unmet` (applicable
+and the De Morgan negation true) and `not_applicable` (applicability false). A comparison with
+an absent field never matches in durable-rules, so a requirement none of whose rules fired is
+`missing`; the catch-all rule `city|seen` proves the city was evaluated at all. That is Kleene's
+three-valued logic, decided by rules that fired.
+
+The ruleset is driven through the C extension directly (`durable_rules_engine`): no `Host`, so
+none of its timer threads (which race `delete_state` and segfault), and no Python actions (whose
+exceptions durable-rules swallows). Numbers reach the engine as integers — amounts scaled by
+their declared decimals, dates as day ordinals — and a factor such as 1.2 becomes an integer
+ratio with ceiling or floor division, so every threshold is exact.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import itertools
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import durable_rules_engine as dre
+
+from .packs import Pack
+from .packs.conditions import All, AnyOf, Compare, Condition, FieldRef, negate, normalise
+from .submission import Submission
+from .verdicts import MET, MISSING, NOT_APPLICABLE, UNMET
+
+SEEN = "city|seen"
+_SID = "0"
+_names = itertools.count(1)
+
+
+class EngineError(RuntimeError):
+    """durable-rules did something the compiler did not expect: a bug, never bad input."""
+
+
+@dataclass(frozen=True)
+class Verdicts:
+    statuses: dict[str, str]  # requirement id → met | unmet | missing | not_applicable
+    proved_by: dict[str, str]  # requirement id → the rule that fired (absent for missing)
+    mandatory_rules: tuple[int, ...]  # indexes of the pack's mandatory rules that fired
+
+
+def key(field: str) -> str:
+    """A dotted field name as a flat fact key (no dots, never `id` or `sid`)."""
+    return field.replace(".", "__")
+
+
+def encode(pack: Pack, field: str, value: Any) -> Any:
+    """A submitted value as the engine sees it: integers, booleans and strings only."""
+    decl = pack.field(field)
+    if decl.type == "amount":
+        return int(Decimal(value).scaleb(decl.decimals))
+    if decl.type == "date":
+        return value.toordinal()
+    return value
+
+
+def _scale(pack: Pack, field: str) -> int:
+    decl = pack.field(field)
+    return decl.decimals if decl.type == "amount" else 0
+
+
+def _constant(pack: Pack, field: str, value: Any) -> Any:
+    decl = pack.field(field)
+    if isinstance(value, Fraction):
+        scaled = value * 10 ** _scale(pack, field)
+        if scaled.denominator != 1:
+            raise EngineError(f"{field}: constant {value} has more decimals than the field")
+        return scaled.numerator
+    if decl.type == "date":
+        return value.toordinal() if isinstance(value, dt.date) else value
+    return value
+
+
+_OPS = {"gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte", "ne": "$neq"}
+
+
+def _compare(pack: Pack, cmp: Compare) -> dict:
+    name = key(cmp.field)
+    if isinstance(cmp.value, FieldRef):
+        return _compare_ref(pack, cmp, name)
+    if cmp.op in ("in", "not_in"):
+        values = [_constant(pack, cmp.field, v) for v in cmp.value]
+        if cmp.op == "in":
+            return {"$or": [{name: v} for v in values]}
+        return {"$and": [{"$neq": {name: v}} for v in values]}
+    value = _constant(pack, cmp.field, cmp.value)
+    if cmp.op == "eq":
+        return {name: value}
+    return {_OPS[cmp.op]: {name: value}}
+
+
+def _compare_ref(pack: Pack, cmp: Compare, name: str) -> dict:
+    """a op f·b on non-negative integers, exactly: ceil(b·p/q) for ≥ and <, floor for > and ≤."""
+    ref: FieldRef = cmp.value
+    factor = ref.times * Fraction(10) ** (_scale(pack, cmp.field) - _scale(pack, ref.field))
+    p, q = factor.numerator, factor.denominator
+    product: Any = {"$m": key(ref.field)}
+    if p != 1:
+        product = {"$mul": {"$l": product, "$r": p}}
+
+    def divided(round_up: bool) -> Any:
+        if q == 1:
+            return product
+        top = {"$add": {"$l": product, "$r": q - 1}} if round_up else product
+        return {"$div": {"$l": top, "$r": q}}
+
+    if cmp.op in ("gte", "lt"):
+        return {_OPS[cmp.op]: {name: divided(True)}}
+    if cmp.op in ("gt", "lte"):
+        return {_OPS[cmp.op]: {name: divided(False)}}
+    floor_, ceil_ = divided(False), divided(True)
+    if cmp.op == "eq":
+        return {"$and": [{name: floor_}, {name: ceil_}]}
+    return {"$or": [{"$neq": {name: floor_}}, {"$neq": {name: ceil_}}]}
+
+
+def _expression(pack: Pack, cond: Condition) -> dict:
+    if isinstance(cond, Compare):
+        return _compare(pack, cond)
+    if isinstance(cond, All):
+        return {"$and": [_expression(pack, c) for c in cond.items]}
+    if isinstance(cond, AnyOf):
+        return {"$or": [_expression(pack, c) for c in cond.items]}
+    raise EngineError(f"condition not normalised: {cond!r}")
+
+
+def _rule(pack: Pack, *conditions: Condition) -> dict:
+    # Every rule is guarded by kind == "city", so no rule can match the engine's own state
+    # message (a lone negative test can, and then fires forever).
+    terms: list[dict] = [{"kind": "city"}]
+    terms += [_expression(pack, normalise(c)) for c in conditions]
+    return {"all": [{"m": {"$and": terms}}]}
+
+
+def compile_ruleset(pack: Pack) -> dict[str, dict]:
+    """The pack as a durable-rules JSON ruleset: rule name → rule."""
+    rules: dict[str, dict] = {SEEN: {"all": [{"m": {"kind": "city"}}]}}
+    for _, req in pack.requirements():
+        guard = [req.applies_if] if req.applies_if is not None else []
+        rules[f"{req.id}|{MET}"] = _rule(pack, *guard, req.check)
+        rules[f"{req.id}|{UNMET}"] = _rule(pack, *guard, negate(req.check))
+        if req.applies_if is not None:
+            rules[f"{req.id}|{NOT_APPLICABLE}"] = _rule(pack, negate(req.applies_if))
+    for k, mandatory in enumerate(pack.mandatory):
+        rules[f"mandatory|{k}"] = _rule(pack, mandatory.when)
+    return rules
+
+
+def fact(pack: Pack, submission: Submission) -> dict[str, Any]:
+    """The submission as one flat fact; absent fields stay absent, so nothing matches them."""
+    out: dict[str, Any] = {"kind": "city", "sid": _SID}
+    for field, value in submission.values.items():
+        out[key(field)] = encode(pack, field, value)
+    return out
+
+
+class Engine:
+    """One compiled ruleset for one pack; assess one city at a time, leaving no state behind."""
+
+    def __init__(self, pack: Pack):
+        self.pack = pack
+        self.ruleset = compile_ruleset(pack)
+        self.name = f"{pack.id}-{next(_names)}"
+        # durable-rules mutates what it is given: hand it a copy.
+        self._handle = dre.create_ruleset(
+            self.name, json.dumps(copy.deepcopy(self.ruleset), ensure_ascii=False)
+        )
+
+    def fired(self, submission: Submission) -> set[str]:
+        """The names of every rule that fired for this city."""
+        message = json.dumps(fact(self.pack, submission), ensure_ascii=False)
+        code, state = dre.assert_fact(self._handle, message)
+        if code != 0:
+            raise EngineError(f"durable-rules returned {code} for {submission.city}")
+        names: set[str] = set()
+        try:
+            result = dre.start_action_for_state(self._handle, state)
+            pending = result[1] if result else None
+            while pending:
+                names.update(json.loads(pending))
+                pending = dre.complete_and_start_action(self._handle, state)
+        finally:
+            # One live session at a time, always cleaned: memory stays flat and the 1,024
+            # session limit is never reached.
+            dre.delete_state(self._handle, _SID)
+        if SEEN not in names:
+            raise EngineError(f"the catch-all rule did not fire for {submission.city}")
+        return names
+
+    def verdicts(self, submission: Submission) -> Verdicts:
+        names = self.fired(submission)
+        statuses: dict[str, str] = {}
+        proved: dict[str, str] = {}
+        for _, req in self.pack.requirements():
+            hits = [v for v in (MET, UNMET, NOT_APPLICABLE) if f"{req.id}|{v}" in names]
+            if len(hits) > 1:
+                raise EngineError(f"{req.id}: contradictory rules fired: {hits}")
+            statuses[req.id] = hits[0] if hits else MISSING
+            if hits:
+                proved[req.id] = f"{req.id}|{hits[0]}"
+        mandatory = tuple(k for k in range(len(self.pack.mandatory)) if f"mandatory|{k}" in names)
+        return Verdicts(statuses, proved, mandatory)
+
+
+_ENGINES: dict[int, Engine] = {}
+
+
+def engine_for(pack: Pack) -> Engine:
+    """The compiled engine of this pack object, compiled once per process."""
+    engine = _ENGINES.get(id(pack))
+    if engine is None or engine.pack is not pack:
+        engine = _ENGINES[id(pack)] = Engine(pack)
+    return engine

@@ -1,0 +1,71 @@
+"""Every failure a user can cause, as one readable line in Chinese (or English).
+
+A `Problem` names the file, the line, the field and what was expected; an `IpscoreError`
+carries one or more of them so that a file with several mistakes is reported in one pass.
+The CLI turns these into exit code 2 and never shows a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    zh: str
+    en: str
+    file: str | None = None
+    line: int | None = None
+    field: str | None = None
+
+    def render(self, lang: str = "zh") -> str:
+        where = []
+        if lang == "en":
+            if self.file:
+                where.append(self.file)
+            if self.line:
+                where.append(f"line {self.line}")
+            if self.field:
+                where.append(f"field {self.field}")
+            prefix = ", ".join(where)
+            return f"{prefix}: {self.en}" if prefix else self.en
+        if self.file:
+            where.append(self.file)
+        if self.line:
+            where.append(f"第{self.line}行")
+        if self.field:
+            where.append(f"字段 {self.field}")
+        prefix = "，".join(where)
+        return f"{prefix}：{self.zh}" if prefix else self.zh
+
+
+@dataclass
+class IpscoreError(Exception):
+    """Unusable input or pack: exit code 2."""
+
+    problems: list[Problem] = field(default_factory=list)
+    exit_code: int = 2
+
+    def __str__(self) -> str:
+        return "\n".join(p.render("zh") for p in self.problems)
+
+    def render(self, lang: str = "zh") -> str:
+        return "\n".join(p.render(lang) for p in self.problems)
+
+
+class InputError(IpscoreError):
+    """A submission that cannot be assessed."""
+
+
+class PackError(IpscoreError):
+    """A rule pack that cannot be loaded or fails its static checks."""
+
+
+def display_path(path: Path | str) -> str:
+    """The path as the user typed it, relative to the working directory where possible."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)

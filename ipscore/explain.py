@@ -1,0 +1,152 @@
+"""Plain words for a requirement: what it expects and, when unmet, how far the city is from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from .kleene import compare, exact
+from .packs import FieldDecl, Pack, Requirement
+from .packs.conditions import (
+    SYMBOL,
+    AnyOf,
+    Compare,
+    Condition,
+    FieldRef,
+    Not,
+    comparisons,
+    format_decimal,
+    normalise,
+)
+
+
+def label(decl: FieldDecl, lang: str) -> str:
+    return decl.label_en if lang == "en" else decl.label
+
+
+def unit(decl: FieldDecl, lang: str) -> str:
+    text = (decl.unit_en if lang == "en" else decl.unit) or ""
+    return f" {text}" if lang == "en" and text else text
+
+
+def show(decl: FieldDecl, value: Any, lang: str = "zh") -> str:
+    """A value in the user's words: 是/否, option labels, numbers with their unit."""
+    if value is None:
+        return "（缺报）" if lang == "zh" else "(missing)"
+    if decl.type == "bool":
+        if lang == "en":
+            return "yes" if value else "no"
+        return "是" if value else "否"
+    if decl.type == "enum":
+        names = (decl.values_en if lang == "en" else decl.values) or {}
+        return names.get(value, str(value))
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, Decimal, Fraction)) and not isinstance(value, bool):
+        return f"{format_decimal(Fraction(value))}{unit(decl, lang)}"
+    return str(value)
+
+
+def describe(pack: Pack, cond: Condition, lang: str = "zh") -> str:
+    if isinstance(cond, Compare):
+        return _describe_compare(pack, cond, lang)
+    if isinstance(cond, Not):
+        return ("并非：" if lang == "zh" else "not: ") + describe(pack, cond.item, lang)
+    joiner = {"zh": ("；且", "；或"), "en": ("; and ", "; or ")}[lang][isinstance(cond, AnyOf)]
+    return joiner.join(describe(pack, c, lang) for c in cond.items)
+
+
+def _describe_compare(pack: Pack, cmp: Compare, lang: str) -> str:
+    decl = pack.field(cmp.field)
+    name = label(decl, lang)
+    if decl.type == "bool" and cmp.op in ("eq", "ne"):
+        wanted = cmp.value if cmp.op == "eq" else not cmp.value
+        return (
+            f"{name}：{show(decl, wanted, lang)}"
+            if lang == "zh"
+            else f"{name}: {show(decl, wanted, lang)}"
+        )
+    if isinstance(cmp.value, FieldRef):
+        other = label(pack.field(cmp.value.field), lang)
+        factor = "" if cmp.value.times == 1 else f" × {format_decimal(cmp.value.times)}"
+        return f"{name} {SYMBOL[cmp.op]} {other}{factor}"
+    if cmp.op in ("in", "not_in"):
+        sep = "、" if lang == "zh" else ", "
+        options = sep.join(show(decl, v, lang) for v in cmp.value)
+        return f"{name} {SYMBOL[cmp.op]} {{{options}}}"
+    return f"{name} {SYMBOL[cmp.op]} {show(decl, cmp.value, lang)}"
+
+
+def expected(pack: Pack, req: Requirement, lang: str = "zh") -> str:
+    given = req.expected_en if lang == "en" else req.expected
+    return given or describe(pack, req.check, lang)
+
+
+def gap(pack: Pack, req: Requirement, values: dict[str, Any], lang: str = "zh") -> str | None:
+    """How an unmet requirement falls short, e.g. "还差1人" or "增长18.0%，要求≥20%".
+
+    Only comparisons on fields the city can act on are explained: profile flags that merely
+    select a branch (batch, level, "already running before 2015") are not shortfalls.
+    """
+    parts = []
+    for cmp in comparisons(normalise(req.check)):
+        decl = pack.field(cmp.field)
+        if decl.role != "achievement" or compare(cmp, values) is not False:
+            continue
+        text = _shortfall(pack, cmp, decl, values, lang)
+        if text and text not in parts:
+            parts.append(text)
+    return ("；" if lang == "zh" else "; ").join(parts) or None
+
+
+def _shortfall(pack: Pack, cmp: Compare, decl: FieldDecl, values: dict, lang: str) -> str | None:
+    value = values[cmp.field]
+    name = label(decl, lang)
+    if decl.type == "bool":
+        shown = show(decl, value, lang)
+        return f"目前填报为“{shown}”" if lang == "zh" else f"currently “{shown}”"
+    if decl.type in ("count", "amount") and cmp.op in ("gte", "gt"):
+        have = exact(value)
+        step = Fraction(1, 10**decl.decimals) if decl.type == "amount" else Fraction(1)
+        if isinstance(cmp.value, FieldRef):
+            base = exact(values[cmp.value.field])
+            target = base * cmp.value.times
+        else:
+            base, target = None, cmp.value
+        need = _least(target, step, strict=cmp.op == "gt")
+        short = need - have
+        text = (
+            f"还差{show(decl, short, lang)}" if lang == "zh" else f"{show(decl, short, lang)} short"
+        )
+        if isinstance(cmp.value, FieldRef) and cmp.value.times != 1 and base:
+            growth = (have / base - 1) * 100
+            want = (cmp.value.times - 1) * 100
+            text = (
+                f"增长{_pct(growth)}%，要求≥{_pct(want)}%，{text}"
+                if lang == "zh"
+                else f"grew {_pct(growth)}%, {_pct(want)}% required, {text}"
+            )
+        return text
+    if decl.type == "date":
+        shown = show(decl, value, lang)
+        return (
+            f"{name}为{shown}，不符合要求" if lang == "zh" else f"{name} is {shown}: out of range"
+        )
+    shown = show(decl, value, lang)
+    return (
+        f"{name}为“{shown}”，不符合要求" if lang == "zh" else f"{name} is “{shown}”: not accepted"
+    )
+
+
+def _least(target: Fraction, step: Fraction, strict: bool) -> Fraction:
+    """The least multiple of `step` that is ≥ target (or > target)."""
+    units = target / step
+    least = math.floor(units) + 1 if strict else math.ceil(units)
+    return least * step
+
+
+def _pct(value: Fraction) -> str:
+    return f"{Decimal(value.numerator) / Decimal(value.denominator):.1f}"

@@ -1,0 +1,75 @@
+"""Plain-Python Kleene evaluation of pack conditions.
+
+This is not how ipscore decides a verdict — the durable-rules engine does that. It is the
+independent oracle the engine is tested and benchmarked against, and what the explanations use
+to say which comparison fell short and by how much.
+"""
+
+from __future__ import annotations
+
+import operator
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from .packs.conditions import All, Compare, Condition, FieldRef, Not
+
+_CMP = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "lt": operator.lt,
+    "lte": operator.le,
+}
+
+
+def exact(value: Any) -> Any:
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return Fraction(value)
+    return value
+
+
+def evaluate(cond: Condition, values: dict[str, Any]) -> bool | None:
+    """True, False, or None (unknown because an input is missing)."""
+    if isinstance(cond, Compare):
+        return compare(cond, values)
+    if isinstance(cond, Not):
+        inner = evaluate(cond.item, values)
+        return None if inner is None else not inner
+    results = [evaluate(c, values) for c in cond.items]
+    if isinstance(cond, All):
+        if False in results:
+            return False
+        return None if None in results else True
+    if True in results:
+        return True
+    return None if None in results else False
+
+
+def compare(cmp: Compare, values: dict[str, Any]) -> bool | None:
+    left = values.get(cmp.field)
+    if left is None:
+        return None
+    left = exact(left)
+    if cmp.op in ("in", "not_in"):
+        inside = left in cmp.value
+        return inside if cmp.op == "in" else not inside
+    right = cmp.value
+    if isinstance(right, FieldRef):
+        other = values.get(right.field)
+        if other is None:
+            return None
+        right = exact(other) * right.times
+    return _CMP[cmp.op](left, right)
+
+
+def verdict(check: Condition, applies_if: Condition | None, values: dict[str, Any]) -> str:
+    """The verdict the engine must reach for these values (met/unmet/missing/not_applicable)."""
+    applies = True if applies_if is None else evaluate(applies_if, values)
+    if applies is False:
+        return "not_applicable"
+    result = evaluate(check, values)
+    if applies is None or result is None:
+        return "missing"
+    return "met" if result else "unmet"

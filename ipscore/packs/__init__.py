@@ -1,0 +1,47 @@
+"""Rule packs: the model, the condition language, loading and static checks."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from ..errors import PackError, Problem
+from ..resources import data_dir
+from .load import load_pack
+from .model import FieldDecl, Pack, Requirement, Task
+
+__all__ = ["FieldDecl", "Pack", "Requirement", "Task", "find_pack", "load_pack", "shipped_packs"]
+
+
+def shipped_packs() -> dict[str, Path]:
+    """Pack id → file, for every pack under rules/ (the file stem is the pack id)."""
+    return {p.stem: p for p in sorted(data_dir("rules").glob("*.yaml"))}
+
+
+@cache
+def _load_cached(path: Path, mtime: float) -> Pack:
+    return load_pack(path)
+
+
+def find_pack(id_or_path: str) -> Pack:
+    """A shipped pack by id, or a pack file by path."""
+    path = Path(id_or_path)
+    if not path.suffix:
+        packs = shipped_packs()
+        if id_or_path not in packs:
+            known = "、".join(packs) or "（无）"
+            raise PackError(
+                [
+                    Problem(
+                        f"没有编号为 {id_or_path} 的规则包；已有：{known}",
+                        f"no rule pack with id {id_or_path}; shipped: {', '.join(packs)}",
+                    )
+                ]
+            )
+        path = packs[id_or_path]
+    resolved = path.resolve()
+    try:
+        mtime = resolved.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    return _load_cached(resolved, mtime)

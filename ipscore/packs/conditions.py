@@ -1,0 +1,213 @@
+"""The condition language of rule packs: parsing, negation and plain-words description.
+
+A condition is YAML data a reviewer can read:
+
+    {field: enforcement.city_staff, gte: 3}
+    {field: finance.pledge_amount, gte: {field: finance.pledge_amount_prev, times: "1.2"}}
+    {all: [...]}, {any: [...]}, {not: ...}, {if: ..., then: ..., else: ...}
+
+The engine compiles the tree and its De Morgan negation; nothing here evaluates it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any
+
+OPS = ("eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in")
+NEGATED = {
+    "eq": "ne",
+    "ne": "eq",
+    "gt": "lte",
+    "lte": "gt",
+    "gte": "lt",
+    "lt": "gte",
+    "in": "not_in",
+    "not_in": "in",
+}
+SYMBOL = {
+    "eq": "=",
+    "ne": "≠",
+    "gt": ">",
+    "gte": "≥",
+    "lt": "<",
+    "lte": "≤",
+    "in": "∈",
+    "not_in": "∉",
+}
+
+
+@dataclass(frozen=True)
+class FieldRef:
+    """Another field times an exact factor, e.g. last year's amount × 1.2."""
+
+    field: str
+    times: Fraction = Fraction(1)
+
+
+@dataclass(frozen=True)
+class Compare:
+    field: str
+    op: str
+    value: Any  # a constant of the field's type, a tuple of them for in/not_in, or a FieldRef
+
+
+@dataclass(frozen=True)
+class All:
+    items: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    items: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    item: Condition
+
+
+Condition = Compare | All | AnyOf | Not
+
+Path = tuple[str | int, ...]
+
+
+class ConditionError(Exception):
+    """A malformed condition; `path` points inside the pack document."""
+
+    def __init__(self, path: Path, zh: str, en: str):
+        super().__init__(en)
+        self.path, self.zh, self.en = path, zh, en
+
+
+def parse(data: Any, path: Path) -> Condition:
+    if not isinstance(data, dict) or not data:
+        raise ConditionError(
+            path,
+            "条件应为一个映射，例如 {field: 字段名, gte: 3} 或 {all: [...]}",
+            "a condition must be a mapping, e.g. {field: name, gte: 3} or {all: [...]}",
+        )
+    keys = set(data)
+    if keys in ({"all"}, {"any"}):
+        key = next(iter(keys))
+        items = data[key]
+        if not isinstance(items, list) or not items:
+            raise ConditionError(
+                (*path, key), f"{key} 需要一个非空列表", f"{key} needs a non-empty list"
+            )
+        parsed = tuple(parse(item, (*path, key, i)) for i, item in enumerate(items))
+        return All(parsed) if key == "all" else AnyOf(parsed)
+    if keys == {"not"}:
+        return Not(parse(data["not"], (*path, "not")))
+    if keys == {"if", "then", "else"}:
+        cond = parse(data["if"], (*path, "if"))
+        then = parse(data["then"], (*path, "then"))
+        other = parse(data["else"], (*path, "else"))
+        return AnyOf((All((cond, then)), All((Not(cond), other))))
+    if "field" in keys:
+        ops = keys - {"field"}
+        if len(ops) != 1 or not ops <= set(OPS):
+            raise ConditionError(
+                path,
+                f"比较条件需要 field 和一个运算符（{', '.join(OPS)}），实际为 {sorted(keys)}",
+                f"a comparison needs field and one operator ({', '.join(OPS)}), got {sorted(keys)}",
+            )
+        op = ops.pop()
+        field = data["field"]
+        if not isinstance(field, str):
+            raise ConditionError((*path, "field"), "field 应为字段名", "field must be a field name")
+        return Compare(field, op, _value(op, data[op], (*path, op)))
+    raise ConditionError(
+        path,
+        f"无法识别的条件键 {sorted(keys)}；可用 field/all/any/not/if-then-else",
+        f"unrecognised condition keys {sorted(keys)}; use field/all/any/not/if-then-else",
+    )
+
+
+def _value(op: str, raw: Any, path: Path) -> Any:
+    if op in ("in", "not_in"):
+        if not isinstance(raw, list) or not raw:
+            raise ConditionError(path, f"{op} 需要一个非空列表", f"{op} needs a non-empty list")
+        return tuple(raw)
+    if isinstance(raw, dict):
+        if set(raw) - {"field", "times"} or "field" not in raw:
+            raise ConditionError(
+                path,
+                '引用另一字段时写作 {field: 字段名, times: "1.2"}',
+                'a reference to another field is written {field: name, times: "1.2"}',
+            )
+        return FieldRef(raw["field"], exact_fraction(raw.get("times", 1), (*path, "times")))
+    return raw
+
+
+def exact_fraction(raw: Any, path: Path) -> Fraction:
+    """A decimal written in the pack, read exactly (never through a binary float)."""
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str, Decimal)):
+        raise ConditionError(path, '应为一个数，例如 "1.2"', 'expected a number, e.g. "1.2"')
+    try:
+        value = Fraction(Decimal(str(raw)))
+    except (InvalidOperation, ValueError):
+        raise ConditionError(path, f"“{raw}”不是数", f"“{raw}” is not a number") from None
+    if value <= 0:
+        raise ConditionError(path, "倍数应大于0", "the factor must be greater than 0")
+    return value
+
+
+def negate(cond: Condition) -> Condition:
+    """De Morgan negation pushed down to the comparisons (no Not left in the result)."""
+    if isinstance(cond, Compare):
+        return Compare(cond.field, NEGATED[cond.op], cond.value)
+    if isinstance(cond, All):
+        return AnyOf(tuple(negate(c) for c in cond.items))
+    if isinstance(cond, AnyOf):
+        return All(tuple(negate(c) for c in cond.items))
+    return normalise(cond.item)
+
+
+def normalise(cond: Condition) -> Condition:
+    """The same condition with every Not pushed down into the comparisons."""
+    if isinstance(cond, Not):
+        return negate(cond.item)
+    if isinstance(cond, All):
+        return All(tuple(normalise(c) for c in cond.items))
+    if isinstance(cond, AnyOf):
+        return AnyOf(tuple(normalise(c) for c in cond.items))
+    return cond
+
+
+def comparisons(cond: Condition) -> list[Compare]:
+    if isinstance(cond, Compare):
+        return [cond]
+    if isinstance(cond, Not):
+        return comparisons(cond.item)
+    return [c for item in cond.items for c in comparisons(item)]
+
+
+def fields_read(cond: Condition) -> list[str]:
+    """Every field the condition reads, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for c in comparisons(cond):
+        seen.setdefault(c.field, None)
+        if isinstance(c.value, FieldRef):
+            seen.setdefault(c.value.field, None)
+    return list(seen)
+
+
+def format_constant(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Fraction):
+        return format_decimal(value)
+    return str(value)
+
+
+def format_decimal(value: Fraction) -> str:
+    if value.denominator == 1:
+        return str(value.numerator)
+    text = f"{Decimal(value.numerator) / Decimal(value.denominator):.6f}".rstrip("0")
+    return text.rstrip(".")

@@ -1,0 +1,278 @@
+"""Loading a rule pack from YAML and checking it statically, with file:line in every error."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import PackError, Problem, display_path
+from ..validation import problems_from
+from ..yamlio import Lines, line_of, load_document
+from .conditions import Compare, Condition, ConditionError, FieldRef, comparisons, parse
+from .model import NUMERIC, FieldDecl, Pack
+
+Path_ = tuple[str | int, ...]
+
+
+class _Checker:
+    """Collects every problem of a pack so that an author sees them all at once."""
+
+    def __init__(self, name: str, lines: Lines):
+        self.name, self.lines = name, lines
+        self.problems: list[Problem] = []
+
+    def add(self, path: Path_, zh: str, en: str, field: str | None = None) -> None:
+        self.problems.append(Problem(zh, en, self.name, line_of(self.lines, path), field))
+
+
+def load_pack(path: Path) -> Pack:
+    name = display_path(path)
+    data, lines = load_document(path, PackError)
+    if not isinstance(data, dict):
+        raise PackError([Problem("规则包应为一个映射", "a rule pack must be a mapping", name)])
+    try:
+        raw = Pack.model_validate(data)
+    except ValidationError as exc:
+        raise PackError(problems_from(exc, name, lines)) from None
+    checker = _Checker(name, lines)
+    pack = _parse_conditions(raw, checker)
+    _check(pack, checker)
+    if checker.problems:
+        raise PackError(checker.problems)
+    return pack
+
+
+def _parse_conditions(pack: Pack, checker: _Checker) -> Pack:
+    def parsed(raw: Any, path: Path_) -> Condition | None:
+        if raw is None:
+            return None
+        try:
+            cond = parse(raw, path)
+        except ConditionError as exc:
+            checker.add(exc.path, exc.zh, exc.en)
+            return None
+        return _typed(cond, pack, path, checker)
+
+    tasks = []
+    for i, task in enumerate(pack.tasks):
+        reqs = []
+        for j, req in enumerate(task.requirements):
+            base = ("tasks", i, "requirements", j)
+            check = parsed(req.check, (*base, "check"))
+            applies = parsed(req.applies_if, (*base, "applies_if"))
+            reqs.append(req.model_copy(update={"check": check, "applies_if": applies}))
+        tasks.append(task.model_copy(update={"requirements": reqs}))
+    mandatory = [
+        rule.model_copy(update={"when": parsed(rule.when, ("mandatory", k, "when"))})
+        for k, rule in enumerate(pack.mandatory)
+    ]
+    return pack.model_copy(update={"tasks": tasks, "mandatory": mandatory})
+
+
+def _typed(cond: Condition, pack: Pack, path: Path_, checker: _Checker) -> Condition:
+    """Check every comparison against the declared fields and turn constants into exact values."""
+    known = pack.field_names()
+    mapping: dict[int, Compare] = {}
+    for cmp in comparisons(cond):
+        decl = _lookup(cmp.field, known, pack, path, checker)
+        if decl is None:
+            continue
+        value = cmp.value
+        if isinstance(value, FieldRef):
+            other = _lookup(value.field, known, pack, path, checker)
+            if other is not None and not (decl.type in NUMERIC and other.type in NUMERIC):
+                checker.add(
+                    path,
+                    f"只能用数值字段乘以倍数作比较，{cmp.field}（{decl.type}）与"
+                    f"{value.field}（{other.type}）不能比较",
+                    f"only numeric fields can be compared through a factor: {cmp.field} "
+                    f"({decl.type}) with {value.field} ({other.type})",
+                    cmp.field,
+                )
+            continue
+        items = value if cmp.op in ("in", "not_in") else (value,)
+        converted = [_constant(decl, item) for item in items]
+        if any(c is None for c in converted):
+            checker.add(
+                path,
+                f"字段 {cmp.field} 的类型是 {_type_zh(decl)}，不能与 {value!r} 比较",
+                f"field {cmp.field} is of type {decl.type} and cannot be compared with {value!r}",
+                cmp.field,
+            )
+            continue
+        if decl.type in ("bool", "enum", "text") and cmp.op in ("gt", "gte", "lt", "lte"):
+            checker.add(
+                path,
+                f"字段 {cmp.field}（{_type_zh(decl)}）不能比较大小",
+                f"field {cmp.field} ({decl.type}) has no order",
+                cmp.field,
+            )
+        new = tuple(converted) if cmp.op in ("in", "not_in") else converted[0]
+        mapping[id(cmp)] = Compare(cmp.field, cmp.op, new)
+    return _replace(cond, mapping)
+
+
+def _replace(cond: Condition, mapping: dict[int, Compare]) -> Condition:
+    if isinstance(cond, Compare):
+        return mapping.get(id(cond), cond)
+    if hasattr(cond, "items"):
+        return type(cond)(tuple(_replace(c, mapping) for c in cond.items))
+    return type(cond)(_replace(cond.item, mapping))
+
+
+def _lookup(
+    name: str, known: list[str], pack: Pack, path: Path_, checker: _Checker
+) -> FieldDecl | None:
+    if name in known:
+        return pack.field(name)
+    hint = difflib.get_close_matches(name, known, n=1)
+    zh_hint = f"，是否想写 {hint[0]}？" if hint else ""
+    en_hint = f"; did you mean {hint[0]}?" if hint else ""
+    checker.add(path, f"未声明的字段 {name}{zh_hint}", f"undeclared field {name}{en_hint}", name)
+    return None
+
+
+def _constant(decl: FieldDecl, value: Any) -> Any:
+    """The constant as an exact value of the field's type, or None when it does not fit."""
+    if decl.type == "bool":
+        return value if isinstance(value, bool) else None
+    if decl.type in NUMERIC:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+            return None
+        try:
+            number = Fraction(Decimal(str(value)))
+        except (ArithmeticError, ValueError):
+            return None
+        return number if decl.type == "amount" or number.denominator == 1 else None
+    if decl.type == "date":
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            return None
+    if decl.type == "enum":
+        return value if value in (decl.values or {}) else None
+    return value if isinstance(value, str) else None
+
+
+def _type_zh(decl: FieldDecl) -> str:
+    return {
+        "bool": "是/否",
+        "count": "整数",
+        "amount": "金额",
+        "date": "日期",
+        "enum": "选项",
+        "text": "文本",
+    }[decl.type]
+
+
+def _check(pack: Pack, checker: _Checker) -> None:
+    _check_fields(pack, checker)
+    sources = {s.file for s in pack.pack.sources}
+    seen_tasks: set[str] = set()
+    seen_reqs: set[str] = set()
+    for i, task in enumerate(pack.tasks):
+        if task.id in seen_tasks:
+            checker.add(
+                ("tasks", i, "id"), f"任务编号 {task.id} 重复", f"duplicate task id {task.id}"
+            )
+        seen_tasks.add(task.id)
+        for j, req in enumerate(task.requirements):
+            base = ("tasks", i, "requirements", j)
+            if req.id in seen_reqs:
+                checker.add(
+                    (*base, "id"), f"要求编号 {req.id} 重复", f"duplicate requirement id {req.id}"
+                )
+            seen_reqs.add(req.id)
+            if req.citation.source not in sources:
+                checker.add(
+                    (*base, "citation", "source"),
+                    f"引用的来源文件 {req.citation.source} 未在 pack.sources 中声明",
+                    f"cited source {req.citation.source} is not declared in pack.sources",
+                )
+            if req.weight is not None and req.weight <= 0:
+                checker.add((*base, "weight"), "权重应大于0", "weight must be greater than 0")
+    for k, rule in enumerate(pack.mandatory):
+        for name in rule.tasks:
+            if name not in seen_tasks:
+                checker.add(
+                    ("mandatory", k, "tasks"),
+                    f"必做任务 {name} 不存在",
+                    f"mandatory task {name} does not exist",
+                )
+    _check_grades(pack, checker)
+
+
+def _check_fields(pack: Pack, checker: _Checker) -> None:
+    city = pack.fields.get("city", {})
+    if "name" not in city or city["name"].type != "text" or not city["name"].required:
+        checker.add(
+            ("fields",),
+            "fields 中须声明 city.name（type: text, required: true）",
+            "fields must declare city.name (type: text, required: true)",
+        )
+    for group, decls in pack.fields.items():
+        for key, decl in decls.items():
+            path = ("fields", group, key)
+            name = f"{group}.{key}"
+            if key in ("id", "sid") or "__" in key or "__" in group:
+                checker.add(
+                    path,
+                    f"字段名 {name} 不可用（id、sid 和双下划线留给引擎）",
+                    f"field name {name} is reserved (id, sid and double underscores)",
+                )
+            if decl.type == "enum" and not decl.values:
+                checker.add(path, "选项字段须列出 values", "an enum field must list its values")
+            if decl.type != "amount" and decl.decimals:
+                checker.add(path, "只有金额字段可以有小数位", "only amount fields have decimals")
+            low = decl.min if decl.min is not None else Decimal(0)
+            if decl.type in NUMERIC and low < 0:
+                checker.add(path, "数值字段不能允许负数", "numeric fields cannot allow negatives")
+            if decl.max is not None and decl.max < low:
+                checker.add(path, "max 小于 min", "max is less than min")
+
+
+def _check_grades(pack: Pack, checker: _Checker) -> None:
+    bands = pack.scoring.grades
+    codes = [b.code for b in bands]
+    for k, band in enumerate(bands):
+        path = ("scoring", "grades", k)
+        if codes.count(band.code) > 1 and codes.index(band.code) != k:
+            checker.add(path, f"等级代码 {band.code} 重复", f"duplicate grade code {band.code}")
+        if band.min_score is not None and not 0 <= band.min_score <= 100:
+            checker.add(
+                (*path, "min_score"),
+                f"等级 {band.label} 的分数线 {band.min_score} 不在0到100之间，永远达不到",
+                f"grade {band.code}: threshold {band.min_score} is outside 0–100 and unreachable",
+            )
+        for earlier in bands[:k]:
+            if _covers(earlier, band):
+                checker.add(
+                    path,
+                    f"等级 {band.label} 永远达不到：排在前面的 {earlier.label} 的条件更宽",
+                    f"grade {band.code} is unreachable: the earlier {earlier.code} is looser",
+                )
+                break
+    last = bands[-1]
+    if last.min_score is not None or last.mandatory_complete:
+        checker.add(
+            ("scoring", "grades", len(bands) - 1),
+            "最后一个等级应无条件（没有 min_score 和 mandatory_complete），作为兜底",
+            "the last grade must be unconditional (no min_score, no mandatory_complete)",
+        )
+
+
+def _covers(earlier, later) -> bool:
+    """Every city that qualifies for `later` already qualifies for `earlier`."""
+    score_ok = earlier.min_score is None or (
+        later.min_score is not None and earlier.min_score <= later.min_score
+    )
+    mandatory_ok = not earlier.mandatory_complete or later.mandatory_complete
+    return score_ok and mandatory_ok

@@ -1,0 +1,161 @@
+"""The rule-pack model: what a pack declares, validated when it is loaded."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .conditions import Condition
+
+FieldType = Literal["bool", "count", "amount", "date", "enum", "text"]
+NUMERIC = ("count", "amount")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+class Source(Strict):
+    file: str
+    title: str
+    title_en: str | None = None
+    issuer: str | None = None
+    doc_number: str | None = None
+    date: str | None = None
+
+
+class Citation(Strict):
+    source: str
+    section: str
+    text: str = Field(min_length=1)
+
+
+class CityDefault(Strict):
+    """A profile default that depends on the city, e.g. the pilot-zone cities the plan names."""
+
+    cities: list[str]
+    value: Any
+
+
+class FieldDecl(Strict):
+    type: FieldType
+    label: str
+    label_en: str
+    unit: str | None = None
+    unit_en: str | None = None
+    help: str | None = None
+    help_en: str | None = None
+    min: Decimal | None = None
+    max: Decimal | None = None
+    decimals: int = Field(default=0, ge=0, le=6)
+    values: dict[str, str] | None = None
+    values_en: dict[str, str] | None = None
+    required: bool = False
+    default: Any = None
+    default_for: CityDefault | None = None
+    # "baseline" fields (last year's value, the number of counties) are not achievements:
+    # raising them may rightly lower a score.
+    role: Literal["achievement", "baseline", "profile"] = "achievement"
+
+
+class Requirement(Strict):
+    id: str
+    kind: Literal["required", "advisory"]
+    title: str
+    title_en: str | None = None
+    # Raw YAML while validating, a parsed Condition once the loader has checked it.
+    check: Condition | Any
+    applies_if: Condition | Any = None
+    expected: str | None = None
+    expected_en: str | None = None
+    weight: Decimal | None = None
+    interpretive: str | None = None
+    interpretive_en: str | None = None
+    remedy: str
+    remedy_en: str | None = None
+    citation: Citation
+    deadline: dt.date | str | None = None
+    responsible: list[str] = []
+    cooperating: list[str] = []
+
+
+class Task(Strict):
+    id: str
+    title: str
+    title_en: str | None = None
+    section: str
+    requirements: list[Requirement] = Field(min_length=1)
+
+
+class MandatoryRule(Strict):
+    when: Condition | Any
+    tasks: list[str] = Field(min_length=1)
+    label: str
+
+
+class GradeBand(Strict):
+    code: str
+    label: str
+    label_en: str
+    min_score: Decimal | None = None
+    mandatory_complete: bool = False
+
+
+class Weights(Strict):
+    mandatory: Decimal = Decimal(2)
+    optional: Decimal = Decimal(1)
+
+
+class RequirementWeights(Strict):
+    required: Decimal = Decimal(1)
+    advisory: Decimal = Decimal("0.5")
+
+
+class Scoring(Strict):
+    task_weight: Weights = Weights()
+    requirement_weight: RequirementWeights = RequirementWeights()
+    decimals: int = Field(default=1, ge=0, le=4)
+    grades: list[GradeBand] = Field(min_length=1)
+    note: str
+    note_en: str | None = None
+
+
+class PackInfo(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    version: str
+    title: str
+    title_en: str
+    year: int
+    sources: list[Source] = Field(min_length=1)
+    description: str | None = None
+
+
+class Pack(Strict):
+    pack: PackInfo
+    fields: dict[str, dict[str, FieldDecl]]
+    tasks: list[Task] = Field(min_length=1)
+    mandatory: list[MandatoryRule] = []
+    scoring: Scoring
+
+    @property
+    def id(self) -> str:
+        return self.pack.id
+
+    def field(self, name: str) -> FieldDecl:
+        group, _, key = name.partition(".")
+        return self.fields[group][key]
+
+    def field_names(self) -> list[str]:
+        return [f"{group}.{key}" for group, decls in self.fields.items() for key in decls]
+
+    def requirements(self) -> list[tuple[Task, Requirement]]:
+        return [(task, req) for task in self.tasks for req in task.requirements]
+
+    def requirement(self, req_id: str) -> Requirement:
+        for _, req in self.requirements():
+            if req.id == req_id:
+                return req
+        raise KeyError(req_id)

@@ -1,0 +1,130 @@
+"""The result of assessing one city: what the JSON output serialises and reports render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RequirementResult:
+    id: str
+    task: str
+    kind: str
+    title: str
+    title_en: str | None
+    status: str
+    weight: Fraction
+    inputs: dict[str, Any]
+    expected: str
+    gap: str | None
+    remedy: str
+    citation: dict[str, str]
+    interpretive: str | None = None
+    proved_by: str | None = None
+    deadline: str | None = None
+    responsible: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    id: str
+    title: str
+    mandatory: bool
+    status: str  # complete | incomplete | insufficient_data
+    weight: Fraction
+    fraction: Fraction | None  # None when no requirement of the task applies
+    requirements: tuple[RequirementResult, ...]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    pack: str
+    pack_version: str
+    year: int
+    city: str
+    province: str | None
+    level: str | None
+    batch: int | None
+    score: Decimal
+    exact_score: Fraction
+    grade: str
+    grade_label: str
+    mandatory_complete: bool
+    tasks: tuple[TaskResult, ...]
+    missing: tuple[str, ...]
+    source: str = ""
+    scoring_note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def requirement_statuses(self) -> dict[str, str]:
+        return {r.id: r.status for t in self.tasks for r in t.requirements}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's JSON shape (cnipa-2015.md), with a few more keys."""
+        return {
+            "pack": self.pack,
+            "pack_version": self.pack_version,
+            "year": self.year,
+            "city": self.city,
+            "province": self.province,
+            "level": self.level,
+            "batch": self.batch,
+            "source": self.source,
+            "score": float(self.score),
+            "grade": self.grade,
+            "grade_label": self.grade_label,
+            "mandatory_complete": self.mandatory_complete,
+            "tasks": [
+                {
+                    "id": t.id,
+                    "title": t.title,
+                    "mandatory": t.mandatory,
+                    "status": t.status,
+                    "weight": _number(t.weight),
+                    "fraction": None if t.fraction is None else round(float(t.fraction), 4),
+                    "requirements": [_requirement(r) for r in t.requirements],
+                }
+                for t in self.tasks
+            ],
+            "missing": list(self.missing),
+            "scoring_note": self.scoring_note,
+        }
+
+
+def _requirement(r: RequirementResult) -> dict[str, Any]:
+    out = {
+        "id": r.id,
+        "kind": r.kind,
+        "title": r.title,
+        "status": r.status,
+        "weight": _number(r.weight),
+        "inputs": {k: json_value(v) for k, v in r.inputs.items()},
+        "expected": r.expected,
+        "gap": r.gap,
+        "remedy": r.remedy,
+        "citation": r.citation,
+        "proved_by": r.proved_by,
+    }
+    if r.interpretive:
+        out["interpretive"] = r.interpretive
+    if r.deadline:
+        out["deadline"] = r.deadline
+    if r.responsible:
+        out["responsible"] = list(r.responsible)
+    return out
+
+
+def _number(value: Fraction) -> int | float:
+    return value.numerator if value.denominator == 1 else float(value)
+
+
+def json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,106 @@
+"""Scoring: a pure function of the verdicts and the pack's declared policy; batch tables."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+import pandas as pd
+
+from .packs import Pack, Requirement
+from .packs.model import GradeBand
+from .verdicts import MET, MISSING, NOT_APPLICABLE, UNMET
+
+COMPLETE, INCOMPLETE, INSUFFICIENT = "complete", "incomplete", "insufficient_data"
+LEVEL_ORDER = ("sub_provincial", "prefecture", "county_level", "municipal_district")
+
+
+def requirement_weight(pack: Pack, req: Requirement) -> Fraction:
+    if req.weight is not None:
+        return Fraction(req.weight)
+    weights = pack.scoring.requirement_weight
+    return Fraction(weights.required if req.kind == "required" else weights.advisory)
+
+
+def task_status(kinds_and_statuses: list[tuple[str, str]]) -> str:
+    required = [s for kind, s in kinds_and_statuses if kind == "required" and s != NOT_APPLICABLE]
+    if UNMET in required:
+        return INCOMPLETE
+    if MISSING in required:
+        return INSUFFICIENT
+    return COMPLETE
+
+
+def task_fraction(weighted: list[tuple[Fraction, str]]) -> Fraction | None:
+    """Met weight over applicable weight; missing counts as not met."""
+    applicable = sum((w for w, s in weighted if s != NOT_APPLICABLE), Fraction(0))
+    if applicable == 0:
+        return None
+    return sum((w for w, s in weighted if s == MET), Fraction(0)) / applicable
+
+
+def mandatory_tasks(pack: Pack, fired: tuple[int, ...]) -> set[str]:
+    return {t for k in fired for t in pack.mandatory[k].tasks}
+
+
+def task_weight(pack: Pack, mandatory: bool) -> Fraction:
+    weights = pack.scoring.task_weight
+    return Fraction(weights.mandatory if mandatory else weights.optional)
+
+
+def total(weighted_fractions: list[tuple[Fraction, Fraction | None]]) -> Fraction:
+    """100 × Σ(task weight × fraction) / Σ task weight, over tasks that apply at all."""
+    counted = [(w, f) for w, f in weighted_fractions if f is not None]
+    denominator = sum((w for w, _ in counted), Fraction(0))
+    if denominator == 0:
+        return Fraction(0)
+    return 100 * sum((w * f for w, f in counted), Fraction(0)) / denominator
+
+
+def rounded(score: Fraction, decimals: int) -> Decimal:
+    exact = Decimal(score.numerator) / Decimal(score.denominator)
+    return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def grade(pack: Pack, score: Decimal, mandatory_complete: bool) -> GradeBand:
+    for band in pack.scoring.grades:
+        if band.min_score is not None and score < band.min_score:
+            continue
+        if band.mandatory_complete and not mandatory_complete:
+            continue
+        return band
+    return pack.scoring.grades[-1]
+
+
+def batch_table(assessments) -> pd.DataFrame:
+    """One row per city, ranked by score within its tier (city level); ties share a rank."""
+    rows = []
+    for a in assessments:
+        row = {
+            "city": a.city,
+            "province": a.province,
+            "level": a.level,
+            "batch": a.batch,
+            "pack": a.pack,
+            "score": float(a.score),
+            "grade": a.grade,
+            "grade_label": a.grade_label,
+            "mandatory_complete": a.mandatory_complete,
+            "source": a.source,
+        }
+        for task in a.tasks:
+            row[task.id] = task.status
+        row.update(a.requirement_statuses())
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return table
+    table["rank_in_tier"] = (
+        table.groupby(["pack", "level"], dropna=False)["score"]
+        .rank(method="min", ascending=False)
+        .astype(int)
+    )
+    order = {level: i for i, level in enumerate(LEVEL_ORDER)}
+    table["_tier"] = table["level"].map(order).fillna(len(order))
+    table = table.sort_values(["pack", "_tier", "rank_in_tier", "city"], kind="stable")
+    return table.drop(columns="_tier").reset_index(drop=True)

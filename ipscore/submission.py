@@ -1,0 +1,309 @@
+"""A city's submission: the model built from a pack's field declarations, and its readers.
+
+Every declared field is optional in the model; an absent or empty one is *missing*, never
+false or zero. Values are checked strictly here, at the edge, so that the engine only ever
+sees values of the declared type.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, create_model
+from pydantic_core import PydanticCustomError
+
+from .errors import InputError, Problem, display_path
+from .packs import FieldDecl, Pack
+from .validation import problems_from
+from .yamlio import Lines, line_of, load_document
+
+Value = bool | int | Decimal | dt.date | str
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One city-year, validated against a pack: every present field with its typed value."""
+
+    pack_id: str
+    year: int
+    values: dict[str, Value]  # dotted field name → value; absent fields are not here
+    source: str = ""
+    lines: dict[str, int] = field(default_factory=dict, compare=False)
+
+    @property
+    def city(self) -> str:
+        return str(self.values["city.name"])
+
+    def get(self, name: str) -> Value | None:
+        return self.values.get(name)
+
+
+def _fail(zh: str, en: str) -> PydanticCustomError:
+    return PydanticCustomError("ipscore", "{en}", {"zh": zh, "en": en})
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str):
+        return f"文本“{value}”"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+_PERCENT = re.compile(r"^\s*-?[\d.,]+\s*%\s*$")
+
+
+def _number(decl: FieldDecl, value: Any) -> Decimal:
+    unit = decl.unit or ""
+    kind_zh = "不小于0的整数" if decl.type == "count" else "不小于0的数"
+    kind_en = "a whole number ≥ 0" if decl.type == "count" else "a number ≥ 0"
+    want_zh = f"应为{kind_zh}{f'（{unit}）' if unit else ''}"
+    want_en = f"expected {kind_en}{f' ({decl.unit_en})' if decl.unit_en else ''}"
+    if isinstance(value, str) and _PERCENT.match(value):
+        raise _fail(f"{want_zh}，不能填写百分比“{value}”", f"{want_en}, not a percentage “{value}”")
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        raise _fail(f"{want_zh}，实际为{_shown(value)}", f"{want_en}, got {value!r}")
+    if isinstance(value, float) and not value == value:  # NaN
+        raise _fail(f"{want_zh}，实际为 NaN", f"{want_en}, got NaN")
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise _fail(f"{want_zh}，实际为 {value}", f"{want_en}, got {value}") from None
+    if not number.is_finite():
+        raise _fail(f"{want_zh}，实际为 {value}", f"{want_en}, got {value}")
+    if number < 0:
+        raise _fail(f"{want_zh}，不能为负数 {value}", f"{want_en}, not the negative {value}")
+    if decl.type == "count" and number != number.to_integral_value():
+        raise _fail(f"{want_zh}，实际为 {value}", f"{want_en}, got {value}")
+    if decl.type == "amount" and -number.as_tuple().exponent > decl.decimals:
+        number_norm = number.normalize()
+        if -number_norm.as_tuple().exponent > decl.decimals:
+            raise _fail(
+                f"{want_zh}，最多保留{decl.decimals}位小数，实际为 {value}",
+                f"{want_en} with at most {decl.decimals} decimals, got {value}",
+            )
+    if decl.min is not None and number < decl.min:
+        raise _fail(f"应不小于 {decl.min}，实际为 {value}", f"must be ≥ {decl.min}, got {value}")
+    if decl.max is not None and number > decl.max:
+        raise _fail(
+            f"超出合理上限 {decl.max}{unit}，实际为 {value}",
+            f"exceeds the plausible maximum {decl.max}, got {value}",
+        )
+    return number
+
+
+def _validator(decl: FieldDecl):
+    def check(value: Any) -> Value:
+        if decl.type == "bool":
+            if isinstance(value, bool):
+                return value
+            raise _fail(
+                f"应为 true 或 false（是/否），实际为{_shown(value)}",
+                f"expected true or false, got {value!r}",
+            )
+        if decl.type in ("count", "amount"):
+            number = _number(decl, value)
+            return int(number) if decl.type == "count" else number
+        if decl.type == "date":
+            if isinstance(value, dt.datetime):
+                return value.date()
+            if isinstance(value, dt.date):
+                return value
+            if isinstance(value, str):
+                try:
+                    return dt.date.fromisoformat(value.strip())
+                except ValueError:
+                    pass
+            raise _fail(
+                f"应为日期，格式如 2015-12-31，实际为{_shown(value)}",
+                f"expected a date such as 2015-12-31, got {value!r}",
+            )
+        if decl.type == "enum":
+            values = decl.values or {}
+            if isinstance(value, str) and value in values:
+                return value
+            if isinstance(value, str) and value in values.values():
+                return next(code for code, label in values.items() if label == value)
+            choices_zh = "、".join(f"{code}（{label}）" for code, label in values.items())
+            raise _fail(
+                f"应为以下之一：{choices_zh}，实际为{_shown(value)}",
+                f"expected one of {', '.join(values)}, got {value!r}",
+            )
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        raise _fail(f"应为文本，实际为{_shown(value)}", f"expected text, got {value!r}")
+
+    return BeforeValidator(check)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", arbitrary_types_allowed=True)
+
+
+_MODELS: dict[int, tuple[Pack, type[BaseModel]]] = {}
+
+
+def model_for(pack: Pack) -> type[BaseModel]:
+    """The pydantic model of a submission to `pack`, built once from its field declarations."""
+    cached = _MODELS.get(id(pack))
+    if cached is None or cached[0] is not pack:
+        cached = _MODELS[id(pack)] = (pack, _build_model(pack))
+    return cached[1]
+
+
+def _build_model(pack: Pack) -> type[BaseModel]:
+    groups: dict[str, Any] = {}
+    for group, decls in pack.fields.items():
+        members = {
+            key: (
+                Annotated[Any, _validator(decl)],
+                ... if decl.required else None,
+            )
+            for key, decl in decls.items()
+        }
+        groups[group] = create_model(f"Group_{group}", __base__=_Model, **members)
+    facts = create_model(
+        "Facts",
+        __base__=_Model,
+        **{g: (m | None, None) for g, m in groups.items() if g != "city"},
+    )
+    return create_model(
+        "Submission",
+        __base__=_Model,
+        pack=(str | None, None),
+        year=(int | None, None),
+        city=(groups["city"], ...),
+        facts=(facts | None, None),
+    )
+
+
+TOP_KEYS = ("pack", "year", "city", "facts")
+
+
+def read_submission(path: Path, pack_of) -> Submission:
+    """Read a .yaml/.yml/.json submission; `pack_of(pack_id_or_None)` gives the pack to use."""
+    name = display_path(path)
+    data, lines = load_document(path)
+    if not isinstance(data, dict):
+        raise InputError(
+            [
+                Problem(
+                    "提交文件应为一个映射（pack、year、city、facts）",
+                    "a submission must be a mapping (pack, year, city, facts)",
+                    file=name,
+                )
+            ]
+        )
+    pack_id = data.get("pack")
+    pack = pack_of(pack_id if isinstance(pack_id, str) else None)
+    return parse_submission(data, pack, name, lines)
+
+
+def parse_submission(data: dict, pack: Pack, name: str, lines: Lines) -> Submission:
+    problems = _unknown_keys(data, pack, name, lines)
+    year = data.get("year")
+    if year is not None and year != pack.pack.year:
+        problems.append(
+            Problem(
+                f"本规则包评估的是{pack.pack.year}年度，提交的是 {year}",
+                f"this pack assesses {pack.pack.year}, the submission says {year}",
+                name,
+                line_of(lines, ("year",)),
+                "year",
+            )
+        )
+    if data.get("pack") not in (None, pack.id):
+        problems.append(
+            Problem(
+                f"提交文件写的规则包是 {data['pack']}，但本次用 {pack.id} 评估",
+                f"the submission names pack {data['pack']}, but {pack.id} is in use",
+                name,
+                line_of(lines, ("pack",)),
+                "pack",
+            )
+        )
+    try:
+        model = model_for(pack).model_validate(data)
+    except ValidationError as exc:
+        problems.extend(problems_from(exc, name, lines, field_of=_field_name))
+        model = None
+    if problems:
+        raise InputError(problems)
+    values: dict[str, Value] = {}
+    for group, decls in pack.fields.items():
+        holder = model.city if group == "city" else getattr(model.facts, group, None)
+        for key in decls:
+            value = getattr(holder, key, None) if holder is not None else None
+            if value is not None:
+                values[f"{group}.{key}"] = value
+    _apply_defaults(pack, values)
+    field_lines = {_field_name(path): line for path, line in lines.items() if len(path) >= 2}
+    return Submission(pack.id, pack.pack.year, values, name, field_lines)
+
+
+def _field_name(loc: tuple) -> str:
+    """('facts', 'plan', 'issued') → 'plan.issued'; ('city', 'level') → 'city.level'."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] == "facts":
+        parts = parts[1:]
+    return ".".join(parts)
+
+
+def _unknown_keys(data: dict, pack: Pack, name: str, lines: Lines) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def unknown(path: tuple, key: str, known: list[str]) -> None:
+        hint = difflib.get_close_matches(key, known, n=1)
+        problems.append(
+            Problem(
+                f"未知字段{f'，是否想写 {hint[0]}？' if hint else ''}（可用：{', '.join(known)}）",
+                f"unknown field{f'; did you mean {hint[0]}?' if hint else ''} "
+                f"(known: {', '.join(known)})",
+                name,
+                line_of(lines, path),
+                _field_name(path),
+            )
+        )
+
+    for key in data:
+        if key not in TOP_KEYS:
+            unknown((key,), key, list(TOP_KEYS))
+    city = data.get("city")
+    if isinstance(city, dict):
+        for key in city:
+            if key not in pack.fields["city"]:
+                unknown(("city", key), key, list(pack.fields["city"]))
+    facts = data.get("facts")
+    if isinstance(facts, dict):
+        groups = [g for g in pack.fields if g != "city"]
+        for group, members in facts.items():
+            if group not in groups:
+                unknown(("facts", group), group, groups)
+            elif isinstance(members, dict):
+                for key in members:
+                    if key not in pack.fields[group]:
+                        unknown(("facts", group, key), key, list(pack.fields[group]))
+    return problems
+
+
+def _apply_defaults(pack: Pack, values: dict[str, Value]) -> None:
+    """Fill absent profile flags from the pack, e.g. the five pilot-zone cities it names."""
+    city = str(values.get("city.name", ""))
+    short = city.removesuffix("市")
+    for group, decls in pack.fields.items():
+        for key, decl in decls.items():
+            name = f"{group}.{key}"
+            if name in values:
+                continue
+            if decl.default_for and short in [
+                c.removesuffix("市") for c in decl.default_for.cities
+            ]:
+                values[name] = decl.default_for.value
+            elif decl.default is not None:
+                values[name] = decl.default

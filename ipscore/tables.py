@@ -1,0 +1,137 @@
+"""Terminal tables (rich), Chinese by default."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from .explain import show
+from .packs import Pack, find_pack
+from .results import Assessment
+from .scoring import batch_table
+from .verdicts import LABELS, MET, MISSING, NOT_APPLICABLE, UNMET
+
+_STYLE = {MET: "green", UNMET: "red", MISSING: "yellow", NOT_APPLICABLE: "dim"}
+_TASK = {
+    "zh": {"complete": "完成", "incomplete": "未完成", "insufficient_data": "数据不全"},
+    "en": {"complete": "complete", "incomplete": "incomplete", "insufficient_data": "insufficient"},
+}
+_GRADE_STYLE = {"excellent": "bold green", "good": "green", "pass": "yellow", "fail": "bold red"}
+
+
+def _t(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
+
+
+def _level(pack: Pack, code: str | None, lang: str) -> str:
+    return show(pack.field("city.level"), code, lang) if code else "—"
+
+
+def summary(assessments: list[Assessment], lang: str = "zh") -> Table:
+    table = Table(
+        title=_t(lang, "示范城市评估结果（按层级排名）", "Assessment results, ranked within tier"),
+        box=box.SIMPLE_HEAVY,
+    )
+    for head in (
+        _t(lang, "城市", "City"),
+        _t(lang, "省份", "Province"),
+        _t(lang, "层级", "Tier"),
+        _t(lang, "批次", "Batch"),
+        _t(lang, "得分", "Score"),
+        _t(lang, "等级", "Grade"),
+        _t(lang, "必做任务", "Mandatory"),
+        _t(lang, "层级内排名", "Rank in tier"),
+        _t(lang, "未达到/缺报", "Unmet/missing"),
+    ):
+        table.add_column(head, justify="right" if head in ("得分", "Score") else "left")
+    by_source = {(a.source, a.city): a for a in assessments}
+    for row in batch_table(assessments).itertuples(index=False):
+        a = by_source[(row.source, row.city)]
+        pack = find_pack(a.pack)
+        band = next(b for b in pack.scoring.grades if b.code == a.grade)
+        statuses = a.requirement_statuses().values()
+        unmet = sum(1 for s in statuses if s == UNMET)
+        missing = sum(1 for s in statuses if s == MISSING)
+        table.add_row(
+            a.city,
+            a.province or "—",
+            _level(pack, a.level, lang),
+            str(a.batch or "—"),
+            f"{a.score}",
+            f"[{_GRADE_STYLE.get(a.grade, '')}]{band.label_en if lang == 'en' else band.label}[/]",
+            _t(lang, "全部完成", "complete")
+            if a.mandatory_complete
+            else _t(lang, "未完成", "not complete"),
+            str(row.rank_in_tier),
+            f"{unmet}/{missing}",
+        )
+    return table
+
+
+def detail(a: Assessment, lang: str = "zh") -> Table:
+    table = Table(
+        title=_t(
+            lang,
+            f"{a.city} {a.year}年度：{a.score}分，{a.grade_label}",
+            f"{a.city} {a.year}: {a.score}, {a.grade}",
+        ),
+        box=box.SIMPLE,
+        show_lines=False,
+    )
+    table.add_column(_t(lang, "要求", "Req."), no_wrap=True)
+    table.add_column(_t(lang, "内容", "Requirement"), max_width=30, overflow="fold")
+    table.add_column(_t(lang, "结论", "Verdict"), no_wrap=True)
+    table.add_column(_t(lang, "差距 / 缺报", "Gap / missing"), max_width=40, overflow="fold")
+    table.add_column(_t(lang, "依据", "Source"), no_wrap=True)
+    for task in a.tasks:
+        mark = _t(lang, "必做", "mandatory") if task.mandatory else _t(lang, "选做", "optional")
+        frac = "—" if task.fraction is None else f"{float(task.fraction):.0%}"
+        table.add_row(
+            f"[bold]{task.id}[/]",
+            f"[bold]{task.title}[/]",
+            f"[bold]{_TASK[lang][task.status]}[/]",
+            f"{mark} · {_t(lang, '完成比例', 'fraction')} {frac}",
+            "",
+        )
+        for r in task.requirements:
+            note = r.gap or ""
+            if r.status == MISSING:
+                absent = [f for f, v in r.inputs.items() if v is None]
+                note = _t(lang, "缺报：", "missing: ") + "、".join(absent)
+            table.add_row(
+                r.id,
+                r.title_en if lang == "en" and r.title_en else r.title,
+                f"[{_STYLE[r.status]}]{LABELS[lang][r.status]}[/]",
+                note,
+                r.citation["section"],
+            )
+    return table
+
+
+def console() -> Console:
+    # A pipe or a CI log gets a readable fixed width instead of 80 columns.
+    return Console(width=None if Console().is_terminal else 140, highlight=False)
+
+
+def todo(a: Assessment, lang: str = "zh") -> Table | None:
+    """What a city office still has to do: every unmet or missing requirement, with evidence."""
+    open_items = [r for t in a.tasks for r in t.requirements if r.status in (UNMET, MISSING)]
+    if not open_items:
+        return None
+    table = Table(
+        title=_t(lang, f"{a.city}：待办事项（未达到或缺报）", f"{a.city}: still to do"),
+        box=box.SIMPLE,
+        show_lines=True,
+    )
+    table.add_column(_t(lang, "要求", "Req."), no_wrap=True)
+    table.add_column(_t(lang, "填报值", "Inputs"), max_width=30, overflow="fold")
+    table.add_column(_t(lang, "判定标准", "Expected"), max_width=30, overflow="fold")
+    table.add_column(_t(lang, "怎么做", "Remedy"), max_width=40, overflow="fold")
+    pack = find_pack(a.pack)
+    for r in open_items:
+        inputs = "\n".join(f"{f} = {show(pack.field(f), v, lang)}" for f, v in r.inputs.items())
+        head = f"{r.id}\n[{_STYLE[r.status]}]{LABELS[lang][r.status]}[/]"
+        remedy = r.remedy + (f"\n（{r.gap}）" if r.gap else "")
+        table.add_row(head, inputs, r.expected, remedy)
+    return table

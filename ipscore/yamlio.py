@@ -1,0 +1,125 @@
+"""Reading YAML and JSON while keeping the line of every key, for errors that point at it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from .errors import InputError, IpscoreError, Problem, display_path
+
+Lines = dict[tuple[str | int, ...], int]
+
+
+def _plain(node: Any, path: tuple[str | int, ...], lines: Lines) -> Any:
+    """Turn ruamel's round-trip nodes into plain Python, recording 1-based lines by path."""
+    if isinstance(node, CommentedMap):
+        out = {}
+        for key, value in node.items():
+            key_path = (*path, str(key))
+            pos = node.lc.key(key)
+            if pos is not None:
+                lines[key_path] = pos[0] + 1
+            out[str(key)] = _plain(value, key_path, lines)
+        return out
+    if isinstance(node, CommentedSeq):
+        out_list = []
+        for i, value in enumerate(node):
+            item_path = (*path, i)
+            pos = node.lc.item(i)
+            if pos is not None:
+                lines[item_path] = pos[0] + 1
+            out_list.append(_plain(value, item_path, lines))
+        return out_list
+    if isinstance(node, dt.datetime):
+        return dt.datetime(*node.timetuple()[:6]) if node.time() != dt.time() else node.date()
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, bool):
+        return bool(node)
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    return node
+
+
+def read_text(path: Path, error: type[IpscoreError] = InputError) -> str:
+    name = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise _error(error, name, "文件不存在", "file not found") from None
+    except IsADirectoryError:
+        raise _error(
+            error, name, "这是一个目录，不是文件", "this is a directory, not a file"
+        ) from None
+    except OSError as exc:
+        raise _error(
+            error, name, f"无法读取：{exc.strerror}", f"cannot read: {exc.strerror}"
+        ) from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _error(
+            error,
+            name,
+            "文件不是 UTF-8 编码，请另存为 UTF-8",
+            "the file is not UTF-8; save it as UTF-8",
+        ) from None
+
+
+def load_document(path: Path, error: type[IpscoreError] = InputError) -> tuple[Any, Lines]:
+    """Load a .yaml/.yml/.json file into plain data plus the line of every key and item."""
+    text = read_text(path, error)
+    name = display_path(path)
+    if path.suffix.lower() == ".json":
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise _error(
+                error,
+                name,
+                f"JSON 格式错误（第{exc.lineno}行第{exc.colno}列）：{exc.msg}",
+                f"malformed JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}",
+                line=exc.lineno,
+            ) from None
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    try:
+        node = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        reason = exc.problem or exc.context or "无法解析"
+        if "duplicate key" in str(exc):
+            zh, en = "同一个键出现了两次", "the same key appears twice"
+        else:
+            zh, en = f"YAML 格式错误：{reason}", f"malformed YAML: {reason}"
+        raise _error(error, name, zh, en, line=line) from None
+    except YAMLError as exc:
+        raise _error(error, name, f"YAML 格式错误：{exc}", f"malformed YAML: {exc}") from None
+    lines: Lines = {}
+    return _plain(node, (), lines), lines
+
+
+def _error(
+    error: type[IpscoreError], name: str, zh: str, en: str, line: int | None = None
+) -> IpscoreError:
+    return error([Problem(zh, en, file=name, line=line)])
+
+
+def line_of(lines: Lines, path: tuple[str | int, ...]) -> int | None:
+    """The line of `path`, or of its nearest ancestor that has one."""
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return None
