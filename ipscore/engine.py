@@ -114,13 +114,16 @@ def _compare_ref(pack: Pack, cmp: Compare, name: str) -> dict:
         return {"$div": {"$l": top, "$r": q}}
 
     if cmp.op in ("gte", "lt"):
-        return {_OPS[cmp.op]: {name: divided(True)}}
-    if cmp.op in ("gt", "lte"):
-        return {_OPS[cmp.op]: {name: divided(False)}}
-    floor_, ceil_ = divided(False), divided(True)
-    if cmp.op == "eq":
-        return {"$and": [{name: floor_}, {name: ceil_}]}
-    return {"$or": [{"$neq": {name: floor_}}, {"$neq": {name: ceil_}}]}
+        test = {_OPS[cmp.op]: {name: divided(True)}}
+    elif cmp.op in ("gt", "lte"):
+        test = {_OPS[cmp.op]: {name: divided(False)}}
+    elif cmp.op == "eq":
+        test = {"$and": [{name: divided(False)}, {name: divided(True)}]}
+    else:
+        test = {"$or": [{"$neq": {name: divided(False)}}, {"$neq": {name: divided(True)}}]}
+    # A comparison with {"$m": absent field} matches whatever the operator: guard it, so that
+    # an absent reference leaves the comparison unknown, as Kleene logic wants.
+    return {"$and": [{"$ex": {key(ref.field): 1}}, test]}
 
 
 def _expression(pack: Pack, cond: Condition) -> dict:

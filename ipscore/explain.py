@@ -122,12 +122,12 @@ def _shortfall(pack: Pack, cmp: Compare, decl: FieldDecl, values: dict, lang: st
             f"还差{show(decl, short, lang)}" if lang == "zh" else f"{show(decl, short, lang)} short"
         )
         if isinstance(cmp.value, FieldRef) and cmp.value.times != 1 and base:
-            growth = (have / base - 1) * 100
-            want = (cmp.value.times - 1) * 100
+            growth = _pct((have / base - 1) * 100)
+            want = format_decimal((cmp.value.times - 1) * 100)
             text = (
-                f"增长{_pct(growth)}%，要求≥{_pct(want)}%，{text}"
+                f"增长{growth}%，要求≥{want}%，{text}"
                 if lang == "zh"
-                else f"grew {_pct(growth)}%, {_pct(want)}% required, {text}"
+                else f"grew {growth}%, {want}% required, {text}"
             )
         return text
     if decl.type == "date":
@@ -149,4 +149,6 @@ def _least(target: Fraction, step: Fraction, strict: bool) -> Fraction:
 
 
 def _pct(value: Fraction) -> str:
-    return f"{Decimal(value.numerator) / Decimal(value.denominator):.1f}"
+    """One decimal, rounded down: 19.99998% reads 19.9%, never a misleading 20.0%."""
+    tenths = math.floor(value * 10)
+    return f"{Decimal(tenths) / 10:.1f}"

@@ -52,7 +52,7 @@ def _shown(value: Any) -> str:
     if isinstance(value, str):
         return f"文本“{value}”"
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return f"是/否值 {'true' if value else 'false'}"
     return str(value)
 
 
@@ -260,16 +260,14 @@ def _unknown_keys(data: dict, pack: Pack, name: str, lines: Lines) -> list[Probl
 
     def unknown(path: tuple, key: str, known: list[str]) -> None:
         hint = difflib.get_close_matches(key, known, n=1)
-        problems.append(
-            Problem(
-                f"未知字段{f'，是否想写 {hint[0]}？' if hint else ''}（可用：{', '.join(known)}）",
-                f"unknown field{f'; did you mean {hint[0]}?' if hint else ''} "
-                f"(known: {', '.join(known)})",
-                name,
-                line_of(lines, path),
-                _field_name(path),
+        if hint:
+            zh, en = f"未知字段，是否想写 {hint[0]}？", f"unknown field; did you mean {hint[0]}?"
+        else:
+            zh, en = (
+                f"未知字段（可用：{', '.join(known)}）",
+                f"unknown field (known: {', '.join(known)})",
             )
-        )
+        problems.append(Problem(zh, en, name, line_of(lines, path), _field_name(path)))
 
     for key in data:
         if key not in TOP_KEYS:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -99,10 +100,13 @@ def load_document(path: Path, error: type[IpscoreError] = InputError) -> tuple[A
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         reason = exc.problem or exc.context or "无法解析"
-        if "duplicate key" in str(exc):
-            zh, en = "同一个键出现了两次", "the same key appears twice"
+        duplicate = re.search(r'duplicate key "([^"]+)"', str(exc))
+        if duplicate:
+            key = duplicate.group(1)
+            zh, en = f"键 {key} 出现了两次", f"the key {key} appears twice"
         else:
-            zh, en = f"YAML 格式错误：{reason}", f"malformed YAML: {reason}"
+            zh = f"YAML 格式错误（请检查缩进、冒号和引号）：{reason}"
+            en = f"malformed YAML (check indentation, colons and quotes): {reason}"
         raise _error(error, name, zh, en, line=line) from None
     except YAMLError as exc:
         raise _error(error, name, f"YAML 格式错误：{exc}", f"malformed YAML: {exc}") from None

@@ -101,8 +101,9 @@ def _typed(cond: Condition, pack: Pack, path: Path_, checker: _Checker) -> Condi
         if any(c is None for c in converted):
             checker.add(
                 path,
-                f"字段 {cmp.field} 的类型是 {_type_zh(decl)}，不能与 {value!r} 比较",
-                f"field {cmp.field} is of type {decl.type} and cannot be compared with {value!r}",
+                f"字段 {cmp.field} 的类型是{_type_zh(decl)}，不能与 {_shown(value)} 比较",
+                f"field {cmp.field} is of type {decl.type} and cannot be compared with "
+                f"{_shown(value)}",
                 cmp.field,
             )
             continue
@@ -149,7 +150,9 @@ def _constant(decl: FieldDecl, value: Any) -> Any:
             number = Fraction(Decimal(str(value)))
         except (ArithmeticError, ValueError):
             return None
-        return number if decl.type == "amount" or number.denominator == 1 else None
+        # The engine compares integers: a constant may not be finer than the field itself.
+        scaled = number * 10**decl.decimals
+        return number if scaled.denominator == 1 else None
     if decl.type == "date":
         if isinstance(value, dt.date):
             return value
@@ -160,6 +163,12 @@ def _constant(decl: FieldDecl, value: Any) -> Any:
     if decl.type == "enum":
         return value if value in (decl.values or {}) else None
     return value if isinstance(value, str) else None
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_shown(v) for v in value) + "]"
+    return value.isoformat() if isinstance(value, dt.date) else repr(value)
 
 
 def _type_zh(decl: FieldDecl) -> str:

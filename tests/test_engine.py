@@ -1,0 +1,120 @@
+"""The compiled durable-rules ruleset decides exactly what Kleene logic says, at exact
+decimal thresholds, and leaves no state behind."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+
+from ipscore import engine, kleene, load_pack
+from ipscore.engine import compile_ruleset, engine_for
+from ipscore.submission import Submission
+
+from .strategies import submissions
+
+OPS_PACK = Path(__file__).parent / "ops-pack.yaml"
+
+
+def _verdicts(pack, values):
+    return engine_for(pack).verdicts(Submission(pack.id, pack.pack.year, values)).statuses
+
+
+def test_ruleset_has_a_pass_and_fail_rule_per_requirement(pack):
+    rules = compile_ruleset(pack)
+    for _, req in pack.requirements():
+        assert f"{req.id}|met" in rules and f"{req.id}|unmet" in rules
+        assert (f"{req.id}|not_applicable" in rules) == (req.applies_if is not None)
+    assert engine.SEEN in rules
+
+
+def test_factor_compiles_to_exact_integer_ceiling(pack):
+    rule = compile_ruleset(pack)["T4.R3|unmet"]
+    text = repr(rule)
+    # insured < ceil(prev × 13 / 10) = (prev × 13 + 9) div 10, guarded by prev existing.
+    assert "'$mul': {'$l': {'$m': 'finance__insured_firms_prev'}, '$r': 13}" in text
+    assert "'$r': 9" in text and "'$div'" in text
+    assert "{'$ex': {'finance__insured_firms_prev': 1}}" in text
+
+
+def test_amounts_compare_exactly_at_the_threshold(pack):
+    base = {
+        "city.name": "甲市",
+        "city.level": "prefecture",
+        "city.batch": 1,
+        "city.counties": 0,
+        "finance.pledge_started_before": True,
+    }
+    cases = [
+        ("7800", "6500", "met"),
+        ("7799.9999", "6500", "unmet"),
+        ("7800.6", "6500.5", "met"),
+        ("7800.5999", "6500.5", "unmet"),
+        ("0", "0", "unmet"),
+        ("0.0001", "0", "met"),
+    ]
+    for amount, prev, want in cases:
+        values = dict(
+            base,
+            **{
+                "finance.pledge_amount": Decimal(amount),
+                "finance.pledge_amount_prev": Decimal(prev),
+            },
+        )
+        assert _verdicts(pack, values)["T4.R2"] == want, (amount, prev)
+
+
+def test_three_valued_and_or(pack):
+    base = {"city.name": "甲市", "city.level": "prefecture", "city.batch": 1, "city.counties": 0}
+    # and: one false term decides even when another is missing.
+    assert _verdicts(pack, {**base, "plan.issued": False})["T1.R2"] == "unmet"
+    assert _verdicts(pack, {**base, "plan.issued": True})["T1.R2"] == "missing"
+    # or: one true term decides even when another is missing.
+    both = {**base, "finance.pledge_started_before": True, "finance.insurance_started_before": True}
+    assert _verdicts(pack, {**both, "finance.matchmaking_events": 1})["T4.R7"] == "met"
+    assert _verdicts(pack, {**both, "finance.matchmaking_events": 0})["T4.R7"] == "missing"
+
+
+def test_absent_reference_field_leaves_the_verdict_missing(pack):
+    # durable-rules matches any comparison with {"$m": absent}: the compiler must guard it.
+    values = {
+        "city.name": "甲市",
+        "city.level": "prefecture",
+        "city.batch": 1,
+        "city.counties": 0,
+        "finance.insurance_started_before": True,
+        "finance.insured_firms": 15,
+    }
+    assert _verdicts(pack, values)["T4.R3"] == "missing"
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=submissions(load_pack(Path(__file__).parents[1] / "rules/cnipa-2015-demo-city.yaml")))
+def test_engine_agrees_with_kleene_reference_on_2015_pack(data):
+    _agree(load_pack(Path(__file__).parents[1] / "rules/cnipa-2015-demo-city.yaml"), data)
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=submissions(load_pack(OPS_PACK), absent=0.25))
+def test_engine_agrees_with_kleene_reference_on_every_operator(data):
+    _agree(load_pack(OPS_PACK), data)
+
+
+def _agree(pack, submission):
+    got = engine_for(pack).verdicts(submission)
+    for _, req in pack.requirements():
+        want = kleene.verdict(req.check, req.applies_if, submission.values)
+        assert got.statuses[req.id] == want, (req.id, submission.values)
+    fired = {
+        k for k, rule in enumerate(pack.mandatory) if kleene.evaluate(rule.when, submission.values)
+    }
+    assert set(got.mandatory_rules) == fired
+
+
+def test_state_is_deleted_after_each_assessment(pack):
+    eng = engine_for(pack)
+    values = {"city.name": "甲市", "city.level": "prefecture", "city.batch": 1, "city.counties": 0}
+    # More assessments than durable-rules' 1,024 live sessions: each must be cleaned up.
+    for _ in range(1500):
+        eng.verdicts(Submission(pack.id, 2015, values))

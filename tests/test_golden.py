@@ -1,0 +1,60 @@
+"""Every shipped scenario against its hand-worked golden result (tests/golden/)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+from ruamel.yaml import YAML
+
+from ipscore import assess_paths
+
+from .conftest import ROOT, SCENARIOS
+
+GOLDEN = ROOT / "tests" / "golden"
+CASES = sorted(p for p in SCENARIOS.iterdir() if p.suffix in (".yaml", ".json"))
+
+
+def test_every_scenario_has_a_golden_file():
+    assert CASES, "no scenarios shipped"
+    assert {p.stem for p in CASES} == {p.stem for p in GOLDEN.glob("*.yaml")}
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_scenario_matches_golden(path):
+    golden = YAML(typ="safe").load((GOLDEN / f"{path.stem}.yaml").read_text(encoding="utf-8"))
+    (result,) = assess_paths([path])
+    assert result.city == golden["city"]
+    assert float(result.score) == golden["score"]
+    assert result.grade == golden["grade"]
+    assert result.mandatory_complete == golden["mandatory_complete"]
+    tasks = {t.id: t for t in result.tasks}
+    assert set(tasks) == set(golden["tasks"])
+    for task_id, want in golden["tasks"].items():
+        task = tasks[task_id]
+        assert (task.mandatory, task.status) == (want["mandatory"], want["status"]), task_id
+        assert task.fraction == Fraction(want["fraction"]), task_id
+    expected = golden.get("requirements") or {}
+    for rid, status in result.requirement_statuses().items():
+        assert status == expected.get(rid, "met"), rid
+    gaps = {r.id: r.gap for t in result.tasks for r in t.requirements}
+    for rid, text in (golden.get("gaps") or {}).items():
+        assert gaps[rid] == text, rid
+    assert list(result.missing) == golden["missing"]
+
+
+def test_ranking_within_tier():
+    results = assess_paths([SCENARIOS])
+    from ipscore.scoring import batch_table
+
+    table = batch_table(results).set_index("city")
+    assert table.loc["成都市", "rank_in_tier"] == 1
+    assert table.loc["武汉市", "rank_in_tier"] == 2
+    assert table.loc["深圳市", "rank_in_tier"] == 3
+    assert table.loc["苏州市", "rank_in_tier"] == 1
+    # 佛山 and 郑州 both score 95.6: they share rank 2 and 湘潭 is 4th.
+    assert table.loc["佛山市", "rank_in_tier"] == 2
+    assert table.loc["郑州市", "rank_in_tier"] == 2
+    assert table.loc["湘潭市", "rank_in_tier"] == 4
+    assert table.loc["常熟市", "rank_in_tier"] == 1
+    assert table.loc["北京市朝阳区", "rank_in_tier"] == 1

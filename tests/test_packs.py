@@ -1,0 +1,103 @@
+"""The shipped pack matches the public contract, cites the plan's real words, and bad packs
+are rejected with file, line and field."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ipscore import PackError, load_pack
+from ipscore.packs import shipped_packs
+
+from .conftest import SEEDS
+
+CONTRACT_IDS = (
+    [f"T1.R{i}" for i in range(1, 4)]
+    + [f"T2.R{i}" for i in range(1, 8)]
+    + [f"T3.R{i}" for i in range(1, 7)]
+    + [f"T4.R{i}" for i in range(1, 8)]
+    + [f"T5.R{i}" for i in range(1, 5)]
+    + [f"T6.R{i}" for i in range(1, 5)]
+    + [f"T7.R{i}" for i in range(1, 7)]
+    + [f"T8.R{i}" for i in range(1, 4)]
+    + [f"T9.R{i}" for i in range(1, 10)]
+)
+ADVISORY = {"T2.R7", "T4.R7", "T7.R5"}
+INTERPRETIVE = {"T2.R7", "T3.R6", "T7.R3", "T8.R1", "T9.R8"}
+BAD_PACKS = Path(__file__).parent / "bad_packs"
+
+
+def test_requirement_ids_and_kinds_follow_the_contract(pack):
+    reqs = [req for _, req in pack.requirements()]
+    assert [r.id for r in reqs] == CONTRACT_IDS
+    assert {r.id for r in reqs if r.kind == "advisory"} == ADVISORY
+    assert INTERPRETIVE <= {r.id for r in reqs if r.interpretive}
+    assert [t.id for t in pack.tasks] == [f"T{i}" for i in range(1, 10)]
+    assert pack.mandatory[0].tasks == ["T1", "T2", "T3", "T4"]
+    assert pack.mandatory[1].tasks == ["T1", "T2", "T3", "T4", "T5", "T6"]
+    assert [g.code for g in pack.scoring.grades] == ["excellent", "good", "pass", "fail"]
+
+
+def test_every_shipped_pack_is_named_by_its_id():
+    for pack_id, path in shipped_packs().items():
+        assert load_pack(path).id == pack_id
+
+
+def _plain(text: str) -> str:
+    """The plan's text with all punctuation and spaces removed, for citation look-up."""
+    return re.sub(r"[\s,，、。;；:：“”\"'()（）《》]", "", text)
+
+
+def test_every_citation_quotes_the_source_document(pack):
+    if not SEEDS.is_dir():
+        pytest.skip("the source documents (../shared/seeds) are not beside this checkout")
+    for _, req in pack.requirements():
+        source = _plain((SEEDS / req.citation.source).read_text(encoding="utf-8"))
+        for fragment in req.citation.text.split("…"):
+            assert _plain(fragment) in source, (req.id, fragment)
+
+
+@pytest.mark.parametrize(
+    "name, line, message",
+    [
+        ("unknown_field.yaml", 23, "未声明的字段 work.staf，是否想写 work.staff？"),
+        ("type_mismatch.yaml", 23, "字段 work.staff 的类型是整数，不能与 2015-12-31 比较"),
+        ("date_times_count.yaml", 23, "只能用数值字段乘以倍数作比较"),
+        ("missing_citation.yaml", 20, "字段 tasks[0].requirements[0].citation：缺少必填项"),
+        ("unknown_source.yaml", 25, "引用的来源文件 other.txt 未在 pack.sources 中声明"),
+        ("duplicate_id.yaml", 26, "要求编号 T1.R1 重复"),
+        ("unreachable_grade.yaml", 30, "等级 尚可 永远达不到：排在前面的 良好 的条件更宽"),
+        ("grade_above_100.yaml", 29, "分数线 120 不在0到100之间"),
+        ("bad_operator.yaml", 23, "比较条件需要 field 和一个运算符"),
+        ("unknown_key.yaml", 25, "字段 tasks[0].requirements[0].remedi：不认识的键"),
+        ("malformed.yaml", 7, "YAML 格式错误"),
+        ("bad_kind.yaml", 21, "应为以下之一：'required' or 'advisory'"),
+    ],
+)
+def test_bad_pack_is_rejected_with_file_and_line(name, line, message):
+    with pytest.raises(PackError) as caught:
+        load_pack(BAD_PACKS / name)
+    text = caught.value.render("zh")
+    assert f"{name}，第{line}行" in text
+    assert message in text
+
+
+def test_every_bad_pack_fixture_is_tested():
+    tested = {p.name for p in BAD_PACKS.glob("*.yaml")}
+    params = test_bad_pack_is_rejected_with_file_and_line.pytestmark[0].args[1]
+    assert tested == {name for name, _, _ in params}
+
+
+def test_rules_check_exits_2_without_traceback():
+    done = subprocess.run(
+        [sys.executable, "-m", "ipscore", "rules", "check", str(BAD_PACKS / "duplicate_id.yaml")],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "要求编号 T1.R1 重复" in done.stderr
