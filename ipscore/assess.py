@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 from . import explain, scoring
 from .engine import engine_for
 from .errors import InputError, IpscoreError, Problem, display_path
-from .packs import Pack, find_pack
+from .packs import Pack, find_pack, per_pack
 from .packs.conditions import fields_read
 from .results import Assessment, RequirementResult, TaskResult
 from .submission import Submission, read_submission
@@ -17,9 +19,32 @@ from .verdicts import MISSING
 SUBMISSION_SUFFIXES = (".yaml", ".yml", ".json")
 
 
+@dataclass(frozen=True)
+class _Static:
+    """What a requirement contributes to every result, worked out once per pack."""
+
+    read: tuple[str, ...]
+    expected: str
+    weight: Fraction
+
+
+@per_pack
+def _static(pack: Pack) -> dict[str, _Static]:
+    out = {}
+    for _, req in pack.requirements():
+        read = fields_read(req.check)
+        if req.applies_if is not None:
+            read = list(dict.fromkeys([*fields_read(req.applies_if), *read]))
+        out[req.id] = _Static(
+            tuple(read), explain.expected(pack, req), scoring.requirement_weight(pack, req)
+        )
+    return out
+
+
 def assess(pack: Pack, submission: Submission) -> Assessment:
     verdicts = engine_for(pack).verdicts(submission)
     values = submission.values
+    static = _static(pack)
     mandatory = scoring.mandatory_tasks(pack, verdicts.mandatory_rules)
     tasks = []
     missing: dict[str, None] = {}
@@ -27,11 +52,9 @@ def assess(pack: Pack, submission: Submission) -> Assessment:
         reqs = []
         for req in task.requirements:
             status = verdicts.statuses[req.id]
-            read = fields_read(req.check)
-            if req.applies_if is not None:
-                read = list(dict.fromkeys([*fields_read(req.applies_if), *read]))
+            known = static[req.id]
             if status == MISSING:
-                missing.update((f, None) for f in read if f not in values)
+                missing.update((f, None) for f in known.read if f not in values)
             reqs.append(
                 RequirementResult(
                     id=req.id,
@@ -40,9 +63,9 @@ def assess(pack: Pack, submission: Submission) -> Assessment:
                     title=req.title,
                     title_en=req.title_en,
                     status=status,
-                    weight=scoring.requirement_weight(pack, req),
-                    inputs={f: values.get(f) for f in read},
-                    expected=explain.expected(pack, req),
+                    weight=known.weight,
+                    inputs={f: values.get(f) for f in known.read},
+                    expected=known.expected,
                     gap=explain.gap(pack, req, values) if status == "unmet" else None,
                     remedy=req.remedy,
                     citation=req.citation.model_dump(),

@@ -19,7 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, cr
 from pydantic_core import PydanticCustomError
 
 from .errors import InputError, Problem, display_path
-from .packs import FieldDecl, Pack
+from .packs import FieldDecl, Pack, per_pack
 from .validation import problems_from
 from .yamlio import Lines, line_of, load_document
 
@@ -146,18 +146,9 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", arbitrary_types_allowed=True)
 
 
-_MODELS: dict[int, tuple[Pack, type[BaseModel]]] = {}
-
-
+@per_pack
 def model_for(pack: Pack) -> type[BaseModel]:
-    """The pydantic model of a submission to `pack`, built once from its field declarations."""
-    cached = _MODELS.get(id(pack))
-    if cached is None or cached[0] is not pack:
-        cached = _MODELS[id(pack)] = (pack, _build_model(pack))
-    return cached[1]
-
-
-def _build_model(pack: Pack) -> type[BaseModel]:
+    """The pydantic model of a submission to `pack`, built from its field declarations."""
     groups: dict[str, Any] = {}
     for group, decls in pack.fields.items():
         members = {

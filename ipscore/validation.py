@@ -26,8 +26,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "decimal_parsing": ("应为数", "expected a number"),
     "too_short": ("不能为空", "must not be empty"),
     "string_pattern_mismatch": (
-        "格式不符：只能用小写字母、数字和连字符",
-        "wrong format: use lower-case letters, digits and hyphens",
+        "格式不符：只能用字母、数字、点、下划线和连字符",
+        "wrong format: use letters, digits, dots, underscores and hyphens",
     ),
 }
 

@@ -14,7 +14,8 @@ from ipscore.submission import Submission
 
 from .strategies import submissions
 
-OPS_PACK = Path(__file__).parent / "ops-pack.yaml"
+PACK_2015 = load_pack(Path(__file__).parents[1] / "rules/cnipa-2015-demo-city.yaml")
+OPS_PACK = load_pack(Path(__file__).parent / "ops-pack.yaml")
 
 
 def _verdicts(pack, values):
@@ -89,16 +90,16 @@ def test_absent_reference_field_leaves_the_verdict_missing(pack):
     assert _verdicts(pack, values)["T4.R3"] == "missing"
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=submissions(load_pack(Path(__file__).parents[1] / "rules/cnipa-2015-demo-city.yaml")))
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=submissions(PACK_2015))
 def test_engine_agrees_with_kleene_reference_on_2015_pack(data):
-    _agree(load_pack(Path(__file__).parents[1] / "rules/cnipa-2015-demo-city.yaml"), data)
+    _agree(PACK_2015, data)
 
 
-@settings(max_examples=400, deadline=None)
-@given(data=submissions(load_pack(OPS_PACK), absent=0.25))
+@settings(max_examples=1500, deadline=None)
+@given(data=submissions(OPS_PACK, absent=0.25))
 def test_engine_agrees_with_kleene_reference_on_every_operator(data):
-    _agree(load_pack(OPS_PACK), data)
+    _agree(OPS_PACK, data)
 
 
 def _agree(pack, submission):

@@ -2,15 +2,42 @@
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Callable
+from functools import cache, wraps
 from pathlib import Path
+from typing import TypeVar
 
 from ..errors import PackError, Problem
 from ..resources import data_dir
 from .load import load_pack
 from .model import FieldDecl, Pack, Requirement, Task
 
-__all__ = ["FieldDecl", "Pack", "Requirement", "Task", "find_pack", "load_pack", "shipped_packs"]
+__all__ = [
+    "FieldDecl",
+    "Pack",
+    "Requirement",
+    "Task",
+    "find_pack",
+    "load_pack",
+    "per_pack",
+    "shipped_packs",
+]
+
+T = TypeVar("T")
+
+
+def per_pack(build: Callable[[Pack], T]) -> Callable[[Pack], T]:
+    """Build something from a pack once per pack object (packs are unhashable pydantic models)."""
+    built: dict[int, tuple[Pack, T]] = {}
+
+    @wraps(build)
+    def get(pack: Pack) -> T:
+        hit = built.get(id(pack))
+        if hit is None or hit[0] is not pack:
+            hit = built[id(pack)] = (pack, build(pack))
+        return hit[1]
+
+    return get
 
 
 def shipped_packs() -> dict[str, Path]:

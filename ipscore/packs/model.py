@@ -61,8 +61,11 @@ class FieldDecl(Strict):
     role: Literal["achievement", "baseline", "profile"] = "achievement"
 
 
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+
+
 class Requirement(Strict):
-    id: str
+    id: str = Field(pattern=ID_PATTERN)
     kind: Literal["required", "advisory"]
     title: str
     title_en: str | None = None
@@ -83,7 +86,7 @@ class Requirement(Strict):
 
 
 class Task(Strict):
-    id: str
+    id: str = Field(pattern=ID_PATTERN)
     title: str
     title_en: str | None = None
     section: str

@@ -1,0 +1,61 @@
+"""One small file per kind of bad input: each gets one readable message naming the file, the
+line and the field, exit code 2, and never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+BAD = Path(__file__).parent / "bad_inputs"
+
+EXPECTED = {
+    "wrong_type_bool.yaml": "，第5行，字段 plan.issued：应为 true 或 false（是/否），实际为文本“yes”",
+    "negative_count.yaml": "，第6行，字段 enforcement.city_staff：应为不小于0的整数（人），不能为负数 -2",
+    "percent_for_count.yaml": "，第6行，字段 standard.firms_compliant：应为不小于0的整数（家），"
+    "不能填写百分比“50%”",
+    "text_for_count.yaml": "，第6行，字段 enforcement.city_staff：应为不小于0的整数（人），实际为文本“三人”",
+    "fraction_for_count.yaml": "，第6行，字段 enforcement.trainings：应为不小于0的整数（次），实际为 1.5",
+    "bool_for_count.yaml": "，第5行，字段 design.competitions：应为不小于0的整数（次），实际为是/否值 true",
+    "unknown_field.yaml": "，第6行，字段 enforcement.city_staf：未知字段，是否想写 city_staff？",
+    "unknown_group.yaml": "，第5行，字段 enforcment：未知字段，是否想写 enforcement？",
+    "malformed.yaml": "，第7行：YAML 格式错误（请检查缩进、冒号和引号）",
+    "malformed.json": "，第3行：JSON 格式错误（第3行第36列）",
+    "duplicate_key.yaml": "，第7行：键 issued 出现了两次",
+    "missing_city_level.yaml": "，第3行，字段 city.level：缺少必填项",
+    "wrong_year.yaml": "，第2行，字段 year：本规则包评估的是2015年度，提交的是 2016",
+    "bad_enum.yaml": "，第3行，字段 city.level：应为以下之一：sub_provincial（副省级）",
+    "bad_date.yaml": "，第5行，字段 plan.issued_on：应为日期，格式如 2015-12-31，实际为文本“2015年13月1日”",
+    "too_many_decimals.yaml": "，第5行，字段 finance.pledge_amount：应为不小于0的数（万元），最多保留4位小数",
+    "not_a_mapping.yaml": "：提交文件应为一个映射（pack、year、city、facts）",
+    "not_utf8.yaml": "：文件不是 UTF-8 编码，请另存为 UTF-8",
+    "empty.yaml": "：提交文件应为一个映射（pack、year、city、facts）",
+    "unknown_pack.yaml": "：没有编号为 cnipa-2099-demo-city 的规则包",
+    "huge_number.yaml": "，第5行，字段 enforcement.cases_handled：超出合理上限 10000000件",
+    "nan.yaml": "，第5行，字段 finance.pledge_amount：应为不小于0的数（万元），实际为 NaN",
+    "batch_out_of_range.yaml": "，第3行，字段 city.batch：超出合理上限 3，实际为 4",
+    "no_pack.yaml": "，字段 pack：提交文件没有写 pack（规则包编号）",
+}
+
+
+def test_every_fixture_has_an_expected_message():
+    assert {p.name for p in BAD.iterdir()} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("command", ["validate", "assess"])
+def test_bad_input_message_and_exit_code(name, command):
+    done = subprocess.run(
+        [sys.executable, "-m", "ipscore", command, f"tests/bad_inputs/{name}"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
+    assert f"tests/bad_inputs/{name}{EXPECTED[name]}" in done.stderr, done.stderr

@@ -1,0 +1,150 @@
+"""The command line as a user meets it: outputs, exit codes, help, and no traceback."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from ipscore.cli import cli
+
+from .conftest import ROOT, SCENARIOS
+
+XIANGTAN = str(SCENARIOS / "xiangtan-2015.yaml")
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ipscore", *args], capture_output=True, text=True, cwd=ROOT
+    )
+
+
+def invoke(*args: str):
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_assess_directory_prints_every_grade():
+    out = invoke("assess", str(SCENARIOS))
+    for city, grade in [
+        ("苏州市", "优秀"),
+        ("湘潭市", "良好"),
+        ("深圳市", "合格"),
+        ("武汉市", "不合格"),
+    ]:
+        line = next(row for row in out.splitlines() if city in row)
+        assert grade in line
+
+
+def test_assess_one_file_shows_requirements_gaps_and_todo():
+    out = invoke("assess", XIANGTAN)
+    assert "88.0" in out and "良好" in out
+    assert "T7.R2" in out and "还差1人" in out
+    assert "待办事项" in out and "培养知识产权运营专业人才并建立名册" in out
+
+
+def test_json_is_one_object_for_one_file_and_a_list_for_several():
+    one = json.loads(invoke("assess", XIANGTAN, "--format", "json"))
+    assert one["city"] == "湘潭市" and one["score"] == 88.0 and one["grade"] == "good"
+    assert one["grade_label"] == "良好" and one["mandatory_complete"] is True
+    first = one["tasks"][0]
+    assert set(first) >= {"id", "mandatory", "status", "fraction", "requirements"}
+    req = first["requirements"][0]
+    assert set(req) >= {"id", "kind", "status", "inputs", "expected", "citation"}
+    assert req["citation"] == {
+        "source": "003_4b9b504e9509dbe6.txt",
+        "section": "三(一)2",
+        "text": "各示范城市应将知识产权工作纳入城市国民经济和社会发展“十三五”规划的重要内容",
+    }
+    assert req["inputs"] == {"plan.in_city_fyp": True}
+    many = json.loads(invoke("assess", str(SCENARIOS), "--format", "json"))
+    assert isinstance(many, list) and len(many) == 9
+
+
+def test_csv_has_one_row_per_city_with_rank():
+    rows = list(csv.DictReader(io.StringIO(invoke("assess", str(SCENARIOS), "--format", "csv"))))
+    assert len(rows) == 9
+    suzhou = next(r for r in rows if r["city"] == "苏州市")
+    assert suzhou["score"] == "100.0" and suzhou["rank_in_tier"] == "1"
+    assert suzhou["T4.R4"] == "not_applicable"
+
+
+def test_output_file_is_written_whole_and_inputs_untouched(tmp_path):
+    before = hashlib.sha256((SCENARIOS / "xiangtan-2015.yaml").read_bytes()).hexdigest()
+    out = tmp_path / "result.json"
+    invoke("assess", XIANGTAN, "--format", "json", "-o", str(out))
+    assert json.loads(out.read_text(encoding="utf-8"))["city"] == "湘潭市"
+    assert [p.name for p in tmp_path.iterdir()] == ["result.json"]
+    after = hashlib.sha256((SCENARIOS / "xiangtan-2015.yaml").read_bytes()).hexdigest()
+    assert before == after
+
+
+def test_bad_input_writes_no_output(tmp_path):
+    out = tmp_path / "scores.csv"
+    done = run("assess", XIANGTAN, "tests/bad_inputs/negative_count.yaml", "-f", "csv")
+    assert done.returncode == 2
+    done = run(
+        "assess",
+        str(ROOT / "tests/bad_inputs/negative_count.yaml"),
+        "--format",
+        "csv",
+        "-o",
+        str(out),
+    )
+    assert done.returncode == 2 and not out.exists()
+
+
+def test_missing_output_directory_is_a_clear_error(tmp_path):
+    done = run("assess", XIANGTAN, "-o", str(tmp_path / "nowhere" / "x.json"), "--format", "json")
+    assert done.returncode == 2
+    assert "输出目录不存在" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_validate_lists_missing_fields():
+    out = invoke("validate", str(SCENARIOS / "chaoyang-2015.json"))
+    assert "北京市朝阳区" in out and "quality.patent_award" in out
+
+
+def test_rules_list_show_check():
+    assert "cnipa-2015-demo-city" in invoke("rules", "list")
+    shown = invoke("rules", "show", "cnipa-2015-demo-city")
+    assert "T4.R2" in shown and "增长20%以上" in shown
+    data = json.loads(invoke("rules", "show", "cnipa-2015-demo-city", "--format", "json"))
+    assert len(data) == 49
+    assert "检查通过" in invoke("rules", "check", str(ROOT / "rules/cnipa-2015-demo-city.yaml"))
+
+
+def test_english_output():
+    out = invoke("--lang", "en", "assess", XIANGTAN)
+    assert "Good" in out and "still to do" in out
+    done = run("--lang", "en", "validate", "tests/bad_inputs/negative_count.yaml")
+    assert done.returncode == 2
+    assert "line 6, field enforcement.city_staff: expected a whole number" in done.stderr
+
+
+def test_unknown_pack_id_exit_2():
+    done = run("assess", XIANGTAN, "--pack", "nope")
+    assert done.returncode == 2 and "没有编号为 nope 的规则包" in done.stderr
+
+
+def _commands(group, prefix=()):
+    for name, command in group.commands.items():
+        yield (*prefix, name), command
+        if hasattr(command, "commands"):
+            yield from _commands(command, (*prefix, name))
+
+
+@pytest.mark.parametrize("path", [p for p, _ in _commands(cli)], ids=" ".join)
+def test_every_command_has_help_with_examples(path):
+    out = invoke(*path, "--help")
+    command = dict(_commands(cli))[path]
+    assert command.help, path
+    if not hasattr(command, "commands") and path[-1] not in ("list",):
+        assert "例" in out, path
