@@ -6,7 +6,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from .explain import show
+from .explain import label, show
 from .packs import Pack, find_pack
 from .results import Assessment
 from .scoring import batch_table
@@ -130,7 +130,10 @@ def todo(a: Assessment, lang: str = "zh") -> Table | None:
     table.add_column(_t(lang, "怎么做", "Remedy"), max_width=40, overflow="fold")
     pack = find_pack(a.pack)
     for r in open_items:
-        inputs = "\n".join(f"{f} = {show(pack.field(f), v, lang)}" for f, v in r.inputs.items())
+        inputs = "\n".join(
+            f"{label(pack.field(f), lang)}：{show(pack.field(f), v, lang)}"
+            for f, v in r.inputs.items()
+        )
         head = f"{r.id}\n[{_STYLE[r.status]}]{LABELS[lang][r.status]}[/]"
         remedy = r.remedy + (f"\n（{r.gap}）" if r.gap else "")
         table.add_row(head, inputs, r.expected, remedy)
