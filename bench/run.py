@@ -19,7 +19,7 @@ from ipscore import assess, find_pack
 from ipscore.engine import engine_for
 from ipscore.kleene import verdict
 from ipscore.packs import Pack
-from ipscore.submission import Submission
+from ipscore.submission import Submission, derive
 
 CITIES = ["湘潭市", "苏州市", "深圳市", "郑州市", "长春市", "佛山市", "常熟市", "成都市"]
 
@@ -29,7 +29,7 @@ def random_city(pack: Pack, rng: random.Random, index: int) -> Submission:
     values = {}
     for name in pack.field_names():
         decl = pack.field(name)
-        if not decl.required and rng.random() < 0.1:
+        if decl.type == "ratio" or (not decl.required and rng.random() < 0.1):
             continue
         if decl.type == "bool":
             values[name] = rng.random() < 0.8
@@ -44,6 +44,7 @@ def random_city(pack: Pack, rng: random.Random, index: int) -> Submission:
             values[name] = rng.choice(sorted(decl.values or {}))
         else:
             values[name] = f"{rng.choice(CITIES)}{index}"
+    derive(pack, values)
     return Submission(pack.id, pack.pack.year, values, f"bench-{index}")
 
 

@@ -29,6 +29,7 @@ import durable_rules_engine as dre
 
 from .packs import Pack, per_pack
 from .packs.conditions import All, AnyOf, Compare, Condition, FieldRef, negate, normalise
+from .packs.model import SCALED
 from .submission import Submission
 from .verdicts import MET, MISSING, NOT_APPLICABLE, UNMET
 
@@ -56,7 +57,7 @@ def key(field: str) -> str:
 def encode(pack: Pack, field: str, value: Any) -> Any:
     """A submitted value as the engine sees it: integers, booleans and strings only."""
     decl = pack.field(field)
-    if decl.type == "amount":
+    if decl.type in SCALED:
         return int(Decimal(value).scaleb(decl.decimals))
     if decl.type == "date":
         return value.toordinal()
@@ -65,7 +66,7 @@ def encode(pack: Pack, field: str, value: Any) -> Any:
 
 def _scale(pack: Pack, field: str) -> int:
     decl = pack.field(field)
-    return decl.decimals if decl.type == "amount" else 0
+    return decl.decimals if decl.type in SCALED else 0
 
 
 def _constant(pack: Pack, field: str, value: Any) -> Any:

@@ -21,6 +21,7 @@ from .packs.conditions import (
     format_decimal,
     normalise,
 )
+from .packs.model import NUMERIC
 
 
 def label(decl: FieldDecl, lang: str) -> str:
@@ -108,9 +109,9 @@ def _shortfall(pack: Pack, cmp: Compare, decl: FieldDecl, values: dict, lang: st
     if decl.type == "bool":
         shown = show(decl, value, lang)
         return f"目前填报为“{shown}”" if lang == "zh" else f"currently “{shown}”"
-    if decl.type in ("count", "amount") and cmp.op in ("gte", "gt"):
+    if decl.type in NUMERIC and cmp.op in ("gte", "gt"):
         have = exact(value)
-        step = Fraction(1, 10**decl.decimals) if decl.type == "amount" else Fraction(1)
+        step = Fraction(1, 10**decl.decimals)
         if isinstance(cmp.value, FieldRef):
             base = exact(values[cmp.value.field])
             target = base * cmp.value.times

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -157,6 +159,7 @@ def model_for(pack: Pack) -> type[BaseModel]:
                 ... if decl.required else None,
             )
             for key, decl in decls.items()
+            if decl.type != "ratio"
         }
         groups[group] = create_model(f"Group_{group}", __base__=_Model, **members)
     facts = create_model(
@@ -234,6 +237,7 @@ def parse_submission(data: dict, pack: Pack, name: str, lines: Lines) -> Submiss
             if value is not None:
                 values[f"{group}.{key}"] = value
     _apply_defaults(pack, values)
+    derive(pack, values)
     field_lines = {_field_name(path): line for path, line in lines.items() if len(path) >= 2}
     return Submission(pack.id, pack.pack.year, values, name, field_lines)
 
@@ -276,9 +280,36 @@ def _unknown_keys(data: dict, pack: Pack, name: str, lines: Lines) -> list[Probl
                 unknown(("facts", group), group, groups)
             elif isinstance(members, dict):
                 for key in members:
-                    if key not in pack.fields[group]:
+                    decl = pack.fields[group].get(key)
+                    if decl is None:
                         unknown(("facts", group, key), key, list(pack.fields[group]))
+                    elif decl.type == "ratio":
+                        path = ("facts", group, key)
+                        problems.append(
+                            Problem(
+                                f"这是由 {'、'.join(decl.of or [])} 算出的值，不需要填写",
+                                f"this is computed from {', '.join(decl.of or [])}; do not fill it",
+                                name,
+                                line_of(lines, path),
+                                _field_name(path),
+                            )
+                        )
     return problems
+
+
+def derive(pack: Pack, values: dict[str, Value]) -> None:
+    """Add every ratio field the pack declares, computed exactly and rounded down."""
+    for name in pack.field_names():
+        decl = pack.field(name)
+        if decl.type != "ratio" or decl.of is None:
+            continue
+        top, bottom = (values.get(f) for f in decl.of)
+        values.pop(name, None)
+        if top is None or bottom is None or bottom == 0:
+            continue
+        exact = Fraction(top) / Fraction(bottom) * Fraction(decl.times) - Fraction(decl.minus)
+        steps = math.floor(exact * 10**decl.decimals)
+        values[name] = Decimal(steps).scaleb(-decl.decimals)
 
 
 def _apply_defaults(pack: Pack, values: dict[str, Value]) -> None:

@@ -15,7 +15,7 @@ from ..errors import PackError, Problem, display_path
 from ..validation import problems_from
 from ..yamlio import Lines, line_of, load_document
 from .conditions import Compare, Condition, ConditionError, FieldRef, comparisons, parse
-from .model import NUMERIC, FieldDecl, Pack
+from .model import NUMERIC, SCALED, FieldDecl, Pack
 
 Path_ = tuple[str | int, ...]
 
@@ -86,6 +86,17 @@ def _typed(cond: Condition, pack: Pack, path: Path_, checker: _Checker) -> Condi
         value = cmp.value
         if isinstance(value, FieldRef):
             other = _lookup(value.field, known, pack, path, checker)
+            if (
+                other is not None
+                and other.type == "ratio"
+                and _scaled_factor(value.times, decl, other).denominator != 1
+            ):
+                checker.add(
+                    path,
+                    f"比率字段 {value.field} 可能为负，引用它时倍数须使换算后为整数",
+                    f"the ratio {value.field} may be negative: reference it with a whole factor",
+                    cmp.field,
+                )
             if other is not None and not (decl.type in NUMERIC and other.type in NUMERIC):
                 checker.add(
                     path,
@@ -117,6 +128,10 @@ def _typed(cond: Condition, pack: Pack, path: Path_, checker: _Checker) -> Condi
         new = tuple(converted) if cmp.op in ("in", "not_in") else converted[0]
         mapping[id(cmp)] = Compare(cmp.field, cmp.op, new)
     return _replace(cond, mapping)
+
+
+def _scaled_factor(times: Fraction, decl: FieldDecl, other: FieldDecl) -> Fraction:
+    return times * Fraction(10) ** (decl.decimals - other.decimals)
 
 
 def _replace(cond: Condition, mapping: dict[int, Compare]) -> Condition:
@@ -176,6 +191,7 @@ def _type_zh(decl: FieldDecl) -> str:
         "bool": "是/否",
         "count": "整数",
         "amount": "金额",
+        "ratio": "比率",
         "date": "日期",
         "enum": "选项",
         "text": "文本",
@@ -239,13 +255,43 @@ def _check_fields(pack: Pack, checker: _Checker) -> None:
                 )
             if decl.type == "enum" and not decl.values:
                 checker.add(path, "选项字段须列出 values", "an enum field must list its values")
-            if decl.type != "amount" and decl.decimals:
-                checker.add(path, "只有金额字段可以有小数位", "only amount fields have decimals")
+            if decl.type not in SCALED and decl.decimals:
+                checker.add(
+                    path,
+                    "只有金额和比率字段可以有小数位",
+                    "only amount and ratio fields have decimals",
+                )
             low = decl.min if decl.min is not None else Decimal(0)
-            if decl.type in NUMERIC and low < 0:
+            if decl.type in ("count", "amount") and low < 0:
                 checker.add(path, "数值字段不能允许负数", "numeric fields cannot allow negatives")
-            if decl.max is not None and decl.max < low:
+            if decl.max is not None and decl.max < low and decl.type != "ratio":
                 checker.add(path, "max 小于 min", "max is less than min")
+            _check_ratio(pack, decl, path, checker)
+
+
+def _check_ratio(pack: Pack, decl: FieldDecl, path: Path_, checker: _Checker) -> None:
+    if decl.type != "ratio":
+        if decl.of is not None:
+            checker.add(
+                (*path, "of"), "只有比率字段（type: ratio）有 of", "only ratio fields have of"
+            )
+        return
+    if decl.of is None:
+        checker.add(
+            path,
+            "比率字段须写明 of: [被除数字段, 除数字段]",
+            "a ratio field needs of: [numerator, denominator]",
+        )
+        return
+    known = pack.field_names()
+    for name in decl.of:
+        other = _lookup(name, known, pack, (*path, "of"), checker)
+        if other is not None and other.type not in ("count", "amount"):
+            checker.add(
+                (*path, "of"),
+                f"比率只能由整数或金额字段算出，{name} 是{_type_zh(other)}",
+                f"a ratio is computed from count or amount fields; {name} is {other.type}",
+            )
 
 
 def _check_grades(pack: Pack, checker: _Checker) -> None:

@@ -10,8 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .conditions import Condition
 
-FieldType = Literal["bool", "count", "amount", "date", "enum", "text"]
-NUMERIC = ("count", "amount")
+FieldType = Literal["bool", "count", "amount", "ratio", "date", "enum", "text"]
+NUMERIC = ("count", "amount", "ratio")
+SCALED = ("amount", "ratio")  # numbers with decimals, sent to the engine as scaled integers
 
 
 class Strict(BaseModel):
@@ -57,8 +58,15 @@ class FieldDecl(Strict):
     default: Any = None
     default_for: CityDefault | None = None
     # "baseline" fields (last year's value, the number of counties) are not achievements:
-    # raising them may rightly lower a score.
-    role: Literal["achievement", "baseline", "profile"] = "achievement"
+    # raising them may rightly lower a score. "reference" fields hold outside figures such as
+    # national averages.
+    role: Literal["achievement", "baseline", "profile", "reference"] = "achievement"
+    # A ratio is computed, never submitted: of[0] / of[1] × times − minus, rounded down to
+    # `decimals`; growth in per cent is times 100, minus 100. Absent if an input is absent or
+    # the divisor is zero.
+    of: list[str] | None = Field(default=None, min_length=2, max_length=2)
+    times: Decimal = Decimal(1)
+    minus: Decimal = Decimal(0)
 
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
