@@ -14,7 +14,7 @@ from .packs import Pack, find_pack, per_pack
 from .packs.conditions import fields_read
 from .results import Assessment, RequirementResult, TaskResult
 from .submission import Submission, read_submission
-from .verdicts import MISSING
+from .verdicts import MISSING, UNMET
 
 SUBMISSION_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -25,6 +25,7 @@ class _Static:
 
     read: tuple[str, ...]
     expected: str
+    expected_en: str
     weight: Fraction
 
 
@@ -36,7 +37,10 @@ def _static(pack: Pack) -> dict[str, _Static]:
         if req.applies_if is not None:
             read = list(dict.fromkeys([*fields_read(req.applies_if), *read]))
         out[req.id] = _Static(
-            tuple(read), explain.expected(pack, req), scoring.requirement_weight(pack, req)
+            tuple(read),
+            explain.expected(pack, req),
+            explain.expected(pack, req, "en"),
+            scoring.requirement_weight(pack, req),
         )
     return out
 
@@ -66,8 +70,11 @@ def assess(pack: Pack, submission: Submission) -> Assessment:
                     weight=known.weight,
                     inputs={f: values.get(f) for f in known.read},
                     expected=known.expected,
-                    gap=explain.gap(pack, req, values) if status == "unmet" else None,
+                    expected_en=known.expected_en,
+                    gap=explain.gap(pack, req, values) if status == UNMET else None,
+                    gap_en=explain.gap(pack, req, values, "en") if status == UNMET else None,
                     remedy=req.remedy,
+                    remedy_en=req.remedy_en,
                     citation=req.citation.model_dump(),
                     interpretive=req.interpretive,
                     proved_by=verdicts.proved_by.get(req.id),

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import click
+from rich.console import Console
 from rich.table import Table
 
 from . import __version__, tables
@@ -95,27 +96,15 @@ def assess_cmd(
     elif fmt == "csv":
         _emit(to_csv(assessments), output)
     else:
-        _print_tables(
-            [
-                t
-                for a in assessments
-                for t in (tables.detail(a, obj.lang), tables.todo(a, obj.lang))
-                if t
-            ]
-            if single
-            else [],
-            tables.summary(assessments, obj.lang),
-            output,
-        )
+        _emit_tables(tables.for_assessments(assessments, single, obj.lang), output)
 
 
-def _print_tables(details: list[Table], summary: Table, output: Path | None) -> None:
+def _emit_tables(items: list[Table], output: Path | None) -> None:
     console = tables.console()
     if output is not None:
-        console = tables.Console(record=True, width=140, file=io.StringIO())
-    for table in details:
+        console = Console(record=True, width=140, file=io.StringIO())
+    for table in items:
         console.print(table)
-    console.print(summary)
     if output is not None:
         write_atomic(output, console.export_text())
 
@@ -133,7 +122,7 @@ def validate_cmd(obj: Context, paths: tuple[str, ...], pack_id: str | None) -> N
       ipscore validate scenarios/
     """
     for pack, submission in read_all(paths, pack_id):
-        declared = [f for f in pack.field_names()]
+        declared = [f for f in pack.field_names() if pack.field(f).type != "ratio"]
         absent = [f for f in declared if f not in submission.values]
         filled = len(declared) - len(absent)
         if obj.lang == "en":

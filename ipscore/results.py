@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -20,8 +20,11 @@ class RequirementResult:
     weight: Fraction
     inputs: dict[str, Any]
     expected: str
+    expected_en: str
     gap: str | None
+    gap_en: str | None
     remedy: str
+    remedy_en: str | None
     citation: dict[str, str]
     interpretive: str | None = None
     proved_by: str | None = None
@@ -58,7 +61,6 @@ class Assessment:
     missing: tuple[str, ...]
     source: str = ""
     scoring_note: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def requirement_statuses(self) -> dict[str, str]:
         return {r.id: r.status for t in self.tasks for r in t.requirements}

@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
@@ -36,7 +36,6 @@ class Submission:
     year: int
     values: dict[str, Value]  # dotted field name → value; absent fields are not here
     source: str = ""
-    lines: dict[str, int] = field(default_factory=dict, compare=False)
 
     @property
     def city(self) -> str:
@@ -238,8 +237,7 @@ def parse_submission(data: dict, pack: Pack, name: str, lines: Lines) -> Submiss
                 values[f"{group}.{key}"] = value
     _apply_defaults(pack, values)
     derive(pack, values)
-    field_lines = {_field_name(path): line for path, line in lines.items() if len(path) >= 2}
-    return Submission(pack.id, pack.pack.year, values, name, field_lines)
+    return Submission(pack.id, pack.pack.year, values, name)
 
 
 def _field_name(loc: tuple) -> str:

@@ -109,6 +109,19 @@ def detail(a: Assessment, lang: str = "zh") -> Table:
     return table
 
 
+def for_assessments(assessments: list[Assessment], detailed: bool, lang: str) -> list[Table]:
+    """The summary; for a single city first its requirement table and its to-do list."""
+    out: list[Table] = []
+    if detailed:
+        for a in assessments:
+            out.append(detail(a, lang))
+            todo_table = todo(a, lang)
+            if todo_table is not None:
+                out.append(todo_table)
+    out.append(summary(assessments, lang))
+    return out
+
+
 def console() -> Console:
     # A pipe or a CI log gets a readable fixed width instead of 80 columns.
     return Console(width=None if Console().is_terminal else 140, highlight=False)
@@ -131,10 +144,14 @@ def todo(a: Assessment, lang: str = "zh") -> Table | None:
     pack = find_pack(a.pack)
     for r in open_items:
         inputs = "\n".join(
-            f"{label(pack.field(f), lang)}：{show(pack.field(f), v, lang)}"
+            f"{label(pack.field(f), lang)}{_t(lang, '：', ': ')}{show(pack.field(f), v, lang)}"
             for f, v in r.inputs.items()
         )
         head = f"{r.id}\n[{_STYLE[r.status]}]{LABELS[lang][r.status]}[/]"
-        remedy = r.remedy + (f"\n（{r.gap}）" if r.gap else "")
-        table.add_row(head, inputs, r.expected, remedy)
+        if lang == "en":
+            remedy = (r.remedy_en or r.remedy) + (f"\n({r.gap_en})" if r.gap_en else "")
+            table.add_row(head, inputs, r.expected_en, remedy)
+        else:
+            remedy = r.remedy + (f"\n（{r.gap}）" if r.gap else "")
+            table.add_row(head, inputs, r.expected, remedy)
     return table

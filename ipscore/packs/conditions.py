@@ -11,7 +11,6 @@ The engine compiles the tree and its De Morgan negation; nothing here evaluates 
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -194,16 +193,6 @@ def fields_read(cond: Condition) -> list[str]:
         if isinstance(c.value, FieldRef):
             seen.setdefault(c.value.field, None)
     return list(seen)
-
-
-def format_constant(value: Any) -> str:
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Fraction):
-        return format_decimal(value)
-    return str(value)
 
 
 def format_decimal(value: Fraction) -> str:

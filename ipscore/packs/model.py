@@ -164,9 +164,3 @@ class Pack(Strict):
 
     def requirements(self) -> list[tuple[Task, Requirement]]:
         return [(task, req) for task in self.tasks for req in task.requirements]
-
-    def requirement(self, req_id: str) -> Requirement:
-        for _, req in self.requirements():
-            if req.id == req_id:
-                return req
-        raise KeyError(req_id)
