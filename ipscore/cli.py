@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__, tables
-from .assess import assess_paths, read_all
+from .assess import assess, assess_paths, read_all
 from .errors import IpscoreError
 from .output import to_csv, to_json, write_atomic
 from .packs import find_pack, load_pack, shipped_packs
@@ -114,7 +114,7 @@ def _emit_tables(items: list[Table], output: Path | None) -> None:
 @click.option("--pack", "pack_id", help="规则包编号或文件；默认读提交文件的 pack 键。")
 @click.pass_obj
 def validate_cmd(obj: Context, paths: tuple[str, ...], pack_id: str | None) -> None:
-    """检查提交文件能否评估：类型、取值范围、未知字段；列出缺报项。不计分。
+    """检查提交文件能否评估（类型、取值范围、未知字段），并列出影响结论的缺报项。
 
     \b
     例：
@@ -122,15 +122,17 @@ def validate_cmd(obj: Context, paths: tuple[str, ...], pack_id: str | None) -> N
       ipscore validate scenarios/
     """
     for pack, submission in read_all(paths, pack_id):
-        declared = [f for f in pack.field_names() if pack.field(f).type != "ratio"]
-        absent = [f for f in declared if f not in submission.values]
-        filled = len(declared) - len(absent)
+        missing = assess(pack, submission).missing
         if obj.lang == "en":
-            line = f"OK {submission.source}: {submission.city}, {filled}/{len(declared)} fields"
-            line += f"; missing: {', '.join(absent)}" if absent else ""
+            line = f"OK {submission.source}: {submission.city}"
+            line += f"; missing inputs: {', '.join(missing)}" if missing else "; nothing missing"
         else:
-            line = f"✓ {submission.source}：{submission.city}，已填 {filled}/{len(declared)} 项"
-            line += f"；缺报：{'、'.join(absent)}" if absent else "，无缺报"
+            line = f"✓ {submission.source}：{submission.city}，格式无误"
+            line += (
+                f"；影响结论的缺报 {len(missing)} 项：{'、'.join(missing)}"
+                if missing
+                else "，无缺报"
+            )
         click.echo(line)
 
 

@@ -12,7 +12,7 @@ import difflib
 import math
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any
@@ -41,9 +41,6 @@ class Submission:
     def city(self) -> str:
         return str(self.values["city.name"])
 
-    def get(self, name: str) -> Value | None:
-        return self.values.get(name)
-
 
 def _fail(zh: str, en: str) -> PydanticCustomError:
     return PydanticCustomError("ipscore", "{en}", {"zh": zh, "en": en})
@@ -70,25 +67,19 @@ def _number(decl: FieldDecl, value: Any) -> Decimal:
         raise _fail(f"{want_zh}，不能填写百分比“{value}”", f"{want_en}, not a percentage “{value}”")
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         raise _fail(f"{want_zh}，实际为{_shown(value)}", f"{want_en}, got {value!r}")
-    if isinstance(value, float) and not value == value:  # NaN
-        raise _fail(f"{want_zh}，实际为 NaN", f"{want_en}, got NaN")
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise _fail(f"{want_zh}，实际为 {value}", f"{want_en}, got {value}") from None
+    number = Decimal(str(value))
     if not number.is_finite():
-        raise _fail(f"{want_zh}，实际为 {value}", f"{want_en}, got {value}")
+        shown = "NaN" if number.is_nan() else str(value)
+        raise _fail(f"{want_zh}，实际为 {shown}", f"{want_en}, got {shown}")
     if number < 0:
         raise _fail(f"{want_zh}，不能为负数 {value}", f"{want_en}, not the negative {value}")
     if decl.type == "count" and number != number.to_integral_value():
         raise _fail(f"{want_zh}，实际为 {value}", f"{want_en}, got {value}")
-    if decl.type == "amount" and -number.as_tuple().exponent > decl.decimals:
-        number_norm = number.normalize()
-        if -number_norm.as_tuple().exponent > decl.decimals:
-            raise _fail(
-                f"{want_zh}，最多保留{decl.decimals}位小数，实际为 {value}",
-                f"{want_en} with at most {decl.decimals} decimals, got {value}",
-            )
+    if decl.type == "amount" and -number.normalize().as_tuple().exponent > decl.decimals:
+        raise _fail(
+            f"{want_zh}，最多保留{decl.decimals}位小数，实际为 {value}",
+            f"{want_en} with at most {decl.decimals} decimals, got {value}",
+        )
     if decl.min is not None and number < decl.min:
         raise _fail(f"应不小于 {decl.min}，实际为 {value}", f"must be ≥ {decl.min}, got {value}")
     if decl.max is not None and number > decl.max:
@@ -100,7 +91,9 @@ def _number(decl: FieldDecl, value: Any) -> Decimal:
 
 
 def _validator(decl: FieldDecl):
-    def check(value: Any) -> Value:
+    def check(value: Any) -> Value | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None  # an empty entry is missing, like an absent one
         if decl.type == "bool":
             if isinstance(value, bool):
                 return value
@@ -204,7 +197,7 @@ def parse_submission(data: dict, pack: Pack, name: str, lines: Lines) -> Submiss
     if year is not None and year != pack.pack.year:
         problems.append(
             Problem(
-                f"本规则包评估的是{pack.pack.year}年度，提交的是 {year}",
+                f"本规则包评估的是{pack.pack.year}年度，提交的是 {_shown(year)}",
                 f"this pack assesses {pack.pack.year}, the submission says {year}",
                 name,
                 line_of(lines, ("year",)),
