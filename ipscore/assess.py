@@ -77,6 +77,7 @@ def assess(pack: Pack, submission: Submission) -> Assessment:
                     remedy_en=req.remedy_en,
                     citation=req.citation.model_dump(),
                     interpretive=req.interpretive,
+                    interpretive_en=req.interpretive_en,
                     proved_by=verdicts.proved_by.get(req.id),
                     deadline=None if req.deadline is None else str(req.deadline),
                     responsible=tuple(req.responsible),
@@ -87,6 +88,7 @@ def assess(pack: Pack, submission: Submission) -> Assessment:
             TaskResult(
                 id=task.id,
                 title=task.title,
+                title_en=task.title_en,
                 mandatory=is_mandatory,
                 status=scoring.task_status([(r.kind, r.status) for r in reqs]),
                 weight=scoring.task_weight(pack, is_mandatory),

@@ -12,13 +12,13 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__, tables
+from . import __version__, report, tables
 from .assess import assess, assess_paths, read_all
 from .errors import IpscoreError
 from .output import to_csv, to_json, write_atomic
 from .packs import find_pack, load_pack, shipped_packs
 
-FORMATS = ("table", "json", "csv")
+FORMATS = ("table", "json", "csv", "xlsx")
 
 
 class Context:
@@ -68,7 +68,8 @@ def cli(ctx: click.Context, lang: str) -> None:
     type=click.Choice(FORMATS),
     default="table",
     show_default=True,
-    help="table：终端表格；json：一个文件输出一个对象，多个文件输出列表；csv：每城一行。",
+    help="table：终端表格；json：一个文件输出一个对象，多个文件输出列表；csv、xlsx：每城一行"
+    "（xlsx 须用 -o 指定文件）。",
 )
 @click.option(
     "-o",
@@ -88,6 +89,7 @@ def assess_cmd(
       ipscore assess scenarios/xiangtan-2015.yaml    # 一个城市，逐条列出
       ipscore assess scenarios/ --format csv -o scores.csv
       ipscore assess city.json --format json -o result.json
+      ipscore assess scenarios/ --format xlsx -o scores.xlsx
     """
     assessments = assess_paths(paths, pack_id)
     single = len(assessments) == 1 and len(paths) == 1 and Path(paths[0]).is_file()
@@ -95,6 +97,12 @@ def assess_cmd(
         _emit(to_json(assessments, single), output)
     elif fmt == "csv":
         _emit(to_csv(assessments), output)
+    elif fmt == "xlsx":
+        if output is None:
+            raise click.UsageError("--format xlsx 需要用 -o 指定输出文件，例如 -o scores.xlsx")
+        write_atomic(
+            output, report.score_sheet(report.single_pack(assessments), assessments, obj.lang)
+        )
     else:
         _emit_tables(tables.for_assessments(assessments, single, obj.lang), output)
 
@@ -134,6 +142,50 @@ def validate_cmd(obj: Context, paths: tuple[str, ...], pack_id: str | None) -> N
                 else "，无缺报"
             )
         click.echo(line)
+
+
+@cli.command("report")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="报告文件；格式由扩展名决定：.html、.md、.pdf。",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["full", "self-check"]),
+    default="full",
+    show_default=True,
+    help="self-check：自查报告，先列出缺报和未达到的要求，按对等级的影响排序。",
+)
+@click.option("--lang", "report_lang", type=click.Choice(["zh", "en"]), help="报告语言，默认中文。")
+@click.option("--pack", "pack_id", help="规则包编号或文件；默认读提交文件的 pack 键。")
+@click.pass_obj
+def report_cmd(
+    obj: Context,
+    paths: tuple[str, ...],
+    output: Path,
+    mode: str,
+    report_lang: str | None,
+    pack_id: str | None,
+) -> None:
+    """生成评估报告：一个文件生成城市报告；目录或多个文件生成汇总报告，并在旁边生成各城市报告。
+
+    \b
+    例：
+      ipscore report scenarios/xiangtan-2015.yaml -o 湘潭.html
+      ipscore report scenarios/xiangtan-2015.yaml -o 湘潭-自查.pdf --mode self-check
+      ipscore report scenarios/ -o 汇总.html          # 另生成 汇总-cities/ 下的各城市报告
+      ipscore report scenarios/ -o cohort.pdf --lang en
+    """
+    report.suffix_of(output, report.FORMATS)
+    assessments = assess_paths(paths, pack_id)
+    cohort = not (len(paths) == 1 and Path(paths[0]).is_file())
+    written = report.write(assessments, output, cohort, report_lang or obj.lang, mode)
+    for path in written:
+        click.echo(str(path))
 
 
 @cli.group("rules")

@@ -27,6 +27,7 @@ class RequirementResult:
     remedy_en: str | None
     citation: dict[str, str]
     interpretive: str | None = None
+    interpretive_en: str | None = None
     proved_by: str | None = None
     deadline: str | None = None
     responsible: tuple[str, ...] = ()
@@ -36,6 +37,7 @@ class RequirementResult:
 class TaskResult:
     id: str
     title: str
+    title_en: str | None
     mandatory: bool
     status: str  # complete | incomplete | insufficient_data
     weight: Fraction

@@ -9,6 +9,7 @@ import pandas as pd
 
 from .packs import Pack, Requirement
 from .packs.model import GradeBand
+from .results import Assessment, RequirementResult, TaskResult
 from .verdicts import MET, MISSING, NOT_APPLICABLE, UNMET
 
 COMPLETE, INCOMPLETE, INSUFFICIENT = "complete", "incomplete", "insufficient_data"
@@ -70,6 +71,25 @@ def grade(pack: Pack, score: Decimal, mandatory_complete: bool) -> GradeBand:
             continue
         return band
     return pack.scoring.grades[-1]
+
+
+def gains(a: Assessment) -> dict[str, Fraction]:
+    """Points each unmet or missing requirement would add to the exact score once met."""
+    counted = sum((t.weight for t in a.tasks if t.fraction is not None), Fraction(0))
+    out = {}
+    for task in a.tasks:
+        applicable = sum(
+            (r.weight for r in task.requirements if r.status != NOT_APPLICABLE), Fraction(0)
+        )
+        for r in task.requirements:
+            if r.status in (UNMET, MISSING):
+                out[r.id] = 100 * task.weight * r.weight / applicable / counted
+    return out
+
+
+def blocks_grade(task: TaskResult, req: RequirementResult) -> bool:
+    """Whether the requirement stands between the city and every grade above the lowest."""
+    return task.mandatory and req.kind == "required" and req.status in (UNMET, MISSING)
 
 
 def batch_table(assessments) -> pd.DataFrame:

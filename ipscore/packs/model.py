@@ -164,3 +164,6 @@ class Pack(Strict):
 
     def requirements(self) -> list[tuple[Task, Requirement]]:
         return [(task, req) for task in self.tasks for req in task.requirements]
+
+    def requirement(self, req_id: str) -> Requirement:
+        return next(req for _, req in self.requirements() if req.id == req_id)

@@ -1,0 +1,104 @@
+"""Assessment reports: a city report, a cohort report (HTML, Markdown, PDF) and an Excel
+score sheet, all rendered from the Assessment objects the JSON output serialises."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import InputError, IpscoreError, Problem, display_path
+from ..output import write_atomic
+from ..packs import Pack, find_pack
+from ..results import Assessment
+from . import context
+from .render import pdf, render
+from .xlsx import score_sheet
+
+FORMATS = (".html", ".md", ".pdf")
+
+__all__ = [
+    "FORMATS",
+    "IpscoreError",
+    "city_report",
+    "cohort_report",
+    "score_sheet",
+    "single_pack",
+    "write",
+]
+
+
+def city_report(a: Assessment, suffix: str, lang: str = "zh", mode: str = "full") -> str | bytes:
+    ctx = context.city(find_pack(a.pack), a, lang, mode)
+    if suffix == ".md":
+        return render("city.md.j2", ctx)
+    html = render("city.html.j2", ctx)
+    return pdf(html) if suffix == ".pdf" else html
+
+
+def cohort_report(
+    assessments: list[Assessment], suffix: str, links: dict[str, str], lang: str = "zh"
+) -> str | bytes:
+    pack = single_pack(assessments)
+    ctx = context.cohort(pack, assessments, links, lang)
+    if suffix == ".md":
+        return render("cohort.md.j2", ctx)
+    html = render("cohort.html.j2", ctx)
+    return pdf(html) if suffix == ".pdf" else html
+
+
+def single_pack(assessments: list[Assessment]) -> Pack:
+    ids = sorted({a.pack for a in assessments})
+    if len(ids) != 1:
+        raise InputError(
+            [
+                Problem(
+                    f"一份汇总只能包含同一规则包的城市，这里有：{'、'.join(ids)}",
+                    f"one cohort report takes one rule pack; these use {', '.join(ids)}",
+                )
+            ]
+        )
+    return find_pack(ids[0])
+
+
+def suffix_of(out: Path, allowed: tuple[str, ...]) -> str:
+    suffix = out.suffix.lower()
+    if suffix not in allowed:
+        raise InputError(
+            [
+                Problem(
+                    f"不支持的输出格式 {suffix or '（无扩展名）'}，可用：{'、'.join(allowed)}",
+                    f"unsupported output format {suffix or '(none)'}; use {', '.join(allowed)}",
+                    display_path(out),
+                )
+            ]
+        )
+    return suffix
+
+
+def write(
+    assessments: list[Assessment], out: Path, cohort: bool, lang: str = "zh", mode: str = "full"
+) -> list[Path]:
+    """Write one city report, or a cohort report with each city's report beside it.
+
+    Everything is rendered before anything is written, so a failure leaves no partial set.
+    """
+    suffix = suffix_of(out, FORMATS)
+    if not cohort:
+        write_atomic(out, city_report(assessments[0], suffix, lang, mode))
+        return [out]
+    folder = out.with_name(f"{out.stem}-cities")
+    rendered: dict[Path, str | bytes] = {}
+    links: dict[str, str] = {}
+    for a in assessments:
+        name = f"{_safe(Path(a.source).stem)}{suffix}"
+        rendered[folder / name] = city_report(a, suffix, lang, mode)
+        links[a.source] = f"{folder.name}/{name}"
+    rendered[out] = cohort_report(assessments, suffix, links, lang)
+    folder.mkdir(exist_ok=True)
+    for path, content in rendered.items():
+        write_atomic(path, content)
+    return list(rendered)
+
+
+def _safe(stem: str) -> str:
+    return re.sub(r"[^\w.-]", "_", stem) or "city"

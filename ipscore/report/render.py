@@ -1,0 +1,69 @@
+"""Rendering report contexts through templates/ (jinja2), and HTML into PDF (WeasyPrint)."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from ..errors import IpscoreError, Problem
+from ..resources import data_dir
+
+
+@cache
+def environment() -> Environment:
+    # Autoescape in every template, Markdown included: a city named "<script>" prints as text.
+    # StrictUndefined: a value the template expects but the context lacks fails loudly.
+    return Environment(
+        loader=FileSystemLoader(str(data_dir("templates"))),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render(template: str, context: dict[str, Any]) -> str:
+    return environment().get_template(template).render(**context)
+
+
+def pdf(html: str) -> bytes:
+    try:
+        from weasyprint import HTML
+    except ImportError:
+        raise IpscoreError(
+            [
+                Problem(
+                    "输出 PDF 需要安装 PDF 组件：pip install 'ipscore[pdf]'（Debian 还需 "
+                    "apt-get install fonts-noto-cjk libharfbuzz-subset0）",
+                    "PDF output needs the pdf extra: pip install 'ipscore[pdf]' (and on Debian "
+                    "apt-get install fonts-noto-cjk libharfbuzz-subset0)",
+                )
+            ]
+        ) from None
+    if not _has_cjk_font():
+        raise IpscoreError(
+            [
+                Problem(
+                    "未找到中文字体，PDF 会显示方框；请安装 fonts-noto-cjk",
+                    "no CJK font found, the PDF would show boxes: install fonts-noto-cjk",
+                )
+            ]
+        )
+    # WeasyPrint reports every SVG styling property it does not use (matplotlib writes many);
+    # the chart renders correctly, so only its errors are worth showing.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    return HTML(string=html).write_pdf()
+
+
+def _has_cjk_font() -> bool:
+    """Ask fontconfig (which WeasyPrint uses) whether any font covers Chinese."""
+    if shutil.which("fc-list") is None:
+        return True  # cannot tell; let WeasyPrint try
+    listed = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False)
+    return bool(listed.stdout.strip())

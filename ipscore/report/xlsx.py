@@ -1,0 +1,80 @@
+"""The score sheet for Excel: one row per city, Chinese headers, frozen header row."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from ..explain import show
+from ..packs import Pack
+from ..results import Assessment
+from ..scoring import batch_table
+from ..verdicts import LABELS
+from .context import TEXT
+
+_FILL = {
+    "met": "C8E6C9",
+    "complete": "C8E6C9",
+    "unmet": "FFCDD2",
+    "incomplete": "FFCDD2",
+    "missing": "FFE0B2",
+    "insufficient_data": "FFE0B2",
+    "not_applicable": "ECEFF1",
+}
+_FIXED = 8  # city … rank; task and requirement columns follow
+
+
+def score_sheet(pack: Pack, assessments: list[Assessment], lang: str = "zh") -> bytes:
+    text = TEXT[lang]
+    task_ids = [t.id for t in pack.tasks]
+    req_ids = [r.id for _, r in pack.requirements()]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "评估结果" if lang == "zh" else "Scores"
+    sheet.append(
+        [
+            text["city"],
+            text["province"],
+            text["level"],
+            text["batch"],
+            text["score"],
+            text["grade"],
+            text["mandatory"],
+            text["rank"],
+            *[f"{tid} {text['task']}" for tid in task_ids],
+            *req_ids,
+        ]
+    )
+    grades = {b.code: (b.label_en if lang == "en" else b.label) for b in pack.scoring.grades}
+    records = batch_table(assessments).to_dict("records")
+    for record in records:
+        sheet.append(
+            [
+                record["city"],
+                record["province"],
+                show(pack.field("city.level"), record["level"], lang),
+                record["batch"],
+                record["score"],
+                grades[record["grade"]],
+                text["all_complete"] if record["mandatory_complete"] else text["not_complete"],
+                record["rank_in_tier"],
+                *[text["task_status"][record[tid]] for tid in task_ids],
+                *[LABELS[lang][record[rid]] for rid in req_ids],
+            ]
+        )
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for r, record in enumerate(records, start=2):
+        for c, key in enumerate([*task_ids, *req_ids], start=_FIXED + 1):
+            sheet.cell(r, c).fill = PatternFill("solid", fgColor=_FILL[record[key]])
+    sheet.freeze_panes = "B2"
+    for c in range(1, sheet.max_column + 1):
+        sheet.column_dimensions[get_column_letter(c)].width = 12 if c <= _FIXED else 8
+    sheet.column_dimensions["A"].width = 16
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
