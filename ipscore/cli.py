@@ -12,7 +12,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__, report, tables
+from . import __version__, tables
 from .assess import assess, assess_paths, read_all
 from .errors import IpscoreError
 from .output import to_csv, to_json, write_atomic
@@ -98,6 +98,8 @@ def assess_cmd(
     elif fmt == "csv":
         _emit(to_csv(assessments), output)
     elif fmt == "xlsx":
+        from . import report  # matplotlib and openpyxl load only when a report is asked for
+
         if output is None:
             raise click.UsageError("--format xlsx 需要用 -o 指定输出文件，例如 -o scores.xlsx")
         write_atomic(
@@ -180,6 +182,8 @@ def report_cmd(
       ipscore report scenarios/ -o 汇总.html          # 另生成 汇总-cities/ 下的各城市报告
       ipscore report scenarios/ -o cohort.pdf --lang en
     """
+    from . import report  # matplotlib and openpyxl load only when a report is asked for
+
     report.suffix_of(output, report.FORMATS)
     assessments = assess_paths(paths, pack_id)
     cohort = not (len(paths) == 1 and Path(paths[0]).is_file())
