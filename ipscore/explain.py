@@ -51,6 +51,13 @@ def show(decl: FieldDecl, value: Any, lang: str = "zh") -> str:
     return str(value)
 
 
+def level_label(pack: Pack, code: str | None, lang: str = "zh") -> str:
+    """The city's tier in words (副省级, 地级 …), or a dash where the pack has no levels."""
+    if not code or "level" not in pack.fields.get("city", {}):
+        return "—"
+    return show(pack.field("city.level"), code, lang)
+
+
 def describe(pack: Pack, cond: Condition, lang: str = "zh") -> str:
     if isinstance(cond, Compare):
         return _describe_compare(pack, cond, lang)

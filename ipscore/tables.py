@@ -6,8 +6,8 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from .explain import label, show
-from .packs import Pack, find_pack
+from .explain import label, level_label, show
+from .packs import find_pack
 from .results import Assessment
 from .scoring import batch_table
 from .verdicts import LABELS, MET, MISSING, NOT_APPLICABLE, UNMET
@@ -22,10 +22,6 @@ _GRADE_STYLE = {"excellent": "bold green", "good": "green", "pass": "yellow", "f
 
 def _t(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
-
-
-def _level(pack: Pack, code: str | None, lang: str) -> str:
-    return show(pack.field("city.level"), code, lang) if code else "—"
 
 
 def summary(assessments: list[Assessment], lang: str = "zh") -> Table:
@@ -56,7 +52,7 @@ def summary(assessments: list[Assessment], lang: str = "zh") -> Table:
         table.add_row(
             a.city,
             a.province or "—",
-            _level(pack, a.level, lang),
+            level_label(pack, a.level, lang),
             str(a.batch or "—"),
             f"{a.score}",
             f"[{_GRADE_STYLE.get(a.grade, '')}]{band.label_en if lang == 'en' else band.label}[/]",

@@ -50,10 +50,17 @@ def _load_cached(path: Path, mtime: float) -> Pack:
     return load_pack(path)
 
 
+# The pack last loaded under each id, so that results (which name their pack by id) find the
+# very pack that produced them, a pack file given by path included.
+_IN_USE: dict[str, Pack] = {}
+
+
 def find_pack(id_or_path: str) -> Pack:
-    """A shipped pack by id, or a pack file by path."""
+    """A pack by id (one already in use, else a shipped one), or a pack file by path."""
     path = Path(id_or_path)
     if not path.suffix:
+        if id_or_path in _IN_USE:
+            return _IN_USE[id_or_path]
         packs = shipped_packs()
         if id_or_path not in packs:
             known = "、".join(packs) or "（无）"
@@ -71,4 +78,6 @@ def find_pack(id_or_path: str) -> Pack:
         mtime = resolved.stat().st_mtime
     except OSError:
         mtime = 0.0
-    return _load_cached(resolved, mtime)
+    pack = _load_cached(resolved, mtime)
+    _IN_USE[pack.id] = pack
+    return pack

@@ -7,7 +7,7 @@ from collections import Counter
 from fractions import Fraction
 from typing import Any
 
-from ..explain import label, show
+from ..explain import label, level_label, show
 from ..packs import Pack
 from ..results import Assessment, RequirementResult, TaskResult
 from ..scoring import LEVEL_ORDER, batch_table, blocks_grade, gains
@@ -239,7 +239,7 @@ def city(pack: Pack, a: Assessment, lang: str = "zh", mode: str = "full") -> dic
         "title": text["self_check"] if mode == "self-check" else text["city_report"],
         "city": a.city,
         "province": a.province or "—",
-        "level": show(pack.field("city.level"), a.level, lang) if a.level else "—",
+        "level": level_label(pack, a.level, lang),
         "batch": a.batch or "—",
         "year": a.year,
         "pack_id": a.pack,
@@ -276,7 +276,7 @@ def cohort(
             continue
         tiers.append(
             {
-                "name": show(pack.field("city.level"), level, lang) if level else "—",
+                "name": level_label(pack, level, lang),
                 "rows": [
                     {
                         "rank": int(row.rank_in_tier),

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..explain import show
+from ..explain import level_label
 from ..packs import Pack
 from ..results import Assessment
 from ..scoring import batch_table
@@ -55,7 +55,7 @@ def score_sheet(pack: Pack, assessments: list[Assessment], lang: str = "zh") -> 
             [
                 record["city"],
                 record["province"],
-                show(pack.field("city.level"), record["level"], lang),
+                level_label(pack, record["level"], lang),
                 record["batch"],
                 record["score"],
                 grades[record["grade"]],
