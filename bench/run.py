@@ -1,5 +1,6 @@
 """Benchmark: the durable-rules path against a plain-Python evaluation of the same conditions,
-and memory over many assessments in one process.
+memory over many assessments in one process, and the what-if workloads (every combination of
+dropped tasks, a threshold sweep, the least-work plan).
 
     python bench/run.py            # 300 cities, 10,000 assessments for memory
     python bench/run.py --cities 1000 --memory-runs 20000
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import random
 import resource
 import statistics
@@ -19,7 +21,11 @@ from ipscore import assess, find_pack
 from ipscore.engine import engine_for
 from ipscore.kleene import verdict
 from ipscore.packs import Pack
+from ipscore.packs.params import with_params
+from ipscore.plan import least_work
+from ipscore.scoring import mandatory_tasks, summarize
 from ipscore.submission import Submission, derive
+from ipscore.whatif import toggle
 
 CITIES = ["湘潭市", "苏州市", "深圳市", "郑州市", "长春市", "佛山市", "常熟市", "成都市"]
 
@@ -98,6 +104,8 @@ def main() -> None:
     print(f"  ratio plain / durable       {python / durable:10.1f} ×")
     print(f"  full assess (with scoring)  {full:10,.0f} cities/s")
 
+    whatif(pack, cities)
+
     start_rss = rss_mb()
     checkpoints = []
     for i in range(args.memory_runs):
@@ -110,6 +118,47 @@ def main() -> None:
         f"  before {start_rss:.1f}; " + "; ".join(f"after {n:,}: {mb:.1f}" for n, mb in checkpoints)
     )
     print(f"  peak RSS {peak:.1f} MB")
+
+
+def whatif(pack: Pack, cities: list[Submission]) -> None:
+    engine = engine_for(pack)
+    decided = [engine.verdicts(c) for c in cities]
+    task_ids = tuple(t.id for t in pack.tasks)
+    combos = [c for k in range(len(task_ids) + 1) for c in itertools.combinations(task_ids, k)]
+    start = time.perf_counter()
+    for verdicts in decided:
+        mandatory = mandatory_tasks(pack, verdicts.mandatory_rules)
+        for dropped in combos:
+            summarize(pack, toggle(pack, verdicts, dropped, (), "bench").statuses, mandatory)
+    toggles = time.perf_counter() - start
+    print(
+        f"what-if: {len(cities)} cities × {len(combos)} combinations of dropped tasks "
+        f"(verdict table only): {toggles:.1f} s"
+    )
+
+    start = time.perf_counter()
+    for value in ("1.05", "1.1", "1.15", "1.2", "1.25", "1.3", "1.35", "1.4", "1.45", "1.5"):
+        variant = with_params(pack, {"T4.R2": value})
+        for city in cities:
+            assess(variant, city)
+    print(
+        f"sensitivity: {len(cities)} cities × 10 values of T4.R2 (rules re-run): "
+        f"{time.perf_counter() - start:.1f} s"
+    )
+
+    nothing = dict(cities[0].values)
+    for name in pack.field_names():
+        decl = pack.field(name)
+        if decl.role == "achievement" and decl.type in ("bool", "count", "amount"):
+            nothing[name] = False if decl.type == "bool" else 0
+    derive(pack, nothing)
+    empty = Submission(pack.id, pack.pack.year, nothing, "nothing done")
+    start = time.perf_counter()
+    plan = least_work(pack, empty, "excellent")
+    print(
+        f"plan to excellent for a city with nothing done: {len(plan.actions)} actions, "
+        f"{time.perf_counter() - start:.2f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from . import explain, scoring
-from .engine import engine_for
+from .engine import Verdicts, engine_for
 from .errors import InputError, IpscoreError, Problem, display_path
 from .packs import Pack, find_pack, per_pack
 from .packs.conditions import fields_read
@@ -46,7 +46,11 @@ def _static(pack: Pack) -> dict[str, _Static]:
 
 
 def assess(pack: Pack, submission: Submission) -> Assessment:
-    verdicts = engine_for(pack).verdicts(submission)
+    return build(pack, submission, engine_for(pack).verdicts(submission))
+
+
+def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
+    """The Assessment for verdicts already decided (by the engine, or toggled by what-if)."""
     values = submission.values
     static = _static(pack)
     mandatory = scoring.mandatory_tasks(pack, verdicts.mandatory_rules)
@@ -83,23 +87,8 @@ def assess(pack: Pack, submission: Submission) -> Assessment:
                     responsible=tuple(req.responsible),
                 )
             )
-        is_mandatory = task.id in mandatory
-        tasks.append(
-            TaskResult(
-                id=task.id,
-                title=task.title,
-                title_en=task.title_en,
-                mandatory=is_mandatory,
-                status=scoring.task_status([(r.kind, r.status) for r in reqs]),
-                weight=scoring.task_weight(pack, is_mandatory),
-                fraction=scoring.task_fraction([(r.weight, r.status) for r in reqs]),
-                requirements=tuple(reqs),
-            )
-        )
-    exact = scoring.total([(t.weight, t.fraction) for t in tasks])
-    score = scoring.rounded(exact, pack.scoring.decimals)
-    mandatory_complete = all(t.status == scoring.COMPLETE for t in tasks if t.mandatory)
-    band = scoring.grade(pack, score, mandatory_complete)
+        tasks.append((task, reqs))
+    summary = scoring.summarize(pack, verdicts.statuses, mandatory)
     return Assessment(
         pack=pack.id,
         pack_version=pack.pack.version,
@@ -108,12 +97,24 @@ def assess(pack: Pack, submission: Submission) -> Assessment:
         province=_text(values.get("city.province")),
         level=_text(values.get("city.level")),
         batch=values.get("city.batch"),
-        score=score,
-        exact_score=exact,
-        grade=band.code,
-        grade_label=band.label,
-        mandatory_complete=mandatory_complete,
-        tasks=tuple(tasks),
+        score=summary.score,
+        exact_score=summary.exact,
+        grade=summary.band.code,
+        grade_label=summary.band.label,
+        mandatory_complete=summary.mandatory_complete,
+        tasks=tuple(
+            TaskResult(
+                id=task.id,
+                title=task.title,
+                title_en=task.title_en,
+                mandatory=task.id in mandatory,
+                status=summary.task_status[task.id],
+                weight=summary.task_weight[task.id],
+                fraction=summary.task_fraction[task.id],
+                requirements=tuple(reqs),
+            )
+            for task, reqs in tasks
+        ),
         missing=tuple(missing),
         source=submission.source,
         scoring_note=pack.scoring.note,

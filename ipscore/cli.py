@@ -13,7 +13,8 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__, tables
-from .assess import assess, assess_paths, read_all
+from .assess import assess, assess_paths, build, read_all
+from .engine import engine_for
 from .errors import IpscoreError
 from .output import to_csv, to_json, write_atomic
 from .packs import find_pack, load_pack, shipped_packs
@@ -190,6 +191,146 @@ def report_cmd(
     written = report.write(assessments, output, cohort, report_lang or obj.lang, mode)
     for path in written:
         click.echo(str(path))
+
+
+def _pairs(items: tuple[str, ...], option: str) -> dict[str, str]:
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(
+                f"应写成 名称=值，例如 {option} enforcement.city_staff=3：{item}"
+            )
+        out[name.strip()] = value
+    return out
+
+
+def _print(table: Table) -> None:
+    tables.console().print(table)
+
+
+@cli.command("whatif")
+@click.argument("path", type=click.Path())
+@click.option("--set", "sets", multiple=True, help="改一个填报值：字段=值（值留空即为缺报）。")
+@click.option("--drop", multiple=True, help="假设不做这项任务（其要求按未达到计），如 T7。")
+@click.option("--complete", multiple=True, help="假设完成这项任务（其要求按达到计），如 T8。")
+@click.option("--param", "params", multiple=True, help="改规则包参数：名称=值，如 T4.R2=1.15。")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--pack", "pack_id", help="规则包编号或文件；默认读提交文件的 pack 键。")
+@click.pass_obj
+def whatif_cmd(obj: Context, path: str, sets, drop, complete, params, fmt, pack_id) -> None:
+    """假设分析：改几个数、放弃或完成某项任务、改阈值，与基准并排比较。
+
+    \b
+    例：
+      ipscore whatif scenarios/xiangtan-2015.yaml --drop T7
+      ipscore whatif scenarios/xiangtan-2015.yaml --set talent.operation_staff=5 --complete T8
+      ipscore whatif scenarios/wuhan-2015.yaml --param T4.R2=1.15 --format json
+    """
+    from .whatif import Variant, compare, run
+
+    ((pack, submission),) = read_all([path], pack_id)
+    name = " ".join(
+        [
+            *(f"--set {s}" for s in sets),
+            *(f"--drop {t}" for t in drop),
+            *(f"--complete {t}" for t in complete),
+            *(f"--param {p}" for p in params),
+        ]
+    ) or _t_lang(obj.lang, "不变", "unchanged")
+    variant = Variant(name, _pairs(sets, "--set"), drop, complete, _pairs(params, "--param"))
+    verdicts = engine_for(pack).verdicts(submission)
+    base = build(pack, submission, verdicts)
+    result = compare(name, base, run(pack, submission, verdicts, variant))
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        _print(
+            tables.comparison(
+                [result], f"{base.city}：{_t_lang(obj.lang, '假设分析', 'what if')}", obj.lang
+            )
+        )
+
+
+@cli.command("simulate")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--pack", "pack_id", help="规则包编号或文件；默认读提交文件的 pack 键。")
+@click.pass_obj
+def simulate_cmd(obj: Context, path: Path, fmt: str, pack_id: str | None) -> None:
+    """运行情景文件：一个基准提交文件和若干命名的变化，输出一张对比表。
+
+    \b
+    例：
+      ipscore simulate scenarios/whatif/xiangtan-options.yaml
+      ipscore simulate scenarios/whatif/wuhan-thresholds.yaml --format json
+    """
+    from .whatif import simulate
+
+    name, base, rows = simulate(path, pack_id)
+    if fmt == "json":
+        data = {
+            "scenario": name,
+            "city": base.city,
+            "baseline": rows[0]["baseline"],
+            "variants": rows,
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        _print(tables.comparison(rows, name, obj.lang))
+
+
+@cli.command("plan")
+@click.argument("path", type=click.Path())
+@click.option("--target", required=True, help="目标等级代码，如 excellent、good、pass。")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--pack", "pack_id", help="规则包编号或文件；默认读提交文件的 pack 键。")
+@click.pass_obj
+def plan_cmd(obj: Context, path: str, target: str, fmt: str, pack_id: str | None) -> None:
+    """达到目标等级最少还要做什么：可证明最少的一组具体事项，以及做完后的得分和等级。
+
+    \b
+    例：
+      ipscore plan scenarios/shenzhen-2015.yaml --target good
+      ipscore plan scenarios/wuhan-2015.yaml --target excellent --format json
+    """
+    from .plan import least_work
+
+    ((pack, submission),) = read_all([path], pack_id)
+    result = least_work(pack, submission, target)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print(tables.plan_table(result, obj.lang))
+
+
+@cli.command("sensitivity")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--param", "param", required=True, help="参数=值1,值2,…，如 T4.R2=1.1,1.2,1.3。")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--pack", "pack_id", help="规则包编号或文件；默认读提交文件的 pack 键。")
+@click.pass_obj
+def sensitivity_cmd(obj: Context, paths, param: str, fmt: str, pack_id: str | None) -> None:
+    """阈值敏感性：对一个规则包参数的每个取值重新评估全部城市，列出等级变化的城市。
+
+    \b
+    例：
+      ipscore sensitivity scenarios/ --param T4.R2=1.1,1.2,1.3
+      ipscore sensitivity scenarios/ --param T3.R4=3,5,8
+      ipscore sensitivity scenarios/ --param bands.good=70,75,80 --format json
+    """
+    from .whatif import sensitivity
+
+    ((name, values),) = _pairs((param,), "--param").items()
+    results = sensitivity(paths, name, [v.strip() for v in values.split(",") if v.strip()], pack_id)
+    if fmt == "json":
+        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+    else:
+        _print(tables.sensitivity_table(results, obj.lang))
+
+
+def _t_lang(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
 
 
 @cli.group("rules")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import pandas as pd
 
-from .packs import Pack, Requirement
+from .packs import Pack, Requirement, per_pack
 from .packs.model import GradeBand
 from .results import Assessment, RequirementResult, TaskResult
 from .verdicts import MET, MISSING, NOT_APPLICABLE, UNMET
@@ -21,23 +24,6 @@ def requirement_weight(pack: Pack, req: Requirement) -> Fraction:
         return Fraction(req.weight)
     weights = pack.scoring.requirement_weight
     return Fraction(weights.required if req.kind == "required" else weights.advisory)
-
-
-def task_status(kinds_and_statuses: list[tuple[str, str]]) -> str:
-    required = [s for kind, s in kinds_and_statuses if kind == "required" and s != NOT_APPLICABLE]
-    if UNMET in required:
-        return INCOMPLETE
-    if MISSING in required:
-        return INSUFFICIENT
-    return COMPLETE
-
-
-def task_fraction(weighted: list[tuple[Fraction, str]]) -> Fraction | None:
-    """Met weight over applicable weight; missing counts as not met."""
-    applicable = sum((w for w, s in weighted if s != NOT_APPLICABLE), Fraction(0))
-    if applicable == 0:
-        return None
-    return sum((w for w, s in weighted if s == MET), Fraction(0)) / applicable
 
 
 def mandatory_tasks(pack: Pack, fired: tuple[int, ...]) -> set[str]:
@@ -71,6 +57,65 @@ def grade(pack: Pack, score: Decimal, mandatory_complete: bool) -> GradeBand:
             continue
         return band
     return pack.scoring.grades[-1]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Everything scoring derives from a verdict table."""
+
+    exact: Fraction
+    score: Decimal
+    band: GradeBand
+    mandatory_complete: bool
+    task_status: dict[str, str]
+    task_fraction: dict[str, Fraction | None]
+    task_weight: dict[str, Fraction]
+
+
+@per_pack
+def _layout(pack: Pack) -> tuple[int, list[tuple[str, list[tuple[str, bool, int]]]]]:
+    """Requirement weights as whole multiples of one unit, so sums need no fractions."""
+    weights = {r.id: requirement_weight(pack, r) for _, r in pack.requirements()}
+    unit = math.lcm(*(w.denominator for w in weights.values()))
+    return unit, [
+        (
+            task.id,
+            [(r.id, r.kind == "required", int(weights[r.id] * unit)) for r in task.requirements],
+        )
+        for task in pack.tasks
+    ]
+
+
+def summarize(pack: Pack, statuses: Mapping[str, str], mandatory: set[str]) -> Summary:
+    """Task statuses, fractions, score and grade from the verdicts alone: what-if toggles and
+    threshold sweeps call this without running the rules again.
+
+    A task is complete when every applicable required requirement is met, has insufficient
+    data when none is unmet but one is missing, and is incomplete otherwise; its fraction is
+    met weight over applicable weight (missing counts as not met; None if nothing applies).
+    """
+    _, layout = _layout(pack)
+    status, fraction, weight = {}, {}, {}
+    for task_id, reqs in layout:
+        applicable = met = 0
+        unmet = missing = False
+        for rid, required, w in reqs:
+            verdict = statuses[rid]
+            if verdict == NOT_APPLICABLE:
+                continue
+            applicable += w
+            if verdict == MET:
+                met += w
+            elif required:
+                unmet |= verdict == UNMET
+                missing |= verdict == MISSING
+        status[task_id] = INCOMPLETE if unmet else INSUFFICIENT if missing else COMPLETE
+        fraction[task_id] = Fraction(met, applicable) if applicable else None
+        weight[task_id] = task_weight(pack, task_id in mandatory)
+    exact = total([(weight[t], fraction[t]) for t in status])
+    score = rounded(exact, pack.scoring.decimals)
+    complete = all(status[t] == COMPLETE for t in status if t in mandatory)
+    return Summary(exact, score, grade(pack, score, complete), complete, status, fraction, weight)
 
 
 def gains(a: Assessment) -> dict[str, Fraction]:

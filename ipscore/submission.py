@@ -7,6 +7,7 @@ sees values of the declared type.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import math
@@ -286,6 +287,43 @@ def _unknown_keys(data: dict, pack: Pack, name: str, lines: Lines) -> list[Probl
                             )
                         )
     return problems
+
+
+_WORDS = {"true": True, "false": False, "是": True, "否": False, "yes": True, "no": False}
+
+
+def parse_value(pack: Pack, name: str, text: str) -> Value | None:
+    """A value typed on the command line (`--set plan.issued=是`), checked like a submission's.
+
+    An empty text makes the field missing.
+    """
+    if name not in pack.field_names():
+        hint = difflib.get_close_matches(name, pack.field_names(), n=1)
+        zh = f"未知字段{f'，是否想写 {hint[0]}？' if hint else ''}"
+        en = f"unknown field{f'; did you mean {hint[0]}?' if hint else ''}"
+        raise InputError([Problem(zh, en, field=name)])
+    decl = pack.field(name)
+    if decl.type == "ratio":
+        raise InputError(
+            [
+                Problem(
+                    "这是算出的值，请改它所依据的字段",
+                    "this is computed; set its inputs",
+                    field=name,
+                )
+            ]
+        )
+    raw: Any = text.strip()
+    if decl.type == "bool":
+        raw = _WORDS.get(raw.lower(), raw)
+    elif decl.type in ("count", "amount") and raw and not _PERCENT.match(raw):
+        with contextlib.suppress(ArithmeticError):
+            raw = Decimal(raw.replace(",", ""))
+    try:
+        return _validator(decl).func(raw)
+    except PydanticCustomError as exc:
+        ctx = exc.context or {}
+        raise InputError([Problem(ctx["zh"], ctx["en"], field=name)]) from None
 
 
 def derive(pack: Pack, values: dict[str, Value]) -> None:

@@ -151,3 +151,126 @@ def todo(a: Assessment, lang: str = "zh") -> Table | None:
             remedy = r.remedy + (f"\n（{r.gap}）" if r.gap else "")
             table.add_row(head, inputs, r.expected, remedy)
     return table
+
+
+def _grade_cell(code: str, label: str) -> str:
+    return f"[{_GRADE_STYLE.get(code, '')}]{label}[/]"
+
+
+def _task_word(status: str, lang: str) -> str:
+    return _TASK[lang][status]
+
+
+def _changes(cmp: dict, lang: str) -> str:
+    parts = [
+        f"{t['id']} {_task_word(t['from'], lang)}→{_task_word(t['to'], lang)}"
+        if t["from"] != t["to"]
+        else f"{t['id']} {_percent(t['fraction_from'])}→{_percent(t['fraction_to'])}"
+        for t in cmp["tasks"]
+    ]
+    parts += [
+        f"{r['id']} {LABELS[lang][r['from']]}→{LABELS[lang][r['to']]}" for r in cmp["requirements"]
+    ]
+    return "；".join(parts) if lang == "zh" else "; ".join(parts)
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def comparison(rows: list[dict], title: str, lang: str = "zh") -> Table:
+    """Baseline and variants side by side: score, grade, mandatory tasks, what changed."""
+    table = Table(title=title, box=box.SIMPLE_HEAVY, show_lines=True)
+    table.add_column(_t(lang, "情形", "Case"))
+    table.add_column(_t(lang, "得分", "Score"), justify="right")
+    table.add_column(_t(lang, "变化", "Δ"), justify="right")
+    table.add_column(_t(lang, "等级", "Grade"))
+    table.add_column(_t(lang, "必做任务", "Mandatory"))
+    table.add_column(
+        _t(lang, "结论有变化的任务和要求", "Tasks and requirements that changed"),
+        max_width=60,
+        overflow="fold",
+    )
+    base = rows[0]["baseline"]
+    table.add_row(
+        _t(lang, "基准", "baseline"),
+        f"{base['score']:.1f}",
+        "",
+        _grade_cell(base["grade"], base["grade_label"]),
+        _t(lang, "全部完成", "complete")
+        if base["mandatory_complete"]
+        else _t(lang, "未完成", "not complete"),
+        "",
+    )
+    for cmp in rows:
+        after = cmp["variant"]
+        table.add_row(
+            cmp["name"],
+            f"{after['score']:.1f}",
+            f"{cmp['score_change']:+.1f}",
+            _grade_cell(after["grade"], after["grade_label"]),
+            _t(lang, "全部完成", "complete")
+            if after["mandatory_complete"]
+            else _t(lang, "未完成", "not complete"),
+            _changes(cmp, lang) or "—",
+        )
+    return table
+
+
+def plan_table(plan, lang: str = "zh") -> Table:
+    """The least work for a grade: one row per action."""
+    pack = find_pack(plan.before.pack)
+    before = f"{plan.before.score} {plan.before.grade_label}"
+    if not plan.reachable:
+        title = _t(
+            lang,
+            f"{plan.before.city}：达不到{plan.target_label}",
+            f"{plan.before.city}: {plan.target} cannot be reached",
+        )
+    else:
+        after = f"{plan.after.score} {plan.after.grade_label}"
+        title = _t(
+            lang,
+            f"{plan.before.city}：达到{plan.target_label}最少要做的 {len(plan.actions)} 件事"
+            f"（{before} → {after}）",
+            f"{plan.before.city}: the least work for {plan.target}, {len(plan.actions)} actions "
+            f"({before} → {after})",
+        )
+    table = Table(title=title, box=box.SIMPLE, show_lines=False)
+    table.add_column(_t(lang, "事项", "Field"), max_width=44, overflow="fold")
+    table.add_column(_t(lang, "改为", "Set to"))
+    table.add_column(_t(lang, "满足的要求", "Meets"))
+    for action in plan.actions:
+        decl = pack.field(action["field"])
+        table.add_row(
+            f"{label(decl, lang)}\n[dim]{action['field']}[/]",
+            show(decl, action["value"], lang),
+            "、".join(action["requirements"])
+            if lang == "zh"
+            else ", ".join(action["requirements"]),
+        )
+    if plan.reason:
+        table.caption = plan.reason if lang == "zh" else plan.reason_en
+    elif not plan.actions:
+        table.caption = _t(lang, "已经达到，无需再做。", "Already reached: nothing to do.")
+    return table
+
+
+def sensitivity_table(results: list[dict], lang: str = "zh") -> Table:
+    table = Table(
+        title=_t(
+            lang, f"参数 {results[0]['param']} 的敏感性", f"Sensitivity to {results[0]['param']}"
+        ),
+        box=box.SIMPLE_HEAVY,
+        show_lines=True,
+    )
+    table.add_column(_t(lang, "取值", "Value"))
+    table.add_column(_t(lang, "等级变化的城市", "Cities whose grade changes"), overflow="fold")
+    for result in results:
+        changes = [
+            f"{c['city']} {c['from_label']}→{c['to_label']}"
+            f"（{c['score_from']:.1f}→{c['score_to']:.1f}）"
+            for c in result["changes"]
+        ]
+        table.add_row(str(result["value"]), "\n".join(changes) or _t(lang, "无", "none"))
+    return table

@@ -41,20 +41,26 @@ def test_grade_bands(pack, score, complete, want):
     assert scoring.grade(pack, Decimal(score), complete).code == want
 
 
-def test_task_status_ignores_advisory_and_not_applicable():
-    assert scoring.task_status([("required", "met"), ("advisory", "unmet")]) == "complete"
-    assert scoring.task_status([("required", "met"), ("required", "missing")]) == (
-        "insufficient_data"
-    )
-    assert scoring.task_status([("required", "unmet"), ("required", "missing")]) == "incomplete"
-    assert scoring.task_status([("required", "not_applicable")]) == "complete"
+def _summary(pack, changes):
+    statuses = {r.id: "met" for _, r in pack.requirements()}
+    statuses.update(changes)
+    return scoring.summarize(pack, statuses, {"T1", "T2", "T3", "T4"})
 
 
-def test_task_fraction_counts_missing_as_not_met_and_skips_not_applicable():
-    one, half = Fraction(1), Fraction(1, 2)
-    weighted = [(one, "met"), (one, "missing"), (half, "met"), (one, "not_applicable")]
-    assert scoring.task_fraction(weighted) == Fraction(3, 5)
-    assert scoring.task_fraction([(one, "not_applicable")]) is None
+def test_task_status_ignores_advisory_and_not_applicable(pack):
+    summary = _summary(pack, {"T2.R7": "unmet", "T4.R4": "not_applicable"})
+    assert summary.task_status["T2"] == "complete" and summary.task_status["T4"] == "complete"
+    assert _summary(pack, {"T1.R2": "missing"}).task_status["T1"] == "insufficient_data"
+    both = _summary(pack, {"T1.R2": "missing", "T1.R3": "unmet"})
+    assert both.task_status["T1"] == "incomplete" and not both.mandatory_complete
+
+
+def test_task_fraction_counts_missing_as_not_met_and_skips_not_applicable(pack):
+    # T2: R1 missing, R2 not applicable, R7 (advisory 0.5) met → 4.5 met of 5.5 applicable.
+    summary = _summary(pack, {"T2.R1": "missing", "T2.R2": "not_applicable"})
+    assert summary.task_fraction["T2"] == Fraction(9, 11)
+    nothing = {r.id: "not_applicable" for r in pack.tasks[7].requirements}
+    assert _summary(pack, nothing).task_fraction["T8"] is None
 
 
 def test_total_weights_tasks():

@@ -88,6 +88,9 @@ class Requirement(Strict):
     remedy: str
     remedy_en: str | None = None
     citation: Citation
+    # Optional effort of meeting this requirement, in any unit the pack chooses: with costs,
+    # `ipscore plan` finds the least-cost plan instead of the one with fewest actions.
+    cost: Decimal | None = Field(default=None, ge=0)
     deadline: dt.date | str | None = None
     responsible: list[str] = []
     cooperating: list[str] = []

@@ -1,0 +1,328 @@
+"""The least work that reaches a grade: a provably minimal set of concrete actions.
+
+Each unmet or missing requirement is turned into the ways it could be met by changing only
+what a city can act on (its achievement fields, never its profile or last year's figures):
+one or more alternative sets of field values, each the least value that suffices. Because the
+score is additive over requirements, choosing which requirements to meet is a small 0-1 integer
+programme — fewest actions (or least declared cost), all mandatory requirements met where the
+grade needs it, enough points for the grade line — which SciPy's HiGHS solves to proven
+optimality. The chosen actions are then applied and the city is assessed again by the engine:
+the score and grade reported are the engine's, not the optimiser's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from . import kleene
+from .assess import assess, build
+from .engine import engine_for
+from .errors import InputError, Problem
+from .packs import FieldDecl, Pack
+from .packs.conditions import AnyOf, Compare, Condition, FieldRef, fields_read, normalise
+from .results import Assessment
+from .scoring import gains
+from .submission import Submission, Value, derive
+from .verdicts import MET, MISSING, UNMET
+
+Option = dict[str, Value]
+MAX_OPTIONS = 16
+
+
+@dataclass(frozen=True)
+class Plan:
+    target: str
+    target_label: str
+    reachable: bool
+    actions: list[dict[str, Any]]
+    before: Assessment
+    after: Assessment | None
+    reason: str | None = None
+    reason_en: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        from .results import json_value
+
+        out: dict[str, Any] = {
+            "city": self.before.city,
+            "target": self.target,
+            "target_label": self.target_label,
+            "reachable": self.reachable,
+            "actions": [{**a, "value": json_value(a["value"])} for a in self.actions],
+            "score_before": float(self.before.score),
+            "grade_before": self.before.grade,
+        }
+        if self.after is not None:
+            out["score_after"] = float(self.after.score)
+            out["grade_after"] = self.after.grade
+            out["grade_after_label"] = self.after.grade_label
+        if self.reason:
+            out["reason"] = self.reason
+        return out
+
+
+def least_work(pack: Pack, submission: Submission, target: str) -> Plan:
+    bands = [b.code for b in pack.scoring.grades]
+    if target not in bands:
+        raise InputError(
+            [
+                Problem(
+                    f"没有等级 {target}；可用：{'、'.join(bands)}",
+                    f"no grade {target}; known: {', '.join(bands)}",
+                    field="--target",
+                )
+            ]
+        )
+    band = pack.scoring.grades[bands.index(target)]
+    before = assess(pack, submission)
+    if bands.index(before.grade) <= bands.index(target):
+        return Plan(target, band.label, True, [], before, before)
+
+    values = submission.values
+    open_reqs = {}
+    unplannable = []
+    for task in before.tasks:
+        for r in task.requirements:
+            if r.status not in (UNMET, MISSING):
+                continue
+            req = pack.requirement(r.id)
+            found = _requirement_options(pack, req, values)
+            if found:
+                open_reqs[r.id] = (task, r, found)
+            else:
+                unplannable.append((task, r))
+
+    blocking = [
+        (t, r)
+        for t, r in unplannable
+        if band.mandatory_complete and t.mandatory and r.kind == "required"
+    ]
+    if blocking:
+        ids = "、".join(r.id for _, r in blocking)
+        absent = {f for _, r in blocking for f, v in r.inputs.items() if v is None}
+        fixed = {f for _, r in blocking for f in r.inputs if pack.field(f).role != "achievement"}
+        why = "、".join(sorted(absent & fixed or absent or fixed))
+        return Plan(
+            target,
+            band.label,
+            False,
+            [],
+            before,
+            None,
+            f"必做要求 {ids} 无法仅靠工作达到：它取决于城市情况或上年数据（{why}），请先核实或补报",
+            f"mandatory requirements {ids} cannot be met by work alone: they depend on the "
+            f"city's profile or last year's figures ({why})",
+        )
+
+    chosen = _solve(pack, before, band, open_reqs)
+    if chosen is None:
+        best = sum((g for rid, g in gains(before).items() if rid in open_reqs), Fraction(0))
+        ceiling = float(before.exact_score + best)
+        return Plan(
+            target,
+            band.label,
+            False,
+            [],
+            before,
+            None,
+            f"即使完成所有能做的工作，最高约 {ceiling:.1f} 分，"
+            f"达不到{band.label}的 {band.min_score} 分",
+            f"even doing everything that can be done gives about {ceiling:.1f}, short of "
+            f"{band.min_score} for {band.code}",
+        )
+    return _verify(pack, submission, before, band, chosen)
+
+
+def _requirement_options(pack: Pack, req, values) -> list[Option]:
+    if req.applies_if is not None and kleene.evaluate(req.applies_if, values) is not True:
+        return []
+    return options(pack, normalise(req.check), values)
+
+
+def options(pack: Pack, cond: Condition, values: dict[str, Value]) -> list[Option]:
+    """Alternative least changes to achievement fields that make `cond` true ([] if none)."""
+    if isinstance(cond, Compare):
+        if kleene.compare(cond, values) is True:
+            return [{}]
+        decl = pack.field(cond.field)
+        if decl.role != "achievement" or decl.type == "ratio":
+            return []
+        target = _least(decl, cond, values)
+        return [] if target is None else [{cond.field: target}]
+    if isinstance(cond, AnyOf):
+        found = [o for c in cond.items for o in options(pack, c, values)]
+        return _prune(found)
+    combined: list[Option] = [{}]
+    for child in cond.items:
+        branch = options(pack, child, values)
+        merged = []
+        for left in combined:
+            for right in branch:
+                option = _merge(left, right)
+                if option is not None:
+                    merged.append(option)
+        combined = _prune(merged)
+        if not combined:
+            return []
+    return [o for o in combined if kleene.evaluate(cond, {**values, **o}) is True]
+
+
+def _merge(left: Option, right: Option) -> Option | None:
+    out = dict(left)
+    for name, value in right.items():
+        if name in out and out[name] != value:
+            if isinstance(value, (bool, str)):
+                return None
+            out[name] = max(out[name], value)
+        else:
+            out[name] = value
+    return out
+
+
+def _prune(found: list[Option]) -> list[Option]:
+    unique = []
+    for option in sorted(found, key=len):
+        if option not in unique:
+            unique.append(option)
+    return unique[:MAX_OPTIONS]
+
+
+def _least(decl: FieldDecl, cmp: Compare, values: dict[str, Value]) -> Value | None:
+    """The value of the compared field closest to 'nothing done' that satisfies `cmp`."""
+    if decl.type == "bool":
+        return cmp.value if cmp.op == "eq" else (not cmp.value if cmp.op == "ne" else None)
+    if decl.type == "enum":
+        allowed = [
+            v
+            for v in (decl.values or {})
+            if kleene.compare(Compare(cmp.field, cmp.op, cmp.value), {cmp.field: v}) is True
+        ]
+        return allowed[0] if allowed else None
+    if decl.type == "text":
+        return None
+    if isinstance(cmp.value, FieldRef):
+        other = values.get(cmp.value.field)
+        if other is None:
+            return None
+        bound = kleene.exact(other) * cmp.value.times
+    else:
+        bound = kleene.exact(cmp.value) if not isinstance(cmp.value, dt.date) else cmp.value
+    if decl.type == "date":
+        day = dt.timedelta(days=1)
+        return {"gte": bound, "gt": bound + day, "lte": bound, "lt": bound - day, "eq": bound}.get(
+            cmp.op
+        )
+    step = Fraction(1, 10**decl.decimals)
+    units = bound / step
+    least = {
+        "gte": math.ceil(units),
+        "gt": math.floor(units) + 1,
+        "lte": math.floor(units),
+        "lt": math.ceil(units) - 1,
+        "eq": units if units.denominator == 1 else None,
+    }.get(cmp.op)
+    if least is None or least < 0:
+        return None
+    number = Fraction(least) * step
+    if decl.max is not None and number > decl.max:
+        return None
+    if decl.type == "count":
+        return int(number)
+    return Decimal(number.numerator) / Decimal(number.denominator)
+
+
+def _solve(pack: Pack, before: Assessment, band, open_reqs) -> dict[str, Option] | None:
+    """Which option to take for which requirement: the 0-1 programme, solved exactly."""
+    point = gains(before)
+    fields = sorted({f for *_, found in open_reqs.values() for o in found for f in o})
+    pairs = [(rid, k) for rid, (*_, found) in open_reqs.items() for k in range(len(found))]
+    n_x, n_y = len(fields), len(pairs)
+    if n_y == 0:
+        return None
+    # Points in integers: every gain times the least common denominator is whole.
+    need = Fraction(0)
+    if band.min_score is not None:
+        half = Fraction(1, 2 * 10**pack.scoring.decimals)
+        need = max(Fraction(0), Fraction(band.min_score) - half - before.exact_score)
+    scale = math.lcm(*(g.denominator for g in point.values()), need.denominator)
+    rows, lower, upper = [], [], []
+
+    def row() -> np.ndarray:
+        return np.zeros(n_x + n_y)
+
+    for j, (rid, k) in enumerate(pairs):  # an option needs each of its fields set
+        for name in open_reqs[rid][2][k]:
+            r = row()
+            r[n_x + j], r[fields.index(name)] = 1, -1
+            rows.append(r), lower.append(-np.inf), upper.append(0)
+    for rid in open_reqs:  # at most one option per requirement
+        r = row()
+        for j, (other, _) in enumerate(pairs):
+            if other == rid:
+                r[n_x + j] = 1
+        task, req, _ = open_reqs[rid]
+        must = band.mandatory_complete and task.mandatory and req.kind == "required"
+        rows.append(r), lower.append(1 if must else 0), upper.append(1)
+    if need > 0:
+        r = row()
+        for j, (rid, _) in enumerate(pairs):
+            r[n_x + j] = int(point[rid] * scale)
+        rows.append(r), lower.append(math.ceil(need * scale)), upper.append(np.inf)
+    cost = np.concatenate([np.ones(n_x), np.zeros(n_y)])
+    costs = {rid: pack.requirement(rid).cost for rid in open_reqs}
+    if any(c is not None for c in costs.values()):
+        # Least declared effort first, fewest actions among equally cheap plans.
+        units = math.lcm(*(Fraction(c).denominator for c in costs.values() if c is not None))
+        for j, (rid, _) in enumerate(pairs):
+            cost[n_x + j] = int(Fraction(costs[rid] or 0) * units) * (n_x + 1)
+    result = milp(
+        cost,
+        constraints=LinearConstraint(np.array(rows), lower, upper),
+        integrality=np.ones(n_x + n_y),
+        bounds=Bounds(0, 1),
+        options={"mip_rel_gap": 0},
+    )
+    if result.status != 0:
+        return None
+    picks = np.round(result.x[n_x:]).astype(int)
+    return {rid: open_reqs[rid][2][k] for (rid, k), on in zip(pairs, picks, strict=True) if on}
+
+
+def _verify(pack: Pack, submission: Submission, before: Assessment, band, chosen) -> Plan:
+    """Apply the actions and let the engine assess the city again."""
+    actions: dict[str, Value] = {}
+    for option in chosen.values():
+        merged = _merge(actions, option)
+        if merged is None:
+            raise RuntimeError(f"conflicting actions: {actions} and {option}")
+        actions = merged
+    values = {**submission.values, **actions}
+    derive(pack, values)
+    changed = dataclasses.replace(submission, values=values)
+    after = build(pack, changed, engine_for(pack).verdicts(changed))
+    bands = [b.code for b in pack.scoring.grades]
+    if bands.index(after.grade) > bands.index(band.code):
+        raise RuntimeError(f"plan for {submission.city} did not reach {band.code}: {after.grade}")
+    was = before.requirement_statuses()
+    now = after.requirement_statuses()
+    gained = [rid for rid, s in now.items() if s == MET and was[rid] != MET]
+    listed = [
+        {
+            "field": name,
+            "value": value,
+            "requirements": [
+                rid for rid in gained if name in fields_read(pack.requirement(rid).check)
+            ],
+        }
+        for name, value in sorted(actions.items())
+    ]
+    return Plan(band.code, band.label, True, listed, before, after)

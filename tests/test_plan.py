@@ -1,0 +1,179 @@
+"""`plan`: the actions reach the target, and no smaller set of actions would (brute force)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+
+from ipscore import assess, find_pack
+from ipscore.assess import read_all
+from ipscore.plan import least_work
+from ipscore.submission import Submission, derive, parse_submission
+from tests.pack_cases import load_cases
+
+from .conftest import ROOT, SCENARIOS
+
+PACK = find_pack("cnipa-2015-demo-city")
+RANK = {b.code: i for i, b in enumerate(PACK.scoring.grades)}
+BASE = load_cases(ROOT / "rules" / "tests" / "cnipa-2015-demo-city.yaml")["base"]
+
+# Fields to undo, and the value that does the work again.
+UNDONE = {
+    "quality.patent_award": (False, True),
+    "design.trainings": (0, 1),
+    "design.competitions": (0, 1),
+    "navigation.alliances": (0, 1),
+    "services.info_orgs": (0, 1),
+    "services.litigation_firms": (0, 1),
+    "talent.operation_staff": (0, 1),
+    "standard.firms_compliant": (2, 5),
+    "info.policy": (False, True),
+}
+
+
+def _undone(fields) -> Submission:
+    data = {"city": dict(BASE["city"]), "facts": {g: dict(v) for g, v in BASE["facts"].items()}}
+    for name in fields:
+        group, key = name.split(".")
+        data["facts"][group][key] = UNDONE[name][0]
+    return parse_submission(data, PACK, "case.yaml", {})
+
+
+def _reaches(submission: Submission, changes: dict, target: str) -> bool:
+    values = {**submission.values, **changes}
+    derive(PACK, values)
+    result = assess(PACK, Submission(PACK.id, 2015, values, "x"))
+    return RANK[result.grade] <= RANK[target]
+
+
+@pytest.mark.parametrize(
+    "fields, target",
+    [
+        (["quality.patent_award", "design.trainings", "design.competitions"], "excellent"),
+        (list(UNDONE), "excellent"),
+        (list(UNDONE), "good"),
+        (
+            [
+                "services.info_orgs",
+                "services.litigation_firms",
+                "navigation.alliances",
+                "design.trainings",
+            ],
+            "excellent",
+        ),
+    ],
+)
+def test_plan_reaches_the_target_and_is_minimal(fields, target):
+    submission = _undone(fields)
+    plan = least_work(PACK, submission, target)
+    assert plan.reachable
+    actions = {a["field"]: a["value"] for a in plan.actions}
+    assert _reaches(submission, actions, target)
+    for action in plan.actions:  # the least value that suffices
+        assert action["value"] == UNDONE[action["field"]][1]
+    for size in range(len(actions)):
+        for subset in itertools.combinations(fields, size):
+            assert not _reaches(submission, {f: UNDONE[f][1] for f in subset}, target), subset
+
+
+def test_one_action_meeting_two_requirements_counts_once():
+    plan = least_work(PACK, _undone(["services.info_orgs"]), "excellent")
+    assert [(a["field"], a["value"], a["requirements"]) for a in plan.actions] == [
+        ("services.info_orgs", 1, ["T6.R1", "T9.R1"])
+    ]
+
+
+def test_scenario_plans():
+    ((pack, xiangtan),) = read_all([SCENARIOS / "xiangtan-2015.yaml"])
+    plan = least_work(pack, xiangtan, "excellent")
+    # 87.96 needs 1.99 more points: any one design requirement gives 100 / 3 / 15 = 2.22.
+    assert len(plan.actions) == 1 and plan.actions[0]["field"].startswith("design.")
+    assert plan.to_dict()["score_after"] == 90.2 and plan.to_dict()["grade_after"] == "excellent"
+    assert least_work(pack, xiangtan, "good").actions == []
+    ((_, wuhan),) = read_all([SCENARIOS / "wuhan-2015.yaml"])
+    plan = least_work(pack, wuhan, "pass")
+    assert [(a["field"], a["value"]) for a in plan.actions] == [
+        ("finance.pledge_amount", Decimal("7800"))
+    ]
+
+
+def test_unreachable_target_says_why():
+    ((pack, chaoyang),) = read_all([SCENARIOS / "chaoyang-2015.json"])
+    plan = least_work(pack, chaoyang, "pass")
+    assert not plan.reachable
+    assert "T4.R3" in plan.reason and "finance.insured_firms_prev" in plan.reason
+
+
+def test_a_city_with_nothing_done():
+    facts = {
+        group: {
+            key: (False if PACK.field(f"{group}.{key}").type == "bool" else 0)
+            for key in members
+            if PACK.field(f"{group}.{key}").role == "achievement"
+            and PACK.field(f"{group}.{key}").type in ("bool", "count", "amount")
+        }
+        for group, members in BASE["facts"].items()
+    }
+    facts["plan"].update(issued_on="2015-06-30", issuer="government")
+    facts["finance"].update(
+        pledge_started_before=True, insurance_started_before=False, pledge_amount_prev=100
+    )
+    facts["enforcement"]["cases_handled_prev"] = 100
+    facts["services"]["output_value_prev"] = 100
+    submission = parse_submission({"city": BASE["city"], "facts": facts}, PACK, "none.yaml", {})
+    plan = least_work(PACK, submission, "excellent")
+    assert plan.reachable and plan.after.grade == "excellent"
+    assert assess(PACK, submission).grade == "fail"
+
+
+def test_costs_make_a_least_cost_plan():
+    ((pack, xiangtan),) = read_all([SCENARIOS / "xiangtan-2015.yaml"])
+    costly = pack.model_copy(
+        update={
+            "tasks": [
+                t.model_copy(
+                    update={
+                        "requirements": [
+                            r.model_copy(update={"cost": Decimal(10 if t.id == "T8" else 1)})
+                            for r in t.requirements
+                        ]
+                    }
+                )
+                for t in pack.tasks
+            ]
+        }
+    )
+    plan = least_work(costly, xiangtan, "excellent")
+    assert len(plan.actions) == 2
+    assert not any(a["field"].startswith("design.") for a in plan.actions)
+
+
+def test_cli_plan_json():
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ipscore",
+            "plan",
+            "scenarios/shenzhen-2015.yaml",
+            "--target",
+            "good",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    data = json.loads(done.stdout)
+    assert data["target"] == "good" and data["reachable"] is True
+    assert data["grade_after"] == "good" and data["score_after"] == 76.3
+    assert len(data["actions"]) == 5
+    assert {"field": "services.info_orgs", "value": 1, "requirements": ["T6.R1", "T9.R1"]} in (
+        data["actions"]
+    )
