@@ -227,6 +227,12 @@ def plan_table(plan, lang: str = "zh") -> Table:
             f"{plan.before.city}：达不到{plan.target_label}",
             f"{plan.before.city}: {plan.target} cannot be reached",
         )
+    elif not plan.actions:
+        title = _t(
+            lang,
+            f"{plan.before.city}：已达到{plan.target_label}（{before}），无需再做",
+            f"{plan.before.city}: {plan.target} already reached ({before})",
+        )
     else:
         after = f"{plan.after.score} {plan.after.grade_label}"
         title = _t(
@@ -236,7 +242,11 @@ def plan_table(plan, lang: str = "zh") -> Table:
             f"{plan.before.city}: the least work for {plan.target}, {len(plan.actions)} actions "
             f"({before} → {after})",
         )
-    table = Table(title=title, box=box.SIMPLE, show_lines=False)
+    table = Table(title=title, box=box.SIMPLE, show_lines=False, min_width=76)
+    if not plan.reachable:
+        table.add_column(_t(lang, "原因", "Why"), max_width=80, overflow="fold")
+        table.add_row(plan.reason if lang == "zh" else plan.reason_en)
+        return table
     table.add_column(_t(lang, "事项", "Field"), max_width=44, overflow="fold")
     table.add_column(_t(lang, "改为", "Set to"))
     table.add_column(_t(lang, "满足的要求", "Meets"))
@@ -249,10 +259,6 @@ def plan_table(plan, lang: str = "zh") -> Table:
             if lang == "zh"
             else ", ".join(action["requirements"]),
         )
-    if plan.reason:
-        table.caption = plan.reason if lang == "zh" else plan.reason_en
-    elif not plan.actions:
-        table.caption = _t(lang, "已经达到，无需再做。", "Already reached: nothing to do.")
     return table
 
 
