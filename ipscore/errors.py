@@ -20,24 +20,17 @@ class Problem:
     field: str | None = None
 
     def render(self, lang: str = "zh") -> str:
-        where = []
-        if lang == "en":
-            if self.file:
-                where.append(self.file)
-            if self.line:
-                where.append(f"line {self.line}")
-            if self.field:
-                where.append(f"field {self.field}")
-            prefix = ", ".join(where)
-            return f"{prefix}: {self.en}" if prefix else self.en
-        if self.file:
-            where.append(self.file)
+        line, field, sep, colon = _WHERE[lang]
+        where = [self.file] if self.file else []
         if self.line:
-            where.append(f"第{self.line}行")
+            where.append(line.format(self.line))
         if self.field:
-            where.append(f"字段 {self.field}")
-        prefix = "，".join(where)
-        return f"{prefix}：{self.zh}" if prefix else self.zh
+            where.append(field.format(self.field))
+        text = self.en if lang == "en" else self.zh
+        return f"{sep.join(where)}{colon}{text}" if where else text
+
+
+_WHERE = {"zh": ("第{}行", "字段 {}", "，", "："), "en": ("line {}", "field {}", ", ", ": ")}
 
 
 @dataclass

@@ -111,13 +111,9 @@ def least_work(pack: Pack, submission: Submission, target: str) -> Plan:
         absent = {f for _, r in blocking for f, v in r.inputs.items() if v is None}
         fixed = {f for _, r in blocking for f in r.inputs if pack.field(f).role != "achievement"}
         why = "、".join(sorted(absent & fixed or absent or fixed))
-        return Plan(
-            target,
-            band.label,
-            False,
-            [],
+        return _unreachable(
+            band,
             before,
-            None,
             f"必做要求 {ids} 无法仅靠工作达到：它取决于城市情况或上年数据（{why}），请先核实或补报",
             f"mandatory requirements {ids} cannot be met by work alone: they depend on the "
             f"city's profile or last year's figures ({why})",
@@ -127,19 +123,19 @@ def least_work(pack: Pack, submission: Submission, target: str) -> Plan:
     if chosen is None:
         best = sum((g for rid, g in gains(before).items() if rid in open_reqs), Fraction(0))
         ceiling = float(before.exact_score + best)
-        return Plan(
-            target,
-            band.label,
-            False,
-            [],
+        return _unreachable(
+            band,
             before,
-            None,
             f"即使完成所有能做的工作，最高约 {ceiling:.1f} 分，"
             f"达不到{band.label}的 {band.min_score} 分",
             f"even doing everything that can be done gives about {ceiling:.1f}, short of "
             f"{band.min_score} for {band.code}",
         )
     return _verify(pack, submission, before, band, chosen)
+
+
+def _unreachable(band, before: Assessment, zh: str, en: str) -> Plan:
+    return Plan(band.code, band.label, False, [], before, None, zh, en)
 
 
 def _requirement_options(pack: Pack, req, values) -> list[Option]:
