@@ -118,6 +118,11 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
         missing=tuple(missing),
         source=submission.source,
         scoring_note=pack.scoring.note,
+        warnings=tuple(
+            {"id": c.id, "message": c.message, "message_en": c.message_en}
+            for c in pack.plausibility
+            if c.id in verdicts.warnings
+        ),
     )
 
 

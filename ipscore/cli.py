@@ -133,7 +133,8 @@ def validate_cmd(obj: Context, paths: tuple[str, ...], pack_id: str | None) -> N
       ipscore validate scenarios/
     """
     for pack, submission in read_all(paths, pack_id):
-        missing = assess(pack, submission).missing
+        result = assess(pack, submission)
+        missing = result.missing
         if obj.lang == "en":
             line = f"OK {submission.source}: {submission.city}"
             line += f"; missing inputs: {', '.join(missing)}" if missing else "; nothing missing"
@@ -145,6 +146,9 @@ def validate_cmd(obj: Context, paths: tuple[str, ...], pack_id: str | None) -> N
                 else "，无缺报"
             )
         click.echo(line)
+        for warning in result.warnings:
+            text = warning["message_en"] if obj.lang == "en" else warning["message"]
+            click.echo(f"  ! {warning['id']} {text}")
 
 
 @cli.command("report")

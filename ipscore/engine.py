@@ -47,6 +47,7 @@ class Verdicts:
     statuses: dict[str, str]  # requirement id → met | unmet | missing | not_applicable
     proved_by: dict[str, str]  # requirement id → the rule that fired (absent for missing)
     mandatory_rules: tuple[int, ...]  # indexes of the pack's mandatory rules that fired
+    warnings: tuple[str, ...] = ()  # ids of the plausibility checks that fired
 
 
 def key(field: str) -> str:
@@ -156,6 +157,8 @@ def compile_ruleset(pack: Pack) -> dict[str, dict]:
             rules[f"{req.id}|{NOT_APPLICABLE}"] = _rule(pack, negate(req.applies_if))
     for k, mandatory in enumerate(pack.mandatory):
         rules[f"mandatory|{k}"] = _rule(pack, mandatory.when)
+    for check in pack.plausibility:
+        rules[f"plausibility|{check.id}"] = _rule(pack, check.when)
     return rules
 
 
@@ -222,7 +225,8 @@ class Engine:
             if hits:
                 proved[req.id] = f"{req.id}|{hits[0]}"
         mandatory = tuple(k for k in range(len(self.pack.mandatory)) if f"mandatory|{k}" in names)
-        return Verdicts(statuses, proved, mandatory)
+        warnings = tuple(c.id for c in self.pack.plausibility if f"plausibility|{c.id}" in names)
+        return Verdicts(statuses, proved, mandatory, warnings)
 
 
 @per_pack

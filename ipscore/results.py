@@ -63,6 +63,7 @@ class Assessment:
     missing: tuple[str, ...]
     source: str = ""
     scoring_note: str = ""
+    warnings: tuple[dict[str, str], ...] = ()  # plausibility checks that fired: id, message
 
     def requirement_statuses(self) -> dict[str, str]:
         return {r.id: r.status for t in self.tasks for r in t.requirements}
@@ -95,6 +96,7 @@ class Assessment:
                 for t in self.tasks
             ],
             "missing": list(self.missing),
+            "warnings": list(self.warnings),
             "scoring_note": self.scoring_note,
         }
 

@@ -84,7 +84,7 @@ def toggle(
             if statuses[req.id] != NOT_APPLICABLE:
                 statuses[req.id] = forced
                 proved[req.id] = f"what-if: {why}"
-    return Verdicts(statuses, proved, verdicts.mandatory_rules)
+    return Verdicts(statuses, proved, verdicts.mandatory_rules, verdicts.warnings)
 
 
 def compare(name: str, base: Assessment, variant: Assessment) -> dict[str, Any]:

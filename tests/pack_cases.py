@@ -63,6 +63,9 @@ class PackCase(pytest.Item):
             wrong["score"] = (self.case["score"], float(result.score))
         if "grade" in self.case and result.grade != self.case["grade"]:
             wrong["grade"] = (self.case["grade"], result.grade)
+        fired = sorted(w["id"] for w in result.warnings)
+        if sorted(self.case.get("warnings") or []) != fired:
+            wrong["warnings"] = (sorted(self.case.get("warnings") or []), fired)
         if wrong:
             raise PackCaseFailure(wrong)
 

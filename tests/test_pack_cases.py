@@ -25,3 +25,10 @@ def test_a_case_can_fail():
         spec["pack"], spec["base"], {"name": "x", "set": {"enforcement.city_staff": 2}}
     )
     assert result.requirement_statuses()["T2.R1"] == "unmet"
+
+
+def test_every_plausibility_check_fires_in_some_case():
+    for pack_id in shipped_packs():
+        spec = load_cases(ROOT / "rules" / "tests" / f"{pack_id}.yaml")
+        fired = {w for case in spec["cases"] for w in case.get("warnings") or []}
+        assert fired == {c.id for c in find_pack(pack_id).plausibility}

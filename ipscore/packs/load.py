@@ -72,7 +72,11 @@ def _parse_conditions(pack: Pack, checker: _Checker) -> Pack:
         rule.model_copy(update={"when": parsed(rule.when, ("mandatory", k, "when"))})
         for k, rule in enumerate(pack.mandatory)
     ]
-    return pack.model_copy(update={"tasks": tasks, "mandatory": mandatory})
+    checks = [
+        check.model_copy(update={"when": parsed(check.when, ("plausibility", k, "when"))})
+        for k, check in enumerate(pack.plausibility)
+    ]
+    return pack.model_copy(update={"tasks": tasks, "mandatory": mandatory, "plausibility": checks})
 
 
 def _typed(cond: Condition, pack: Pack, path: Path_, checker: _Checker) -> Condition:

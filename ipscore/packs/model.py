@@ -147,11 +147,21 @@ class PackInfo(Strict):
     description: str | None = None
 
 
+class PlausibilityCheck(Strict):
+    """A combination of figures that is possible but suspicious: reported, never fatal."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    when: Condition | Any
+    message: str
+    message_en: str
+
+
 class Pack(Strict):
     pack: PackInfo
     fields: dict[str, dict[str, FieldDecl]]
     tasks: list[Task] = Field(min_length=1)
     mandatory: list[MandatoryRule] = []
+    plausibility: list[PlausibilityCheck] = []
     scoring: Scoring
 
     @property

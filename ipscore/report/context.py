@@ -51,6 +51,7 @@ TEXT = {
         "kind": {"required": "必需", "advisory": "建议"},
         "missing_inputs": "缺报的数据",
         "no_missing": "没有影响结论的缺报。",
+        "warnings": "数据核对提示（不影响结论）",
         "notes": "说明",
         "interpretive": "计划没有给出数字的要求，本规则包的读法：",
         "scoring_policy": "计分办法",
@@ -107,6 +108,7 @@ TEXT = {
         "kind": {"required": "required", "advisory": "advisory"},
         "missing_inputs": "Missing inputs",
         "no_missing": "No missing input affects a verdict.",
+        "warnings": "Figures to check (verdicts unaffected)",
         "notes": "Notes",
         "interpretive": "Where the plan gives no number, this pack reads it as follows:",
         "scoring_policy": "Scoring",
@@ -254,6 +256,10 @@ def city(pack: Pack, a: Assessment, lang: str = "zh", mode: str = "full") -> dic
         "tasks": tasks,
         "todo": todo,
         "missing": [{"field": f, "label": label(pack.field(f), lang)} for f in a.missing],
+        "warnings": [
+            {"id": w["id"], "text": w["message_en"] if lang == "en" else w["message"]}
+            for w in a.warnings
+        ],
         "interpretive": interpretive,
         "scoring_note": _pick(lang, pack.scoring.note, pack.scoring.note_en),
     }
