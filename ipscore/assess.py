@@ -13,10 +13,12 @@ from .errors import InputError, IpscoreError, Problem, display_path
 from .packs import Pack, find_pack, per_pack
 from .packs.conditions import fields_read
 from .results import Assessment, RequirementResult, TaskResult
+from .sheets import SHEET_SUFFIXES
+from .sheets import read as read_sheet
 from .submission import Submission, read_submission
 from .verdicts import MISSING, UNMET
 
-SUBMISSION_SUFFIXES = (".yaml", ".yml", ".json")
+SUBMISSION_SUFFIXES = (".yaml", ".yml", ".json", *SHEET_SUFFIXES)
 
 
 @dataclass(frozen=True)
@@ -141,8 +143,8 @@ def submission_files(paths: Iterable[str | Path]) -> list[Path]:
             if not found:
                 problems.append(
                     Problem(
-                        "目录中没有 .yaml、.yml 或 .json 提交文件",
-                        "no .yaml, .yml or .json submission in this directory",
+                        "目录中没有 .yaml、.yml、.json、.xlsx 或 .csv 提交文件",
+                        "no .yaml, .yml, .json, .xlsx or .csv submission in this directory",
                         display_path(path),
                     )
                 )
@@ -180,16 +182,33 @@ def read_all(paths: Iterable[str | Path], pack: str | None = None) -> list[tuple
     """Read and validate every submission first, reporting every bad file in one pass."""
     choose = pack_chooser(pack)
     out, problems = [], []
+    seen: dict[tuple[str, str], str] = {}
     for path in submission_files(paths):
         try:
-            submission = read_submission(path, choose)
+            if path.suffix.lower() in SHEET_SUFFIXES:
+                found = read_sheet(path, choose)
+            else:
+                found = [read_submission(path, choose)]
         except IpscoreError as exc:
             problems.extend(
                 p if p.file else Problem(p.zh, p.en, display_path(path), p.line, p.field)
                 for p in exc.problems
             )
             continue
-        out.append((choose(submission.pack_id), submission))
+        for submission in found:
+            key = (submission.pack_id, submission.city)
+            if key in seen:
+                problems.append(
+                    Problem(
+                        f"城市 {submission.city} 重复提交（另见 {seen[key]}）",
+                        f"city {submission.city} is submitted twice (see also {seen[key]})",
+                        submission.source,
+                        field="city.name",
+                    )
+                )
+                continue
+            seen[key] = submission.source
+            out.append((choose(submission.pack_id), submission))
     if problems:
         raise InputError(problems)
     return out

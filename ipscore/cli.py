@@ -337,6 +337,33 @@ def _t_lang(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
 
 
+@cli.command("template")
+@click.option("--pack", "pack_id", required=True, help="规则包编号或文件。")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="填报表文件（.xlsx）。",
+)
+def template_cmd(pack_id: str, output: Path) -> None:
+    """生成填报表（Excel）：中文项目名、单位、每格说明、是/否和选项下拉、数值校验。
+
+    填好后可直接交给 assess、validate、report。
+
+    \b
+    例：
+      ipscore template --pack cnipa-2015-demo-city -o 填报表.xlsx
+      ipscore validate 填报表.xlsx
+    """
+    from .sheets import form
+
+    if output.suffix.lower() != ".xlsx":
+        raise click.BadParameter("填报表须为 .xlsx 文件", param_hint="-o")
+    write_atomic(output, form(find_pack(pack_id)))
+    click.echo(str(output))
+
+
 @cli.group("rules")
 def rules_group() -> None:
     """规则包：列出、查看、检查。

@@ -94,6 +94,8 @@ def _number(decl: FieldDecl, value: Any) -> Decimal:
 def _validator(decl: FieldDecl):
     def check(value: Any) -> Value | None:
         if value is None or (isinstance(value, str) and not value.strip()):
+            if decl.required:
+                raise _fail("必填，不能为空", "required, cannot be empty")
             return None  # an empty entry is missing, like an absent one
         if decl.type == "bool":
             if isinstance(value, bool):

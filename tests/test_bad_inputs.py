@@ -39,6 +39,18 @@ EXPECTED = {
     "nan.yaml": "，第5行，字段 finance.pledge_amount：应为不小于0的数（万元），实际为 NaN",
     "batch_out_of_range.yaml": "，第3行，字段 city.batch：超出合理上限 3，实际为 4",
     "no_pack.yaml": "，字段 pack：提交文件没有写 pack（规则包编号）",
+    "truncated.xlsx": "：不是有效的 Excel（.xlsx）文件，可能已损坏或只下载了一部分",
+    "merged_cells.xlsx": "［城市］：有合并单元格（C2:C3），请取消合并后再提交",
+    "empty_sheet.xlsx": "［城市］：工作表是空的",
+    "formula_cell.xlsx": "［城市］，第2行：G2 是没有计算结果的公式（=2+2），请在 Excel 中计算或粘贴为数值",
+    "wrong_encoding.csv": "：无法识别文件编码，请另存为 UTF-8 或 GB18030 的 CSV",
+    "huge_number.csv": "，第2行，字段 enforcement.city_staff（G列）：超出合理上限 10000人，实际为 99999999999999999999",
+    "nan.csv": "，第2行，字段 enforcement.city_staff（G列）：应为不小于0的整数（人），实际为文本“NaN”",
+    "injected_html.csv": "，第2行，字段 enforcement.city_staff（G列）：应为不小于0的整数（人），实际为文本“<script>alert(1)</script>”",
+    "unknown_column.csv": "，第1行，字段 H列：不认识的字段“enforcement.city_staf”，是否想写 enforcement.city_staff？",
+    "duplicate_city.csv": "，第3行，字段 city.name（C列）：城市 湘潭市 重复（另见第2行）",
+    "percent_in_sheet.csv": "，第2行，字段 enforcement.city_staff（G列）：应为不小于0的整数（人），不能填写百分比“30%”",
+    "many_bad_rows.csv": "，第2行，字段 enforcement.city_staff（G列）：应为不小于0的整数（人），不能为负数 -1",
 }
 
 
@@ -59,3 +71,14 @@ def test_bad_input_message_and_exit_code(name, command):
     assert "Traceback" not in done.stderr
     assert done.stdout == ""
     assert f"tests/bad_inputs/{name}{EXPECTED[name]}" in done.stderr, done.stderr
+
+
+def test_one_bad_row_never_hides_the_others():
+    done = subprocess.run(
+        [sys.executable, "-m", "ipscore", "validate", "tests/bad_inputs/many_bad_rows.csv"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert "第2行，字段 enforcement.city_staff（G列）" in done.stderr
+    assert "第3行，字段 city.level（D列）" in done.stderr

@@ -91,6 +91,8 @@ def write(
     links: dict[str, str] = {}
     for a in assessments:
         name = f"{_safe(Path(a.source).stem)}{suffix}"
+        if folder / name in rendered:  # several cities from one workbook: name them apart
+            name = f"{_safe(Path(a.source).stem)}-{_safe(a.city)}{suffix}"
         rendered[folder / name] = city_report(a, suffix, lang, mode)
         links[a.source] = f"{folder.name}/{name}"
     rendered[out] = cohort_report(assessments, suffix, links, lang)

@@ -1,0 +1,408 @@
+"""Excel and CSV intake: the fill-in form a city office downloads, and batch tables (one row
+per city) that reviewers receive. People type these by hand, so the reader is tolerant where
+that is safe (是/否, 有/无, ✓, thousands separators, 2015年12月31日) and strict where it matters;
+every problem names the sheet, the row, the column and what is expected, all in one pass.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import difflib
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .errors import InputError, IpscoreError, Problem, display_path
+from .packs import FieldDecl, Pack
+from .submission import Submission, parse_submission
+
+SHEET_SUFFIXES = (".xlsx", ".csv")
+FORM_SHEET = "填报表"
+FORM_HEAD = ("字段代码", "项目", "单位", "填报值", "说明")
+TRUE_WORDS = {"是", "有", "✓", "√", "true", "yes", "y", "对"}
+FALSE_WORDS = {"否", "无", "✗", "×", "false", "no", "n", "没有"}
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_DATE = re.compile(r"^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?$")
+
+
+def _problem(name: str, zh: str, en: str, row: int | None = None, field: str | None = None):
+    return Problem(zh, en, name, row, field)
+
+
+def coerce(decl: FieldDecl, raw: Any) -> Any:
+    """A hand-typed cell as the value the submission model expects, where that is unambiguous.
+
+    Anything else is passed on unchanged for the model to reject with its own message.
+    """
+    if isinstance(raw, str):
+        raw = raw.strip()
+        if not raw:
+            return None
+    if decl.type == "bool" and isinstance(raw, str):
+        word = raw.lower()
+        return True if word in TRUE_WORDS else False if word in FALSE_WORDS else raw
+    if decl.type in ("count", "amount") and isinstance(raw, str) and _THOUSANDS.match(raw):
+        return raw.replace(",", "")
+    if decl.type in ("count", "amount") and isinstance(raw, str):
+        try:
+            return float(raw) if "." in raw or "e" in raw.lower() else int(raw)
+        except ValueError:
+            return raw
+    if decl.type == "date":
+        if isinstance(raw, dt.datetime):
+            return raw.date()
+        if isinstance(raw, str) and (match := _DATE.match(raw)):
+            try:
+                return dt.date(*map(int, match.groups()))
+            except ValueError:
+                return raw
+    return raw
+
+
+def _headers(pack: Pack) -> dict[str, str]:
+    """Column heading → field: dotted names, Chinese labels, and the pack and year columns."""
+    out = {"pack": "pack", "规则包": "pack", "year": "year", "年度": "year"}
+    for name in pack.field_names():
+        decl = pack.field(name)
+        if decl.type != "ratio":
+            out[name] = name
+            out.setdefault(decl.label, name)
+    return out
+
+
+def _data(pack: Pack, cells: dict[str, Any]) -> dict[str, Any]:
+    """Field name → cell value as a submission document (pack, year, city, facts)."""
+    data: dict[str, Any] = {"city": {}, "facts": {}}
+    for name, raw in cells.items():
+        if name in ("pack", "year"):
+            value = raw.strip() if isinstance(raw, str) else raw
+            if name == "year" and isinstance(value, (str, float)):
+                with contextlib.suppress(ValueError):
+                    value = int(float(value))
+            data[name] = value
+            continue
+        group, key = name.split(".", 1)
+        holder = data["city"] if group == "city" else data["facts"].setdefault(group, {})
+        holder[key] = coerce(pack.field(name), raw)
+    return data
+
+
+def _one(pack: Pack, cells, where: str, rows: dict[str, int], columns: dict[str, str]):
+    """Validate one city's cells; problems get the row and column of the offending cell."""
+    data = _data(pack, cells)
+    lines = {}
+    for name, row in rows.items():
+        if name in ("pack", "year"):
+            lines[(name,)] = row
+        else:
+            group, key = name.split(".", 1)
+            lines[("city", key) if group == "city" else ("facts", group, key)] = row
+            lines[("city",) if group == "city" else ("facts", group)] = row
+    try:
+        return parse_submission(data, pack, where, lines)
+    except IpscoreError as exc:
+        raise InputError(
+            [
+                Problem(
+                    p.zh,
+                    p.en,
+                    p.file,
+                    p.line,
+                    f"{p.field}（{columns[p.field]}列）" if p.field in columns else p.field,
+                )
+                for p in exc.problems
+            ]
+        ) from None
+
+
+def read(path: Path, pack_of) -> list[Submission]:
+    """Every city in an .xlsx (a form or a batch table) or a .csv (a batch table)."""
+    name = display_path(path)
+    if path.suffix.lower() == ".csv":
+        return _batch(_csv_rows(path, name), name, pack_of)
+    book, formulas = _workbook(path, name)
+    sheet = book[FORM_SHEET] if FORM_SHEET in book.sheetnames else book.worksheets[0]
+    where = f"{name}［{sheet.title}］"
+    if sheet.merged_cells.ranges:
+        first = sorted(str(r) for r in sheet.merged_cells.ranges)[0]
+        raise InputError(
+            [
+                _problem(
+                    where,
+                    f"有合并单元格（{first}），请取消合并后再提交",
+                    f"merged cells ({first}): unmerge them first",
+                )
+            ]
+        )
+    grid = [
+        [_cell(where, cell, formulas[sheet.title]) for cell in row] for row in sheet.iter_rows()
+    ]
+    problems = [p for row in grid for value in row if isinstance(value, Problem) for p in [value]]
+    if problems:
+        raise InputError(problems)
+    rows = [(i + 1, r) for i, r in enumerate(grid) if any(v not in (None, "") for v in r)]
+    if not rows:
+        raise InputError([_problem(where, "工作表是空的", "the sheet is empty")])
+    head_at = next((n for n, r in rows if r and str(r[0]).strip() == FORM_HEAD[0]), None)
+    if head_at is not None:
+        return [_form(rows, head_at, where, pack_of)]
+    return _batch(rows, where, pack_of)
+
+
+def _workbook(path: Path, name: str):
+    try:
+        values = load_workbook(path, data_only=True)
+        formulas = load_workbook(path, data_only=False)
+    except FileNotFoundError:
+        raise InputError([_problem(name, "文件不存在", "file not found")]) from None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise InputError(
+            [
+                _problem(
+                    name,
+                    "不是有效的 Excel（.xlsx）文件，可能已损坏或只下载了一部分",
+                    "not a valid Excel (.xlsx) file; it may be damaged or truncated",
+                )
+            ]
+        ) from None
+    return values, {ws.title: ws for ws in formulas.worksheets}
+
+
+def _cell(where: str, cell, formula_sheet) -> Any:
+    value = cell.value
+    if value is None:
+        source = formula_sheet.cell(cell.row, cell.column).value
+        if isinstance(source, str) and source.startswith("="):
+            return _problem(
+                where,
+                f"{cell.coordinate} 是没有计算结果的公式（{source}），"
+                "请在 Excel 中计算或粘贴为数值",
+                f"{cell.coordinate} is a formula with no computed value ({source}); paste values",
+                cell.row,
+            )
+    return value
+
+
+def _csv_rows(path: Path, name: str) -> list[tuple[int, list[Any]]]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError([_problem(name, "文件不存在", "file not found")]) from None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InputError(
+            [
+                _problem(
+                    name,
+                    "无法识别文件编码，请另存为 UTF-8 或 GB18030 的 CSV",
+                    "unknown encoding: save the CSV as UTF-8 or GB18030",
+                )
+            ]
+        )
+    try:
+        parsed = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise InputError(
+            [_problem(name, f"CSV 格式错误：{exc}", f"malformed CSV: {exc}")]
+        ) from None
+    rows = [(i + 1, r) for i, r in enumerate(parsed) if any(c.strip() for c in r)]
+    if not rows:
+        raise InputError([_problem(name, "文件是空的", "the file is empty")])
+    return rows
+
+
+def _form(rows, head_at: int, where: str, pack_of) -> Submission:
+    """The vertical fill-in form: column A the field code, column D the value."""
+    body = [(n, r) for n, r in rows if n > head_at and r and r[0] not in (None, "")]
+    cells = {str(r[0]).strip(): (r[3] if len(r) > 3 else None) for _, r in body}
+    pack = pack_of(cells.get("pack") if isinstance(cells.get("pack"), str) else None)
+    known = set(_headers(pack).values())
+    problems = [
+        _problem(where, _unknown_zh(code, known), _unknown_en(code, known), n, f"{code}（A列）")
+        for n, r in body
+        if (code := str(r[0]).strip()) not in known
+    ]
+    if problems:
+        raise InputError(problems)
+    row_of = {str(r[0]).strip(): n for n, r in body}
+    return _one(pack, cells, where, row_of, dict.fromkeys(cells, "D"))
+
+
+def _unknown_zh(code: str, known) -> str:
+    hint = difflib.get_close_matches(code, sorted(known), n=1)
+    return f"不认识的字段“{code}”" + (f"，是否想写 {hint[0]}？" if hint else "")
+
+
+def _unknown_en(code: str, known) -> str:
+    hint = difflib.get_close_matches(code, sorted(known), n=1)
+    return f"unknown field “{code}”" + (f"; did you mean {hint[0]}?" if hint else "")
+
+
+def _batch(rows, where: str, pack_of) -> list[Submission]:
+    """A table with a heading row and one city per row; every bad row is reported at once."""
+    (head_row, head), *body = rows
+    first = {str(h).strip(): i for i, h in enumerate(head) if h not in (None, "")}
+    pack_column = next((i for h, i in first.items() if h in ("pack", "规则包")), None)
+    problems: list[Problem] = []
+    out: list[Submission] = []
+    seen: dict[str, int] = {}
+    for n, row in body:
+        pack_id = row[pack_column] if pack_column is not None and pack_column < len(row) else None
+        try:
+            pack = pack_of(
+                pack_id.strip() if isinstance(pack_id, str) and pack_id.strip() else None
+            )
+        except IpscoreError as exc:
+            problems += [Problem(p.zh, p.en, where, n, p.field) for p in exc.problems]
+            continue
+        headers = _headers(pack)
+        columns, cells, letters = {}, {}, {}
+        for heading, i in first.items():
+            letter = get_column_letter(i + 1)
+            if heading not in headers:
+                problem = _problem(
+                    where,
+                    _unknown_zh(heading, headers),
+                    _unknown_en(heading, headers),
+                    head_row,
+                    f"{letter}列",
+                )
+                if problem not in problems:
+                    problems.append(problem)
+                continue
+            columns[headers[heading]] = letter
+            cells[headers[heading]] = row[i] if i < len(row) else None
+            letters[headers[heading]] = letter
+        try:
+            submission = _one(pack, cells, where, dict.fromkeys(cells, n), letters)
+        except IpscoreError as exc:
+            problems += exc.problems
+            continue
+        city = submission.city
+        if city in seen:
+            problems.append(
+                _problem(
+                    where,
+                    f"城市 {city} 重复（另见第{seen[city]}行）",
+                    f"city {city} appears twice (see also row {seen[city]})",
+                    n,
+                    f"city.name（{columns.get('city.name', '?')}列）",
+                )
+            )
+            continue
+        seen[city] = n
+        out.append(
+            Submission(submission.pack_id, submission.year, submission.values, f"{where}第{n}行")
+        )
+    if problems:
+        raise InputError(problems)
+    if not out:
+        raise InputError([_problem(where, "表中没有城市数据", "no city rows in the table")])
+    return out
+
+
+def form(pack: Pack) -> bytes:
+    """The fill-in form for a pack: one row per field, the city profile on top."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = FORM_SHEET
+    sheet.append([f"{pack.pack.title} — 数据填报表（{pack.id} {pack.pack.version}）"])
+    sheet.append(
+        [
+            "只填“填报值”一列（黄色）；不知道的留空（算缺报），不要填0代替。"
+            "是/否请从下拉中选；金额单位为万元。"
+        ]
+    )
+    sheet.append(list(FORM_HEAD))
+    sheet.append(["pack", "规则包", "", pack.id, "不要修改"])
+    sheet.append(["year", "评估年度", "", pack.pack.year, "不要修改"])
+    fill = PatternFill("solid", fgColor="FFF9C4")
+    validations: list[DataValidation] = []
+    for name in pack.field_names():
+        decl = pack.field(name)
+        if decl.type == "ratio":
+            continue
+        sheet.append([name, decl.label, decl.unit or "", None, decl.help or ""])
+        cell = sheet.cell(sheet.max_row, 4)
+        cell.fill = fill
+        cell.comment = Comment(_hint(decl), "ipscore")
+        rule = _validation(decl)
+        if rule is not None:
+            rule.add(cell)
+            validations.append(rule)
+        if decl.type == "date":
+            cell.number_format = "yyyy-mm-dd"
+    for rule in validations:
+        sheet.add_data_validation(rule)
+    sheet["A1"].font = Font(bold=True, size=13)
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABCDE", (34, 44, 8, 16, 60), strict=True):
+        sheet.column_dimensions[letter].width = width
+    for row in sheet.iter_rows(min_row=4):
+        row[1].alignment = Alignment(wrap_text=True, vertical="top")
+        row[4].alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A4"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _hint(decl: FieldDecl) -> str:
+    kinds = {
+        "bool": "从下拉中选“是”或“否”",
+        "count": "不小于0的整数",
+        "amount": f"不小于0的数，最多{decl.decimals}位小数",
+        "date": "日期，如 2015-12-31",
+        "enum": "从下拉中选：" + "、".join((decl.values or {}).values()),
+        "text": "文字",
+    }
+    unit = f"（单位：{decl.unit}）" if decl.unit else ""
+    return f"{decl.label}{unit}\n填写：{kinds[decl.type]}\n{decl.help or ''}".strip()
+
+
+def _validation(decl: FieldDecl) -> DataValidation | None:
+    common = {"allow_blank": True, "showErrorMessage": True, "errorTitle": "填写有误"}
+    if decl.type == "bool":
+        return DataValidation(type="list", formula1='"是,否"', error="请选“是”或“否”", **common)
+    if decl.type == "enum":
+        labels = ",".join((decl.values or {}).values())
+        return DataValidation(type="list", formula1=f'"{labels}"', error="请从下拉中选", **common)
+    if decl.type in ("count", "amount"):
+        top = str(decl.max) if decl.max is not None else "1000000000000"
+        kind = "whole" if decl.type == "count" else "decimal"
+        low = str(decl.min if decl.min is not None else 0)
+        return DataValidation(
+            type=kind,
+            operator="between",
+            formula1=low,
+            formula2=top,
+            error=f"请填 {low} 到 {top} 之间的数",
+            **common,
+        )
+    if decl.type == "date":
+        return DataValidation(
+            type="date",
+            operator="between",
+            formula1="36526",
+            formula2="73051",
+            error="请填日期，如 2015-12-31",
+            **common,
+        )
+    return None

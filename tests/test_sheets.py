@@ -1,0 +1,180 @@
+"""Excel and CSV intake: the form and batch tables score exactly like their YAML twins; bad
+bytes and bad values never give a traceback."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook, load_workbook
+
+from ipscore import IpscoreError, assess_paths, find_pack
+from ipscore.assess import read_all
+from ipscore.output import to_json
+from ipscore.sheets import coerce, form
+from ipscore.submission import parse_submission
+
+from .conftest import SCENARIOS
+
+PACK = find_pack("cnipa-2015-demo-city")
+YAMLS = sorted(p for p in SCENARIOS.iterdir() if p.suffix in (".yaml", ".json"))
+
+
+def _flat(path: Path) -> dict:
+    ((_, submission),) = read_all([path])
+    return submission.values
+
+
+def _comparable(path: Path) -> dict:
+    data = json.loads(to_json(assess_paths([path]), single=True))
+    data.pop("source")
+    return data
+
+
+def _typed_by_hand(decl, value):
+    """What a person types into the form: 是/否, option labels, dates as dates."""
+    if decl.type == "bool":
+        return "是" if value else "否"
+    if decl.type == "enum":
+        return decl.values[value]
+    if decl.type == "date":
+        return dt.datetime(value.year, value.month, value.day)
+    if decl.type == "amount":
+        return float(value)
+    return value
+
+
+def test_a_filled_form_scores_exactly_like_its_yaml_twin(tmp_path):
+    twin = SCENARIOS / "xiangtan-2015.yaml"
+    values = _flat(twin)
+    path = tmp_path / "湘潭-填报表.xlsx"
+    path.write_bytes(form(PACK))
+    book = load_workbook(path)
+    sheet = book["填报表"]
+    for row in sheet.iter_rows(min_row=4):
+        name = row[0].value
+        if name in values and PACK.field(name).type != "ratio":
+            row[3].value = _typed_by_hand(PACK.field(name), values[name])
+    book.save(path)
+    assert _comparable(path) == _comparable(twin)
+
+
+def test_the_form_has_labels_help_and_dropdowns(tmp_path):
+    path = tmp_path / "form.xlsx"
+    path.write_bytes(form(PACK))
+    sheet = load_workbook(path)["填报表"]
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=4)}
+    assert list(rows)[:4] == ["pack", "year", "city.name", "city.province"]
+    staff = rows["enforcement.city_staff"]
+    assert staff[1].value == "市局主要从事执法办案工作的人员" and staff[2].value == "人"
+    assert "不小于0的整数" in staff[3].comment.text
+    kinds = {dv.type: dv for dv in sheet.data_validations.dataValidation}
+    assert kinds["list"].formula1 in ('"是,否"', '"副省级,地级,县级市,直辖市所辖区"')
+    assert {"whole", "decimal", "date", "list"} <= set(kinds)
+    assert rows["plan.issued_on"][3].number_format == "yyyy-mm-dd"
+    assert sheet.freeze_panes == "A4"
+
+
+def _batch_rows(headers_as_labels: bool):
+    names = [n for n in PACK.field_names() if PACK.field(n).type != "ratio"]
+    heads = [PACK.field(n).label if headers_as_labels else n for n in names]
+    rows = [["pack", "year", *heads]]
+    for path in YAMLS:
+        values = _flat(path)
+        rows.append(
+            ["cnipa-2015-demo-city", 2015]
+            + [_typed_by_hand(PACK.field(n), values[n]) if n in values else None for n in names]
+        )
+    return rows
+
+
+def _scores(path: Path) -> dict:
+    return {
+        a.city: (float(a.score), a.grade, a.requirement_statuses()) for a in assess_paths([path])
+    }
+
+
+def test_batch_csv_in_utf8_bom_and_gb18030_with_labels(tmp_path):
+    expected = _scores(SCENARIOS)
+    for encoding, labels in (("utf-8-sig", False), ("gb18030", True), ("utf-8", True)):
+        text = io.StringIO()
+        writer = csv.writer(text)
+        for row in _batch_rows(labels):
+            writer.writerow([v.isoformat()[:10] if isinstance(v, dt.datetime) else v for v in row])
+        path = tmp_path / f"cities-{encoding}.csv"
+        path.write_bytes(text.getvalue().encode(encoding))
+        assert _scores(path) == expected, encoding
+
+
+def test_batch_workbook(tmp_path):
+    book = Workbook()
+    for row in _batch_rows(False):
+        book.active.append(row)
+    path = tmp_path / "cities.xlsx"
+    book.save(path)
+    assert _scores(path) == _scores(SCENARIOS)
+
+
+def test_tolerant_where_safe():
+    flag, count, amount = (
+        PACK.field(n) for n in ("plan.issued", "talent.operation_staff", "finance.pledge_amount")
+    )
+    assert [coerce(flag, w) for w in ("是", "有", "TRUE", "✓", "否", "无", "false", "×")] == [
+        True,
+        True,
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]
+    assert coerce(count, "1,234") == "1234" and coerce(amount, "12,345.5") == "12345.5"
+    date = PACK.field("plan.issued_on")
+    for text in ("2015年12月31日", "2015/12/31", "2015.12.31", "2015-12-31"):
+        assert coerce(date, text) == dt.date(2015, 12, 31)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(blob=st.binary(max_size=400), suffix=st.sampled_from([".yaml", ".json", ".csv", ".xlsx"]))
+def test_random_bytes_never_give_a_traceback(tmp_path_factory, blob, suffix):
+    path = tmp_path_factory.mktemp("fuzz") / f"x{suffix}"
+    path.write_bytes(blob)
+    with contextlib.suppress(IpscoreError):
+        read_all([path], "cnipa-2015-demo-city")
+
+
+VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=True),
+    st.text(max_size=12),
+    st.dates(),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    picks=st.dictionaries(st.sampled_from(PACK.field_names()), VALUES, max_size=8),
+    city=st.dictionaries(st.sampled_from(["name", "level", "batch", "counties"]), VALUES),
+)
+def test_random_field_values_never_give_a_traceback(picks, city):
+    data = {
+        "city": {"name": "甲市", "level": "prefecture", "batch": 1, "counties": 0, **city},
+        "facts": {},
+    }
+    for name, value in picks.items():
+        group, key = name.split(".")
+        holder = data["city"] if group == "city" else data["facts"].setdefault(group, {})
+        holder[key] = value
+    with contextlib.suppress(IpscoreError):
+        parse_submission(data, PACK, "fuzz.yaml", {})
