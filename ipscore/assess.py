@@ -214,5 +214,21 @@ def read_all(paths: Iterable[str | Path], pack: str | None = None) -> list[tuple
     return out
 
 
+def read_one(path: str | Path, pack: str | None = None) -> tuple[Pack, Submission]:
+    """The single city a command about one city needs (whatif, plan, a scenario's base)."""
+    found = read_all([path], pack)
+    if len(found) != 1:
+        raise InputError(
+            [
+                Problem(
+                    f"这个命令一次只处理一个城市，文件中有 {len(found)} 个",
+                    f"this command takes one city; the file holds {len(found)}",
+                    display_path(Path(path)),
+                )
+            ]
+        )
+    return found[0]
+
+
 def assess_paths(paths: Iterable[str | Path], pack: str | None = None) -> list[Assessment]:
     return [assess(p, s) for p, s in read_all(paths, pack)]

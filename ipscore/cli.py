@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__, tables
-from .assess import assess, assess_paths, build, read_all
+from .assess import assess, assess_paths, build, read_all, read_one
 from .engine import engine_for
 from .errors import IpscoreError
 from .output import to_csv, to_json, write_atomic
@@ -233,7 +233,7 @@ def whatif_cmd(obj: Context, path: str, sets, drop, complete, params, fmt, pack_
     """
     from .whatif import Variant, compare, run
 
-    ((pack, submission),) = read_all([path], pack_id)
+    pack, submission = read_one(path, pack_id)
     name = " ".join(
         [
             *(f"--set {s}" for s in sets),
@@ -300,7 +300,7 @@ def plan_cmd(obj: Context, path: str, target: str, fmt: str, pack_id: str | None
     """
     from .plan import least_work
 
-    ((pack, submission),) = read_all([path], pack_id)
+    pack, submission = read_one(path, pack_id)
     result = least_work(pack, submission, target)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))

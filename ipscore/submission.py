@@ -91,8 +91,17 @@ def _number(decl: FieldDecl, value: Any) -> Decimal:
     return number
 
 
-def _validator(decl: FieldDecl):
+def _validator(decl: FieldDecl, year: int | None = None):
     def check(value: Any) -> Value | None:
+        checked = _check(value)
+        if decl.within_year and isinstance(checked, dt.date) and checked.year != year:
+            raise _fail(
+                f"应为{year}年内的日期，实际为 {checked.isoformat()}",
+                f"must be a date in {year}, got {checked.isoformat()}",
+            )
+        return checked
+
+    def _check(value: Any) -> Value | None:
         if value is None or (isinstance(value, str) and not value.strip()):
             if decl.required:
                 raise _fail("必填，不能为空", "required, cannot be empty")
@@ -150,7 +159,7 @@ def model_for(pack: Pack) -> type[BaseModel]:
     for group, decls in pack.fields.items():
         members = {
             key: (
-                Annotated[Any, _validator(decl)],
+                Annotated[Any, _validator(decl, pack.pack.year)],
                 ... if decl.required else None,
             )
             for key, decl in decls.items()
@@ -322,7 +331,7 @@ def parse_value(pack: Pack, name: str, text: str) -> Value | None:
         with contextlib.suppress(ArithmeticError):
             raw = Decimal(raw.replace(",", ""))
     try:
-        return _validator(decl).func(raw)
+        return _validator(decl, pack.pack.year).func(raw)
     except PydanticCustomError as exc:
         ctx = exc.context or {}
         raise InputError([Problem(ctx["zh"], ctx["en"], field=name)]) from None

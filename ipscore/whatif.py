@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .assess import build, read_all
+from .assess import build, read_all, read_one
 from .engine import Verdicts, engine_for
 from .errors import InputError, Problem, display_path
 from .packs import Pack
@@ -195,7 +195,7 @@ def simulate(
 ) -> tuple[str, Assessment, list[dict[str, Any]]]:
     """The scenario's name, the baseline and one comparison per variant of a scenario file."""
     scenario = read_scenario(path)
-    ((pack, submission),) = read_all([scenario.base], pack_id)
+    pack, submission = read_one(scenario.base, pack_id)
     verdicts = engine_for(pack).verdicts(submission)
     base = build(pack, submission, verdicts)
     rows = [compare(v.name, base, run(pack, submission, verdicts, v)) for v in scenario.variants]

@@ -54,3 +54,36 @@ def test_another_packs_submission_is_refused(pack):
     assert "提交文件写的规则包是 other-pack，但本次用 cnipa-2015-demo-city 评估" in str(
         caught.value
     )
+
+
+def test_a_date_outside_the_assessment_year_where_one_is_required():
+    from pathlib import Path
+
+    from ipscore import load_pack
+
+    tiny = load_pack(Path(__file__).parent / "tiny-pack.yaml")
+    city = {"name": "甲市"}
+    ok = parse_submission(
+        {"city": city, "facts": {"work": {"started_on": "2015-03-01"}}}, tiny, "x", {}
+    )
+    assert ok.values["work.started_on"].year == 2015
+    with pytest.raises(InputError) as caught:
+        parse_submission(
+            {"city": city, "facts": {"work": {"started_on": "2016-01-01"}}}, tiny, "x", {}
+        )
+    assert "字段 work.started_on：应为2015年内的日期，实际为 2016-01-01" in str(caught.value)
+
+
+def test_a_workbook_of_several_cities_is_refused_by_one_city_commands(tmp_path):
+    import csv
+
+    from ipscore.assess import read_one
+
+    path = tmp_path / "two.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["pack", "year", "city.name", "city.level", "city.batch", "city.counties"])
+        writer.writerow(["cnipa-2015-demo-city", 2015, "甲市", "prefecture", 1, 0])
+        writer.writerow(["cnipa-2015-demo-city", 2015, "乙市", "prefecture", 1, 0])
+    with pytest.raises(InputError, match="这个命令一次只处理一个城市，文件中有 2 个"):
+        read_one(path)

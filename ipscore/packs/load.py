@@ -247,10 +247,19 @@ def _check_fields(pack: Pack, checker: _Checker) -> None:
             "fields 中须声明 city.name（type: text, required: true）",
             "fields must declare city.name (type: text, required: true)",
         )
+    labels: dict[str, str] = {}
     for group, decls in pack.fields.items():
         for key, decl in decls.items():
             path = ("fields", group, key)
             name = f"{group}.{key}"
+            if decl.label in labels:
+                checker.add(
+                    (*path, "label"),
+                    f"名称“{decl.label}”与 {labels[decl.label]} 重复（Excel 表头用名称找字段）",
+                    f"label “{decl.label}” repeats {labels[decl.label]} "
+                    "(spreadsheet headings use labels)",
+                )
+            labels.setdefault(decl.label, name)
             if key in ("id", "sid") or "__" in key or "__" in group:
                 checker.add(
                     path,

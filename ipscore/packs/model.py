@@ -57,6 +57,8 @@ class FieldDecl(Strict):
     required: bool = False
     default: Any = None
     default_for: CityDefault | None = None
+    # A date that only makes sense inside the assessment year (an event of that year).
+    within_year: bool = False
     # "baseline" fields (last year's value, the number of counties) are not achievements:
     # raising them may rightly lower a score. "reference" fields hold outside figures such as
     # national averages.
