@@ -359,6 +359,13 @@ def form(pack: Pack) -> bytes:
         row[1].alignment = Alignment(wrap_text=True, vertical="top")
         row[4].alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A4"
+    # Printed, the form fits the page width and repeats its heading row on every page.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_title_rows = "3:3"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
