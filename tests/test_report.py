@@ -239,14 +239,16 @@ def test_pdf_without_weasyprint_says_what_to_install(monkeypatch):
 
 
 def test_a_pack_given_by_path_works_in_every_output(tmp_path):
-    sub = tmp_path / "甲市.yaml"
+    cities, out = tmp_path / "cities", tmp_path / "out"
+    cities.mkdir(), out.mkdir()
+    sub = cities / "甲市.yaml"
     sub.write_text("pack: tiny\nyear: 2015\ncity: {name: 甲市}\nfacts: {work: {staff: 2}}\n")
     tiny = str(ROOT / "tests" / "tiny-pack.yaml")
     for args in (
         ["assess", str(sub)],
-        ["assess", str(sub), "--format", "xlsx", "-o", str(tmp_path / "s.xlsx")],
-        ["report", str(sub), "-o", str(tmp_path / "r.html")],
-        ["report", str(tmp_path), "-o", str(tmp_path / "c.md")],
+        ["assess", str(sub), "--format", "xlsx", "-o", str(out / "s.xlsx")],
+        ["report", str(sub), "-o", str(out / "r.html")],
+        ["report", str(cities), "-o", str(out / "c.md")],
     ):
         done = subprocess.run(
             [sys.executable, "-m", "ipscore", *args, "--pack", tiny],
@@ -255,4 +257,4 @@ def test_a_pack_given_by_path_works_in_every_output(tmp_path):
             cwd=ROOT,
         )
         assert done.returncode == 0, (args, done.stderr)
-    assert "还差1人" in (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "还差1人" in (out / "r.html").read_text(encoding="utf-8")
