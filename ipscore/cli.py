@@ -20,6 +20,10 @@ from .output import to_csv, to_json, write_atomic
 from .packs import find_pack, load_pack, shipped_packs
 
 FORMATS = ("table", "json", "csv", "xlsx")
+PACK_OPTION = click.option("--pack", "pack_id", help="规则包编号或文件；默认读提交文件的 pack 键。")
+TABLE_OR_JSON = click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 
 
 class Context:
@@ -62,7 +66,7 @@ def cli(ctx: click.Context, lang: str) -> None:
 
 @cli.command("assess")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--pack", "pack_id", help="规则包编号或文件；默认读提交文件的 pack 键。")
+@PACK_OPTION
 @click.option(
     "--format",
     "fmt",
@@ -122,7 +126,7 @@ def _emit_tables(items: list[Table], output: Path | None) -> None:
 
 @cli.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--pack", "pack_id", help="规则包编号或文件；默认读提交文件的 pack 键。")
+@PACK_OPTION
 @click.pass_obj
 def validate_cmd(obj: Context, paths: tuple[str, ...], pack_id: str | None) -> None:
     """检查提交文件能否评估（类型、取值范围、未知字段），并列出影响结论的缺报项。
@@ -168,7 +172,7 @@ def validate_cmd(obj: Context, paths: tuple[str, ...], pack_id: str | None) -> N
     help="self-check：自查报告，先列出缺报和未达到的要求，按对等级的影响排序。",
 )
 @click.option("--lang", "report_lang", type=click.Choice(["zh", "en"]), help="报告语言，默认中文。")
-@click.option("--pack", "pack_id", help="规则包编号或文件；默认读提交文件的 pack 键。")
+@PACK_OPTION
 @click.pass_obj
 def report_cmd(
     obj: Context,
@@ -219,8 +223,8 @@ def _print(table: Table) -> None:
 @click.option("--drop", multiple=True, help="假设不做这项任务（其要求按未达到计），如 T7。")
 @click.option("--complete", multiple=True, help="假设完成这项任务（其要求按达到计），如 T8。")
 @click.option("--param", "params", multiple=True, help="改规则包参数：名称=值，如 T4.R2=1.15。")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
-@click.option("--pack", "pack_id", help="规则包编号或文件；默认读提交文件的 pack 键。")
+@TABLE_OR_JSON
+@PACK_OPTION
 @click.pass_obj
 def whatif_cmd(obj: Context, path: str, sets, drop, complete, params, fmt, pack_id) -> None:
     """假设分析：改几个数、放弃或完成某项任务、改阈值，与基准并排比较。
@@ -258,8 +262,8 @@ def whatif_cmd(obj: Context, path: str, sets, drop, complete, params, fmt, pack_
 
 @cli.command("simulate")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
-@click.option("--pack", "pack_id", help="规则包编号或文件；默认读提交文件的 pack 键。")
+@TABLE_OR_JSON
+@PACK_OPTION
 @click.pass_obj
 def simulate_cmd(obj: Context, path: Path, fmt: str, pack_id: str | None) -> None:
     """运行情景文件：一个基准提交文件和若干命名的变化，输出一张对比表。
@@ -287,8 +291,8 @@ def simulate_cmd(obj: Context, path: Path, fmt: str, pack_id: str | None) -> Non
 @cli.command("plan")
 @click.argument("path", type=click.Path())
 @click.option("--target", required=True, help="目标等级代码，如 excellent、good、pass。")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
-@click.option("--pack", "pack_id", help="规则包编号或文件；默认读提交文件的 pack 键。")
+@TABLE_OR_JSON
+@PACK_OPTION
 @click.pass_obj
 def plan_cmd(obj: Context, path: str, target: str, fmt: str, pack_id: str | None) -> None:
     """达到目标等级最少还要做什么：可证明最少的一组具体事项，以及做完后的得分和等级。
@@ -311,8 +315,8 @@ def plan_cmd(obj: Context, path: str, target: str, fmt: str, pack_id: str | None
 @cli.command("sensitivity")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--param", "param", required=True, help="参数=值1,值2,…，如 T4.R2=1.1,1.2,1.3。")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
-@click.option("--pack", "pack_id", help="规则包编号或文件；默认读提交文件的 pack 键。")
+@TABLE_OR_JSON
+@PACK_OPTION
 @click.pass_obj
 def sensitivity_cmd(obj: Context, paths, param: str, fmt: str, pack_id: str | None) -> None:
     """阈值敏感性：对一个规则包参数的每个取值重新评估全部城市，列出等级变化的城市。
