@@ -265,17 +265,31 @@ def whatif_cmd(obj: Context, path: str, sets, drop, complete, params, fmt, pack_
 @TABLE_OR_JSON
 @PACK_OPTION
 @click.pass_obj
-def simulate_cmd(obj: Context, path: Path, fmt: str, pack_id: str | None) -> None:
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="另存为对比报告：.html、.md 或 .pdf。",
+)
+def simulate_cmd(
+    obj: Context, path: Path, fmt: str, pack_id: str | None, output: Path | None
+) -> None:
     """运行情景文件：一个基准提交文件和若干命名的变化，输出一张对比表。
 
     \b
     例：
       ipscore simulate scenarios/whatif/xiangtan-options.yaml
       ipscore simulate scenarios/whatif/wuhan-thresholds.yaml --format json
+      ipscore simulate scenarios/whatif/xiangtan-options.yaml -o 湘潭-取舍.html
     """
     from .whatif import simulate
 
     name, base, rows = simulate(path, pack_id)
+    if output is not None:
+        from . import report
+
+        suffix = report.suffix_of(output, report.FORMATS)
+        write_atomic(output, report.simulation_report(name, base, rows, suffix, obj.lang))
     if fmt == "json":
         data = {
             "scenario": name,

@@ -10,13 +10,10 @@ from .explain import label, level_label, show
 from .packs import find_pack
 from .results import Assessment
 from .scoring import batch_table
-from .verdicts import LABELS, MET, MISSING, NOT_APPLICABLE, UNMET
+from .verdicts import LABELS, MET, MISSING, NOT_APPLICABLE, TASK_LABELS, UNMET
+from .whatif import describe_changes
 
 _STYLE = {MET: "green", UNMET: "red", MISSING: "yellow", NOT_APPLICABLE: "dim"}
-_TASK = {
-    "zh": {"complete": "完成", "incomplete": "未完成", "insufficient_data": "数据不全"},
-    "en": {"complete": "complete", "incomplete": "incomplete", "insufficient_data": "insufficient"},
-}
 _GRADE_STYLE = {"excellent": "bold green", "good": "green", "pass": "yellow", "fail": "bold red"}
 
 
@@ -86,7 +83,7 @@ def detail(a: Assessment, lang: str = "zh") -> Table:
         table.add_row(
             f"[bold]{task.id}[/]",
             f"[bold]{task.title}[/]",
-            f"[bold]{_TASK[lang][task.status]}[/]",
+            f"[bold]{TASK_LABELS[lang][task.status]}[/]",
             f"{mark} · {_t(lang, '完成比例', 'fraction')} {frac}",
             "",
         )
@@ -157,27 +154,6 @@ def _grade_cell(code: str, label: str) -> str:
     return f"[{_GRADE_STYLE.get(code, '')}]{label}[/]"
 
 
-def _task_word(status: str, lang: str) -> str:
-    return _TASK[lang][status]
-
-
-def _changes(cmp: dict, lang: str) -> str:
-    parts = [
-        f"{t['id']} {_task_word(t['from'], lang)}→{_task_word(t['to'], lang)}"
-        if t["from"] != t["to"]
-        else f"{t['id']} {_percent(t['fraction_from'])}→{_percent(t['fraction_to'])}"
-        for t in cmp["tasks"]
-    ]
-    parts += [
-        f"{r['id']} {LABELS[lang][r['from']]}→{LABELS[lang][r['to']]}" for r in cmp["requirements"]
-    ]
-    return "；".join(parts) if lang == "zh" else "; ".join(parts)
-
-
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
-
-
 def comparison(rows: list[dict], title: str, lang: str = "zh") -> Table:
     """Baseline and variants side by side: score, grade, mandatory tasks, what changed."""
     table = Table(title=title, box=box.SIMPLE_HEAVY, show_lines=True)
@@ -212,7 +188,7 @@ def comparison(rows: list[dict], title: str, lang: str = "zh") -> Table:
             _t(lang, "全部完成", "complete")
             if after["mandatory_complete"]
             else _t(lang, "未完成", "not complete"),
-            _changes(cmp, lang) or "—",
+            ("；" if lang == "zh" else "; ").join(describe_changes(cmp, lang)) or "—",
         )
     return table
 

@@ -19,7 +19,7 @@ from .packs import Pack
 from .packs.params import WEIGHTS, with_params
 from .results import Assessment
 from .submission import Submission, derive, parse_value
-from .verdicts import MET, NOT_APPLICABLE, UNMET
+from .verdicts import LABELS, MET, NOT_APPLICABLE, TASK_LABELS, UNMET
 from .yamlio import line_of, load_document
 
 
@@ -115,6 +115,22 @@ def compare(name: str, base: Assessment, variant: Assessment) -> dict[str, Any]:
         "tasks": tasks,
         "requirements": requirements,
     }
+
+
+def describe_changes(cmp: dict[str, Any], lang: str = "zh") -> list[str]:
+    """A comparison's changes in words: "T8 未完成→完成", "T7 44%→0%", "T8.R1 未达到→达到"."""
+    task, verdict = TASK_LABELS[lang], LABELS[lang]
+    out = [
+        f"{t['id']} {task[t['from']]}→{task[t['to']]}"
+        if t["from"] != t["to"]
+        else f"{t['id']} {_percent(t['fraction_from'])}→{_percent(t['fraction_to'])}"
+        for t in cmp["tasks"]
+    ]
+    return out + [f"{r['id']} {verdict[r['from']]}→{verdict[r['to']]}" for r in cmp["requirements"]]
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
 
 
 def _headline(a: Assessment) -> dict[str, Any]:

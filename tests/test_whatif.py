@@ -169,3 +169,26 @@ def test_cli_whatif_simulate_sensitivity():
         cwd=ROOT,
     )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_simulate_writes_a_comparison_report(tmp_path):
+    for suffix in (".html", ".md"):
+        out = tmp_path / f"sim{suffix}"
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "ipscore",
+                "simulate",
+                "scenarios/whatif/xiangtan-options.yaml",
+                "-o",
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        assert done.returncode == 0, done.stderr
+        text = out.read_text(encoding="utf-8")
+        assert "湘潭市2015 选做任务取舍" in text and "完成T8（外观设计）" in text
+        assert "94.6" in text and "T8 未完成→完成" in text and "T7 44%→0%" in text

@@ -22,6 +22,7 @@ __all__ = [
     "city_report",
     "cohort_report",
     "score_sheet",
+    "simulation_report",
     "single_pack",
     "write",
 ]
@@ -43,6 +44,16 @@ def cohort_report(
     if suffix == ".md":
         return render("cohort.md.j2", ctx)
     html = render("cohort.html.j2", ctx)
+    return pdf(html) if suffix == ".pdf" else html
+
+
+def simulation_report(
+    name: str, base: Assessment, rows: list[dict], suffix: str, lang: str = "zh"
+) -> str | bytes:
+    ctx = context.simulation(find_pack(base.pack), name, base, rows, lang)
+    if suffix == ".md":
+        return render("simulate.md.j2", ctx)
+    html = render("simulate.html.j2", ctx)
     return pdf(html) if suffix == ".pdf" else html
 
 

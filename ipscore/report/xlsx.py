@@ -12,7 +12,7 @@ from ..explain import level_label
 from ..packs import Pack
 from ..results import Assessment
 from ..scoring import batch_table
-from ..verdicts import LABELS
+from ..verdicts import LABELS, TASK_LABELS
 from .context import TEXT
 
 _FILL = {
@@ -61,7 +61,7 @@ def score_sheet(pack: Pack, assessments: list[Assessment], lang: str = "zh") -> 
                 grades[record["grade"]],
                 text["all_complete"] if record["mandatory_complete"] else text["not_complete"],
                 record["rank_in_tier"],
-                *[text["task_status"][record[tid]] for tid in task_ids],
+                *[TASK_LABELS[lang][record[tid]] for tid in task_ids],
                 *[LABELS[lang][record[rid]] for rid in req_ids],
             ]
         )
