@@ -15,7 +15,7 @@ from rich.table import Table
 from . import __version__, tables
 from .assess import assess, assess_paths, build, read_all, read_one
 from .engine import engine_for
-from .errors import IpscoreError
+from .errors import IpscoreError, PackError
 from .output import to_csv, to_json, write_atomic
 from .packs import find_pack, load_pack, shipped_packs
 
@@ -382,6 +382,53 @@ def template_cmd(pack_id: str, output: Path) -> None:
     click.echo(str(output))
 
 
+@cli.command("test")
+@click.argument("packs", nargs=-1)
+@click.option(
+    "--min-coverage",
+    type=float,
+    default=100.0,
+    show_default=True,
+    help="覆盖率低于此百分比时以退出码 1 结束（供 CI 使用）。",
+)
+@click.pass_obj
+def test_cmd(obj: Context, packs: tuple[str, ...], min_coverage: float) -> None:
+    """运行规则包的 YAML 测试用例，并报告覆盖率：哪些要求的哪些结论没有用例覆盖。
+
+    不写规则包时运行全部随附的规则包。失败或覆盖率不足时退出码为 1。
+
+    \b
+    例：
+      ipscore test
+      ipscore test cnipa-2015-demo-city
+      ipscore test my-pack-cases.yaml --min-coverage 90
+    """
+    from .packtests import cases_file, run_file
+
+    failing = False
+    for name in packs or tuple(shipped_packs()):
+        report = run_file(cases_file(name))
+        click.echo(
+            f"{report.pack.id}：{len(report.passed)} 个用例通过，{len(report.failed)} 个失败，"
+            f"要求和结论的覆盖率 {report.coverage:.1f}%"
+        )
+        if not report.failed and not report.uncovered:
+            continue
+        table = Table()
+        table.add_column("用例 / 要求")
+        table.add_column("预期")
+        table.add_column("实际 / 未覆盖的结论")
+        for case, wrong in report.failed.items():
+            for key, (want, got) in wrong.items():
+                table.add_row(f"{case}：{key}", str(want), str(got))
+        for rid, verdict in report.uncovered:
+            table.add_row(rid, "", f"没有用例得到 {verdict}")
+        tables.console().print(table)
+        failing |= bool(report.failed) or report.coverage < min_coverage
+    if failing:
+        sys.exit(1)
+
+
 @cli.group("rules")
 def rules_group() -> None:
     """规则包：列出、查看、检查。
@@ -473,8 +520,15 @@ def rules_check(obj: Context, files: tuple[Path, ...]) -> None:
     例：
       ipscore rules check rules/cnipa-2015-demo-city.yaml
     """
+    from .lint import findings
+
     for path in files:
         pack = load_pack(path)
+        errors, notes = findings(pack, str(path))
+        if errors:
+            raise PackError(errors)
+        for note in notes:
+            click.echo(("note: " if obj.lang == "en" else "提示：") + note.render(obj.lang))
         if obj.lang == "en":
             click.echo(
                 f"OK {path}: {len(pack.tasks)} tasks, {len(pack.requirements())} requirements"

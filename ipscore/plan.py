@@ -13,10 +13,8 @@ the score and grade reported are the engine's, not the optimiser's.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import math
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -27,15 +25,13 @@ from . import kleene
 from .assess import assess, build
 from .engine import engine_for
 from .errors import InputError, Problem
+from .options import Option, merge, options
 from .packs import FieldDecl, Pack
-from .packs.conditions import AnyOf, Compare, Condition, FieldRef, fields_read, normalise
+from .packs.conditions import fields_read, normalise
 from .results import Assessment
 from .scoring import gains
 from .submission import Submission, Value, derive
 from .verdicts import MET, MISSING, UNMET
-
-Option = dict[str, Value]
-MAX_OPTIONS = 16
 
 
 @dataclass(frozen=True)
@@ -141,99 +137,12 @@ def _unreachable(band, before: Assessment, zh: str, en: str) -> Plan:
 def _requirement_options(pack: Pack, req, values) -> list[Option]:
     if req.applies_if is not None and kleene.evaluate(req.applies_if, values) is not True:
         return []
-    return options(pack, normalise(req.check), values)
+    return options(pack, normalise(req.check), values, _actionable)
 
 
-def options(pack: Pack, cond: Condition, values: dict[str, Value]) -> list[Option]:
-    """Alternative least changes to achievement fields that make `cond` true ([] if none)."""
-    if isinstance(cond, Compare):
-        if kleene.compare(cond, values) is True:
-            return [{}]
-        decl = pack.field(cond.field)
-        if decl.role != "achievement" or decl.type == "ratio":
-            return []
-        target = _least(decl, cond, values)
-        return [] if target is None else [{cond.field: target}]
-    if isinstance(cond, AnyOf):
-        found = [o for c in cond.items for o in options(pack, c, values)]
-        return _prune(found)
-    combined: list[Option] = [{}]
-    for child in cond.items:
-        branch = options(pack, child, values)
-        merged = []
-        for left in combined:
-            for right in branch:
-                option = _merge(left, right)
-                if option is not None:
-                    merged.append(option)
-        combined = _prune(merged)
-        if not combined:
-            return []
-    return [o for o in combined if kleene.evaluate(cond, {**values, **o}) is True]
-
-
-def _merge(left: Option, right: Option) -> Option | None:
-    out = dict(left)
-    for name, value in right.items():
-        if name in out and out[name] != value:
-            if isinstance(value, (bool, str)):
-                return None
-            out[name] = max(out[name], value)
-        else:
-            out[name] = value
-    return out
-
-
-def _prune(found: list[Option]) -> list[Option]:
-    unique = []
-    for option in sorted(found, key=len):
-        if option not in unique:
-            unique.append(option)
-    return unique[:MAX_OPTIONS]
-
-
-def _least(decl: FieldDecl, cmp: Compare, values: dict[str, Value]) -> Value | None:
-    """The value of the compared field closest to 'nothing done' that satisfies `cmp`."""
-    if decl.type == "bool":
-        return cmp.value if cmp.op == "eq" else (not cmp.value if cmp.op == "ne" else None)
-    if decl.type == "enum":
-        allowed = [
-            v
-            for v in (decl.values or {})
-            if kleene.compare(Compare(cmp.field, cmp.op, cmp.value), {cmp.field: v}) is True
-        ]
-        return allowed[0] if allowed else None
-    if decl.type == "text":
-        return None
-    if isinstance(cmp.value, FieldRef):
-        other = values.get(cmp.value.field)
-        if other is None:
-            return None
-        bound = kleene.exact(other) * cmp.value.times
-    else:
-        bound = kleene.exact(cmp.value) if not isinstance(cmp.value, dt.date) else cmp.value
-    if decl.type == "date":
-        day = dt.timedelta(days=1)
-        return {"gte": bound, "gt": bound + day, "lte": bound, "lt": bound - day, "eq": bound}.get(
-            cmp.op
-        )
-    step = Fraction(1, 10**decl.decimals)
-    units = bound / step
-    least = {
-        "gte": math.ceil(units),
-        "gt": math.floor(units) + 1,
-        "lte": math.floor(units),
-        "lt": math.ceil(units) - 1,
-        "eq": units if units.denominator == 1 else None,
-    }.get(cmp.op)
-    if least is None or least < 0:
-        return None
-    number = Fraction(least) * step
-    if decl.max is not None and number > decl.max:
-        return None
-    if decl.type == "count":
-        return int(number)
-    return Decimal(number.numerator) / Decimal(number.denominator)
+def _actionable(decl: FieldDecl) -> bool:
+    """What work can change: a city's achievements, never its profile or last year's figures."""
+    return decl.role == "achievement" and decl.type != "ratio"
 
 
 def _solve(pack: Pack, before: Assessment, band, open_reqs) -> dict[str, Option] | None:
@@ -297,7 +206,7 @@ def _verify(pack: Pack, submission: Submission, before: Assessment, band, chosen
     """Apply the actions and let the engine assess the city again."""
     actions: dict[str, Value] = {}
     for option in chosen.values():
-        merged = _merge(actions, option)
+        merged = merge(actions, option)
         if merged is None:
             raise RuntimeError(f"conflicting actions: {actions} and {option}")
         actions = merged

@@ -148,3 +148,19 @@ def test_every_command_has_help_with_examples(path):
     assert command.help, path
     if not hasattr(command, "commands") and path[-1] not in ("list",):
         assert "例" in out, path
+
+
+def test_pack_test_command_reports_coverage_and_fails_below_it(tmp_path):
+    done = run("test")
+    assert done.returncode == 0, done.stdout
+    assert "cnipa-2015-demo-city：90 个用例通过，0 个失败，要求和结论的覆盖率 100.0%" in done.stdout
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(
+        "pack: cnipa-2015-demo-city\n"
+        "base: {city: {name: 甲市, level: prefecture, batch: 1, counties: 0}, facts: {}}\n"
+        "cases:\n  - {name: wrong, set: {enforcement.city_staff: 2}, expect: {T2.R1: met}}\n",
+        encoding="utf-8",
+    )
+    done = run("test", str(cases))
+    assert done.returncode == 1
+    assert "wrong：T2.R1" in done.stdout and "没有用例得到 met" in done.stdout

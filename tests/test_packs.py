@@ -87,10 +87,27 @@ def test_bad_pack_is_rejected_with_file_and_line(name, line, message):
     assert message in text
 
 
+def test_a_requirement_no_input_can_meet_is_an_error():
+    from ipscore.lint import findings
+
+    errors, _ = findings(load_pack(BAD_PACKS / "impossible.yaml"), "impossible.yaml")
+    assert [e.render() for e in errors] == [
+        "impossible.yaml，字段 T1.R1：要求 T1.R1 无论填什么都达不到，请检查条件和字段的取值范围"
+    ]
+
+
+def test_shipped_packs_pass_the_deeper_checks_and_name_unread_fields():
+    from ipscore.lint import findings
+
+    errors, notes = findings(load_pack(shipped_packs()["cnipa-2015-demo-city"]), "x")
+    assert errors == []
+    assert [n.field for n in notes] == ["city.province"]
+
+
 def test_every_bad_pack_fixture_is_tested():
     tested = {p.name for p in BAD_PACKS.glob("*.yaml")}
     params = test_bad_pack_is_rejected_with_file_and_line.pytestmark[0].args[1]
-    assert tested == {name for name, _, _ in params}
+    assert tested == {name for name, _, _ in params} | {"impossible.yaml"}
 
 
 def test_rules_check_exits_2_without_traceback():

@@ -12,9 +12,9 @@ import pytest
 
 from ipscore import assess, find_pack
 from ipscore.assess import read_all
+from ipscore.packtests import load_cases
 from ipscore.plan import least_work
 from ipscore.submission import Submission, derive, parse_submission
-from tests.pack_cases import load_cases
 
 from .conftest import ROOT, SCENARIOS
 

@@ -1,0 +1,51 @@
+"""Deeper checks of a pack than loading does: requirements that no input could ever meet, and
+fields that nothing reads. `ipscore rules check` runs them."""
+
+from __future__ import annotations
+
+from .errors import Problem
+from .options import options
+from .packs import Pack
+from .packs.conditions import fields_read, normalise
+
+
+def findings(pack: Pack, file: str) -> tuple[list[Problem], list[Problem]]:
+    """(errors, notes): impossible requirements are errors; unread fields are notes."""
+    # Comparisons with other fields need those fields to have a value: try every figure at its
+    # least and at its greatest value.
+    numbers = [n for n in pack.field_names() if pack.field(n).type in ("count", "amount", "ratio")]
+    seeds = [
+        {n: pack.field(n).min or 0 for n in numbers},
+        {n: pack.field(n).max or 10**6 for n in numbers},
+    ]
+    errors = []
+    for _, req in pack.requirements():
+        check = normalise(req.check)
+        if not any(options(pack, check, seed, lambda decl: decl.type != "text") for seed in seeds):
+            errors.append(
+                Problem(
+                    f"要求 {req.id} 无论填什么都达不到，请检查条件和字段的取值范围",
+                    f"requirement {req.id} cannot be met by any input; check its condition "
+                    "and the fields' bounds",
+                    file,
+                    field=req.id,
+                )
+            )
+    read: set[str] = set()
+    conditions = [c for _, r in pack.requirements() for c in (r.check, r.applies_if) if c]
+    conditions += [m.when for m in pack.mandatory] + [p.when for p in pack.plausibility]
+    for cond in conditions:
+        read.update(fields_read(cond))
+    for name in pack.field_names():
+        read.update(pack.field(name).of or [])
+    notes = [
+        Problem(
+            f"字段 {name} 没有被任何要求读取（只用于报告）",
+            f"field {name} is read by no requirement (reports only)",
+            file,
+            field=name,
+        )
+        for name in pack.field_names()
+        if name not in read and name != "city.name"
+    ]
+    return errors, notes

@@ -1,0 +1,117 @@
+"""The least changes of field values that make a condition true.
+
+`plan` asks this with only a city's achievements settable; `rules check` with every field
+settable, to find requirements that no input could ever meet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from decimal import Decimal
+from fractions import Fraction
+
+from . import kleene
+from .packs import FieldDecl, Pack
+from .packs.conditions import AnyOf, Compare, Condition, FieldRef
+from .submission import Value
+
+Option = dict[str, Value]
+MAX_OPTIONS = 16
+
+
+def options(
+    pack: Pack, cond: Condition, values: dict[str, Value], settable: Callable[[FieldDecl], bool]
+) -> list[Option]:
+    """Alternative least changes to settable fields that make a normalised `cond` true."""
+    if isinstance(cond, Compare):
+        if kleene.compare(cond, values) is True:
+            return [{}]
+        decl = pack.field(cond.field)
+        if not settable(decl):
+            return []
+        target = _least(decl, cond, values)
+        return [] if target is None else [{cond.field: target}]
+    if isinstance(cond, AnyOf):
+        found = [o for c in cond.items for o in options(pack, c, values, settable)]
+        return _prune(found)
+    combined: list[Option] = [{}]
+    for child in cond.items:
+        branch = options(pack, child, values, settable)
+        merged = []
+        for left in combined:
+            for right in branch:
+                option = merge(left, right)
+                if option is not None:
+                    merged.append(option)
+        combined = _prune(merged)
+        if not combined:
+            return []
+    return [o for o in combined if kleene.evaluate(cond, {**values, **o}) is True]
+
+
+def merge(left: Option, right: Option) -> Option | None:
+    """Two sets of changes together, the larger value where both set a number or date."""
+    out = dict(left)
+    for name, value in right.items():
+        if name in out and out[name] != value:
+            if isinstance(value, (bool, str)):
+                return None
+            out[name] = max(out[name], value)
+        else:
+            out[name] = value
+    return out
+
+
+def _prune(found: list[Option]) -> list[Option]:
+    unique = []
+    for option in sorted(found, key=len):
+        if option not in unique:
+            unique.append(option)
+    return unique[:MAX_OPTIONS]
+
+
+def _least(decl: FieldDecl, cmp: Compare, values: dict[str, Value]) -> Value | None:
+    """The value of the compared field closest to 'nothing done' that satisfies `cmp`."""
+    if decl.type == "bool":
+        return cmp.value if cmp.op == "eq" else (not cmp.value if cmp.op == "ne" else None)
+    if decl.type == "enum":
+        allowed = [
+            v
+            for v in (decl.values or {})
+            if kleene.compare(Compare(cmp.field, cmp.op, cmp.value), {cmp.field: v}) is True
+        ]
+        return allowed[0] if allowed else None
+    if decl.type == "text":
+        return None
+    if isinstance(cmp.value, FieldRef):
+        other = values.get(cmp.value.field)
+        if other is None:
+            return None
+        bound = kleene.exact(other) * cmp.value.times
+    else:
+        bound = kleene.exact(cmp.value) if not isinstance(cmp.value, dt.date) else cmp.value
+    if decl.type == "date":
+        day = dt.timedelta(days=1)
+        return {"gte": bound, "gt": bound + day, "lte": bound, "lt": bound - day, "eq": bound}.get(
+            cmp.op
+        )
+    step = Fraction(1, 10**decl.decimals)
+    units = bound / step
+    least = {
+        "gte": math.ceil(units),
+        "gt": math.floor(units) + 1,
+        "lte": math.floor(units),
+        "lt": math.ceil(units) - 1,
+        "eq": units if units.denominator == 1 else None,
+        "ne": math.floor(units) + 1,
+    }.get(cmp.op)
+    if least is None or (least < 0 and decl.type != "ratio"):
+        return None
+    number = Fraction(least) * step
+    if decl.max is not None and number > decl.max:
+        return None
+    if decl.type == "count":
+        return int(number)
+    return Decimal(number.numerator) / Decimal(number.denominator)

@@ -1,0 +1,124 @@
+"""Pack test cases written in YAML (rules/tests/<pack>.yaml), and the coverage they give.
+
+A file holds a `base` submission and `cases`; each case changes a few fields (`set`, `unset`)
+and lists the verdicts, score, grade and warnings it expects. Coverage counts, for every
+requirement, which of the verdicts it can take (met, unmet, missing, and not_applicable where
+it has an applicability condition) some case actually produced.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from .assess import assess
+from .errors import InputError, Problem, display_path
+from .packs import Pack, find_pack
+from .resources import data_dir
+from .results import Assessment
+from .submission import parse_submission
+from .verdicts import MET, MISSING, NOT_APPLICABLE, UNMET
+
+
+def cases_file(pack_id_or_path: str) -> Path:
+    path = Path(pack_id_or_path)
+    if path.suffix:
+        return path
+    return data_dir("rules") / "tests" / f"{pack_id_or_path}.yaml"
+
+
+def load_cases(path: Path) -> dict[str, Any]:
+    try:
+        return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(
+            [Problem("测试用例文件不存在", "no test-case file", display_path(path))]
+        ) from None
+
+
+def build(base: dict, case: dict) -> dict:
+    """The base submission with the case's changes: `facts` replaces every fact, then `set`
+    and `unset` change single fields (dotted names)."""
+    data = copy.deepcopy(base)
+    if "facts" in case:
+        data["facts"] = copy.deepcopy(case["facts"])
+    data.setdefault("facts", {})
+    for name, value in (case.get("set") or {}).items():
+        group, key = name.split(".", 1)
+        holder = data["city"] if group == "city" else data["facts"].setdefault(group, {})
+        holder[key] = value
+    for name in case.get("unset") or []:
+        group, key = name.split(".", 1)
+        holder = data["city"] if group == "city" else data["facts"].get(group, {})
+        holder.pop(key, None)
+    return data
+
+
+def run_case(pack: Pack, base: dict, case: dict) -> Assessment:
+    return assess(pack, parse_submission(build(base, case), pack, case["name"], {}))
+
+
+def mismatches(case: dict, result: Assessment) -> dict[str, tuple[Any, Any]]:
+    """What the case expected and did not get: key → (expected, got)."""
+    statuses = result.requirement_statuses()
+    wrong = {
+        rid: (want, statuses.get(rid))
+        for rid, want in (case.get("expect") or {}).items()
+        if statuses.get(rid) != want
+    }
+    if "score" in case and float(result.score) != case["score"]:
+        wrong["score"] = (case["score"], float(result.score))
+    if "grade" in case and result.grade != case["grade"]:
+        wrong["grade"] = (case["grade"], result.grade)
+    fired = sorted(w["id"] for w in result.warnings)
+    if sorted(case.get("warnings") or []) != fired:
+        wrong["warnings"] = (sorted(case.get("warnings") or []), fired)
+    return wrong
+
+
+def possible_verdicts(pack: Pack) -> dict[str, set[str]]:
+    return {
+        req.id: {MET, UNMET, MISSING} | ({NOT_APPLICABLE} if req.applies_if is not None else set())
+        for _, req in pack.requirements()
+    }
+
+
+@dataclass
+class Report:
+    pack: Pack
+    passed: list[str] = field(default_factory=list)
+    failed: dict[str, dict[str, tuple[Any, Any]]] = field(default_factory=dict)
+    seen: dict[str, set[str]] = field(default_factory=dict)
+
+    @property
+    def uncovered(self) -> list[tuple[str, str]]:
+        return [
+            (rid, verdict)
+            for rid, verdicts in possible_verdicts(self.pack).items()
+            for verdict in sorted(verdicts - self.seen.get(rid, set()))
+        ]
+
+    @property
+    def coverage(self) -> float:
+        total = sum(len(v) for v in possible_verdicts(self.pack).values())
+        return 100 * (total - len(self.uncovered)) / total
+
+
+def run_file(path: Path) -> Report:
+    spec = load_cases(path)
+    pack = find_pack(spec["pack"])
+    report = Report(pack)
+    for case in spec["cases"]:
+        result = run_case(pack, spec["base"], case)
+        for rid, status in result.requirement_statuses().items():
+            report.seen.setdefault(rid, set()).add(status)
+        wrong = mismatches(case, result)
+        if wrong:
+            report.failed[case["name"]] = wrong
+        else:
+            report.passed.append(case["name"])
+    return report
