@@ -64,7 +64,7 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
             status = verdicts.statuses[req.id]
             known = static[req.id]
             if status == MISSING:
-                missing.update((f, None) for f in known.read if f not in values)
+                missing.update((f, None) for f in _absent_inputs(pack, known.read, values))
             reqs.append(
                 RequirementResult(
                     id=req.id,
@@ -126,6 +126,18 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
             if c.id in verdicts.warnings
         ),
     )
+
+
+def _absent_inputs(pack: Pack, read, values) -> list[str]:
+    """The absent fields a city could fill in: for a computed ratio, its absent inputs."""
+    out = []
+    for name in read:
+        if name in values:
+            continue
+        inputs = pack.field(name).of or []
+        absent = [f for f in inputs if f not in values]
+        out += absent or [name]
+    return out
 
 
 def _text(value) -> str | None:
