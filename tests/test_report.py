@@ -258,3 +258,16 @@ def test_a_pack_given_by_path_works_in_every_output(tmp_path):
         )
         assert done.returncode == 0, (args, done.stderr)
     assert "还差1人" in (out / "r.html").read_text(encoding="utf-8")
+
+
+def test_city_report_groups_by_responsible_unit():
+    (a,) = assess_paths([SCENARIOS / "xuancheng-2019-strong-city" / "xuancheng-2020.yaml"])
+    ctx = context.city(find_pack(a.pack), a)
+    first = ctx["by_unit"][0]
+    # 市市场监管局 is responsible for 18 applicable requirements, 3 of them still open.
+    assert (first["unit"], first["met"], first["of"]) == ("市市场监管局", 15, 18)
+    assert [r["id"] for r in first["open"]] == ["X06.R1", "X15.R2", "X16.R2"]
+    html = report.city_report(a, ".html")
+    assert "按责任单位" in html and "绩溪县政府" in html
+    (plain,) = assess_paths([SCENARIOS / "xiangtan-2015.yaml"])
+    assert "按责任单位" not in report.city_report(plain, ".html")

@@ -48,6 +48,11 @@ TEXT = {
         "missing_inputs": "缺报的数据",
         "no_missing": "没有影响结论的缺报。",
         "warnings": "数据核对提示（不影响结论）",
+        "by_unit": "按责任单位",
+        "met_of": "达到 / 适用",
+        "unit": "责任单位",
+        "open_items": "未达到或缺报",
+        "all_done": "全部达到",
         "notes": "说明",
         "interpretive": "计划没有给出数字的要求，本规则包的读法：",
         "scoring_policy": "计分办法",
@@ -104,6 +109,11 @@ TEXT = {
         "missing_inputs": "Missing inputs",
         "no_missing": "No missing input affects a verdict.",
         "warnings": "Figures to check (verdicts unaffected)",
+        "by_unit": "By responsible unit",
+        "met_of": "met / applicable",
+        "unit": "Responsible unit",
+        "open_items": "unmet or missing",
+        "all_done": "all met",
         "notes": "Notes",
         "interpretive": "Where the plan gives no number, this pack reads it as follows:",
         "scoring_policy": "Scoring",
@@ -260,8 +270,39 @@ def city(pack: Pack, a: Assessment, lang: str = "zh", mode: str = "full") -> dic
             for w in a.warnings
         ],
         "interpretive": interpretive,
+        "by_unit": _by_unit(a, lang),
         "scoring_note": _pick(lang, pack.scoring.note, pack.scoring.note_en),
     }
+
+
+def _by_unit(a: Assessment, lang: str) -> list[dict[str, Any]]:
+    """Each responsible unit with its requirements, the unit with most left to do first."""
+    units: dict[str, list[RequirementResult]] = {}
+    for task in a.tasks:
+        for r in task.requirements:
+            for unit in r.responsible:
+                units.setdefault(unit, []).append(r)
+    rows = []
+    for unit, reqs in units.items():
+        applicable = [r for r in reqs if r.status != NOT_APPLICABLE]
+        open_items = [r for r in applicable if r.status in (UNMET, MISSING)]
+        rows.append(
+            {
+                "unit": unit,
+                "met": sum(1 for r in applicable if r.status == MET),
+                "of": len(applicable),
+                "open": [
+                    {
+                        "id": r.id,
+                        "title": _pick(lang, r.title, r.title_en),
+                        "status": r.status,
+                        "status_label": LABELS[lang][r.status],
+                    }
+                    for r in open_items
+                ],
+            }
+        )
+    return sorted(rows, key=lambda row: (-len(row["open"]), row["unit"]))
 
 
 def cohort(
