@@ -86,7 +86,7 @@ def cli(ctx: click.Context, lang: str) -> None:
 def assess_cmd(
     obj: Context, paths: tuple[str, ...], pack_id: str | None, fmt: str, output: Path | None
 ) -> None:
-    """评估一个或多个提交文件（或目录中的所有 .yaml/.json 文件）。
+    """评估一个或多个提交文件（或目录中的所有 .yaml、.json、.xlsx、.csv 文件）。
 
     \b
     例：
