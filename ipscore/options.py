@@ -29,6 +29,9 @@ def options(
         if kleene.compare(cond, values) is True:
             return [{}]
         decl = pack.field(cond.field)
+        if decl.type == "ratio" and decl.of and settable(pack.field(decl.of[0])):
+            top = _least_numerator(pack, decl, cond, values)
+            return [] if top is None else [{decl.of[0]: top}]
         if not settable(decl):
             return []
         target = _least(decl, cond, values)
@@ -70,6 +73,48 @@ def _prune(found: list[Option]) -> list[Option]:
         if option not in unique:
             unique.append(option)
     return unique[:MAX_OPTIONS]
+
+
+def _least_numerator(pack: Pack, decl: FieldDecl, cmp: Compare, values) -> Value | None:
+    """The least numerator that lifts a ratio (a growth rate, a share) over its threshold.
+
+    A ratio grows with its numerator, so only ≥ and > can be reached this way; the ratio is
+    rounded down to its decimals exactly as the submission computes it.
+    """
+    top_name, bottom_name = decl.of or ("", "")
+    bottom = values.get(bottom_name)
+    if cmp.op not in ("gt", "gte") or bottom is None or bottom == 0:
+        return None
+    if isinstance(cmp.value, FieldRef):
+        other = values.get(cmp.value.field)
+        if other is None:
+            return None
+        bound = kleene.exact(other) * cmp.value.times
+    else:
+        bound = kleene.exact(cmp.value)
+    top = pack.field(top_name)
+    step = Fraction(1, 10**top.decimals)
+    scale = 10**decl.decimals
+
+    def reaches(units: int) -> bool:
+        exact = units * step / Fraction(bottom) * Fraction(decl.times) - Fraction(decl.minus)
+        ratio = Fraction(math.floor(exact * scale), scale)
+        return ratio > bound if cmp.op == "gt" else ratio >= bound
+
+    high = int((Fraction(top.max) if top.max is not None else Fraction(10**12)) / step)
+    if not reaches(high):
+        return None
+    low = 0
+    while low < high:  # least units that reach the bound
+        middle = (low + high) // 2
+        if reaches(middle):
+            high = middle
+        else:
+            low = middle + 1
+    number = low * step
+    if top.type == "count":
+        return int(number)
+    return Decimal(number.numerator) / Decimal(number.denominator)
 
 
 def _least(decl: FieldDecl, cmp: Compare, values: dict[str, Value]) -> Value | None:

@@ -130,6 +130,12 @@ def least_work(pack: Pack, submission: Submission, target: str) -> Plan:
     return _verify(pack, submission, before, band, chosen)
 
 
+def _inputs(pack: Pack, req_id: str) -> set[str]:
+    """The fields a requirement reads, a ratio's own inputs included."""
+    read = set(fields_read(pack.requirement(req_id).check))
+    return read | {f for name in read for f in (pack.field(name).of or [])}
+
+
 def _unreachable(band, before: Assessment, zh: str, en: str) -> Plan:
     return Plan(band.code, band.label, False, [], before, None, zh, en)
 
@@ -224,9 +230,7 @@ def _verify(pack: Pack, submission: Submission, before: Assessment, band, chosen
         {
             "field": name,
             "value": value,
-            "requirements": [
-                rid for rid in gained if name in fields_read(pack.requirement(rid).check)
-            ],
+            "requirements": [rid for rid in gained if name in _inputs(pack, rid)],
         }
         for name, value in sorted(actions.items())
     ]

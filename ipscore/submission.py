@@ -181,7 +181,7 @@ def model_for(pack: Pack) -> type[BaseModel]:
     )
 
 
-TOP_KEYS = ("pack", "year", "city", "facts")
+TOP_KEYS = ("pack", "year", "city", "facts", "reference")
 
 
 def read_submission(path: Path, pack_of) -> Submission:
@@ -200,7 +200,88 @@ def read_submission(path: Path, pack_of) -> Submission:
         )
     pack_id = data.get("pack")
     pack = pack_of(pack_id if isinstance(pack_id, str) else None)
-    return parse_submission(data, pack, name, lines)
+    if "reference" not in data:
+        return parse_submission(data, pack, name, lines)
+    return _with_reference(data, pack, path, name, lines)
+
+
+def _with_reference(data: dict, pack: Pack, path: Path, name: str, lines: Lines) -> Submission:
+    """A submission whose outside figures (national averages …) come from a reference file.
+
+    The file (`reference: 文件名`, relative to the submission) holds `facts:` for the pack's
+    `role: reference` fields only; a problem in it is reported against the reference file.
+    """
+    raw = data["reference"]
+    where = line_of(lines, ("reference",))
+    if not isinstance(raw, str) or not raw.strip():
+        raise InputError(
+            [
+                Problem(
+                    "reference 应为参考数据文件名",
+                    "reference must name a file",
+                    name,
+                    where,
+                    "reference",
+                )
+            ]
+        )
+    ref_path = path.parent / raw.strip()
+    ref_name = display_path(ref_path)
+    ref_data, ref_lines = load_document(ref_path)
+    facts = ref_data.get("facts") if isinstance(ref_data, dict) else None
+    if not isinstance(facts, dict):
+        raise InputError(
+            [Problem("参考数据文件应有 facts:", "a reference file needs facts:", ref_name)]
+        )
+    merged = {
+        **data,
+        "facts": {
+            g: dict(v) if isinstance(v, dict) else v for g, v in (data.get("facts") or {}).items()
+        },
+    }
+    merged.pop("reference")
+    problems, moved = [], {}
+    for group, members in facts.items():
+        for key, value in (members or {}).items() if isinstance(members, dict) else []:
+            field = f"{group}.{key}"
+            spot = line_of(ref_lines, ("facts", group, key))
+            decl = pack.fields.get(group, {}).get(key)
+            if decl is None or decl.role != "reference":
+                problems.append(
+                    Problem(
+                        "参考数据文件只能提供参考数据字段（role: reference）",
+                        "a reference file holds reference fields only",
+                        ref_name,
+                        spot,
+                        field,
+                    )
+                )
+                continue
+            holder = merged["facts"].setdefault(group, {})
+            if key in holder:
+                problems.append(
+                    Problem(
+                        "这个字段已由参考数据文件提供，提交文件中不要再填",
+                        "this field comes from the reference file; remove it",
+                        name,
+                        line_of(lines, ("facts", group, key)),
+                        field,
+                    )
+                )
+                continue
+            holder[key] = value
+            moved[field] = spot
+    if problems:
+        raise InputError(problems)
+    try:
+        return parse_submission(merged, pack, name, lines)
+    except InputError as exc:
+        raise InputError(
+            [
+                Problem(p.zh, p.en, ref_name, moved[p.field], p.field) if p.field in moved else p
+                for p in exc.problems
+            ]
+        ) from None
 
 
 def parse_submission(data: dict, pack: Pack, name: str, lines: Lines) -> Submission:

@@ -13,9 +13,11 @@ from .conftest import ROOT, SCENARIOS
 
 GOLDEN = ROOT / "tests" / "golden"
 # The 2015 cohort at the top of scenarios/, each other pack's scenarios in a folder named by
-# its id; scenarios/whatif/ holds scenario files, not submissions.
+# its id; whatif/ holds scenario files and reference/ national figures, not submissions.
 CASES = sorted(
-    p for p in SCENARIOS.rglob("*") if p.suffix in (".yaml", ".json") and p.parent.name != "whatif"
+    p
+    for p in SCENARIOS.rglob("*")
+    if p.suffix in (".yaml", ".json") and p.parent.name not in ("whatif", "reference")
 )
 
 

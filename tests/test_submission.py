@@ -87,3 +87,45 @@ def test_a_workbook_of_several_cities_is_refused_by_one_city_commands(tmp_path):
         writer.writerow(["cnipa-2015-demo-city", 2015, "乙市", "prefecture", 1, 0])
     with pytest.raises(InputError, match="这个命令一次只处理一个城市，文件中有 2 个"):
         read_one(path)
+
+
+def _northeast(tmp_path, reference: str, facts: str = "{}"):
+    from ipscore.assess import read_one
+
+    (tmp_path / "ref.yaml").write_text(reference, encoding="utf-8")
+    sub = tmp_path / "sub.yaml"
+    sub.write_text(
+        "pack: northeast-2017-opinions\nreference: ref.yaml\ncity: {name: 辽宁省}\n"
+        f"facts: {facts}\n",
+        encoding="utf-8",
+    )
+    return read_one(sub)
+
+
+def test_reference_figures_come_from_the_named_file(tmp_path):
+    _, sub = _northeast(tmp_path, "facts:\n  national: {patent_growth: 13.5}\n")
+    assert str(sub.values["national.patent_growth"]) == "13.5"
+
+
+def test_reference_file_problems_name_the_reference_file(tmp_path):
+    with pytest.raises(InputError) as caught:
+        _northeast(tmp_path, "facts:\n  national:\n    patent_growth: -1\n")
+    assert (
+        "ref.yaml，第3行，字段 national.patent_growth：应为不小于0的数（%），不能为负数 -1"
+        in str(caught.value)
+    )
+    with pytest.raises(InputError) as caught:
+        _northeast(tmp_path, "facts:\n  patents: {owned: 5}\n")
+    assert "ref.yaml，第2行，字段 patents.owned：参考数据文件只能提供参考数据字段" in str(
+        caught.value
+    )
+    with pytest.raises(InputError) as caught:
+        _northeast(
+            tmp_path, "facts:\n  national: {patent_growth: 1}\n", "{national: {patent_growth: 2}}"
+        )
+    assert "这个字段已由参考数据文件提供，提交文件中不要再填" in str(caught.value)
+    (tmp_path / "ref.yaml").unlink()
+    from ipscore.assess import read_one
+
+    with pytest.raises(InputError, match=r"ref\.yaml：文件不存在"):
+        read_one(tmp_path / "sub.yaml")
