@@ -47,6 +47,16 @@ def build(base: dict, case: dict) -> dict:
     if "facts" in case:
         data["facts"] = copy.deepcopy(case["facts"])
     data.setdefault("facts", {})
+    for name in [*(case.get("set") or {}), *(case.get("unset") or [])]:
+        if "." not in str(name):
+            raise InputError(
+                [
+                    Problem(
+                        f"用例“{case.get('name')}”的字段名 {name} 应写成 组.字段",
+                        f"case “{case.get('name')}”: field {name} must be group.field",
+                    )
+                ]
+            )
     for name, value in (case.get("set") or {}).items():
         group, key = name.split(".", 1)
         holder = data["city"] if group == "city" else data["facts"].setdefault(group, {})
