@@ -164,3 +164,22 @@ def test_pack_test_command_reports_coverage_and_fails_below_it(tmp_path):
     done = run("test", str(cases))
     assert done.returncode == 1
     assert "wrong：T2.R1" in done.stdout and "没有用例得到 met" in done.stdout
+
+
+PACK_SCENARIOS = sorted(
+    p for p in SCENARIOS.glob("*/*.yaml") if p.parent.name not in ("whatif", "reference")
+)
+
+
+@pytest.mark.parametrize("path", PACK_SCENARIOS, ids=lambda p: p.stem)
+def test_every_pack_works_with_every_command(path, tmp_path):
+    """No command has code special to a pack: each runs on each pack's scenarios."""
+    pack_id = path.parent.name
+    invoke("template", "--pack", pack_id, "-o", str(tmp_path / "form.xlsx"))
+    invoke("validate", str(path))
+    invoke("assess", str(path), "--format", "json")
+    invoke("report", str(path), "-o", str(tmp_path / "r.html"))
+    first_task = json.loads(invoke("assess", str(path), "--format", "json"))["tasks"][0]["id"]
+    invoke("whatif", str(path), "--drop", first_task, "--format", "json")
+    plan = json.loads(invoke("plan", str(path), "--target", "pass", "--format", "json"))
+    assert plan["reachable"] is True
