@@ -55,13 +55,19 @@ def compare(cmp: Compare, values: dict[str, Any]) -> bool | None:
     if cmp.op in ("in", "not_in"):
         inside = left in cmp.value
         return inside if cmp.op == "in" else not inside
-    right = cmp.value
-    if isinstance(right, FieldRef):
-        other = values.get(right.field)
-        if other is None:
-            return None
-        right = exact(other) * right.times
+    right = bound(cmp, values)
+    if right is None:
+        return None
     return _CMP[cmp.op](left, right)
+
+
+def bound(cmp: Compare, values: dict[str, Any]) -> Any:
+    """What a comparison compares with: its constant, or the other field times its factor
+    (None when that field is absent)."""
+    if not isinstance(cmp.value, FieldRef):
+        return exact(cmp.value)
+    other = values.get(cmp.value.field)
+    return None if other is None else exact(other) * cmp.value.times
 
 
 def verdict(check: Condition, applies_if: Condition | None, values: dict[str, Any]) -> str:

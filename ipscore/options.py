@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from . import kleene
 from .packs import FieldDecl, Pack
-from .packs.conditions import AnyOf, Compare, Condition, FieldRef
+from .packs.conditions import AnyOf, Compare, Condition
 from .submission import Value
 
 Option = dict[str, Value]
@@ -83,15 +83,9 @@ def _least_numerator(pack: Pack, decl: FieldDecl, cmp: Compare, values) -> Value
     """
     top_name, bottom_name = decl.of or ("", "")
     bottom = values.get(bottom_name)
-    if cmp.op not in ("gt", "gte") or bottom is None or bottom == 0:
+    bound = kleene.bound(cmp, values)
+    if cmp.op not in ("gt", "gte") or bottom is None or bottom == 0 or bound is None:
         return None
-    if isinstance(cmp.value, FieldRef):
-        other = values.get(cmp.value.field)
-        if other is None:
-            return None
-        bound = kleene.exact(other) * cmp.value.times
-    else:
-        bound = kleene.exact(cmp.value)
     top = pack.field(top_name)
     step = Fraction(1, 10**top.decimals)
     scale = 10**decl.decimals
@@ -130,13 +124,9 @@ def _least(decl: FieldDecl, cmp: Compare, values: dict[str, Value]) -> Value | N
         return allowed[0] if allowed else None
     if decl.type == "text":
         return None
-    if isinstance(cmp.value, FieldRef):
-        other = values.get(cmp.value.field)
-        if other is None:
-            return None
-        bound = kleene.exact(other) * cmp.value.times
-    else:
-        bound = kleene.exact(cmp.value) if not isinstance(cmp.value, dt.date) else cmp.value
+    bound = kleene.bound(cmp, values)
+    if bound is None:
+        return None
     if decl.type == "date":
         day = dt.timedelta(days=1)
         return {"gte": bound, "gt": bound + day, "lte": bound, "lt": bound - day, "eq": bound}.get(
