@@ -245,7 +245,7 @@ def whatif_cmd(obj: Context, path: str, sets, drop, complete, params, fmt, pack_
             *(f"--complete {t}" for t in complete),
             *(f"--param {p}" for p in params),
         ]
-    ) or _t_lang(obj.lang, "不变", "unchanged")
+    ) or tables.in_lang(obj.lang, "不变", "unchanged")
     variant = Variant(name, _pairs(sets, "--set"), drop, complete, _pairs(params, "--param"))
     verdicts = engine_for(pack).verdicts(submission)
     base = build(pack, submission, verdicts)
@@ -255,7 +255,9 @@ def whatif_cmd(obj: Context, path: str, sets, drop, complete, params, fmt, pack_
     else:
         _print(
             tables.comparison(
-                [result], f"{base.city}：{_t_lang(obj.lang, '假设分析', 'what if')}", obj.lang
+                [result],
+                f"{base.city}：{tables.in_lang(obj.lang, '假设分析', 'what if')}",
+                obj.lang,
             )
         )
 
@@ -349,10 +351,6 @@ def sensitivity_cmd(obj: Context, paths, param: str, fmt: str, pack_id: str | No
         click.echo(json.dumps(results, ensure_ascii=False, indent=2))
     else:
         _print(tables.sensitivity_table(results, obj.lang))
-
-
-def _t_lang(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
 
 
 @cli.command("template")

@@ -8,7 +8,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from .kleene import compare, exact
+from .kleene import bound, compare, exact
 from .packs import FieldDecl, Pack, Requirement
 from .packs.conditions import (
     SYMBOL,
@@ -119,17 +119,13 @@ def _shortfall(pack: Pack, cmp: Compare, decl: FieldDecl, values: dict, lang: st
     if decl.type in NUMERIC and cmp.op in ("gte", "gt"):
         have = exact(value)
         step = Fraction(1, 10**decl.decimals)
-        if isinstance(cmp.value, FieldRef):
-            base = exact(values[cmp.value.field])
-            target = base * cmp.value.times
-        else:
-            base, target = None, cmp.value
-        need = _least(target, step, strict=cmp.op == "gt")
+        need = _least(bound(cmp, values), step, strict=cmp.op == "gt")
         short = need - have
         text = (
             f"还差{show(decl, short, lang)}" if lang == "zh" else f"{show(decl, short, lang)} short"
         )
-        if isinstance(cmp.value, FieldRef) and cmp.value.times != 1 and base:
+        base = exact(values[cmp.value.field]) if isinstance(cmp.value, FieldRef) else None
+        if base and cmp.value.times != 1:
             growth = _pct((have / base - 1) * 100)
             want = format_decimal((cmp.value.times - 1) * 100)
             text = (
