@@ -1,11 +1,35 @@
-"""ipscore: score Chinese national IP demonstration cities against their work plans."""
+"""ipscore: score Chinese national IP demonstration cities against their work plans.
 
-from .assess import assess, assess_paths
-from .errors import InputError, IpscoreError, PackError
-from .packs import Pack, find_pack, load_pack
-from .results import Assessment
+The public API is what `__all__` names. Names are imported on first use, so that importing
+the command line (or a light module such as `ipscore.text`) does not load the engine, pandas
+or openpyxl.
+"""
 
-__version__ = "0.1.0"
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from .pipeline import assess, assess_paths, evaluate
+    from .errors import InputError, IpscoreError, PackError
+    from .packs import Pack, find_pack, load_pack
+    from .results import Assessment
+
+_WHERE = {
+    "Assessment": "results",
+    "InputError": "errors",
+    "IpscoreError": "errors",
+    "Pack": "packs",
+    "PackError": "errors",
+    "assess": "pipeline",
+    "assess_paths": "pipeline",
+    "evaluate": "pipeline",
+    "find_pack": "packs",
+    "load_pack": "packs",
+}
 
 __all__ = [
     "Assessment",
@@ -16,6 +40,19 @@ __all__ = [
     "__version__",
     "assess",
     "assess_paths",
+    "evaluate",
     "find_pack",
     "load_pack",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'ipscore' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -20,7 +20,6 @@ import copy
 import datetime as dt
 import itertools
 import json
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -31,7 +30,7 @@ from .packs import Pack, per_pack
 from .packs.conditions import All, AnyOf, Compare, Condition, FieldRef, negate, normalise
 from .packs.model import SCALED
 from .submission import Submission
-from .verdicts import MET, MISSING, NOT_APPLICABLE, UNMET
+from .verdicts import MET, MISSING, NOT_APPLICABLE, UNMET, Verdict, Verdicts
 
 SEEN = "city|seen"
 _SID = "0"
@@ -40,14 +39,6 @@ _names = itertools.count(1)
 
 class EngineError(RuntimeError):
     """durable-rules did something the compiler did not expect: a bug, never bad input."""
-
-
-@dataclass(frozen=True)
-class Verdicts:
-    statuses: dict[str, str]  # requirement id → met | unmet | missing | not_applicable
-    proved_by: dict[str, str]  # requirement id → the rule that fired (absent for missing)
-    mandatory_rules: tuple[int, ...]  # indexes of the pack's mandatory rules that fired
-    warnings: tuple[str, ...] = ()  # ids of the plausibility checks that fired
 
 
 def key(field: str) -> str:
@@ -215,7 +206,7 @@ class Engine:
 
     def verdicts(self, submission: Submission) -> Verdicts:
         names = self.fired(submission)
-        statuses: dict[str, str] = {}
+        statuses: dict[str, Verdict] = {}
         proved: dict[str, str] = {}
         for _, req in self.pack.requirements():
             hits = [v for v in (MET, UNMET, NOT_APPLICABLE) if f"{req.id}|{v}" in names]

@@ -93,6 +93,22 @@ def expected(pack: Pack, req: Requirement, lang: str = "zh") -> str:
     return given or describe(pack, req.check, lang)
 
 
+def requirement_list(pack: Pack, lang: str = "zh") -> list[dict[str, Any]]:
+    """Every requirement of a pack in plain words, with its citation (`rules show`)."""
+    return [
+        {
+            "task": task.id,
+            "id": req.id,
+            "kind": req.kind,
+            "title": req.title,
+            "expected": expected(pack, req, lang),
+            "interpretive": req.interpretive,
+            "citation": req.citation.model_dump(),
+        }
+        for task, req in pack.requirements()
+    ]
+
+
 def gap(pack: Pack, req: Requirement, values: dict[str, Any], lang: str = "zh") -> str | None:
     """How an unmet requirement falls short, e.g. "还差1人" or "增长18.0%，要求≥20%".
 

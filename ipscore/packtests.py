@@ -15,7 +15,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from .assess import assess
+from .pipeline import assess
 from .errors import InputError, Problem, display_path
 from .packs import Pack, find_pack
 from .resources import data_dir

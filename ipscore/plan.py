@@ -22,16 +22,32 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from . import kleene
-from .assess import assess, build
-from .engine import engine_for
+from .pipeline import assess, evaluate
 from .errors import InputError, Problem
 from .options import Option, merge, options
 from .packs import FieldDecl, Pack
 from .packs.conditions import fields_read, normalise
-from .results import Assessment
+from .packs.model import GradeBand
+from .results import Assessment, json_value
 from .scoring import gains
 from .submission import Submission, Value, derive
 from .verdicts import MET, MISSING, UNMET
+
+
+@dataclass(frozen=True)
+class Action:
+    """Set one field to one value; the requirements that this makes met."""
+
+    field: str
+    value: Value
+    requirements: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "value": json_value(self.value),
+            "requirements": list(self.requirements),
+        }
 
 
 @dataclass(frozen=True)
@@ -39,21 +55,19 @@ class Plan:
     target: str
     target_label: str
     reachable: bool
-    actions: list[dict[str, Any]]
+    actions: tuple[Action, ...]
     before: Assessment
     after: Assessment | None
     reason: str | None = None
     reason_en: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        from .results import json_value
-
+    def to_dict(self, produced_at: str | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {
             "city": self.before.city,
             "target": self.target,
             "target_label": self.target_label,
             "reachable": self.reachable,
-            "actions": [{**a, "value": json_value(a["value"])} for a in self.actions],
+            "actions": [a.to_dict() for a in self.actions],
             "score_before": float(self.before.score),
             "grade_before": self.before.grade,
         }
@@ -63,6 +77,7 @@ class Plan:
             out["grade_after_label"] = self.after.grade_label
         if self.reason:
             out["reason"] = self.reason
+        out["provenance"] = self.before.provenance(produced_at).to_dict()
         return out
 
 
@@ -81,7 +96,7 @@ def least_work(pack: Pack, submission: Submission, target: str) -> Plan:
     band = pack.scoring.grades[bands.index(target)]
     before = assess(pack, submission)
     if bands.index(before.grade) <= bands.index(target):
-        return Plan(target, band.label, True, [], before, before)
+        return Plan(target, band.label, True, (), before, before)
 
     values = submission.values
     open_reqs = {}
@@ -136,8 +151,8 @@ def _inputs(pack: Pack, req_id: str) -> set[str]:
     return read | {f for name in read for f in (pack.field(name).of or [])}
 
 
-def _unreachable(band, before: Assessment, zh: str, en: str) -> Plan:
-    return Plan(band.code, band.label, False, [], before, None, zh, en)
+def _unreachable(band: GradeBand, before: Assessment, zh: str, en: str) -> Plan:
+    return Plan(band.code, band.label, False, (), before, None, zh, en)
 
 
 def _requirement_options(pack: Pack, req, values) -> list[Option]:
@@ -219,19 +234,15 @@ def _verify(pack: Pack, submission: Submission, before: Assessment, band, chosen
     values = {**submission.values, **actions}
     derive(pack, values)
     changed = dataclasses.replace(submission, values=values)
-    after = build(pack, changed, engine_for(pack).verdicts(changed))
+    after = evaluate(pack, changed).assessment
     bands = [b.code for b in pack.scoring.grades]
     if bands.index(after.grade) > bands.index(band.code):
         raise RuntimeError(f"plan for {submission.city} did not reach {band.code}: {after.grade}")
     was = before.requirement_statuses()
     now = after.requirement_statuses()
     gained = [rid for rid, s in now.items() if s == MET and was[rid] != MET]
-    listed = [
-        {
-            "field": name,
-            "value": value,
-            "requirements": [rid for rid in gained if name in _inputs(pack, rid)],
-        }
+    listed = tuple(
+        Action(name, value, tuple(rid for rid in gained if name in _inputs(pack, rid)))
         for name, value in sorted(actions.items())
-    ]
+    )
     return Plan(band.code, band.label, True, listed, before, after)

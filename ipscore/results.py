@@ -1,4 +1,8 @@
-"""The result of assessing one city: what the JSON output serialises and reports render."""
+"""The result of assessing one city: what the JSON output serialises and reports render.
+
+A result holds the very pack object it was produced with (never a lookup key), so a report
+renders against the pack that decided it, and its provenance names that pack's content hash.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,10 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from .packs import Pack
+from .provenance import InputFile, Provenance
+from .verdicts import TaskStatus, Verdict
+
 
 @dataclass(frozen=True)
 class RequirementResult:
@@ -16,7 +24,7 @@ class RequirementResult:
     kind: str
     title: str
     title_en: str | None
-    status: str
+    status: Verdict
     weight: Fraction
     inputs: dict[str, Any]
     expected: str
@@ -39,7 +47,7 @@ class TaskResult:
     title: str
     title_en: str | None
     mandatory: bool
-    status: str  # complete | incomplete | insufficient_data
+    status: TaskStatus
     weight: Fraction
     fraction: Fraction | None  # None when no requirement of the task applies
     requirements: tuple[RequirementResult, ...]
@@ -47,8 +55,7 @@ class TaskResult:
 
 @dataclass(frozen=True)
 class Assessment:
-    pack: str
-    pack_version: str
+    pack: Pack
     year: int
     city: str
     province: str | None
@@ -64,14 +71,28 @@ class Assessment:
     source: str = ""
     scoring_note: str = ""
     warnings: tuple[dict[str, str], ...] = ()  # plausibility checks that fired: id, message
+    inputs: tuple[InputFile, ...] = ()  # the files read, with their SHA-256
 
-    def requirement_statuses(self) -> dict[str, str]:
+    @property
+    def pack_id(self) -> str:
+        return self.pack.id
+
+    @property
+    def pack_version(self) -> str:
+        return self.pack.pack.version
+
+    def requirement_statuses(self) -> dict[str, Verdict]:
         return {r.id: r.status for t in self.tasks for r in t.requirements}
 
-    def to_dict(self) -> dict[str, Any]:
+    def provenance(self, produced_at: str | None) -> Provenance:
+        return Provenance(
+            self.pack.id, self.pack_version, self.pack.content_hash, self.inputs, produced_at
+        )
+
+    def to_dict(self, produced_at: str | None = None) -> dict[str, Any]:
         """The contract's JSON shape (cnipa-2015.md), with a few more keys."""
         return {
-            "pack": self.pack,
+            "pack": self.pack.id,
             "pack_version": self.pack_version,
             "year": self.year,
             "city": self.city,
@@ -98,6 +119,7 @@ class Assessment:
             "missing": list(self.missing),
             "warnings": list(self.warnings),
             "scoring_note": self.scoring_note,
+            "provenance": self.provenance(produced_at).to_dict(),
         }
 
 

@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from .packs import Pack, Requirement, per_pack
 from .packs.model import GradeBand
 from .results import Assessment, RequirementResult, TaskResult
-from .verdicts import MET, MISSING, NOT_APPLICABLE, UNMET
+from .verdicts import (
+    COMPLETE,
+    INCOMPLETE,
+    INSUFFICIENT,
+    MET,
+    MISSING,
+    NOT_APPLICABLE,
+    UNMET,
+    TaskStatus,
+    Verdict,
+)
 
-COMPLETE, INCOMPLETE, INSUFFICIENT = "complete", "incomplete", "insufficient_data"
+if TYPE_CHECKING:
+    import pandas as pd
+
 LEVEL_ORDER = ("sub_provincial", "prefecture", "county_level", "municipal_district")
 
 
@@ -67,7 +78,7 @@ class Summary:
     score: Decimal
     band: GradeBand
     mandatory_complete: bool
-    task_status: dict[str, str]
+    task_status: dict[str, TaskStatus]
     task_fraction: dict[str, Fraction | None]
     task_weight: dict[str, Fraction]
 
@@ -86,7 +97,7 @@ def _layout(pack: Pack) -> tuple[int, list[tuple[str, list[tuple[str, bool, int]
     ]
 
 
-def summarize(pack: Pack, statuses: Mapping[str, str], mandatory: set[str]) -> Summary:
+def summarize(pack: Pack, statuses: Mapping[str, Verdict], mandatory: set[str]) -> Summary:
     """Task statuses, fractions, score and grade from the verdicts alone: what-if toggles and
     threshold sweeps call this without running the rules again.
 
@@ -95,7 +106,9 @@ def summarize(pack: Pack, statuses: Mapping[str, str], mandatory: set[str]) -> S
     met weight over applicable weight (missing counts as not met; None if nothing applies).
     """
     _, layout = _layout(pack)
-    status, fraction, weight = {}, {}, {}
+    status: dict[str, TaskStatus] = {}
+    fraction: dict[str, Fraction | None] = {}
+    weight: dict[str, Fraction] = {}
     for task_id, reqs in layout:
         applicable = met = 0
         unmet = missing = False
@@ -137,16 +150,50 @@ def blocks_grade(task: TaskResult, req: RequirementResult) -> bool:
     return task.mandatory and req.kind == "required" and req.status in (UNMET, MISSING)
 
 
-def batch_table(assessments) -> pd.DataFrame:
-    """One row per city, ranked by score within its tier (city level); ties share a rank."""
+@dataclass(frozen=True)
+class Ranked:
+    assessment: Assessment
+    rank_in_tier: int
+
+
+def ranking(assessments: Iterable[Assessment]) -> list[Ranked]:
+    """Every city ranked by score within its pack and tier (city level); ties share a rank.
+
+    Ordered by pack, tier (sub-provincial first), rank, then city name.
+    """
+    cities = list(assessments)
+    groups: dict[tuple[str, str | None], list[Decimal]] = {}
+    for a in cities:
+        groups.setdefault((a.pack.id, a.level), []).append(a.score)
+    tiers = {level: i for i, level in enumerate(LEVEL_ORDER)}
+    ranked = [
+        Ranked(a, 1 + sum(1 for other in groups[(a.pack.id, a.level)] if other > a.score))
+        for a in cities
+    ]
+    return sorted(
+        ranked,
+        key=lambda r: (
+            r.assessment.pack.id,
+            tiers.get(r.assessment.level or "", len(tiers)),
+            r.rank_in_tier,
+            r.assessment.city,
+        ),
+    )
+
+
+def batch_table(assessments: Iterable[Assessment]) -> pd.DataFrame:
+    """One row per city in ranking order: headline, each task's and requirement's status."""
+    import pandas as pd  # loads only when a table is asked for
+
     rows = []
-    for a in assessments:
-        row = {
+    for ranked in ranking(assessments):
+        a = ranked.assessment
+        row: dict[str, Any] = {
             "city": a.city,
             "province": a.province,
             "level": a.level,
             "batch": a.batch,
-            "pack": a.pack,
+            "pack": a.pack.id,
             "score": float(a.score),
             "grade": a.grade,
             "grade_label": a.grade_label,
@@ -156,16 +203,6 @@ def batch_table(assessments) -> pd.DataFrame:
         for task in a.tasks:
             row[task.id] = task.status
         row.update(a.requirement_statuses())
+        row["rank_in_tier"] = ranked.rank_in_tier
         rows.append(row)
-    table = pd.DataFrame(rows)
-    if table.empty:
-        return table
-    table["rank_in_tier"] = (
-        table.groupby(["pack", "level"], dropna=False)["score"]
-        .rank(method="min", ascending=False)
-        .astype(int)
-    )
-    order = {level: i for i, level in enumerate(LEVEL_ORDER)}
-    table["_tier"] = table["level"].map(order).fillna(len(order))
-    table = table.sort_values(["pack", "_tier", "rank_in_tier", "city"], kind="stable")
-    return table.drop(columns="_tier").reset_index(drop=True)
+    return pd.DataFrame(rows)

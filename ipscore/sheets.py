@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import datetime as dt
-import difflib
 import io
-import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -25,15 +24,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .errors import InputError, IpscoreError, Problem, display_path
 from .packs import FieldDecl, Pack
+from .provenance import InputFile, sha256
 from .submission import Submission, parse_submission
+from .text import chinese_date, did_you_mean, plain_number, yes_no
+from .yamlio import read_bytes
 
 SHEET_SUFFIXES = (".xlsx", ".csv")
 FORM_SHEET = "填报表"
 FORM_HEAD = ("字段代码", "项目", "单位", "填报值", "说明")
-TRUE_WORDS = {"是", "有", "✓", "√", "true", "yes", "y", "对"}
-FALSE_WORDS = {"否", "无", "✗", "×", "false", "no", "n", "没有"}
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-_DATE = re.compile(r"^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?$")
 
 
 def _problem(name: str, zh: str, en: str, row: int | None = None, field: str | None = None):
@@ -50,10 +48,10 @@ def coerce(decl: FieldDecl, raw: Any) -> Any:
         if not raw:
             return None
     if decl.type == "bool" and isinstance(raw, str):
-        word = raw.lower()
-        return True if word in TRUE_WORDS else False if word in FALSE_WORDS else raw
-    if decl.type in ("count", "amount") and isinstance(raw, str) and _THOUSANDS.match(raw):
-        return raw.replace(",", "")
+        word = yes_no(raw)
+        return raw if word is None else word
+    if decl.type in ("count", "amount") and isinstance(raw, str) and plain_number(raw):
+        return plain_number(raw)
     if decl.type in ("count", "amount") and isinstance(raw, str):
         try:
             return float(raw) if "." in raw or "e" in raw.lower() else int(raw)
@@ -62,11 +60,8 @@ def coerce(decl: FieldDecl, raw: Any) -> Any:
     if decl.type == "date":
         if isinstance(raw, dt.datetime):
             return raw.date()
-        if isinstance(raw, str) and (match := _DATE.match(raw)):
-            try:
-                return dt.date(*map(int, match.groups()))
-            except ValueError:
-                return raw
+        if isinstance(raw, str):
+            return chinese_date(raw) or raw
     return raw
 
 
@@ -129,9 +124,11 @@ def _one(pack: Pack, cells, where: str, rows: dict[str, int], columns: dict[str,
 def read(path: Path, pack_of) -> list[Submission]:
     """Every city in an .xlsx (a form or a batch table) or a .csv (a batch table)."""
     name = display_path(path)
+    raw = read_bytes(path)
+    read_from = (InputFile(name, sha256(raw)),)
     if path.suffix.lower() == ".csv":
-        return _batch(_csv_rows(path, name), name, pack_of)
-    book, formulas = _workbook(path, name)
+        return _batch(_csv_rows(raw, name), name, pack_of, read_from)
+    book, formulas = _workbook(raw, name)
     sheet = book[FORM_SHEET] if FORM_SHEET in book.sheetnames else book.worksheets[0]
     where = f"{name}［{sheet.title}］"
     if sheet.merged_cells.ranges:
@@ -156,16 +153,14 @@ def read(path: Path, pack_of) -> list[Submission]:
         raise InputError([_problem(where, "工作表是空的", "the sheet is empty")])
     head_at = next((n for n, r in rows if r and str(r[0]).strip() == FORM_HEAD[0]), None)
     if head_at is not None:
-        return [_form(rows, head_at, where, pack_of)]
-    return _batch(rows, where, pack_of)
+        return [_form(rows, head_at, where, pack_of, read_from)]
+    return _batch(rows, where, pack_of, read_from)
 
 
-def _workbook(path: Path, name: str):
+def _workbook(raw: bytes, name: str):
     try:
-        values = load_workbook(path, data_only=True)
-        formulas = load_workbook(path, data_only=False)
-    except FileNotFoundError:
-        raise InputError([_problem(name, "文件不存在", "file not found")]) from None
+        values = load_workbook(io.BytesIO(raw), data_only=True)
+        formulas = load_workbook(io.BytesIO(raw), data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise InputError(
             [
@@ -194,11 +189,7 @@ def _cell(where: str, cell, formula_sheet) -> Any:
     return value
 
 
-def _csv_rows(path: Path, name: str) -> list[tuple[int, list[Any]]]:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError([_problem(name, "文件不存在", "file not found")]) from None
+def _csv_rows(raw: bytes, name: str) -> list[tuple[int, list[Any]]]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(encoding)
@@ -227,7 +218,7 @@ def _csv_rows(path: Path, name: str) -> list[tuple[int, list[Any]]]:
     return rows
 
 
-def _form(rows, head_at: int, where: str, pack_of) -> Submission:
+def _form(rows, head_at: int, where: str, pack_of, read_from) -> Submission:
     """The vertical fill-in form: column A the field code, column D the value."""
     body = [(n, r) for n, r in rows if n > head_at and r and r[0] not in (None, "")]
     cells = {str(r[0]).strip(): (r[3] if len(r) > 3 else None) for _, r in body}
@@ -241,20 +232,19 @@ def _form(rows, head_at: int, where: str, pack_of) -> Submission:
     if problems:
         raise InputError(problems)
     row_of = {str(r[0]).strip(): n for n, r in body}
-    return _one(pack, cells, where, row_of, dict.fromkeys(cells, "D"))
+    submission = _one(pack, cells, where, row_of, dict.fromkeys(cells, "D"))
+    return dataclasses.replace(submission, inputs=read_from)
 
 
 def _unknown_zh(code: str, known) -> str:
-    hint = difflib.get_close_matches(code, sorted(known), n=1)
-    return f"不认识的字段“{code}”" + (f"，是否想写 {hint[0]}？" if hint else "")
+    return f"不认识的字段“{code}”" + did_you_mean(code, sorted(known))[0]
 
 
 def _unknown_en(code: str, known) -> str:
-    hint = difflib.get_close_matches(code, sorted(known), n=1)
-    return f"unknown field “{code}”" + (f"; did you mean {hint[0]}?" if hint else "")
+    return f"unknown field “{code}”" + did_you_mean(code, sorted(known))[1]
 
 
-def _batch(rows, where: str, pack_of) -> list[Submission]:
+def _batch(rows, where: str, pack_of, read_from) -> list[Submission]:
     """A table with a heading row and one city per row; every bad row is reported at once."""
     (head_row, head), *body = rows
     first = {str(h).strip(): i for i, h in enumerate(head) if h not in (None, "")}
@@ -307,9 +297,7 @@ def _batch(rows, where: str, pack_of) -> list[Submission]:
             )
             continue
         seen[city] = n
-        out.append(
-            Submission(submission.pack_id, submission.year, submission.values, f"{where}第{n}行")
-        )
+        out.append(dataclasses.replace(submission, source=f"{where}第{n}行", inputs=read_from))
     if problems:
         raise InputError(problems)
     if not out:

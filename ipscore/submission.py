@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import difflib
 import math
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -23,8 +21,10 @@ from pydantic_core import PydanticCustomError
 
 from .errors import InputError, Problem, display_path
 from .packs import FieldDecl, Pack, per_pack
+from .provenance import InputFile, sha256
+from .text import PERCENT, did_you_mean, plain_number, yes_no
 from .validation import problems_from
-from .yamlio import Lines, line_of, load_document
+from .yamlio import Lines, line_of, load_with_bytes
 
 Value = bool | int | Decimal | dt.date | str
 
@@ -37,6 +37,9 @@ class Submission:
     year: int
     values: dict[str, Value]  # dotted field name → value; absent fields are not here
     source: str = ""
+    # The files it was read from with their SHA-256: the submission first, then any
+    # reference file it names.
+    inputs: tuple[InputFile, ...] = ()
 
     @property
     def city(self) -> str:
@@ -55,16 +58,13 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-_PERCENT = re.compile(r"^\s*-?[\d.,]+\s*%\s*$")
-
-
 def _number(decl: FieldDecl, value: Any) -> Decimal:
     unit = decl.unit or ""
     kind_zh = "不小于0的整数" if decl.type == "count" else "不小于0的数"
     kind_en = "a whole number ≥ 0" if decl.type == "count" else "a number ≥ 0"
     want_zh = f"应为{kind_zh}{f'（{unit}）' if unit else ''}"
     want_en = f"expected {kind_en}{f' ({decl.unit_en})' if decl.unit_en else ''}"
-    if isinstance(value, str) and _PERCENT.match(value):
+    if isinstance(value, str) and PERCENT.match(value):
         raise _fail(f"{want_zh}，不能填写百分比“{value}”", f"{want_en}, not a percentage “{value}”")
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         raise _fail(f"{want_zh}，实际为{_shown(value)}", f"{want_en}, got {value!r}")
@@ -109,6 +109,9 @@ def _validator(decl: FieldDecl, year: int | None = None):
         if decl.type == "bool":
             if isinstance(value, bool):
                 return value
+            word = yes_no(value) if isinstance(value, str) else None
+            if word is not None:
+                return word
             raise _fail(
                 f"应为 true 或 false（是/否），实际为{_shown(value)}",
                 f"expected true or false, got {value!r}",
@@ -187,7 +190,8 @@ TOP_KEYS = ("pack", "year", "city", "facts", "reference")
 def read_submission(path: Path, pack_of) -> Submission:
     """Read a .yaml/.yml/.json submission; `pack_of(pack_id_or_None)` gives the pack to use."""
     name = display_path(path)
-    data, lines = load_document(path)
+    data, lines, raw = load_with_bytes(path)
+    read_from = (InputFile(name, sha256(raw)),)
     if not isinstance(data, dict):
         raise InputError(
             [
@@ -201,16 +205,19 @@ def read_submission(path: Path, pack_of) -> Submission:
     pack_id = data.get("pack")
     pack = pack_of(pack_id if isinstance(pack_id, str) else None)
     if "reference" not in data:
-        return parse_submission(data, pack, name, lines)
-    return _with_reference(data, pack, path, name, lines)
+        return parse_submission(data, pack, name, lines, read_from)
+    return _with_reference(data, pack, path, lines, read_from)
 
 
-def _with_reference(data: dict, pack: Pack, path: Path, name: str, lines: Lines) -> Submission:
+def _with_reference(
+    data: dict[str, Any], pack: Pack, path: Path, lines: Lines, read_from: tuple[InputFile, ...]
+) -> Submission:
     """A submission whose outside figures (national averages …) come from a reference file.
 
     The file (`reference: 文件名`, relative to the submission) holds `facts:` for the pack's
     `role: reference` fields only; a problem in it is reported against the reference file.
     """
+    name = read_from[0].path
     raw = data["reference"]
     where = line_of(lines, ("reference",))
     if not isinstance(raw, str) or not raw.strip():
@@ -227,7 +234,8 @@ def _with_reference(data: dict, pack: Pack, path: Path, name: str, lines: Lines)
         )
     ref_path = path.parent / raw.strip()
     ref_name = display_path(ref_path)
-    ref_data, ref_lines = load_document(ref_path)
+    ref_data, ref_lines, ref_raw = load_with_bytes(ref_path)
+    read_from = (*read_from, InputFile(ref_name, sha256(ref_raw)))
     facts = ref_data.get("facts") if isinstance(ref_data, dict) else None
     if not isinstance(facts, dict):
         raise InputError(
@@ -274,7 +282,7 @@ def _with_reference(data: dict, pack: Pack, path: Path, name: str, lines: Lines)
     if problems:
         raise InputError(problems)
     try:
-        return parse_submission(merged, pack, name, lines)
+        return parse_submission(merged, pack, name, lines, read_from)
     except InputError as exc:
         raise InputError(
             [
@@ -284,7 +292,13 @@ def _with_reference(data: dict, pack: Pack, path: Path, name: str, lines: Lines)
         ) from None
 
 
-def parse_submission(data: dict, pack: Pack, name: str, lines: Lines) -> Submission:
+def parse_submission(
+    data: dict[str, Any],
+    pack: Pack,
+    name: str,
+    lines: Lines,
+    read_from: tuple[InputFile, ...] = (),
+) -> Submission:
     problems = _unknown_keys(data, pack, name, lines)
     year = data.get("year")
     if year is not None and year != pack.pack.year:
@@ -323,7 +337,7 @@ def parse_submission(data: dict, pack: Pack, name: str, lines: Lines) -> Submiss
                 values[f"{group}.{key}"] = value
     _apply_defaults(pack, values)
     derive(pack, values)
-    return Submission(pack.id, pack.pack.year, values, name)
+    return Submission(pack.id, pack.pack.year, values, name, read_from)
 
 
 def _field_name(loc: tuple) -> str:
@@ -338,9 +352,9 @@ def _unknown_keys(data: dict, pack: Pack, name: str, lines: Lines) -> list[Probl
     problems: list[Problem] = []
 
     def unknown(path: tuple, key: str, known: list[str]) -> None:
-        hint = difflib.get_close_matches(key, known, n=1)
-        if hint:
-            zh, en = f"未知字段，是否想写 {hint[0]}？", f"unknown field; did you mean {hint[0]}?"
+        hint_zh, hint_en = did_you_mean(key, known)
+        if hint_zh:
+            zh, en = f"未知字段{hint_zh}", f"unknown field{hint_en}"
         else:
             zh, en = (
                 f"未知字段（可用：{', '.join(known)}）",
@@ -381,19 +395,14 @@ def _unknown_keys(data: dict, pack: Pack, name: str, lines: Lines) -> list[Probl
     return problems
 
 
-_WORDS = {"true": True, "false": False, "是": True, "否": False, "yes": True, "no": False}
-
-
 def parse_value(pack: Pack, name: str, text: str) -> Value | None:
     """A value typed on the command line (`--set plan.issued=是`), checked like a submission's.
 
     An empty text makes the field missing.
     """
     if name not in pack.field_names():
-        hint = difflib.get_close_matches(name, pack.field_names(), n=1)
-        zh = f"未知字段{f'，是否想写 {hint[0]}？' if hint else ''}"
-        en = f"unknown field{f'; did you mean {hint[0]}?' if hint else ''}"
-        raise InputError([Problem(zh, en, field=name)])
+        zh, en = did_you_mean(name, pack.field_names())
+        raise InputError([Problem(f"未知字段{zh}", f"unknown field{en}", field=name)])
     decl = pack.field(name)
     if decl.type == "ratio":
         raise InputError(
@@ -406,11 +415,9 @@ def parse_value(pack: Pack, name: str, text: str) -> Value | None:
             ]
         )
     raw: Any = text.strip()
-    if decl.type == "bool":
-        raw = _WORDS.get(raw.lower(), raw)
-    elif decl.type in ("count", "amount") and raw and not _PERCENT.match(raw):
+    if decl.type in ("count", "amount") and raw and not PERCENT.match(raw):
         with contextlib.suppress(ArithmeticError):
-            raw = Decimal(raw.replace(",", ""))
+            raw = Decimal(plain_number(raw) or raw)
     try:
         return _validator(decl, pack.pack.year).func(raw)
     except PydanticCustomError as exc:

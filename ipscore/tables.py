@@ -1,50 +1,50 @@
-"""Terminal tables (rich), Chinese by default."""
+"""Terminal tables (rich), Chinese by default: every table a command prints is built here."""
 
 from __future__ import annotations
+
+import io
+from collections.abc import Iterable
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from .explain import label, level_label, show
-from .packs import find_pack
+from .explain import expected, label, level_label, show
+from .packs import Pack
+from .packtests import Report
+from .plan import Plan
 from .results import Assessment
-from .scoring import batch_table
+from .scoring import ranking
+from .text import pick
 from .verdicts import LABELS, MET, MISSING, NOT_APPLICABLE, TASK_LABELS, UNMET
-from .whatif import describe_changes
+from .whatif import Comparison, Sensitivity
 
 _STYLE = {MET: "green", UNMET: "red", MISSING: "yellow", NOT_APPLICABLE: "dim"}
 _GRADE_STYLE = {"excellent": "bold green", "good": "green", "pass": "yellow", "fail": "bold red"}
 
 
-def in_lang(lang: str, zh: str, en: str) -> str:
-    """The Chinese or the English of a short text."""
-    return en if lang == "en" else zh
-
-
 def summary(assessments: list[Assessment], lang: str = "zh") -> Table:
     table = Table(
-        title=in_lang(
+        title=pick(
             lang, "示范城市评估结果（按层级排名）", "Assessment results, ranked within tier"
         ),
         box=box.SIMPLE_HEAVY,
     )
     for head in (
-        in_lang(lang, "城市", "City"),
-        in_lang(lang, "省份", "Province"),
-        in_lang(lang, "层级", "Tier"),
-        in_lang(lang, "批次", "Batch"),
-        in_lang(lang, "得分", "Score"),
-        in_lang(lang, "等级", "Grade"),
-        in_lang(lang, "必做任务", "Mandatory"),
-        in_lang(lang, "层级内排名", "Rank in tier"),
-        in_lang(lang, "未达到/缺报", "Unmet/missing"),
+        pick(lang, "城市", "City"),
+        pick(lang, "省份", "Province"),
+        pick(lang, "层级", "Tier"),
+        pick(lang, "批次", "Batch"),
+        pick(lang, "得分", "Score"),
+        pick(lang, "等级", "Grade"),
+        pick(lang, "必做任务", "Mandatory"),
+        pick(lang, "层级内排名", "Rank in tier"),
+        pick(lang, "未达到/缺报", "Unmet/missing"),
     ):
         table.add_column(head, justify="right" if head in ("得分", "Score") else "left")
-    by_source = {(a.source, a.city): a for a in assessments}
-    for row in batch_table(assessments).itertuples(index=False):
-        a = by_source[(row.source, row.city)]
-        pack = find_pack(a.pack)
+    for row in ranking(assessments):
+        a = row.assessment
+        pack = a.pack
         band = next(b for b in pack.scoring.grades if b.code == a.grade)
         statuses = a.requirement_statuses().values()
         unmet = sum(1 for s in statuses if s == UNMET)
@@ -56,9 +56,9 @@ def summary(assessments: list[Assessment], lang: str = "zh") -> Table:
             str(a.batch or "—"),
             f"{a.score}",
             f"[{_GRADE_STYLE.get(a.grade, '')}]{band.label_en if lang == 'en' else band.label}[/]",
-            in_lang(lang, "全部完成", "complete")
+            pick(lang, "全部完成", "complete")
             if a.mandatory_complete
-            else in_lang(lang, "未完成", "not complete"),
+            else pick(lang, "未完成", "not complete"),
             str(row.rank_in_tier),
             f"{unmet}/{missing}",
         )
@@ -67,7 +67,7 @@ def summary(assessments: list[Assessment], lang: str = "zh") -> Table:
 
 def detail(a: Assessment, lang: str = "zh") -> Table:
     table = Table(
-        title=in_lang(
+        title=pick(
             lang,
             f"{a.city} {a.year}年度：{a.score}分，{a.grade_label}",
             f"{a.city} {a.year}: {a.score}, {a.grade}",
@@ -75,30 +75,26 @@ def detail(a: Assessment, lang: str = "zh") -> Table:
         box=box.SIMPLE,
         show_lines=False,
     )
-    table.add_column(in_lang(lang, "要求", "Req."), no_wrap=True)
-    table.add_column(in_lang(lang, "内容", "Requirement"), max_width=30, overflow="fold")
-    table.add_column(in_lang(lang, "结论", "Verdict"), no_wrap=True)
-    table.add_column(in_lang(lang, "差距 / 缺报", "Gap / missing"), max_width=40, overflow="fold")
-    table.add_column(in_lang(lang, "依据", "Source"), no_wrap=True)
+    table.add_column(pick(lang, "要求", "Req."), no_wrap=True)
+    table.add_column(pick(lang, "内容", "Requirement"), max_width=30, overflow="fold")
+    table.add_column(pick(lang, "结论", "Verdict"), no_wrap=True)
+    table.add_column(pick(lang, "差距 / 缺报", "Gap / missing"), max_width=40, overflow="fold")
+    table.add_column(pick(lang, "依据", "Source"), no_wrap=True)
     for task in a.tasks:
-        mark = (
-            in_lang(lang, "必做", "mandatory")
-            if task.mandatory
-            else in_lang(lang, "选做", "optional")
-        )
+        mark = pick(lang, "必做", "mandatory") if task.mandatory else pick(lang, "选做", "optional")
         frac = "—" if task.fraction is None else f"{float(task.fraction):.0%}"
         table.add_row(
             f"[bold]{task.id}[/]",
             f"[bold]{task.title}[/]",
             f"[bold]{TASK_LABELS[lang][task.status]}[/]",
-            f"{mark} · {in_lang(lang, '完成比例', 'fraction')} {frac}",
+            f"{mark} · {pick(lang, '完成比例', 'fraction')} {frac}",
             "",
         )
         for r in task.requirements:
             note = r.gap or ""
             if r.status == MISSING:
                 absent = [f for f, v in r.inputs.items() if v is None]
-                note = in_lang(lang, "缺报：", "missing: ") + "、".join(absent)
+                note = pick(lang, "缺报：", "missing: ") + "、".join(absent)
             table.add_row(
                 r.id,
                 r.title_en if lang == "en" and r.title_en else r.title,
@@ -127,24 +123,48 @@ def console() -> Console:
     return Console(width=None if Console().is_terminal else 140, highlight=False)
 
 
+def as_text(items: Iterable[Table]) -> str:
+    """Tables as plain text, for a file named with -o."""
+    recorder = Console(record=True, width=140, file=io.StringIO())
+    for table in items:
+        recorder.print(table)
+    return recorder.export_text()
+
+
+def validation_lines(a: Assessment, lang: str = "zh") -> list[str]:
+    """`ipscore validate`: the file is usable; the missing inputs that change a verdict;
+    the plausibility warnings."""
+    missing = a.missing
+    if lang == "en":
+        line = f"OK {a.source}: {a.city}"
+        line += f"; missing inputs: {', '.join(missing)}" if missing else "; nothing missing"
+    else:
+        line = f"✓ {a.source}：{a.city}，格式无误"
+        line += (
+            f"；影响结论的缺报 {len(missing)} 项：{'、'.join(missing)}" if missing else "，无缺报"
+        )
+    warnings = [f"  ! {w['id']} {pick(lang, w['message'], w['message_en'])}" for w in a.warnings]
+    return [line, *warnings]
+
+
 def todo(a: Assessment, lang: str = "zh") -> Table | None:
     """What a city office still has to do: every unmet or missing requirement, with evidence."""
     open_items = [r for t in a.tasks for r in t.requirements if r.status in (UNMET, MISSING)]
     if not open_items:
         return None
     table = Table(
-        title=in_lang(lang, f"{a.city}：待办事项（未达到或缺报）", f"{a.city}: still to do"),
+        title=pick(lang, f"{a.city}：待办事项（未达到或缺报）", f"{a.city}: still to do"),
         box=box.SIMPLE,
         show_lines=True,
     )
-    table.add_column(in_lang(lang, "要求", "Req."), no_wrap=True)
-    table.add_column(in_lang(lang, "填报值", "Inputs"), max_width=30, overflow="fold")
-    table.add_column(in_lang(lang, "判定标准", "Expected"), max_width=30, overflow="fold")
-    table.add_column(in_lang(lang, "怎么做", "Remedy"), max_width=40, overflow="fold")
-    pack = find_pack(a.pack)
+    table.add_column(pick(lang, "要求", "Req."), no_wrap=True)
+    table.add_column(pick(lang, "填报值", "Inputs"), max_width=30, overflow="fold")
+    table.add_column(pick(lang, "判定标准", "Expected"), max_width=30, overflow="fold")
+    table.add_column(pick(lang, "怎么做", "Remedy"), max_width=40, overflow="fold")
+    pack = a.pack
     for r in open_items:
         inputs = "\n".join(
-            f"{label(pack.field(f), lang)}{in_lang(lang, '：', ': ')}{show(pack.field(f), v, lang)}"
+            f"{label(pack.field(f), lang)}{pick(lang, '：', ': ')}{show(pack.field(f), v, lang)}"
             for f, v in r.inputs.items()
         )
         head = f"{r.id}\n[{_STYLE[r.status]}]{LABELS[lang][r.status]}[/]"
@@ -161,64 +181,66 @@ def _grade_cell(code: str, label: str) -> str:
     return f"[{_GRADE_STYLE.get(code, '')}]{label}[/]"
 
 
-def comparison(rows: list[dict], title: str, lang: str = "zh") -> Table:
+def comparison(rows: Iterable[Comparison], title: str, lang: str = "zh") -> Table:
     """Baseline and variants side by side: score, grade, mandatory tasks, what changed."""
     table = Table(title=title, box=box.SIMPLE_HEAVY, show_lines=True)
-    table.add_column(in_lang(lang, "情形", "Case"))
-    table.add_column(in_lang(lang, "得分", "Score"), justify="right")
-    table.add_column(in_lang(lang, "变化", "Δ"), justify="right")
-    table.add_column(in_lang(lang, "等级", "Grade"))
-    table.add_column(in_lang(lang, "必做任务", "Mandatory"))
+    table.add_column(pick(lang, "情形", "Case"))
+    table.add_column(pick(lang, "得分", "Score"), justify="right")
+    table.add_column(pick(lang, "变化", "Δ"), justify="right")
+    table.add_column(pick(lang, "等级", "Grade"))
+    table.add_column(pick(lang, "必做任务", "Mandatory"))
     table.add_column(
-        in_lang(lang, "结论有变化的任务和要求", "Tasks and requirements that changed"),
+        pick(lang, "结论有变化的任务和要求", "Tasks and requirements that changed"),
         max_width=60,
         overflow="fold",
     )
-    base = rows[0]["baseline"]
+    rows = list(rows)
+    base = rows[0].baseline
     table.add_row(
-        in_lang(lang, "基准", "baseline"),
-        f"{base['score']:.1f}",
+        pick(lang, "基准", "baseline"),
+        f"{base.score:.1f}",
         "",
-        _grade_cell(base["grade"], base["grade_label"]),
-        in_lang(lang, "全部完成", "complete")
-        if base["mandatory_complete"]
-        else in_lang(lang, "未完成", "not complete"),
+        _grade_cell(base.grade, base.grade_label),
+        pick(lang, "全部完成", "complete")
+        if base.mandatory_complete
+        else pick(lang, "未完成", "not complete"),
         "",
     )
     for cmp in rows:
-        after = cmp["variant"]
+        after = cmp.variant
         table.add_row(
-            cmp["name"],
-            f"{after['score']:.1f}",
-            f"{cmp['score_change']:+.1f}",
-            _grade_cell(after["grade"], after["grade_label"]),
-            in_lang(lang, "全部完成", "complete")
-            if after["mandatory_complete"]
-            else in_lang(lang, "未完成", "not complete"),
-            ("；" if lang == "zh" else "; ").join(describe_changes(cmp, lang)) or "—",
+            cmp.name,
+            f"{after.score:.1f}",
+            f"{cmp.score_change:+.1f}",
+            _grade_cell(after.grade, after.grade_label),
+            pick(lang, "全部完成", "complete")
+            if after.mandatory_complete
+            else pick(lang, "未完成", "not complete"),
+            pick(lang, "；", "; ").join(cmp.changes(lang)) or "—",
         )
     return table
 
 
-def plan_table(plan, lang: str = "zh") -> Table:
+def plan_table(plan: Plan, lang: str = "zh") -> Table:
     """The least work for a grade: one row per action."""
-    pack = find_pack(plan.before.pack)
+    pack = plan.before.pack
     before = f"{plan.before.score} {plan.before.grade_label}"
     if not plan.reachable:
-        title = in_lang(
+        title = pick(
             lang,
             f"{plan.before.city}：达不到{plan.target_label}",
             f"{plan.before.city}: {plan.target} cannot be reached",
         )
     elif not plan.actions:
-        title = in_lang(
+        title = pick(
             lang,
             f"{plan.before.city}：已达到{plan.target_label}（{before}），无需再做",
             f"{plan.before.city}: {plan.target} already reached ({before})",
         )
     else:
+        assert plan.after is not None  # a reachable plan was assessed again
         after = f"{plan.after.score} {plan.after.grade_label}"
-        title = in_lang(
+        title = pick(
             lang,
             f"{plan.before.city}：达到{plan.target_label}最少要做的 {len(plan.actions)} 件事"
             f"（{before} → {after}）",
@@ -227,39 +249,106 @@ def plan_table(plan, lang: str = "zh") -> Table:
         )
     table = Table(title=title, box=box.SIMPLE, show_lines=False, min_width=76)
     if not plan.reachable:
-        table.add_column(in_lang(lang, "原因", "Why"), max_width=80, overflow="fold")
-        table.add_row(plan.reason if lang == "zh" else plan.reason_en)
+        table.add_column(pick(lang, "原因", "Why"), max_width=80, overflow="fold")
+        table.add_row(pick(lang, plan.reason or "", plan.reason_en))
         return table
-    table.add_column(in_lang(lang, "事项", "Field"), max_width=44, overflow="fold")
-    table.add_column(in_lang(lang, "改为", "Set to"))
-    table.add_column(in_lang(lang, "满足的要求", "Meets"))
+    table.add_column(pick(lang, "事项", "Field"), max_width=44, overflow="fold")
+    table.add_column(pick(lang, "改为", "Set to"))
+    table.add_column(pick(lang, "满足的要求", "Meets"))
     for action in plan.actions:
-        decl = pack.field(action["field"])
+        decl = pack.field(action.field)
         table.add_row(
-            f"{label(decl, lang)}\n[dim]{action['field']}[/]",
-            show(decl, action["value"], lang),
-            "、".join(action["requirements"])
-            if lang == "zh"
-            else ", ".join(action["requirements"]),
+            f"{label(decl, lang)}\n[dim]{action.field}[/]",
+            show(decl, action.value, lang),
+            pick(lang, "、", ", ").join(action.requirements),
         )
     return table
 
 
-def sensitivity_table(results: list[dict], lang: str = "zh") -> Table:
+def sensitivity_table(result: Sensitivity, lang: str = "zh") -> Table:
     table = Table(
-        title=in_lang(
-            lang, f"参数 {results[0]['param']} 的敏感性", f"Sensitivity to {results[0]['param']}"
-        ),
+        title=pick(lang, f"参数 {result.param} 的敏感性", f"Sensitivity to {result.param}"),
         box=box.SIMPLE_HEAVY,
         show_lines=True,
     )
-    table.add_column(in_lang(lang, "取值", "Value"))
-    table.add_column(in_lang(lang, "等级变化的城市", "Cities whose grade changes"), overflow="fold")
-    for result in results:
+    table.add_column(pick(lang, "取值", "Value"))
+    table.add_column(pick(lang, "等级变化的城市", "Cities whose grade changes"), overflow="fold")
+    for row in result.rows:
         changes = [
-            f"{c['city']} {c['from_label']}→{c['to_label']}"
-            f"（{c['score_from']:.1f}→{c['score_to']:.1f}）"
-            for c in result["changes"]
+            f"{c.city} {c.before.grade_label}→{c.after.grade_label}"
+            f"（{c.before.score:.1f}→{c.after.score:.1f}）"
+            for c in row.changes
         ]
-        table.add_row(str(result["value"]), "\n".join(changes) or in_lang(lang, "无", "none"))
+        table.add_row(row.value, "\n".join(changes) or pick(lang, "无", "none"))
+    return table
+
+
+def packs_table(packs: Iterable[Pack], lang: str = "zh") -> Table:
+    """`rules list`: one row per pack, with the content hash that tells two editions apart."""
+    table = Table(title=pick(lang, "规则包", "Rule packs"))
+    for head in (
+        "编号 id",
+        "版本 version",
+        "内容指纹 sha256",
+        "年度 year",
+        "任务 tasks",
+        "要求 reqs",
+        "标题 title",
+    ):
+        table.add_column(head)
+    for pack in packs:
+        table.add_row(
+            pack.id,
+            pack.pack.version,
+            pack.content_hash[:12],
+            str(pack.pack.year),
+            str(len(pack.tasks)),
+            str(len(pack.requirements())),
+            pick(lang, pack.pack.title, pack.pack.title_en),
+        )
+    return table
+
+
+def pack_table(pack: Pack, lang: str = "zh") -> Table:
+    """`rules show`: every requirement with its test and the plan's words."""
+    table = Table(
+        title=f"{pack.pack.title}（{pack.id} {pack.pack.version}，"
+        f"sha256 {pack.content_hash[:12]}）",
+        show_lines=True,
+    )
+    for head in ("要求", "类别", "判定标准", "原文（章节）"):
+        table.add_column(head)
+    for _, req in pack.requirements():
+        kind = ("必需" if req.kind == "required" else "建议") + (
+            "·解读" if req.interpretive else ""
+        )
+        table.add_row(
+            f"{req.id}\n{req.title}",
+            kind,
+            expected(pack, req, lang),
+            f"{req.citation.text}（{req.citation.section}）",
+        )
+    return table
+
+
+def pack_test_line(report: Report) -> str:
+    return (
+        f"{report.pack.id}：{len(report.passed)} 个用例通过，{len(report.failed)} 个失败，"
+        f"要求和结论的覆盖率 {report.coverage:.1f}%"
+    )
+
+
+def pack_test_table(report: Report) -> Table | None:
+    """`ipscore test`: the failing cases and the verdicts no case reaches (None if neither)."""
+    if not report.failed and not report.uncovered:
+        return None
+    table = Table()
+    table.add_column("用例 / 要求")
+    table.add_column("预期")
+    table.add_column("实际 / 未覆盖的结论")
+    for case, wrong in report.failed.items():
+        for key, (want, got) in wrong.items():
+            table.add_row(f"{case}：{key}", str(want), str(got))
+    for rid, verdict in report.uncovered:
+        table.add_row(rid, "", f"没有用例得到 {verdict}")
     return table

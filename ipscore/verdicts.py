@@ -1,17 +1,53 @@
-"""The four verdicts a requirement can have (public contract: cnipa-2015.md)."""
+"""The four verdicts a requirement can have and the three states of a task (public contract:
+cnipa-2015.md). Both are `StrEnum`s: they serialise as the contract's plain strings."""
 
-MET, UNMET, MISSING, NOT_APPLICABLE = "met", "unmet", "missing", "not_applicable"
+from __future__ import annotations
 
-LABELS = {
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Verdict(StrEnum):
+    MET = "met"
+    UNMET = "unmet"
+    MISSING = "missing"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class TaskStatus(StrEnum):
+    COMPLETE = "complete"
+    INCOMPLETE = "incomplete"
+    INSUFFICIENT = "insufficient_data"
+
+
+MET, UNMET, MISSING, NOT_APPLICABLE = (
+    Verdict.MET,
+    Verdict.UNMET,
+    Verdict.MISSING,
+    Verdict.NOT_APPLICABLE,
+)
+COMPLETE, INCOMPLETE, INSUFFICIENT = (
+    TaskStatus.COMPLETE,
+    TaskStatus.INCOMPLETE,
+    TaskStatus.INSUFFICIENT,
+)
+
+LABELS: dict[str, dict[Verdict, str]] = {
     "zh": {MET: "达到", UNMET: "未达到", MISSING: "缺报", NOT_APPLICABLE: "不适用"},
     "en": {MET: "met", UNMET: "unmet", MISSING: "missing", NOT_APPLICABLE: "n/a"},
 }
 
-TASK_LABELS = {
-    "zh": {"complete": "完成", "incomplete": "未完成", "insufficient_data": "数据不全"},
-    "en": {
-        "complete": "complete",
-        "incomplete": "incomplete",
-        "insufficient_data": "insufficient data",
-    },
+TASK_LABELS: dict[str, dict[TaskStatus, str]] = {
+    "zh": {COMPLETE: "完成", INCOMPLETE: "未完成", INSUFFICIENT: "数据不全"},
+    "en": {COMPLETE: "complete", INCOMPLETE: "incomplete", INSUFFICIENT: "insufficient data"},
 }
+
+
+@dataclass(frozen=True)
+class Verdicts:
+    """What the engine decided for one city: the verdict table scoring works on."""
+
+    statuses: dict[str, Verdict]  # requirement id → verdict
+    proved_by: dict[str, str]  # requirement id → the rule that fired (absent for missing)
+    mandatory_rules: tuple[int, ...]  # indexes of the pack's mandatory rules that fired
+    warnings: tuple[str, ...] = ()  # ids of the plausibility checks that fired

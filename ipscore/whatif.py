@@ -1,35 +1,59 @@
-"""What-if: changed inputs, dropped or completed tasks, changed pack parameters; and threshold
-sensitivity across a cohort.
+"""What-if: changed inputs, dropped or completed tasks, changed pack parameters; scenario files;
+and threshold sensitivity across a cohort.
 
-A changed input re-runs the engine for that one city; a toggle only rewrites the verdict table
-and re-scores it; a changed parameter compiles a variant pack once and re-runs its rules.
+A changed input re-runs the engine for that one city (through `assess.evaluate`); a toggle only
+rewrites the verdict table and re-scores it; a changed parameter compiles a variant pack once
+and re-runs its rules. Every result is a frozen dataclass whose `to_dict()` is its JSON.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from .assess import build, read_all, read_one
-from .engine import Verdicts, engine_for
-from .errors import InputError, Problem, display_path
+from .pipeline import Evaluation, build, evaluate
+from .errors import InputError, Problem
+from .intake import Variant, read_all, read_one, read_scenario
 from .packs import Pack
 from .packs.params import WEIGHTS, with_params
+from .provenance import Provenance
 from .results import Assessment
 from .submission import Submission, derive, parse_value
-from .verdicts import LABELS, MET, NOT_APPLICABLE, TASK_LABELS, UNMET
-from .yamlio import line_of, load_document
+from .text import pick
+from .verdicts import (
+    LABELS,
+    MET,
+    NOT_APPLICABLE,
+    TASK_LABELS,
+    UNMET,
+    TaskStatus,
+    Verdict,
+    Verdicts,
+)
 
-
-@dataclass(frozen=True)
-class Variant:
-    name: str
-    sets: dict[str, Any] = field(default_factory=dict)
-    drop: tuple[str, ...] = ()
-    complete: tuple[str, ...] = ()
-    params: dict[str, Any] = field(default_factory=dict)
+__all__ = [
+    "Comparison",
+    "GradeChange",
+    "Headline",
+    "Sensitivity",
+    "SensitivityRow",
+    "Simulation",
+    "TaskChange",
+    "Variant",
+    "VerdictChange",
+    "command_line_variant",
+    "compare",
+    "run",
+    "sensitivity",
+    "simulate",
+    "toggle",
+    "whatif",
+]
 
 
 def run(pack: Pack, submission: Submission, base: Verdicts, variant: Variant) -> Assessment:
@@ -46,7 +70,7 @@ def run(pack: Pack, submission: Submission, base: Verdicts, variant: Variant) ->
     changed = dataclasses.replace(submission, values=values)
     verdicts = base
     if vpack is not pack or values != submission.values:
-        verdicts = engine_for(vpack).verdicts(changed)
+        verdicts = evaluate(vpack, changed).verdicts
     verdicts = toggle(vpack, verdicts, variant.drop, variant.complete, variant.name)
     return build(vpack, changed, verdicts)
 
@@ -87,173 +111,267 @@ def toggle(
     return Verdicts(statuses, proved, verdicts.mandatory_rules, verdicts.warnings)
 
 
-def compare(name: str, base: Assessment, variant: Assessment) -> dict[str, Any]:
-    """What changed between the baseline and a variant: score, grade, tasks, requirements."""
-    base_tasks = {t.id: t for t in base.tasks}
-    tasks = [
-        {
-            "id": t.id,
-            "from": base_tasks[t.id].status,
-            "to": t.status,
-            "fraction_from": _fraction(base_tasks[t.id].fraction),
-            "fraction_to": _fraction(t.fraction),
+@dataclass(frozen=True)
+class Headline:
+    score: Decimal
+    grade: str
+    grade_label: str
+    mandatory_complete: bool
+
+    @classmethod
+    def of(cls, a: Assessment) -> Headline:
+        return cls(a.score, a.grade, a.grade_label, a.mandatory_complete)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "score": float(self.score),
+            "grade": self.grade,
+            "grade_label": self.grade_label,
+            "mandatory_complete": self.mandatory_complete,
         }
-        for t in variant.tasks
-        if (t.status, t.fraction) != (base_tasks[t.id].status, base_tasks[t.id].fraction)
-    ]
-    before = base.requirement_statuses()
-    requirements = [
-        {"id": rid, "from": before[rid], "to": status}
-        for rid, status in variant.requirement_statuses().items()
-        if status != before[rid]
-    ]
-    return {
-        "name": name,
-        "baseline": _headline(base),
-        "variant": _headline(variant),
-        "score_change": float(variant.score - base.score),
-        "tasks": tasks,
-        "requirements": requirements,
-    }
-
-
-def describe_changes(cmp: dict[str, Any], lang: str = "zh") -> list[str]:
-    """A comparison's changes in words: "T8 未完成→完成", "T7 44%→0%", "T8.R1 未达到→达到"."""
-    task, verdict = TASK_LABELS[lang], LABELS[lang]
-    out = [
-        f"{t['id']} {task[t['from']]}→{task[t['to']]}"
-        if t["from"] != t["to"]
-        else f"{t['id']} {_percent(t['fraction_from'])}→{_percent(t['fraction_to'])}"
-        for t in cmp["tasks"]
-    ]
-    return out + [f"{r['id']} {verdict[r['from']]}→{verdict[r['to']]}" for r in cmp["requirements"]]
-
-
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
-
-
-def _headline(a: Assessment) -> dict[str, Any]:
-    return {
-        "score": float(a.score),
-        "grade": a.grade,
-        "grade_label": a.grade_label,
-        "mandatory_complete": a.mandatory_complete,
-    }
-
-
-def _fraction(value) -> float | None:
-    return None if value is None else round(float(value), 4)
 
 
 @dataclass(frozen=True)
-class Scenario:
+class TaskChange:
+    id: str
+    before: TaskStatus
+    after: TaskStatus
+    fraction_before: Fraction | None
+    fraction_after: Fraction | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "from": self.before,
+            "to": self.after,
+            "fraction_from": _fraction(self.fraction_before),
+            "fraction_to": _fraction(self.fraction_after),
+        }
+
+    def describe(self, lang: str) -> str:
+        """ "T8 未完成→完成", or "T7 44%→0%" where only the fraction moved."""
+        if self.before != self.after:
+            words = TASK_LABELS[lang]
+            return f"{self.id} {words[self.before]}→{words[self.after]}"
+        return f"{self.id} {_percent(self.fraction_before)}→{_percent(self.fraction_after)}"
+
+
+@dataclass(frozen=True)
+class VerdictChange:
+    id: str
+    before: Verdict
+    after: Verdict
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "from": self.before, "to": self.after}
+
+    def describe(self, lang: str) -> str:
+        words = LABELS[lang]
+        return f"{self.id} {words[self.before]}→{words[self.after]}"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What changed between the baseline and one variant: score, grade, tasks, requirements."""
+
     name: str
-    base: Path
-    variants: tuple[Variant, ...]
+    baseline: Assessment
+    variant: Assessment
+    tasks: tuple[TaskChange, ...]
+    requirements: tuple[VerdictChange, ...]
+
+    @property
+    def score_change(self) -> Decimal:
+        return self.variant.score - self.baseline.score
+
+    def changes(self, lang: str = "zh") -> list[str]:
+        """The changes in words: "T8 未完成→完成", "T7 44%→0%", "T8.R1 未达到→达到"."""
+        return [c.describe(lang) for c in (*self.tasks, *self.requirements)]
+
+    def to_dict(self, produced_at: str | None = None) -> dict[str, Any]:
+        """The JSON of `ipscore whatif`: the comparison and where its baseline came from."""
+        return {**self.body(), "provenance": self.baseline.provenance(produced_at).to_dict()}
+
+    def body(self) -> dict[str, Any]:
+        """The comparison alone, as each variant of a scenario file prints it."""
+        out = {
+            "name": self.name,
+            "baseline": Headline.of(self.baseline).to_dict(),
+            "variant": Headline.of(self.variant).to_dict(),
+            "score_change": float(self.score_change),
+            "tasks": [t.to_dict() for t in self.tasks],
+            "requirements": [r.to_dict() for r in self.requirements],
+        }
+        if self.variant.pack is not self.baseline.pack:
+            # Changed parameters make another pack: name the one that decided this variant.
+            out["pack_sha256"] = self.variant.pack.content_hash
+        return out
 
 
-_VARIANT_KEYS = {"name", "set", "drop", "complete", "params"}
+def compare(name: str, base: Assessment, variant: Assessment) -> Comparison:
+    base_tasks = {t.id: t for t in base.tasks}
+    tasks = tuple(
+        TaskChange(t.id, base_tasks[t.id].status, t.status, base_tasks[t.id].fraction, t.fraction)
+        for t in variant.tasks
+        if (t.status, t.fraction) != (base_tasks[t.id].status, base_tasks[t.id].fraction)
+    )
+    before = base.requirement_statuses()
+    requirements = tuple(
+        VerdictChange(rid, before[rid], status)
+        for rid, status in variant.requirement_statuses().items()
+        if status != before[rid]
+    )
+    return Comparison(name, base, variant, tasks, requirements)
 
 
-def read_scenario(path: Path) -> Scenario:
-    """A scenario file: a base submission (path relative to the file) and named variants."""
-    name = display_path(path)
-    data, lines = load_document(path)
-    problems = []
-
-    def problem(where: tuple, zh: str, en: str) -> None:
-        problems.append(Problem(zh, en, name, line_of(lines, where), ".".join(map(str, where))))
-
-    if not isinstance(data, dict) or not isinstance(data.get("base"), str):
-        raise InputError(
-            [
-                Problem(
-                    "情景文件须写明 base（基准提交文件）和 variants",
-                    "a scenario needs base and variants",
-                    name,
-                )
-            ]
-        )
-    raw_variants = data.get("variants")
-    if not isinstance(raw_variants, list) or not raw_variants:
-        problem(("variants",), "variants 应为非空列表", "variants must be a non-empty list")
-        raw_variants = []
-    for key in set(data) - {"name", "base", "variants"}:
-        problem((key,), "不认识的键", "unknown key")
-    variants = []
-    for i, raw in enumerate(raw_variants):
-        if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
-            problem(("variants", i), "每个变化须有 name", "every variant needs a name")
-            continue
-        for key in set(raw) - _VARIANT_KEYS:
-            problem(
-                ("variants", i, key),
-                "不认识的键（可用：name、set、drop、complete、params）",
-                "unknown key (use name, set, drop, complete, params)",
-            )
-        variants.append(
-            Variant(
-                raw["name"],
-                dict(raw.get("set") or {}),
-                tuple(raw.get("drop") or ()),
-                tuple(raw.get("complete") or ()),
-                dict(raw.get("params") or {}),
-            )
-        )
-    if problems:
-        raise InputError(problems)
-    return Scenario(str(data.get("name") or path.stem), path.parent / data["base"], tuple(variants))
+def _percent(value: Fraction | None) -> str:
+    return "—" if value is None else f"{float(value):.0%}"
 
 
-def simulate(
-    path: Path, pack_id: str | None = None
-) -> tuple[str, Assessment, list[dict[str, Any]]]:
-    """The scenario's name, the baseline and one comparison per variant of a scenario file."""
+def _fraction(value: Fraction | None) -> float | None:
+    return None if value is None else round(float(value), 4)
+
+
+def command_line_variant(
+    sets: dict[str, str],
+    drop: tuple[str, ...],
+    complete: tuple[str, ...],
+    params: dict[str, str],
+    lang: str = "zh",
+) -> Variant:
+    """A variant from command-line options, named by the options themselves."""
+    name = " ".join(
+        [
+            *(f"--set {k}={v}" for k, v in sets.items()),
+            *(f"--drop {t}" for t in drop),
+            *(f"--complete {t}" for t in complete),
+            *(f"--param {k}={v}" for k, v in params.items()),
+        ]
+    ) or pick(lang, "不变", "unchanged")
+    return Variant(name, dict(sets), tuple(drop), tuple(complete), dict(params))
+
+
+def whatif(path: str | Path, variant: Variant, pack_id: str | None = None) -> Comparison:
+    """One city's file under one variant, beside its baseline."""
+    pack, submission = read_one(path, pack_id)
+    base = evaluate(pack, submission)
+    return _compared(pack, submission, base, variant)
+
+
+def _compared(pack: Pack, submission: Submission, base: Evaluation, v: Variant) -> Comparison:
+    return compare(v.name, base.assessment, run(pack, submission, base.verdicts, v))
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """A scenario file run: its baseline and one comparison per named variant."""
+
+    name: str
+    baseline: Assessment
+    comparisons: tuple[Comparison, ...]
+
+    def to_dict(self, produced_at: str | None = None) -> dict[str, Any]:
+        return {
+            "scenario": self.name,
+            "city": self.baseline.city,
+            "baseline": Headline.of(self.baseline).to_dict(),
+            "variants": [c.body() for c in self.comparisons],
+            "provenance": self.baseline.provenance(produced_at).to_dict(),
+        }
+
+
+def simulate(path: Path, pack_id: str | None = None) -> Simulation:
     scenario = read_scenario(path)
     pack, submission = read_one(scenario.base, pack_id)
-    verdicts = engine_for(pack).verdicts(submission)
-    base = build(pack, submission, verdicts)
-    rows = [compare(v.name, base, run(pack, submission, verdicts, v)) for v in scenario.variants]
-    return scenario.name, base, rows
+    base = evaluate(pack, submission)
+    comparisons = tuple(_compared(pack, submission, base, v) for v in scenario.variants)
+    return Simulation(scenario.name, base.assessment, comparisons)
+
+
+@dataclass(frozen=True)
+class GradeChange:
+    city: str
+    source: str
+    before: Assessment
+    after: Assessment
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "city": self.city,
+            "source": self.source,
+            "from": self.before.grade,
+            "to": self.after.grade,
+            "from_label": self.before.grade_label,
+            "to_label": self.after.grade_label,
+            "score_from": float(self.before.score),
+            "score_to": float(self.after.score),
+        }
+
+
+@dataclass(frozen=True)
+class SensitivityRow:
+    """One value of the parameter, and the cities whose grade it changes."""
+
+    param: str
+    value: str
+    changes: tuple[GradeChange, ...]
+    pack_sha256: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "param": self.param,
+            "value": self.value,
+            "changes": [c.to_dict() for c in self.changes],
+        }
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    param: str
+    rows: tuple[SensitivityRow, ...]
+    baseline: tuple[Assessment, ...]
+
+    def provenance(self, produced_at: str | None) -> list[Provenance]:
+        return [a.provenance(produced_at) for a in self.baseline]
+
+    def to_dict(self, produced_at: str | None = None) -> list[dict[str, Any]]:
+        """A list, one entry per value (as before); each names the inputs it was worked out
+        from and the hash of the changed pack."""
+        inputs = [
+            {"city": a.city, **p.to_dict()}
+            for a, p in zip(self.baseline, self.provenance(produced_at), strict=True)
+        ]
+        return [
+            {**row.to_dict(), "provenance": {"pack_sha256": row.pack_sha256, "inputs": inputs}}
+            for row in self.rows
+        ]
 
 
 def sensitivity(
-    paths, param: str, values: list[str], pack_id: str | None = None
-) -> list[dict[str, Any]]:
+    paths: Iterable[str | Path], param: str, values: list[str], pack_id: str | None = None
+) -> Sensitivity:
     """For each value of one pack parameter, the cities whose grade changes from the baseline."""
     cities = read_all(paths, pack_id)
-    verdicts = {s.source: engine_for(p).verdicts(s) for p, s in cities}
-    baseline = {s.source: build(p, s, verdicts[s.source]) for p, s in cities}
+    evaluated = [evaluate(p, s) for p, s in cities]
     # Grade lines and weights change the scoring only: the baseline verdicts still hold.
     rules_change = not (param.startswith("bands.") or param in WEIGHTS)
-    out = []
+    rows = []
     for value in values:
         changes = []
         variants: dict[int, Pack] = {}
-        for pack, submission in cities:
+        for (pack, submission), base in zip(cities, evaluated, strict=True):
             if id(pack) not in variants:
                 variants[id(pack)] = with_params(pack, {param: value})
             vpack = variants[id(pack)]
-            decided = (
-                engine_for(vpack).verdicts(submission)
+            after = (
+                evaluate(vpack, submission).assessment
                 if rules_change
-                else verdicts[submission.source]
+                else build(vpack, submission, base.verdicts)
             )
-            after = build(vpack, submission, decided)
-            before = baseline[submission.source]
-            if after.grade != before.grade:
+            if after.grade != base.assessment.grade:
                 changes.append(
-                    {
-                        "city": submission.city,
-                        "source": submission.source,
-                        "from": before.grade,
-                        "to": after.grade,
-                        "from_label": before.grade_label,
-                        "to_label": after.grade_label,
-                        "score_from": float(before.score),
-                        "score_to": float(after.score),
-                    }
+                    GradeChange(submission.city, submission.source, base.assessment, after)
                 )
-        out.append({"param": param, "value": value, "changes": changes})
-    return out
+        hashes = sorted({p.content_hash for p in variants.values()})
+        rows.append(SensitivityRow(param, value, tuple(changes), ",".join(hashes)))
+    return Sensitivity(param, tuple(rows), tuple(e.assessment for e in evaluated))

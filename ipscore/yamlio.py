@@ -50,10 +50,11 @@ def _plain(node: Any, path: tuple[str | int, ...], lines: Lines) -> Any:
     return node
 
 
-def read_text(path: Path, error: type[IpscoreError] = InputError) -> str:
+def read_bytes(path: Path, error: type[IpscoreError] = InputError) -> bytes:
+    """The file's bytes, or one readable error naming it."""
     name = display_path(path)
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise _error(error, name, "文件不存在", "file not found") from None
     except IsADirectoryError:
@@ -64,6 +65,10 @@ def read_text(path: Path, error: type[IpscoreError] = InputError) -> str:
         raise _error(
             error, name, f"无法读取：{exc.strerror}", f"cannot read: {exc.strerror}"
         ) from None
+
+
+def decode(raw: bytes, name: str, error: type[IpscoreError] = InputError) -> str:
+    """UTF-8 text, with or without a byte-order mark."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -77,10 +82,21 @@ def read_text(path: Path, error: type[IpscoreError] = InputError) -> str:
         ) from None
 
 
+def read_text(path: Path, error: type[IpscoreError] = InputError) -> str:
+    return decode(read_bytes(path, error), display_path(path), error)
+
+
 def load_document(path: Path, error: type[IpscoreError] = InputError) -> tuple[Any, Lines]:
     """Load a .yaml/.yml/.json file into plain data plus the line of every key and item."""
-    text = read_text(path, error)
+    data, lines, _ = load_with_bytes(path, error)
+    return data, lines
+
+
+def load_with_bytes(path: Path, error: type[IpscoreError] = InputError) -> tuple[Any, Lines, bytes]:
+    """`load_document`, and the bytes it was read from (for their hash)."""
+    raw = read_bytes(path, error)
     name = display_path(path)
+    text = decode(raw, name, error)
     if path.suffix.lower() == ".json":
         try:
             json.loads(text)
@@ -111,7 +127,7 @@ def load_document(path: Path, error: type[IpscoreError] = InputError) -> tuple[A
     except YAMLError as exc:
         raise _error(error, name, f"YAML 格式错误：{exc}", f"malformed YAML: {exc}") from None
     lines: Lines = {}
-    return _plain(node, (), lines), lines
+    return _plain(node, (), lines), lines, raw
 
 
 def _error(

@@ -14,7 +14,7 @@ from .conftest import ROOT
 BAD = Path(__file__).parent / "bad_inputs"
 
 EXPECTED = {
-    "wrong_type_bool.yaml": "，第5行，字段 plan.issued：应为 true 或 false（是/否），实际为文本“yes”",
+    "wrong_type_bool.yaml": "，第5行，字段 plan.issued：应为 true 或 false（是/否），实际为文本“待定”",
     "negative_count.yaml": "，第6行，字段 enforcement.city_staff：应为不小于0的整数（人），不能为负数 -2",
     "percent_for_count.yaml": "，第6行，字段 standard.firms_compliant：应为不小于0的整数（家），"
     "不能填写百分比“50%”",

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from ipscore import assess, find_pack
-from ipscore.assess import read_all
+from ipscore.intake import read_all
 from ipscore.packtests import load_cases
 from ipscore.plan import least_work
 from ipscore.submission import Submission, derive, parse_submission
@@ -72,10 +72,10 @@ def test_plan_reaches_the_target_and_is_minimal(fields, target):
     submission = _undone(fields)
     plan = least_work(PACK, submission, target)
     assert plan.reachable
-    actions = {a["field"]: a["value"] for a in plan.actions}
+    actions = {a.field: a.value for a in plan.actions}
     assert _reaches(submission, actions, target)
     for action in plan.actions:  # the least value that suffices
-        assert action["value"] == UNDONE[action["field"]][1]
+        assert action.value == UNDONE[action.field][1]
     for size in range(len(actions)):
         for subset in itertools.combinations(fields, size):
             assert not _reaches(submission, {f: UNDONE[f][1] for f in subset}, target), subset
@@ -83,8 +83,8 @@ def test_plan_reaches_the_target_and_is_minimal(fields, target):
 
 def test_one_action_meeting_two_requirements_counts_once():
     plan = least_work(PACK, _undone(["services.info_orgs"]), "excellent")
-    assert [(a["field"], a["value"], a["requirements"]) for a in plan.actions] == [
-        ("services.info_orgs", 1, ["T6.R1", "T9.R1"])
+    assert [(a.field, a.value, a.requirements) for a in plan.actions] == [
+        ("services.info_orgs", 1, ("T6.R1", "T9.R1"))
     ]
 
 
@@ -92,12 +92,12 @@ def test_scenario_plans():
     ((pack, xiangtan),) = read_all([SCENARIOS / "xiangtan-2015.yaml"])
     plan = least_work(pack, xiangtan, "excellent")
     # 87.96 needs 1.99 more points: any one design requirement gives 100 / 3 / 15 = 2.22.
-    assert len(plan.actions) == 1 and plan.actions[0]["field"].startswith("design.")
+    assert len(plan.actions) == 1 and plan.actions[0].field.startswith("design.")
     assert plan.to_dict()["score_after"] == 90.2 and plan.to_dict()["grade_after"] == "excellent"
-    assert least_work(pack, xiangtan, "good").actions == []
+    assert least_work(pack, xiangtan, "good").actions == ()
     ((_, wuhan),) = read_all([SCENARIOS / "wuhan-2015.yaml"])
     plan = least_work(pack, wuhan, "pass")
-    assert [(a["field"], a["value"]) for a in plan.actions] == [
+    assert [(a.field, a.value) for a in plan.actions] == [
         ("finance.pledge_amount", Decimal("7800"))
     ]
 
@@ -150,7 +150,7 @@ def test_costs_make_a_least_cost_plan():
     )
     plan = least_work(costly, xiangtan, "excellent")
     assert len(plan.actions) == 2
-    assert not any(a["field"].startswith("design.") for a in plan.actions)
+    assert not any(a.field.startswith("design.") for a in plan.actions)
 
 
 def test_cli_plan_json():
@@ -184,8 +184,8 @@ def test_plan_raises_a_count_to_lift_a_ratio_over_the_national_figure():
     plan = least_work(pack, liaoning, "good")
     # G2 (trademarks) both unmet: 455,731 marks give 455731/345000 − 1 = 32.09% > 26.8% and
     # 455731 / 4369万人 = 104.31 > 104.30; 455,730 gives 104.30, not above.
-    assert [(a["field"], a["value"], a["requirements"]) for a in plan.actions] == [
-        ("trademarks.owned", 455731, ["G2.R1", "G2.R2"])
+    assert [(a.field, a.value, a.requirements) for a in plan.actions] == [
+        ("trademarks.owned", 455731, ("G2.R1", "G2.R2"))
     ]
     assert plan.to_dict()["score_after"] == 83.1
     one_less = {**liaoning.values, "trademarks.owned": 455730}

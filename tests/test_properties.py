@@ -59,6 +59,7 @@ def test_public_api():
             "__version__",
             "assess",
             "assess_paths",
+            "evaluate",
             "find_pack",
             "load_pack",
         ]

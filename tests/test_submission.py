@@ -77,7 +77,7 @@ def test_a_date_outside_the_assessment_year_where_one_is_required():
 def test_a_workbook_of_several_cities_is_refused_by_one_city_commands(tmp_path):
     import csv
 
-    from ipscore.assess import read_one
+    from ipscore.intake import read_one
 
     path = tmp_path / "two.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -90,7 +90,7 @@ def test_a_workbook_of_several_cities_is_refused_by_one_city_commands(tmp_path):
 
 
 def _northeast(tmp_path, reference: str, facts: str = "{}"):
-    from ipscore.assess import read_one
+    from ipscore.intake import read_one
 
     (tmp_path / "ref.yaml").write_text(reference, encoding="utf-8")
     sub = tmp_path / "sub.yaml"
@@ -125,7 +125,7 @@ def test_reference_file_problems_name_the_reference_file(tmp_path):
         )
     assert "这个字段已由参考数据文件提供，提交文件中不要再填" in str(caught.value)
     (tmp_path / "ref.yaml").unlink()
-    from ipscore.assess import read_one
+    from ipscore.intake import read_one
 
     with pytest.raises(InputError, match=r"ref\.yaml：文件不存在"):
         read_one(tmp_path / "sub.yaml")

@@ -9,7 +9,8 @@ import sys
 import pytest
 
 from ipscore import InputError, find_pack
-from ipscore.assess import build, read_all
+from ipscore.intake import read_all
+from ipscore.pipeline import build
 from ipscore.engine import Engine, engine_for
 from ipscore.packs.params import names, with_params
 from ipscore.whatif import Variant, compare, run, sensitivity, simulate
@@ -33,7 +34,7 @@ def test_drop_a_task_rewrites_verdicts_without_running_rules(monkeypatch):
     assert calls == []
     # T7 falls to 0: 100 × (12 + 0 + 0 + 3/4) / 15 = 85.0, still 良好.
     assert (float(after.score), after.grade) == (85.0, "good")
-    changed = compare("drop T7", base, after)["requirements"]
+    changed = compare("drop T7", base, after).to_dict()["requirements"]
     assert changed == [
         {"id": "T7.R1", "from": "met", "to": "unmet"},
         {"id": "T7.R4", "from": "met", "to": "unmet"},
@@ -88,27 +89,28 @@ def test_parameters():
 
 
 def test_simulate_scenarios_match_hand_worked_scores():
-    name, base, rows = simulate(WHATIF / "xiangtan-options.yaml")
-    assert name == "湘潭市2015 选做任务取舍" and float(base.score) == 88.0
-    assert [(r["variant"]["score"], r["variant"]["grade"]) for r in rows] == [
+    sim = simulate(WHATIF / "xiangtan-options.yaml")
+    assert sim.name == "湘潭市2015 选做任务取舍" and float(sim.baseline.score) == 88.0
+    assert [(float(c.variant.score), c.variant.grade) for c in sim.comparisons] == [
         (85.0, "good"),
         (94.6, "excellent"),
         (90.9, "excellent"),
         (89.6, "good"),  # T9 complete: 100 × (12 + 4/9 + 0 + 1) / 15 = 89.63…
     ]
-    _, base, rows = simulate(WHATIF / "wuhan-thresholds.yaml")
+    sim = simulate(WHATIF / "wuhan-thresholds.yaml")
     # 1.15: 7799.9999 ≥ 6500 × 1.15 = 7475, T4 complete: 100 × (8 + 4 + 9/11) / 13 = 98.6.
     # The third variant completes T7 but T4 stays incomplete: 100 × 87/91 = 95.6, fail.
-    assert [(r["variant"]["score"], r["variant"]["grade"]) for r in rows] == [
+    assert [(float(c.variant.score), c.variant.grade) for c in sim.comparisons] == [
         (98.6, "excellent"),
         (98.6, "excellent"),
         (95.6, "fail"),
     ]
 
 
-def _changes(results):
+def _changes(result):
     return {
-        r["value"]: sorted((c["city"], c["from"], c["to"]) for c in r["changes"]) for r in results
+        r["value"]: sorted((c["city"], c["from"], c["to"]) for c in r["changes"])
+        for r in result.to_dict()
     }
 
 
@@ -124,7 +126,7 @@ def test_sensitivity_of_the_pledge_growth_factor():
             ("苏州市", "excellent", "fail"),
         ],
     }
-    chengdu = next(c for c in results[2]["changes"] if c["city"] == "成都市")
+    chengdu = next(c for c in results.to_dict()[2]["changes"] if c["city"] == "成都市")
     assert (
         chengdu["score_to"] == 93.2
     )  # T4 5/6: 100 × (2 × (3 + 5/6) + 1 + 1 + 8/9 + 2/3 + 8/9) / 13

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import cache, wraps
+from functools import cache
 from pathlib import Path
-from typing import TypeVar
 
 from ..errors import PackError, Problem
 from ..resources import data_dir
+from .identity import content_hash, per_pack
 from .load import load_pack
 from .model import FieldDecl, Pack, Requirement, Task
 
@@ -17,27 +16,12 @@ __all__ = [
     "Pack",
     "Requirement",
     "Task",
+    "content_hash",
     "find_pack",
     "load_pack",
     "per_pack",
     "shipped_packs",
 ]
-
-T = TypeVar("T")
-
-
-def per_pack(build: Callable[[Pack], T]) -> Callable[[Pack], T]:
-    """Build something from a pack once per pack object (packs are unhashable pydantic models)."""
-    built: dict[int, tuple[Pack, T]] = {}
-
-    @wraps(build)
-    def get(pack: Pack) -> T:
-        hit = built.get(id(pack))
-        if hit is None or hit[0] is not pack:
-            hit = built[id(pack)] = (pack, build(pack))
-        return hit[1]
-
-    return get
 
 
 def shipped_packs() -> dict[str, Path]:
@@ -46,21 +30,18 @@ def shipped_packs() -> dict[str, Path]:
 
 
 @cache
-def _load_cached(path: Path, mtime: float) -> Pack:
+def _load_cached(path: Path, mtime_ns: int, size: int) -> Pack:
     return load_pack(path)
 
 
-# The pack last loaded under each id, so that results (which name their pack by id) find the
-# very pack that produced them, a pack file given by path included.
-_IN_USE: dict[str, Pack] = {}
-
-
 def find_pack(id_or_path: str) -> Pack:
-    """A pack by id (one already in use, else a shipped one), or a pack file by path."""
+    """A shipped pack by id, or a pack file by path.
+
+    Loaded once per file state: an edited file is loaded again. Results carry the pack they
+    were produced with, so nothing ever has to find a pack again by its id.
+    """
     path = Path(id_or_path)
     if not path.suffix:
-        if id_or_path in _IN_USE:
-            return _IN_USE[id_or_path]
         packs = shipped_packs()
         if id_or_path not in packs:
             known = "、".join(packs) or "（无）"
@@ -75,9 +56,7 @@ def find_pack(id_or_path: str) -> Pack:
         path = packs[id_or_path]
     resolved = path.resolve()
     try:
-        mtime = resolved.stat().st_mtime
+        stat = resolved.stat()
     except OSError:
-        mtime = 0.0
-    pack = _load_cached(resolved, mtime)
-    _IN_USE[pack.id] = pack
-    return pack
+        return load_pack(path)  # reports the missing file in the user's words
+    return _load_cached(resolved, stat.st_mtime_ns, stat.st_size)

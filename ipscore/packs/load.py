@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import PackError, Problem, display_path
+from ..text import did_you_mean
 from ..validation import problems_from
 from ..yamlio import Lines, line_of, load_document
 from .conditions import Compare, Condition, ConditionError, FieldRef, comparisons, parse
@@ -151,9 +151,7 @@ def _lookup(
 ) -> FieldDecl | None:
     if name in known:
         return pack.field(name)
-    hint = difflib.get_close_matches(name, known, n=1)
-    zh_hint = f"，是否想写 {hint[0]}？" if hint else ""
-    en_hint = f"; did you mean {hint[0]}?" if hint else ""
+    zh_hint, en_hint = did_you_mean(name, known)
     checker.add(path, f"未声明的字段 {name}{zh_hint}", f"undeclared field {name}{en_hint}", name)
     return None
 

@@ -170,6 +170,14 @@ class Pack(Strict):
     def id(self) -> str:
         return self.pack.id
 
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 of the canonical form: two packs with one id and version but different
+        rules differ here."""
+        from .identity import content_hash
+
+        return content_hash(self)
+
     def field(self, name: str) -> FieldDecl:
         group, _, key = name.partition(".")
         return self.fields[group][key]

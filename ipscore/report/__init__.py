@@ -8,8 +8,9 @@ from pathlib import Path
 
 from ..errors import InputError, IpscoreError, Problem, display_path
 from ..output import write_atomic
-from ..packs import Pack, find_pack
+from ..packs import Pack
 from ..results import Assessment
+from ..whatif import Simulation
 from . import context
 from .render import pdf, render
 from .xlsx import score_sheet
@@ -28,8 +29,14 @@ __all__ = [
 ]
 
 
-def city_report(a: Assessment, suffix: str, lang: str = "zh", mode: str = "full") -> str | bytes:
-    ctx = context.city(find_pack(a.pack), a, lang, mode)
+def city_report(
+    a: Assessment,
+    suffix: str,
+    lang: str = "zh",
+    mode: str = "full",
+    produced_at: str | None = None,
+) -> str | bytes:
+    ctx = context.city(a, lang, mode, produced_at)
     if suffix == ".md":
         return render("city.md.j2", ctx)
     html = render("city.html.j2", ctx)
@@ -37,10 +44,14 @@ def city_report(a: Assessment, suffix: str, lang: str = "zh", mode: str = "full"
 
 
 def cohort_report(
-    assessments: list[Assessment], suffix: str, links: dict[str, str], lang: str = "zh"
+    assessments: list[Assessment],
+    suffix: str,
+    links: dict[str, str],
+    lang: str = "zh",
+    produced_at: str | None = None,
 ) -> str | bytes:
     pack = single_pack(assessments)
-    ctx = context.cohort(pack, assessments, links, lang)
+    ctx = context.cohort(pack, assessments, links, lang, produced_at)
     if suffix == ".md":
         return render("cohort.md.j2", ctx)
     html = render("cohort.html.j2", ctx)
@@ -48,9 +59,9 @@ def cohort_report(
 
 
 def simulation_report(
-    name: str, base: Assessment, rows: list[dict], suffix: str, lang: str = "zh"
+    sim: Simulation, suffix: str, lang: str = "zh", produced_at: str | None = None
 ) -> str | bytes:
-    ctx = context.simulation(find_pack(base.pack), name, base, rows, lang)
+    ctx = context.simulation(sim, lang, produced_at)
     if suffix == ".md":
         return render("simulate.md.j2", ctx)
     html = render("simulate.html.j2", ctx)
@@ -58,17 +69,19 @@ def simulation_report(
 
 
 def single_pack(assessments: list[Assessment]) -> Pack:
-    ids = sorted({a.pack for a in assessments})
-    if len(ids) != 1:
+    """The one pack every assessment was produced with: one id and one content hash."""
+    packs = {(a.pack.id, a.pack.content_hash): a.pack for a in assessments}
+    if len(packs) != 1:
+        names = sorted(f"{pid} ({digest[:12]})" for pid, digest in packs)
         raise InputError(
             [
                 Problem(
-                    f"一份汇总只能包含同一规则包的城市，这里有：{'、'.join(ids)}",
-                    f"one cohort report takes one rule pack; these use {', '.join(ids)}",
+                    f"一份汇总只能包含同一规则包的城市，这里有：{'、'.join(names)}",
+                    f"one cohort report takes one rule pack; these use {', '.join(names)}",
                 )
             ]
         )
-    return find_pack(ids[0])
+    return next(iter(packs.values()))
 
 
 def suffix_of(out: Path, allowed: tuple[str, ...]) -> str:
@@ -87,7 +100,12 @@ def suffix_of(out: Path, allowed: tuple[str, ...]) -> str:
 
 
 def write(
-    assessments: list[Assessment], out: Path, cohort: bool, lang: str = "zh", mode: str = "full"
+    assessments: list[Assessment],
+    out: Path,
+    cohort: bool,
+    lang: str = "zh",
+    mode: str = "full",
+    produced_at: str | None = None,
 ) -> list[Path]:
     """Write one city report, or a cohort report with each city's report beside it.
 
@@ -95,7 +113,7 @@ def write(
     """
     suffix = suffix_of(out, FORMATS)
     if not cohort:
-        write_atomic(out, city_report(assessments[0], suffix, lang, mode))
+        write_atomic(out, city_report(assessments[0], suffix, lang, mode, produced_at))
         return [out]
     folder = out.with_name(f"{out.stem}-cities")
     rendered: dict[Path, str | bytes] = {}
@@ -104,9 +122,9 @@ def write(
         name = f"{_safe(Path(a.source).stem)}{suffix}"
         if folder / name in rendered:  # several cities from one workbook: name them apart
             name = f"{_safe(Path(a.source).stem)}-{_safe(a.city)}{suffix}"
-        rendered[folder / name] = city_report(a, suffix, lang, mode)
+        rendered[folder / name] = city_report(a, suffix, lang, mode, produced_at)
         links[a.source] = f"{folder.name}/{name}"
-    rendered[out] = cohort_report(assessments, suffix, links, lang)
+    rendered[out] = cohort_report(assessments, suffix, links, lang, produced_at)
     folder.mkdir(exist_ok=True)
     for path, content in rendered.items():
         write_atomic(path, content)

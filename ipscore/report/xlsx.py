@@ -1,8 +1,10 @@
-"""The score sheet for Excel: one row per city, Chinese headers, frozen header row."""
+"""The score sheet for Excel: one row per city, Chinese headers, frozen header row; a second
+sheet says where it came from (pack hash, input files and their SHA-256, time)."""
 
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -13,7 +15,7 @@ from ..packs import Pack
 from ..results import Assessment
 from ..scoring import batch_table
 from ..verdicts import LABELS, TASK_LABELS
-from .context import TEXT
+from .context import TEXT, provenance
 
 _FILL = {
     "met": "C8E6C9",
@@ -27,7 +29,9 @@ _FILL = {
 _FIXED = 8  # city … rank; task and requirement columns follow
 
 
-def score_sheet(pack: Pack, assessments: list[Assessment], lang: str = "zh") -> bytes:
+def score_sheet(
+    pack: Pack, assessments: list[Assessment], lang: str = "zh", produced_at: str | None = None
+) -> bytes:
     text = TEXT[lang]
     task_ids = [t.id for t in pack.tasks]
     req_ids = [r.id for _, r in pack.requirements()]
@@ -75,6 +79,24 @@ def score_sheet(pack: Pack, assessments: list[Assessment], lang: str = "zh") -> 
     for c in range(1, sheet.max_column + 1):
         sheet.column_dimensions[get_column_letter(c)].width = 12 if c <= _FIXED else 8
     sheet.column_dimensions["A"].width = 16
+    where = provenance(pack, assessments, produced_at, lang)
+    sheet.oddFooter.left.text = where["footer"]
+    sheet.oddFooter.left.size = 7
+    _provenance_sheet(book.create_sheet(text["provenance"]), where, text)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _provenance_sheet(sheet: Any, where: dict[str, Any], text: dict[str, Any]) -> None:
+    sheet.append([text["provenance"]])
+    sheet.append([text["provenance_note"]])
+    for name, value in where["rows"]:
+        sheet.append([name, value])
+    sheet.append([])
+    sheet.append([text["city"], text["input_file"], text["input_sha256"]])
+    for i in where["inputs"]:
+        sheet.append([i["city"], i["file"], i["sha256"]])
+    sheet["A1"].font = Font(bold=True, size=13)
+    for c, width in zip("ABC", (24, 48, 70), strict=True):
+        sheet.column_dimensions[c].width = width

@@ -1,0 +1,205 @@
+"""From paths to submissions: files, directories, spreadsheets and scenario files.
+
+Every command that reads submissions comes through here, so they all accept the same inputs,
+report every bad file in one pass, and choose the pack the same way (`--pack`, else the file's
+own `pack:` key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, IpscoreError, Problem, display_path
+from .packs import Pack, find_pack
+from .submission import Submission, read_submission
+from .yamlio import line_of, load_document
+
+SHEET_SUFFIXES = (".xlsx", ".csv")
+SUBMISSION_SUFFIXES = (".yaml", ".yml", ".json", *SHEET_SUFFIXES)
+
+PackChooser = Callable[[str | None], Pack]
+
+
+def submission_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, and the submissions directly inside each directory, sorted by name."""
+    files: list[Path] = []
+    problems = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in SUBMISSION_SUFFIXES)
+            if not found:
+                problems.append(
+                    Problem(
+                        "目录中没有 .yaml、.yml、.json、.xlsx 或 .csv 提交文件",
+                        "no .yaml, .yml, .json, .xlsx or .csv submission in this directory",
+                        display_path(path),
+                    )
+                )
+            files.extend(found)
+        elif not path.exists():
+            problems.append(Problem("文件不存在", "file not found", display_path(path)))
+        else:
+            files.append(path)
+    if problems:
+        raise InputError(problems)
+    return files
+
+
+def is_batch(paths: Iterable[str | Path]) -> bool:
+    """Whether the paths name a cohort (a directory or several files), not one city's file."""
+    given = [Path(p) for p in paths]
+    return not (len(given) == 1 and given[0].is_file())
+
+
+def pack_chooser(pack_override: str | None) -> PackChooser:
+    """The pack for a file: --pack if given, else the file's own `pack:` key."""
+
+    def choose(pack_id: str | None) -> Pack:
+        chosen = pack_override or pack_id
+        if chosen is None:
+            raise InputError(
+                [
+                    Problem(
+                        "提交文件没有写 pack（规则包编号），请在文件中写明或使用 --pack",
+                        "the submission names no pack; add `pack:` or use --pack",
+                        field="pack",
+                    )
+                ]
+            )
+        return find_pack(chosen)
+
+    return choose
+
+
+def _read_file(path: Path, choose: PackChooser) -> list[Submission]:
+    if path.suffix.lower() in SHEET_SUFFIXES:
+        from . import sheets  # openpyxl loads only when a spreadsheet is read
+
+        return sheets.read(path, choose)
+    return [read_submission(path, choose)]
+
+
+def read_all(paths: Iterable[str | Path], pack: str | None = None) -> list[tuple[Pack, Submission]]:
+    """Read and validate every submission first, reporting every bad file in one pass."""
+    choose = pack_chooser(pack)
+    out: list[tuple[Pack, Submission]] = []
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], str] = {}
+    for path in submission_files(paths):
+        try:
+            found = _read_file(path, choose)
+        except IpscoreError as exc:
+            problems.extend(
+                p if p.file else Problem(p.zh, p.en, display_path(path), p.line, p.field)
+                for p in exc.problems
+            )
+            continue
+        for submission in found:
+            key = (submission.pack_id, submission.city)
+            if key in seen:
+                problems.append(
+                    Problem(
+                        f"城市 {submission.city} 重复提交（另见 {seen[key]}）",
+                        f"city {submission.city} is submitted twice (see also {seen[key]})",
+                        submission.source,
+                        field="city.name",
+                    )
+                )
+                continue
+            seen[key] = submission.source
+            out.append((choose(submission.pack_id), submission))
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def read_one(path: str | Path, pack: str | None = None) -> tuple[Pack, Submission]:
+    """The single city a command about one city needs (whatif, plan, a scenario's base)."""
+    found = read_all([path], pack)
+    if len(found) != 1:
+        raise InputError(
+            [
+                Problem(
+                    f"这个命令一次只处理一个城市，文件中有 {len(found)} 个",
+                    f"this command takes one city; the file holds {len(found)}",
+                    display_path(Path(path)),
+                )
+            ]
+        )
+    return found[0]
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One what-if: changed inputs (`sets`, text as typed; empty makes a field missing), tasks
+    dropped or completed, changed pack parameters. Named, as in a scenario file."""
+
+    name: str
+    sets: dict[str, Any] = field(default_factory=dict)
+    drop: tuple[str, ...] = ()
+    complete: tuple[str, ...] = ()
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    base: Path
+    variants: tuple[Variant, ...]
+
+
+_VARIANT_KEYS = {"name", "set", "drop", "complete", "params"}
+
+
+def read_scenario(path: Path) -> Scenario:
+    """A scenario file: a base submission (path relative to the file) and named variants."""
+    name = display_path(path)
+    data, lines = load_document(path)
+    problems = []
+
+    def problem(where: tuple[str | int, ...], zh: str, en: str) -> None:
+        problems.append(Problem(zh, en, name, line_of(lines, where), ".".join(map(str, where))))
+
+    if not isinstance(data, dict) or not isinstance(data.get("base"), str):
+        raise InputError(
+            [
+                Problem(
+                    "情景文件须写明 base（基准提交文件）和 variants",
+                    "a scenario needs base and variants",
+                    name,
+                )
+            ]
+        )
+    raw_variants = data.get("variants")
+    if not isinstance(raw_variants, list) or not raw_variants:
+        problem(("variants",), "variants 应为非空列表", "variants must be a non-empty list")
+        raw_variants = []
+    for key in set(data) - {"name", "base", "variants"}:
+        problem((key,), "不认识的键", "unknown key")
+    variants = []
+    for i, raw in enumerate(raw_variants):
+        if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
+            problem(("variants", i), "每个变化须有 name", "every variant needs a name")
+            continue
+        for key in set(raw) - _VARIANT_KEYS:
+            problem(
+                ("variants", i, key),
+                "不认识的键（可用：name、set、drop、complete、params）",
+                "unknown key (use name, set, drop, complete, params)",
+            )
+        variants.append(
+            Variant(
+                raw["name"],
+                dict(raw.get("set") or {}),
+                tuple(raw.get("drop") or ()),
+                tuple(raw.get("complete") or ()),
+                dict(raw.get("params") or {}),
+            )
+        )
+    if problems:
+        raise InputError(problems)
+    return Scenario(str(data.get("name") or path.stem), path.parent / data["base"], tuple(variants))

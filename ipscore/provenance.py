@@ -1,0 +1,86 @@
+"""Where an output came from: the pack (id, version, content hash), the input files and their
+SHA-256, the ipscore version, and when it was produced.
+
+Two runs on the same input and pack differ only in `produced_at`; `--no-timestamp` leaves it
+out and `SOURCE_DATE_EPOCH` fixes it, for byte-identical output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from ._version import __version__
+from .errors import InputError, Problem
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file a submission was read from, as the user named it, with the SHA-256 of its bytes."""
+
+    path: str
+    sha256: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"file": self.path, "sha256": self.sha256}
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Provenance:
+    pack: str
+    pack_version: str
+    pack_sha256: str
+    inputs: tuple[InputFile, ...]
+    produced_at: str | None
+    ipscore_version: str = __version__
+
+    @property
+    def short_hash(self) -> str:
+        return self.pack_sha256[:12]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON `provenance` object: the first input is the submission itself, any others
+        the reference files it names."""
+        first = self.inputs[0] if self.inputs else None
+        out: dict[str, Any] = {
+            "pack": self.pack,
+            "pack_version": self.pack_version,
+            "pack_sha256": self.pack_sha256,
+            "input": first.path if first else None,
+            "input_sha256": first.sha256 if first else None,
+        }
+        if len(self.inputs) > 1:
+            out["references"] = [i.to_dict() for i in self.inputs[1:]]
+        out["ipscore_version"] = self.ipscore_version
+        out["produced_at"] = self.produced_at
+        return out
+
+
+def produced_at(timestamp: bool = True) -> str | None:
+    """The time an output is produced, in UTC to the second: `SOURCE_DATE_EPOCH` when set (for
+    reproducible builds), none at all with `timestamp=False`."""
+    if not timestamp:
+        return None
+    fixed = os.environ.get("SOURCE_DATE_EPOCH")
+    if fixed is not None and fixed.strip():
+        try:
+            moment = dt.datetime.fromtimestamp(int(fixed.strip()), dt.UTC)
+        except (ValueError, OverflowError, OSError):
+            raise InputError(
+                [
+                    Problem(
+                        f"环境变量 SOURCE_DATE_EPOCH 应为整数秒（Unix 时间），实际为“{fixed}”",
+                        f"SOURCE_DATE_EPOCH must be whole seconds since 1970, got “{fixed}”",
+                    )
+                ]
+            ) from None
+    else:
+        moment = dt.datetime.now(dt.UTC)
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")

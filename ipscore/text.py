@@ -1,0 +1,70 @@
+"""Words shared by every reader and every view: the language picked, "did you mean", and the
+tolerant readings of hand-typed values (是/否, thousands separators, Chinese dates).
+
+Spreadsheets, `--set` and YAML submissions all read a typed value through these, so a word
+that means "yes" in one place means it everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+TRUE_WORDS = frozenset({"是", "有", "✓", "√", "true", "yes", "y", "对"})
+FALSE_WORDS = frozenset({"否", "无", "✗", "×", "false", "no", "n", "没有"})
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_DATE = re.compile(r"^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?$")
+PERCENT = re.compile(r"^\s*-?[\d.,]+\s*%\s*$")
+
+
+def pick(lang: str, zh: str, en: str | None) -> str:
+    """The English text where English is asked for and there is one, else the Chinese."""
+    return en if lang == "en" and en else zh
+
+
+def suggest(name: str, known: Iterable[str]) -> str | None:
+    """The known name closest to a mistyped one, if any is close."""
+    hint = difflib.get_close_matches(name, list(known), n=1)
+    return hint[0] if hint else None
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> tuple[str, str]:
+    """The "did you mean" tail of an unknown-name message, in Chinese and English ("" if none)."""
+    hint = suggest(name, known)
+    if hint is None:
+        return "", ""
+    return f"，是否想写 {hint}？", f"; did you mean {hint}?"
+
+
+def yes_no(word: str) -> bool | None:
+    """是/有/✓/yes → True, 否/无/✗/no → False; anything else None."""
+    folded = word.strip().lower()
+    if folded in TRUE_WORDS:
+        return True
+    if folded in FALSE_WORDS:
+        return False
+    return None
+
+
+def plain_number(text: str) -> str | None:
+    """A number typed with thousands separators ("1,234.5") without them; else None."""
+    stripped = text.strip()
+    return stripped.replace(",", "") if _THOUSANDS.match(stripped) else None
+
+
+def chinese_date(text: str) -> dt.date | None:
+    """2015年12月31日, 2015/12/31, 2015.12.31 or 2015-12-31 as a date; else None."""
+    match = _DATE.match(text.strip())
+    if match is None:
+        return None
+    try:
+        return dt.date(*map(int, match.groups()))
+    except ValueError:
+        return None
