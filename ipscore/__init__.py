@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from .pipeline import assess, assess_paths, evaluate
     from .errors import InputError, IpscoreError, PackError
     from .packs import Pack, find_pack, load_pack
+    from .pipeline import assess, assess_paths, evaluate
     from .results import Assessment
 
 _WHERE = {

@@ -30,11 +30,13 @@ class Context:
 
 
 class Failure(click.ClickException):
-    """A domain error, rendered in the language the command line chose."""
+    """A domain error (bad input, a broken pack), rendered in the language the command line
+    chose; exit code 2, as for a usage error."""
+
+    exit_code = 2
 
     def __init__(self, error: IpscoreError, lang: str):
         super().__init__(error.render(lang))
-        self.exit_code = error.exit_code
         self.lang = lang
 
     def show(self, file: Any = None) -> None:
@@ -182,8 +184,8 @@ def assess_cmd(
       ipscore assess city.json --format json -o result.json
       ipscore assess scenarios/ --format xlsx -o scores.xlsx
     """
-    from .pipeline import assess_paths
     from .intake import is_batch
+    from .pipeline import assess_paths
 
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx 需要用 -o 指定输出文件，例如 -o scores.xlsx")
@@ -264,8 +266,8 @@ def report_cmd(
       ipscore report scenarios/ -o cohort.pdf --lang en
     """
     from . import report
-    from .pipeline import assess_paths
     from .intake import is_batch
+    from .pipeline import assess_paths
 
     report.suffix_of(output, report.FORMATS)
     assessments = assess_paths(paths, pack_id)

@@ -76,7 +76,7 @@ def _constant(pack: Pack, field: str, value: Any) -> Any:
 _OPS = {"gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte", "ne": "$neq"}
 
 
-def _compare(pack: Pack, cmp: Compare) -> dict:
+def _compare(pack: Pack, cmp: Compare) -> dict[str, Any]:
     name = key(cmp.field)
     if isinstance(cmp.value, FieldRef):
         return _compare_ref(pack, cmp, name)
@@ -91,7 +91,7 @@ def _compare(pack: Pack, cmp: Compare) -> dict:
     return {_OPS[cmp.op]: {name: value}}
 
 
-def _compare_ref(pack: Pack, cmp: Compare, name: str) -> dict:
+def _compare_ref(pack: Pack, cmp: Compare, name: str) -> dict[str, Any]:
     """a op f·b on non-negative integers, exactly: ceil(b·p/q) for ≥ and <, floor for > and ≤."""
     ref: FieldRef = cmp.value
     factor = ref.times * Fraction(10) ** (_scale(pack, cmp.field) - _scale(pack, ref.field))
@@ -106,6 +106,7 @@ def _compare_ref(pack: Pack, cmp: Compare, name: str) -> dict:
         top = {"$add": {"$l": product, "$r": q - 1}} if round_up else product
         return {"$div": {"$l": top, "$r": q}}
 
+    test: dict[str, Any]
     if cmp.op in ("gte", "lt"):
         test = {_OPS[cmp.op]: {name: divided(True)}}
     elif cmp.op in ("gt", "lte"):
@@ -119,7 +120,7 @@ def _compare_ref(pack: Pack, cmp: Compare, name: str) -> dict:
     return {"$and": [{"$ex": {key(ref.field): 1}}, test]}
 
 
-def _expression(pack: Pack, cond: Condition) -> dict:
+def _expression(pack: Pack, cond: Condition) -> dict[str, Any]:
     if isinstance(cond, Compare):
         return _compare(pack, cond)
     if isinstance(cond, All):
@@ -129,17 +130,17 @@ def _expression(pack: Pack, cond: Condition) -> dict:
     raise EngineError(f"condition not normalised: {cond!r}")
 
 
-def _rule(pack: Pack, *conditions: Condition) -> dict:
+def _rule(pack: Pack, *conditions: Condition) -> dict[str, Any]:
     # Every rule is guarded by kind == "city", so no rule can match the engine's own state
     # message (a lone negative test can, and then fires forever).
-    terms: list[dict] = [{"kind": "city"}]
+    terms: list[dict[str, Any]] = [{"kind": "city"}]
     terms += [_expression(pack, normalise(c)) for c in conditions]
     return {"all": [{"m": {"$and": terms}}]}
 
 
-def compile_ruleset(pack: Pack) -> dict[str, dict]:
+def compile_ruleset(pack: Pack) -> dict[str, dict[str, Any]]:
     """The pack as a durable-rules JSON ruleset: rule name → rule."""
-    rules: dict[str, dict] = {SEEN: {"all": [{"m": {"kind": "city"}}]}}
+    rules: dict[str, dict[str, Any]] = {SEEN: {"all": [{"m": {"kind": "city"}}]}}
     for _, req in pack.requirements():
         guard = [req.applies_if] if req.applies_if is not None else []
         rules[f"{req.id}|{MET}"] = _rule(pack, *guard, req.check)

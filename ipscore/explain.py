@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -109,7 +110,7 @@ def requirement_list(pack: Pack, lang: str = "zh") -> list[dict[str, Any]]:
     ]
 
 
-def gap(pack: Pack, req: Requirement, values: dict[str, Any], lang: str = "zh") -> str | None:
+def gap(pack: Pack, req: Requirement, values: Mapping[str, Any], lang: str = "zh") -> str | None:
     """How an unmet requirement falls short, e.g. "还差1人" or "增长18.0%，要求≥20%".
 
     Only comparisons on fields the city can act on are explained: profile flags that merely
@@ -126,7 +127,9 @@ def gap(pack: Pack, req: Requirement, values: dict[str, Any], lang: str = "zh") 
     return ("；" if lang == "zh" else "; ").join(parts) or None
 
 
-def _shortfall(pack: Pack, cmp: Compare, decl: FieldDecl, values: dict, lang: str) -> str | None:
+def _shortfall(
+    pack: Pack, cmp: Compare, decl: FieldDecl, values: Mapping[str, Any], lang: str
+) -> str | None:
     value = values[cmp.field]
     name = label(decl, lang)
     if decl.type == "bool":

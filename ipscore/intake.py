@@ -7,20 +7,18 @@ own `pack:` key).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError, IpscoreError, Problem, display_path
 from .packs import Pack, find_pack
-from .submission import Submission, read_submission
+from .submission import PackChooser, Submission, read_submission
 from .yamlio import line_of, load_document
 
 SHEET_SUFFIXES = (".xlsx", ".csv")
 SUBMISSION_SUFFIXES = (".yaml", ".yml", ".json", *SHEET_SUFFIXES)
-
-PackChooser = Callable[[str | None], Pack]
 
 
 def submission_files(paths: Iterable[str | Path]) -> list[Path]:

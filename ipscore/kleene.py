@@ -8,6 +8,7 @@ to say which comparison fell short and by how much.
 from __future__ import annotations
 
 import operator
+from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -30,7 +31,7 @@ def exact(value: Any) -> Any:
     return value
 
 
-def evaluate(cond: Condition, values: dict[str, Any]) -> bool | None:
+def evaluate(cond: Condition, values: Mapping[str, Any]) -> bool | None:
     """True, False, or None (unknown because an input is missing)."""
     if isinstance(cond, Compare):
         return compare(cond, values)
@@ -47,7 +48,7 @@ def evaluate(cond: Condition, values: dict[str, Any]) -> bool | None:
     return None if None in results else False
 
 
-def compare(cmp: Compare, values: dict[str, Any]) -> bool | None:
+def compare(cmp: Compare, values: Mapping[str, Any]) -> bool | None:
     left = values.get(cmp.field)
     if left is None:
         return None
@@ -58,10 +59,10 @@ def compare(cmp: Compare, values: dict[str, Any]) -> bool | None:
     right = bound(cmp, values)
     if right is None:
         return None
-    return _CMP[cmp.op](left, right)
+    return bool(_CMP[cmp.op](left, right))
 
 
-def bound(cmp: Compare, values: dict[str, Any]) -> Any:
+def bound(cmp: Compare, values: Mapping[str, Any]) -> Any:
     """What a comparison compares with: its constant, or the other field times its factor
     (None when that field is absent)."""
     if not isinstance(cmp.value, FieldRef):
@@ -70,7 +71,7 @@ def bound(cmp: Compare, values: dict[str, Any]) -> Any:
     return None if other is None else exact(other) * cmp.value.times
 
 
-def verdict(check: Condition, applies_if: Condition | None, values: dict[str, Any]) -> str:
+def verdict(check: Condition, applies_if: Condition | None, values: Mapping[str, Any]) -> str:
     """The verdict the engine must reach for these values (met/unmet/missing/not_applicable)."""
     applies = True if applies_if is None else evaluate(applies_if, values)
     if applies is False:

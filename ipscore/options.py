@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 
 from . import kleene
 from .packs import FieldDecl, Pack
-from .packs.conditions import AnyOf, Compare, Condition
+from .packs.conditions import AnyOf, Compare, Condition, Not
 from .submission import Value
 
 Option = dict[str, Value]
@@ -22,7 +22,7 @@ MAX_OPTIONS = 16
 
 
 def options(
-    pack: Pack, cond: Condition, values: dict[str, Value], settable: Callable[[FieldDecl], bool]
+    pack: Pack, cond: Condition, values: Mapping[str, Value], settable: Callable[[FieldDecl], bool]
 ) -> list[Option]:
     """Alternative least changes to settable fields that make a normalised `cond` true."""
     if isinstance(cond, Compare):
@@ -39,6 +39,8 @@ def options(
     if isinstance(cond, AnyOf):
         found = [o for c in cond.items for o in options(pack, c, values, settable)]
         return _prune(found)
+    if isinstance(cond, Not):
+        raise TypeError("options() takes a normalised condition (no `not` left)")
     combined: list[Option] = [{}]
     for child in cond.items:
         branch = options(pack, child, values, settable)
@@ -75,7 +77,9 @@ def _prune(found: list[Option]) -> list[Option]:
     return unique[:MAX_OPTIONS]
 
 
-def _least_numerator(pack: Pack, decl: FieldDecl, cmp: Compare, values) -> Value | None:
+def _least_numerator(
+    pack: Pack, decl: FieldDecl, cmp: Compare, values: Mapping[str, Value]
+) -> Value | None:
     """The least numerator that lifts a ratio (a growth rate, a share) over its threshold.
 
     A ratio grows with its numerator, so only ≥ and > can be reached this way; the ratio is
@@ -90,10 +94,12 @@ def _least_numerator(pack: Pack, decl: FieldDecl, cmp: Compare, values) -> Value
     step = Fraction(1, 10**top.decimals)
     scale = 10**decl.decimals
 
+    divisor = kleene.exact(bottom)
+
     def reaches(units: int) -> bool:
-        exact = units * step / Fraction(bottom) * Fraction(decl.times) - Fraction(decl.minus)
+        exact = units * step / divisor * Fraction(decl.times) - Fraction(decl.minus)
         ratio = Fraction(math.floor(exact * scale), scale)
-        return ratio > bound if cmp.op == "gt" else ratio >= bound
+        return bool(ratio > bound if cmp.op == "gt" else ratio >= bound)
 
     high = int((Fraction(top.max) if top.max is not None else Fraction(10**12)) / step)
     if not reaches(high):
@@ -111,7 +117,7 @@ def _least_numerator(pack: Pack, decl: FieldDecl, cmp: Compare, values) -> Value
     return Decimal(number.numerator) / Decimal(number.denominator)
 
 
-def _least(decl: FieldDecl, cmp: Compare, values: dict[str, Value]) -> Value | None:
+def _least(decl: FieldDecl, cmp: Compare, values: Mapping[str, Value]) -> Value | None:
     """The value of the compared field closest to 'nothing done' that satisfies `cmp`."""
     if decl.type == "bool":
         return cmp.value if cmp.op == "eq" else (not cmp.value if cmp.op == "ne" else None)

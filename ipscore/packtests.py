@@ -15,9 +15,9 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from .pipeline import assess
 from .errors import InputError, Problem, display_path
 from .packs import Pack, find_pack
+from .pipeline import assess
 from .resources import data_dir
 from .results import Assessment
 from .submission import parse_submission
@@ -33,14 +33,15 @@ def cases_file(pack_id_or_path: str) -> Path:
 
 def load_cases(path: Path) -> dict[str, Any]:
     try:
-        return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+        cases: dict[str, Any] = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+        return cases
     except FileNotFoundError:
         raise InputError(
             [Problem("测试用例文件不存在", "no test-case file", display_path(path))]
         ) from None
 
 
-def build(base: dict, case: dict) -> dict:
+def build(base: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
     """The base submission with the case's changes: `facts` replaces every fact, then `set`
     and `unset` change single fields (dotted names)."""
     data = copy.deepcopy(base)
@@ -68,14 +69,14 @@ def build(base: dict, case: dict) -> dict:
     return data
 
 
-def run_case(pack: Pack, base: dict, case: dict) -> Assessment:
+def run_case(pack: Pack, base: dict[str, Any], case: dict[str, Any]) -> Assessment:
     return assess(pack, parse_submission(build(base, case), pack, case["name"], {}))
 
 
-def mismatches(case: dict, result: Assessment) -> dict[str, tuple[Any, Any]]:
+def mismatches(case: dict[str, Any], result: Assessment) -> dict[str, tuple[Any, Any]]:
     """What the case expected and did not get: key → (expected, got)."""
     statuses = result.requirement_statuses()
-    wrong = {
+    wrong: dict[str, tuple[Any, Any]] = {
         rid: (want, statuses.get(rid))
         for rid, want in (case.get("expect") or {}).items()
         if statuses.get(rid) != want

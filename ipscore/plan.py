@@ -14,24 +14,28 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from . import kleene
-from .pipeline import assess, evaluate
 from .errors import InputError, Problem
 from .options import Option, merge, options
-from .packs import FieldDecl, Pack
+from .packs import FieldDecl, Pack, Requirement
 from .packs.conditions import fields_read, normalise
 from .packs.model import GradeBand
-from .results import Assessment, json_value
+from .pipeline import assess, evaluate
+from .results import Assessment, RequirementResult, TaskResult, json_value
 from .scoring import gains
 from .submission import Submission, Value, derive
 from .verdicts import MET, MISSING, UNMET
+
+OpenRequirements = dict[str, tuple[TaskResult, RequirementResult, list[Option]]]
 
 
 @dataclass(frozen=True)
@@ -99,8 +103,8 @@ def least_work(pack: Pack, submission: Submission, target: str) -> Plan:
         return Plan(target, band.label, True, (), before, before)
 
     values = submission.values
-    open_reqs = {}
-    unplannable = []
+    open_reqs: OpenRequirements = {}
+    unplannable: list[tuple[TaskResult, RequirementResult]] = []
     for task in before.tasks:
         for r in task.requirements:
             if r.status not in (UNMET, MISSING):
@@ -155,7 +159,7 @@ def _unreachable(band: GradeBand, before: Assessment, zh: str, en: str) -> Plan:
     return Plan(band.code, band.label, False, (), before, None, zh, en)
 
 
-def _requirement_options(pack: Pack, req, values) -> list[Option]:
+def _requirement_options(pack: Pack, req: Requirement, values: Mapping[str, Value]) -> list[Option]:
     if req.applies_if is not None and kleene.evaluate(req.applies_if, values) is not True:
         return []
     return options(pack, normalise(req.check), values, _actionable)
@@ -166,7 +170,9 @@ def _actionable(decl: FieldDecl) -> bool:
     return decl.role == "achievement" and decl.type != "ratio"
 
 
-def _solve(pack: Pack, before: Assessment, band, open_reqs) -> dict[str, Option] | None:
+def _solve(
+    pack: Pack, before: Assessment, band: GradeBand, open_reqs: OpenRequirements
+) -> dict[str, Option] | None:
     """Which option to take for which requirement: the 0-1 programme, solved exactly."""
     point = gains(before)
     fields = sorted({f for *_, found in open_reqs.values() for o in found for f in o})
@@ -180,16 +186,23 @@ def _solve(pack: Pack, before: Assessment, band, open_reqs) -> dict[str, Option]
         half = Fraction(1, 2 * 10**pack.scoring.decimals)
         need = max(Fraction(0), Fraction(band.min_score) - half - before.exact_score)
     scale = math.lcm(*(g.denominator for g in point.values()), need.denominator)
-    rows, lower, upper = [], [], []
+    rows: list[npt.NDArray[np.float64]] = []
+    lower: list[float] = []
+    upper: list[float] = []
 
-    def row() -> np.ndarray:
+    def row() -> npt.NDArray[np.float64]:
         return np.zeros(n_x + n_y)
+
+    def add(r: npt.NDArray[np.float64], low: float, high: float) -> None:
+        rows.append(r)
+        lower.append(low)
+        upper.append(high)
 
     for j, (rid, k) in enumerate(pairs):  # an option needs each of its fields set
         for name in open_reqs[rid][2][k]:
             r = row()
             r[n_x + j], r[fields.index(name)] = 1, -1
-            rows.append(r), lower.append(-np.inf), upper.append(0)
+            add(r, -np.inf, 0)
     for rid in open_reqs:  # at most one option per requirement
         r = row()
         for j, (other, _) in enumerate(pairs):
@@ -197,12 +210,12 @@ def _solve(pack: Pack, before: Assessment, band, open_reqs) -> dict[str, Option]
                 r[n_x + j] = 1
         task, req, _ = open_reqs[rid]
         must = band.mandatory_complete and task.mandatory and req.kind == "required"
-        rows.append(r), lower.append(1 if must else 0), upper.append(1)
+        add(r, 1 if must else 0, 1)
     if need > 0:
         r = row()
         for j, (rid, _) in enumerate(pairs):
             r[n_x + j] = int(point[rid] * scale)
-        rows.append(r), lower.append(math.ceil(need * scale)), upper.append(np.inf)
+        add(r, math.ceil(need * scale), np.inf)
     cost = np.concatenate([np.ones(n_x), np.zeros(n_y)])
     costs = {rid: pack.requirement(rid).cost for rid in open_reqs}
     if any(c is not None for c in costs.values()):
@@ -223,7 +236,13 @@ def _solve(pack: Pack, before: Assessment, band, open_reqs) -> dict[str, Option]
     return {rid: open_reqs[rid][2][k] for (rid, k), on in zip(pairs, picks, strict=True) if on}
 
 
-def _verify(pack: Pack, submission: Submission, before: Assessment, band, chosen) -> Plan:
+def _verify(
+    pack: Pack,
+    submission: Submission,
+    before: Assessment,
+    band: GradeBand,
+    chosen: dict[str, Option],
+) -> Plan:
     """Apply the actions and let the engine assess the city again."""
     actions: dict[str, Value] = {}
     for option in chosen.values():

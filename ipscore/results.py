@@ -124,7 +124,7 @@ class Assessment:
 
 
 def _requirement(r: RequirementResult) -> dict[str, Any]:
-    out = {
+    out: dict[str, Any] = {
         "id": r.id,
         "kind": r.kind,
         "title": r.title,

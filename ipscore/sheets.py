@@ -12,8 +12,9 @@ import dataclasses
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
@@ -21,20 +22,27 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .errors import InputError, IpscoreError, Problem, display_path
 from .packs import FieldDecl, Pack
 from .provenance import InputFile, sha256
-from .submission import Submission, parse_submission
+from .submission import PackChooser, Submission, parse_submission
 from .text import chinese_date, did_you_mean, plain_number, yes_no
-from .yamlio import read_bytes
+from .yamlio import Lines, read_bytes
+
+Rows = list[tuple[int, list[Any]]]  # (1-based row number, cells) of the non-empty rows
+Inputs = tuple[InputFile, ...]
 
 SHEET_SUFFIXES = (".xlsx", ".csv")
 FORM_SHEET = "填报表"
 FORM_HEAD = ("字段代码", "项目", "单位", "填报值", "说明")
 
 
-def _problem(name: str, zh: str, en: str, row: int | None = None, field: str | None = None):
+def _problem(
+    name: str, zh: str, en: str, row: int | None = None, field: str | None = None
+) -> Problem:
     return Problem(zh, en, name, row, field)
 
 
@@ -93,10 +101,16 @@ def _data(pack: Pack, cells: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _one(pack: Pack, cells, where: str, rows: dict[str, int], columns: dict[str, str]):
+def _one(
+    pack: Pack,
+    cells: dict[str, Any],
+    where: str,
+    rows: dict[str, int],
+    columns: dict[str, str],
+) -> Submission:
     """Validate one city's cells; problems get the row and column of the offending cell."""
     data = _data(pack, cells)
-    lines = {}
+    lines: Lines = {}
     for name, row in rows.items():
         if name in ("pack", "year"):
             lines[(name,)] = row
@@ -121,7 +135,7 @@ def _one(pack: Pack, cells, where: str, rows: dict[str, int], columns: dict[str,
         ) from None
 
 
-def read(path: Path, pack_of) -> list[Submission]:
+def read(path: Path, pack_of: PackChooser) -> list[Submission]:
     """Every city in an .xlsx (a form or a batch table) or a .csv (a batch table)."""
     name = display_path(path)
     raw = read_bytes(path)
@@ -157,7 +171,7 @@ def read(path: Path, pack_of) -> list[Submission]:
     return _batch(rows, where, pack_of, read_from)
 
 
-def _workbook(raw: bytes, name: str):
+def _workbook(raw: bytes, name: str) -> tuple[Workbook, dict[str, Any]]:
     try:
         values = load_workbook(io.BytesIO(raw), data_only=True)
         formulas = load_workbook(io.BytesIO(raw), data_only=False)
@@ -174,7 +188,7 @@ def _workbook(raw: bytes, name: str):
     return values, {ws.title: ws for ws in formulas.worksheets}
 
 
-def _cell(where: str, cell, formula_sheet) -> Any:
+def _cell(where: str, cell: Any, formula_sheet: Any) -> Any:
     value = cell.value
     if value is None:
         source = formula_sheet.cell(cell.row, cell.column).value
@@ -189,7 +203,7 @@ def _cell(where: str, cell, formula_sheet) -> Any:
     return value
 
 
-def _csv_rows(raw: bytes, name: str) -> list[tuple[int, list[Any]]]:
+def _csv_rows(raw: bytes, name: str) -> Rows:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(encoding)
@@ -218,7 +232,9 @@ def _csv_rows(raw: bytes, name: str) -> list[tuple[int, list[Any]]]:
     return rows
 
 
-def _form(rows, head_at: int, where: str, pack_of, read_from) -> Submission:
+def _form(
+    rows: Rows, head_at: int, where: str, pack_of: PackChooser, read_from: Inputs
+) -> Submission:
     """The vertical fill-in form: column A the field code, column D the value."""
     body = [(n, r) for n, r in rows if n > head_at and r and r[0] not in (None, "")]
     cells = {str(r[0]).strip(): (r[3] if len(r) > 3 else None) for _, r in body}
@@ -236,15 +252,15 @@ def _form(rows, head_at: int, where: str, pack_of, read_from) -> Submission:
     return dataclasses.replace(submission, inputs=read_from)
 
 
-def _unknown_zh(code: str, known) -> str:
+def _unknown_zh(code: str, known: Iterable[str]) -> str:
     return f"不认识的字段“{code}”" + did_you_mean(code, sorted(known))[0]
 
 
-def _unknown_en(code: str, known) -> str:
+def _unknown_en(code: str, known: Iterable[str]) -> str:
     return f"unknown field “{code}”" + did_you_mean(code, sorted(known))[1]
 
 
-def _batch(rows, where: str, pack_of, read_from) -> list[Submission]:
+def _batch(rows: Rows, where: str, pack_of: PackChooser, read_from: Inputs) -> list[Submission]:
     """A table with a heading row and one city per row; every bad row is reported at once."""
     (head_row, head), *body = rows
     first = {str(h).strip(): i for i, h in enumerate(head) if h not in (None, "")}
@@ -308,7 +324,7 @@ def _batch(rows, where: str, pack_of, read_from) -> list[Submission]:
 def form(pack: Pack) -> bytes:
     """The fill-in form for a pack: one row per field, the city profile on top."""
     book = Workbook()
-    sheet = book.active
+    sheet = cast(Worksheet, book.active)  # a new workbook has its one sheet active
     sheet.title = FORM_SHEET
     sheet.append([f"{pack.pack.title} — 数据填报表（{pack.id} {pack.pack.version}）"])
     sheet.append(
@@ -350,7 +366,7 @@ def form(pack: Pack) -> bytes:
     # Printed, the form fits the page width and repeats its heading row on every page.
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.print_title_rows = "3:3"
@@ -373,31 +389,35 @@ def _hint(decl: FieldDecl) -> str:
 
 
 def _validation(decl: FieldDecl) -> DataValidation | None:
-    common = {"allow_blank": True, "showErrorMessage": True, "errorTitle": "填写有误"}
     if decl.type == "bool":
-        return DataValidation(type="list", formula1='"是,否"', error="请选“是”或“否”", **common)
+        return _rule("list", "请选“是”或“否”", '"是,否"')
     if decl.type == "enum":
         labels = ",".join((decl.values or {}).values())
-        return DataValidation(type="list", formula1=f'"{labels}"', error="请从下拉中选", **common)
+        return _rule("list", "请从下拉中选", f'"{labels}"')
     if decl.type in ("count", "amount"):
         top = str(decl.max) if decl.max is not None else "1000000000000"
-        kind = "whole" if decl.type == "count" else "decimal"
         low = str(decl.min if decl.min is not None else 0)
-        return DataValidation(
-            type=kind,
-            operator="between",
-            formula1=low,
-            formula2=top,
-            error=f"请填 {low} 到 {top} 之间的数",
-            **common,
-        )
+        kind: Literal["whole", "decimal"] = "whole" if decl.type == "count" else "decimal"
+        return _rule(kind, f"请填 {low} 到 {top} 之间的数", low, top)
     if decl.type == "date":
-        return DataValidation(
-            type="date",
-            operator="between",
-            formula1="36526",
-            formula2="73051",
-            error="请填日期，如 2015-12-31",
-            **common,
-        )
+        return _rule("date", "请填日期，如 2015-12-31", "36526", "73051")
     return None
+
+
+def _rule(
+    kind: Literal["list", "whole", "decimal", "date"],
+    error: str,
+    formula1: str,
+    formula2: str | None = None,
+) -> DataValidation:
+    """A drop-down or range check on a cell, with a Chinese message when it is broken."""
+    return DataValidation(
+        type=kind,
+        operator=None if formula2 is None else "between",
+        formula1=formula1,
+        formula2=formula2,
+        error=error,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="填写有误",
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -27,6 +28,7 @@ from .validation import problems_from
 from .yamlio import Lines, line_of, load_with_bytes
 
 Value = bool | int | Decimal | dt.date | str
+PackChooser = Callable[[str | None], Pack]  # the pack for a file, given its own `pack:` key
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,8 @@ def _number(decl: FieldDecl, value: Any) -> Decimal:
         raise _fail(f"{want_zh}，不能为负数 {value}", f"{want_en}, not the negative {value}")
     if decl.type == "count" and number != number.to_integral_value():
         raise _fail(f"{want_zh}，实际为 {value}", f"{want_en}, got {value}")
-    if decl.type == "amount" and -number.normalize().as_tuple().exponent > decl.decimals:
+    exponent = number.normalize().as_tuple().exponent  # an int: the number is finite
+    if decl.type == "amount" and isinstance(exponent, int) and -exponent > decl.decimals:
         raise _fail(
             f"{want_zh}，最多保留{decl.decimals}位小数，实际为 {value}",
             f"{want_en} with at most {decl.decimals} decimals, got {value}",
@@ -91,64 +94,70 @@ def _number(decl: FieldDecl, value: Any) -> Decimal:
     return number
 
 
-def _validator(decl: FieldDecl, year: int | None = None):
-    def check(value: Any) -> Value | None:
-        checked = _check(value)
-        if decl.within_year and isinstance(checked, dt.date) and checked.year != year:
-            raise _fail(
-                f"应为{year}年内的日期，实际为 {checked.isoformat()}",
-                f"must be a date in {year}, got {checked.isoformat()}",
-            )
-        return checked
+def _validator(decl: FieldDecl, year: int | None = None) -> BeforeValidator:
+    return BeforeValidator(lambda value: checked(decl, value, year))
 
-    def _check(value: Any) -> Value | None:
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if decl.required:
-                raise _fail("必填，不能为空", "required, cannot be empty")
-            return None  # an empty entry is missing, like an absent one
-        if decl.type == "bool":
-            if isinstance(value, bool):
-                return value
-            word = yes_no(value) if isinstance(value, str) else None
-            if word is not None:
-                return word
-            raise _fail(
-                f"应为 true 或 false（是/否），实际为{_shown(value)}",
-                f"expected true or false, got {value!r}",
-            )
-        if decl.type in ("count", "amount"):
-            number = _number(decl, value)
-            return int(number) if decl.type == "count" else number
-        if decl.type == "date":
-            if isinstance(value, dt.datetime):
-                return value.date()
-            if isinstance(value, dt.date):
-                return value
-            if isinstance(value, str):
-                try:
-                    return dt.date.fromisoformat(value.strip())
-                except ValueError:
-                    pass
-            raise _fail(
-                f"应为日期，格式如 2015-12-31，实际为{_shown(value)}",
-                f"expected a date such as 2015-12-31, got {value!r}",
-            )
-        if decl.type == "enum":
-            values = decl.values or {}
-            if isinstance(value, str) and value in values:
-                return value
-            if isinstance(value, str) and value in values.values():
-                return next(code for code, label in values.items() if label == value)
-            choices_zh = "、".join(f"{code}（{label}）" for code, label in values.items())
-            raise _fail(
-                f"应为以下之一：{choices_zh}，实际为{_shown(value)}",
-                f"expected one of {', '.join(values)}, got {value!r}",
-            )
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-        raise _fail(f"应为文本，实际为{_shown(value)}", f"expected text, got {value!r}")
 
-    return BeforeValidator(check)
+def checked(decl: FieldDecl, value: Any, year: int | None = None) -> Value | None:
+    """A submitted value as the declared type, or a PydanticCustomError in both languages.
+
+    Every reader goes through this: YAML and JSON (in the model), spreadsheets, `--set`.
+    """
+    result = _typed(decl, value)
+    if decl.within_year and isinstance(result, dt.date) and result.year != year:
+        raise _fail(
+            f"应为{year}年内的日期，实际为 {result.isoformat()}",
+            f"must be a date in {year}, got {result.isoformat()}",
+        )
+    return result
+
+
+def _typed(decl: FieldDecl, value: Any) -> Value | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if decl.required:
+            raise _fail("必填，不能为空", "required, cannot be empty")
+        return None  # an empty entry is missing, like an absent one
+    if decl.type == "bool":
+        if isinstance(value, bool):
+            return value
+        word = yes_no(value) if isinstance(value, str) else None
+        if word is not None:
+            return word
+        raise _fail(
+            f"应为 true 或 false（是/否），实际为{_shown(value)}",
+            f"expected true or false, got {value!r}",
+        )
+    if decl.type in ("count", "amount"):
+        number = _number(decl, value)
+        return int(number) if decl.type == "count" else number
+    if decl.type == "date":
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise _fail(
+            f"应为日期，格式如 2015-12-31，实际为{_shown(value)}",
+            f"expected a date such as 2015-12-31, got {value!r}",
+        )
+    if decl.type == "enum":
+        values = decl.values or {}
+        if isinstance(value, str) and value in values:
+            return value
+        if isinstance(value, str) and value in values.values():
+            return next(code for code, label in values.items() if label == value)
+        choices_zh = "、".join(f"{code}（{label}）" for code, label in values.items())
+        raise _fail(
+            f"应为以下之一：{choices_zh}，实际为{_shown(value)}",
+            f"expected one of {', '.join(values)}, got {value!r}",
+        )
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    raise _fail(f"应为文本，实际为{_shown(value)}", f"expected text, got {value!r}")
 
 
 class _Model(BaseModel):
@@ -160,7 +169,7 @@ def model_for(pack: Pack) -> type[BaseModel]:
     """The pydantic model of a submission to `pack`, built from its field declarations."""
     groups: dict[str, Any] = {}
     for group, decls in pack.fields.items():
-        members = {
+        members: dict[str, Any] = {
             key: (
                 Annotated[Any, _validator(decl, pack.pack.year)],
                 ... if decl.required else None,
@@ -169,25 +178,21 @@ def model_for(pack: Pack) -> type[BaseModel]:
             if decl.type != "ratio"
         }
         groups[group] = create_model(f"Group_{group}", __base__=_Model, **members)
-    facts = create_model(
-        "Facts",
-        __base__=_Model,
-        **{g: (m | None, None) for g, m in groups.items() if g != "city"},
-    )
-    return create_model(
-        "Submission",
-        __base__=_Model,
-        pack=(str | None, None),
-        year=(int | None, None),
-        city=(groups["city"], ...),
-        facts=(facts | None, None),
-    )
+    fact_groups: dict[str, Any] = {g: (m | None, None) for g, m in groups.items() if g != "city"}
+    facts = create_model("Facts", __base__=_Model, **fact_groups)
+    top: dict[str, Any] = {
+        "pack": (str | None, None),
+        "year": (int | None, None),
+        "city": (groups["city"], ...),
+        "facts": (facts | None, None),
+    }
+    return create_model("Submission", __base__=_Model, **top)
 
 
 TOP_KEYS = ("pack", "year", "city", "facts", "reference")
 
 
-def read_submission(path: Path, pack_of) -> Submission:
+def read_submission(path: Path, pack_of: PackChooser) -> Submission:
     """Read a .yaml/.yml/.json submission; `pack_of(pack_id_or_None)` gives the pack to use."""
     name = display_path(path)
     data, lines, raw = load_with_bytes(path)
@@ -321,11 +326,11 @@ def parse_submission(
                 "pack",
             )
         )
+    model: Any = None  # a model built at run time: its attributes are the pack's groups
     try:
         model = model_for(pack).model_validate(data)
     except ValidationError as exc:
         problems.extend(problems_from(exc, name, lines, field_of=_field_name))
-        model = None
     if problems:
         raise InputError(problems)
     values: dict[str, Value] = {}
@@ -340,7 +345,7 @@ def parse_submission(
     return Submission(pack.id, pack.pack.year, values, name, read_from)
 
 
-def _field_name(loc: tuple) -> str:
+def _field_name(loc: tuple[str | int, ...]) -> str:
     """('facts', 'plan', 'issued') → 'plan.issued'; ('city', 'level') → 'city.level'."""
     parts = [str(p) for p in loc]
     if parts and parts[0] == "facts":
@@ -348,10 +353,10 @@ def _field_name(loc: tuple) -> str:
     return ".".join(parts)
 
 
-def _unknown_keys(data: dict, pack: Pack, name: str, lines: Lines) -> list[Problem]:
+def _unknown_keys(data: dict[str, Any], pack: Pack, name: str, lines: Lines) -> list[Problem]:
     problems: list[Problem] = []
 
-    def unknown(path: tuple, key: str, known: list[str]) -> None:
+    def unknown(path: tuple[str, ...], key: str, known: list[str]) -> None:
         hint_zh, hint_en = did_you_mean(key, known)
         if hint_zh:
             zh, en = f"未知字段{hint_zh}", f"unknown field{hint_en}"
@@ -419,7 +424,7 @@ def parse_value(pack: Pack, name: str, text: str) -> Value | None:
         with contextlib.suppress(ArithmeticError):
             raw = Decimal(plain_number(raw) or raw)
     try:
-        return _validator(decl, pack.pack.year).func(raw)
+        return checked(decl, raw, pack.pack.year)
     except PydanticCustomError as exc:
         ctx = exc.context or {}
         raise InputError([Problem(ctx["zh"], ctx["en"], field=name)]) from None
@@ -433,7 +438,10 @@ def derive(pack: Pack, values: dict[str, Value]) -> None:
             continue
         top, bottom = (values.get(f) for f in decl.of)
         values.pop(name, None)
-        if top is None or bottom is None or bottom == 0:
+        # A ratio's inputs are counts or amounts; absent ones (None) leave it absent.
+        if not isinstance(top, (int, Decimal)) or not isinstance(bottom, (int, Decimal)):
+            continue
+        if bottom == 0:
             continue
         exact = Fraction(top) / Fraction(bottom) * Fraction(decl.times) - Fraction(decl.minus)
         steps = math.floor(exact * 10**decl.decimals)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
@@ -11,13 +12,15 @@ from rich.table import Table
 
 from .explain import expected, label, level_label, show
 from .packs import Pack
-from .packtests import Report
-from .plan import Plan
 from .results import Assessment
 from .scoring import ranking
 from .text import pick
 from .verdicts import LABELS, MET, MISSING, NOT_APPLICABLE, TASK_LABELS, UNMET
-from .whatif import Comparison, Sensitivity
+
+if TYPE_CHECKING:  # types only: the plan's solver (SciPy) loads when a plan is asked for
+    from .packtests import Report
+    from .plan import Plan
+    from .whatif import Comparison, Sensitivity
 
 _STYLE = {MET: "green", UNMET: "red", MISSING: "yellow", NOT_APPLICABLE: "dim"}
 _GRADE_STYLE = {"excellent": "bold green", "good": "green", "pass": "yellow", "fail": "bold red"}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -32,7 +33,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-def translate(error: dict) -> tuple[str, str]:
+def translate(error: Mapping[str, Any]) -> tuple[str, str]:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     if kind == "ipscore":
@@ -54,7 +55,7 @@ def problems_from(
     file: str,
     lines: Lines,
     root: tuple[str | int, ...] = (),
-    field_of=None,
+    field_of: Callable[[tuple[str | int, ...]], str] | None = None,
 ) -> list[Problem]:
     """One Problem per pydantic error; `field_of` maps an error location to a field name."""
     problems = []

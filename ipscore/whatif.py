@@ -16,11 +16,11 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from .pipeline import Evaluation, build, evaluate
 from .errors import InputError, Problem
 from .intake import Variant, read_all, read_one, read_scenario
 from .packs import Pack
 from .packs.params import WEIGHTS, with_params
+from .pipeline import Evaluation, build, evaluate
 from .provenance import Provenance
 from .results import Assessment
 from .submission import Submission, derive, parse_value
@@ -186,7 +186,8 @@ class Comparison:
 
     def changes(self, lang: str = "zh") -> list[str]:
         """The changes in words: "T8 未完成→完成", "T7 44%→0%", "T8.R1 未达到→达到"."""
-        return [c.describe(lang) for c in (*self.tasks, *self.requirements)]
+        changed: list[TaskChange | VerdictChange] = [*self.tasks, *self.requirements]
+        return [c.describe(lang) for c in changed]
 
     def to_dict(self, produced_at: str | None = None) -> dict[str, Any]:
         """The JSON of `ipscore whatif`: the comparison and where its baseline came from."""

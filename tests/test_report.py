@@ -151,7 +151,6 @@ def test_missing_template_value_fails_loudly():
 
 
 def test_self_check_orders_by_effect_on_the_grade():
-    pack = find_pack("cnipa-2015-demo-city")
     wuhan = context.city(_result(SCENARIOS / "wuhan-2015.yaml"), mode="self-check")
     # T4.R2 keeps a mandatory task incomplete, so it comes before T7.R6 whatever the points.
     assert [(i["id"], i["blocks"], i["points"]) for i in wuhan["todo"]] == [

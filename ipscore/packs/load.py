@@ -14,8 +14,8 @@ from ..errors import PackError, Problem, display_path
 from ..text import did_you_mean
 from ..validation import problems_from
 from ..yamlio import Lines, line_of, load_document
-from .conditions import Compare, Condition, ConditionError, FieldRef, comparisons, parse
-from .model import NUMERIC, SCALED, FieldDecl, Pack
+from .conditions import Compare, Condition, ConditionError, FieldRef, Not, comparisons, parse
+from .model import NUMERIC, SCALED, FieldDecl, GradeBand, Pack
 
 Path_ = tuple[str | int, ...]
 
@@ -141,9 +141,9 @@ def _scaled_factor(times: Fraction, decl: FieldDecl, other: FieldDecl) -> Fracti
 def _replace(cond: Condition, mapping: dict[int, Compare]) -> Condition:
     if isinstance(cond, Compare):
         return mapping.get(id(cond), cond)
-    if hasattr(cond, "items"):
-        return type(cond)(tuple(_replace(c, mapping) for c in cond.items))
-    return type(cond)(_replace(cond.item, mapping))
+    if isinstance(cond, Not):
+        return Not(_replace(cond.item, mapping))
+    return type(cond)(tuple(_replace(c, mapping) for c in cond.items))
 
 
 def _lookup(
@@ -335,7 +335,7 @@ def _check_grades(pack: Pack, checker: _Checker) -> None:
         )
 
 
-def _covers(earlier, later) -> bool:
+def _covers(earlier: GradeBand, later: GradeBand) -> bool:
     """Every city that qualifies for `later` already qualifies for `earlier`."""
     score_ok = earlier.min_score is None or (
         later.min_score is not None and earlier.min_score <= later.min_score

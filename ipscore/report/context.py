@@ -12,13 +12,13 @@ from .._version import __version__
 from ..explain import label, level_label, show
 from ..packs import Pack
 from ..results import Assessment, RequirementResult, TaskResult
-from ..scoring import LEVEL_ORDER, batch_table, blocks_grade, gains
+from ..scoring import LEVEL_ORDER, blocks_grade, gains, ranking
 from ..text import pick
 from ..verdicts import COMPLETE, LABELS, MET, MISSING, NOT_APPLICABLE, TASK_LABELS, UNMET
 from ..whatif import Simulation
 from . import charts
 
-TEXT = {
+TEXT: dict[str, dict[str, Any]] = {
     "zh": {
         "city_report": "示范城市年度评估报告",
         "self_check": "示范城市自查报告",
@@ -375,31 +375,34 @@ def cohort(
     `links` maps an assessment's source file to the relative address of its city report.
     """
     text = TEXT[lang]
-    table = batch_table(assessments)
-    by_source = {a.source: a for a in assessments}
+    ranked = ranking(assessments)
     tiers = []
     for level in [*LEVEL_ORDER, None]:
-        rows = table[table["level"] == level] if level else table[~table["level"].isin(LEVEL_ORDER)]
-        if rows.empty:
+        rows = [
+            r
+            for r in ranked
+            if (r.assessment.level == level if level else r.assessment.level not in LEVEL_ORDER)
+        ]
+        if not rows:
             continue
         tiers.append(
             {
                 "name": level_label(pack, level, lang),
                 "rows": [
                     {
-                        "rank": int(row.rank_in_tier),
-                        "city": row.city,
-                        "province": row.province or "—",
-                        "batch": row.batch,
-                        "score": f"{row.score:.1f}",
-                        "grade": row.grade,
-                        "grade_label": _grade_label(pack, row.grade, lang),
+                        "rank": row.rank_in_tier,
+                        "city": row.assessment.city,
+                        "province": row.assessment.province or "—",
+                        "batch": row.assessment.batch,
+                        "score": f"{float(row.assessment.score):.1f}",
+                        "grade": row.assessment.grade,
+                        "grade_label": _grade_label(pack, row.assessment.grade, lang),
                         "mandatory": text["all_complete"]
-                        if row.mandatory_complete
+                        if row.assessment.mandatory_complete
                         else text["not_complete"],
-                        "link": links.get(row.source),
+                        "link": links.get(row.assessment.source),
                     }
-                    for row in rows.itertuples(index=False)
+                    for row in rows
                 ],
             }
         )
@@ -414,9 +417,10 @@ def cohort(
         for band in pack.scoring.grades
     ]
     requirement_ids = [r.id for _, r in pack.requirements()]
-    cities = [by_source[row.source] for row in table.itertuples(index=False)]
+    cities = [r.assessment for r in ranked]
     columns = [a.requirement_statuses() for a in cities]
-    grid, unmet = [], []
+    grid: list[dict[str, Any]] = []
+    unmet: list[dict[str, Any]] = []
     for _, req in pack.requirements():
         statuses = [column[req.id] for column in columns]
         applicable = [s for s in statuses if s != NOT_APPLICABLE]

@@ -58,7 +58,8 @@ def pdf(html: str) -> bytes:
     # WeasyPrint reports every SVG styling property it does not use (matplotlib writes many);
     # the chart renders correctly, so only its errors are worth showing.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    return HTML(string=html).write_pdf()
+    document: bytes = HTML(string=html).write_pdf()
+    return document
 
 
 def _has_cjk_font() -> bool:

@@ -4,11 +4,13 @@ sheet says where it came from (pack hash, input files and their SHA-256, time)."
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, cast
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.header_footer import HeaderFooterItem
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ..explain import level_label
 from ..packs import Pack
@@ -36,7 +38,7 @@ def score_sheet(
     task_ids = [t.id for t in pack.tasks]
     req_ids = [r.id for _, r in pack.requirements()]
     book = Workbook()
-    sheet = book.active
+    sheet = cast(Worksheet, book.active)  # a new workbook has its one sheet active
     sheet.title = "评估结果" if lang == "zh" else "Scores"
     sheet.append(
         [
@@ -80,15 +82,16 @@ def score_sheet(
         sheet.column_dimensions[get_column_letter(c)].width = 12 if c <= _FIXED else 8
     sheet.column_dimensions["A"].width = 16
     where = provenance(pack, assessments, produced_at, lang)
-    sheet.oddFooter.left.text = where["footer"]
-    sheet.oddFooter.left.size = 7
+    footer = cast(HeaderFooterItem, sheet.oddFooter)
+    footer.left.text = where["footer"]
+    footer.left.size = 7
     _provenance_sheet(book.create_sheet(text["provenance"]), where, text)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def _provenance_sheet(sheet: Any, where: dict[str, Any], text: dict[str, Any]) -> None:
+def _provenance_sheet(sheet: Worksheet, where: dict[str, Any], text: dict[str, Any]) -> None:
     sheet.append([text["provenance"]])
     sheet.append([text["provenance_note"]])
     for name, value in where["rows"]:
