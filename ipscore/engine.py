@@ -179,6 +179,11 @@ class Engine:
         self.pack = pack
         self.ruleset = compile_ruleset(pack)
         self.name = f"{pack.id}-{next(_names)}"
+        # Each requirement's provable verdicts and the names of their rules, worked out once.
+        self._verdict_rules = [
+            (req.id, [(v, f"{req.id}|{v.value}") for v in (MET, UNMET, NOT_APPLICABLE)])
+            for _, req in pack.requirements()
+        ]
         # durable-rules mutates what it is given: hand it a copy.
         self._handle = dre.create_ruleset(
             self.name, json.dumps(copy.deepcopy(self.ruleset), ensure_ascii=False)
@@ -209,13 +214,14 @@ class Engine:
         names = self.fired(submission)
         statuses: dict[str, Verdict] = {}
         proved: dict[str, str] = {}
-        for _, req in self.pack.requirements():
-            hits = [v for v in (MET, UNMET, NOT_APPLICABLE) if f"{req.id}|{v}" in names]
+        for req_id, rules in self._verdict_rules:
+            hits = [(verdict, rule) for verdict, rule in rules if rule in names]
             if len(hits) > 1:
-                raise EngineError(f"{req.id}: contradictory rules fired: {hits}")
-            statuses[req.id] = hits[0] if hits else MISSING
+                raise EngineError(f"{req_id}: contradictory rules fired: {hits}")
             if hits:
-                proved[req.id] = f"{req.id}|{hits[0]}"
+                statuses[req_id], proved[req_id] = hits[0]
+            else:
+                statuses[req_id] = MISSING
         mandatory = tuple(k for k in range(len(self.pack.mandatory)) if f"mandatory|{k}" in names)
         warnings = tuple(c.id for c in self.pack.plausibility if f"plausibility|{c.id}" in names)
         return Verdicts(statuses, proved, mandatory, warnings)

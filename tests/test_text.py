@@ -1,0 +1,106 @@
+"""One set of words for every reader, one way to choose the language, typed results whose JSON
+is the contract's plain strings."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from ipscore import InputError, find_pack
+from ipscore.intake import read_all
+from ipscore.sheets import coerce
+from ipscore.submission import parse_value
+from ipscore.text import chinese_date, did_you_mean, plain_number, yes_no
+from ipscore.verdicts import MET, TaskStatus, Verdict
+
+from .conftest import ROOT, SCENARIOS
+
+PACK = find_pack("cnipa-2015-demo-city")
+
+
+@pytest.mark.parametrize(
+    ("word", "value"),
+    [("是", True), ("有", True), ("✓", True), ("YES", True), ("否", False), ("无", False)],
+)
+def test_yes_no_words_mean_the_same_in_every_reader(word, value, tmp_path):
+    assert yes_no(word) is value
+    assert coerce(PACK.field("plan.issued"), word) is value  # spreadsheets
+    assert parse_value(PACK, "plan.issued", word) is value  # --set
+    text = (SCENARIOS / "xiangtan-2015.yaml").read_text(encoding="utf-8")
+    assert "issued: true" in text
+    path = tmp_path / "city.yaml"
+    path.write_text(text.replace("issued: true", f'issued: "{word}"', 1), encoding="utf-8")
+    ((_, submission),) = read_all([path])  # YAML
+    assert submission.values["plan.issued"] is value
+
+
+def test_a_word_that_is_neither_yes_nor_no_is_refused_everywhere():
+    assert yes_no("待定") is None
+    with pytest.raises(InputError, match="应为 true 或 false（是/否），实际为文本“待定”"):
+        parse_value(PACK, "plan.issued", "待定")
+
+
+def test_numbers_and_dates_typed_by_hand():
+    assert plain_number("1,234,567.5") == "1234567.5"
+    assert plain_number("12,34") is None
+    assert parse_value(PACK, "finance.pledge_amount", "7,800") == 7800
+    with pytest.raises(InputError, match="实际为文本“12,34”"):
+        parse_value(PACK, "finance.pledge_amount", "12,34")
+    assert str(chinese_date("2015年12月31日")) == "2015-12-31"
+    assert chinese_date("2015年2月30日") is None
+
+
+def test_did_you_mean():
+    assert did_you_mean("enforcement.city_staf", PACK.field_names()) == (
+        "，是否想写 enforcement.city_staff？",
+        "; did you mean enforcement.city_staff?",
+    )
+    assert did_you_mean("xyz", ["plan.issued"]) == ("", "")
+
+
+def _ipscore(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    import os
+
+    return subprocess.run(
+        [sys.executable, "-m", "ipscore", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **env},
+    )
+
+
+def test_one_language_option_before_or_after_the_command_or_from_the_environment():
+    english = "Error:\nnothing.yaml: file not found\n"
+    assert _ipscore("--lang", "en", "assess", "nothing.yaml").stderr == english
+    assert _ipscore("assess", "nothing.yaml", "--lang", "en").stderr == english
+    assert _ipscore("assess", "nothing.yaml", IPSCORE_LANG="en").stderr == english
+    chinese = _ipscore("assess", "nothing.yaml")
+    assert (chinese.returncode, chinese.stderr) == (2, "错误：\nnothing.yaml：文件不存在\n")
+    # The command's option wins over the environment.
+    assert _ipscore("assess", "nothing.yaml", "--lang", "zh", IPSCORE_LANG="en").stderr == (
+        "错误：\nnothing.yaml：文件不存在\n"
+    )
+
+
+def test_verdicts_and_task_states_serialise_as_the_contracts_strings():
+    assert json.dumps([MET, TaskStatus.INSUFFICIENT]) == '["met", "insufficient_data"]'
+    assert [v.value for v in Verdict] == ["met", "unmet", "missing", "not_applicable"]
+    done = _ipscore("whatif", "scenarios/xiangtan-2015.yaml", "--drop", "T7", "--format", "json")
+    data = json.loads(done.stdout)
+    assert data["requirements"] == [
+        {"id": "T7.R1", "from": "met", "to": "unmet"},
+        {"id": "T7.R4", "from": "met", "to": "unmet"},
+    ]
+    assert data["tasks"] == [
+        {
+            "id": "T7",
+            "from": "incomplete",
+            "to": "incomplete",
+            "fraction_from": 0.4444,
+            "fraction_to": 0.0,
+        }
+    ]
