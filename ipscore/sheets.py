@@ -326,7 +326,12 @@ def form(pack: Pack) -> bytes:
     book = Workbook()
     sheet = cast(Worksheet, book.active)  # a new workbook has its one sheet active
     sheet.title = FORM_SHEET
-    sheet.append([f"{pack.pack.title} — 数据填报表（{pack.id} {pack.pack.version}）"])
+    sheet.append(
+        [
+            f"{pack.pack.title} — 数据填报表"
+            f"（{pack.id} {pack.pack.version}，规则包指纹 {pack.content_hash[:12]}）"
+        ]
+    )
     sheet.append(
         [
             "只填“填报值”一列（黄色）；不知道的留空（算缺报），不要填0代替。"
