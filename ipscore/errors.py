@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .text import pick
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -26,7 +28,7 @@ class Problem:
             where.append(line.format(self.line))
         if self.field:
             where.append(field.format(self.field))
-        text = self.en if lang == "en" else self.zh
+        text = pick(lang, self.zh, self.en)
         return f"{sep.join(where)}{colon}{text}" if where else text
 
 

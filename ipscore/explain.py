@@ -23,13 +23,15 @@ from .packs.conditions import (
     normalise,
 )
 from .packs.model import NUMERIC
+from .text import pick
 
 
 def label(decl: FieldDecl, lang: str) -> str:
-    return decl.label_en if lang == "en" else decl.label
+    return pick(lang, decl.label, decl.label_en)
 
 
 def unit(decl: FieldDecl, lang: str) -> str:
+    # Not `pick`: English without an English unit shows none rather than a Chinese one.
     text = (decl.unit_en if lang == "en" else decl.unit) or ""
     return f" {text}" if lang == "en" and text else text
 
@@ -37,12 +39,13 @@ def unit(decl: FieldDecl, lang: str) -> str:
 def show(decl: FieldDecl, value: Any, lang: str = "zh") -> str:
     """A value in the user's words: 是/否, option labels, numbers with their unit."""
     if value is None:
-        return "（缺报）" if lang == "zh" else "(missing)"
+        return pick(lang, "（缺报）", "(missing)")
     if decl.type == "bool":
         if lang == "en":
             return "yes" if value else "no"
         return "是" if value else "否"
     if decl.type == "enum":
+        # Not `pick`: English without English option names shows the codes.
         names = (decl.values_en if lang == "en" else decl.values) or {}
         return names.get(value, str(value))
     if isinstance(value, dt.date):
@@ -63,7 +66,7 @@ def describe(pack: Pack, cond: Condition, lang: str = "zh") -> str:
     if isinstance(cond, Compare):
         return _describe_compare(pack, cond, lang)
     if isinstance(cond, Not):
-        return ("并非：" if lang == "zh" else "not: ") + describe(pack, cond.item, lang)
+        return pick(lang, "并非：", "not: ") + describe(pack, cond.item, lang)
     joiner = {"zh": ("；且", "；或"), "en": ("; and ", "; or ")}[lang][isinstance(cond, AnyOf)]
     return joiner.join(describe(pack, c, lang) for c in cond.items)
 
@@ -83,13 +86,14 @@ def _describe_compare(pack: Pack, cmp: Compare, lang: str) -> str:
         factor = "" if cmp.value.times == 1 else f" × {format_decimal(cmp.value.times)}"
         return f"{name} {SYMBOL[cmp.op]} {other}{factor}"
     if cmp.op in ("in", "not_in"):
-        sep = "、" if lang == "zh" else ", "
+        sep = pick(lang, "、", ", ")
         options = sep.join(show(decl, v, lang) for v in cmp.value)
         return f"{name} {SYMBOL[cmp.op]} {{{options}}}"
     return f"{name} {SYMBOL[cmp.op]} {show(decl, cmp.value, lang)}"
 
 
 def expected(pack: Pack, req: Requirement, lang: str = "zh") -> str:
+    # Not `pick`: without an English text, English describes the condition itself.
     given = req.expected_en if lang == "en" else req.expected
     return given or describe(pack, req.check, lang)
 
@@ -124,7 +128,7 @@ def gap(pack: Pack, req: Requirement, values: Mapping[str, Any], lang: str = "zh
         text = _shortfall(pack, cmp, decl, values, lang)
         if text and text not in parts:
             parts.append(text)
-    return ("；" if lang == "zh" else "; ").join(parts) or None
+    return pick(lang, "；", "; ").join(parts) or None
 
 
 def _shortfall(
@@ -134,15 +138,13 @@ def _shortfall(
     name = label(decl, lang)
     if decl.type == "bool":
         shown = show(decl, value, lang)
-        return f"目前填报为“{shown}”" if lang == "zh" else f"currently “{shown}”"
+        return pick(lang, f"目前填报为“{shown}”", f"currently “{shown}”")
     if decl.type in NUMERIC and cmp.op in ("gte", "gt"):
         have = exact(value)
         step = Fraction(1, 10**decl.decimals)
         need = _least(bound(cmp, values), step, strict=cmp.op == "gt")
         short = need - have
-        text = (
-            f"还差{show(decl, short, lang)}" if lang == "zh" else f"{show(decl, short, lang)} short"
-        )
+        text = pick(lang, f"还差{show(decl, short, lang)}", f"{show(decl, short, lang)} short")
         base = exact(values[cmp.value.field]) if isinstance(cmp.value, FieldRef) else None
         if base and cmp.value.times != 1:
             growth = _pct((have / base - 1) * 100)
@@ -155,13 +157,9 @@ def _shortfall(
         return text
     if decl.type == "date":
         shown = show(decl, value, lang)
-        return (
-            f"{name}为{shown}，不符合要求" if lang == "zh" else f"{name} is {shown}: out of range"
-        )
+        return pick(lang, f"{name}为{shown}，不符合要求", f"{name} is {shown}: out of range")
     shown = show(decl, value, lang)
-    return (
-        f"{name}为“{shown}”，不符合要求" if lang == "zh" else f"{name} is “{shown}”: not accepted"
-    )
+    return pick(lang, f"{name}为“{shown}”，不符合要求", f"{name} is “{shown}”: not accepted")
 
 
 def _least(target: Fraction, step: Fraction, strict: bool) -> Fraction:

@@ -100,7 +100,7 @@ def detail(a: Assessment, lang: str = "zh") -> Table:
                 note = pick(lang, "缺报：", "missing: ") + "、".join(absent)
             table.add_row(
                 r.id,
-                r.title_en if lang == "en" and r.title_en else r.title,
+                pick(lang, r.title, r.title_en),
                 f"[{_STYLE[r.status]}]{LABELS[lang][r.status]}[/]",
                 note,
                 r.citation["section"],

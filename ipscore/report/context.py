@@ -183,8 +183,8 @@ def _requirement(pack: Pack, r: RequirementResult, lang: str) -> dict[str, Any]:
             {"field": f, "label": label(pack.field(f), lang), "value": show(pack.field(f), v, lang)}
             for f, v in r.inputs.items()
         ],
-        "expected": r.expected_en if lang == "en" else r.expected,
-        "gap": r.gap_en if lang == "en" else r.gap,
+        "expected": pick(lang, r.expected, r.expected_en),
+        "gap": r.gap_en if lang == "en" else r.gap,  # no Chinese gap in an English report
         "remedy": pick(lang, r.remedy, r.remedy_en),
         "citation": {**r.citation, "title": pick(lang, source.title, source.title_en)},
         "interpretive": pick(lang, r.interpretive, r.interpretive_en) if r.interpretive else None,
@@ -235,7 +235,7 @@ def _summary(a: Assessment, grade: str, lang: str) -> str:
 
 def _grade_label(pack: Pack, code: str, lang: str) -> str:
     band = next(b for b in pack.scoring.grades if b.code == code)
-    return band.label_en if lang == "en" else band.label
+    return pick(lang, band.label, band.label_en)
 
 
 def provenance(
@@ -324,8 +324,7 @@ def city(
         "todo": todo,
         "missing": [{"field": f, "label": label(pack.field(f), lang)} for f in a.missing],
         "warnings": [
-            {"id": w["id"], "text": w["message_en"] if lang == "en" else w["message"]}
-            for w in a.warnings
+            {"id": w["id"], "text": pick(lang, w["message"], w["message_en"])} for w in a.warnings
         ],
         "interpretive": interpretive,
         "by_unit": _by_unit(a, lang),
@@ -410,7 +409,7 @@ def cohort(
     distribution = [
         {
             "code": band.code,
-            "label": band.label_en if lang == "en" else band.label,
+            "label": pick(lang, band.label, band.label_en),
             "count": grades[band.code],
             "percent": round(100 * grades[band.code] / len(assessments)),
         }

@@ -16,6 +16,7 @@ from ..explain import level_label
 from ..packs import Pack
 from ..results import Assessment
 from ..scoring import batch_table
+from ..text import pick
 from ..verdicts import LABELS, TASK_LABELS
 from .context import TEXT, provenance
 
@@ -39,7 +40,7 @@ def score_sheet(
     req_ids = [r.id for _, r in pack.requirements()]
     book = Workbook()
     sheet = cast(Worksheet, book.active)  # a new workbook has its one sheet active
-    sheet.title = "评估结果" if lang == "zh" else "Scores"
+    sheet.title = pick(lang, "评估结果", "Scores")
     sheet.append(
         [
             text["city"],
@@ -54,7 +55,7 @@ def score_sheet(
             *req_ids,
         ]
     )
-    grades = {b.code: (b.label_en if lang == "en" else b.label) for b in pack.scoring.grades}
+    grades = {b.code: pick(lang, b.label, b.label_en) for b in pack.scoring.grades}
     records = batch_table(assessments).to_dict("records")
     for record in records:
         sheet.append(
