@@ -8,6 +8,9 @@ import pytest
 
 from tests.pack_cases import PackCaseFile
 
+# The database fixtures (a throwaway PostgreSQL cluster) for every test that asks for them.
+pytest_plugins = ["tests.databases"]
+
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path):
     if (

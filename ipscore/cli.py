@@ -8,7 +8,8 @@ chosen language and exit code 2, at one place: `Group.invoke`.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -20,6 +21,8 @@ from .text import LANGS, pick
 
 if TYPE_CHECKING:
     from rich.table import Table
+
+    from .store import Archive
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -596,6 +599,185 @@ def rules_check(files: tuple[Path, ...]) -> None:
                 f"OK {path}: {tasks} tasks, {reqs} requirements",
             )
         )
+
+
+db_option = click.option(
+    "--db",
+    envvar="IPSCORE_DB",
+    help="归档数据库：SQLite 文件路径，或数据库 URL（如 postgresql+psycopg://用户@主机/库）；"
+    "也可设环境变量 IPSCORE_DB；默认在用户数据目录（见 ipscore archive where）。",
+)
+
+
+@cli.group("archive")
+def archive_group() -> None:
+    """归档：存下每个城市每年的填报数据和评估结果，供往年对比和三年复核引用。
+
+    只增不改：同一规则包、城市、年度再次存档时，旧的一版保留，最新的一版为当前版。
+
+    \b
+    例：
+      ipscore archive add scenarios/ --by 张三
+      ipscore archive list --city 武汉市
+      ipscore archive show 武汉市 2015
+      ipscore archive export -o 归档.jsonl
+    """
+
+
+@contextmanager
+def _archive(db: str | None) -> Iterator[Archive]:
+    from .store import Archive
+
+    archive = Archive.open(db)
+    try:
+        yield archive
+    finally:
+        archive.close()
+
+
+@archive_group.command("add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@pack_option
+@click.option("--by", help="存档人（记入每条存档）。")
+@db_option
+@lang_option
+def archive_add(
+    paths: tuple[str, ...], pack_id: str | None, by: str | None, db: str | None
+) -> None:
+    """评估并存档提交文件（文件、目录、Excel、CSV）；整批一次写入，出错则一条也不存。
+
+    规则包评估年度以外的文件（如按2015年规则包字段填写的2014年数据）只存数据。
+
+    \b
+    例：
+      ipscore archive add scenarios/ --by 张三
+      ipscore archive add 武汉-2014.yaml --pack cnipa-2015-demo-city
+    """
+    from . import tables
+    from .archiving import archive_paths
+    from .provenance import now
+
+    with _archive(db) as archive:
+        done = archive_paths(archive, paths, now(), by, pack_id)
+    for line in tables.archived_lines(done, _lang()):
+        click.echo(line)
+
+
+@archive_group.command("list")
+@click.option("--city", help="只列这个城市。")
+@click.option("--year", type=int, help="只列这个年度。")
+@click.option("--pack", "pack_id", help="只列这个规则包。")
+@click.option("--all", "every_version", is_flag=True, help="也列出被更正取代的旧版本。")
+@db_option
+@lang_option
+def archive_list(
+    city: str | None, year: int | None, pack_id: str | None, every_version: bool, db: str | None
+) -> None:
+    """列出存档（默认只列当前版本）。"""
+    from . import tables
+
+    with _archive(db) as archive:
+        stored = archive.submissions(city, year, pack_id, every_version)
+    tables.console().print(tables.archive_table(stored, _lang()))
+
+
+@archive_group.command("show")
+@click.argument("city")
+@click.argument("year", type=int)
+@click.option("--pack", "pack_id", help="规则包编号（同一城市年度存在多个规则包时必填）。")
+@click.option("--version", "version", type=int, help="第几版（默认当前版）。")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@db_option
+@lang_option
+def archive_show(
+    city: str, year: int, pack_id: str | None, version: int | None, fmt: str, db: str | None
+) -> None:
+    """查看一条存档：来源、评估结果和全部填报数据。
+
+    \b
+    例：
+      ipscore archive show 武汉市 2015
+      ipscore archive show 武汉市 2015 --version 1 --format json
+    """
+    from . import tables
+    from .output import dumps
+
+    with _archive(db) as archive:
+        found = archive.find(city, year, pack_id, version)
+    if fmt == "json":
+        click.echo(dumps(found.to_dict()), nl=False)
+    else:
+        tables.console().print(tables.stored_table(found, _lang()))
+
+
+@archive_group.command("export")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="导出文件（JSON Lines：每行一条存档，含每个版本）。",
+)
+@db_option
+@lang_option
+def archive_export(output: Path, db: str | None) -> None:
+    """导出全部存档（每个版本，含数据、结果和来源），可用 archive import 导入另一个数据库。
+
+    \b
+    例：
+      ipscore archive export -o 归档.jsonl
+      ipscore archive export -o 归档.jsonl --db postgresql+psycopg://审核@服务器/ipscore
+    """
+    from .output import write_atomic
+    from .store import dump_lines
+
+    with _archive(db) as archive:
+        text = dump_lines(archive.export())
+    write_atomic(output, text)
+    click.echo(str(output))
+
+
+@archive_group.command("import")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+@lang_option
+def archive_import(path: Path, db: str | None) -> None:
+    """导入 archive export 导出的文件；已有的存档跳过，整个文件一次写入。
+
+    \b
+    例：
+      ipscore archive import 归档.jsonl --db 新归档.sqlite
+    """
+    from .store import read_dump
+
+    records = read_dump(path)
+    with _archive(db) as archive:
+        stored, skipped = archive.import_records(records)
+    click.echo(
+        pick(
+            _lang(),
+            f"✓ 导入 {stored} 条，已存在而跳过 {skipped} 条",
+            f"OK: {stored} imported, {skipped} already present",
+        )
+    )
+
+
+@archive_group.command("where")
+@db_option
+@lang_option
+def archive_where(db: str | None) -> None:
+    """显示归档数据库在哪里（--db、IPSCORE_DB 或默认位置）；密码不显示。
+
+    \b
+    例：
+      ipscore archive where
+      IPSCORE_DB=/data/ipscore.sqlite ipscore archive where
+    """
+    from .store import location, shown
+
+    click.echo(shown(location(db)))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -73,23 +73,29 @@ def pack_chooser(pack_override: str | None) -> PackChooser:
     return choose
 
 
-def _read_file(path: Path, choose: PackChooser) -> list[Submission]:
+def _read_file(path: Path, choose: PackChooser, any_year: bool) -> list[Submission]:
     if path.suffix.lower() in SHEET_SUFFIXES:
         from . import sheets  # openpyxl loads only when a spreadsheet is read
 
-        return sheets.read(path, choose)
-    return [read_submission(path, choose)]
+        return sheets.read(path, choose, any_year)
+    return [read_submission(path, choose, any_year)]
 
 
-def read_all(paths: Iterable[str | Path], pack: str | None = None) -> list[tuple[Pack, Submission]]:
-    """Read and validate every submission first, reporting every bad file in one pass."""
+def read_all(
+    paths: Iterable[str | Path], pack: str | None = None, any_year: bool = False
+) -> list[tuple[Pack, Submission]]:
+    """Read and validate every submission first, reporting every bad file in one pass.
+
+    With `any_year`, submissions for years their pack does not assess are read too (the
+    archive stores them as figures); a city may then appear once per year.
+    """
     choose = pack_chooser(pack)
     out: list[tuple[Pack, Submission]] = []
     problems: list[Problem] = []
-    seen: dict[tuple[str, str], str] = {}
+    seen: dict[tuple[str, str, int], str] = {}
     for path in submission_files(paths):
         try:
-            found = _read_file(path, choose)
+            found = _read_file(path, choose, any_year)
         except IpscoreError as exc:
             problems.extend(
                 p if p.file else Problem(p.zh, p.en, display_path(path), p.line, p.field)
@@ -97,7 +103,7 @@ def read_all(paths: Iterable[str | Path], pack: str | None = None) -> list[tuple
             )
             continue
         for submission in found:
-            key = (submission.pack_id, submission.city)
+            key = (submission.pack_id, submission.city, submission.year)
             if key in seen:
                 problems.append(
                     Problem(

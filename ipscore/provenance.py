@@ -64,10 +64,12 @@ class Provenance:
 
 
 def produced_at(timestamp: bool = True) -> str | None:
-    """The time an output is produced, in UTC to the second: `SOURCE_DATE_EPOCH` when set (for
-    reproducible builds), none at all with `timestamp=False`."""
-    if not timestamp:
-        return None
+    """The time an output is produced, or none at all with `timestamp=False`."""
+    return now() if timestamp else None
+
+
+def now() -> str:
+    """This moment in UTC to the second, or `SOURCE_DATE_EPOCH` when set (reproducible runs)."""
     fixed = os.environ.get("SOURCE_DATE_EPOCH")
     if fixed is not None and fixed.strip():
         try:

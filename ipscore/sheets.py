@@ -107,6 +107,7 @@ def _one(
     where: str,
     rows: dict[str, int],
     columns: dict[str, str],
+    any_year: bool = False,
 ) -> Submission:
     """Validate one city's cells; problems get the row and column of the offending cell."""
     data = _data(pack, cells)
@@ -119,7 +120,7 @@ def _one(
             lines[("city", key) if group == "city" else ("facts", group, key)] = row
             lines[("city",) if group == "city" else ("facts", group)] = row
     try:
-        return parse_submission(data, pack, where, lines)
+        return parse_submission(data, pack, where, lines, any_year=any_year)
     except IpscoreError as exc:
         raise InputError(
             [
@@ -135,13 +136,13 @@ def _one(
         ) from None
 
 
-def read(path: Path, pack_of: PackChooser) -> list[Submission]:
+def read(path: Path, pack_of: PackChooser, any_year: bool = False) -> list[Submission]:
     """Every city in an .xlsx (a form or a batch table) or a .csv (a batch table)."""
     name = display_path(path)
     raw = read_bytes(path)
     read_from = (InputFile(name, sha256(raw)),)
     if path.suffix.lower() == ".csv":
-        return _batch(_csv_rows(raw, name), name, pack_of, read_from)
+        return _batch(_csv_rows(raw, name), name, pack_of, read_from, any_year)
     book, formulas = _workbook(raw, name)
     sheet = book[FORM_SHEET] if FORM_SHEET in book.sheetnames else book.worksheets[0]
     where = f"{name}［{sheet.title}］"
@@ -167,8 +168,8 @@ def read(path: Path, pack_of: PackChooser) -> list[Submission]:
         raise InputError([_problem(where, "工作表是空的", "the sheet is empty")])
     head_at = next((n for n, r in rows if r and str(r[0]).strip() == FORM_HEAD[0]), None)
     if head_at is not None:
-        return [_form(rows, head_at, where, pack_of, read_from)]
-    return _batch(rows, where, pack_of, read_from)
+        return [_form(rows, head_at, where, pack_of, read_from, any_year)]
+    return _batch(rows, where, pack_of, read_from, any_year)
 
 
 def _workbook(raw: bytes, name: str) -> tuple[Workbook, dict[str, Any]]:
@@ -233,7 +234,12 @@ def _csv_rows(raw: bytes, name: str) -> Rows:
 
 
 def _form(
-    rows: Rows, head_at: int, where: str, pack_of: PackChooser, read_from: Inputs
+    rows: Rows,
+    head_at: int,
+    where: str,
+    pack_of: PackChooser,
+    read_from: Inputs,
+    any_year: bool = False,
 ) -> Submission:
     """The vertical fill-in form: column A the field code, column D the value."""
     body = [(n, r) for n, r in rows if n > head_at and r and r[0] not in (None, "")]
@@ -248,7 +254,7 @@ def _form(
     if problems:
         raise InputError(problems)
     row_of = {str(r[0]).strip(): n for n, r in body}
-    submission = _one(pack, cells, where, row_of, dict.fromkeys(cells, "D"))
+    submission = _one(pack, cells, where, row_of, dict.fromkeys(cells, "D"), any_year)
     return dataclasses.replace(submission, inputs=read_from)
 
 
@@ -260,7 +266,9 @@ def _unknown_en(code: str, known: Iterable[str]) -> str:
     return f"unknown field “{code}”" + did_you_mean(code, sorted(known))[1]
 
 
-def _batch(rows: Rows, where: str, pack_of: PackChooser, read_from: Inputs) -> list[Submission]:
+def _batch(
+    rows: Rows, where: str, pack_of: PackChooser, read_from: Inputs, any_year: bool = False
+) -> list[Submission]:
     """A table with a heading row and one city per row; every bad row is reported at once."""
     (head_row, head), *body = rows
     first = {str(h).strip(): i for i, h in enumerate(head) if h not in (None, "")}
@@ -296,7 +304,7 @@ def _batch(rows: Rows, where: str, pack_of: PackChooser, read_from: Inputs) -> l
             cells[headers[heading]] = row[i] if i < len(row) else None
             letters[headers[heading]] = letter
         try:
-            submission = _one(pack, cells, where, dict.fromkeys(cells, n), letters)
+            submission = _one(pack, cells, where, dict.fromkeys(cells, n), letters, any_year)
         except IpscoreError as exc:
             problems += exc.problems
             continue

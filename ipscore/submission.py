@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeGuard
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, create_model
 from pydantic_core import PydanticCustomError
@@ -165,13 +165,26 @@ class _Model(BaseModel):
 
 
 @per_pack
-def model_for(pack: Pack) -> type[BaseModel]:
-    """The pydantic model of a submission to `pack`, built from its field declarations."""
+def _models(pack: Pack) -> dict[int, type[BaseModel]]:
+    return {}
+
+
+def model_for(pack: Pack, year: int | None = None) -> type[BaseModel]:
+    """The pydantic model of a submission to `pack` for a year (by default the year the pack
+    assesses: dates of that year's events must fall in it), built once per pack and year."""
+    year = pack.pack.year if year is None else year
+    built = _models(pack)
+    if year not in built:
+        built[year] = _model(pack, year)
+    return built[year]
+
+
+def _model(pack: Pack, year: int) -> type[BaseModel]:
     groups: dict[str, Any] = {}
     for group, decls in pack.fields.items():
         members: dict[str, Any] = {
             key: (
-                Annotated[Any, _validator(decl, pack.pack.year)],
+                Annotated[Any, _validator(decl, year)],
                 ... if decl.required else None,
             )
             for key, decl in decls.items()
@@ -182,7 +195,6 @@ def model_for(pack: Pack) -> type[BaseModel]:
     facts = create_model("Facts", __base__=_Model, **fact_groups)
     top: dict[str, Any] = {
         "pack": (str | None, None),
-        "year": (int | None, None),
         "city": (groups["city"], ...),
         "facts": (facts | None, None),
     }
@@ -192,8 +204,12 @@ def model_for(pack: Pack) -> type[BaseModel]:
 TOP_KEYS = ("pack", "year", "city", "facts", "reference")
 
 
-def read_submission(path: Path, pack_of: PackChooser) -> Submission:
-    """Read a .yaml/.yml/.json submission; `pack_of(pack_id_or_None)` gives the pack to use."""
+def read_submission(path: Path, pack_of: PackChooser, any_year: bool = False) -> Submission:
+    """Read a .yaml/.yml/.json submission; `pack_of(pack_id_or_None)` gives the pack to use.
+
+    With `any_year`, a submission for a year the pack does not assess (last year's figures
+    under this year's field names) is read too; otherwise its year must be the pack's.
+    """
     name = display_path(path)
     data, lines, raw = load_with_bytes(path)
     read_from = (InputFile(name, sha256(raw)),)
@@ -210,12 +226,17 @@ def read_submission(path: Path, pack_of: PackChooser) -> Submission:
     pack_id = data.get("pack")
     pack = pack_of(pack_id if isinstance(pack_id, str) else None)
     if "reference" not in data:
-        return parse_submission(data, pack, name, lines, read_from)
-    return _with_reference(data, pack, path, lines, read_from)
+        return parse_submission(data, pack, name, lines, read_from, any_year)
+    return _with_reference(data, pack, path, lines, read_from, any_year)
 
 
 def _with_reference(
-    data: dict[str, Any], pack: Pack, path: Path, lines: Lines, read_from: tuple[InputFile, ...]
+    data: dict[str, Any],
+    pack: Pack,
+    path: Path,
+    lines: Lines,
+    read_from: tuple[InputFile, ...],
+    any_year: bool,
 ) -> Submission:
     """A submission whose outside figures (national averages …) come from a reference file.
 
@@ -287,7 +308,7 @@ def _with_reference(
     if problems:
         raise InputError(problems)
     try:
-        return parse_submission(merged, pack, name, lines, read_from)
+        return parse_submission(merged, pack, name, lines, read_from, any_year)
     except InputError as exc:
         raise InputError(
             [
@@ -303,10 +324,21 @@ def parse_submission(
     name: str,
     lines: Lines,
     read_from: tuple[InputFile, ...] = (),
+    any_year: bool = False,
 ) -> Submission:
     problems = _unknown_keys(data, pack, name, lines)
     year = data.get("year")
-    if year is not None and year != pack.pack.year:
+    if any_year and year is not None and not _is_year(year):
+        problems.append(
+            Problem(
+                f"年度应为1900到2100之间的整数年份，实际为{_shown(year)}",
+                f"year must be a whole year from 1900 to 2100, got {year!r}",
+                name,
+                line_of(lines, ("year",)),
+                "year",
+            )
+        )
+    elif year is not None and year != pack.pack.year and not any_year:
         problems.append(
             Problem(
                 f"本规则包评估的是{pack.pack.year}年度，提交的是 {_shown(year)}",
@@ -328,7 +360,7 @@ def parse_submission(
         )
     model: Any = None  # a model built at run time: its attributes are the pack's groups
     try:
-        model = model_for(pack).model_validate(data)
+        model = model_for(pack, year if _is_year(year) else None).model_validate(data)
     except ValidationError as exc:
         problems.extend(problems_from(exc, name, lines, field_of=_field_name))
     if problems:
@@ -342,7 +374,11 @@ def parse_submission(
                 values[f"{group}.{key}"] = value
     _apply_defaults(pack, values)
     derive(pack, values)
-    return Submission(pack.id, pack.pack.year, values, name, read_from)
+    return Submission(pack.id, year if _is_year(year) else pack.pack.year, values, name, read_from)
+
+
+def _is_year(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2100
 
 
 def _field_name(loc: tuple[str | int, ...]) -> str:

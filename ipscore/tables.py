@@ -18,8 +18,10 @@ from .text import pick
 from .verdicts import LABELS, MET, MISSING, NOT_APPLICABLE, TASK_LABELS, UNMET
 
 if TYPE_CHECKING:  # types only: the plan's solver (SciPy) loads when a plan is asked for
+    from .archiving import Archived
     from .packtests import Report
     from .plan import Plan
+    from .store import Stored
     from .whatif import Comparison, Sensitivity
 
 _STYLE = {MET: "green", UNMET: "red", MISSING: "yellow", NOT_APPLICABLE: "dim"}
@@ -354,4 +356,104 @@ def pack_test_table(report: Report) -> Table | None:
             table.add_row(f"{case}：{key}", str(want), str(got))
     for rid, verdict in report.uncovered:
         table.add_row(rid, "", f"没有用例得到 {verdict}")
+    return table
+
+
+def archived_lines(done: Iterable[Archived], lang: str = "zh") -> list[str]:
+    """`archive add`: one line per stored submission, saying what was stored."""
+    out = []
+    for item in done:
+        s, a = item.submission, item.assessment
+        if a is not None:
+            out.append(
+                pick(
+                    lang,
+                    f"✓ #{item.id} {s.city} {s.year}年度（{item.pack.id}）：已评估并存档，"
+                    f"{a.score}分，{a.grade_label}",
+                    f"OK #{item.id} {s.city} {s.year} ({item.pack.id}): assessed and stored, "
+                    f"{a.score}, {a.grade}",
+                )
+            )
+        else:
+            out.append(
+                pick(
+                    lang,
+                    f"✓ #{item.id} {s.city} {s.year}年度（{item.pack.id}）：本规则包评估的是"
+                    f"{item.pack.pack.year}年度，只存数据（{len(s.values)}项），供其他年度引用",
+                    f"OK #{item.id} {s.city} {s.year} ({item.pack.id}): the pack assesses "
+                    f"{item.pack.pack.year}, so only its {len(s.values)} figures are stored",
+                )
+            )
+    return out
+
+
+def archive_table(stored: Iterable[Stored], lang: str = "zh") -> Table:
+    """`archive list`: one row per stored submission (current ones unless --all)."""
+    table = Table(title=pick(lang, "归档", "Archive"), box=box.SIMPLE_HEAVY)
+    for zh, en in (
+        ("编号", "id"),
+        ("规则包", "Pack"),
+        ("城市", "City"),
+        ("年度", "Year"),
+        ("内容", "Kind"),
+        ("版本", "Version"),
+        ("得分", "Score"),
+        ("等级", "Grade"),
+        ("存档时间", "Stored at"),
+        ("存档人", "By"),
+        ("输入指纹", "Input SHA-256"),
+    ):
+        table.add_column(pick(lang, zh, en))
+    for s in stored:
+        result = s.result or {}
+        kind = pick(lang, "评估", "assessment") if s.assessed else pick(lang, "只存数据", "figures")
+        version = f"{s.version}" + (pick(lang, "（当前）", " (current)") if s.current else "")
+        table.add_row(
+            str(s.id),
+            s.pack,
+            s.city,
+            str(s.year),
+            kind,
+            version,
+            "" if "score" not in result else f"{result['score']}",
+            str(result.get("grade_label" if lang == "zh" else "grade", "")),
+            s.stored_at,
+            s.stored_by or "—",
+            s.input_sha256[:12],
+        )
+    return table
+
+
+def stored_table(s: Stored, lang: str = "zh") -> Table:
+    """`archive show`: one stored submission — where it came from, its result, its figures."""
+    result = s.result or {}
+    headline = (
+        pick(lang, f"，{result['score']}分，{result['grade_label']}", f", {result['score']}")
+        if result
+        else pick(lang, "，只存数据", ", figures only")
+    )
+    table = Table(
+        title=pick(
+            lang,
+            f"{s.city} {s.year}年度（{s.pack}，第{s.version}版"
+            f"{'，当前' if s.current else ''}）{headline}",
+            f"{s.city} {s.year} ({s.pack}, version {s.version}"
+            f"{', current' if s.current else ''}){headline}",
+        ),
+        box=box.SIMPLE,
+    )
+    table.add_column(pick(lang, "项目", "Item"))
+    table.add_column(pick(lang, "值", "Value"), overflow="fold")
+    for zh, en, value in (
+        ("填报文件", "Input file", s.source),
+        ("文件指纹", "Input SHA-256", s.input_sha256),
+        ("规则包版本", "Pack version", s.pack_version),
+        ("规则包指纹", "Pack SHA-256", s.pack_sha256),
+        ("存档时间", "Stored at", s.stored_at),
+        ("存档人", "Stored by", s.stored_by or "—"),
+        ("ipscore 版本", "ipscore version", s.ipscore_version),
+    ):
+        table.add_row(pick(lang, zh, en), value)
+    for name, figure in s.figures.items():
+        table.add_row(f"[dim]{name}[/]", str(figure))
     return table

@@ -90,7 +90,16 @@ def test_the_engine_stays_behind_the_pipeline():
 
 
 def test_the_cli_starts_without_heavy_libraries():
-    heavy = ("pandas", "numpy", "openpyxl", "matplotlib", "scipy", "weasyprint")
+    heavy = (
+        "pandas",
+        "numpy",
+        "openpyxl",
+        "matplotlib",
+        "scipy",
+        "weasyprint",
+        "sqlalchemy",
+        "alembic",
+    )
     code = (
         "import sys, ipscore.cli; "
         f"print(sorted(m for m in {heavy!r} + ('durable_rules_engine',) if m in sys.modules))"

@@ -1,0 +1,63 @@
+"""`ipscore archive add`: read submissions, assess those of the year their pack assesses, and
+store each with its figures in the archive — one batch, one transaction.
+
+A submission for another year (last year's figures under this year's field names) is stored as
+figures only: that is how last year's filed figures get into the archive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ._version import __version__
+from .intake import read_all
+from .packs import Pack
+from .pipeline import assess
+from .results import Assessment
+from .store import Archive, Entry
+from .submission import Submission
+
+
+@dataclass(frozen=True)
+class Archived:
+    """One stored submission: its row id, and its assessment when it was assessed."""
+
+    id: int
+    pack: Pack
+    submission: Submission
+    assessment: Assessment | None
+
+
+def archive_paths(
+    archive: Archive,
+    paths: Iterable[str | Path],
+    stored_at: str,
+    by: str | None = None,
+    pack: str | None = None,
+) -> list[Archived]:
+    """Read every file first (all problems in one pass), assess, then store all or nothing."""
+    found = read_all(paths, pack, any_year=True)
+    assessed = [(p, s, assess(p, s) if s.year == p.pack.year else None) for p, s in found]
+    entries = [_entry(p, s, a, stored_at) for p, s, a in assessed]
+    ids = archive.add(entries, stored_at, by)
+    return [Archived(i, p, s, a) for i, (p, s, a) in zip(ids, assessed, strict=True)]
+
+
+def _entry(pack: Pack, s: Submission, a: Assessment | None, stored_at: str) -> Entry:
+    first = s.inputs[0] if s.inputs else None
+    return Entry(
+        pack=pack.id,
+        pack_version=pack.pack.version,
+        pack_sha256=pack.content_hash,
+        city=s.city,
+        year=s.year,
+        source=s.source,
+        input_sha256=first.sha256 if first else "",
+        # Computed ratios are not figures anyone filed: they are derived again when read.
+        figures={k: v for k, v in s.values.items() if pack.field(k).type != "ratio"},
+        result=None if a is None else a.to_dict(stored_at),
+        references=tuple(i.to_dict() for i in s.inputs[1:]),
+        ipscore_version=__version__,
+    )

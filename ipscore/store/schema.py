@@ -1,0 +1,45 @@
+"""The archive's tables (SQLAlchemy Core). Changes go through a new Alembic migration in
+`migrations/versions/`, never by editing an applied one."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+# One row per stored submission, never updated or deleted: a corrected submission for the same
+# pack, city and year is a new row, and the newest (highest id) is the current one.
+submissions = Table(
+    "submissions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("pack", String(100), nullable=False),
+    Column("pack_version", String(50), nullable=False),
+    Column("pack_sha256", String(64), nullable=False),
+    Column("city", String(200), nullable=False),
+    Column("year", Integer, nullable=False),
+    # "assessment": assessed under its pack's year; "figures": another year's figures only.
+    Column("kind", String(20), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("input_sha256", String(64), nullable=False),
+    Column("references_json", Text, nullable=False),  # [{"file", "sha256"}] of reference files
+    Column("stored_at", String(32), nullable=False),  # UTC, ISO 8601
+    Column("stored_by", String(200), nullable=True),
+    Column("ipscore_version", String(50), nullable=False),
+    Column("result_json", Text, nullable=True),  # the assessment's JSON; null for figures only
+    Index("submissions_key", "pack", "city", "year"),
+)
+
+# Each submitted figure of a stored submission: what other years are read from.
+figures = Table(
+    "figures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=False),
+    Column("city", String(200), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("field", String(200), nullable=False),
+    Column("type", String(10), nullable=False),  # bool | int | decimal | date | text
+    Column("value", Text, nullable=False),
+    Index("figures_key", "city", "year", "field"),
+)

@@ -1,0 +1,286 @@
+"""The archive: stored submissions and figures by year, append-only, all-or-nothing batches, on
+SQLite and on a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ipscore import InputError
+from ipscore.archiving import archive_paths
+from ipscore.store import Archive, Entry
+
+from .conftest import ROOT, SCENARIOS
+from .databases import fresh_postgres
+
+STAMP = "2016-01-15T09:00:00Z"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'archive.sqlite'}"
+    return fresh_postgres(request.getfixturevalue("postgres_server"))
+
+
+@pytest.fixture
+def archive(url: str):
+    opened = Archive(url)
+    yield opened
+    opened.close()
+
+
+def run(*args: str, db: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ipscore", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "IPSCORE_DB": db, **env},
+    )
+
+
+def _wuhan_2014(tmp_path: Path) -> Path:
+    """Wuhan's 2014 figures under the 2015 pack's field names (an example, not filed data)."""
+    text = (SCENARIOS / "wuhan-2015.yaml").read_text(encoding="utf-8")
+    assert "year: 2015" in text and "pledge_amount: 7799.9999" in text
+    path = tmp_path / "wuhan-2014.yaml"
+    path.write_text(
+        text.replace("year: 2015", "year: 2014").replace(
+            "pledge_amount: 7799.9999", "pledge_amount: 6500"
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_add_stores_each_assessment_with_its_provenance(archive):
+    done = archive_paths(archive, [SCENARIOS], STAMP, by="张三")
+    assert [d.submission.city for d in done][:2] == ["常熟市", "北京市朝阳区"]
+    assert archive.count() == 9
+    wuhan = archive.find("武汉市", 2015)
+    assert (wuhan.kind, wuhan.version, wuhan.current) == ("assessment", 1, True)
+    assert wuhan.result is not None
+    assert (wuhan.result["score"], wuhan.result["grade"]) == (94.2, "fail")
+    assert wuhan.result["provenance"]["produced_at"] == STAMP
+    digest = hashlib.sha256((SCENARIOS / "wuhan-2015.yaml").read_bytes()).hexdigest()
+    assert wuhan.input_sha256 == digest and wuhan.stored_by == "张三"
+    assert wuhan.pack_sha256 == done[0].pack.content_hash
+    # Filed figures are stored, computed ratios are not.
+    assert str(wuhan.figures["finance.pledge_amount"]) == "7799.9999"
+    assert wuhan.figures["plan.issued"] is True
+    assert not any(name.endswith("_growth") for name in wuhan.figures)
+
+
+def test_a_correction_is_a_new_version_and_the_first_stays_readable(archive, tmp_path):
+    archive_paths(archive, [SCENARIOS / "wuhan-2015.yaml"], STAMP, by="张三")
+    corrected = tmp_path / "wuhan-2015.yaml"
+    corrected.write_text(
+        (SCENARIOS / "wuhan-2015.yaml")
+        .read_text(encoding="utf-8")
+        .replace("pledge_amount: 7799.9999", "pledge_amount: 7800"),
+        encoding="utf-8",
+    )
+    archive_paths(archive, [corrected], "2016-02-01T09:00:00Z", by="李四")
+    first, second = archive.submissions(city="武汉市", every_version=True, details=True)
+    assert (first.version, first.current, second.version, second.current) == (1, False, 2, True)
+    assert (first.stored_by, second.stored_by) == ("张三", "李四")
+    assert first.result is not None and second.result is not None
+    assert (first.result["grade"], second.result["grade"]) == ("fail", "excellent")
+    assert first.input_sha256 != second.input_sha256
+    assert [s.id for s in archive.submissions(city="武汉市")] == [second.id]
+    assert archive.find("武汉市", 2015, version=1).id == first.id
+
+
+def test_another_years_file_is_stored_as_figures_only(archive, tmp_path):
+    done = archive_paths(archive, [_wuhan_2014(tmp_path)], STAMP)
+    assert done[0].assessment is None
+    stored = archive.find("武汉市", 2014)
+    assert (stored.kind, stored.result) == ("figures", None)
+    figures = archive.figures_of("武汉市", 2014)
+    value, source = figures["finance.pledge_amount"]
+    assert (str(value), source.id) == ("6500", stored.id)
+
+
+def test_a_failing_batch_stores_nothing(archive):
+    archive_paths(archive, [SCENARIOS / "xiangtan-2015.yaml"], STAMP)
+    good = Entry("p", "1", "0" * 64, "甲市", 2015, "a.yaml", "1" * 64, {"x.y": 1})
+    broken = Entry("p", "1", "0" * 64, None, 2015, "b.yaml", "2" * 64, {})  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="数据库出错"):
+        archive.add([good, broken], STAMP, None)
+    assert archive.count() == 1
+    assert archive.submissions(city="甲市") == []
+
+
+def test_export_and_import_round_trip(archive, tmp_path):
+    archive_paths(archive, [SCENARIOS], STAMP, by="张三")
+    archive_paths(archive, [_wuhan_2014(tmp_path)], STAMP)
+    exported = list(archive.export())
+    other = Archive(f"sqlite:///{tmp_path / 'other.sqlite'}")
+    try:
+        assert other.import_records(exported) == (10, 0)
+        assert other.import_records(exported) == (0, 10)
+
+        def comparable(records):
+            return [{k: v for k, v in r.items() if k != "id"} for r in records]
+
+        assert comparable(other.export()) == comparable(exported)
+    finally:
+        other.close()
+
+
+def test_concurrent_writers_lose_nothing(url):
+    Archive(url).close()  # migrate first, so the writers only add
+    files = sorted(SCENARIOS.glob("*-2015.yaml"))
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "ipscore", "archive", "add", *map(str, files), "--by", f"w{i}"],
+            cwd=ROOT,
+            env={**os.environ, "IPSCORE_DB": url},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(3)
+    ]
+    for writer in writers:
+        _, err = writer.communicate(timeout=120)
+        assert writer.returncode == 0, err
+    archive = Archive(url)
+    try:
+        stored = archive.submissions(every_version=True)
+        assert len(stored) == 3 * len(files)
+        assert sorted({s.version for s in stored}) == [1, 2, 3]
+    finally:
+        archive.close()
+
+
+def _batch_csv(path: Path, cities: int) -> None:
+    """A batch table of many cities (copies of Xiangtan's figures under other names)."""
+    from ipscore.intake import read_one
+
+    pack, submission = read_one(SCENARIOS / "xiangtan-2015.yaml")
+    names = [n for n in pack.field_names() if pack.field(n).type != "ratio"]
+    rows = [",".join(["pack", "year", *names])]
+    for i in range(cities):
+        values = dict(submission.values, **{"city.name": f"示例市{i:04d}"})
+        cells = [pack.id, "2015"]
+        for name in names:
+            value = values.get(name)
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            cells.append("" if value is None else text)
+        rows.append(",".join(cells))
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def test_a_killed_add_leaves_the_database_as_before(tmp_path):
+    db = tmp_path / "archive.sqlite"
+    assert run("archive", "add", str(SCENARIOS / "xiangtan-2015.yaml"), db=str(db)).returncode == 0
+    batch = tmp_path / "batch.csv"
+    _batch_csv(batch, 400)
+    with sqlite3.connect(db) as conn:
+        before = conn.execute("SELECT count(*) FROM figures").fetchone()[0]
+    journal = Path(f"{db}-journal")
+    killed_mid_write = 0
+    for attempt in range(6):
+        writer = subprocess.Popen(
+            [sys.executable, "-m", "ipscore", "archive", "add", str(batch)],
+            cwd=ROOT,
+            env={**os.environ, "IPSCORE_DB": str(db)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 120
+        while not journal.exists() and writer.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.001)
+        if journal.exists() and writer.poll() is None:
+            # The transaction is writing: wait a little into it (a different moment each time).
+            time.sleep(0.02 * attempt)
+            killed_mid_write += writer.poll() is None
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+        with sqlite3.connect(db) as conn:  # opening it rolls back the interrupted transaction
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            count = conn.execute("SELECT count(*) FROM submissions").fetchone()[0]
+            figures = conn.execute("SELECT count(*) FROM figures").fetchone()[0]
+        # All of the batch or none of it.
+        assert (count, figures) in ((1, before), (401, before * 401)), (count, figures)
+        if count == 401:
+            break
+    assert killed_mid_write >= 1, "no writer was killed while writing: the test proved nothing"
+
+
+def test_schema_and_migrations_agree(archive):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from ipscore.store.schema import metadata
+
+    with archive.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+
+
+def test_database_problems_are_one_clear_message(tmp_path):
+    not_sqlite = tmp_path / "notes.sqlite"
+    not_sqlite.write_text("这不是数据库\n" * 100, encoding="utf-8")
+    done = run("archive", "list", db=str(not_sqlite))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "不是 SQLite 数据库文件" in done.stderr and "notes.sqlite" in done.stderr
+
+    db = tmp_path / "archive.sqlite"
+    assert run("archive", "list", db=str(db)).returncode == 0  # creates an empty archive
+    read_only = f"sqlite:///file:{db}?mode=ro&uri=true"
+    done = run("archive", "add", str(SCENARIOS / "xiangtan-2015.yaml"), db=read_only)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "数据库是只读的" in done.stderr
+    assert run("archive", "list", db=read_only).returncode == 0  # reading still works
+
+    done = run("archive", "list", db="postgresql+psycopg://nobody@127.0.0.1:1/none")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "无法连接数据库" in done.stderr
+
+    done = run("archive", "list", db="nosuchdb://x")
+    assert done.returncode == 2 and "数据库地址无法识别" in done.stderr
+
+    done = run("archive", "list", db=str(tmp_path / "missing" / "dir" / "a.sqlite"))
+    assert done.returncode == 2 and "无法打开数据库文件" in done.stderr
+
+
+def test_a_bad_year_and_a_bad_dump_are_reported(tmp_path):
+    db = str(tmp_path / "archive.sqlite")
+    bad = tmp_path / "bad-year.yaml"
+    bad.write_text(
+        (SCENARIOS / "xiangtan-2015.yaml")
+        .read_text(encoding="utf-8")
+        .replace("year: 2015", "year: 去年"),
+        encoding="utf-8",
+    )
+    done = run("archive", "add", str(SCENARIOS / "wuhan-2015.yaml"), str(bad), db=db)
+    assert done.returncode == 2 and done.stderr.count("\n") == 2  # the heading and one line
+    assert (
+        "bad-year.yaml，第4行，字段 year：年度应为1900到2100之间的整数年份，实际为文本“去年”"
+        in done.stderr
+    )
+    # The batch failed as a whole: Wuhan, which was fine, was not stored either.
+    assert run("archive", "show", "武汉市", "2015", db=db).returncode == 2
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text('{"pack": "x"}\nnot json\n', encoding="utf-8")
+    done = run("archive", "import", str(dump), db=db)
+    assert done.returncode == 2
+    assert "dump.jsonl，第1行：不是 archive export 导出的存档记录" in done.stderr
+    assert "dump.jsonl，第2行：不是有效的 JSON" in done.stderr
+
+
+def test_where_names_the_database(tmp_path):
+    done = run("archive", "where", db=str(tmp_path / "a.sqlite"))
+    assert done.stdout.strip() == f"sqlite:///{tmp_path / 'a.sqlite'}"
+    done = run("archive", "where", "--db", "postgresql+psycopg://u:secret@host/db", db="x")
+    assert done.stdout.strip() == "postgresql+psycopg://u:***@host/db"
