@@ -28,6 +28,7 @@ class Archived:
     pack: Pack
     submission: Submission
     assessment: Assessment | None
+    figures: int  # how many filed figures were stored
 
 
 def archive_paths(
@@ -42,7 +43,10 @@ def archive_paths(
     assessed = [(p, s, assess(p, s) if s.year == p.pack.year else None) for p, s in found]
     entries = [_entry(p, s, a, stored_at) for p, s, a in assessed]
     ids = archive.add(entries, stored_at, by)
-    return [Archived(i, p, s, a) for i, (p, s, a) in zip(ids, assessed, strict=True)]
+    return [
+        Archived(i, p, s, a, len(e.figures))
+        for i, (p, s, a), e in zip(ids, assessed, entries, strict=True)
+    ]
 
 
 def _entry(pack: Pack, s: Submission, a: Assessment | None, stored_at: str) -> Entry:

@@ -379,9 +379,9 @@ def archived_lines(done: Iterable[Archived], lang: str = "zh") -> list[str]:
                 pick(
                     lang,
                     f"✓ #{item.id} {s.city} {s.year}年度（{item.pack.id}）：本规则包评估的是"
-                    f"{item.pack.pack.year}年度，只存数据（{len(s.values)}项），供其他年度引用",
+                    f"{item.pack.pack.year}年度，只存数据（{item.figures}项），供其他年度引用",
                     f"OK #{item.id} {s.city} {s.year} ({item.pack.id}): the pack assesses "
-                    f"{item.pack.pack.year}, so only its {len(s.values)} figures are stored",
+                    f"{item.pack.pack.year}, so only its {item.figures} figures are stored",
                 )
             )
     return out
