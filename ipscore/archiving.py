@@ -59,8 +59,11 @@ def _entry(pack: Pack, s: Submission, a: Assessment | None, stored_at: str) -> E
         year=s.year,
         source=s.source,
         input_sha256=first.sha256 if first else "",
-        # Computed ratios are not figures anyone filed: they are derived again when read.
-        figures={k: v for k, v in s.values.items() if pack.field(k).type != "ratio"},
+        # This year's filed figures: computed ratios are derived again when read, and other
+        # years' figures carried in `history` are that year's business.
+        figures={
+            k: v for k, v in s.values.items() if pack.field(k).type != "ratio" and "@" not in k
+        },
         result=None if a is None else a.to_dict(stored_at),
         references=tuple(i.to_dict() for i in s.inputs[1:]),
         ipscore_version=__version__,

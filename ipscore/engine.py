@@ -42,8 +42,9 @@ class EngineError(RuntimeError):
 
 
 def key(field: str) -> str:
-    """A dotted field name as a flat fact key (no dots, never `id` or `sid`)."""
-    return field.replace(".", "__")
+    """A field name as a flat fact key (no dots, never `id` or `sid`); another year's figure
+    has a key of its own: `finance.fund@2009` → `finance__fund__y2009`."""
+    return field.replace(".", "__").replace("@", "__y")
 
 
 def encode(pack: Pack, field: str, value: Any) -> Any:

@@ -19,8 +19,10 @@ from .packs.conditions import (
     FieldRef,
     Not,
     comparisons,
+    fields_read,
     format_decimal,
     normalise,
+    split_year,
 )
 from .packs.model import NUMERIC
 from .text import pick
@@ -28,6 +30,16 @@ from .text import pick
 
 def label(decl: FieldDecl, lang: str) -> str:
     return pick(lang, decl.label, decl.label_en)
+
+
+def field_label(pack: Pack, name: str, lang: str = "zh", with_year: bool = False) -> str:
+    """A field's label, with its year when it is another year's figure (财政资金（2009年）) or
+    when asked for (beside other years' figures)."""
+    text = label(pack.field(name), lang)
+    year = split_year(name)[1] or (pack.pack.year if with_year else None)
+    if year is None:
+        return text
+    return pick(lang, f"{text}（{year}年）", f"{text} ({year})")
 
 
 def unit(decl: FieldDecl, lang: str) -> str:
@@ -62,18 +74,21 @@ def level_label(pack: Pack, code: str | None, lang: str = "zh") -> str:
     return show(pack.field("city.level"), code, lang)
 
 
-def describe(pack: Pack, cond: Condition, lang: str = "zh") -> str:
+def describe(pack: Pack, cond: Condition, lang: str = "zh", years: bool | None = None) -> str:
+    """The condition in words; where it reads other years, every field names its year."""
+    if years is None:
+        years = any(split_year(f)[1] is not None for f in fields_read(cond))
     if isinstance(cond, Compare):
-        return _describe_compare(pack, cond, lang)
+        return _describe_compare(pack, cond, lang, years)
     if isinstance(cond, Not):
-        return pick(lang, "并非：", "not: ") + describe(pack, cond.item, lang)
+        return pick(lang, "并非：", "not: ") + describe(pack, cond.item, lang, years)
     joiner = {"zh": ("；且", "；或"), "en": ("; and ", "; or ")}[lang][isinstance(cond, AnyOf)]
-    return joiner.join(describe(pack, c, lang) for c in cond.items)
+    return joiner.join(describe(pack, c, lang, years) for c in cond.items)
 
 
-def _describe_compare(pack: Pack, cmp: Compare, lang: str) -> str:
+def _describe_compare(pack: Pack, cmp: Compare, lang: str, years: bool) -> str:
     decl = pack.field(cmp.field)
-    name = label(decl, lang)
+    name = field_label(pack, cmp.field, lang, years)
     if decl.type == "bool" and cmp.op in ("eq", "ne"):
         wanted = cmp.value if cmp.op == "eq" else not cmp.value
         return (
@@ -82,7 +97,7 @@ def _describe_compare(pack: Pack, cmp: Compare, lang: str) -> str:
             else f"{name}: {show(decl, wanted, lang)}"
         )
     if isinstance(cmp.value, FieldRef):
-        other = label(pack.field(cmp.value.field), lang)
+        other = field_label(pack, cmp.value.field, lang, years)
         factor = "" if cmp.value.times == 1 else f" × {format_decimal(cmp.value.times)}"
         return f"{name} {SYMBOL[cmp.op]} {other}{factor}"
     if cmp.op in ("in", "not_in"):
@@ -135,7 +150,7 @@ def _shortfall(
     pack: Pack, cmp: Compare, decl: FieldDecl, values: Mapping[str, Any], lang: str
 ) -> str | None:
     value = values[cmp.field]
-    name = label(decl, lang)
+    name = field_label(pack, cmp.field, lang)
     if decl.type == "bool":
         shown = show(decl, value, lang)
         return pick(lang, f"目前填报为“{shown}”", f"currently “{shown}”")

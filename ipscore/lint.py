@@ -5,23 +5,31 @@ from __future__ import annotations
 
 from .errors import Problem
 from .options import options
-from .packs import Pack
-from .packs.conditions import fields_read, normalise
+from .packs import FieldDecl, Pack
+from .packs.conditions import fields_read, normalise, split_year
+from .submission import Value
 
 
 def findings(pack: Pack, file: str) -> tuple[list[Problem], list[Problem]]:
     """(errors, notes): impossible requirements are errors; unread fields are notes."""
-    # Comparisons with other fields need those fields to have a value: try every figure at its
-    # least and at its greatest value.
-    numbers = [n for n in pack.field_names() if pack.field(n).type in ("count", "amount", "ratio")]
-    seeds = [
+    conditions = [c for _, r in pack.requirements() for c in (r.check, r.applies_if) if c]
+    conditions += [m.when for m in pack.mandatory] + [p.when for p in pack.plausibility]
+    read = {f for cond in conditions for f in fields_read(cond)}
+    # Comparisons with other fields need those fields to have a value: try every figure (other
+    # years' included) at its least and at its greatest value.
+    names = [*pack.field_names(), *sorted(f for f in read if split_year(f)[1] is not None)]
+    numbers = [n for n in names if pack.field(n).type in ("count", "amount", "ratio")]
+    first = pack.years()[0]
+    seeds: list[dict[str, Value]] = [
         {n: pack.field(n).min or 0 for n in numbers},
         {n: pack.field(n).max or 10**6 for n in numbers},
+        # Figures growing year by year, for duties such as "逐年增加".
+        {n: 100 * (1 + (split_year(n)[1] or pack.pack.year) - first) for n in numbers},
     ]
     errors = []
     for _, req in pack.requirements():
         check = normalise(req.check)
-        if not any(options(pack, check, seed, lambda decl: decl.type != "text") for seed in seeds):
+        if not any(options(pack, check, seed, _any_but_text) for seed in seeds):
             errors.append(
                 Problem(
                     f"要求 {req.id} 无论填什么都达不到，请检查条件和字段的取值范围",
@@ -31,11 +39,7 @@ def findings(pack: Pack, file: str) -> tuple[list[Problem], list[Problem]]:
                     field=req.id,
                 )
             )
-    read: set[str] = set()
-    conditions = [c for _, r in pack.requirements() for c in (r.check, r.applies_if) if c]
-    conditions += [m.when for m in pack.mandatory] + [p.when for p in pack.plausibility]
-    for cond in conditions:
-        read.update(fields_read(cond))
+    read = {split_year(f)[0] for f in read}
     for name in pack.field_names():
         read.update(pack.field(name).of or [])
     notes = [
@@ -49,3 +53,7 @@ def findings(pack: Pack, file: str) -> tuple[list[Problem], list[Problem]]:
         if name not in read and name != "city.name"
     ]
     return errors, notes
+
+
+def _any_but_text(_: str, decl: FieldDecl) -> bool:
+    return decl.type != "text"

@@ -14,25 +14,31 @@ from fractions import Fraction
 
 from . import kleene
 from .packs import FieldDecl, Pack
-from .packs.conditions import AnyOf, Compare, Condition, Not
+from .packs.conditions import AnyOf, Compare, Condition, Not, in_year, split_year
 from .submission import Value
 
 Option = dict[str, Value]
 MAX_OPTIONS = 16
 
 
+Settable = Callable[[str, FieldDecl], bool]  # may this field (by name, in its year) be changed?
+
+
 def options(
-    pack: Pack, cond: Condition, values: Mapping[str, Value], settable: Callable[[FieldDecl], bool]
+    pack: Pack, cond: Condition, values: Mapping[str, Value], settable: Settable
 ) -> list[Option]:
     """Alternative least changes to settable fields that make a normalised `cond` true."""
     if isinstance(cond, Compare):
         if kleene.compare(cond, values) is True:
             return [{}]
         decl = pack.field(cond.field)
-        if decl.type == "ratio" and decl.of and settable(pack.field(decl.of[0])):
+        if decl.type == "ratio" and decl.of:
+            top_name, _ = _inputs(cond.field, decl.of)
+            if not settable(top_name, pack.field(top_name)):
+                return []
             top = _least_numerator(pack, decl, cond, values)
-            return [] if top is None else [{decl.of[0]: top}]
-        if not settable(decl):
+            return [] if top is None else [{top_name: top}]
+        if not settable(cond.field, decl):
             return []
         target = _least(decl, cond, values)
         return [] if target is None else [{cond.field: target}]
@@ -54,6 +60,12 @@ def options(
         if not combined:
             return []
     return [o for o in combined if kleene.evaluate(cond, {**values, **o}) is True]
+
+
+def _inputs(ratio: str, of: list[str]) -> tuple[str, str]:
+    """A ratio's numerator and denominator, in the ratio's own year."""
+    year = split_year(ratio)[1]
+    return in_year(of[0], year), in_year(of[1], year)
 
 
 def merge(left: Option, right: Option) -> Option | None:
@@ -85,7 +97,7 @@ def _least_numerator(
     A ratio grows with its numerator, so only ≥ and > can be reached this way; the ratio is
     rounded down to its decimals exactly as the submission computes it.
     """
-    top_name, bottom_name = decl.of or ("", "")
+    top_name, bottom_name = _inputs(cmp.field, decl.of or ["", ""])
     bottom = values.get(bottom_name)
     bound = kleene.bound(cmp, values)
     if cmp.op not in ("gt", "gte") or bottom is None or bottom == 0 or bound is None:

@@ -16,7 +16,7 @@ from . import explain, scoring
 from .engine import engine_for
 from .intake import read_all
 from .packs import Pack, per_pack
-from .packs.conditions import fields_read
+from .packs.conditions import fields_read, in_year, split_year
 from .results import Assessment, RequirementResult, TaskResult
 from .submission import Submission, Value
 from .verdicts import MISSING, UNMET, Verdicts
@@ -152,7 +152,8 @@ def _absent_inputs(pack: Pack, read: Iterable[str], values: Mapping[str, Value])
     for name in read:
         if name in values:
             continue
-        inputs = pack.field(name).of or []
+        _, year = split_year(name)
+        inputs = [in_year(f, year) for f in pack.field(name).of or []]
         absent = [f for f in inputs if f not in values]
         out += absent or [name]
     return out

@@ -27,7 +27,7 @@ from . import kleene
 from .errors import InputError, Problem
 from .options import Option, merge, options
 from .packs import FieldDecl, Pack, Requirement
-from .packs.conditions import fields_read, normalise
+from .packs.conditions import fields_read, normalise, split_year
 from .packs.model import GradeBand
 from .pipeline import assess, evaluate
 from .results import Assessment, RequirementResult, TaskResult, json_value
@@ -165,9 +165,10 @@ def _requirement_options(pack: Pack, req: Requirement, values: Mapping[str, Valu
     return options(pack, normalise(req.check), values, _actionable)
 
 
-def _actionable(decl: FieldDecl) -> bool:
-    """What work can change: a city's achievements, never its profile or last year's figures."""
-    return decl.role == "achievement" and decl.type != "ratio"
+def _actionable(name: str, decl: FieldDecl) -> bool:
+    """What work can change: a city's achievements this year, never its profile or another
+    year's figures."""
+    return decl.role == "achievement" and decl.type != "ratio" and split_year(name)[1] is None
 
 
 def _solve(

@@ -22,6 +22,7 @@ from pydantic_core import PydanticCustomError
 
 from .errors import InputError, Problem, display_path
 from .packs import FieldDecl, Pack, per_pack
+from .packs.conditions import in_year, split_year
 from .provenance import InputFile, sha256
 from .text import PERCENT, did_you_mean, plain_number, yes_no
 from .validation import problems_from
@@ -201,7 +202,7 @@ def _model(pack: Pack, year: int) -> type[BaseModel]:
     return create_model("Submission", __base__=_Model, **top)
 
 
-TOP_KEYS = ("pack", "year", "city", "facts", "reference")
+TOP_KEYS = ("pack", "year", "city", "facts", "reference", "history")
 
 
 def read_submission(path: Path, pack_of: PackChooser, any_year: bool = False) -> Submission:
@@ -358,11 +359,14 @@ def parse_submission(
                 "pack",
             )
         )
+    this_year = year if _is_year(year) else pack.pack.year
     model: Any = None  # a model built at run time: its attributes are the pack's groups
     try:
-        model = model_for(pack, year if _is_year(year) else None).model_validate(data)
+        model = model_for(pack, this_year).model_validate(data)
     except ValidationError as exc:
         problems.extend(problems_from(exc, name, lines, field_of=_field_name))
+    history, wrong = _history(data, pack, name, lines, this_year)
+    problems += wrong
     if problems:
         raise InputError(problems)
     values: dict[str, Value] = {}
@@ -374,7 +378,8 @@ def parse_submission(
                 values[f"{group}.{key}"] = value
     _apply_defaults(pack, values)
     derive(pack, values)
-    return Submission(pack.id, year if _is_year(year) else pack.pack.year, values, name, read_from)
+    values.update(history)
+    return Submission(pack.id, this_year, values, name, read_from)
 
 
 def _is_year(value: Any) -> TypeGuard[int]:
@@ -411,29 +416,111 @@ def _unknown_keys(data: dict[str, Any], pack: Pack, name: str, lines: Lines) -> 
         for key in city:
             if key not in pack.fields["city"]:
                 unknown(("city", key), key, list(pack.fields["city"]))
-    facts = data.get("facts")
+    problems += _unknown_facts(data.get("facts"), pack, name, lines, ("facts",))
+    return problems
+
+
+def _unknown_facts(
+    facts: Any, pack: Pack, name: str, lines: Lines, root: tuple[str, ...]
+) -> list[Problem]:
+    """Unknown groups and fields, and computed fields filled in, under `root` (the year's facts)."""
+    problems: list[Problem] = []
+    year = split_year(root[-1])[0] if root[0] == "history" else None
+
+    def where(path: tuple[str, ...]) -> str:
+        field = ".".join(path[len(root) :])
+        return field if year is None else f"{field}@{year}"
+
+    def unknown(path: tuple[str, ...], key: str, known: list[str]) -> None:
+        hint_zh, hint_en = did_you_mean(key, known)
+        if hint_zh:
+            zh, en = f"未知字段{hint_zh}", f"unknown field{hint_en}"
+        else:
+            zh, en = (
+                f"未知字段（可用：{', '.join(known)}）",
+                f"unknown field (known: {', '.join(known)})",
+            )
+        problems.append(Problem(zh, en, name, line_of(lines, path), where(path)))
+
     if isinstance(facts, dict):
         groups = [g for g in pack.fields if g != "city"]
         for group, members in facts.items():
             if group not in groups:
-                unknown(("facts", group), group, groups)
+                unknown((*root, group), group, groups)
             elif isinstance(members, dict):
                 for key in members:
                     decl = pack.fields[group].get(key)
                     if decl is None:
-                        unknown(("facts", group, key), key, list(pack.fields[group]))
+                        unknown((*root, group, key), key, list(pack.fields[group]))
                     elif decl.type == "ratio":
-                        path = ("facts", group, key)
+                        path = (*root, group, key)
                         problems.append(
                             Problem(
                                 f"这是由 {'、'.join(decl.of or [])} 算出的值，不需要填写",
                                 f"this is computed from {', '.join(decl.of or [])}; do not fill it",
                                 name,
                                 line_of(lines, path),
-                                _field_name(path),
+                                where(path),
                             )
                         )
     return problems
+
+
+def _history(
+    data: dict[str, Any], pack: Pack, name: str, lines: Lines, year: int
+) -> tuple[dict[str, Value], list[Problem]]:
+    """Other years' figures (`history: {2009: {group: {field: value}}}`) as `field@2009`,
+    checked like this year's (dates against their own year)."""
+    raw = data.get("history")
+    values: dict[str, Value] = {}
+    if raw is None:
+        return values, []
+    spot = line_of(lines, ("history",))
+    if not isinstance(raw, dict):
+        zh = "history 应为“年份: {组: {字段: 值}}”的映射"
+        return values, [Problem(zh, "history must map years to facts", name, spot, "history")]
+    problems: list[Problem] = []
+    for key, facts in raw.items():
+        path = ("history", key)
+        other = int(key) if key.isdigit() and len(key) == 4 else None
+        if other is None or not 1900 <= other <= 2100 or other == year:
+            zh = (
+                f"本年度（{year}）的数据写在 facts 中，不写在 history 中"
+                if other == year
+                else f"history 的键应为年份（如 {year - 1}），实际为“{key}”"
+            )
+            en = (
+                f"this year's ({year}) figures go under facts, not history"
+                if other == year
+                else f"history keys must be years such as {year - 1}, got “{key}”"
+            )
+            problems.append(Problem(zh, en, name, line_of(lines, path), "history"))
+            continue
+        problems += _unknown_facts(facts, pack, name, lines, path)
+        # The year's facts, validated by the model for that year; the city is this year's.
+        sub_lines = {("facts", *p[2:]): n for p, n in lines.items() if p[:2] == path}
+        try:
+            model: Any = model_for(pack, other).model_validate(
+                {"city": data.get("city"), "facts": facts}
+            )
+        except ValidationError as exc:
+            found_problems = problems_from(exc, name, sub_lines, field_of=_field_name)
+            problems += [
+                Problem(p.zh, p.en, p.file, p.line, f"{p.field}@{other}")
+                for p in found_problems
+                if not (p.field or "").startswith("city")
+            ]
+            continue
+        found: dict[str, Value] = {}
+        for group, decls in pack.fields.items():
+            holder = getattr(model.facts, group, None) if group != "city" else None
+            for field in decls:
+                value = getattr(holder, field, None) if holder is not None else None
+                if value is not None:
+                    found[f"{group}.{field}"] = value
+        derive(pack, found)
+        values.update((in_year(k, other), v) for k, v in found.items())
+    return values, problems
 
 
 def parse_value(pack: Pack, name: str, text: str) -> Value | None:

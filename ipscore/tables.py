@@ -10,7 +10,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from .explain import expected, label, level_label, show
+from .explain import expected, field_label, label, level_label, show
 from .packs import Pack
 from .results import Assessment
 from .scoring import ranking
@@ -169,7 +169,7 @@ def todo(a: Assessment, lang: str = "zh") -> Table | None:
     pack = a.pack
     for r in open_items:
         inputs = "\n".join(
-            f"{label(pack.field(f), lang)}{pick(lang, '：', ': ')}{show(pack.field(f), v, lang)}"
+            f"{field_label(pack, f, lang)}{pick(lang, '：', ': ')}{show(pack.field(f), v, lang)}"
             for f, v in r.inputs.items()
         )
         head = f"{r.id}\n[{_STYLE[r.status]}]{LABELS[lang][r.status]}[/]"

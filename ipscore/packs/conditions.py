@@ -4,9 +4,15 @@ A condition is YAML data a reviewer can read:
 
     {field: enforcement.city_staff, gte: 3}
     {field: finance.pledge_amount, gte: {field: finance.pledge_amount_prev, times: "1.2"}}
+    {field: finance.fund, gt: {field: finance.fund, year: -1}}      # last year's value
     {all: [...]}, {any: [...]}, {not: ...}, {if: ..., then: ..., else: ...}
 
 The engine compiles the tree and its De Morgan negation; nothing here evaluates it.
+
+A field of another year is written with `year:` — a negative offset (-1: the year before) or a
+year (2014) — and becomes the name `field@year`: its own key in the fact the engine sees, so a
+year with no figure is absent and leaves the comparison unknown. Offsets are kept as written
+(`field@-1`) until the loader resolves them against the year a requirement is read for.
 """
 
 from __future__ import annotations
@@ -82,6 +88,68 @@ class ConditionError(Exception):
         self.path, self.zh, self.en = path, zh, en
 
 
+YEAR = "@"
+
+
+def split_year(name: str) -> tuple[str, int | None]:
+    """`finance.fund@2014` → ("finance.fund", 2014); a plain name → (name, None)."""
+    base, sep, year = name.partition(YEAR)
+    return (base, int(year)) if sep else (name, None)
+
+
+def in_year(name: str, year: int | None) -> str:
+    return name if year is None else f"{name}{YEAR}{year}"
+
+
+def _year_of(raw: Any, path: Path) -> int:
+    """A `year:` as written: an offset from -50 to 0, or a year from 1900 to 2100."""
+    if (
+        isinstance(raw, int)
+        and not isinstance(raw, bool)
+        and (-50 <= raw <= 0 or 1900 <= raw <= 2100)
+    ):
+        return raw
+    raise ConditionError(
+        path,
+        f"year 应为相对年数（如 -1 表示上一年）或年份（如 2014），实际为 {raw!r}",
+        f"year must be an offset (-1 for the year before) or a year (2014), got {raw!r}",
+    )
+
+
+def _named(field: str, raw_year: Any, path: Path) -> str:
+    if raw_year is None:
+        return field
+    year = _year_of(raw_year, path)
+    return f"{field}{YEAR}{year:+d}" if year <= 0 else in_year(field, year)
+
+
+def resolve_years(cond: Condition, year: int, assessed: int) -> Condition:
+    """The condition as read for `year`: offsets become years, a plain field is that year's,
+    and the year the pack assesses is written plainly (its figures are the submission's own)."""
+
+    def name(field: str) -> str:
+        base, sep, written = field.partition(YEAR)
+        if not sep:
+            target = year
+        elif written[0] in "+-":
+            target = year + int(written)
+        else:
+            target = int(written)
+        return base if target == assessed else in_year(base, target)
+
+    def walk(node: Condition) -> Condition:
+        if isinstance(node, Compare):
+            value = node.value
+            if isinstance(value, FieldRef):
+                value = FieldRef(name(value.field), value.times)
+            return Compare(name(node.field), node.op, value)
+        if isinstance(node, Not):
+            return Not(walk(node.item))
+        return type(node)(tuple(walk(c) for c in node.items))
+
+    return walk(cond)
+
+
 def parse(data: Any, path: Path) -> Condition:
     if not isinstance(data, dict) or not data:
         raise ConditionError(
@@ -107,7 +175,7 @@ def parse(data: Any, path: Path) -> Condition:
         other = parse(data["else"], (*path, "else"))
         return AnyOf((All((cond, then)), All((Not(cond), other))))
     if "field" in keys:
-        ops = keys - {"field"}
+        ops = keys - {"field", "year"}
         if len(ops) != 1 or not ops <= set(OPS):
             raise ConditionError(
                 path,
@@ -118,7 +186,8 @@ def parse(data: Any, path: Path) -> Condition:
         field = data["field"]
         if not isinstance(field, str):
             raise ConditionError((*path, "field"), "field 应为字段名", "field must be a field name")
-        return Compare(field, op, _value(op, data[op], (*path, op)))
+        named = _named(field, data.get("year"), (*path, "year"))
+        return Compare(named, op, _value(op, data[op], (*path, op)))
     raise ConditionError(
         path,
         f"无法识别的条件键 {sorted(keys)}；可用 field/all/any/not/if-then-else",
@@ -132,13 +201,15 @@ def _value(op: str, raw: Any, path: Path) -> Any:
             raise ConditionError(path, f"{op} 需要一个非空列表", f"{op} needs a non-empty list")
         return tuple(raw)
     if isinstance(raw, dict):
-        if set(raw) - {"field", "times"} or "field" not in raw:
+        if set(raw) - {"field", "times", "year"} or not isinstance(raw.get("field"), str):
             raise ConditionError(
                 path,
-                '引用另一字段时写作 {field: 字段名, times: "1.2"}',
-                'a reference to another field is written {field: name, times: "1.2"}',
+                '引用另一字段时写作 {field: 字段名, times: "1.2"}，另一年度的加 year: -1',
+                'a reference to another field is written {field: name, times: "1.2"}, '
+                "another year's with year: -1",
             )
-        return FieldRef(raw["field"], exact_fraction(raw.get("times", 1), (*path, "times")))
+        named = _named(raw["field"], raw.get("year"), (*path, "year"))
+        return FieldRef(named, exact_fraction(raw.get("times", 1), (*path, "times")))
     return raw
 
 

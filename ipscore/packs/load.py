@@ -14,8 +14,21 @@ from ..errors import PackError, Problem, display_path
 from ..text import did_you_mean
 from ..validation import problems_from
 from ..yamlio import Lines, line_of, load_document
-from .conditions import Compare, Condition, ConditionError, FieldRef, Not, comparisons, parse
-from .model import NUMERIC, SCALED, FieldDecl, GradeBand, Pack
+from .conditions import (
+    All,
+    AnyOf,
+    Compare,
+    Condition,
+    ConditionError,
+    FieldRef,
+    Not,
+    comparisons,
+    fields_read,
+    parse,
+    resolve_years,
+    split_year,
+)
+from .model import NUMERIC, SCALED, FieldDecl, GradeBand, Pack, Requirement, years_of
 
 Path_ = tuple[str | int, ...]
 
@@ -49,7 +62,10 @@ def load_pack(path: Path) -> Pack:
 
 
 def _parse_conditions(pack: Pack, checker: _Checker) -> Pack:
-    def parsed(raw: Any, path: Path_) -> Condition | None:
+    assessed = pack.pack.year
+
+    def parsed(raw: Any, path: Path_, years: range | None = None, each: bool = True) -> Any:
+        """The condition, its years resolved; over several years, all (or any) of them."""
         if raw is None:
             return None
         try:
@@ -57,14 +73,20 @@ def _parse_conditions(pack: Pack, checker: _Checker) -> Pack:
         except ConditionError as exc:
             checker.add(exc.path, exc.zh, exc.en)
             return None
-        return _typed(cond, pack, path, checker)
+        if years is None:
+            return _typed(resolve_years(cond, assessed, assessed), pack, path, checker)
+        per_year = tuple(
+            _typed(resolve_years(cond, year, assessed), pack, path, checker) for year in years
+        )
+        return All(per_year) if each else AnyOf(per_year)
 
     tasks = []
     for i, task in enumerate(pack.tasks):
         reqs = []
         for j, req in enumerate(task.requirements):
             base = ("tasks", i, "requirements", j)
-            check = parsed(req.check, (*base, "check"))
+            years, each = _over_years(pack, req, base, checker)
+            check = parsed(req.check, (*base, "check"), years, each)
             applies = parsed(req.applies_if, (*base, "applies_if"))
             reqs.append(req.model_copy(update={"check": check, "applies_if": applies}))
         tasks.append(task.model_copy(update={"requirements": reqs}))
@@ -79,10 +101,46 @@ def _parse_conditions(pack: Pack, checker: _Checker) -> Pack:
     return pack.model_copy(update={"tasks": tasks, "mandatory": mandatory, "plausibility": checks})
 
 
+def _over_years(
+    pack: Pack, req: Requirement, path: Path_, checker: _Checker
+) -> tuple[range | None, bool]:
+    """The years an `each_year` or `any_year` requirement is read for, inside the pack's period."""
+    if req.each_year and req.any_year:
+        checker.add(
+            path, "each_year 和 any_year 只能写一个", "write each_year or any_year, not both"
+        )
+    period = req.each_year or req.any_year
+    if period is None:
+        return None, True
+    years = years_of(period)
+    key = "each_year" if req.each_year else "any_year"
+    if not years or years[0] < pack.years()[0] or years[-1] > pack.years()[-1]:
+        allowed = pack.years()
+        checker.add(
+            (*path, key),
+            f"{key} {period} 超出规则包的期间 {allowed[0]}..{allowed[-1]}（pack.period）",
+            f"{key} {period} is outside the pack's period {allowed[0]}..{allowed[-1]}",
+        )
+        return None, True
+    return years, bool(req.each_year)
+
+
 def _typed(cond: Condition, pack: Pack, path: Path_, checker: _Checker) -> Condition:
     """Check every comparison against the declared fields and turn constants into exact values."""
     known = pack.field_names()
     mapping: dict[int, Compare] = {}
+    for name in fields_read(cond):
+        _, year = split_year(name)
+        if year is not None and year not in pack.years():
+            allowed = pack.years()
+            checker.add(
+                path,
+                f"读取了{year}年的 {split_year(name)[0]}，超出规则包的期间 "
+                f"{allowed[0]}..{allowed[-1]}（在 pack.period 中声明要读的年份）",
+                f"reads {split_year(name)[0]} of {year}, outside the pack's period "
+                f"{allowed[0]}..{allowed[-1]} (declare the years it reads in pack.period)",
+                name,
+            )
     for cmp in comparisons(cond):
         decl = _lookup(cmp.field, known, pack, path, checker)
         if decl is None:
@@ -149,7 +207,7 @@ def _replace(cond: Condition, mapping: dict[int, Compare]) -> Condition:
 def _lookup(
     name: str, known: list[str], pack: Pack, path: Path_, checker: _Checker
 ) -> FieldDecl | None:
-    if name in known:
+    if split_year(name)[0] in known:
         return pack.field(name)
     zh_hint, en_hint = did_you_mean(name, known)
     checker.add(path, f"未声明的字段 {name}{zh_hint}", f"undeclared field {name}{en_hint}", name)
@@ -202,6 +260,12 @@ def _type_zh(decl: FieldDecl) -> str:
 
 def _check(pack: Pack, checker: _Checker) -> None:
     _check_fields(pack, checker)
+    if pack.pack.year not in pack.years():
+        checker.add(
+            ("pack", "period"),
+            f"期间 {pack.pack.period} 应包含规则包评估的年度 {pack.pack.year}",
+            f"the period {pack.pack.period} must include the assessed year {pack.pack.year}",
+        )
     sources = {s.file for s in pack.pack.sources}
     seen_tasks: set[str] = set()
     seen_reqs: set[str] = set()

@@ -74,6 +74,12 @@ class FieldDecl(Strict):
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
 
+def years_of(period: str) -> range:
+    """The years of a period written 2008..2010."""
+    first, _, last = period.partition("..")
+    return range(int(first), int(last) + 1)
+
+
 class Requirement(Strict):
     id: str = Field(pattern=ID_PATTERN)
     kind: Literal["required", "advisory"]
@@ -94,6 +100,10 @@ class Requirement(Strict):
     # `ipscore plan` finds the least-cost plan instead of the one with fewest actions.
     cost: Decimal | None = Field(default=None, ge=0)
     deadline: dt.date | str | None = None
+    # Hold in every year of a period ("2008..2010": met only if met in each, unmet if unmet in
+    # any, else missing) or in any one of them; plain fields in the check are that year's.
+    each_year: str | None = Field(default=None, pattern=r"^\d{4}\.\.\d{4}$")
+    any_year: str | None = Field(default=None, pattern=r"^\d{4}\.\.\d{4}$")
     responsible: list[str] = []
     cooperating: list[str] = []
 
@@ -145,6 +155,8 @@ class PackInfo(Strict):
     title: str
     title_en: str
     year: int
+    # The years whose figures the pack may read ("2007..2010"); by default its year alone.
+    period: str | None = Field(default=None, pattern=r"^\d{4}\.\.\d{4}$")
     sources: list[Source] = Field(min_length=1)
     description: str | None = None
 
@@ -179,8 +191,17 @@ class Pack(Strict):
         return content_hash(self)
 
     def field(self, name: str) -> FieldDecl:
-        group, _, key = name.partition(".")
+        """The declaration of a field, also when it is named in another year (`x.y@2014`)."""
+        group, _, key = name.partition("@")[0].partition(".")
         return self.fields[group][key]
+
+    def years(self) -> range:
+        """The years whose figures the pack may read."""
+        return (
+            years_of(self.pack.period)
+            if self.pack.period
+            else range(self.pack.year, self.pack.year + 1)
+        )
 
     def field_names(self) -> list[str]:
         return [f"{group}.{key}" for group, decls in self.fields.items() for key in decls]

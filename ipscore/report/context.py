@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from .._version import __version__
-from ..explain import label, level_label, show
+from ..explain import field_label, level_label, show
 from ..packs import Pack
 from ..results import Assessment, RequirementResult, TaskResult
 from ..scoring import LEVEL_ORDER, blocks_grade, gains, ranking
@@ -180,7 +180,7 @@ def _requirement(pack: Pack, r: RequirementResult, lang: str) -> dict[str, Any]:
         "status": r.status,
         "status_label": LABELS[lang][r.status],
         "inputs": [
-            {"field": f, "label": label(pack.field(f), lang), "value": show(pack.field(f), v, lang)}
+            {"field": f, "label": field_label(pack, f, lang), "value": show(pack.field(f), v, lang)}
             for f, v in r.inputs.items()
         ],
         "expected": pick(lang, r.expected, r.expected_en),
@@ -322,7 +322,7 @@ def city(
         "chart": charts.task_fractions(a),
         "tasks": tasks,
         "todo": todo,
-        "missing": [{"field": f, "label": label(pack.field(f), lang)} for f in a.missing],
+        "missing": [{"field": f, "label": field_label(pack, f, lang)} for f in a.missing],
         "warnings": [
             {"id": w["id"], "text": pick(lang, w["message"], w["message_en"])} for w in a.warnings
         ],
