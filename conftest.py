@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,13 @@ from tests.pack_cases import PackCaseFile
 
 # The database fixtures (a throwaway PostgreSQL cluster) for every test that asks for them.
 pytest_plugins = ["tests.databases"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """No test reads or writes the developer's own archive: the default archive lives in a
+    temporary data directory, and IPSCORE_DB is unset unless a test sets it."""
+    os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="ipscore-test-data-")
+    os.environ.pop("IPSCORE_DB", None)
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path):

@@ -16,7 +16,7 @@ from .intake import read_all
 from .packs import Pack
 from .pipeline import assess
 from .results import Assessment
-from .store import Archive, Entry
+from .store.archive import Archive, Entry
 from .submission import Submission
 
 

@@ -22,7 +22,8 @@ from .text import LANGS, pick
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from .store import Archive
+    from .pipeline import OtherYears
+    from .store.archive import Archive
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -81,6 +82,28 @@ def _lang() -> str:
 
 
 pack_option = click.option("--pack", "pack_id", help="规则包编号或文件；默认读提交文件的 pack 键。")
+
+db_option = click.option(
+    "--db",
+    envvar="IPSCORE_DB",
+    help="归档数据库：SQLite 文件路径，或数据库 URL（如 postgresql+psycopg://用户@主机/库）；"
+    "也可设环境变量 IPSCORE_DB；默认在用户数据目录（见 ipscore archive where）。",
+)
+
+
+@contextmanager
+def _other_years(db: str | None) -> Iterator[OtherYears | None]:
+    """Other years' figures from the archive named by --db or IPSCORE_DB, else the default
+    archive if there is one; opened only if a pack reads another year."""
+    from .store.lazy import configured
+
+    figures = configured(db)
+    try:
+        yield figures
+    finally:
+        if figures is not None:
+            figures.close()
+
 
 timestamp_option = click.option(
     "--no-timestamp",
@@ -161,6 +184,7 @@ def cli() -> None:
 @cli.command("assess")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @pack_option
+@db_option
 @output_options(
     "table",
     "json",
@@ -173,6 +197,7 @@ def cli() -> None:
 def assess_cmd(
     paths: tuple[str, ...],
     pack_id: str | None,
+    db: str | None,
     fmt: str,
     output: Path | None,
     timestamp: bool,
@@ -192,7 +217,8 @@ def assess_cmd(
 
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx 需要用 -o 指定输出文件，例如 -o scores.xlsx")
-    assessments = assess_paths(paths, pack_id)
+    with _other_years(db) as years:
+        assessments = assess_paths(paths, pack_id, years)
     single = len(assessments) == 1 and not is_batch(paths)
     if fmt == "json":
         from .output import to_json
@@ -220,8 +246,9 @@ def assess_cmd(
 @cli.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @pack_option
+@db_option
 @lang_option
-def validate_cmd(paths: tuple[str, ...], pack_id: str | None) -> None:
+def validate_cmd(paths: tuple[str, ...], pack_id: str | None, db: str | None) -> None:
     """检查提交文件能否评估（类型、取值范围、未知字段），并列出影响结论的缺报项。
 
     \b
@@ -232,7 +259,9 @@ def validate_cmd(paths: tuple[str, ...], pack_id: str | None) -> None:
     from . import tables
     from .pipeline import assess_paths
 
-    for result in assess_paths(paths, pack_id):
+    with _other_years(db) as years:
+        results = assess_paths(paths, pack_id, years)
+    for result in results:
         for line in tables.validation_lines(result, _lang()):
             click.echo(line)
 
@@ -254,10 +283,16 @@ def validate_cmd(paths: tuple[str, ...], pack_id: str | None) -> None:
     help="self-check：自查报告，先列出缺报和未达到的要求，按对等级的影响排序。",
 )
 @pack_option
+@db_option
 @timestamp_option
 @lang_option
 def report_cmd(
-    paths: tuple[str, ...], output: Path, mode: str, pack_id: str | None, timestamp: bool
+    paths: tuple[str, ...],
+    output: Path,
+    mode: str,
+    pack_id: str | None,
+    db: str | None,
+    timestamp: bool,
 ) -> None:
     """生成评估报告：一个文件生成城市报告；目录或多个文件生成汇总报告，并在旁边生成各城市报告。
 
@@ -273,7 +308,8 @@ def report_cmd(
     from .pipeline import assess_paths
 
     report.suffix_of(output, report.FORMATS)
-    assessments = assess_paths(paths, pack_id)
+    with _other_years(db) as years:
+        assessments = assess_paths(paths, pack_id, years)
     written = report.write(assessments, output, is_batch(paths), _lang(), mode, _stamp(timestamp))
     for path in written:
         click.echo(str(path))
@@ -601,14 +637,6 @@ def rules_check(files: tuple[Path, ...]) -> None:
         )
 
 
-db_option = click.option(
-    "--db",
-    envvar="IPSCORE_DB",
-    help="归档数据库：SQLite 文件路径，或数据库 URL（如 postgresql+psycopg://用户@主机/库）；"
-    "也可设环境变量 IPSCORE_DB；默认在用户数据目录（见 ipscore archive where）。",
-)
-
-
 @cli.group("archive")
 def archive_group() -> None:
     """归档：存下每个城市每年的填报数据和评估结果，供往年对比和三年复核引用。
@@ -626,7 +654,7 @@ def archive_group() -> None:
 
 @contextmanager
 def _archive(db: str | None) -> Iterator[Archive]:
-    from .store import Archive
+    from .store.archive import Archive
 
     archive = Archive.open(db)
     try:
@@ -731,7 +759,7 @@ def archive_export(output: Path, db: str | None) -> None:
       ipscore archive export -o 归档.jsonl --db postgresql+psycopg://审核@服务器/ipscore
     """
     from .output import write_atomic
-    from .store import dump_lines
+    from .store.archive import dump_lines
 
     with _archive(db) as archive:
         text = dump_lines(archive.export())
@@ -750,7 +778,7 @@ def archive_import(path: Path, db: str | None) -> None:
     例：
       ipscore archive import 归档.jsonl --db 新归档.sqlite
     """
-    from .store import read_dump
+    from .store.archive import read_dump
 
     records = read_dump(path)
     with _archive(db) as archive:
@@ -775,7 +803,8 @@ def archive_where(db: str | None) -> None:
       ipscore archive where
       IPSCORE_DB=/data/ipscore.sqlite ipscore archive where
     """
-    from .store import location, shown
+    from .store.archive import shown
+    from .store.places import location
 
     click.echo(shown(location(db)))
 

@@ -27,10 +27,19 @@ from typing import Any
 import durable_rules_engine as dre
 
 from .packs import Pack, per_pack
-from .packs.conditions import All, AnyOf, Compare, Condition, FieldRef, negate, normalise
+from .packs.conditions import (
+    All,
+    AnyOf,
+    Compare,
+    Condition,
+    FieldRef,
+    in_year,
+    negate,
+    normalise,
+)
 from .packs.model import SCALED
 from .submission import Submission
-from .verdicts import MET, MISSING, NOT_APPLICABLE, UNMET, Verdict, Verdicts
+from .verdicts import MET, MISSING, NOT_APPLICABLE, PREV, UNMET, Verdict, Verdicts
 
 SEEN = "city|seen"
 _SID = "0"
@@ -152,6 +161,10 @@ def compile_ruleset(pack: Pack) -> dict[str, dict[str, Any]]:
         rules[f"mandatory|{k}"] = _rule(pack, mandatory.when)
     for check in pack.plausibility:
         rules[f"plausibility|{check.id}"] = _rule(pack, check.when)
+    # A typed `x_prev` that differs from last year's `x` on record (history or archive).
+    for prev, base in pack.previous_pairs():
+        last = FieldRef(in_year(base, pack.pack.year - 1))
+        rules[f"{PREV}{prev}"] = _rule(pack, Compare(prev, "ne", last))
     return rules
 
 
@@ -225,6 +238,7 @@ class Engine:
                 statuses[req_id] = MISSING
         mandatory = tuple(k for k in range(len(self.pack.mandatory)) if f"mandatory|{k}" in names)
         warnings = tuple(c.id for c in self.pack.plausibility if f"plausibility|{c.id}" in names)
+        warnings += tuple(n for n in sorted(names) if n.startswith(PREV))
         return Verdicts(statuses, proved, mandatory, warnings)
 
 

@@ -39,6 +39,9 @@ def field_label(pack: Pack, name: str, lang: str = "zh", with_year: bool = False
     year = split_year(name)[1] or (pack.pack.year if with_year else None)
     if year is None:
         return text
+    assessed = str(pack.pack.year)
+    if assessed in text:  # a label that names the pack's year (2015年…) names this one instead
+        return text.replace(assessed, str(year))
     return pick(lang, f"{text}（{year}年）", f"{text} ({year})")
 
 

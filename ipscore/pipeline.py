@@ -7,10 +7,12 @@ themselves) and never reach for the engine.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import explain, scoring
 from .engine import engine_for
@@ -18,8 +20,11 @@ from .intake import read_all
 from .packs import Pack, per_pack
 from .packs.conditions import fields_read, in_year, split_year
 from .results import Assessment, RequirementResult, TaskResult
-from .submission import Submission, Value
-from .verdicts import MISSING, UNMET, Verdicts
+from .submission import Submission, Value, derive
+from .verdicts import MISSING, PREV, UNMET, Verdicts
+
+if TYPE_CHECKING:
+    from .store.archive import Stored
 
 
 @dataclass(frozen=True)
@@ -56,17 +61,81 @@ class Evaluation:
     assessment: Assessment
 
 
-def evaluate(pack: Pack, submission: Submission) -> Evaluation:
+class OtherYears(Protocol):
+    """Where figures of other years are found beyond the submission: an archive."""
+
+    def figures_of(self, city: str, year: int) -> Mapping[str, tuple[Value, Stored]]: ...
+
+
+def evaluate(
+    pack: Pack, submission: Submission, other_years: OtherYears | None = None
+) -> Evaluation:
+    submission = with_other_years(pack, submission, other_years)
     verdicts = engine_for(pack).verdicts(submission)
     return Evaluation(verdicts, build(pack, submission, verdicts))
 
 
-def assess(pack: Pack, submission: Submission) -> Assessment:
-    return evaluate(pack, submission).assessment
+def assess(pack: Pack, submission: Submission, other_years: OtherYears | None = None) -> Assessment:
+    return evaluate(pack, submission, other_years).assessment
 
 
-def assess_paths(paths: Iterable[str | Path], pack: str | None = None) -> list[Assessment]:
-    return [assess(p, s) for p, s in read_all(paths, pack)]
+def assess_paths(
+    paths: Iterable[str | Path], pack: str | None = None, other_years: OtherYears | None = None
+) -> list[Assessment]:
+    return [assess(p, s, other_years) for p, s in read_all(paths, pack)]
+
+
+@per_pack
+def _other_years_read(pack: Pack) -> tuple[str, ...]:
+    """Every figure of another year the pack's rules read, `_prev` twins' included."""
+    conditions = [c for _, r in pack.requirements() for c in (r.check, r.applies_if) if c]
+    conditions += [m.when for m in pack.mandatory] + [p.when for p in pack.plausibility]
+    read = {f for c in conditions for f in fields_read(c) if split_year(f)[1] is not None}
+    read |= {in_year(base, pack.pack.year - 1) for _, base in pack.previous_pairs()}
+    for name in list(read):  # a ratio of another year needs its inputs of that year
+        base, year = split_year(name)
+        read |= {in_year(f, year) for f in pack.field(base).of or []}
+    return tuple(sorted(read))
+
+
+def with_other_years(
+    pack: Pack, submission: Submission, other_years: OtherYears | None
+) -> Submission:
+    """The submission with the other years' figures its pack reads: from its own `history`
+    first, then the archive's current figures for that city and year. A `_prev` figure left
+    blank is last year's figure, where one is known."""
+    values = dict(submission.values)
+    origins: dict[str, dict[str, Any]] = {
+        k: {"from": "history"} for k in values if split_year(k)[1] is not None
+    }
+    found_by_year: dict[int, Mapping[str, tuple[Value, Stored]]] = {}
+    for name in _other_years_read(pack):
+        base, year = split_year(name)
+        if name in values or other_years is None or year is None:
+            continue
+        if year not in found_by_year:
+            found_by_year[year] = other_years.figures_of(submission.city, year)
+        if base in found_by_year[year]:
+            value, stored = found_by_year[year][base]
+            values[name] = value
+            origins[name] = {
+                "from": "archive",
+                "id": stored.id,
+                "file": stored.source,
+                "sha256": stored.input_sha256,
+                "stored_at": stored.stored_at,
+            }
+    for year in found_by_year:
+        derive(pack, values, year)
+    for prev, base in pack.previous_pairs():
+        last = in_year(base, submission.year - 1)
+        if prev not in values and last in values:
+            values[prev] = values[last]
+            origins[prev] = {**origins.get(last, {}), "as": last}
+    if values == submission.values and origins == submission.other_years:
+        return submission
+    derive(pack, values)
+    return dataclasses.replace(submission, values=values, other_years=origins)
 
 
 def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
@@ -141,8 +210,15 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
             {"id": c.id, "message": c.message, "message_en": c.message_en}
             for c in pack.plausibility
             if c.id in verdicts.warnings
+        )
+        + tuple(
+            _disagreement(pack, submission, w) for w in verdicts.warnings if w.startswith(PREV)
         ),
         inputs=submission.inputs,
+        other_years={
+            name: {"value": submission.values[name], **origin}
+            for name, origin in sorted(submission.other_years.items())
+        },
     )
 
 
@@ -157,6 +233,27 @@ def _absent_inputs(pack: Pack, read: Iterable[str], values: Mapping[str, Value])
         absent = [f for f in inputs if f not in values]
         out += absent or [name]
     return out
+
+
+def _disagreement(pack: Pack, submission: Submission, warning: str) -> dict[str, str]:
+    """The warning that a typed `_prev` figure differs from last year's figure on record."""
+    prev = warning.removeprefix(PREV)
+    year = submission.year - 1
+    last = in_year(prev.removesuffix("_prev"), year)
+    decl = pack.field(prev)  # its label names last year: 2014年专利权质押融资金额
+    typed, known = submission.values[prev], submission.values[last]
+    where = submission.other_years.get(last, {}).get("from")
+    record = {"archive": ("存档", "the archive"), "history": ("history 中", "history")}.get(
+        where or "", ("记录", "the record")
+    )
+    return {
+        "id": warning,
+        "message": f"{explain.label(decl, 'zh')}填报{explain.show(decl, typed)}，"
+        f"而{year}年度{record[0]}为{explain.show(decl, known)}；评估用填报的数，请核对",
+        "message_en": f"{explain.label(decl, 'en')} is entered as "
+        f"{explain.show(decl, typed, 'en')}, but {record[1]} holds "
+        f"{explain.show(decl, known, 'en')} for {year}; the entered figure is used",
+    }
 
 
 def _text(value: Value | None) -> str | None:

@@ -7,7 +7,7 @@ renders against the pack that decided it, and its provenance names that pack's c
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -72,6 +72,8 @@ class Assessment:
     scoring_note: str = ""
     warnings: tuple[dict[str, str], ...] = ()  # plausibility checks that fired: id, message
     inputs: tuple[InputFile, ...] = ()  # the files read, with their SHA-256
+    # Other years' figures used, each with its value and where it came from.
+    other_years: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def pack_id(self) -> str:
@@ -119,6 +121,10 @@ class Assessment:
             "missing": list(self.missing),
             "warnings": list(self.warnings),
             "scoring_note": self.scoring_note,
+            "other_years": {
+                name: {**used, "value": json_value(used["value"])}
+                for name, used in self.other_years.items()
+            },
             "provenance": self.provenance(produced_at).to_dict(),
         }
 

@@ -11,7 +11,7 @@ import contextlib
 import datetime as dt
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -43,6 +43,9 @@ class Submission:
     # The files it was read from with their SHA-256: the submission first, then any
     # reference file it names.
     inputs: tuple[InputFile, ...] = ()
+    # Where each value of another year (and each `_prev` taken from one) came from:
+    # {"from": "history"} or {"from": "archive", "id", "file", "sha256", "stored_at"}.
+    other_years: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def city(self) -> str:
@@ -514,10 +517,10 @@ def _history(
         found: dict[str, Value] = {}
         for group, decls in pack.fields.items():
             holder = getattr(model.facts, group, None) if group != "city" else None
-            for field in decls:
-                value = getattr(holder, field, None) if holder is not None else None
+            for key in decls:
+                value = getattr(holder, key, None) if holder is not None else None
                 if value is not None:
-                    found[f"{group}.{field}"] = value
+                    found[f"{group}.{key}"] = value
         derive(pack, found)
         values.update((in_year(k, other), v) for k, v in found.items())
     return values, problems
@@ -553,13 +556,15 @@ def parse_value(pack: Pack, name: str, text: str) -> Value | None:
         raise InputError([Problem(ctx["zh"], ctx["en"], field=name)]) from None
 
 
-def derive(pack: Pack, values: dict[str, Value]) -> None:
-    """Add every ratio field the pack declares, computed exactly and rounded down."""
-    for name in pack.field_names():
-        decl = pack.field(name)
+def derive(pack: Pack, values: dict[str, Value], year: int | None = None) -> None:
+    """Add every ratio field the pack declares (of `year`, if given), computed exactly and
+    rounded down."""
+    for plain in pack.field_names():
+        decl = pack.field(plain)
         if decl.type != "ratio" or decl.of is None:
             continue
-        top, bottom = (values.get(f) for f in decl.of)
+        name = in_year(plain, year)
+        top, bottom = (values.get(in_year(f, year)) for f in decl.of)
         values.pop(name, None)
         # A ratio's inputs are counts or amounts; absent ones (None) leave it absent.
         if not isinstance(top, (int, Decimal)) or not isinstance(bottom, (int, Decimal)):

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # types only: the plan's solver (SciPy) loads when a plan is 
     from .archiving import Archived
     from .packtests import Report
     from .plan import Plan
-    from .store import Stored
+    from .store.archive import Stored
     from .whatif import Comparison, Sensitivity
 
 _STYLE = {MET: "green", UNMET: "red", MISSING: "yellow", NOT_APPLICABLE: "dim"}

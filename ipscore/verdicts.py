@@ -43,6 +43,9 @@ TASK_LABELS: dict[str, dict[TaskStatus, str]] = {
 }
 
 
+PREV = "prev:"  # the warning id of a typed `_prev` figure that differs from last year's record
+
+
 @dataclass(frozen=True)
 class Verdicts:
     """What the engine decided for one city: the verdict table scoring works on."""

@@ -16,7 +16,7 @@ import pytest
 
 from ipscore import InputError
 from ipscore.archiving import archive_paths
-from ipscore.store import Archive, Entry
+from ipscore.store.archive import Archive, Entry
 
 from .conftest import ROOT, SCENARIOS
 from .databases import fresh_postgres

@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 
 from ipscore import InputError, PackError, evaluate, load_pack
+from ipscore.archiving import archive_paths
 from ipscore.engine import fact
 from ipscore.intake import read_one
+from ipscore.store.archive import Archive
 from ipscore.submission import parse_submission
 
 from .conftest import ROOT
@@ -171,3 +173,109 @@ def test_bad_year_references_in_a_pack(tmp_path, change, message):
     with pytest.raises(PackError) as caught:
         load_pack(path)
     assert any(message in p.render() for p in caught.value.problems), caught.value.render()
+
+
+YEARS_PACK = str(ROOT / "tests" / "years-pack.yaml")
+
+
+def _archive_with(tmp_path: Path, year: int, facts: str) -> Archive:
+    path = tmp_path / f"甲市-{year}.yaml"
+    path.write_text(
+        f"pack: years\nyear: {year}\ncity: {{name: 甲市}}\nfacts: {facts}\n", encoding="utf-8"
+    )
+    archive = Archive(f"sqlite:///{tmp_path / 'archive.sqlite'}")
+    archive_paths(archive, [path], "2011-01-10T08:00:00Z", pack=YEARS_PACK)
+    return archive
+
+
+def test_a_year_not_in_the_history_comes_from_the_archive(tmp_path):
+    archive = _archive_with(tmp_path, 2009, "{finance: {fund: 250}, org: {meetings: 1}}")
+    try:
+        data = copy.deepcopy(BASE)
+        del data["history"]["2009"]
+        submission = parse_submission(data, PACK, "甲市.yaml", {})
+        result = evaluate(PACK, submission, archive).assessment
+    finally:
+        archive.close()
+    assert result.requirement_statuses()["Y.R1"] == "met"  # 250 > 200 and 300 > 250
+    assert result.other_years["finance.fund@2009"]["from"] == "archive"
+    assert result.other_years["finance.fund@2009"]["value"] == 250
+    assert result.other_years["finance.fund@2009"]["file"].endswith("甲市-2009.yaml")
+    assert result.other_years["finance.fund@2008"] == {"value": 200, "from": "history"}
+
+
+def test_the_submissions_own_history_comes_before_the_archive(tmp_path):
+    archive = _archive_with(tmp_path, 2009, "{finance: {fund: 100}, org: {meetings: 1}}")
+    try:
+        submission = parse_submission(copy.deepcopy(BASE), PACK, "甲市.yaml", {})
+        result = evaluate(PACK, submission, archive).assessment
+    finally:
+        archive.close()
+    # History says 250 for 2009 (the archive's 100 would make 2010's 300 a rise, but 2009's
+    # 100 a cut from 2008's 200): the history is used, so every year rose.
+    assert result.requirement_statuses()["Y.R1"] == "met"
+    assert result.other_years["finance.fund@2009"] == {"value": 250, "from": "history"}
+
+
+def test_last_years_figure_on_record_fills_and_checks_the_prev_fields(tmp_path):
+    wuhan = (ROOT / "scenarios" / "wuhan-2015.yaml").read_text(encoding="utf-8")
+    last_year = tmp_path / "武汉-2014.yaml"
+    last_year.write_text(
+        wuhan.replace("year: 2015", "year: 2014").replace(
+            "pledge_amount: 7799.9999", "pledge_amount: 6000"
+        ),
+        encoding="utf-8",
+    )
+    db = f"sqlite:///{tmp_path / 'archive.sqlite'}"
+    archive = Archive(db)
+    try:
+        archive_paths(archive, [last_year], "2015-01-10T08:00:00Z")
+        pack, typed = read_one(ROOT / "scenarios" / "wuhan-2015.yaml")
+        result = evaluate(pack, typed, archive).assessment
+        # The typed 2014 figure (6500) is used, and the difference is reported.
+        warning = next(w for w in result.warnings if w["id"] == "prev:finance.pledge_amount_prev")
+        assert warning["message"] == (
+            "2014年专利权质押融资金额填报6500万元，而2014年度存档为6000万元；评估用填报的数，请核对"
+        )
+        assert result.requirement_statuses()["T4.R2"] == "unmet"  # 7799.9999 < 6500 × 1.2
+        # Left blank, last year's figure comes from the archive: 7799.9999 ≥ 6000 × 1.2 = 7200.
+        blank = tmp_path / "wuhan-2015.yaml"
+        assert wuhan.count(", pledge_amount_prev: 6500") == 1
+        blank.write_text(wuhan.replace(", pledge_amount_prev: 6500", ""), encoding="utf-8")
+        pack, submission = read_one(blank)
+        result = evaluate(pack, submission, archive).assessment
+    finally:
+        archive.close()
+    assert result.requirement_statuses()["T4.R2"] == "met"
+    used = result.other_years["finance.pledge_amount_prev"]
+    assert (used["from"], used["value"], used["as"]) == (
+        "archive",
+        6000,
+        "finance.pledge_amount@2014",
+    )
+    assert "prev:finance.pledge_amount_prev" not in {w["id"] for w in result.warnings}
+
+
+def test_reports_say_where_other_years_came_from(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    wuhan = (ROOT / "scenarios" / "wuhan-2015.yaml").read_text(encoding="utf-8")
+    last_year = tmp_path / "武汉-2014.yaml"
+    last_year.write_text(wuhan.replace("year: 2015", "year: 2014"), encoding="utf-8")
+    env = {**os.environ, "IPSCORE_DB": str(tmp_path / "archive.sqlite")}
+
+    def ipscore(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "ipscore", *args], capture_output=True, text=True, env=env
+        )
+
+    assert ipscore("archive", "add", str(last_year)).returncode == 0
+    out = tmp_path / "武汉.md"
+    done = ipscore("report", str(ROOT / "scenarios" / "wuhan-2015.yaml"), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "## 往年数据及来源" in text
+    row = "| 2014年专利权质押融资金额（`finance.pledge_amount@2014`） | 7799.9999万元 | 存档 #1（"
+    assert row in text

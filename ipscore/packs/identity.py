@@ -40,11 +40,16 @@ def per_pack(build: Callable[[P], T]) -> Callable[[P], T]:
 def canonical(node: Any) -> Any:
     """Plain JSON data that is equal exactly when two packs mean the same.
 
-    Every declared field counts, defaults included; numbers are exact fractions (so 1.2 and
+    A field left at its default is left out, so a pack's hash stays the same when a later
+    ipscore adds an optional feature it does not use; numbers are exact fractions (so 1.2 and
     1.20 agree); a parsed condition keeps the name of its node type (all and any differ).
     """
     if isinstance(node, BaseModel):
-        return {name: canonical(getattr(node, name)) for name in type(node).model_fields}
+        return {
+            name: canonical(getattr(node, name))
+            for name, info in type(node).model_fields.items()
+            if getattr(node, name) != info.get_default(call_default_factory=True)
+        }
     if dataclasses.is_dataclass(node) and not isinstance(node, type):
         fields = {f.name: canonical(getattr(node, f.name)) for f in dataclasses.fields(node)}
         return {"node": type(node).__name__, **fields}

@@ -195,6 +195,19 @@ class Pack(Strict):
         group, _, key = name.partition("@")[0].partition(".")
         return self.fields[group][key]
 
+    def previous_pairs(self) -> list[tuple[str, str]]:
+        """(`x_prev`, `x`) for each numeric field declared with its `_prev` twin: the 2015
+        contract's last-year figures, which mean `x` of the year before."""
+        names = self.field_names()
+        return [
+            (name, name.removesuffix("_prev"))
+            for name in names
+            if name.endswith("_prev")
+            and name.removesuffix("_prev") in names
+            and self.field(name).type in NUMERIC
+            and self.field(name).type == self.field(name.removesuffix("_prev")).type
+        ]
+
     def years(self) -> range:
         """The years whose figures the pack may read."""
         return (

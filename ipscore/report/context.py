@@ -51,6 +51,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "missing_inputs": "缺报的数据",
         "no_missing": "没有影响结论的缺报。",
         "warnings": "数据核对提示（不影响结论）",
+        "other_years": "往年数据及来源",
+        "origin": "来源",
         "by_unit": "按责任单位",
         "met_of": "达到 / 适用",
         "unit": "责任单位",
@@ -122,6 +124,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "missing_inputs": "Missing inputs",
         "no_missing": "No missing input affects a verdict.",
         "warnings": "Figures to check (verdicts unaffected)",
+        "other_years": "Other years' figures and where they came from",
+        "origin": "From",
         "by_unit": "By responsible unit",
         "met_of": "met / applicable",
         "unit": "Responsible unit",
@@ -327,9 +331,36 @@ def city(
             {"id": w["id"], "text": pick(lang, w["message"], w["message_en"])} for w in a.warnings
         ],
         "interpretive": interpretive,
+        "other_years": _other_years(a, lang),
         "by_unit": _by_unit(a, lang),
         "scoring_note": pick(lang, pack.scoring.note, pack.scoring.note_en),
     }
+
+
+def _other_years(a: Assessment, lang: str) -> list[dict[str, str]]:
+    """Each figure of another year the assessment used, and where it came from."""
+    rows = []
+    for name, used in a.other_years.items():
+        decl = a.pack.field(name)
+        if used["from"] == "archive":
+            origin = pick(
+                lang,
+                f"存档 #{used['id']}（{used['file']}，{used['stored_at']} 存档）",
+                f"archive #{used['id']} ({used['file']}, stored {used['stored_at']})",
+            )
+        else:
+            origin = pick(lang, "本提交文件的 history", "this submission's history")
+        if "as" in used:
+            origin += pick(lang, f"，即 {used['as']}", f", as {used['as']}")
+        rows.append(
+            {
+                "field": name,
+                "label": field_label(a.pack, name, lang),
+                "value": show(decl, used["value"], lang),
+                "origin": origin,
+            }
+        )
+    return rows
 
 
 def _by_unit(a: Assessment, lang: str) -> list[dict[str, Any]]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,10 +23,10 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
 from ..errors import InputError, Problem
+from .places import location
 from .schema import figures, submissions
 
 Value = bool | int | Decimal | dt.date | str
-ENV = "IPSCORE_DB"
 ASSESSMENT, FIGURES = "assessment", "figures"
 
 
@@ -115,13 +114,6 @@ class Stored:
         }
 
 
-def default_location() -> Path:
-    """The archive file when neither --db nor IPSCORE_DB names one: the user's data directory."""
-    from platformdirs import user_data_path
-
-    return user_data_path("ipscore") / "archive.sqlite"
-
-
 def dump_lines(records: Iterable[dict[str, Any]]) -> str:
     """Exported records as JSON Lines."""
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
@@ -178,12 +170,6 @@ def read_dump(path: Path) -> list[dict[str, Any]]:
     if problems:
         raise InputError(problems)
     return records
-
-
-def location(db: str | None) -> str:
-    """The database URL for --db (a URL or a file path), else IPSCORE_DB, else the default."""
-    chosen = db or os.environ.get(ENV) or str(default_location())
-    return chosen if "://" in chosen else f"sqlite:///{Path(chosen).expanduser()}"
 
 
 def shown(url: str) -> str:

@@ -1,0 +1,46 @@
+"""Other years' figures from an archive that is opened on first use: assessing a pack that
+reads no other year, or with no archive at all, never loads the database libraries."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from .places import ENV, default_location
+
+if TYPE_CHECKING:
+    from .archive import Archive, Stored, Value
+
+
+class ArchivedFigures:
+    """`figures_of(city, year)` from the archive at `db` (a path or URL; None: IPSCORE_DB or
+    the default place), opened when first asked."""
+
+    def __init__(self, db: str | None = None):
+        self.db = db
+        self._archive: Archive | None = None
+
+    def figures_of(self, city: str, year: int) -> dict[str, tuple[Value, Stored]]:
+        if self._archive is None:
+            from .archive import Archive
+
+            self._archive = Archive.open(self.db)
+        return self._archive.figures_of(city, year)
+
+    def close(self) -> None:
+        if self._archive is not None:
+            self._archive.close()
+
+    def __enter__(self) -> ArchivedFigures:
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self.close()
+
+
+def configured(db: str | None) -> ArchivedFigures | None:
+    """The archive to read other years from: the one named by --db or IPSCORE_DB, else the
+    default one if it exists; None when there is none (nothing is created)."""
+    if db or os.environ.get(ENV):
+        return ArchivedFigures(db)
+    return ArchivedFigures() if default_location().exists() else None
