@@ -6,7 +6,7 @@ from __future__ import annotations
 from .errors import Problem
 from .options import options
 from .packs import FieldDecl, Pack
-from .packs.conditions import fields_read, normalise, split_year
+from .packs.conditions import fields_read, in_year, normalise, split_year
 from .submission import Value
 
 
@@ -17,7 +17,9 @@ def findings(pack: Pack, file: str) -> tuple[list[Problem], list[Problem]]:
     read = {f for cond in conditions for f in fields_read(cond)}
     # Comparisons with other fields need those fields to have a value: try every figure (other
     # years' included) at its least and at its greatest value.
-    names = [*pack.field_names(), *sorted(f for f in read if split_year(f)[1] is not None)]
+    others = {f for f in read if split_year(f)[1] is not None}
+    others |= {in_year(i, split_year(f)[1]) for f in list(others) for i in pack.field(f).of or []}
+    names = [*pack.field_names(), *sorted(others)]
     numbers = [n for n in names if pack.field(n).type in ("count", "amount", "ratio")]
     first = pack.years()[0]
     seeds: list[dict[str, Value]] = [

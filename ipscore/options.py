@@ -15,7 +15,7 @@ from fractions import Fraction
 from . import kleene
 from .packs import FieldDecl, Pack
 from .packs.conditions import AnyOf, Compare, Condition, Not, in_year, split_year
-from .submission import Value
+from .submission import Value, derive
 
 Option = dict[str, Value]
 MAX_OPTIONS = 16
@@ -59,7 +59,15 @@ def options(
         combined = _prune(merged)
         if not combined:
             return []
-    return [o for o in combined if kleene.evaluate(cond, {**values, **o}) is True]
+    return [o for o in combined if kleene.evaluate(cond, _changed(pack, values, o)) is True]
+
+
+def _changed(pack: Pack, values: Mapping[str, Value], option: Option) -> dict[str, Value]:
+    """The values with an option applied, and the ratios it changes worked out again."""
+    out = {**values, **option}
+    for year in {split_year(name)[1] for name in option}:
+        derive(pack, out, year)
+    return out
 
 
 def _inputs(ratio: str, of: list[str]) -> tuple[str, str]:

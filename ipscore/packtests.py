@@ -53,20 +53,38 @@ def build(base: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
             raise InputError(
                 [
                     Problem(
-                        f"用例“{case.get('name')}”的字段名 {name} 应写成 组.字段",
-                        f"case “{case.get('name')}”: field {name} must be group.field",
+                        f"用例“{case.get('name')}”的字段名 {name} 应写成 组.字段"
+                        "（另一年度：组.字段@年份）",
+                        f"case “{case.get('name')}”: field {name} must be group.field "
+                        "(another year's: group.field@year)",
                     )
                 ]
             )
     for name, value in (case.get("set") or {}).items():
-        group, key = name.split(".", 1)
-        holder = data["city"] if group == "city" else data["facts"].setdefault(group, {})
-        holder[key] = value
+        _holder(data, name, create=True)[name.partition("@")[0].split(".", 1)[1]] = value
     for name in case.get("unset") or []:
-        group, key = name.split(".", 1)
-        holder = data["city"] if group == "city" else data["facts"].get(group, {})
-        holder.pop(key, None)
+        _holder(data, name, create=False).pop(name.partition("@")[0].split(".", 1)[1], None)
     return data
+
+
+def _holder(data: dict[str, Any], name: str, create: bool) -> dict[str, Any]:
+    """The mapping a dotted name lives in: city, this year's facts, or a year of history."""
+    plain, _, year = name.partition("@")
+    group = plain.split(".", 1)[0]
+    if group == "city":
+        holder: dict[str, Any] = data["city"]
+        return holder
+    if year:
+        history = data.setdefault("history", {})
+        # The base's years may be read as numbers: find the one this name means.
+        key = next((k for k in history if str(k) == year), year)
+        facts = history.setdefault(key, {})
+    else:
+        facts = data["facts"]
+    if create:
+        found: dict[str, Any] = facts.setdefault(group, {})
+        return found
+    return facts.get(group, {}) if isinstance(facts.get(group), dict) else {}
 
 
 def run_case(pack: Pack, base: dict[str, Any], case: dict[str, Any]) -> Assessment:

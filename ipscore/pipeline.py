@@ -87,15 +87,25 @@ def assess_paths(
 
 @per_pack
 def _other_years_read(pack: Pack) -> tuple[str, ...]:
-    """Every figure of another year the pack's rules read, `_prev` twins' included."""
+    """Every figure of another year the pack's rules read, and what those are made of: a
+    ratio's inputs of that year, and for `x_prev` of a year, `x` of the year before."""
     conditions = [c for _, r in pack.requirements() for c in (r.check, r.applies_if) if c]
     conditions += [m.when for m in pack.mandatory] + [p.when for p in pack.plausibility]
-    read = {f for c in conditions for f in fields_read(c) if split_year(f)[1] is not None}
-    read |= {in_year(base, pack.pack.year - 1) for _, base in pack.previous_pairs()}
-    for name in list(read):  # a ratio of another year needs its inputs of that year
-        base, year = split_year(name)
-        read |= {in_year(f, year) for f in pack.field(base).of or []}
-    return tuple(sorted(read))
+    read = {f for c in conditions for f in fields_read(c)}
+    twins = dict(pack.previous_pairs())
+    # Every typed x_prev is checked against last year's x on record (the engine's prev: rules).
+    read |= {in_year(base, pack.pack.year - 1) for base in twins.values()}
+    pending, seen = list(read), set(read)
+    while pending:
+        base, year = split_year(pending.pop())
+        made_of = [in_year(f, year) for f in pack.field(base).of or []]
+        if base in twins:
+            made_of.append(in_year(twins[base], (year or pack.pack.year) - 1))
+        for name in made_of:
+            if name not in seen:
+                seen.add(name)
+                pending.append(name)
+    return tuple(sorted(n for n in seen if split_year(n)[1] is not None))
 
 
 def with_other_years(
@@ -125,16 +135,17 @@ def with_other_years(
                 "sha256": stored.input_sha256,
                 "stored_at": stored.stored_at,
             }
-    for year in found_by_year:
-        derive(pack, values, year)
-    for prev, base in pack.previous_pairs():
-        last = in_year(base, submission.year - 1)
-        if prev not in values and last in values:
-            values[prev] = values[last]
-            origins[prev] = {**origins.get(last, {}), "as": last}
+    years = sorted({split_year(n)[1] or submission.year for n in values} | {submission.year})
+    for year in years:  # x_prev of a year left blank is x of the year before
+        for prev, base in pack.previous_pairs():
+            mine, last = in_year(prev, _other(year, submission)), in_year(base, year - 1)
+            if mine not in values and last in values:
+                values[mine] = values[last]
+                origins[mine] = {**origins.get(last, {}), "as": last}
     if values == submission.values and origins == submission.other_years:
         return submission
-    derive(pack, values)
+    for year in years:
+        derive(pack, values, _other(year, submission))
     return dataclasses.replace(submission, values=values, other_years=origins)
 
 
@@ -230,9 +241,24 @@ def _absent_inputs(pack: Pack, read: Iterable[str], values: Mapping[str, Value])
             continue
         _, year = split_year(name)
         inputs = [in_year(f, year) for f in pack.field(name).of or []]
-        absent = [f for f in inputs if f not in values]
-        out += absent or [name]
+        absent = [_as_filed(pack, f) for f in inputs if f not in values]
+        out += absent or [_as_filed(pack, name)]
     return out
+
+
+def _as_filed(pack: Pack, name: str) -> str:
+    """What a city fills in for an absent figure: `x_prev` of an earlier year is `x` of the
+    year before that (its own year's `x_prev` is a field of the form)."""
+    base, year = split_year(name)
+    twins = dict(pack.previous_pairs())
+    if year is not None and base in twins:
+        return in_year(twins[base], year - 1)
+    return name
+
+
+def _other(year: int, submission: Submission) -> int | None:
+    """A year as named in values: None for the submission's own year."""
+    return None if year == submission.year else year
 
 
 def _disagreement(pack: Pack, submission: Submission, warning: str) -> dict[str, str]:

@@ -483,7 +483,8 @@ def _history(
         zh = "history 应为“年份: {组: {字段: 值}}”的映射"
         return values, [Problem(zh, "history must map years to facts", name, spot, "history")]
     problems: list[Problem] = []
-    for key, facts in raw.items():
+    for raw_key, facts in raw.items():
+        key = str(raw_key)  # YAML read with line numbers gives text keys; other readers ints
         path = ("history", key)
         other = int(key) if key.isdigit() and len(key) == 4 else None
         if other is None or not 1900 <= other <= 2100 or other == year:
