@@ -564,6 +564,7 @@ def rules_group() -> None:
       ipscore rules list
       ipscore rules show cnipa-2015-demo-city
       ipscore rules check rules/cnipa-2015-demo-city.yaml
+      ipscore rules diff cnipa-2015-demo-city 修订包.yaml
     """
 
 
@@ -602,7 +603,37 @@ def rules_show(pack_id: str, fmt: str) -> None:
         click.echo(dumps(requirement_list(pack, _lang())), nl=False)
         return
     tables.console().print(tables.pack_table(pack, _lang()))
+    amendments = tables.amendments_table(pack, _lang())
+    if amendments is not None:
+        tables.console().print(amendments)
     click.echo(pick(_lang(), pack.scoring.note, pack.scoring.note_en))
+
+
+@rules_group.command("diff")
+@click.argument("first")
+@click.argument("second")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@lang_option
+def rules_diff(first: str, second: str, fmt: str) -> None:
+    """比较两个规则包（编号或文件）：新增、删除、修改了哪些要求、任务、字段、必做任务和等级线。
+
+    \b
+    例：
+      ipscore rules diff cnipa-2015-demo-city tests/amended-pack.yaml
+      ipscore rules diff 旧版.yaml 新版.yaml --format json
+    """
+    from . import tables
+    from .output import dumps
+    from .packs import find_pack
+    from .packs.diff import differences
+
+    a, b = find_pack(first), find_pack(second)
+    if fmt == "json":
+        click.echo(dumps([d.to_dict() for d in differences(a, b)]), nl=False)
+    else:
+        tables.console().print(tables.pack_diff_table(a, b, _lang()))
 
 
 @rules_group.command("check")

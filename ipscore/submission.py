@@ -352,7 +352,8 @@ def parse_submission(
                 "year",
             )
         )
-    if data.get("pack") not in (None, pack.id):
+    # A submission for the pack an amendment extends fits the amended pack too.
+    if data.get("pack") not in (None, pack.id, pack.extends):
         problems.append(
             Problem(
                 f"提交文件写的规则包是 {data['pack']}，但本次用 {pack.id} 评估",

@@ -10,7 +10,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from .explain import expected, field_label, label, level_label, show
+from .explain import describe, expected, field_label, label, level_label, show
 from .packs import Pack
 from .results import Assessment
 from .scoring import ranking
@@ -314,6 +314,49 @@ def packs_table(packs: Iterable[Pack], lang: str = "zh") -> Table:
     return table
 
 
+def pack_diff_table(a: Pack, b: Pack, lang: str = "zh") -> Table:
+    """`rules diff`: what differs between two packs, with both tests where a check changed."""
+    from .packs.diff import differences
+
+    table = Table(
+        title=pick(
+            lang,
+            f"{a.id} {a.pack.version} → {b.id} {b.pack.version} 的差异",
+            f"From {a.id} {a.pack.version} to {b.id} {b.pack.version}",
+        ),
+        show_lines=True,
+    )
+    for zh, en in (("变化", "Change"), ("对象", "What"), ("内容", "Detail")):
+        table.add_column(pick(lang, zh, en))
+    kinds = {
+        "added": ("新增", "added"),
+        "removed": ("删除", "removed"),
+        "changed": ("修改", "changed"),
+    }
+    whats = {
+        "requirement": ("要求", "requirement"),
+        "task": ("任务", "task"),
+        "field": ("字段", "field"),
+        "mandatory": ("必做任务", "mandatory tasks"),
+        "grade": ("等级线", "grade"),
+        "weights": ("权重", "weights"),
+        "pack": ("规则包", "pack"),
+    }
+    ra = {r.id: r for _, r in a.requirements()}
+    rb = {r.id: r for _, r in b.requirements()}
+    for d in differences(a, b):
+        detail = pick(lang, "、", ", ").join(d.parts)
+        if d.what == "requirement" and d.kind == "changed" and "check" in d.parts:
+            before = describe(a, ra[d.target].check, lang)
+            detail += f"\n{before}\n→ {describe(b, rb[d.target].check, lang)}"
+        elif d.what == "requirement" and d.kind == "added":
+            detail = describe(b, rb[d.target].check, lang)
+        table.add_row(
+            pick(lang, *kinds[d.kind]), f"{pick(lang, *whats[d.what])} {d.target}", detail
+        )
+    return table
+
+
 def pack_table(pack: Pack, lang: str = "zh") -> Table:
     """`rules show`: every requirement with its test and the plan's words."""
     table = Table(
@@ -323,9 +366,12 @@ def pack_table(pack: Pack, lang: str = "zh") -> Table:
     )
     for head in ("要求", "类别", "判定标准", "原文（章节）"):
         table.add_column(head)
+    amended = {a.target for a in pack.amendments}
     for _, req in pack.requirements():
-        kind = ("必需" if req.kind == "required" else "建议") + (
-            "·解读" if req.interpretive else ""
+        kind = (
+            ("必需" if req.kind == "required" else "建议")
+            + ("·解读" if req.interpretive else "")
+            + ("·已修订" if req.id in amended else "")
         )
         table.add_row(
             f"{req.id}\n{req.title}",
@@ -456,4 +502,22 @@ def stored_table(s: Stored, lang: str = "zh") -> Table:
         table.add_row(pick(lang, zh, en), value)
     for name, figure in s.figures.items():
         table.add_row(f"[dim]{name}[/]", str(figure))
+    return table
+
+
+def amendments_table(pack: Pack, lang: str = "zh") -> Table | None:
+    """`rules show` of an amending pack: each change to the pack it extends, with its text."""
+    if not pack.amendments:
+        return None
+    table = Table(
+        title=pick(lang, f"对 {pack.extends} 的修订", f"Amendments to {pack.extends}"),
+        show_lines=True,
+    )
+    for zh, en in (("修订", "Change"), ("对象", "Target"), ("修订依据（章节）", "Text (section)")):
+        table.add_column(pick(lang, zh, en))
+    for a in pack.amendments:
+        change = a.change + (f" = {a.value}" if a.value is not None else "")
+        table.add_row(
+            change, a.target, f"{a.citation.text}（{a.citation.source} {a.citation.section}）"
+        )
     return table

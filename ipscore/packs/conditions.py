@@ -9,6 +9,10 @@ A condition is YAML data a reviewer can read:
 
 The engine compiles the tree and its De Morgan negation; nothing here evaluates it.
 
+A threshold that changed mid-period is dated: `{field: x, gte: {from: {2009: 5500, 2010: 6000}}}`
+holds 5500 from 2009 and 6000 from 2010 on (a factor too: `times: {from: {2015: "1.2"}}`); each
+year a condition is read for takes the value in force that year.
+
 A field of another year is written with `year:` — a negative offset (-1: the year before) or a
 year (2014) — and becomes the name `field@year`: its own key in the fact the engine sees, so a
 year with no figure is absent and leaves the comparison unknown. Offsets are kept as written
@@ -51,6 +55,26 @@ class FieldRef:
 
     field: str
     times: Fraction = Fraction(1)
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A value by the year from which it holds: ((2009, 5500), (2010, 6000))."""
+
+    values: tuple[tuple[int, Any], ...]
+
+    def at(self, year: int) -> Any:
+        """The value in force in `year`; a Dated one (raising DatedError) before the first."""
+        in_force = [value for since, value in self.values if since <= year]
+        if not in_force:
+            raise DatedError(year, self.values[0][0])
+        return in_force[-1]
+
+
+class DatedError(Exception):
+    def __init__(self, year: int, first: int):
+        super().__init__(f"no value for {year}; the first holds from {first}")
+        self.year, self.first = year, first
 
 
 @dataclass(frozen=True)
@@ -141,7 +165,10 @@ def resolve_years(cond: Condition, year: int, assessed: int) -> Condition:
         if isinstance(node, Compare):
             value = node.value
             if isinstance(value, FieldRef):
-                value = FieldRef(name(value.field), value.times)
+                times = value.times.at(year) if isinstance(value.times, Dated) else value.times
+                value = FieldRef(name(value.field), times)
+            elif isinstance(value, Dated):
+                value = value.at(year)
             return Compare(name(node.field), node.op, value)
         if isinstance(node, Not):
             return Not(walk(node.item))
@@ -200,6 +227,8 @@ def _value(op: str, raw: Any, path: Path) -> Any:
         if not isinstance(raw, list) or not raw:
             raise ConditionError(path, f"{op} 需要一个非空列表", f"{op} needs a non-empty list")
         return tuple(raw)
+    if isinstance(raw, dict) and "from" in raw:
+        return Dated(_dated(raw, path))
     if isinstance(raw, dict):
         if set(raw) - {"field", "times", "year"} or not isinstance(raw.get("field"), str):
             raise ConditionError(
@@ -209,8 +238,32 @@ def _value(op: str, raw: Any, path: Path) -> Any:
                 "another year's with year: -1",
             )
         named = _named(raw["field"], raw.get("year"), (*path, "year"))
-        return FieldRef(named, exact_fraction(raw.get("times", 1), (*path, "times")))
+        times = raw.get("times", 1)
+        if isinstance(times, dict):
+            dated = _dated(times, (*path, "times"))
+            factors = tuple((y, exact_fraction(v, (*path, "times", "from", y))) for y, v in dated)
+            # Resolved to a Fraction by resolve_years before anything reads a factor.
+            return FieldRef(named, Dated(factors))  # type: ignore[arg-type]
+        return FieldRef(named, exact_fraction(times, (*path, "times")))
     return raw
+
+
+def _dated(raw: dict[str, Any], path: Path) -> tuple[tuple[int, Any], ...]:
+    """`{from: {2009: 5500, 2010: 6000}}` as ((2009, 5500), (2010, 6000))."""
+    values = raw.get("from")
+    if set(raw) != {"from"} or not isinstance(values, dict) or not values:
+        raise ConditionError(
+            path,
+            "按年度变化的值写作 {from: {2009: 5500, 2010: 6000}}（从哪一年起取什么值）",
+            "a value that changes by year is written {from: {2009: 5500, 2010: 6000}}",
+        )
+    out = []
+    for key, value in values.items():
+        year = int(key) if str(key).isdigit() else None
+        if year is None or not 1900 <= year <= 2100:
+            raise ConditionError((*path, "from", key), f"“{key}”不是年份", f"“{key}” is not a year")
+        out.append((year, value))
+    return tuple(sorted(out))
 
 
 def exact_fraction(raw: Any, path: Path) -> Fraction:

@@ -10,16 +10,18 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import PackError, Problem, display_path
+from ..errors import IpscoreError, PackError, Problem, display_path
 from ..text import did_you_mean
 from ..validation import problems_from
 from ..yamlio import Lines, line_of, load_document
+from .amend import merged
 from .conditions import (
     All,
     AnyOf,
     Compare,
     Condition,
     ConditionError,
+    DatedError,
     FieldRef,
     Not,
     comparisons,
@@ -29,6 +31,7 @@ from .conditions import (
     split_year,
 )
 from .model import NUMERIC, SCALED, FieldDecl, GradeBand, Pack, Requirement, years_of
+from .params import with_params
 
 Path_ = tuple[str | int, ...]
 
@@ -49,6 +52,9 @@ def load_pack(path: Path) -> Pack:
     data, lines = load_document(path, PackError)
     if not isinstance(data, dict):
         raise PackError([Problem("规则包应为一个映射", "a rule pack must be a mapping", name)])
+    params: dict[str, Any] = {}
+    if "extends" in data:
+        data, _, params = merged(path, data, lines)
     try:
         raw = Pack.model_validate(data)
     except ValidationError as exc:
@@ -58,7 +64,34 @@ def load_pack(path: Path) -> Pack:
     _check(pack, checker)
     if checker.problems:
         raise PackError(checker.problems)
-    return pack
+    if not params:
+        return pack
+    try:
+        return _restated(with_params(pack, params), params)
+    except IpscoreError as exc:  # a `set` naming no parameter of the pack it extends
+        raise PackError(
+            [Problem(p.zh, p.en, name, line_of(lines, ("changes",)), p.field) for p in exc.problems]
+        ) from None
+
+
+def _restated(pack: Pack, params: dict[str, Any]) -> Pack:
+    """A requirement whose threshold an amendment set loses its written `expected` text (which
+    states the old threshold): its condition is described from the rules instead."""
+    changed = {name.partition("#")[0] for name in params}
+    tasks = [
+        t.model_copy(
+            update={
+                "requirements": [
+                    r.model_copy(update={"expected": None, "expected_en": None})
+                    if r.id in changed
+                    else r
+                    for r in t.requirements
+                ]
+            }
+        )
+        for t in pack.tasks
+    ]
+    return pack.model_copy(update={"tasks": tasks})
 
 
 def _parse_conditions(pack: Pack, checker: _Checker) -> Pack:
@@ -73,11 +106,19 @@ def _parse_conditions(pack: Pack, checker: _Checker) -> Pack:
         except ConditionError as exc:
             checker.add(exc.path, exc.zh, exc.en)
             return None
-        if years is None:
-            return _typed(resolve_years(cond, assessed, assessed), pack, path, checker)
-        per_year = tuple(
-            _typed(resolve_years(cond, year, assessed), pack, path, checker) for year in years
-        )
+        try:
+            if years is None:
+                return _typed(resolve_years(cond, assessed, assessed), pack, path, checker)
+            per_year = tuple(
+                _typed(resolve_years(cond, year, assessed), pack, path, checker) for year in years
+            )
+        except DatedError as exc:
+            checker.add(
+                path,
+                f"{exc.year}年没有适用的值：按年度变化的值最早从{exc.first}年起",
+                f"no value holds in {exc.year}: the dated value starts in {exc.first}",
+            )
+            return None
         return All(per_year) if each else AnyOf(per_year)
 
     tasks = []
@@ -298,6 +339,13 @@ def _check(pack: Pack, checker: _Checker) -> None:
                     f"必做任务 {name} 不存在",
                     f"mandatory task {name} does not exist",
                 )
+    for k, amendment in enumerate(pack.amendments):
+        if amendment.citation.source not in sources:
+            checker.add(
+                ("changes", k, "citation", "source"),
+                f"修订引用的来源文件 {amendment.citation.source} 未在 pack.sources 中声明",
+                f"the change cites {amendment.citation.source}, not declared in pack.sources",
+            )
     _check_grades(pack, checker)
 
 

@@ -170,6 +170,15 @@ class PlausibilityCheck(Strict):
     message_en: str
 
 
+class Amendment(Strict):
+    """One change an amending pack made to the pack it extends, with the amending text."""
+
+    change: Literal["set", "add", "replace", "drop", "add_task", "mandatory"]
+    target: str
+    citation: Citation
+    value: Any = None
+
+
 class Pack(Strict):
     pack: PackInfo
     fields: dict[str, dict[str, FieldDecl]]
@@ -177,6 +186,9 @@ class Pack(Strict):
     mandatory: list[MandatoryRule] = []
     plausibility: list[PlausibilityCheck] = []
     scoring: Scoring
+    # An amending pack: the pack it extends and what it changed (see packs/amend.py).
+    extends: str | None = None
+    amendments: list[Amendment] = []
 
     @property
     def id(self) -> str:
