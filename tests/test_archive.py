@@ -218,6 +218,17 @@ def test_a_killed_add_leaves_the_database_as_before(tmp_path):
     assert killed_mid_write >= 1, "no writer was killed while writing: the test proved nothing"
 
 
+def test_the_head_revision_is_the_newest_migration():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from ipscore.store import schema
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(schema.__file__).parent / "migrations"))
+    assert ScriptDirectory.from_config(config).get_current_head() == schema.HEAD
+
+
 def test_schema_and_migrations_agree(archive):
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext

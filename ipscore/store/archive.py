@@ -18,13 +18,23 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
 from ..errors import InputError, Problem
 from .places import location
-from .schema import figures, submissions
+from .schema import HEAD, figures, submissions
 
 Value = bool | int | Decimal | dt.date | str
 ASSESSMENT, FIGURES = "assessment", "figures"
@@ -143,9 +153,9 @@ def read_dump(path: Path) -> list[dict[str, Any]]:
     from ..yamlio import decode, read_bytes
 
     name = display_path(path)
-    text = decode(read_bytes(path), name)
+    content = decode(read_bytes(path), name)
     records, problems = [], []
-    for n, line in enumerate(text.splitlines(), start=1):
+    for n, line in enumerate(content.splitlines(), start=1):
         if not line.strip():
             continue
         try:
@@ -399,17 +409,16 @@ def _serialise_sqlite_writers(engine: Engine) -> None:
 
 def _migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration (creating it in an empty database)."""
+    with engine.connect() as conn:
+        if inspect(conn).has_table("alembic_version"):
+            current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            if current == HEAD:
+                return  # nothing to write: a read-only archive can still be read
     from alembic import command
     from alembic.config import Config
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
 
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    head = ScriptDirectory.from_config(config).get_current_head()
-    with engine.connect() as conn:
-        if MigrationContext.configure(conn).get_current_revision() == head:
-            return  # nothing to write: a read-only archive can still be read
     with engine.connect().execution_options(ipscore_write=True) as conn, conn.begin():
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
