@@ -2,7 +2,8 @@
 store each with its figures in the archive — one batch, one transaction.
 
 A submission for another year (last year's figures under this year's field names) is stored as
-figures only: that is how last year's filed figures get into the archive.
+figures only: that is how last year's filed figures get into the archive. Assessments read other
+years from the archive as it was before the batch.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ def archive_paths(
 ) -> list[Archived]:
     """Read every file first (all problems in one pass), assess, then store all or nothing."""
     found = read_all(paths, pack, any_year=True)
-    assessed = [(p, s, assess(p, s) if s.year == p.pack.year else None) for p, s in found]
+    # Assessed with the other years already on record, as `assess --db` would.
+    assessed = [(p, s, assess(p, s, archive) if s.year == p.pack.year else None) for p, s in found]
     entries = [_entry(p, s, a, stored_at) for p, s, a in assessed]
     ids = archive.add(entries, stored_at, by)
     return [

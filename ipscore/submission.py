@@ -22,7 +22,7 @@ from pydantic_core import PydanticCustomError
 
 from .errors import InputError, Problem, display_path
 from .packs import FieldDecl, Pack, per_pack
-from .packs.conditions import in_year, split_year
+from .packs.conditions import in_year
 from .provenance import InputFile, sha256
 from .text import PERCENT, did_you_mean, plain_number, yes_no
 from .validation import problems_from
@@ -398,19 +398,25 @@ def _field_name(loc: tuple[str | int, ...]) -> str:
     return ".".join(parts)
 
 
+def _unknown(file: str, line: int | None, field: str, key: str, known: list[str]) -> Problem:
+    """An unknown key, with the nearest known one or the list of known ones."""
+    hint_zh, hint_en = did_you_mean(key, known)
+    if hint_zh:
+        return Problem(f"未知字段{hint_zh}", f"unknown field{hint_en}", file, line, field)
+    return Problem(
+        f"未知字段（可用：{', '.join(known)}）",
+        f"unknown field (known: {', '.join(known)})",
+        file,
+        line,
+        field,
+    )
+
+
 def _unknown_keys(data: dict[str, Any], pack: Pack, name: str, lines: Lines) -> list[Problem]:
     problems: list[Problem] = []
 
     def unknown(path: tuple[str, ...], key: str, known: list[str]) -> None:
-        hint_zh, hint_en = did_you_mean(key, known)
-        if hint_zh:
-            zh, en = f"未知字段{hint_zh}", f"unknown field{hint_en}"
-        else:
-            zh, en = (
-                f"未知字段（可用：{', '.join(known)}）",
-                f"unknown field (known: {', '.join(known)})",
-            )
-        problems.append(Problem(zh, en, name, line_of(lines, path), _field_name(path)))
+        problems.append(_unknown(name, line_of(lines, path), _field_name(path), key, known))
 
     for key in data:
         if key not in TOP_KEYS:
@@ -429,22 +435,14 @@ def _unknown_facts(
 ) -> list[Problem]:
     """Unknown groups and fields, and computed fields filled in, under `root` (the year's facts)."""
     problems: list[Problem] = []
-    year = split_year(root[-1])[0] if root[0] == "history" else None
+    year = root[1] if root[0] == "history" else None  # ("history", "2009")
 
     def where(path: tuple[str, ...]) -> str:
         field = ".".join(path[len(root) :])
         return field if year is None else f"{field}@{year}"
 
     def unknown(path: tuple[str, ...], key: str, known: list[str]) -> None:
-        hint_zh, hint_en = did_you_mean(key, known)
-        if hint_zh:
-            zh, en = f"未知字段{hint_zh}", f"unknown field{hint_en}"
-        else:
-            zh, en = (
-                f"未知字段（可用：{', '.join(known)}）",
-                f"unknown field (known: {', '.join(known)})",
-            )
-        problems.append(Problem(zh, en, name, line_of(lines, path), where(path)))
+        problems.append(_unknown(name, line_of(lines, path), where(path), key, known))
 
     if isinstance(facts, dict):
         groups = [g for g in pack.fields if g != "city"]
