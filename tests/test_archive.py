@@ -110,6 +110,20 @@ def test_another_years_file_is_stored_as_figures_only(archive, tmp_path):
     assert (str(value), source.id) == ("6500", stored.id)
 
 
+def test_only_the_current_version_gives_figures(archive, tmp_path):
+    first = _wuhan_2014(tmp_path)
+    archive_paths(archive, [first], STAMP)
+    assert "finance.insured_firms" in archive.figures_of("武汉市", 2014)
+    # The correction leaves insured firms out: the first version's figure no longer counts.
+    text = first.read_text(encoding="utf-8")
+    assert text.count(", insured_firms: 26") == 1
+    first.write_text(text.replace(", insured_firms: 26", ""), encoding="utf-8")
+    archive_paths(archive, [first], "2016-02-01T09:00:00Z")
+    figures = archive.figures_of("武汉市", 2014)
+    assert "finance.insured_firms" not in figures
+    assert figures["finance.pledge_amount"][1].version == 2
+
+
 def test_a_failing_batch_stores_nothing(archive):
     archive_paths(archive, [SCENARIOS / "xiangtan-2015.yaml"], STAMP)
     good = Entry("p", "1", "0" * 64, "甲市", 2015, "a.yaml", "1" * 64, {"x.y": 1})

@@ -248,19 +248,19 @@ class Archive:
         return out
 
     def figures_of(self, city: str, year: int) -> dict[str, tuple[Value, Stored]]:
-        """The city's current figures for a year: each field from the newest submission of that
-        city and year that holds it, with that submission."""
-        stored = [s for s in self.submissions(city=city, year=year, every_version=True)]
-        by_id = {s.id: s for s in stored}
+        """The city's figures for a year from its current submissions (an earlier version's
+        figure that a correction left out does not count): each field from the newest one that
+        holds it, with that submission."""
+        current = {s.id: s for s in self.submissions(city=city, year=year)}
         query = (
             select(figures)
-            .where(figures.c.city == city, figures.c.year == year)
+            .where(figures.c.submission_id.in_(list(current)))
             .order_by(figures.c.submission_id)
         )
         with self._failing_clearly(), self.engine.connect() as conn:
             rows = conn.execute(query).mappings().all()
         return {
-            r["field"]: (_decoded(r["type"], r["value"]), by_id[r["submission_id"]]) for r in rows
+            r["field"]: (_decoded(r["type"], r["value"]), current[r["submission_id"]]) for r in rows
         }
 
     def find(
@@ -467,16 +467,16 @@ def _encoded(value: Value) -> dict[str, str]:
     return {"type": "text", "value": value}
 
 
-def _decoded(kind: str, text: str) -> Value:
+def _decoded(kind: str, stored: str) -> Value:
     if kind == "bool":
-        return text == "true"
+        return stored == "true"
     if kind == "int":
-        return int(text)
+        return int(stored)
     if kind == "decimal":
-        return Decimal(text)
+        return Decimal(stored)
     if kind == "date":
-        return dt.date.fromisoformat(text)
-    return text
+        return dt.date.fromisoformat(stored)
+    return stored
 
 
 def _insert(conn: Connection, record: dict[str, Any]) -> int:
