@@ -335,6 +335,7 @@ def _pairs(items: tuple[str, ...], option: str) -> dict[str, str]:
 @click.option("--param", "params", multiple=True, help="改规则包参数：名称=值，如 T4.R2=1.15。")
 @output_options("table", "json")
 @pack_option
+@db_option
 @lang_option
 def whatif_cmd(
     path: str,
@@ -346,6 +347,7 @@ def whatif_cmd(
     output: Path | None,
     timestamp: bool,
     pack_id: str | None,
+    db: str | None,
 ) -> None:
     """假设分析：改几个数、放弃或完成某项任务、改阈值，与基准并排比较。
 
@@ -360,7 +362,8 @@ def whatif_cmd(
     variant = command_line_variant(
         _pairs(sets, "--set"), drop, complete, _pairs(params, "--param"), _lang()
     )
-    result = whatif(path, variant, pack_id)
+    with _other_years(db) as years:
+        result = whatif(path, variant, pack_id, years)
     if fmt == "json":
         from .output import dumps
 
@@ -385,9 +388,15 @@ def whatif_cmd(
 )
 @timestamp_option
 @pack_option
+@db_option
 @lang_option
 def simulate_cmd(
-    path: Path, fmt: str, output: Path | None, timestamp: bool, pack_id: str | None
+    path: Path,
+    fmt: str,
+    output: Path | None,
+    timestamp: bool,
+    pack_id: str | None,
+    db: str | None,
 ) -> None:
     """运行情景文件：一个基准提交文件和若干命名的变化，输出一张对比表。
 
@@ -399,7 +408,8 @@ def simulate_cmd(
     """
     from .whatif import simulate
 
-    result = simulate(path, pack_id)
+    with _other_years(db) as years:
+        result = simulate(path, pack_id, years)
     stamp = _stamp(timestamp)
     if output is not None:
         from . import report
@@ -422,6 +432,7 @@ def simulate_cmd(
 @click.option("--target", required=True, help="目标等级代码，如 excellent、good、pass。")
 @output_options("table", "json")
 @pack_option
+@db_option
 @lang_option
 def plan_cmd(
     path: str,
@@ -430,6 +441,7 @@ def plan_cmd(
     output: Path | None,
     timestamp: bool,
     pack_id: str | None,
+    db: str | None,
 ) -> None:
     """达到目标等级最少还要做什么：可证明最少的一组具体事项，以及做完后的得分和等级。
 
@@ -442,7 +454,8 @@ def plan_cmd(
     from .plan import least_work
 
     pack, submission = read_one(path, pack_id)
-    result = least_work(pack, submission, target)
+    with _other_years(db) as years:
+        result = least_work(pack, submission, target, years)
     if fmt == "json":
         from .output import dumps
 
@@ -458,6 +471,7 @@ def plan_cmd(
 @click.option("--param", "param", required=True, help="参数=值1,值2,…，如 T4.R2=1.1,1.2,1.3。")
 @output_options("table", "json")
 @pack_option
+@db_option
 @lang_option
 def sensitivity_cmd(
     paths: tuple[str, ...],
@@ -466,6 +480,7 @@ def sensitivity_cmd(
     output: Path | None,
     timestamp: bool,
     pack_id: str | None,
+    db: str | None,
 ) -> None:
     """阈值敏感性：对一个规则包参数的每个取值重新评估全部城市，列出等级变化的城市。
 
@@ -478,7 +493,9 @@ def sensitivity_cmd(
     from .whatif import sensitivity
 
     ((name, values),) = _pairs((param,), "--param").items()
-    result = sensitivity(paths, name, [v.strip() for v in values.split(",") if v.strip()], pack_id)
+    chosen = [v.strip() for v in values.split(",") if v.strip()]
+    with _other_years(db) as years:
+        result = sensitivity(paths, name, chosen, pack_id, years)
     if fmt == "json":
         from .output import dumps
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from . import explain, scoring
 from .engine import engine_for
@@ -115,9 +115,12 @@ def with_other_years(
     first, then the archive's current figures for that city and year. A `_prev` figure left
     blank is last year's figure, where one is known."""
     values = dict(submission.values)
-    origins: dict[str, dict[str, Any]] = {
-        k: {"from": "history"} for k in values if split_year(k)[1] is not None
-    }
+    origins = dict(submission.other_years)  # filled before: keep where they came from
+    origins.update(
+        (k, {"from": "history"})
+        for k in values
+        if split_year(k)[1] is not None and k not in origins
+    )
     found_by_year: dict[int, Mapping[str, tuple[Value, Stored]]] = {}
     for name in _other_years_read(pack):
         base, year = split_year(name)

@@ -29,7 +29,7 @@ from .options import Option, merge, options
 from .packs import FieldDecl, Pack, Requirement
 from .packs.conditions import fields_read, normalise, split_year
 from .packs.model import GradeBand
-from .pipeline import assess, evaluate
+from .pipeline import OtherYears, assess, evaluate, with_other_years
 from .results import Assessment, RequirementResult, TaskResult, json_value
 from .scoring import gains
 from .submission import Submission, Value, derive
@@ -85,7 +85,9 @@ class Plan:
         return out
 
 
-def least_work(pack: Pack, submission: Submission, target: str) -> Plan:
+def least_work(
+    pack: Pack, submission: Submission, target: str, other_years: OtherYears | None = None
+) -> Plan:
     bands = [b.code for b in pack.scoring.grades]
     if target not in bands:
         raise InputError(
@@ -98,6 +100,7 @@ def least_work(pack: Pack, submission: Submission, target: str) -> Plan:
             ]
         )
     band = pack.scoring.grades[bands.index(target)]
+    submission = with_other_years(pack, submission, other_years)
     before = assess(pack, submission)
     if bands.index(before.grade) <= bands.index(target):
         return Plan(target, band.label, True, (), before, before)

@@ -20,7 +20,7 @@ from .errors import InputError, Problem
 from .intake import Variant, read_all, read_one, read_scenario
 from .packs import Pack
 from .packs.params import WEIGHTS, with_params
-from .pipeline import Evaluation, build, evaluate
+from .pipeline import Evaluation, OtherYears, build, evaluate, with_other_years
 from .provenance import Provenance
 from .results import Assessment
 from .submission import Submission, derive, parse_value
@@ -252,9 +252,15 @@ def command_line_variant(
     return Variant(name, dict(sets), tuple(drop), tuple(complete), dict(params))
 
 
-def whatif(path: str | Path, variant: Variant, pack_id: str | None = None) -> Comparison:
+def whatif(
+    path: str | Path,
+    variant: Variant,
+    pack_id: str | None = None,
+    other_years: OtherYears | None = None,
+) -> Comparison:
     """One city's file under one variant, beside its baseline."""
     pack, submission = read_one(path, pack_id)
+    submission = with_other_years(pack, submission, other_years)
     base = evaluate(pack, submission)
     return _compared(pack, submission, base, variant)
 
@@ -281,9 +287,12 @@ class Simulation:
         }
 
 
-def simulate(path: Path, pack_id: str | None = None) -> Simulation:
+def simulate(
+    path: Path, pack_id: str | None = None, other_years: OtherYears | None = None
+) -> Simulation:
     scenario = read_scenario(path)
     pack, submission = read_one(scenario.base, pack_id)
+    submission = with_other_years(pack, submission, other_years)
     base = evaluate(pack, submission)
     comparisons = tuple(_compared(pack, submission, base, v) for v in scenario.variants)
     return Simulation(scenario.name, base.assessment, comparisons)
@@ -349,10 +358,14 @@ class Sensitivity:
 
 
 def sensitivity(
-    paths: Iterable[str | Path], param: str, values: list[str], pack_id: str | None = None
+    paths: Iterable[str | Path],
+    param: str,
+    values: list[str],
+    pack_id: str | None = None,
+    other_years: OtherYears | None = None,
 ) -> Sensitivity:
     """For each value of one pack parameter, the cities whose grade changes from the baseline."""
-    cities = read_all(paths, pack_id)
+    cities = [(p, with_other_years(p, s, other_years)) for p, s in read_all(paths, pack_id)]
     evaluated = [evaluate(p, s) for p, s in cities]
     # Grade lines and weights change the scoring only: the baseline verdicts still hold.
     rules_change = not (param.startswith("bands.") or param in WEIGHTS)

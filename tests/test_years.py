@@ -279,3 +279,35 @@ def test_reports_say_where_other_years_came_from(tmp_path):
     assert "## 往年数据及来源" in text
     row = "| 2014年专利权质押融资金额（`finance.pledge_amount@2014`） | 7799.9999万元 | 存档 #1（"
     assert row in text
+
+
+def test_what_if_and_plan_read_other_years_from_the_archive(tmp_path):
+    from ipscore.intake import Variant
+    from ipscore.plan import least_work
+    from ipscore.whatif import whatif
+
+    wuhan = (ROOT / "scenarios" / "wuhan-2015.yaml").read_text(encoding="utf-8")
+    last_year = tmp_path / "武汉-2014.yaml"
+    last_year.write_text(
+        wuhan.replace("year: 2015", "year: 2014").replace(
+            "pledge_amount: 7799.9999", "pledge_amount: 6000"
+        ),
+        encoding="utf-8",
+    )
+    blank = tmp_path / "wuhan-2015.yaml"
+    blank.write_text(wuhan.replace(", pledge_amount_prev: 6500", ""), encoding="utf-8")
+    archive = Archive(f"sqlite:///{tmp_path / 'archive.sqlite'}")
+    try:
+        archive_paths(archive, [last_year], "2015-01-10T08:00:00Z")
+        # Without the archive 2014's pledge amount is unknown: T4.R2 missing, 不合格.
+        alone = whatif(blank, Variant("x"))
+        assert alone.baseline.requirement_statuses()["T4.R2"] == "missing"
+        # With it, 7799.9999 ≥ 6000 × 1.2 = 7200: T4 complete, 98.6 优秀 as in the plan's terms.
+        known = whatif(blank, Variant("x"), other_years=archive)
+        assert (float(known.baseline.score), known.baseline.grade) == (98.6, "excellent")
+        assert known.baseline.other_years["finance.pledge_amount_prev"]["from"] == "archive"
+        pack, submission = read_one(blank)
+        plan = least_work(pack, submission, "excellent", archive)
+        assert plan.reachable and plan.actions == ()
+    finally:
+        archive.close()
