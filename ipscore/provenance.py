@@ -41,10 +41,6 @@ class Provenance:
     produced_at: str | None
     ipscore_version: str = __version__
 
-    @property
-    def short_hash(self) -> str:
-        return self.pack_sha256[:12]
-
     def to_dict(self) -> dict[str, Any]:
         """The JSON `provenance` object: the first input is the submission itself, any others
         the reference files it names."""

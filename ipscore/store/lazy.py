@@ -4,7 +4,7 @@ reads no other year, or with no archive at all, never loads the database librari
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .places import ENV, default_location
 
@@ -30,12 +30,6 @@ class ArchivedFigures:
     def close(self) -> None:
         if self._archive is not None:
             self._archive.close()
-
-    def __enter__(self) -> ArchivedFigures:
-        return self
-
-    def __exit__(self, *_: Any) -> None:
-        self.close()
 
 
 def configured(db: str | None) -> ArchivedFigures | None:
