@@ -311,3 +311,19 @@ def test_what_if_and_plan_read_other_years_from_the_archive(tmp_path):
         assert plan.reachable and plan.actions == ()
     finally:
         archive.close()
+
+
+def test_reading_other_years_never_creates_an_archive(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    missing = tmp_path / "no-archive.sqlite"
+    done = subprocess.run(
+        [sys.executable, "-m", "ipscore", "assess", str(ROOT / "scenarios" / "wuhan-2015.yaml")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "IPSCORE_DB": str(missing)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert not missing.exists()

@@ -3,10 +3,10 @@ reads no other year, or with no archive at all, never loads the database librari
 
 from __future__ import annotations
 
-import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .places import ENV, default_location
+from .places import location
 
 if TYPE_CHECKING:
     from .archive import Archive, Stored, Value
@@ -34,7 +34,9 @@ class ArchivedFigures:
 
 def configured(db: str | None) -> ArchivedFigures | None:
     """The archive to read other years from: the one named by --db or IPSCORE_DB, else the
-    default one if it exists; None when there is none (nothing is created)."""
-    if db or os.environ.get(ENV):
-        return ArchivedFigures(db)
-    return ArchivedFigures() if default_location().exists() else None
+    default one; None when there is none (nothing is created)."""
+    url = location(db)
+    if url.startswith("sqlite:///") and "?" not in url:
+        # Reading other years never creates an archive: an SQLite file that is not there is none.
+        return ArchivedFigures(db) if Path(url.removeprefix("sqlite:///")).exists() else None
+    return ArchivedFigures(db)
