@@ -468,14 +468,20 @@ def plan_cmd(
 
 @cli.command("sensitivity")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--param", "param", required=True, help="参数=值1,值2,…，如 T4.R2=1.1,1.2,1.3。")
+@click.option(
+    "--param",
+    "params",
+    required=True,
+    multiple=True,
+    help="参数=值1,值2,…，如 T4.R2=1.1,1.2,1.3（一次一个参数）。",
+)
 @output_options("table", "json")
 @pack_option
 @db_option
 @lang_option
 def sensitivity_cmd(
     paths: tuple[str, ...],
-    param: str,
+    params: tuple[str, ...],
     fmt: str,
     output: Path | None,
     timestamp: bool,
@@ -492,7 +498,12 @@ def sensitivity_cmd(
     """
     from .whatif import sensitivity
 
-    ((name, values),) = _pairs((param,), "--param").items()
+    if len(params) > 1:
+        raise click.UsageError(
+            "sensitivity 一次扫描一个参数；要同时改几个参数，请写情景文件用 simulate，"
+            f"或分别运行（收到 {len(params)} 个 --param）"
+        )
+    ((name, values),) = _pairs(params, "--param").items()
     chosen = [v.strip() for v in values.split(",") if v.strip()]
     with _other_years(db) as years:
         result = sensitivity(paths, name, chosen, pack_id, years)
@@ -654,35 +665,40 @@ def rules_diff(first: str, second: str, fmt: str) -> None:
 
 
 @rules_group.command("check")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("packs", nargs=-1)
 @lang_option
-def rules_check(files: tuple[Path, ...]) -> None:
-    """静态检查规则包文件：未知字段、重复编号、缺少引用、类型不符、达不到的等级。
+def rules_check(packs: tuple[str, ...]) -> None:
+    """静态检查规则包（编号或文件；不写则检查全部随附的规则包）：未知字段、重复编号、缺少引用、
+    类型不符、达不到的等级、无论填什么都达不到的要求。每个规则包都检查完，有错时最后一并列出。
 
     \b
     例：
-      ipscore rules check rules/cnipa-2015-demo-city.yaml
+      ipscore rules check
+      ipscore rules check cnipa-2015-demo-city
+      ipscore rules check my-pack.yaml rules/*.yaml
     """
-    from .errors import PackError
-    from .lint import findings
-    from .packs import load_pack
+    from .errors import PackError, Problem
+    from .lint import check
 
     lang = _lang()
-    for path in files:
-        pack = load_pack(path)
-        errors, notes = findings(pack, str(path))
-        if errors:
-            raise PackError(errors)
-        for note in notes:
+    errors: list[Problem] = []
+    for checked in check(packs):
+        for note in checked.notes:
             click.echo(pick(lang, "提示：", "note: ") + note.render(lang))
-        tasks, reqs = len(pack.tasks), len(pack.requirements())
+        if checked.errors or checked.pack is None:
+            errors += checked.errors
+            click.echo(pick(lang, f"✗ {checked.name}：有错误（见下）", f"FAILED {checked.name}"))
+            continue
+        tasks, reqs = len(checked.pack.tasks), len(checked.pack.requirements())
         click.echo(
             pick(
                 lang,
-                f"✓ {path}：{tasks}项任务、{reqs}条要求，检查通过",
-                f"OK {path}: {tasks} tasks, {reqs} requirements",
+                f"✓ {checked.name}：{tasks}项任务、{reqs}条要求，检查通过",
+                f"OK {checked.name}: {tasks} tasks, {reqs} requirements",
             )
         )
+    if errors:
+        raise PackError(list(errors))
 
 
 @cli.group("archive")

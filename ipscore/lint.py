@@ -1,11 +1,15 @@
 """Deeper checks of a pack than loading does: requirements that no input could ever meet, and
-fields that nothing reads. `ipscore rules check` runs them."""
+fields that nothing reads. `ipscore rules check` runs them on every pack it is given."""
 
 from __future__ import annotations
 
-from .errors import Problem
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import PackError, Problem, display_path
 from .options import options
-from .packs import FieldDecl, Pack
+from .packs import FieldDecl, Pack, load_pack, shipped_packs
 from .packs.conditions import fields_read, in_year, normalise, split_year
 from .submission import Value
 
@@ -59,3 +63,31 @@ def findings(pack: Pack, file: str) -> tuple[list[Problem], list[Problem]]:
 
 def _any_but_text(_: str, decl: FieldDecl) -> bool:
     return decl.type != "text"
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One pack checked: the pack (None if it did not load), its errors and notes."""
+
+    name: str
+    pack: Pack | None
+    errors: tuple[Problem, ...]
+    notes: tuple[Problem, ...]
+
+
+def check(refs: Sequence[str]) -> list[Checked]:
+    """Each pack named (a shipped id or a file; every shipped pack when none is), checked in
+    full whatever the others gave, so one run reports every broken pack."""
+    shipped = shipped_packs()
+    out = []
+    for ref in refs or list(shipped):
+        path = shipped[ref] if ref in shipped else Path(ref)
+        name = display_path(path)
+        try:
+            pack = load_pack(path)
+        except PackError as exc:
+            out.append(Checked(name, None, tuple(exc.problems), ()))
+            continue
+        errors, notes = findings(pack, name)
+        out.append(Checked(name, pack, tuple(errors), tuple(notes)))
+    return out

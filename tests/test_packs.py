@@ -13,7 +13,7 @@ import pytest
 from ipscore import PackError, load_pack
 from ipscore.packs import shipped_packs
 
-from .conftest import SEEDS
+from .conftest import ROOT, SEEDS
 
 CONTRACT_IDS = (
     [f"T1.R{i}" for i in range(1, 4)]
@@ -120,3 +120,35 @@ def test_rules_check_exits_2_without_traceback():
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "要求编号 T1.R1 重复" in done.stderr
+
+
+def test_rules_check_takes_ids_and_files_and_reports_every_broken_pack():
+    """Issue 11: `rules check cnipa-2015-demo-city` said the file did not exist, and
+    `rules check rules/*.yaml` stopped at the first failing pack."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ipscore",
+            "rules",
+            "check",
+            "cnipa-2015-demo-city",
+            str(BAD_PACKS / "duplicate_id.yaml"),
+            str(BAD_PACKS / "unknown_field.yaml"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "✓ rules/cnipa-2015-demo-city.yaml：9项任务、49条要求，检查通过" in done.stdout
+    assert "要求编号 T1.R1 重复" in done.stderr
+    assert "未声明的字段 work.staf，是否想写 work.staff？" in done.stderr
+    every = subprocess.run(
+        [sys.executable, "-m", "ipscore", "rules", "check"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert every.returncode == 0, every.stderr
+    assert every.stdout.count("检查通过") == 5

@@ -194,3 +194,16 @@ def test_simulate_writes_a_comparison_report(tmp_path):
         text = out.read_text(encoding="utf-8")
         assert "湘潭市2015 选做任务取舍" in text and "完成T8（外观设计）" in text
         assert "94.6" in text and "T8 未完成→完成" in text and "T7 44%→0%" in text
+
+
+def test_sensitivity_refuses_a_second_parameter():
+    """Issue 11: `--param T4.R2=1.1 --param bands.good=70` swept only bands.good, exit 0."""
+    done = subprocess.run(
+        [sys.executable, "-m", "ipscore", "sensitivity", "scenarios/", "--param", "T4.R2=1.1",
+         "--param", "bands.good=70"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "sensitivity 一次扫描一个参数" in done.stderr and "收到 2 个 --param" in done.stderr
