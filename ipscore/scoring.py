@@ -157,23 +157,23 @@ class Ranked:
 
 
 def ranking(assessments: Iterable[Assessment]) -> list[Ranked]:
-    """Every city ranked by score within its pack and tier (city level); ties share a rank.
-
-    Ordered by pack, tier (sub-provincial first), rank, then city name.
+    """Every city ranked by score within its pack, year and tier (city level); ties share a
+    rank. Ordered by pack, year, tier (sub-provincial first), rank, then city name.
     """
     cities = list(assessments)
-    groups: dict[tuple[str, str | None], list[Decimal]] = {}
+    groups: dict[tuple[str, int, str | None], list[Decimal]] = {}
     for a in cities:
-        groups.setdefault((a.pack.id, a.level), []).append(a.score)
+        groups.setdefault((a.pack.id, a.year, a.level), []).append(a.score)
     tiers = {level: i for i, level in enumerate(LEVEL_ORDER)}
     ranked = [
-        Ranked(a, 1 + sum(1 for other in groups[(a.pack.id, a.level)] if other > a.score))
+        Ranked(a, 1 + sum(1 for other in groups[(a.pack.id, a.year, a.level)] if other > a.score))
         for a in cities
     ]
     return sorted(
         ranked,
         key=lambda r: (
             r.assessment.pack.id,
+            r.assessment.year,
             tiers.get(r.assessment.level or "", len(tiers)),
             r.rank_in_tier,
             r.assessment.city,

@@ -29,12 +29,21 @@ _GRADE_STYLE = {"excellent": "bold green", "good": "green", "pass": "yellow", "f
 
 
 def summary(assessments: list[Assessment], lang: str = "zh") -> Table:
-    table = Table(
-        title=pick(
-            lang, "示范城市评估结果（按层级排名）", "Assessment results, ranked within tier"
-        ),
-        box=box.SIMPLE_HEAVY,
+    # Cities assessed under different packs or years are ranked apart, and the table says so.
+    mixed = len({(a.pack.id, a.year) for a in assessments}) > 1
+    title = (
+        pick(
+            lang,
+            "评估结果（按规则包、年度和层级分别排名）",
+            "Assessment results, ranked within pack, year and tier",
+        )
+        if mixed
+        else pick(lang, "示范城市评估结果（按层级排名）", "Assessment results, ranked within tier")
     )
+    table = Table(title=title, box=box.SIMPLE_HEAVY)
+    if mixed:
+        table.add_column(pick(lang, "规则包", "Pack"))
+        table.add_column(pick(lang, "年度", "Year"))
     for head in (
         pick(lang, "城市", "City"),
         pick(lang, "省份", "Province"),
@@ -55,6 +64,7 @@ def summary(assessments: list[Assessment], lang: str = "zh") -> Table:
         unmet = sum(1 for s in statuses if s == UNMET)
         missing = sum(1 for s in statuses if s == MISSING)
         table.add_row(
+            *([a.pack.id, str(a.year)] if mixed else []),
             a.city,
             a.province or "—",
             level_label(pack, a.level, lang),
@@ -90,13 +100,13 @@ def detail(a: Assessment, lang: str = "zh") -> Table:
         frac = "—" if task.fraction is None else f"{float(task.fraction):.0%}"
         table.add_row(
             f"[bold]{task.id}[/]",
-            f"[bold]{task.title}[/]",
+            f"[bold]{pick(lang, task.title, task.title_en)}[/]",
             f"[bold]{TASK_LABELS[lang][task.status]}[/]",
             f"{mark} · {pick(lang, '完成比例', 'fraction')} {frac}",
             "",
         )
         for r in task.requirements:
-            note = r.gap or ""
+            note = pick(lang, r.gap or "", r.gap_en)
             if r.status == MISSING:
                 absent = [f for f, v in r.inputs.items() if v is None]
                 note = pick(lang, "缺报：", "missing: ") + "、".join(absent)

@@ -183,3 +183,36 @@ def test_every_pack_works_with_every_command(path, tmp_path):
     invoke("whatif", str(path), "--drop", first_task, "--format", "json")
     plan = json.loads(invoke("plan", str(path), "--target", "pass", "--format", "json"))
     assert plan["reachable"] is True
+
+
+def test_mixed_packs_and_years_are_ranked_apart(tmp_path):
+    """Issue 11: a directory with 2015 and Jiaxing submissions was ranked in one table with no
+    pack or year column."""
+    import shutil
+
+    from ipscore import assess_paths
+    from ipscore.scoring import ranking
+
+    for path in (
+        SCENARIOS / "wuhan-2015.yaml",
+        SCENARIOS / "chengdu-2015.yaml",
+        SCENARIOS / "jiaxing-2008-pilot-city" / "jiaxing-2010.yaml",
+    ):
+        shutil.copy(path, tmp_path)
+    ranked = ranking(assess_paths([tmp_path]))
+    # 成都 95.7 and 武汉 94.2 share the 2015 副省级 tier; 嘉兴 (no tier) is first in its own pack.
+    assert [(r.assessment.city, r.rank_in_tier) for r in ranked] == [
+        ("成都市", 1),
+        ("武汉市", 2),
+        ("嘉兴市", 1),
+    ]
+    out = invoke("assess", str(tmp_path))
+    assert "按规则包、年度和层级分别排名" in out
+    assert "jiaxing-2008-pilot-city" in out and "cnipa-2015-demo-city" in out
+
+
+def test_english_tables_use_english_titles_and_gaps():
+    """Issue 11: English terminal output printed task titles and gaps in Chinese."""
+    out = invoke("--lang", "en", "assess", XIANGTAN)
+    assert "Patent-navigation pilot" in out and "1 persons short" in out
+    assert "专利导航" not in out and "还差" not in out
