@@ -612,13 +612,20 @@ def rules_list() -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
+@click.option(
+    "--fields",
+    "show_fields",
+    is_flag=True,
+    help="列出填报字段：代码、名称、类型、单位、读取它的要求。",
+)
 @lang_option
-def rules_show(pack_id: str, fmt: str) -> None:
-    """逐条列出一个规则包的任务、要求、判定标准和原文依据。
+def rules_show(pack_id: str, fmt: str, show_fields: bool) -> None:
+    """逐条列出一个规则包的任务、要求、判定标准和原文依据；--fields 列出填报字段。
 
     \b
     例：
       ipscore rules show cnipa-2015-demo-city
+      ipscore rules show cnipa-2015-demo-city --fields
       ipscore rules show cnipa-2015-demo-city --format json
     """
     from . import tables
@@ -627,6 +634,12 @@ def rules_show(pack_id: str, fmt: str) -> None:
     from .packs import find_pack
 
     pack = find_pack(pack_id)
+    if show_fields:
+        if fmt == "json":
+            click.echo(dumps(tables.field_list(pack, _lang())), nl=False)
+        else:
+            tables.console().print(tables.fields_table(pack, _lang()))
+        return
     if fmt == "json":
         click.echo(dumps(requirement_list(pack, _lang())), nl=False)
         return

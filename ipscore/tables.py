@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
@@ -12,6 +12,7 @@ from rich.table import Table
 
 from .explain import describe, expected, field_label, label, level_label, show
 from .packs import Pack
+from .packs.conditions import fields_read, split_year
 from .results import Assessment
 from .scoring import ranking
 from .text import pick
@@ -375,7 +376,7 @@ def pack_table(pack: Pack, lang: str = "zh") -> Table:
         show_lines=True,
     )
     for head in ("要求", "类别", "判定标准", "原文（章节）"):
-        table.add_column(head)
+        table.add_column(head, overflow="fold")  # Chinese has no spaces to wrap at: never cut
     amended = {a.target for a in pack.amendments}
     for _, req in pack.requirements():
         kind = (
@@ -390,6 +391,60 @@ def pack_table(pack: Pack, lang: str = "zh") -> Table:
             f"{req.citation.text}（{req.citation.section}）",
         )
     return table
+
+
+def fields_table(pack: Pack, lang: str = "zh") -> Table:
+    """`rules show --fields`: every field a submission may fill in, and what reads it."""
+    table = Table(
+        title=pick(lang, f"{pack.id} 的填报字段", f"Fields of {pack.id}"), show_lines=False
+    )
+    for zh, en in (
+        ("字段代码", "Field"),
+        ("名称", "Label"),
+        ("类型", "Type"),
+        ("单位", "Unit"),
+        ("读取它的要求和规则", "Read by"),
+    ):
+        table.add_column(pick(lang, zh, en), overflow="fold")
+    for row in field_list(pack, lang):
+        table.add_row(
+            row["field"],
+            row["label"],
+            row["type"] + (pick(lang, "（算出）", " (computed)") if row["computed"] else ""),
+            row["unit"] or "",
+            pick(lang, "、", ", ").join(row["read_by"]) or "—",
+        )
+    return table
+
+
+def field_list(pack: Pack, lang: str = "zh") -> list[dict[str, Any]]:
+    """Each field: code, label, type, unit, whether it is computed, and what reads it — the
+    requirements (directly, in any year, or through a ratio computed from it), the mandatory
+    sets, the plausibility checks."""
+    readers: dict[str, list[str]] = {}
+    users: list[tuple[str, list[Any]]] = [
+        (req.id, [c for c in (req.check, req.applies_if) if c is not None])
+        for _, req in pack.requirements()
+    ]
+    users += [(pick(lang, "必做任务", "mandatory"), [m.when for m in pack.mandatory])]
+    users += [(check.id, [check.when]) for check in pack.plausibility]
+    for reader, conditions in users:
+        for name in sorted({split_year(f)[0] for c in conditions for f in fields_read(c)}):
+            for each in (name, *(pack.field(name).of or [])):
+                readers.setdefault(each, [])
+                if reader not in readers[each]:
+                    readers[each].append(reader)
+    return [
+        {
+            "field": name,
+            "label": label(pack.field(name), lang),
+            "type": pack.field(name).type,
+            "unit": pick(lang, pack.field(name).unit or "", pack.field(name).unit_en),
+            "computed": pack.field(name).type == "ratio",
+            "read_by": readers.get(name, []),
+        }
+        for name in pack.field_names()
+    ]
 
 
 def pack_test_line(report: Report) -> str:

@@ -12,6 +12,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
+from ipscore import find_pack
 from ipscore.cli import cli
 
 from .conftest import ROOT, SCENARIOS
@@ -216,3 +217,17 @@ def test_english_tables_use_english_titles_and_gaps():
     out = invoke("--lang", "en", "assess", XIANGTAN)
     assert "Patent-navigation pilot" in out and "1 persons short" in out
     assert "专利导航" not in out and "还差" not in out
+
+
+def test_rules_show_lists_the_fields_and_cuts_nothing():
+    """Issue 11: `rules show` listed no field code, and cut criteria and citations with "…"."""
+    data = json.loads(
+        invoke("rules", "show", "cnipa-2015-demo-city", "--fields", "--format", "json")
+    )
+    by_name = {row["field"]: row for row in data}
+    assert by_name["city.batch"]["read_by"] == ["必做任务"]
+    assert by_name["enforcement.city_staff"]["unit"] == "人"
+    assert "T2.R1" in by_name["enforcement.city_staff"]["read_by"]
+    assert len(data) == len(find_pack("cnipa-2015-demo-city").field_names())
+    shown = invoke("rules", "show", "cnipa-2015-demo-city")
+    assert "…（" not in shown and "… │" not in shown
