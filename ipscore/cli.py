@@ -44,7 +44,7 @@ class Failure(click.ClickException):
         self.lang = lang
 
     def show(self, file: Any = None) -> None:
-        head = "Error:\n" if self.lang == "en" else "错误：\n"
+        head = pick(self.lang, "错误：\n", "Error:\n")
         click.echo(head + self.message, err=True)
 
 

@@ -37,10 +37,9 @@ _WHERE = {"zh": ("第{}行", "字段 {}", "，", "："), "en": ("line {}", "fiel
 
 @dataclass
 class IpscoreError(Exception):
-    """Unusable input or pack: exit code 2."""
+    """Unusable input or pack: the command line shows its problems and exits with code 2."""
 
     problems: list[Problem] = field(default_factory=list)
-    exit_code: int = 2
 
     def __str__(self) -> str:
         return "\n".join(p.render("zh") for p in self.problems)
