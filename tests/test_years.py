@@ -217,15 +217,23 @@ def test_the_submissions_own_history_comes_before_the_archive(tmp_path):
     assert result.other_years["finance.fund@2009"] == {"value": 250, "from": "history"}
 
 
-def test_last_years_figure_on_record_fills_and_checks_the_prev_fields(tmp_path):
+def _wuhan_and_its_2014(tmp_path: Path, pledge: str) -> tuple[str, Path]:
+    """Wuhan's 2015 file, and its figures filed again as 2014's with another pledge amount (an
+    example, not filed data)."""
     wuhan = (ROOT / "scenarios" / "wuhan-2015.yaml").read_text(encoding="utf-8")
+    assert wuhan.count("pledge_amount: 7799.9999") == 1
     last_year = tmp_path / "武汉-2014.yaml"
     last_year.write_text(
         wuhan.replace("year: 2015", "year: 2014").replace(
-            "pledge_amount: 7799.9999", "pledge_amount: 6000"
+            "pledge_amount: 7799.9999", f"pledge_amount: {pledge}"
         ),
         encoding="utf-8",
     )
+    return wuhan, last_year
+
+
+def test_last_years_figure_on_record_fills_and_checks_the_prev_fields(tmp_path):
+    wuhan, last_year = _wuhan_and_its_2014(tmp_path, "6000")
     db = f"sqlite:///{tmp_path / 'archive.sqlite'}"
     archive = Archive(db)
     try:
@@ -286,14 +294,7 @@ def test_what_if_and_plan_read_other_years_from_the_archive(tmp_path):
     from ipscore.plan import least_work
     from ipscore.whatif import whatif
 
-    wuhan = (ROOT / "scenarios" / "wuhan-2015.yaml").read_text(encoding="utf-8")
-    last_year = tmp_path / "武汉-2014.yaml"
-    last_year.write_text(
-        wuhan.replace("year: 2015", "year: 2014").replace(
-            "pledge_amount: 7799.9999", "pledge_amount: 6000"
-        ),
-        encoding="utf-8",
-    )
+    wuhan, last_year = _wuhan_and_its_2014(tmp_path, "6000")
     blank = tmp_path / "wuhan-2015.yaml"
     blank.write_text(wuhan.replace(", pledge_amount_prev: 6500", ""), encoding="utf-8")
     archive = Archive(f"sqlite:///{tmp_path / 'archive.sqlite'}")
