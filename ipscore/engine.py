@@ -162,7 +162,7 @@ def compile_ruleset(pack: Pack) -> dict[str, dict[str, Any]]:
     for check in pack.plausibility:
         rules[f"plausibility|{check.id}"] = _rule(pack, check.when)
     # A typed `x_prev` that differs from last year's `x` on record (history or archive).
-    for prev, base in pack.previous_pairs():
+    for prev, base in pack.previous_pairs().items():
         last = FieldRef(in_year(base, pack.pack.year - 1))
         rules[f"{PREV}{prev}"] = _rule(pack, Compare(prev, "ne", last))
     return rules

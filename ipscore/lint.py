@@ -10,20 +10,17 @@ from pathlib import Path
 from .errors import PackError, Problem, display_path
 from .options import options
 from .packs import FieldDecl, Pack, load_pack, shipped_packs
-from .packs.conditions import fields_read, in_year, normalise, split_year
+from .packs.conditions import fields_read, normalise, split_year
+from .pipeline import other_years_read
 from .submission import Value
 
 
 def findings(pack: Pack, file: str) -> tuple[list[Problem], list[Problem]]:
     """(errors, notes): impossible requirements are errors; unread fields are notes."""
-    conditions = [c for _, r in pack.requirements() for c in (r.check, r.applies_if) if c]
-    conditions += [m.when for m in pack.mandatory] + [p.when for p in pack.plausibility]
-    read = {f for cond in conditions for f in fields_read(cond)}
+    read = {f for cond in pack.conditions() for f in fields_read(cond)}
     # Comparisons with other fields need those fields to have a value: try every figure (other
     # years' included) at its least and at its greatest value.
-    others = {f for f in read if split_year(f)[1] is not None}
-    others |= {in_year(i, split_year(f)[1]) for f in list(others) for i in pack.field(f).of or []}
-    names = [*pack.field_names(), *sorted(others)]
+    names = [*pack.field_names(), *other_years_read(pack)]
     numbers = [n for n in names if pack.field(n).type in ("count", "amount", "ratio")]
     first = pack.years()[0]
     seeds: list[dict[str, Value]] = [

@@ -86,13 +86,11 @@ def assess_paths(
 
 
 @per_pack
-def _other_years_read(pack: Pack) -> tuple[str, ...]:
+def other_years_read(pack: Pack) -> tuple[str, ...]:
     """Every figure of another year the pack's rules read, and what those are made of: a
     ratio's inputs of that year, and for `x_prev` of a year, `x` of the year before."""
-    conditions = [c for _, r in pack.requirements() for c in (r.check, r.applies_if) if c]
-    conditions += [m.when for m in pack.mandatory] + [p.when for p in pack.plausibility]
-    read = {f for c in conditions for f in fields_read(c)}
-    twins = dict(pack.previous_pairs())
+    read = {f for c in pack.conditions() for f in fields_read(c)}
+    twins = pack.previous_pairs()
     # Every typed x_prev is checked against last year's x on record (the engine's prev: rules).
     read |= {in_year(base, pack.pack.year - 1) for base in twins.values()}
     pending, seen = list(read), set(read)
@@ -114,6 +112,9 @@ def with_other_years(
     """The submission with the other years' figures its pack reads: from its own `history`
     first, then the archive's current figures for that city and year. A `_prev` figure left
     blank is last year's figure, where one is known."""
+    nothing_to_read = other_years is None and not submission.other_years
+    if nothing_to_read and not any(split_year(k)[1] is not None for k in submission.values):
+        return submission  # no other year to read and none to fill from
     values = dict(submission.values)
     origins = dict(submission.other_years)  # filled before: keep where they came from
     origins.update(
@@ -122,7 +123,7 @@ def with_other_years(
         if split_year(k)[1] is not None and k not in origins
     )
     found_by_year: dict[int, Mapping[str, tuple[Value, Stored]]] = {}
-    for name in _other_years_read(pack):
+    for name in other_years_read(pack):
         base, year = split_year(name)
         if name in values or other_years is None or year is None:
             continue
@@ -140,7 +141,7 @@ def with_other_years(
             }
     years = sorted({split_year(n)[1] or submission.year for n in values} | {submission.year})
     for year in years:  # x_prev of a year left blank is x of the year before
-        for prev, base in pack.previous_pairs():
+        for prev, base in pack.previous_pairs().items():
             mine, last = in_year(prev, _other(year, submission)), in_year(base, year - 1)
             if mine not in values and last in values:
                 values[mine] = values[last]
@@ -253,7 +254,7 @@ def _as_filed(pack: Pack, name: str) -> str:
     """What a city fills in for an absent figure: `x_prev` of an earlier year is `x` of the
     year before that (its own year's `x_prev` is a field of the form)."""
     base, year = split_year(name)
-    twins = dict(pack.previous_pairs())
+    twins = pack.previous_pairs()
     if year is not None and base in twins:
         return in_year(twins[base], year - 1)
     return name

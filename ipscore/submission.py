@@ -373,17 +373,25 @@ def parse_submission(
     problems += wrong
     if problems:
         raise InputError(problems)
+    values = _values_of(pack, model, with_city=True)
+    _apply_defaults(pack, values)
+    derive(pack, values)
+    values.update(history)
+    return Submission(pack.id, this_year, values, name, read_from)
+
+
+def _values_of(pack: Pack, model: Any, with_city: bool) -> dict[str, Value]:
+    """Every present value of a validated submission model, by dotted field name."""
     values: dict[str, Value] = {}
     for group, decls in pack.fields.items():
+        if group == "city" and not with_city:
+            continue
         holder = model.city if group == "city" else getattr(model.facts, group, None)
         for key in decls:
             value = getattr(holder, key, None) if holder is not None else None
             if value is not None:
                 values[f"{group}.{key}"] = value
-    _apply_defaults(pack, values)
-    derive(pack, values)
-    values.update(history)
-    return Submission(pack.id, this_year, values, name, read_from)
+    return values
 
 
 def _is_year(value: Any) -> TypeGuard[int]:
@@ -514,13 +522,7 @@ def _history(
                 if not (p.field or "").startswith("city")
             ]
             continue
-        found: dict[str, Value] = {}
-        for group, decls in pack.fields.items():
-            holder = getattr(model.facts, group, None) if group != "city" else None
-            for key in decls:
-                value = getattr(holder, key, None) if holder is not None else None
-                if value is not None:
-                    found[f"{group}.{key}"] = value
+        found = _values_of(pack, model, with_city=False)
         derive(pack, found)
         values.update((in_year(k, other), v) for k, v in found.items())
     return values, problems

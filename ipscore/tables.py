@@ -71,7 +71,7 @@ def summary(assessments: list[Assessment], lang: str = "zh") -> Table:
             level_label(pack, a.level, lang),
             str(a.batch or "—"),
             f"{a.score}",
-            f"[{_GRADE_STYLE.get(a.grade, '')}]{band.label_en if lang == 'en' else band.label}[/]",
+            f"[{_GRADE_STYLE.get(a.grade, '')}]{pick(lang, band.label, band.label_en)}[/]",
             pick(lang, "全部完成", "complete")
             if a.mandatory_complete
             else pick(lang, "未完成", "not complete"),

@@ -30,8 +30,9 @@ KINDS = ("set", "add", "replace", "drop", "add_task", "mandatory")
 
 def merged(
     path: Path, data: dict[str, Any], lines: Lines, seen: tuple[Path, ...] = ()
-) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
-    """The amending document merged into its base: (document, amendments, parameters to set)."""
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The amending document merged into its base (its `amendments` listing every change, the
+    base's own included), and the parameters its `set` changes give."""
     name = display_path(path)
     base_path = _base_path(path, data.get("extends"), name, lines)
     chain = (*seen, path.resolve())
@@ -51,10 +52,10 @@ def merged(
     base, base_lines = load_document(base_path, PackError)
     if not isinstance(base, dict):
         raise PackError([Problem("规则包应为一个映射", "a rule pack must be a mapping", name)])
-    amendments: list[dict[str, Any]] = []
     params: dict[str, Any] = {}
     if "extends" in base:
-        base, amendments, params = merged(base_path, base, base_lines, chain)
+        base, params = merged(base_path, base, base_lines, chain)
+    amendments: list[dict[str, Any]] = list(base.get("amendments") or [])
     out = copy.deepcopy(base)
     problems: list[Problem] = []
 
@@ -91,7 +92,7 @@ def merged(
         raise PackError(problems)
     out["extends"] = str(data["extends"])
     out["amendments"] = amendments
-    return out, amendments, params
+    return out, params
 
 
 def _base_path(path: Path, ref: Any, name: str, lines: Lines) -> Path:

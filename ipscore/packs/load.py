@@ -54,7 +54,7 @@ def load_pack(path: Path) -> Pack:
         raise PackError([Problem("规则包应为一个映射", "a rule pack must be a mapping", name)])
     params: dict[str, Any] = {}
     if "extends" in data:
-        data, _, params = merged(path, data, lines)
+        data, params = merged(path, data, lines)
     try:
         raw = Pack.model_validate(data)
     except ValidationError as exc:

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .conditions import Condition
+from .identity import per_pack
 
 FieldType = Literal["bool", "count", "amount", "ratio", "date", "enum", "text"]
 NUMERIC = ("count", "amount", "ratio")
@@ -207,18 +208,11 @@ class Pack(Strict):
         group, _, key = name.partition("@")[0].partition(".")
         return self.fields[group][key]
 
-    def previous_pairs(self) -> list[tuple[str, str]]:
-        """(`x_prev`, `x`) for each numeric field declared with its `_prev` twin: the 2015
-        contract's last-year figures, which mean `x` of the year before."""
-        names = self.field_names()
-        return [
-            (name, name.removesuffix("_prev"))
-            for name in names
-            if name.endswith("_prev")
-            and name.removesuffix("_prev") in names
-            and self.field(name).type in NUMERIC
-            and self.field(name).type == self.field(name.removesuffix("_prev")).type
-        ]
+    def previous_pairs(self) -> dict[str, str]:
+        """`x_prev` → `x` for each numeric field declared with its `_prev` twin: the 2015
+        contract's last-year figures, which mean `x` of the year before. Worked out once per
+        pack (assessing reads it for every city)."""
+        return _previous_pairs(self)
 
     def years(self) -> range:
         """The years whose figures the pack may read."""
@@ -234,5 +228,24 @@ class Pack(Strict):
     def requirements(self) -> list[tuple[Task, Requirement]]:
         return [(task, req) for task in self.tasks for req in task.requirements]
 
+    def conditions(self) -> list[Condition]:
+        """Every condition the pack's rules read: checks, applicability, mandatory sets and
+        plausibility checks."""
+        out = [c for _, r in self.requirements() for c in (r.check, r.applies_if) if c]
+        return out + [m.when for m in self.mandatory] + [p.when for p in self.plausibility]
+
     def requirement(self, req_id: str) -> Requirement:
         return next(req for _, req in self.requirements() if req.id == req_id)
+
+
+@per_pack
+def _previous_pairs(pack: Pack) -> dict[str, str]:
+    names = pack.field_names()
+    return {
+        name: name.removesuffix("_prev")
+        for name in names
+        if name.endswith("_prev")
+        and name.removesuffix("_prev") in names
+        and pack.field(name).type in NUMERIC
+        and pack.field(name).type == pack.field(name.removesuffix("_prev")).type
+    }

@@ -103,25 +103,22 @@ class Stored:
         return self.kind == ASSESSMENT
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "pack": self.pack,
-            "pack_version": self.pack_version,
-            "pack_sha256": self.pack_sha256,
-            "city": self.city,
-            "year": self.year,
-            "kind": self.kind,
-            "source": self.source,
-            "input_sha256": self.input_sha256,
-            "references": list(self.references),
-            "stored_at": self.stored_at,
-            "stored_by": self.stored_by,
-            "ipscore_version": self.ipscore_version,
-            "version": self.version,
-            "current": self.current,
-            "figures": {k: _encoded(v) for k, v in self.figures.items()},
-            "result": self.result,
-        }
+        """The record as exported: what was stored, with its id and place among the versions."""
+        entry = Entry(
+            self.pack,
+            self.pack_version,
+            self.pack_sha256,
+            self.city,
+            self.year,
+            self.source,
+            self.input_sha256,
+            self.figures,
+            self.result,
+            self.references,
+            self.ipscore_version,
+        )
+        record = entry.record(self.stored_at, self.stored_by)
+        return {"id": self.id, **record, "version": self.version, "current": self.current}
 
 
 def dump_lines(records: Iterable[dict[str, Any]]) -> str:
