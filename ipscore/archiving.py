@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 from ._version import __version__
@@ -63,9 +64,7 @@ def _entry(pack: Pack, s: Submission, a: Assessment | None, stored_at: str) -> E
         input_sha256=first.sha256 if first else "",
         # This year's filed figures: computed ratios are derived again when read, and other
         # years' figures carried in `history` are that year's business.
-        figures={
-            k: v for k, v in s.values.items() if pack.field(k).type != "ratio" and "@" not in k
-        },
+        figures={k: v for k, v in s.values.items() if not isinstance(v, Fraction) and "@" not in k},
         result=None if a is None else a.to_dict(stored_at),
         references=tuple(i.to_dict() for i in s.inputs[1:]),
         ipscore_version=__version__,

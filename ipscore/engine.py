@@ -20,12 +20,15 @@ import copy
 import datetime as dt
 import itertools
 import json
+import math
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 import durable_rules_engine as dre
 
+from .errors import PackError, Problem
 from .packs import Pack, per_pack
 from .packs.conditions import (
     All,
@@ -36,6 +39,7 @@ from .packs.conditions import (
     in_year,
     negate,
     normalise,
+    split_year,
 )
 from .packs.model import SCALED
 from .submission import Submission
@@ -88,8 +92,13 @@ _OPS = {"gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte", "ne": "$neq"}
 
 def _compare(pack: Pack, cmp: Compare) -> dict[str, Any]:
     name = key(cmp.field)
-    if isinstance(cmp.value, FieldRef):
-        return _compare_ref(pack, cmp, name)
+    ratio = _ratio(pack, cmp.field)
+    ref = cmp.value if isinstance(cmp.value, FieldRef) else None
+    if ratio is not None or (ref is not None and _ratio(pack, ref.field) is not None):
+        return _compare_ratio(pack, cmp)
+    if ref is not None:
+        factor = ref.times * Fraction(10) ** (_scale(pack, cmp.field) - _scale(pack, ref.field))
+        return _linear(name, cmp.op, key(ref.field), factor)
     if cmp.op in ("in", "not_in"):
         values = [_constant(pack, cmp.field, v) for v in cmp.value]
         if cmp.op == "in":
@@ -101,33 +110,164 @@ def _compare(pack: Pack, cmp: Compare) -> dict[str, Any]:
     return {_OPS[cmp.op]: {name: value}}
 
 
-def _compare_ref(pack: Pack, cmp: Compare, name: str) -> dict[str, Any]:
-    """a op f·b on non-negative integers, exactly: ceil(b·p/q) for ≥ and <, floor for > and ≤."""
-    ref: FieldRef = cmp.value
-    factor = ref.times * Fraction(10) ** (_scale(pack, cmp.field) - _scale(pack, ref.field))
+def _test(name: str, op: str, floor: Any, ceil: Any) -> dict[str, Any]:
+    """`name op x` for an integer field, given x rounded down and up: exact for any x."""
+    if op in ("gte", "lt"):
+        return {_OPS[op]: {name: ceil}}
+    if op in ("gt", "lte"):
+        return {_OPS[op]: {name: floor}}
+    if op == "eq":
+        return {"$and": [{name: floor}, {name: ceil}]}
+    return {"$or": [{"$neq": {name: floor}}, {"$neq": {name: ceil}}]}
+
+
+def _divided(top: Any, by: Any, negative: bool, round_up: bool) -> Any:
+    """top / by rounded down or up, where `by` > 0 and the sign of `top` is known: the engine's
+    integer division truncates towards zero, so one side needs `by - 1` added or taken off."""
+    if by == 1:
+        return top
+    if round_up != negative:
+        less = by - 1 if isinstance(by, int) else {"$sub": {"$l": by, "$r": 1}}
+        top = {("$sub" if negative else "$add"): {"$l": top, "$r": less}}
+    return {"$div": {"$l": top, "$r": by}}
+
+
+def _linear(name: str, op: str, ref: str | None, factor: Fraction) -> dict[str, Any]:
+    """name op factor·ref (or op factor alone), exactly, on integers with ref ≥ 0."""
     p, q = factor.numerator, factor.denominator
-    product: Any = {"$m": key(ref.field)}
+    if ref is None:
+        return _test(name, op, p // q, -(-p // q))
+    product: Any = {"$m": ref}
     if p != 1:
         product = {"$mul": {"$l": product, "$r": p}}
-
-    def divided(round_up: bool) -> Any:
-        if q == 1:
-            return product
-        top = {"$add": {"$l": product, "$r": q - 1}} if round_up else product
-        return {"$div": {"$l": top, "$r": q}}
-
-    test: dict[str, Any]
-    if cmp.op in ("gte", "lt"):
-        test = {_OPS[cmp.op]: {name: divided(True)}}
-    elif cmp.op in ("gt", "lte"):
-        test = {_OPS[cmp.op]: {name: divided(False)}}
-    elif cmp.op == "eq":
-        test = {"$and": [{name: divided(False)}, {name: divided(True)}]}
-    else:
-        test = {"$or": [{"$neq": {name: divided(False)}}, {"$neq": {name: divided(True)}}]}
+    negative = p < 0
+    test = _test(
+        name, op, _divided(product, q, negative, False), _divided(product, q, negative, True)
+    )
     # A comparison with {"$m": absent field} matches whatever the operator: guard it, so that
     # an absent reference leaves the comparison unknown, as Kleene logic wants.
-    return {"$and": [{"$ex": {key(ref.field): 1}}, test]}
+    return {"$and": [{"$ex": {ref: 1}}, test]}
+
+
+@dataclass(frozen=True)
+class _Ratio:
+    """A computed ratio top / bottom × times − minus, by the names of its inputs."""
+
+    top: str
+    bottom: str
+    times: Fraction
+    minus: Fraction
+
+
+def _ratio(pack: Pack, name: str) -> _Ratio | None:
+    decl = pack.field(name)
+    if decl.type != "ratio" or decl.of is None:
+        return None
+    year = split_year(name)[1]
+    top, bottom = (in_year(f, year) for f in decl.of)
+    return _Ratio(top, bottom, Fraction(decl.times), Fraction(decl.minus))
+
+
+_FLIPPED = {"gt": "lt", "gte": "lte", "lt": "gt", "lte": "gte", "eq": "eq", "ne": "ne"}
+_INT64 = 2**62  # headroom below the engine's signed 64-bit integers
+
+
+def _compare_ratio(pack: Pack, cmp: Compare) -> dict[str, Any]:
+    """A comparison that reads a computed ratio, decided on the ratio's own inputs.
+
+    A ratio is never rounded before it is compared: `top/bottom·t − m  op  R` (bottom > 0,
+    t > 0) is `top  op  bottom·(R + m)/t`, an integer comparison the engine makes exactly. R
+    is a constant, another field times k, or another ratio times k; a ratio is absent (and the
+    comparison unknown) while its bottom is 0 or missing.
+    """
+    op, value = cmp.op, cmp.value
+    left = _ratio(pack, cmp.field)
+    if left is None:  # a plain field against a ratio: put the ratio on the left
+        ref: FieldRef = value
+        right = FieldRef(cmp.field, 1 / ref.times)
+        return _compare_ratio(pack, Compare(ref.field, _FLIPPED[op], right))
+    w = Fraction(_power(pack, left.top), _power(pack, left.bottom)) / left.times
+    guards: list[dict[str, Any]] = [{"$gt": {key(left.bottom): 0}}]
+    if not isinstance(value, FieldRef):
+        factor = (_exact(value) + left.minus) * w
+        return {"$and": [*guards, _linear(key(left.top), op, key(left.bottom), factor)]}
+    other = _ratio(pack, value.field)
+    x: str
+    y: str | None
+    if other is None:  # top op bottom·(α·G + β)
+        x, y, z = value.field, None, None
+        alpha = value.times / _power(pack, x) * w
+        beta = left.minus * w
+        guards.append({"$ex": {key(x): 1}})
+    else:  # top op bottom·(α·top₂ + β·bottom₂) / bottom₂
+        x, y, z = other.top, other.bottom, other.bottom
+        alpha = value.times * other.times * _power(pack, y) / _power(pack, x) * w
+        beta = (left.minus - value.times * other.minus) * w
+        guards += [{"$ex": {key(x): 1}}, {"$gt": {key(y): 0}}]
+    d = math.lcm(alpha.denominator, beta.denominator)
+    a, b = int(alpha * d), int(beta * d)
+    _check_range(pack, cmp, [left.bottom, x, *([y] if y else [])], a, b, d)
+    inner: Any = {"$mul": {"$l": {"$m": key(x)}, "$r": a}} if a != 1 else {"$m": key(x)}
+    if b:
+        tail: Any = b if y is None else {"$mul": {"$l": {"$m": key(y)}, "$r": b}}
+        inner = {"$add": {"$l": inner, "$r": tail}}
+    top: Any = {"$mul": {"$l": {"$m": key(left.bottom)}, "$r": inner}}
+    by: Any = (
+        d
+        if z is None
+        else ({"$mul": {"$l": {"$m": key(z)}, "$r": d}} if d != 1 else {"$m": key(z)})
+    )
+    name = key(left.top)
+
+    def bounded(negative: bool) -> dict[str, Any]:
+        down, up = (_divided(top, by, negative, r) for r in (False, True))
+        return _test(name, op, down, up)
+
+    if b >= 0:  # the numerator is never negative
+        return {"$and": [*guards, bounded(False)]}
+    # Its sign is that of a·x + b·y: x ≥ (−b/a)·y or not, itself an exact comparison.
+    sign = (key(x), key(y) if y else None, Fraction(-b, a))
+    return {
+        "$and": [
+            *guards,
+            {
+                "$or": [
+                    {"$and": [_linear(sign[0], "gte", sign[1], sign[2]), bounded(False)]},
+                    {"$and": [_linear(sign[0], "lt", sign[1], sign[2]), bounded(True)]},
+                ]
+            },
+        ]
+    }
+
+
+def _power(pack: Pack, field: str) -> int:
+    return int(10 ** _scale(pack, field))
+
+
+def _exact(value: Any) -> Fraction:
+    return value if isinstance(value, Fraction) else Fraction(value)
+
+
+def _check_range(pack: Pack, cmp: Compare, fields: list[str], a: int, b: int, d: int) -> None:
+    """Refuse a comparison whose products could leave the engine's 64-bit integers."""
+    highs = []
+    for f in fields:
+        decl = pack.field(f)
+        highs.append(None if decl.max is None else int(Decimal(decl.max).scaleb(_scale(pack, f))))
+    bottom, x, *rest = highs
+    y = rest[0] if rest else 1
+    if None in highs or bottom * (abs(a) * x + abs(b) * y) + d * y >= _INT64:  # type: ignore[operator]
+        raise PackError(
+            [
+                Problem(
+                    f"比较 {cmp.field} 时的乘积可能超出引擎的整数范围：请为 {'、'.join(fields)} "
+                    "声明较小的 max",
+                    f"comparing {cmp.field} could overflow the engine's integers: declare a "
+                    f"smaller max for {', '.join(fields)}",
+                    field=cmp.field,
+                )
+            ]
+        )
 
 
 def _expression(pack: Pack, cond: Condition) -> dict[str, Any]:
@@ -172,7 +312,9 @@ def fact(pack: Pack, submission: Submission) -> dict[str, Any]:
     """The submission as one flat fact; absent fields stay absent, so nothing matches them."""
     out: dict[str, Any] = {"kind": "city", "sid": _SID}
     for field, value in submission.values.items():
-        out[key(field)] = encode(pack, field, value)
+        # A computed ratio is compared through its inputs, never as a rounded number.
+        if not isinstance(value, Fraction):
+            out[key(field)] = encode(pack, field, value)
     return out
 
 

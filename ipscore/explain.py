@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -65,9 +65,19 @@ def show(decl: FieldDecl, value: Any, lang: str = "zh") -> str:
         return names.get(value, str(value))
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, Fraction) and decl.type == "ratio":
+        return f"{rounded(value, decl.decimals)}{unit(decl, lang)}"
     if isinstance(value, (int, Decimal, Fraction)) and not isinstance(value, bool):
         return f"{format_decimal(Fraction(value))}{unit(decl, lang)}"
     return str(value)
+
+
+def rounded(value: Fraction, decimals: int) -> str:
+    """A computed ratio to its declared decimals, half up, with ≈ where that is not exact."""
+    shown = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+        Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP
+    )
+    return f"{'' if Fraction(shown) == value else '≈'}{shown}"
 
 
 def level_label(pack: Pack, code: str | None, lang: str = "zh") -> str:
@@ -157,6 +167,8 @@ def _shortfall(
     if decl.type == "bool":
         shown = show(decl, value, lang)
         return pick(lang, f"目前填报为“{shown}”", f"currently “{shown}”")
+    if decl.type == "ratio" and cmp.op in ("gte", "gt"):
+        return _ratio_short(decl, bound(cmp, values) - exact(value), lang)
     if decl.type in NUMERIC and cmp.op in ("gte", "gt"):
         have = exact(value)
         step = Fraction(1, 10**decl.decimals)
@@ -178,6 +190,21 @@ def _shortfall(
         return pick(lang, f"{name}为{shown}，不符合要求", f"{name} is {shown}: out of range")
     shown = show(decl, value, lang)
     return pick(lang, f"{name}为“{shown}”，不符合要求", f"{name} is “{shown}”: not accepted")
+
+
+def _ratio_short(decl: FieldDecl, short: Fraction, lang: str) -> str:
+    """An exact ratio's shortfall, rounded up to what can be shown: a ratio 0.0004 below
+    its bound is "less than 0.01 short", never "0.01 short" nor "0.00 short"."""
+    step = Fraction(1, 10**decl.decimals)
+    if short == 0:
+        return pick(
+            lang, "与要求持平，须高于要求", "level with the requirement, which must be beaten"
+        )
+    if short < step:
+        less = show(decl, step, lang)
+        return pick(lang, f"还差不足{less}", f"less than {less} short")
+    shown = show(decl, math.ceil(short / step) * step, lang)
+    return pick(lang, f"还差{shown}", f"{shown} short")
 
 
 def _least(target: Fraction, step: Fraction, strict: bool) -> Fraction:

@@ -26,7 +26,7 @@ _CMP = {
 
 
 def exact(value: Any) -> Any:
-    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+    if isinstance(value, (int, Decimal, Fraction)) and not isinstance(value, bool):
         return Fraction(value)
     return value
 

@@ -103,7 +103,7 @@ def _least_numerator(
     """The least numerator that lifts a ratio (a growth rate, a share) over its threshold.
 
     A ratio grows with its numerator, so only ≥ and > can be reached this way; the ratio is
-    rounded down to its decimals exactly as the submission computes it.
+    exact, as the engine compares it.
     """
     top_name, bottom_name = _inputs(cmp.field, decl.of or ["", ""])
     bottom = values.get(bottom_name)
@@ -112,13 +112,10 @@ def _least_numerator(
         return None
     top = pack.field(top_name)
     step = Fraction(1, 10**top.decimals)
-    scale = 10**decl.decimals
-
     divisor = kleene.exact(bottom)
 
     def reaches(units: int) -> bool:
-        exact = units * step / divisor * Fraction(decl.times) - Fraction(decl.minus)
-        ratio = Fraction(math.floor(exact * scale), scale)
+        ratio = units * step / divisor * Fraction(decl.times) - Fraction(decl.minus)
         return bool(ratio > bound if cmp.op == "gt" else ratio >= bound)
 
     high = int((Fraction(top.max) if top.max is not None else Fraction(10**12)) / step)

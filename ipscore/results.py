@@ -157,6 +157,8 @@ def _number(value: Fraction) -> int | float:
 
 
 def json_value(value: Any) -> Any:
+    if isinstance(value, Fraction):  # a computed ratio, exact to a double's precision
+        return _number(value)
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dt.date):

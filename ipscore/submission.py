@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,7 +27,8 @@ from .text import PERCENT, did_you_mean, plain_number, yes_no
 from .validation import problems_from
 from .yamlio import Lines, line_of, load_with_bytes
 
-Value = bool | int | Decimal | dt.date | str
+# A Fraction is a computed ratio, exact until it is shown.
+Value = bool | int | Decimal | Fraction | dt.date | str
 PackChooser = Callable[[str | None], Pack]  # the pack for a file, given its own `pack:` key
 
 
@@ -559,8 +559,8 @@ def parse_value(pack: Pack, name: str, text: str) -> Value | None:
 
 
 def derive(pack: Pack, values: dict[str, Value], year: int | None = None) -> None:
-    """Add every ratio field the pack declares (of `year`, if given), computed exactly and
-    rounded down."""
+    """Add every ratio field the pack declares (of `year`, if given), computed exactly: a
+    Fraction, compared exactly and rounded only where it is shown."""
     for plain in pack.field_names():
         decl = pack.field(plain)
         if decl.type != "ratio" or decl.of is None:
@@ -573,9 +573,9 @@ def derive(pack: Pack, values: dict[str, Value], year: int | None = None) -> Non
             continue
         if bottom == 0:
             continue
-        exact = Fraction(top) / Fraction(bottom) * Fraction(decl.times) - Fraction(decl.minus)
-        steps = math.floor(exact * 10**decl.decimals)
-        values[name] = Decimal(steps).scaleb(-decl.decimals)
+        values[name] = Fraction(top) / Fraction(bottom) * Fraction(decl.times) - Fraction(
+            decl.minus
+        )
 
 
 def _apply_defaults(pack: Pack, values: dict[str, Value]) -> None:

@@ -4,11 +4,16 @@ Jiaxing plans need ("patent applications grow faster than GDP", "≥40% inventio
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
 from ipscore import InputError, PackError, assess, load_pack
+from ipscore.explain import show
 from ipscore.submission import parse_submission
+
+ROOT = Path(__file__).parents[1]
 
 PACK_TEXT = """
 pack:
@@ -22,16 +27,18 @@ fields:
   city:
     name: {type: text, required: true, label: 城市, label_en: City}
   patents:
-    applications: {type: count, label: 专利申请量, label_en: Applications, unit: 件}
-    applications_prev: {type: count, role: baseline, label: 上年专利申请量, label_en: Last year}
-    inventions: {type: count, label: 发明和职务发明申请量, label_en: Inventions, unit: 件}
+    applications: {type: count, max: 1000000, label: 专利申请量, label_en: Applications, unit: 件}
+    applications_prev: {type: count, max: 1000000, role: baseline, label: 上年专利申请量,
+                        label_en: Last year}
+    inventions: {type: count, max: 1000000, label: 发明和职务发明申请量, label_en: Inventions,
+                 unit: 件}
     growth: {type: ratio, of: [patents.applications, patents.applications_prev], times: 100,
              minus: 100, decimals: 2, unit: "%", label: 专利申请量增长率, label_en: Growth}
     invention_share: {type: ratio, of: [patents.inventions, patents.applications], times: 100,
                       decimals: 2, unit: "%", label: 发明占比, label_en: Invention share}
   economy:
-    gdp: {type: amount, decimals: 2, label: 地区生产总值, label_en: GDP, unit: 亿元}
-    gdp_prev: {type: amount, decimals: 2, role: baseline, label: 上年地区生产总值,
+    gdp: {type: amount, decimals: 2, max: 100000000, label: 地区生产总值, label_en: GDP, unit: 亿元}
+    gdp_prev: {type: amount, decimals: 2, max: 100000000, role: baseline, label: 上年地区生产总值,
                label_en: GDP last year}
     gdp_growth: {type: ratio, of: [economy.gdp, economy.gdp_prev], times: 100, minus: 100,
                  decimals: 2, unit: "%", label: GDP增长率, label_en: GDP growth}
@@ -73,7 +80,7 @@ def _assess(pack, facts):
 
 
 def test_growth_faster_than_gdp(pack):
-    # 5000 / 4400 − 1 = 13.6363…% → 13.63; 3300 / 3000 − 1 = 10.00% → met.
+    # 5000 / 4400 − 1 = 13.6363…% (exactly 150/11); 3300 / 3000 − 1 = 10% → met.
     result = _assess(
         pack,
         {
@@ -82,17 +89,15 @@ def test_growth_faster_than_gdp(pack):
         },
     )
     req = result.tasks[0].requirements
-    assert req[0].inputs == {
-        "patents.growth": Decimal("13.63"),
-        "economy.gdp_growth": Decimal("10.00"),
-    }
+    assert req[0].inputs == {"patents.growth": Fraction(150, 11), "economy.gdp_growth": 10}
     assert req[0].status == "met"
     # 2000 / 5000 = 40.00% exactly: met.
     assert req[1].status == "met"
 
 
 def test_slower_growth_and_low_share(pack):
-    # 4500 / 4400 − 1 = 2.27%; GDP 3% → unmet. 1799 / 4500 = 39.977…% → 39.97 → unmet.
+    # 4500 / 4400 − 1 = 2.27%; GDP 3% → unmet. 1799 / 4500 = 39.977…% → unmet, 0.022…
+    # short, shown rounded up to 0.03.
     result = _assess(
         pack,
         {
@@ -114,7 +119,7 @@ def test_negative_growth_and_zero_base(pack):
         },
     )
     # −10% vs an undefined GDP growth (zero base): missing, not unmet.
-    assert result.tasks[0].requirements[0].inputs["patents.growth"] == Decimal("-10.00")
+    assert result.tasks[0].requirements[0].inputs["patents.growth"] == -10
     assert result.requirement_statuses()["T1.R1"] == "missing"
 
 
@@ -128,13 +133,52 @@ def test_a_ratio_cannot_be_submitted(pack):
     )
 
 
-def test_a_negative_ratio_needs_a_whole_factor(tmp_path):
+def test_growth_a_hair_above_gdp_growth_is_met(pack):
+    # The issue's case: 110002 / 100000 − 1 = 10.002% against 1100 / 1000 − 1 = 10.000%.
+    # "高于" is decided on the exact rates; cut to 0.01 points both read 10.00 and it was unmet.
+    facts = {
+        "patents": {"applications": 110002, "applications_prev": 100000, "inventions": 50000},
+        "economy": {"gdp": 1100, "gdp_prev": 1000},
+    }
+    assert _assess(pack, facts).requirement_statuses()["T1.R1"] == "met"
+    facts["patents"]["applications"] = 110000  # 10.000% is not above 10.000%
+    result = _assess(pack, facts)
+    assert result.requirement_statuses()["T1.R1"] == "unmet"
+    assert result.tasks[0].requirements[0].gap == "与要求持平，须高于要求"
+
+
+def test_a_ratio_is_shown_rounded_and_marked(pack):
+    facts = {
+        "patents": {"applications": 110002, "applications_prev": 100000, "inventions": 50000},
+        "economy": {"gdp": 1100, "gdp_prev": 1000},
+    }
+    req = _assess(pack, facts).tasks[0].requirements[0]
+    decl = pack.field("patents.growth")
+    assert show(decl, req.inputs["patents.growth"]) == "≈10.00%"
+    assert show(decl, req.inputs["economy.gdp_growth"]) == "10.00%"
+
+
+def test_a_ratio_compared_through_unbounded_inputs_is_refused(tmp_path):
     text = PACK_TEXT.replace(
-        "check: {field: patents.growth, gt: {field: economy.gdp_growth}}",
-        'check: {field: patents.growth, gt: {field: economy.gdp_growth, times: "1.5"}}',
+        "applications_prev: {type: count, max: 1000000,", "applications_prev: {type: count,"
     )
     path = tmp_path / "bad.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(PackError) as caught:
         load_pack(path)
-    assert "比率字段 economy.gdp_growth 可能为负" in str(caught.value)
+    assert "比较比率时要把 patents.applications_prev 相乘，请为它们声明 max" in str(caught.value)
+
+
+def test_a_shortfall_smaller_than_shown_says_so():
+    # North-east G1.R2, 意见：“人均拥有量高于全国平均水平”: 124996 per 1亿 residents is 12.4996
+    # per 10k, 0.0004 below 12.50 — less than the 0.01 shown, and said so, not "还差0.01".
+    pack = load_pack(ROOT / "rules/northeast-2017-opinions.yaml")
+    facts = {
+        "population": {"total": 100000000},
+        "patents": {"owned": 124996, "owned_prev": 100000},
+        "national": {"patent_per_10k": Decimal("12.5")},
+    }
+    data = {"city": {"name": "黑龙江省"}, "facts": facts}
+    result = assess(pack, parse_submission(data, pack, "x.yaml", {}))
+    req = next(r for t in result.tasks for r in t.requirements if r.id == "G1.R2")
+    assert (req.status, req.gap) == ("unmet", "还差不足0.01件/万人")

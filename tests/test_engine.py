@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 
 from ipscore import engine, kleene, load_pack
 from ipscore.engine import compile_ruleset, engine_for
-from ipscore.submission import Submission
+from ipscore.submission import Submission, derive
 
 from .strategies import submissions
 
@@ -100,6 +100,15 @@ def test_engine_agrees_with_kleene_reference_on_2015_pack(data):
 @given(data=submissions(OPS_PACK, absent=0.25))
 def test_engine_agrees_with_kleene_reference_on_every_operator(data):
     _agree(OPS_PACK, data)
+
+
+def test_a_ratio_against_a_negative_bound_rounds_down():
+    # R18: share > 1.2 × growth. Share = 0 / 0.0001 = 0%; growth = 9/10 − 1 = −10%, so the
+    # bound is −12% and 0% is above it: met. In the engine's units of x.m (0.01) the bound is
+    # 0.0001 × 100 × (1.2 × −10) / 100 = −0.12, which must round down to −1, not up to 0.
+    values = {"city.name": "甲", "x.c": 9, "x.d": 10, "x.m": Decimal(0), "x.n": Decimal("0.0001")}
+    derive(OPS_PACK, values)
+    assert _verdicts(OPS_PACK, values)["R18"] == "met"
 
 
 def _agree(pack, submission):

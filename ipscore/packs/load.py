@@ -187,19 +187,12 @@ def _typed(cond: Condition, pack: Pack, path: Path_, checker: _Checker) -> Condi
         if decl is None:
             continue
         value = cmp.value
+        other = None
         if isinstance(value, FieldRef):
             other = _lookup(value.field, known, pack, path, checker)
-            if (
-                other is not None
-                and other.type == "ratio"
-                and _scaled_factor(value.times, decl, other).denominator != 1
-            ):
-                checker.add(
-                    path,
-                    f"比率字段 {value.field} 可能为负，引用它时倍数须使换算后为整数",
-                    f"the ratio {value.field} may be negative: reference it with a whole factor",
-                    cmp.field,
-                )
+        if "ratio" in (decl.type, other and other.type):
+            _check_ratio_compare(pack, cmp, other, path, checker)
+        if isinstance(value, FieldRef):
             if other is not None and not (decl.type in NUMERIC and other.type in NUMERIC):
                 checker.add(
                     path,
@@ -233,8 +226,31 @@ def _typed(cond: Condition, pack: Pack, path: Path_, checker: _Checker) -> Condi
     return _replace(cond, mapping)
 
 
-def _scaled_factor(times: Fraction, decl: FieldDecl, other: FieldDecl) -> Fraction:
-    return times * Fraction(10) ** (decl.decimals - other.decimals)
+def _check_ratio_compare(
+    pack: Pack, cmp: Compare, other: FieldDecl | None, path: Path_, checker: _Checker
+) -> None:
+    """The engine compares a ratio through its inputs, multiplied out: each needs a bound."""
+    if cmp.op in ("in", "not_in"):
+        checker.add(
+            path,
+            f"比率字段 {cmp.field} 只能比较大小或相等，不能用 {cmp.op}",
+            f"the ratio {cmp.field} is compared by size or equality, not with {cmp.op}",
+            cmp.field,
+        )
+        return
+    names = [cmp.field, cmp.value.field] if isinstance(cmp.value, FieldRef) else [cmp.field]
+    read = []
+    for name in names:
+        decl = pack.field(name)
+        read += decl.of if decl.type == "ratio" and decl.of else [split_year(name)[0]]
+    unbounded = [n for n in read if n in pack.field_names() and pack.field(n).max is None]
+    if unbounded:
+        checker.add(
+            path,
+            f"比较比率时要把 {'、'.join(unbounded)} 相乘，请为它们声明 max（合理上限）",
+            f"comparing a ratio multiplies {', '.join(unbounded)}: declare their max",
+            cmp.field,
+        )
 
 
 def _replace(cond: Condition, mapping: dict[int, Compare]) -> Condition:
@@ -406,6 +422,8 @@ def _check_ratio(pack: Pack, decl: FieldDecl, path: Path_, checker: _Checker) ->
             "a ratio field needs of: [numerator, denominator]",
         )
         return
+    if decl.times <= 0:
+        checker.add((*path, "times"), "比率的 times 应大于0", "a ratio's times must be above 0")
     known = pack.field_names()
     for name in decl.of:
         other = _lookup(name, known, pack, (*path, "of"), checker)
