@@ -39,7 +39,6 @@ from .packs.conditions import (
     in_year,
     negate,
     normalise,
-    split_year,
 )
 from .packs.model import SCALED
 from .submission import Submission
@@ -160,12 +159,11 @@ class _Ratio:
 
 
 def _ratio(pack: Pack, name: str) -> _Ratio | None:
-    decl = pack.field(name)
-    if decl.type != "ratio" or decl.of is None:
+    inputs = pack.ratio_inputs(name)
+    if not inputs:
         return None
-    year = split_year(name)[1]
-    top, bottom = (in_year(f, year) for f in decl.of)
-    return _Ratio(top, bottom, Fraction(decl.times), Fraction(decl.minus))
+    decl = pack.field(name)
+    return _Ratio(inputs[0], inputs[1], Fraction(decl.times), Fraction(decl.minus))
 
 
 _FLIPPED = {"gt": "lt", "gte": "lte", "lt": "gt", "lte": "gte", "eq": "eq", "ne": "ne"}

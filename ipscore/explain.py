@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
@@ -70,6 +70,13 @@ def show(decl: FieldDecl, value: Any, lang: str = "zh") -> str:
     if isinstance(value, (int, Decimal, Fraction)) and not isinstance(value, bool):
         return f"{format_decimal(Fraction(value))}{unit(decl, lang)}"
     return str(value)
+
+
+def show_input(pack: Pack, name: str, value: Any, uncomputable: Iterable[str], lang: str) -> str:
+    """An input a requirement read, as shown beside it: a ratio over a zero says so."""
+    if value is None and name in uncomputable:
+        return pick(lang, "无法计算（分母为0）", "cannot be computed (divisor 0)")
+    return show(pack.field(name), value, lang)
 
 
 def rounded(value: Fraction, decimals: int) -> str:
@@ -157,6 +164,22 @@ def gap(pack: Pack, req: Requirement, values: Mapping[str, Any], lang: str = "zh
         if text and text not in parts:
             parts.append(text)
     return pick(lang, "；", "; ").join(parts) or None
+
+
+def uncomputable(pack: Pack, ratios: list[str], lang: str = "zh") -> str:
+    """Why a ratio the city filed both inputs of has no value: "无法计算：分母为0"."""
+    parts = []
+    for name in ratios:
+        divisor = field_label(pack, pack.ratio_inputs(name)[1], lang)
+        ratio = field_label(pack, name, lang)
+        parts.append(
+            pick(
+                lang,
+                f"{ratio}无法计算：分母为0（{divisor}填报为0）",
+                f"{ratio} cannot be computed: the divisor is 0 ({divisor} filed as 0)",
+            )
+        )
+    return pick(lang, "；", "; ").join(parts)
 
 
 def _shortfall(

@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from . import kleene
 from .packs import FieldDecl, Pack
-from .packs.conditions import AnyOf, Compare, Condition, Not, in_year, split_year
+from .packs.conditions import AnyOf, Compare, Condition, Not, split_year
 from .submission import Value, derive
 
 Option = dict[str, Value]
@@ -33,7 +33,7 @@ def options(
             return [{}]
         decl = pack.field(cond.field)
         if decl.type == "ratio" and decl.of:
-            top_name, _ = _inputs(cond.field, decl.of)
+            top_name, _ = pack.ratio_inputs(cond.field)
             if not settable(top_name, pack.field(top_name)):
                 return []
             top = _least_numerator(pack, decl, cond, values)
@@ -70,12 +70,6 @@ def _changed(pack: Pack, values: Mapping[str, Value], option: Option) -> dict[st
     return out
 
 
-def _inputs(ratio: str, of: list[str]) -> tuple[str, str]:
-    """A ratio's numerator and denominator, in the ratio's own year."""
-    year = split_year(ratio)[1]
-    return in_year(of[0], year), in_year(of[1], year)
-
-
 def merge(left: Option, right: Option) -> Option | None:
     """Two sets of changes together, the larger value where both set a number or date."""
     out = dict(left)
@@ -105,7 +99,7 @@ def _least_numerator(
     A ratio grows with its numerator, so only ≥ and > can be reached this way; the ratio is
     exact, as the engine compares it.
     """
-    top_name, bottom_name = _inputs(cmp.field, decl.of or ["", ""])
+    top_name, bottom_name = pack.ratio_inputs(cmp.field)
     bottom = values.get(bottom_name)
     bound = kleene.bound(cmp, values)
     if cmp.op not in ("gt", "gte") or bottom is None or bottom == 0 or bound is None:

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Protocol
 from . import explain, scoring
 from .engine import engine_for
 from .intake import read_all
-from .packs import Pack, per_pack
+from .packs import Pack, Requirement, per_pack
 from .packs.conditions import fields_read, in_year, split_year
 from .results import Assessment, RequirementResult, TaskResult
 from .submission import Submission, Value, derive
-from .verdicts import MISSING, PREV, UNMET, Verdicts
+from .verdicts import MISSING, PREV, UNMET, Verdict, Verdicts
 
 if TYPE_CHECKING:
     from .store.archive import Stored
@@ -160,12 +160,16 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
     mandatory = scoring.mandatory_tasks(pack, verdicts.mandatory_rules)
     tasks = []
     missing: dict[str, None] = {}
+    uncomputable: dict[str, None] = {}
     for task in pack.tasks:
         reqs = []
         for req in task.requirements:
             status = verdicts.statuses[req.id]
             known = static[req.id]
+            zero: list[str] = []
             if status == MISSING:
+                zero = _zero_divisor(pack, known.read, values)
+                uncomputable.update((f, None) for f in zero)
                 missing.update((f, None) for f in _absent_inputs(pack, known.read, values))
             reqs.append(
                 RequirementResult(
@@ -179,8 +183,9 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
                     inputs={f: values.get(f) for f in known.read},
                     expected=known.expected,
                     expected_en=known.expected_en,
-                    gap=explain.gap(pack, req, values) if status == UNMET else None,
-                    gap_en=explain.gap(pack, req, values, "en") if status == UNMET else None,
+                    gap=_gap(pack, req, status, values, zero, "zh"),
+                    gap_en=_gap(pack, req, status, values, zero, "en"),
+                    uncomputable=tuple(zero),
                     remedy=req.remedy,
                     remedy_en=req.remedy_en,
                     citation=req.citation.model_dump(),
@@ -219,6 +224,7 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
             for task, reqs in tasks
         ),
         missing=tuple(missing),
+        uncomputable=tuple(uncomputable),
         source=submission.source,
         scoring_note=pack.scoring.note,
         warnings=tuple(
@@ -237,16 +243,40 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
     )
 
 
+def _gap(
+    pack: Pack,
+    req: Requirement,
+    status: Verdict,
+    values: Mapping[str, Value],
+    zero: list[str],
+    lang: str,
+) -> str | None:
+    """How an unmet requirement falls short, or why a missing one cannot be decided."""
+    if zero:
+        return explain.uncomputable(pack, zero, lang)
+    return explain.gap(pack, req, values, lang) if status == UNMET else None
+
+
 def _absent_inputs(pack: Pack, read: Iterable[str], values: Mapping[str, Value]) -> list[str]:
-    """The absent fields a city could fill in: for a computed ratio, its absent inputs."""
+    """The absent fields a city could fill in: for a computed ratio, its absent inputs (a
+    ratio whose inputs were all filed, over a zero, is uncomputable, not missing)."""
     out = []
     for name in read:
         if name in values:
             continue
-        _, year = split_year(name)
-        inputs = [in_year(f, year) for f in pack.field(name).of or []]
-        absent = [_as_filed(pack, f) for f in inputs if f not in values]
-        out += absent or [_as_filed(pack, name)]
+        absent = [_as_filed(pack, f) for f in pack.ratio_inputs(name) if f not in values]
+        if absent or pack.field(name).type != "ratio":
+            out += absent or [_as_filed(pack, name)]
+    return out
+
+
+def _zero_divisor(pack: Pack, read: Iterable[str], values: Mapping[str, Value]) -> list[str]:
+    """The ratios read that cannot be computed because their divisor was filed as 0."""
+    out = []
+    for name in read:
+        inputs = pack.ratio_inputs(name)
+        if inputs and name not in values and values.get(inputs[1]) == 0:
+            out.append(name)
     return out
 
 

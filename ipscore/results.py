@@ -39,6 +39,8 @@ class RequirementResult:
     proved_by: str | None = None
     deadline: str | None = None
     responsible: tuple[str, ...] = ()
+    # Ratios read that could not be computed: their divisor was filed as 0.
+    uncomputable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ class Assessment:
     mandatory_complete: bool
     tasks: tuple[TaskResult, ...]
     missing: tuple[str, ...]
+    # Ratios that could not be computed (divisor filed as 0): not missing, the city filed them.
+    uncomputable: tuple[str, ...] = ()
     source: str = ""
     scoring_note: str = ""
     warnings: tuple[dict[str, str], ...] = ()  # plausibility checks that fired: id, message
@@ -119,6 +123,7 @@ class Assessment:
                 for t in self.tasks
             ],
             "missing": list(self.missing),
+            "uncomputable": list(self.uncomputable),
             "warnings": list(self.warnings),
             "scoring_note": self.scoring_note,
             "other_years": {

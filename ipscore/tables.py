@@ -10,7 +10,16 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from .explain import describe, expected, field_label, label, level_label, show
+from .explain import (
+    describe,
+    expected,
+    field_label,
+    label,
+    level_label,
+    show,
+    show_input,
+    uncomputable,
+)
 from .packs import Pack
 from .packs.conditions import fields_read, split_year
 from .results import Assessment
@@ -108,8 +117,8 @@ def detail(a: Assessment, lang: str = "zh") -> Table:
         )
         for r in task.requirements:
             note = pick(lang, r.gap or "", r.gap_en)
-            if r.status == MISSING:
-                absent = [f for f, v in r.inputs.items() if v is None]
+            absent = [f for f, v in r.inputs.items() if v is None and f not in r.uncomputable]
+            if r.status == MISSING and absent:
                 note = pick(lang, "缺报：", "missing: ") + "、".join(absent)
             table.add_row(
                 r.id,
@@ -159,6 +168,8 @@ def validation_lines(a: Assessment, lang: str = "zh") -> list[str]:
         line += (
             f"；影响结论的缺报 {len(missing)} 项：{'、'.join(missing)}" if missing else "，无缺报"
         )
+    if a.uncomputable:
+        line += pick(lang, "；", "; ") + uncomputable(a.pack, list(a.uncomputable), lang)
     warnings = [f"  ! {w['id']} {pick(lang, w['message'], w['message_en'])}" for w in a.warnings]
     return [line, *warnings]
 
@@ -180,7 +191,8 @@ def todo(a: Assessment, lang: str = "zh") -> Table | None:
     pack = a.pack
     for r in open_items:
         inputs = "\n".join(
-            f"{field_label(pack, f, lang)}{pick(lang, '：', ': ')}{show(pack.field(f), v, lang)}"
+            f"{field_label(pack, f, lang)}{pick(lang, '：', ': ')}"
+            f"{show_input(pack, f, v, r.uncomputable, lang)}"
             for f, v in r.inputs.items()
         )
         head = f"{r.id}\n[{_STYLE[r.status]}]{LABELS[lang][r.status]}[/]"

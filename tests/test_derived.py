@@ -12,6 +12,7 @@ import pytest
 from ipscore import InputError, PackError, assess, load_pack
 from ipscore.explain import show
 from ipscore.submission import parse_submission
+from ipscore.tables import validation_lines
 
 ROOT = Path(__file__).parents[1]
 
@@ -121,6 +122,18 @@ def test_negative_growth_and_zero_base(pack):
     # −10% vs an undefined GDP growth (zero base): missing, not unmet.
     assert result.tasks[0].requirements[0].inputs["patents.growth"] == -10
     assert result.requirement_statuses()["T1.R1"] == "missing"
+    # Both GDP figures were filed: nothing is missing, the rate cannot be computed, and the city
+    # is told why instead of being asked for a growth rate it never types in.
+    assert result.missing == ()
+    assert result.uncomputable == ("economy.gdp_growth",)
+    assert (
+        result.tasks[0].requirements[0].gap
+        == "GDP增长率无法计算：分母为0（上年地区生产总值填报为0）"
+    )
+    assert validation_lines(result)[0] == (
+        "✓ x.yaml：哈尔滨市，格式无误，无缺报；"
+        "GDP增长率无法计算：分母为0（上年地区生产总值填报为0）"
+    )
 
 
 def test_a_ratio_cannot_be_submitted(pack):

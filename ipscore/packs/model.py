@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .conditions import Condition
+from .conditions import Condition, in_year, split_year
 from .identity import per_pack
 
 FieldType = Literal["bool", "count", "amount", "ratio", "date", "enum", "text"]
@@ -207,6 +207,15 @@ class Pack(Strict):
         """The declaration of a field, also when it is named in another year (`x.y@2014`)."""
         group, _, key = name.partition("@")[0].partition(".")
         return self.fields[group][key]
+
+    def ratio_inputs(self, name: str) -> list[str]:
+        """A computed ratio's numerator and divisor, in the ratio's own year; [] for a field
+        that is not a ratio."""
+        decl = self.field(name)
+        if decl.type != "ratio" or not decl.of:
+            return []
+        year = split_year(name)[1]
+        return [in_year(f, year) for f in decl.of]
 
     def previous_pairs(self) -> dict[str, str]:
         """`x_prev` → `x` for each numeric field declared with its `_prev` twin: the 2015

@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from .._version import __version__
-from ..explain import field_label, level_label, show
+from ..explain import field_label, level_label, show, show_input
 from ..packs import Pack
 from ..results import Assessment, RequirementResult, TaskResult
 from ..scoring import LEVEL_ORDER, blocks_grade, gains, ranking
@@ -184,7 +184,11 @@ def _requirement(pack: Pack, r: RequirementResult, lang: str) -> dict[str, Any]:
         "status": r.status,
         "status_label": LABELS[lang][r.status],
         "inputs": [
-            {"field": f, "label": field_label(pack, f, lang), "value": show(pack.field(f), v, lang)}
+            {
+                "field": f,
+                "label": field_label(pack, f, lang),
+                "value": show_input(pack, f, v, r.uncomputable, lang),
+            }
             for f, v in r.inputs.items()
         ],
         "expected": pick(lang, r.expected, r.expected_en),
