@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from ipscore import InputError
+from ipscore import InputError, assess, load_pack
 from ipscore.submission import parse_submission
 
 CITY = {"name": "湘潭市", "level": "prefecture", "batch": 3, "counties": 5}
@@ -129,3 +131,31 @@ def test_reference_file_problems_name_the_reference_file(tmp_path):
 
     with pytest.raises(InputError, match=r"ref\.yaml：文件不存在"):
         read_one(tmp_path / "sub.yaml")
+
+
+def test_a_blank_county_count_is_missing_not_a_rejected_file(pack, tmp_path):
+    # The form says 留空算缺报: a blank city.counties leaves T2.R2 (所辖县市区明确1人) undecided
+    # and the rest of the file assessed; only what identifies the submission is refused.
+    sub = read(pack, {"enforcement": {"counties_with_staff": 5}}, counties="")
+    assert "city.counties" not in sub.values
+    result = assess(pack, sub)
+    assert result.requirement_statuses()["T2.R2"] == "missing"
+    assert "city.counties" in result.missing
+    with pytest.raises(InputError) as caught:
+        read(pack, name="")
+    assert "city.name" in str(caught.value)
+
+
+def test_a_blank_population_leaves_only_the_per_capita_targets_missing():
+    jiaxing = load_pack(Path(__file__).parents[1] / "rules/jiaxing-2008-pilot-city.yaml")
+    data = {"city": {"name": "嘉兴市", "population": ""}, "facts": {"patents": {"applications": 9}}}
+    result = assess(jiaxing, parse_submission(data, jiaxing, "x.yaml", {}))
+    assert "city.population" in result.missing
+    statuses = result.requirement_statuses()
+    per_capita = [
+        r.id
+        for t in result.tasks
+        for r in t.requirements
+        if "patents.applications_per_10k" in r.inputs
+    ]
+    assert per_capita and all(statuses[r] == "missing" for r in per_capita)
