@@ -679,19 +679,24 @@ def rules_diff(first: str, second: str, fmt: str) -> None:
 
 @rules_group.command("check")
 @click.argument("packs", nargs=-1)
+@click.option(
+    "--witness", is_flag=True, help="列出每条要求每个可达结论的见证数据（求解器给出、引擎复核）。"
+)
 @lang_option
-def rules_check(packs: tuple[str, ...]) -> None:
-    """静态检查规则包（编号或文件；不写则检查全部随附的规则包）：未知字段、重复编号、缺少引用、
-    类型不符、达不到的等级、无论填什么都达不到的要求。每个规则包都检查完，有错时最后一并列出。
+def rules_check(packs: tuple[str, ...], witness: bool) -> None:
+    """检查规则包（编号或文件；不写则检查全部随附的规则包）：未知字段、重复编号、缺少引用、
+    类型不符、达不到的等级；并用 z3 求解器精确证明每条要求能得到哪些结论（各给一份见证数据，
+    交引擎复核）、“达到”与“未达到”之间无重叠无遗漏。每个规则包都检查完，有错时最后一并列出。
 
     \b
     例：
       ipscore rules check
-      ipscore rules check cnipa-2015-demo-city
+      ipscore rules check cnipa-2015-demo-city --witness
       ipscore rules check my-pack.yaml rules/*.yaml
     """
     from .errors import PackError, Problem
     from .lint import check
+    from .tables import proof_lines
 
     lang = _lang()
     errors: list[Problem] = []
@@ -702,14 +707,8 @@ def rules_check(packs: tuple[str, ...]) -> None:
             errors += checked.errors
             click.echo(pick(lang, f"✗ {checked.name}：有错误（见下）", f"FAILED {checked.name}"))
             continue
-        tasks, reqs = len(checked.pack.tasks), len(checked.pack.requirements())
-        click.echo(
-            pick(
-                lang,
-                f"✓ {checked.name}：{tasks}项任务、{reqs}条要求，检查通过",
-                f"OK {checked.name}: {tasks} tasks, {reqs} requirements",
-            )
-        )
+        for line in proof_lines(checked.name, checked.pack, checked.proofs, witness, lang):
+            click.echo(line)
     if errors:
         raise PackError(list(errors))
 

@@ -1,5 +1,5 @@
-"""Deeper checks of a pack than loading does: requirements that no input could ever meet, and
-fields that nothing reads. `ipscore rules check` runs them on every pack it is given."""
+"""Deeper checks of a pack than loading does: what each requirement can reach, proved exactly
+(`proofs`), and fields that nothing reads. `ipscore rules check` runs them on every pack."""
 
 from __future__ import annotations
 
@@ -8,44 +8,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import PackError, Problem, display_path
-from .options import options
-from .packs import FieldDecl, Pack, load_pack, shipped_packs
-from .packs.conditions import fields_read, normalise, split_year
-from .pipeline import other_years_read
-from .submission import Value
+from .packs import Pack, load_pack, shipped_packs
+from .packs.conditions import fields_read, split_year
+from .proofs import Proof, prove_all
+from .verdicts import LABELS, MET, NOT_APPLICABLE, UNMET
 
 
-def findings(pack: Pack, file: str) -> tuple[list[Problem], list[Problem]]:
-    """(errors, notes): impossible requirements are errors; unread fields are notes."""
-    read = {f for cond in pack.conditions() for f in fields_read(cond)}
-    # Comparisons with other fields need those fields to have a value: try every figure (other
-    # years' included) at its least and at its greatest value.
-    names = [*pack.field_names(), *other_years_read(pack)]
-    numbers = [n for n in names if pack.field(n).type in ("count", "amount", "ratio")]
-    first = pack.years()[0]
-    seeds: list[dict[str, Value]] = [
-        {n: pack.field(n).min or 0 for n in numbers},
-        {n: pack.field(n).max or 10**6 for n in numbers},
-        # Figures growing year by year, for duties such as "逐年增加".
-        {n: 100 * (1 + (split_year(n)[1] or pack.pack.year) - first) for n in numbers},
-    ]
-    errors = []
-    for _, req in pack.requirements():
-        check = normalise(req.check)
-        if not any(options(pack, check, seed, _any_but_text) for seed in seeds):
-            errors.append(
-                Problem(
-                    f"要求 {req.id} 无论填什么都达不到，请检查条件和字段的取值范围",
-                    f"requirement {req.id} cannot be met by any input; check its condition "
-                    "and the fields' bounds",
-                    file,
-                    field=req.id,
-                )
-            )
-    read = {split_year(f)[0] for f in read}
+def findings(pack: Pack, file: str) -> tuple[list[Problem], list[Problem], list[Proof]]:
+    """(errors, notes, proofs): a requirement no input can meet, rules that could overlap or
+    leave a gap, or an engine that disagrees with a proof are errors; a requirement that cannot
+    be unmet, an applicability that always holds, a question the solver could not settle and
+    a field nothing reads are notes."""
+    proofs = prove_all(pack)
+    errors, notes = [], []
+    for proof in proofs:
+        errors += _errors(proof, file)
+        notes += _notes(proof, file)
+    read = {split_year(f)[0] for cond in pack.conditions() for f in fields_read(cond)}
     for name in pack.field_names():
         read.update(pack.field(name).of or [])
-    notes = [
+    notes += [
         Problem(
             f"字段 {name} 没有被任何要求读取（只用于报告）",
             f"field {name} is read by no requirement (reports only)",
@@ -55,11 +37,80 @@ def findings(pack: Pack, file: str) -> tuple[list[Problem], list[Problem]]:
         for name in pack.field_names()
         if name not in read and name != "city.name"
     ]
-    return errors, notes
+    return errors, notes, proofs
 
 
-def _any_but_text(_: str, decl: FieldDecl) -> bool:
-    return decl.type != "text"
+def _errors(proof: Proof, file: str) -> list[Problem]:
+    rid, out = proof.requirement, []
+    met = proof.reach(MET)
+    if met is not None and met.answer == "unsat":
+        out.append(
+            Problem(
+                f"要求 {rid} 无论填什么都达不到，请检查条件和字段的取值范围",
+                f"requirement {rid} cannot be met by any input; check its condition "
+                "and the fields' bounds",
+                file,
+                field=rid,
+            )
+        )
+    if proof.overlap == "sat" or proof.gap == "sat":
+        out.append(
+            Problem(
+                f"要求 {rid} 的“达到”和“未达到”规则可能同时成立或都不成立（规则编译有误）",
+                f"requirement {rid}: its met and unmet rules could overlap or leave a gap "
+                "(a compiler bug)",
+                file,
+                field=rid,
+            )
+        )
+    for reach in proof.reaches:
+        if reach.engine is not None and reach.engine != reach.verdict:
+            out.append(
+                Problem(
+                    f"要求 {rid}：证明得到的“{LABELS['zh'][reach.verdict]}”见证，引擎判为"
+                    f"“{LABELS['zh'][reach.engine]}”（引擎有误）：{reach.witness}",
+                    f"requirement {rid}: the engine decides the witness of "
+                    f"{reach.verdict} as {reach.engine} (an engine bug): {reach.witness}",
+                    file,
+                    field=rid,
+                )
+            )
+    return out
+
+
+def _notes(proof: Proof, file: str) -> list[Problem]:
+    rid, out = proof.requirement, []
+    unmet, na = proof.reach(UNMET), proof.reach(NOT_APPLICABLE)
+    if unmet is not None and unmet.answer == "unsat":
+        out.append(
+            Problem(
+                f"要求 {rid} 无论填什么都算达到（条件是否写反？）",
+                f"requirement {rid} is met whatever is filed (is the condition reversed?)",
+                file,
+                field=rid,
+            )
+        )
+    if na is not None and na.answer == "unsat":
+        out.append(
+            Problem(
+                f"要求 {rid} 的适用条件总是成立，可以去掉",
+                f"requirement {rid}: its applicability always holds",
+                file,
+                field=rid,
+            )
+        )
+    undecided = [r.verdict for r in proof.reaches if r.answer == "unknown"]
+    if undecided or "unknown" in (proof.overlap, proof.gap):
+        out.append(
+            Problem(
+                f"要求 {rid}：求解器未能在时限内判定（{'、'.join(undecided) or '重叠/遗漏'}）",
+                f"requirement {rid}: the solver could not settle "
+                f"{', '.join(undecided) or 'overlap/gap'} in time",
+                file,
+                field=rid,
+            )
+        )
+    return out
 
 
 @dataclass(frozen=True)
@@ -70,6 +121,7 @@ class Checked:
     pack: Pack | None
     errors: tuple[Problem, ...]
     notes: tuple[Problem, ...]
+    proofs: tuple[Proof, ...] = ()
 
 
 def check(refs: Sequence[str]) -> list[Checked]:
@@ -85,6 +137,6 @@ def check(refs: Sequence[str]) -> list[Checked]:
         except PackError as exc:
             out.append(Checked(name, None, tuple(exc.problems), ()))
             continue
-        errors, notes = findings(pack, name)
-        out.append(Checked(name, pack, tuple(errors), tuple(notes)))
+        errors, notes, proofs = findings(pack, name)
+        out.append(Checked(name, pack, tuple(errors), tuple(notes), tuple(proofs)))
     return out

@@ -264,9 +264,9 @@ def _absent_inputs(pack: Pack, read: Iterable[str], values: Mapping[str, Value])
     for name in read:
         if name in values:
             continue
-        absent = [_as_filed(pack, f) for f in pack.ratio_inputs(name) if f not in values]
+        absent = [pack.filed_as(f) for f in pack.ratio_inputs(name) if f not in values]
         if absent or pack.field(name).type != "ratio":
-            out += absent or [_as_filed(pack, name)]
+            out += absent or [pack.filed_as(name)]
     return out
 
 
@@ -278,16 +278,6 @@ def _zero_divisor(pack: Pack, read: Iterable[str], values: Mapping[str, Value]) 
         if inputs and name not in values and values.get(inputs[1]) == 0:
             out.append(name)
     return out
-
-
-def _as_filed(pack: Pack, name: str) -> str:
-    """What a city fills in for an absent figure: `x_prev` of an earlier year is `x` of the
-    year before that (its own year's `x_prev` is a field of the form)."""
-    base, year = split_year(name)
-    twins = pack.previous_pairs()
-    if year is not None and base in twins:
-        return in_year(twins[base], year - 1)
-    return name
 
 
 def _other(year: int, submission: Submission) -> int | None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich import box
@@ -31,6 +32,7 @@ if TYPE_CHECKING:  # types only: the plan's solver (SciPy) loads when a plan is 
     from .archiving import Archived
     from .packtests import Report
     from .plan import Plan
+    from .proofs import Proof
     from .store.archive import Stored
     from .whatif import Comparison, Sensitivity
 
@@ -598,3 +600,35 @@ def amendments_table(pack: Pack, lang: str = "zh") -> Table | None:
             change, a.target, f"{a.citation.text}（{a.citation.source} {a.citation.section}）"
         )
     return table
+
+
+def proof_lines(
+    name: str, pack: Pack, proofs: Sequence[Proof], witness: bool, lang: str = "zh"
+) -> list[str]:
+    """`rules check` of a pack that passed: what was proved, and each witness if asked."""
+    reached = Counter(r.verdict for p in proofs for r in p.reaches if r.answer == "sat")
+    counts = pick(lang, "、", ", ").join(
+        f"{LABELS[lang][v]}{reached[v]}" for v in (MET, UNMET, NOT_APPLICABLE)
+    )
+    tasks, reqs = len(pack.tasks), len(proofs)
+    lines = [
+        pick(
+            lang,
+            f"✓ {name}：{tasks}项任务、{reqs}条要求，检查通过。z3 证明：可得到的结论各有见证"
+            f"（{counts}），引擎对每份见证的判定一致；“达到”与“未达到”无重叠、无遗漏",
+            f"OK {name}: {tasks} tasks, {reqs} requirements. Proved with z3: a witness for "
+            f"every reachable verdict ({counts}), each decided alike by the engine; met and "
+            "unmet never overlap and leave no gap",
+        )
+    ]
+    if witness:
+        for proof in proofs:
+            for reach in proof.reaches:
+                if reach.answer != "sat":
+                    continue
+                shown = pick(lang, "，", ", ").join(
+                    f"{f}={show(pack.field(f), v, lang)}" for f, v in reach.witness.items()
+                )
+                verdict = LABELS[lang][reach.verdict]
+                lines.append(f"  {proof.requirement} {verdict}{pick(lang, '：', ': ')}{shown}")
+    return lines

@@ -96,6 +96,7 @@ def test_the_cli_starts_without_heavy_libraries():
         "openpyxl",
         "matplotlib",
         "scipy",
+        "z3",
         "weasyprint",
         "sqlalchemy",
         "alembic",

@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from ipscore import PackError, load_pack
+from ipscore import PackError, load_pack, proofs
+from ipscore.lint import findings
 from ipscore.packs import shipped_packs
+from ipscore.proofs import prove, prove_all
+from ipscore.verdicts import MET, NOT_APPLICABLE, UNMET
 
 from .conftest import ROOT, SEEDS
 
@@ -89,20 +92,61 @@ def test_bad_pack_is_rejected_with_file_and_line(name, line, message):
 
 
 def test_a_requirement_no_input_can_meet_is_an_error():
-    from ipscore.lint import findings
-
-    errors, _ = findings(load_pack(BAD_PACKS / "impossible.yaml"), "impossible.yaml")
+    errors, _, _ = findings(load_pack(BAD_PACKS / "impossible.yaml"), "impossible.yaml")
     assert [e.render() for e in errors] == [
         "impossible.yaml，字段 T1.R1：要求 T1.R1 无论填什么都达不到，请检查条件和字段的取值范围"
     ]
 
 
 def test_shipped_packs_pass_the_deeper_checks_and_name_unread_fields():
-    from ipscore.lint import findings
-
-    errors, notes = findings(load_pack(shipped_packs()["cnipa-2015-demo-city"]), "x")
+    errors, notes, _ = findings(load_pack(shipped_packs()["cnipa-2015-demo-city"]), "x")
     assert errors == []
     assert [n.field for n in notes] == ["city.province"]
+
+
+@pytest.mark.parametrize("pack_id", sorted(shipped_packs()))
+def test_every_verdict_of_every_shipped_requirement_is_proved_and_checked_by_the_engine(pack_id):
+    """Issue 11: `rules check` tried each number at one minimum or maximum, so "growth above GDP
+    growth" looked impossible. z3 decides it exactly; each witness is assessed by the engine."""
+    pack = load_pack(shipped_packs()[pack_id])
+    for proof in prove_all(pack):
+        req = pack.requirement(proof.requirement)
+        wanted = {MET, UNMET} | ({NOT_APPLICABLE} if req.applies_if is not None else set())
+        assert {r.verdict for r in proof.reaches if r.answer == "sat"} == wanted, proof
+        assert all(r.engine == r.verdict for r in proof.reaches), proof
+        assert (proof.overlap, proof.gap) == ("unsat", "unsat"), proof
+
+
+def test_harbin_growth_above_gdp_growth_can_be_met():
+    # 方案二(二)：“专利申请量年增长速度高于我市GDP增长水平”，每年（2007—2010）.
+    pack = load_pack(shipped_packs()["harbin-2007-demo-city"])
+    proof = prove(pack, pack.requirement("H1.R1"))
+    met = proof.reach(MET)
+    assert met is not None and met.answer == "sat" and met.engine == MET
+    # The witness is filed as a city files it: other years' figures, never their `_prev`.
+    assert "patents.applications@2006" in met.witness
+    assert not any(n.startswith("patents.applications_prev@") for n in met.witness)
+    done = subprocess.run(
+        [sys.executable, "-m", "ipscore", "rules", "check", "rules/harbin-2007-demo-city.yaml"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_requirement_met_whatever_is_filed_and_an_engine_disagreement_are_reported(
+    tmp_path, monkeypatch
+):
+    text = (BAD_PACKS / "impossible.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "always.yaml"
+    path.write_text(text.replace("gte: 20000", "gte: 0"), encoding="utf-8")
+    errors, notes, _ = findings(load_pack(path), "always.yaml")
+    assert errors == []
+    assert "要求 T1.R1 无论填什么都算达到（条件是否写反？）" in [n.zh for n in notes]
+    monkeypatch.setattr(proofs, "_engine", lambda *_: UNMET)
+    errors, _, _ = findings(load_pack(path), "always.yaml")
+    assert errors and "引擎判为“未达到”（引擎有误）" in errors[0].zh
 
 
 def test_every_bad_pack_fixture_is_tested():

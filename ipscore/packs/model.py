@@ -217,6 +217,15 @@ class Pack(Strict):
         year = split_year(name)[1]
         return [in_year(f, year) for f in decl.of]
 
+    def filed_as(self, name: str) -> str:
+        """The figure a city files for `name`: for `x_prev` of an earlier year, `x` of the year
+        before that (the assessed year's own `x_prev` is a field of the form)."""
+        base, year = split_year(name)
+        twin = self.previous_pairs().get(base)
+        if twin is None or year is None:
+            return name
+        return in_year(twin, year - 1)
+
     def previous_pairs(self) -> dict[str, str]:
         """`x_prev` → `x` for each numeric field declared with its `_prev` twin: the 2015
         contract's last-year figures, which mean `x` of the year before. Worked out once per
