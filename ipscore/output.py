@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Problem, display_path
+from .provenance import data_notes
 from .results import Assessment
 from .scoring import batch_table
 
@@ -38,6 +39,7 @@ def to_csv(assessments: list[Assessment], produced_at: str | None = None) -> str
     table["pack_version"] = [p.pack_version for p in origin]
     table["pack_sha256"] = [p.pack_sha256 for p in origin]
     table["input_sha256"] = [p.inputs[0].sha256 if p.inputs else None for p in origin]
+    table["data_note"] = ["；".join(data_notes(p.inputs).values()) for p in origin]
     table["ipscore_version"] = [p.ipscore_version for p in origin]
     table["produced_at"] = [p.produced_at for p in origin]
     return table.to_csv(index=False)

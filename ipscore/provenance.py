@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,13 +24,22 @@ class InputFile:
 
     path: str
     sha256: str
+    # What the file says of its own data (`note:`): where the figures come from, or that they
+    # are an example. It travels into every output so that it is never only a comment.
+    note: str | None = None
 
     def to_dict(self) -> dict[str, str]:
-        return {"file": self.path, "sha256": self.sha256}
+        out = {"file": self.path, "sha256": self.sha256}
+        return {**out, "note": self.note} if self.note else out
 
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def data_notes(inputs: Iterable[InputFile]) -> dict[str, str]:
+    """File → its note, for every input that has one, each file once."""
+    return {i.path: i.note for i in inputs if i.note}
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,8 @@ class Provenance:
             "input": first.path if first else None,
             "input_sha256": first.sha256 if first else None,
         }
+        if first and first.note:
+            out["input_note"] = first.note
         if len(self.inputs) > 1:
             out["references"] = [i.to_dict() for i in self.inputs[1:]]
         out["ipscore_version"] = self.ipscore_version

@@ -205,7 +205,7 @@ def _model(pack: Pack, year: int) -> type[BaseModel]:
     return create_model("Submission", __base__=_Model, **top)
 
 
-TOP_KEYS = ("pack", "year", "city", "facts", "reference", "history")
+TOP_KEYS = ("pack", "year", "city", "facts", "reference", "history", "note")
 
 
 def read_submission(path: Path, pack_of: PackChooser, any_year: bool = False) -> Submission:
@@ -216,7 +216,6 @@ def read_submission(path: Path, pack_of: PackChooser, any_year: bool = False) ->
     """
     name = display_path(path)
     data, lines, raw = load_with_bytes(path)
-    read_from = (InputFile(name, sha256(raw)),)
     if not isinstance(data, dict):
         raise InputError(
             [
@@ -227,11 +226,39 @@ def read_submission(path: Path, pack_of: PackChooser, any_year: bool = False) ->
                 )
             ]
         )
+    read_from = (InputFile(name, sha256(raw), _note(data, name, lines, required=False)),)
     pack_id = data.get("pack")
     pack = pack_of(pack_id if isinstance(pack_id, str) else None)
     if "reference" not in data:
         return parse_submission(data, pack, name, lines, read_from, any_year)
     return _with_reference(data, pack, path, lines, read_from, any_year)
+
+
+def _note(data: dict[str, Any], name: str, lines: Lines, required: bool) -> str | None:
+    """A file's `note:` on its own data. A reference file must say where its figures come from
+    (publisher, title, year) or that they are an example: they are stated as fact otherwise."""
+    note = data.get("note")
+    if note is None and not required:
+        return None
+    if not isinstance(note, str) or not note.strip():
+        raise InputError(
+            [
+                Problem(
+                    "参考数据文件须写 note：数据的来源和年份（如“国家知识产权局《2017年知识产权"
+                    "统计年报》”），或注明是示例数据"
+                    if required
+                    else "note 应为一段文字（说明数据的来源，或注明是示例数据）",
+                    "a reference file needs note: where its figures come from (publisher, title, "
+                    "year), or that they are an example"
+                    if required
+                    else "note must be text (where the data come from, or that it is an example)",
+                    name,
+                    line_of(lines, ("note",)) if "note" in data else None,
+                    "note",
+                )
+            ]
+        )
+    return note.strip()
 
 
 def _with_reference(
@@ -265,12 +292,13 @@ def _with_reference(
     ref_path = path.parent / raw.strip()
     ref_name = display_path(ref_path)
     ref_data, ref_lines, ref_raw = load_with_bytes(ref_path)
-    read_from = (*read_from, InputFile(ref_name, sha256(ref_raw)))
     facts = ref_data.get("facts") if isinstance(ref_data, dict) else None
-    if not isinstance(facts, dict):
+    if not isinstance(ref_data, dict) or not isinstance(facts, dict):
         raise InputError(
             [Problem("参考数据文件应有 facts:", "a reference file needs facts:", ref_name)]
         )
+    note = _note(ref_data, ref_name, ref_lines, required=True)
+    read_from = (*read_from, InputFile(ref_name, sha256(ref_raw), note))
     merged = {
         **data,
         "facts": {

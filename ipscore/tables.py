@@ -23,6 +23,8 @@ from .explain import (
 )
 from .packs import Pack
 from .packs.conditions import fields_read, split_year
+from .packs.model import Subject
+from .provenance import data_notes
 from .results import Assessment
 from .scoring import ranking
 from .text import pick
@@ -43,6 +45,8 @@ _GRADE_STYLE = {"excellent": "bold green", "good": "green", "pass": "yellow", "f
 def summary(assessments: list[Assessment], lang: str = "zh") -> Table:
     # Cities assessed under different packs or years are ranked apart, and the table says so.
     mixed = len({(a.pack.id, a.year) for a in assessments}) > 1
+    packs = {a.pack.pack.subject for a in assessments}
+    who = packs.pop() if len(packs) == 1 else Subject()
     title = (
         pick(
             lang,
@@ -50,14 +54,21 @@ def summary(assessments: list[Assessment], lang: str = "zh") -> Table:
             "Assessment results, ranked within pack, year and tier",
         )
         if mixed
-        else pick(lang, "示范城市评估结果（按层级排名）", "Assessment results, ranked within tier")
+        else pick(
+            lang, f"{who.title}评估结果（按层级排名）", "Assessment results, ranked within tier"
+        )
     )
-    table = Table(title=title, box=box.SIMPLE_HEAVY)
+    table = Table(
+        title=title,
+        box=box.SIMPLE_HEAVY,
+        caption=_notes(assessments, lang),
+        caption_justify="left",
+    )
     if mixed:
         table.add_column(pick(lang, "规则包", "Pack"))
         table.add_column(pick(lang, "年度", "Year"))
     for head in (
-        pick(lang, "城市", "City"),
+        pick(lang, who.noun, who.noun_en.capitalize()),
         pick(lang, "省份", "Province"),
         pick(lang, "层级", "Tier"),
         pick(lang, "批次", "Batch"),
@@ -90,6 +101,14 @@ def summary(assessments: list[Assessment], lang: str = "zh") -> Table:
             f"{unmet}/{missing}",
         )
     return table
+
+
+def _notes(assessments: Iterable[Assessment], lang: str) -> str | None:
+    """What the input files say of their own data (an example, a published source), shown
+    under the table so that it is never only a comment in a file."""
+    notes = data_notes(i for a in assessments for i in a.inputs)
+    lines = [f"{pick(lang, '数据说明', 'About the data')} {f}：{n}" for f, n in notes.items()]
+    return "\n".join(lines) or None
 
 
 def detail(a: Assessment, lang: str = "zh") -> Table:

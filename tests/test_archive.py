@@ -291,7 +291,7 @@ def test_a_bad_year_and_a_bad_dump_are_reported(tmp_path):
     done = run("archive", "add", str(SCENARIOS / "wuhan-2015.yaml"), str(bad), db=db)
     assert done.returncode == 2 and done.stderr.count("\n") == 2  # the heading and one line
     assert (
-        "bad-year.yaml，第4行，字段 year：年度应为1900到2100之间的整数年份，实际为文本“去年”"
+        "bad-year.yaml，第5行，字段 year：年度应为1900到2100之间的整数年份，实际为文本“去年”"
         in done.stderr
     )
     # The batch failed as a whole: Wuhan, which was fine, was not stored either.

@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 
 from ipscore import InputError, assess, load_pack
+from ipscore.intake import read_one
 from ipscore.submission import parse_submission
+
+from .conftest import SCENARIOS
 
 CITY = {"name": "湘潭市", "level": "prefecture", "batch": 3, "counties": 5}
 
@@ -94,7 +97,7 @@ def test_a_workbook_of_several_cities_is_refused_by_one_city_commands(tmp_path):
 def _northeast(tmp_path, reference: str, facts: str = "{}"):
     from ipscore.intake import read_one
 
-    (tmp_path / "ref.yaml").write_text(reference, encoding="utf-8")
+    (tmp_path / "ref.yaml").write_text(f"note: 测试数据\n{reference}", encoding="utf-8")
     sub = tmp_path / "sub.yaml"
     sub.write_text(
         "pack: northeast-2017-opinions\nreference: ref.yaml\ncity: {name: 辽宁省}\n"
@@ -107,18 +110,53 @@ def _northeast(tmp_path, reference: str, facts: str = "{}"):
 def test_reference_figures_come_from_the_named_file(tmp_path):
     _, sub = _northeast(tmp_path, "facts:\n  national: {patent_growth: 13.5}\n")
     assert str(sub.values["national.patent_growth"]) == "13.5"
+    assert [i.note for i in sub.inputs] == [None, "测试数据"]
+
+
+def test_a_reference_file_must_say_where_its_figures_come_from(tmp_path):
+    """Issue 11: the national averages were marked illustrative in a YAML comment only."""
+    (tmp_path / "ref.yaml").write_text("facts:\n  national: {patent_growth: 1}\n", "utf-8")
+    (tmp_path / "sub.yaml").write_text(
+        "pack: northeast-2017-opinions\nreference: ref.yaml\ncity: {name: 辽宁省}\n", "utf-8"
+    )
+    with pytest.raises(InputError, match="参考数据文件须写 note：数据的来源和年份"):
+        read_one(tmp_path / "sub.yaml")
+
+
+def test_an_example_is_marked_in_every_output(tmp_path):
+    from ipscore.output import to_csv, to_json
+    from ipscore.report import city_report, score_sheet
+    from ipscore.tables import as_text, summary
+
+    pack, sub = read_one(SCENARIOS / "northeast-2017-opinions" / "jilin-2017.yaml")
+    a = assess(pack, sub)
+    example = "示例数据，不是官方统计的全国平均数"
+    assert example in "".join(as_text([summary([a])]).split())  # the caption wraps
+    assert example in to_json([a], single=True)
+    assert example in to_csv([a])
+    for suffix in (".html", ".md"):
+        assert example in city_report(a, suffix)
+    assert example.encode() in _sheet_text(score_sheet(pack, [a]))
+
+
+def _sheet_text(data: bytes) -> bytes:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as book:  # inline or shared strings alike
+        return b"".join(book.read(n) for n in book.namelist() if n.endswith(".xml"))
 
 
 def test_reference_file_problems_name_the_reference_file(tmp_path):
     with pytest.raises(InputError) as caught:
         _northeast(tmp_path, "facts:\n  national:\n    patent_growth: -1\n")
     assert (
-        "ref.yaml，第3行，字段 national.patent_growth：应为不小于0的数（%），不能为负数 -1"
+        "ref.yaml，第4行，字段 national.patent_growth：应为不小于0的数（%），不能为负数 -1"
         in str(caught.value)
     )
     with pytest.raises(InputError) as caught:
         _northeast(tmp_path, "facts:\n  patents: {owned: 5}\n")
-    assert "ref.yaml，第2行，字段 patents.owned：参考数据文件只能提供参考数据字段" in str(
+    assert "ref.yaml，第3行，字段 patents.owned：参考数据文件只能提供参考数据字段" in str(
         caught.value
     )
     with pytest.raises(InputError) as caught:

@@ -150,6 +150,17 @@ class Scoring(Strict):
     note_en: str | None = None
 
 
+class Subject(Strict):
+    """Who a pack assesses, in the words its reports use: most packs assess demonstration
+    cities; the north-east opinions address provinces and regions."""
+
+    title: str = "示范城市"  # in report titles: 示范城市年度评估报告
+    noun: str = "城市"  # in column heads and counts: 城市, 5个城市
+    title_en: str = "demonstration city"
+    noun_en: str = "city"
+    plural_en: str = "cities"
+
+
 class PackInfo(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     version: str
@@ -160,6 +171,7 @@ class PackInfo(Strict):
     period: str | None = Field(default=None, pattern=r"^\d{4}\.\.\d{4}$")
     sources: list[Source] = Field(min_length=1)
     description: str | None = None
+    subject: Subject = Subject()
 
 
 class PlausibilityCheck(Strict):

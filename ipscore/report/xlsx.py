@@ -18,7 +18,7 @@ from ..results import Assessment
 from ..scoring import batch_table
 from ..text import pick
 from ..verdicts import LABELS, TASK_LABELS
-from .context import TEXT, provenance
+from .context import provenance, words
 
 _FILL = {
     "met": "C8E6C9",
@@ -35,7 +35,7 @@ _FIXED = 8  # city … rank; task and requirement columns follow
 def score_sheet(
     pack: Pack, assessments: list[Assessment], lang: str = "zh", produced_at: str | None = None
 ) -> bytes:
-    text = TEXT[lang]
+    text = words(pack, lang)
     task_ids = [t.id for t in pack.tasks]
     req_ids = [r.id for _, r in pack.requirements()]
     book = Workbook()
@@ -98,9 +98,9 @@ def _provenance_sheet(sheet: Worksheet, where: dict[str, Any], text: dict[str, A
     for name, value in where["rows"]:
         sheet.append([name, value])
     sheet.append([])
-    sheet.append([text["city"], text["input_file"], text["input_sha256"]])
+    sheet.append([text["city"], text["input_file"], text["input_sha256"], text["data_note"]])
     for i in where["inputs"]:
-        sheet.append([i["city"], i["file"], i["sha256"]])
+        sheet.append([i["city"], i["file"], i["sha256"], i["note"]])
     sheet["A1"].font = Font(bold=True, size=13)
-    for c, width in zip("ABC", (24, 48, 70), strict=True):
+    for c, width in zip("ABCD", (24, 48, 70, 48), strict=True):
         sheet.column_dimensions[c].width = width
