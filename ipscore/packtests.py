@@ -91,14 +91,21 @@ def run_case(pack: Pack, base: dict[str, Any], case: dict[str, Any]) -> Assessme
     return assess(pack, parse_submission(build(base, case), pack, case["name"], {}))
 
 
+CASE_KEYS = ("name", "facts", "set", "unset", "expect", "score", "grade", "warnings")
+
+
 def mismatches(case: dict[str, Any], result: Assessment) -> dict[str, tuple[Any, Any]]:
-    """What the case expected and did not get: key → (expected, got)."""
+    """What the case expected and did not get: key → (expected, got). A key the runner does not
+    know fails the case: a misspelt `set` would otherwise test nothing."""
     statuses = result.requirement_statuses()
     wrong: dict[str, tuple[Any, Any]] = {
         rid: (want, statuses.get(rid))
         for rid, want in (case.get("expect") or {}).items()
         if statuses.get(rid) != want
     }
+    for key in case:
+        if key not in CASE_KEYS:
+            wrong[key] = (f"one of {', '.join(CASE_KEYS)}", key)
     if "score" in case and float(result.score) != case["score"]:
         wrong["score"] = (case["score"], float(result.score))
     if "grade" in case and result.grade != case["grade"]:

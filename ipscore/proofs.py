@@ -17,6 +17,7 @@ solver claims: the proof and the engine check each other. Nothing here decides a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -163,7 +164,7 @@ class _Encoding:
             if decl.type == "bool":
                 out[name] = z3.is_true(v)
             elif decl.type in ("enum", "text"):
-                out[name] = v.as_string()
+                out[name] = _text(v.as_string())
             elif decl.type == "date":
                 out[name] = dt.date.fromordinal(v.as_long())
             else:
@@ -173,6 +174,11 @@ class _Encoding:
                 else:
                     out[name] = Decimal(units).scaleb(-decl.decimals)
         return out
+
+
+def _text(z3_string: str) -> str:
+    """z3 writes characters beyond ASCII as \\u{8fbd}: back to the text itself."""
+    return re.sub(r"\\u\{([0-9a-fA-F]+)\}", lambda m: chr(int(m.group(1), 16)), z3_string)
 
 
 def _q(value: Fraction | Decimal | int) -> Any:

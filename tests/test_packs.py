@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from ipscore import PackError, load_pack, proofs
+from ipscore import PackError, assess, load_pack, proofs
 from ipscore.lint import findings
 from ipscore.packs import shipped_packs
 from ipscore.proofs import prove, prove_all
+from ipscore.submission import parse_submission
 from ipscore.verdicts import MET, NOT_APPLICABLE, UNMET
 
 from .conftest import ROOT, SEEDS
@@ -196,3 +197,13 @@ def test_rules_check_takes_ids_and_files_and_reports_every_broken_pack():
     )
     assert every.returncode == 0, every.stderr
     assert every.stdout.count("检查通过") == 5
+
+
+def test_a_case_key_the_runner_does_not_know_fails_the_case():
+    # `city: {name: 黑龙江省}` in a case was silently ignored, testing 辽宁省 instead.
+    from ipscore.packtests import mismatches
+
+    pack = load_pack(shipped_packs()["northeast-2017-opinions"])
+    result = assess(pack, parse_submission({"city": {"name": "辽宁省"}}, pack, "x", {}))
+    wrong = mismatches({"name": "x", "city": {"name": "黑龙江省"}}, result)
+    assert list(wrong) == ["city"]

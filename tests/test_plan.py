@@ -183,12 +183,13 @@ def test_cli_plan_json():
 def test_plan_raises_a_count_to_lift_a_ratio_over_the_national_figure():
     ((pack, liaoning),) = read_all([SCENARIOS / "northeast-2017-opinions" / "liaoning-2017.yaml"])
     plan = least_work(pack, liaoning, "good")
-    # G2 (trademarks) both unmet. Above 104.30 per 10,000 of 4,369万 residents needs more
-    # than 104.30 × 4369 = 455,686.7 marks: 455,687 (growth 455687/345000 − 1 = 32.08% > 26.8%).
+    # 70.4 → 良好 needs 4.6 more points. G1.R1 (patent growth above 13.5%) is worth half of one
+    # of eight groups, 6.25 points: growth above 13.5% over 54,500 needs more than
+    # 54500 × 1.135 = 61,857.5 patents, so 61,858; score 100 × (169/30 + 1/2) / 8 = 76.66… → 76.7.
     assert [(a.field, a.value, a.requirements) for a in plan.actions] == [
-        ("trademarks.owned", 455687, ("G2.R1", "G2.R2"))
+        ("patents.owned", 61858, ("G1.R1",))
     ]
-    assert plan.to_dict()["score_after"] == 83.1
-    one_less = {**liaoning.values, "trademarks.owned": 455686}
+    assert plan.to_dict()["score_after"] == 76.7
+    one_less = {**liaoning.values, "patents.owned": 61857}
     derive(pack, one_less)
-    assert one_less["trademarks.per_10k"] < Fraction("104.30")
+    assert one_less["patents.growth"] < Fraction("13.5")
