@@ -94,9 +94,7 @@ def summary(assessments: list[Assessment], lang: str = "zh") -> Table:
             str(a.batch or "—"),
             f"{a.score}",
             f"[{_GRADE_STYLE.get(a.grade, '')}]{pick(lang, band.label, band.label_en)}[/]",
-            pick(lang, "全部完成", "complete")
-            if a.mandatory_complete
-            else pick(lang, "未完成", "not complete"),
+            _mandatory_cell(a, lang),
             str(row.rank_in_tier),
             f"{unmet}/{missing}",
         )
@@ -127,7 +125,13 @@ def detail(a: Assessment, lang: str = "zh") -> Table:
     table.add_column(pick(lang, "差距 / 缺报", "Gap / missing"), max_width=40, overflow="fold")
     table.add_column(pick(lang, "依据", "Source"), no_wrap=True)
     for task in a.tasks:
-        mark = pick(lang, "必做", "mandatory") if task.mandatory else pick(lang, "选做", "optional")
+        mark = (
+            "—"
+            if not a.pack.mandatory
+            else pick(lang, "必做", "mandatory")
+            if task.mandatory
+            else pick(lang, "选做", "optional")
+        )
         frac = "—" if task.fraction is None else f"{float(task.fraction):.0%}"
         table.add_row(
             f"[bold]{task.id}[/]",
@@ -226,6 +230,17 @@ def todo(a: Assessment, lang: str = "zh") -> Table | None:
     return table
 
 
+def _mandatory_cell(a: Assessment, lang: str) -> str:
+    """Whether the mandatory tasks are done; a plan with no mandatory tasks says so."""
+    if not a.pack.mandatory:
+        return pick(lang, "不分必做选做", "no mandatory tasks")
+    return (
+        pick(lang, "全部完成", "complete")
+        if a.mandatory_complete
+        else pick(lang, "未完成", "not complete")
+    )
+
+
 def _grade_cell(code: str, label: str) -> str:
     return f"[{_GRADE_STYLE.get(code, '')}]{label}[/]"
 
@@ -250,9 +265,7 @@ def comparison(rows: Iterable[Comparison], title: str, lang: str = "zh") -> Tabl
         f"{base.score:.1f}",
         "",
         _grade_cell(base.grade, base.grade_label),
-        pick(lang, "全部完成", "complete")
-        if base.mandatory_complete
-        else pick(lang, "未完成", "not complete"),
+        _mandatory_cell(base, lang),
         "",
     )
     for cmp in rows:
@@ -262,9 +275,7 @@ def comparison(rows: Iterable[Comparison], title: str, lang: str = "zh") -> Tabl
             f"{after.score:.1f}",
             f"{cmp.score_change:+.1f}",
             _grade_cell(after.grade, after.grade_label),
-            pick(lang, "全部完成", "complete")
-            if after.mandatory_complete
-            else pick(lang, "未完成", "not complete"),
+            _mandatory_cell(after, lang),
             pick(lang, "；", "; ").join(cmp.changes(lang)) or "—",
         )
     return table

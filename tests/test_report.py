@@ -14,7 +14,7 @@ from jinja2 import UndefinedError
 from openpyxl import load_workbook
 from PIL import Image
 
-from ipscore import assess_paths, find_pack, report
+from ipscore import assess_paths, find_pack, report, tables
 from ipscore.report import context
 from ipscore.report.render import render
 from ipscore.submission import parse_submission
@@ -263,10 +263,35 @@ def test_city_report_groups_by_responsible_unit():
     (a,) = assess_paths([SCENARIOS / "xuancheng-2019-strong-city" / "xuancheng-2020.yaml"])
     ctx = context.city(a)
     first = ctx["by_unit"][0]
-    # 市市场监管局 is responsible for 18 applicable requirements, 3 of them still open.
-    assert (first["unit"], first["met"], first["of"]) == ("市市场监管局", 15, 18)
-    assert [r["id"] for r in first["open"]] == ["X06.R1", "X15.R2", "X16.R2"]
+    # 市市场监管局 is named for every measure but (十七) and (十九), and 一(三) names no unit:
+    # 3+2+3+2+1+1+1+1+1+1+1+2+4+2 = 25 requirements of (四)–(十六), (十八); 5 still open.
+    assert (first["unit"], first["met"], first["of"]) == ("市市场监管局", 20, 25)
+    assert [r["id"] for r in first["open"]] == ["X04.R2", "X06.R1", "X15.R2", "X16.R2", "X16.R4"]
+    units = {u["unit"] for u in ctx["by_unit"]}
+    # Issue 11: seven units the plan names had nothing to do; 绩溪县政府 and 泾县政府 were
+    # added to (十六), whose 责任单位 are city departments only.
+    named = {
+        "市农业农村局",
+        "市商务局",
+        "市林业局",
+        "市法院",
+        "市检察院",
+        "市税务局",
+        "市地方金融监管局",
+    }
+    assert named <= units
+    assert not {"绩溪县政府", "泾县政府"} & units
     html = report.city_report(a, ".html")
-    assert "按责任单位" in html and "绩溪县政府" in html
+    assert "按责任单位" in html and "市地方金融监管局" in html
     (plain,) = assess_paths([SCENARIOS / "xiangtan-2015.yaml"])
     assert "按责任单位" not in report.city_report(plain, ".html")
+
+
+def test_a_plan_without_mandatory_tasks_labels_none_optional():
+    # Issue 11: every Xuancheng measure was labelled 选做, though the plan has no mandatory tasks.
+    (a,) = assess_paths([SCENARIOS / "xuancheng-2019-strong-city" / "xuancheng-2020.yaml"])
+    html = str(report.city_report(a, ".html"))
+    text = tables.as_text(tables.for_assessments([a], True, "zh"))
+    for shown in (html, text):
+        assert "不分必做" in shown
+        assert "选做" not in shown.replace("不分必做选做", "").replace("不分必做和选做", "")

@@ -35,6 +35,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "grade": "等级",
         "mandatory": "必做任务",
         "all_complete": "全部完成",
+        "no_mandatory": "不分必做选做",
         "not_complete": "未全部完成",
         "summary": "概要",
         "chart": "各项任务完成比例",
@@ -109,6 +110,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "grade": "Grade",
         "mandatory": "Mandatory tasks",
         "all_complete": "all complete",
+        "no_mandatory": "no mandatory tasks",
         "not_complete": "not all complete",
         "summary": "Summary",
         "chart": "Completion of each task",
@@ -184,7 +186,10 @@ def words(pack: Pack, lang: str) -> dict[str, Any]:
         else {"title": who.title, "noun": who.noun, "plural": who.noun}
     )
     names["Noun"] = names["noun"][:1].upper() + names["noun"][1:]
-    return {k: v.format(**names) if isinstance(v, str) else v for k, v in TEXT[lang].items()}
+    out = {k: v.format(**names) if isinstance(v, str) else v for k, v in TEXT[lang].items()}
+    if not pack.mandatory:  # a plan with no mandatory tasks labels none of them 选做
+        out.update(mandatory_task="—", optional_task="—", all_complete=out["no_mandatory"])
+    return out
 
 
 def _points(value: Fraction) -> str:
@@ -231,28 +236,38 @@ def _task(pack: Pack, t: TaskResult, lang: str) -> dict[str, Any]:
 
 def _summary(a: Assessment, grade: str, lang: str) -> str:
     statuses = Counter(a.requirement_statuses().values())
-    mandatory = [t for t in a.tasks if t.mandatory]
-    open_mandatory = [t.id for t in mandatory if t.status != COMPLETE]
-    open_optional = [t.id for t in a.tasks if not t.mandatory and t.status != COMPLETE]
+    open_tasks = [t for t in a.tasks if t.status != COMPLETE]
+    open_mandatory = [t.id for t in open_tasks if t.mandatory]
+    open_optional = [t.id for t in open_tasks if not t.mandatory]
     if lang == "en":
         parts = [f"{a.city} scored {a.score} in {a.year}: {grade}."]
-        parts.append(
-            "Every mandatory task is complete."
-            if not open_mandatory
-            else f"Mandatory tasks not complete: {', '.join(open_mandatory)}."
-        )
-        if open_optional:
-            parts.append(f"Optional tasks not complete: {', '.join(open_optional)}.")
+        if not a.pack.mandatory:
+            if open_optional:
+                parts.append(
+                    f"The plan has no mandatory tasks; not complete: {', '.join(open_optional)}."
+                )
+        else:
+            parts.append(
+                "Every mandatory task is complete."
+                if not open_mandatory
+                else f"Mandatory tasks not complete: {', '.join(open_mandatory)}."
+            )
+            if open_optional:
+                parts.append(f"Optional tasks not complete: {', '.join(open_optional)}.")
         parts.append(f"{statuses[UNMET]} requirements are unmet and {statuses[MISSING]} lack data.")
         return " ".join(parts)
     parts = [f"{a.city}{a.year}年度得分{a.score}分，等级为{grade}。"]
-    parts.append(
-        "必做任务全部完成。"
-        if not open_mandatory
-        else f"必做任务中{'、'.join(open_mandatory)}尚未完成，因此等级只能是最低一档。"
-    )
-    if open_optional:
-        parts.append(f"选做任务中{'、'.join(open_optional)}尚未完成。")
+    if not a.pack.mandatory:
+        if open_optional:
+            parts.append(f"方案不分必做和选做；{'、'.join(open_optional)}尚未完成。")
+    else:
+        parts.append(
+            "必做任务全部完成。"
+            if not open_mandatory
+            else f"必做任务中{'、'.join(open_mandatory)}尚未完成，因此等级只能是最低一档。"
+        )
+        if open_optional:
+            parts.append(f"选做任务中{'、'.join(open_optional)}尚未完成。")
     parts.append(f"共有{statuses[UNMET]}条要求未达到，{statuses[MISSING]}条因缺报无法判定。")
     return "".join(parts)
 
