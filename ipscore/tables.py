@@ -104,8 +104,16 @@ def summary(assessments: list[Assessment], lang: str = "zh") -> Table:
 def _notes(assessments: Iterable[Assessment], lang: str) -> str | None:
     """What the input files say of their own data (an example, a published source), shown
     under the table so that it is never only a comment in a file."""
-    notes = data_notes(i for a in assessments for i in a.inputs)
-    lines = [f"{pick(lang, '数据说明', 'About the data')} {f}：{n}" for f, n in notes.items()]
+    by_note: dict[str, list[str]] = {}
+    for file, note in data_notes(i for a in assessments for i in a.inputs).items():
+        by_note.setdefault(note, []).append(file)
+    head = pick(lang, "数据说明", "About the data")
+    lines = [
+        f"{head} {files[0]}：{note}"
+        if len(files) == 1
+        else f"{head}（{len(files)}{pick(lang, '个文件', ' files')}）：{note}"
+        for note, files in by_note.items()
+    ]
     return "\n".join(lines) or None
 
 

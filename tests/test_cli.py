@@ -11,11 +11,13 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from ruamel.yaml import YAML
 
 from ipscore import find_pack
 from ipscore.cli import cli
 
 from .conftest import ROOT, SCENARIOS
+from .test_golden import NOT_ASSESSED
 
 XIANGTAN = str(SCENARIOS / "xiangtan-2015.yaml")
 
@@ -167,15 +169,13 @@ def test_pack_test_command_reports_coverage_and_fails_below_it(tmp_path):
     assert "wrong：T2.R1" in done.stdout and "没有用例得到 met" in done.stdout
 
 
-PACK_SCENARIOS = sorted(
-    p for p in SCENARIOS.glob("*/*.yaml") if p.parent.name not in ("whatif", "reference")
-)
+PACK_SCENARIOS = sorted(p for p in SCENARIOS.glob("*/*.yaml") if p.parent.name not in NOT_ASSESSED)
 
 
 @pytest.mark.parametrize("path", PACK_SCENARIOS, ids=lambda p: p.stem)
 def test_every_pack_works_with_every_command(path, tmp_path):
     """No command has code special to a pack: each runs on each pack's scenarios."""
-    pack_id = path.parent.name
+    pack_id = YAML(typ="safe").load(path.read_text(encoding="utf-8"))["pack"]
     invoke("template", "--pack", pack_id, "-o", str(tmp_path / "form.xlsx"))
     invoke("validate", str(path))
     invoke("assess", str(path), "--format", "json")
