@@ -166,7 +166,7 @@ def gap(pack: Pack, req: Requirement, values: Mapping[str, Any], lang: str = "zh
     return pick(lang, "；", "; ").join(parts) or None
 
 
-def uncomputable(pack: Pack, ratios: list[str], lang: str = "zh") -> str:
+def uncomputable(pack: Pack, ratios: Iterable[str], lang: str = "zh") -> str:
     """Why a ratio the city filed both inputs of has no value: "无法计算：分母为0"."""
     parts = []
     for name in ratios:

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Protocol
 from . import explain, scoring
 from .engine import engine_for
 from .intake import read_all
-from .packs import Pack, Requirement, per_pack
+from .packs import Pack, per_pack
 from .packs.conditions import fields_read, in_year, split_year
 from .results import Assessment, RequirementResult, TaskResult
 from .submission import Submission, Value, derive
-from .verdicts import MISSING, PREV, UNMET, Verdict, Verdicts
+from .verdicts import MISSING, PREV, UNMET, Verdicts
 
 if TYPE_CHECKING:
     from .store.archive import Stored
@@ -166,11 +166,17 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
         for req in task.requirements:
             status = verdicts.statuses[req.id]
             known = static[req.id]
-            zero: list[str] = []
-            if status == MISSING:
+            gap = gap_en = None
+            zero: tuple[str, ...] = ()
+            if status == UNMET:
+                gap, gap_en = explain.gap(pack, req, values), explain.gap(pack, req, values, "en")
+            elif status == MISSING:
                 zero = _zero_divisor(pack, known.read, values)
                 uncomputable.update((f, None) for f in zero)
                 missing.update((f, None) for f in _absent_inputs(pack, known.read, values))
+                if zero:  # why it cannot be decided, where the gap would go
+                    gap = explain.uncomputable(pack, zero)
+                    gap_en = explain.uncomputable(pack, zero, "en")
             reqs.append(
                 RequirementResult(
                     id=req.id,
@@ -183,9 +189,9 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
                     inputs={f: values.get(f) for f in known.read},
                     expected=known.expected,
                     expected_en=known.expected_en,
-                    gap=_gap(pack, req, status, values, zero, "zh"),
-                    gap_en=_gap(pack, req, status, values, zero, "en"),
-                    uncomputable=tuple(zero),
+                    gap=gap,
+                    gap_en=gap_en,
+                    uncomputable=zero,
                     remedy=req.remedy,
                     remedy_en=req.remedy_en,
                     citation=req.citation.model_dump(),
@@ -243,20 +249,6 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
     )
 
 
-def _gap(
-    pack: Pack,
-    req: Requirement,
-    status: Verdict,
-    values: Mapping[str, Value],
-    zero: list[str],
-    lang: str,
-) -> str | None:
-    """How an unmet requirement falls short, or why a missing one cannot be decided."""
-    if zero:
-        return explain.uncomputable(pack, zero, lang)
-    return explain.gap(pack, req, values, lang) if status == UNMET else None
-
-
 def _absent_inputs(pack: Pack, read: Iterable[str], values: Mapping[str, Value]) -> list[str]:
     """The absent fields a city could fill in: for a computed ratio, its absent inputs (a
     ratio whose inputs were all filed, over a zero, is uncomputable, not missing)."""
@@ -270,14 +262,13 @@ def _absent_inputs(pack: Pack, read: Iterable[str], values: Mapping[str, Value])
     return out
 
 
-def _zero_divisor(pack: Pack, read: Iterable[str], values: Mapping[str, Value]) -> list[str]:
+def _zero_divisor(pack: Pack, read: Iterable[str], values: Mapping[str, Value]) -> tuple[str, ...]:
     """The ratios read that cannot be computed because their divisor was filed as 0."""
-    out = []
-    for name in read:
-        inputs = pack.ratio_inputs(name)
-        if inputs and name not in values and values.get(inputs[1]) == 0:
-            out.append(name)
-    return out
+    return tuple(
+        name
+        for name in read
+        if name not in values and (inputs := pack.ratio_inputs(name)) and values.get(inputs[1]) == 0
+    )
 
 
 def _other(year: int, submission: Submission) -> int | None:

@@ -202,7 +202,7 @@ def validation_lines(a: Assessment, lang: str = "zh") -> list[str]:
             f"；影响结论的缺报 {len(missing)} 项：{'、'.join(missing)}" if missing else "，无缺报"
         )
     if a.uncomputable:
-        line += pick(lang, "；", "; ") + uncomputable(a.pack, list(a.uncomputable), lang)
+        line += pick(lang, "；", "; ") + uncomputable(a.pack, a.uncomputable, lang)
     warnings = [f"  ! {w['id']} {pick(lang, w['message'], w['message_en'])}" for w in a.warnings]
     return [line, *warnings]
 
