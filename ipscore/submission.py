@@ -290,6 +290,19 @@ def _with_reference(
             ]
         )
     ref_path = path.parent / raw.strip()
+    if not ref_path.resolve().is_relative_to(path.parent.resolve()):
+        raise InputError(
+            [
+                Problem(
+                    f"参考数据文件须在提交文件所在的文件夹（或其子文件夹）内，实际为 {raw.strip()}",
+                    "a reference file must be inside the submission's folder (or below it), "
+                    f"got {raw.strip()}",
+                    name,
+                    where,
+                    "reference",
+                )
+            ]
+        )
     ref_name = display_path(ref_path)
     ref_data, ref_lines, ref_raw = load_with_bytes(ref_path)
     facts = ref_data.get("facts") if isinstance(ref_data, dict) else None

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +19,18 @@ from .errors import InputError, IpscoreError, Problem, display_path
 Lines = dict[tuple[str | int, ...], int]
 
 
-def _plain(node: Any, path: tuple[str | int, ...], lines: Lines) -> Any:
-    """Turn ruamel's round-trip nodes into plain Python, recording 1-based lines by path."""
+class _TooBig(Exception):
+    pass
+
+
+def _plain(node: Any, path: tuple[str | int, ...], lines: Lines, budget: list[int]) -> Any:
+    """Turn ruamel's round-trip nodes into plain Python, recording 1-based lines by path.
+
+    An alias is a reference in ruamel's tree but a copy here: `budget` (items left) stops a
+    document whose aliases multiply it beyond reason."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooBig
     if isinstance(node, CommentedMap):
         out = {}
         for key, value in node.items():
@@ -26,7 +38,7 @@ def _plain(node: Any, path: tuple[str | int, ...], lines: Lines) -> Any:
             pos = node.lc.key(key)
             if pos is not None:
                 lines[key_path] = pos[0] + 1
-            out[str(key)] = _plain(value, key_path, lines)
+            out[str(key)] = _plain(value, key_path, lines, budget)
         return out
     if isinstance(node, CommentedSeq):
         out_list = []
@@ -35,7 +47,7 @@ def _plain(node: Any, path: tuple[str | int, ...], lines: Lines) -> Any:
             pos = node.lc.item(i)
             if pos is not None:
                 lines[item_path] = pos[0] + 1
-            out_list.append(_plain(value, item_path, lines))
+            out_list.append(_plain(value, item_path, lines, budget))
         return out_list
     if isinstance(node, dt.datetime):
         return dt.datetime(*node.timetuple()[:6]) if node.time() != dt.time() else node.date()
@@ -45,15 +57,35 @@ def _plain(node: Any, path: tuple[str | int, ...], lines: Lines) -> Any:
         return bool(node)
     if isinstance(node, int):
         return int(node)
-    if isinstance(node, float):
-        return float(node)
     return node
 
 
+# Untrusted files are read whole: past these a file is refused, not parsed.
+MAX_BYTES = int(os.environ.get("IPSCORE_MAX_INPUT_MB", "20")) * 2**20
+MAX_ALIASES = 100  # a YAML alias bomb expands exponentially; honest files need a handful
+MAX_DEPTH = 100  # nesting; a submission needs four levels
+MAX_NODES = 1_000_000  # items once aliases are expanded
+
+
 def read_bytes(path: Path, error: type[IpscoreError] = InputError) -> bytes:
-    """The file's bytes, or one readable error naming it."""
+    """The file's bytes, or one readable error naming it. Only a regular file is read, and only
+    up to MAX_BYTES: /dev/zero, a FIFO or a huge file is refused before it is read."""
     name = display_path(path)
     try:
+        info = path.stat()
+        if path.is_file() and info.st_size > MAX_BYTES:
+            raise _error(
+                error,
+                name,
+                f"文件太大（{info.st_size // 2**20} MB），上限 {MAX_BYTES // 2**20} MB"
+                "（可用环境变量 IPSCORE_MAX_INPUT_MB 调整）",
+                f"the file is too large ({info.st_size // 2**20} MB); the limit is "
+                f"{MAX_BYTES // 2**20} MB (IPSCORE_MAX_INPUT_MB)",
+            )
+        if not path.is_file() and not path.is_dir():
+            raise _error(
+                error, name, "这不是普通文件，不能读取", "this is not a regular file"
+            )
         return path.read_bytes()
     except FileNotFoundError:
         raise _error(error, name, "文件不存在", "file not found") from None
@@ -99,8 +131,12 @@ def load_with_bytes(path: Path, error: type[IpscoreError] = InputError) -> tuple
     text = decode(raw, name, error)
     if path.suffix.lower() == ".json":
         try:
-            json.loads(text)
-        except json.JSONDecodeError as exc:
+            json.loads(text, parse_float=Decimal)
+        except RecursionError:
+            raise _too_deep(error, name) from None
+        except ValueError as exc:
+            if not isinstance(exc, json.JSONDecodeError):
+                raise _too_long(error, name) from None
             raise _error(
                 error,
                 name,
@@ -110,8 +146,23 @@ def load_with_bytes(path: Path, error: type[IpscoreError] = InputError) -> tuple
             ) from None
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
+    yaml.constructor.add_constructor("tag:yaml.org,2002:float", _exact_float)
     try:
+        _check_shape(yaml, text, name, error)
         node = yaml.load(text)
+        lines: Lines = {}
+        return _plain(node, (), lines, [MAX_NODES]), lines, raw
+    except RecursionError:
+        raise _too_deep(error, name) from None
+    except _TooBig:
+        raise _error(
+            error,
+            name,
+            f"展开后超过 {MAX_NODES:,} 个数据项，拒绝读取（可能是 YAML“别名炸弹”）",
+            f"more than {MAX_NODES:,} items once expanded: refused (a YAML alias bomb?)",
+        ) from None
+    except ValueError:  # an integer of thousands of digits
+        raise _too_long(error, name) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -126,8 +177,53 @@ def load_with_bytes(path: Path, error: type[IpscoreError] = InputError) -> tuple
         raise _error(error, name, zh, en, line=line) from None
     except YAMLError as exc:
         raise _error(error, name, f"YAML 格式错误：{exc}", f"malformed YAML: {exc}") from None
-    lines: Lines = {}
-    return _plain(node, (), lines), lines, raw
+
+
+def _exact_float(constructor: Any, node: Any) -> Any:
+    """A YAML number with a point, from its source text: 7799.99999999999999 stays itself,
+    never the binary float 7800.0 (rounding a submitted figure could change a verdict)."""
+    text = str(node.value).replace("_", "")
+    special = {".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
+    return Decimal(special.get(text.lower(), text))
+
+
+def _check_shape(yaml: YAML, text: str, name: str, error: type[IpscoreError]) -> None:
+    """Refuse an alias bomb or absurd nesting from the event stream, before anything is built."""
+    if "*" not in text and text.count("[") + text.count("{") < MAX_DEPTH:
+        return
+    aliases = depth = 0
+    for event in yaml.parse(text):
+        kind = type(event).__name__
+        if kind == "AliasEvent":
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                raise _error(
+                    error,
+                    name,
+                    f"YAML 别名（*）超过 {MAX_ALIASES} 个，拒绝读取（可能是“别名炸弹”）",
+                    f"more than {MAX_ALIASES} YAML aliases (*): refused (an alias bomb?)",
+                )
+        elif kind in ("MappingStartEvent", "SequenceStartEvent"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _too_deep(error, name)
+        elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+            depth -= 1
+
+
+def _too_long(error: type[IpscoreError], name: str) -> IpscoreError:
+    return _error(
+        error, name, "有数字超过4300位，无法读取", "a number has more than 4,300 digits"
+    )
+
+
+def _too_deep(error: type[IpscoreError], name: str) -> IpscoreError:
+    return _error(
+        error,
+        name,
+        f"嵌套层数超过 {MAX_DEPTH} 层，拒绝读取",
+        f"nested more than {MAX_DEPTH} levels deep: refused",
+    )
 
 
 def _error(

@@ -3,6 +3,7 @@ line and the field, exit code 2, and never a traceback."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -50,6 +51,11 @@ EXPECTED = {
     "unknown_column.csv": "，第1行，字段 H列：不认识的字段“enforcement.city_staf”，是否想写 enforcement.city_staff？",
     "duplicate_city.csv": "，第3行，字段 city.name（C列）：城市 湘潭市 重复（另见第2行）",
     "percent_in_sheet.csv": "，第2行，字段 enforcement.city_staff（G列）：应为不小于0的整数（人），不能填写百分比“30%”",
+    "alias_bomb.yaml": "：展开后超过 1,000,000 个数据项，拒绝读取（可能是 YAML“别名炸弹”）",
+    "deep_nesting.json": "：嵌套层数超过 100 层，拒绝读取",
+    "long_integer.yaml": "：有数字超过4300位，无法读取",
+    "outside_reference.yaml": "，第3行，字段 reference：参考数据文件须在提交文件所在的文件夹"
+    "（或其子文件夹）内，实际为 /dev/zero",
     "many_bad_rows.csv": "，第2行，字段 enforcement.city_staff（G列）：应为不小于0的整数（人），不能为负数 -1",
 }
 
@@ -82,3 +88,33 @@ def test_one_bad_row_never_hides_the_others():
     )
     assert "第2行，字段 enforcement.city_staff（G列）" in done.stderr
     assert "第3行，字段 city.level（D列）" in done.stderr
+
+
+def test_a_long_decimal_is_read_from_its_text_never_through_a_float(tmp_path):
+    # Issue 12: unquoted 7799.99999999999999 was read as the float 7800.0 and turned Wuhan from
+    # 不合格 into 优秀. Read exactly, it has more decimals than 万元 allows and is refused.
+    text = (ROOT / "scenarios" / "wuhan-2015.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "w.yaml"
+    path.write_text(
+        text.replace("pledge_amount: 7799.9999,", "pledge_amount: 7799.99999999999999,")
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "ipscore", "assess", str(path)], capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    assert (
+        "字段 finance.pledge_amount：应为不小于0的数（万元），最多保留4位小数，实际为 7799.99999999999999"
+        in (done.stderr)
+    )
+
+
+def test_a_file_that_is_not_regular_is_never_read(tmp_path):
+    fifo = tmp_path / "in.yaml"
+    os.mkfifo(fifo)
+    done = subprocess.run(
+        [sys.executable, "-m", "ipscore", "validate", str(fifo)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 2 and "这不是普通文件，不能读取" in done.stderr
