@@ -7,6 +7,7 @@ chosen language and exit code 2, at one place: `Group.invoke`.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -889,8 +890,16 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: errors were already made readable by `Group.invoke`; here they exit."""
     try:
         cli.main(args=argv, prog_name="ipscore", standalone_mode=False)
-    except click.exceptions.Abort:
-        sys.exit(1)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        # Outputs are written whole or not at all, so an interruption leaves nothing half done.
+        english = os.environ.get("IPSCORE_LANG", "").lower().startswith("en")
+        click.echo(
+            "interrupted; no half-written file was left"
+            if english
+            else "已中断，没有留下写了一半的文件",
+            err=True,
+        )
+        sys.exit(130)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

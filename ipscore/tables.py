@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .explain import (
@@ -88,8 +90,8 @@ def summary(assessments: list[Assessment], lang: str = "zh") -> Table:
         missing = sum(1 for s in statuses if s == MISSING)
         table.add_row(
             *([a.pack.id, str(a.year)] if mixed else []),
-            a.city,
-            a.province or "—",
+            _user(a.city),
+            _user(a.province or "—"),
             level_label(pack, a.level, lang),
             str(a.batch or "—"),
             f"{a.score}",
@@ -101,6 +103,21 @@ def summary(assessments: list[Assessment], lang: str = "zh") -> Table:
     return table
 
 
+def _user(text: object) -> str:
+    """Submitted text (a city's name, a typed value, a file name) for the terminal: shown as
+    typed, never read as rich markup (`[/]` would end a batch) nor as a control sequence
+    (an escape or a newline could forge lines)."""
+    return escape(_TERMINAL.sub(" ", str(text)))
+
+
+_TERMINAL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _echo(text: str) -> str:
+    """Submitted text on a plain output line: no control sequence reaches the terminal."""
+    return _TERMINAL.sub(" ", text)
+
+
 def _notes(assessments: Iterable[Assessment], lang: str) -> str | None:
     """What the input files say of their own data (an example, a published source), shown
     under the table so that it is never only a comment in a file."""
@@ -109,9 +126,9 @@ def _notes(assessments: Iterable[Assessment], lang: str) -> str | None:
         by_note.setdefault(note, []).append(file)
     head = pick(lang, "数据说明", "About the data")
     lines = [
-        f"{head} {files[0]}：{note}"
+        _user(f"{head} {files[0]}：{note}")
         if len(files) == 1
-        else f"{head}（{len(files)}{pick(lang, '个文件', ' files')}）：{note}"
+        else _user(f"{head}（{len(files)}{pick(lang, '个文件', ' files')}）：{note}")
         for note, files in by_note.items()
     ]
     return "\n".join(lines) or None
@@ -121,8 +138,8 @@ def detail(a: Assessment, lang: str = "zh") -> Table:
     table = Table(
         title=pick(
             lang,
-            f"{a.city} {a.year}年度：{a.score}分，{a.grade_label}",
-            f"{a.city} {a.year}: {a.score}, {a.grade}",
+            f"{_user(a.city)} {a.year}年度：{a.score}分，{a.grade_label}",
+            f"{_user(a.city)} {a.year}: {a.score}, {a.grade}",
         ),
         box=box.SIMPLE,
         show_lines=False,
@@ -194,10 +211,10 @@ def validation_lines(a: Assessment, lang: str = "zh") -> list[str]:
     the plausibility warnings."""
     missing = a.missing
     if lang == "en":
-        line = f"OK {a.source}: {a.city}"
+        line = f"OK {_echo(a.source)}: {_echo(a.city)}"
         line += f"; missing inputs: {', '.join(missing)}" if missing else "; nothing missing"
     else:
-        line = f"✓ {a.source}：{a.city}，格式无误"
+        line = f"✓ {_echo(a.source)}：{_echo(a.city)}，格式无误"
         line += (
             f"；影响结论的缺报 {len(missing)} 项：{'、'.join(missing)}" if missing else "，无缺报"
         )
@@ -213,7 +230,9 @@ def todo(a: Assessment, lang: str = "zh") -> Table | None:
     if not open_items:
         return None
     table = Table(
-        title=pick(lang, f"{a.city}：待办事项（未达到或缺报）", f"{a.city}: still to do"),
+        title=pick(
+            lang, f"{_user(a.city)}：待办事项（未达到或缺报）", f"{_user(a.city)}: still to do"
+        ),
         box=box.SIMPLE,
         show_lines=True,
     )
@@ -225,7 +244,7 @@ def todo(a: Assessment, lang: str = "zh") -> Table | None:
     for r in open_items:
         inputs = "\n".join(
             f"{field_label(pack, f, lang)}{pick(lang, '：', ': ')}"
-            f"{show_input(pack, f, v, r.uncomputable, lang)}"
+            f"{_user(show_input(pack, f, v, r.uncomputable, lang))}"
             for f, v in r.inputs.items()
         )
         head = f"{r.id}\n[{_STYLE[r.status]}]{LABELS[lang][r.status]}[/]"
@@ -296,23 +315,24 @@ def plan_table(plan: Plan, lang: str = "zh") -> Table:
     if not plan.reachable:
         title = pick(
             lang,
-            f"{plan.before.city}：达不到{plan.target_label}",
-            f"{plan.before.city}: {plan.target} cannot be reached",
+            f"{_user(plan.before.city)}：达不到{plan.target_label}",
+            f"{_user(plan.before.city)}: {plan.target} cannot be reached",
         )
     elif not plan.actions:
         title = pick(
             lang,
-            f"{plan.before.city}：已达到{plan.target_label}（{before}），无需再做",
-            f"{plan.before.city}: {plan.target} already reached ({before})",
+            f"{_user(plan.before.city)}：已达到{plan.target_label}（{before}），无需再做",
+            f"{_user(plan.before.city)}: {plan.target} already reached ({before})",
         )
     else:
         assert plan.after is not None  # a reachable plan was assessed again
         after = f"{plan.after.score} {plan.after.grade_label}"
         title = pick(
             lang,
-            f"{plan.before.city}：达到{plan.target_label}最少要做的 {len(plan.actions)} 件事"
+            f"{_user(plan.before.city)}：达到{plan.target_label}最少要做的 {len(plan.actions)} 件事"
             f"（{before} → {after}）",
-            f"{plan.before.city}: the least work for {plan.target}, {len(plan.actions)} actions "
+            f"{_user(plan.before.city)}: the least work for {plan.target}, "
+            f"{len(plan.actions)} actions "
             f"({before} → {after})",
         )
     table = Table(title=title, box=box.SIMPLE, show_lines=False, min_width=76)
@@ -327,7 +347,7 @@ def plan_table(plan: Plan, lang: str = "zh") -> Table:
         decl = pack.field(action.field)
         table.add_row(
             f"{label(decl, lang)}\n[dim]{action.field}[/]",
-            show(decl, action.value, lang),
+            _user(show(decl, action.value, lang)),
             pick(lang, "、", ", ").join(action.requirements),
         )
     return table
@@ -343,7 +363,7 @@ def sensitivity_table(result: Sensitivity, lang: str = "zh") -> Table:
     table.add_column(pick(lang, "等级变化的城市", "Cities whose grade changes"), overflow="fold")
     for row in result.rows:
         changes = [
-            f"{c.city} {c.before.grade_label}→{c.after.grade_label}"
+            f"{_user(c.city)} {c.before.grade_label}→{c.after.grade_label}"
             f"（{c.before.score:.1f}→{c.after.score:.1f}）"
             for c in row.changes
         ]
@@ -531,9 +551,10 @@ def archived_lines(done: Iterable[Archived], lang: str = "zh") -> list[str]:
             out.append(
                 pick(
                     lang,
-                    f"✓ #{item.id} {s.city} {s.year}年度（{item.pack.id}）：已评估并存档，"
+                    f"✓ #{item.id} {_echo(s.city)} {s.year}年度（{item.pack.id}）：已评估并存档，"
                     f"{a.score}分，{a.grade_label}",
-                    f"OK #{item.id} {s.city} {s.year} ({item.pack.id}): assessed and stored, "
+                    f"OK #{item.id} {_echo(s.city)} {s.year} ({item.pack.id}): "
+                    "assessed and stored, "
                     f"{a.score}, {a.grade}",
                 )
             )
@@ -541,9 +562,9 @@ def archived_lines(done: Iterable[Archived], lang: str = "zh") -> list[str]:
             out.append(
                 pick(
                     lang,
-                    f"✓ #{item.id} {s.city} {s.year}年度（{item.pack.id}）：本规则包评估的是"
+                    f"✓ #{item.id} {_echo(s.city)} {s.year}年度（{item.pack.id}）：本规则包评估的是"
                     f"{item.pack.pack.year}年度，只存数据（{item.figures}项），供其他年度引用",
-                    f"OK #{item.id} {s.city} {s.year} ({item.pack.id}): the pack assesses "
+                    f"OK #{item.id} {_echo(s.city)} {s.year} ({item.pack.id}): the pack assesses "
                     f"{item.pack.pack.year}, so only its {item.figures} figures are stored",
                 )
             )
@@ -574,7 +595,7 @@ def archive_table(stored: Iterable[Stored], lang: str = "zh") -> Table:
         table.add_row(
             str(s.id),
             s.pack,
-            s.city,
+            _user(s.city),
             str(s.year),
             kind,
             version,
@@ -598,9 +619,9 @@ def stored_table(s: Stored, lang: str = "zh") -> Table:
     table = Table(
         title=pick(
             lang,
-            f"{s.city} {s.year}年度（{s.pack}，第{s.version}版"
+            f"{_user(s.city)} {s.year}年度（{s.pack}，第{s.version}版"
             f"{'，当前' if s.current else ''}）{headline}",
-            f"{s.city} {s.year} ({s.pack}, version {s.version}"
+            f"{_user(s.city)} {s.year} ({s.pack}, version {s.version}"
             f"{', current' if s.current else ''}){headline}",
         ),
         box=box.SIMPLE,
@@ -608,7 +629,7 @@ def stored_table(s: Stored, lang: str = "zh") -> Table:
     table.add_column(pick(lang, "项目", "Item"))
     table.add_column(pick(lang, "值", "Value"), overflow="fold")
     for zh, en, value in (
-        ("填报文件", "Input file", s.source),
+        ("填报文件", "Input file", _user(s.source)),
         ("文件指纹", "Input SHA-256", s.input_sha256),
         ("规则包版本", "Pack version", s.pack_version),
         ("规则包指纹", "Pack SHA-256", s.pack_sha256),
@@ -665,7 +686,7 @@ def proof_lines(
                 if reach.answer != "sat":
                     continue
                 shown = pick(lang, "，", ", ").join(
-                    f"{f}={show(pack.field(f), v, lang)}" for f, v in reach.witness.items()
+                    f"{f}={_user(show(pack.field(f), v, lang))}" for f, v in reach.witness.items()
                 )
                 verdict = LABELS[lang][reach.verdict]
                 lines.append(f"  {proof.requirement} {verdict}{pick(lang, '：', ': ')}{shown}")

@@ -68,3 +68,18 @@ def chinese_date(text: str) -> dt.date | None:
         return dt.date(*map(int, match.groups()))
     except ValueError:
         return None
+
+
+# A spreadsheet evaluates a cell that starts with one of these as a formula: a submitted city
+# named =HYPERLINK(...) must reach a reviewer's CSV or Excel file as text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def cell_text(value: object) -> object:
+    """A value for a CSV or Excel cell: text never starts a formula (a leading apostrophe, as
+    spreadsheets themselves write it) and has no control characters; other values unchanged."""
+    if not isinstance(value, str):
+        return value
+    value = _CONTROL.sub("", value)
+    return f"'{value}" if value.startswith(FORMULA_START) else value

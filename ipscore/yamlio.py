@@ -65,6 +65,8 @@ MAX_BYTES = int(os.environ.get("IPSCORE_MAX_INPUT_MB", "20")) * 2**20
 MAX_ALIASES = 100  # a YAML alias bomb expands exponentially; honest files need a handful
 MAX_DEPTH = 100  # nesting; a submission needs four levels
 MAX_NODES = 1_000_000  # items once aliases are expanded
+# Every file this process has read: an output may never overwrite one of them.
+READ: set[Path] = set()
 
 
 def read_bytes(path: Path, error: type[IpscoreError] = InputError) -> bytes:
@@ -83,10 +85,10 @@ def read_bytes(path: Path, error: type[IpscoreError] = InputError) -> bytes:
                 f"{MAX_BYTES // 2**20} MB (IPSCORE_MAX_INPUT_MB)",
             )
         if not path.is_file() and not path.is_dir():
-            raise _error(
-                error, name, "这不是普通文件，不能读取", "this is not a regular file"
-            )
-        return path.read_bytes()
+            raise _error(error, name, "这不是普通文件，不能读取", "this is not a regular file")
+        data = path.read_bytes()
+        READ.add(path.resolve())
+        return data
     except FileNotFoundError:
         raise _error(error, name, "文件不存在", "file not found") from None
     except IsADirectoryError:
@@ -212,9 +214,7 @@ def _check_shape(yaml: YAML, text: str, name: str, error: type[IpscoreError]) ->
 
 
 def _too_long(error: type[IpscoreError], name: str) -> IpscoreError:
-    return _error(
-        error, name, "有数字超过4300位，无法读取", "a number has more than 4,300 digits"
-    )
+    return _error(error, name, "有数字超过4300位，无法读取", "a number has more than 4,300 digits")
 
 
 def _too_deep(error: type[IpscoreError], name: str) -> IpscoreError:

@@ -16,7 +16,7 @@ from ..explain import level_label
 from ..packs import Pack
 from ..results import Assessment
 from ..scoring import batch_table
-from ..text import pick
+from ..text import cell_text, pick
 from ..verdicts import LABELS, TASK_LABELS
 from .context import provenance, words
 
@@ -41,7 +41,8 @@ def score_sheet(
     book = Workbook()
     sheet = cast(Worksheet, book.active)  # a new workbook has its one sheet active
     sheet.title = pick(lang, "评估结果", "Scores")
-    sheet.append(
+    _append(
+        sheet,
         [
             text["city"],
             text["province"],
@@ -53,12 +54,13 @@ def score_sheet(
             text["rank"],
             *[f"{tid} {text['task']}" for tid in task_ids],
             *req_ids,
-        ]
+        ],
     )
     grades = {b.code: pick(lang, b.label, b.label_en) for b in pack.scoring.grades}
     records = batch_table(assessments).to_dict("records")
     for record in records:
-        sheet.append(
+        _append(
+            sheet,
             [
                 record["city"],
                 record["province"],
@@ -70,7 +72,7 @@ def score_sheet(
                 record["rank_in_tier"],
                 *[TASK_LABELS[lang][record[tid]] for tid in task_ids],
                 *[LABELS[lang][record[rid]] for rid in req_ids],
-            ]
+            ],
         )
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -92,15 +94,20 @@ def score_sheet(
     return buffer.getvalue()
 
 
+def _append(sheet: Worksheet, row: list[Any]) -> None:
+    """A row whose text cells stay text: never a live formula, never a control character."""
+    sheet.append([cell_text(v) for v in row])
+
+
 def _provenance_sheet(sheet: Worksheet, where: dict[str, Any], text: dict[str, Any]) -> None:
-    sheet.append([text["provenance"]])
-    sheet.append([text["provenance_note"]])
+    _append(sheet, [text["provenance"]])
+    _append(sheet, [text["provenance_note"]])
     for name, value in where["rows"]:
-        sheet.append([name, value])
-    sheet.append([])
-    sheet.append([text["city"], text["input_file"], text["input_sha256"], text["data_note"]])
+        _append(sheet, [name, value])
+    _append(sheet, [])
+    _append(sheet, [text["city"], text["input_file"], text["input_sha256"], text["data_note"]])
     for i in where["inputs"]:
-        sheet.append([i["city"], i["file"], i["sha256"], i["note"]])
+        _append(sheet, [i["city"], i["file"], i["sha256"], i["note"]])
     sheet["A1"].font = Font(bold=True, size=13)
     for c, width in zip("ABCD", (24, 48, 70, 48), strict=True):
         sheet.column_dimensions[c].width = width

@@ -1,0 +1,154 @@
+"""Hostile input and faults (issue 12): formula-looking names never reach a spreadsheet as a
+formula, markup and control characters never reach the terminal, `-o` never destroys an input,
+a device, a link or a file's permissions, and a failed or interrupted write leaves no partial
+file — each with one message, a non-zero exit and no traceback."""
+
+from __future__ import annotations
+
+import io
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+from .conftest import ROOT, SCENARIOS
+
+EVIL = '=HYPERLINK("http://x","y")[/]\x1b[31mX'
+
+
+def run(*args: str, cwd: Path = ROOT, **kwargs) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ipscore", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        **kwargs,
+    )
+
+
+def _evil_city(tmp_path: Path) -> Path:
+    text = (SCENARIOS / "xiangtan-2015.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "evil-2015.yaml"
+    quoted = EVIL.replace("\\", "\\\\").replace('"', '\\"').replace("\x1b", "\\e")
+    path.write_text(text.replace("city: {name: 湘潭市,", f'city: {{name: "{quoted}",'), "utf-8")
+    return path
+
+
+def test_a_formula_looking_name_is_text_in_csv_and_excel(tmp_path):
+    path = _evil_city(tmp_path)
+    done = run("assess", str(path), "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    city_cell = done.stdout.splitlines()[1].split(",")[0]
+    assert city_cell.startswith("\"'=HYPERLINK")  # quoted by the apostrophe, no escape char
+    assert "\x1b" not in done.stdout
+    out = tmp_path / "scores.xlsx"
+    assert run("assess", str(path), "--format", "xlsx", "-o", str(out)).returncode == 0
+    with zipfile.ZipFile(io.BytesIO(out.read_bytes())) as book:
+        sheets = b"".join(book.read(n) for n in book.namelist() if n.startswith("xl/worksheets"))
+    assert b"<f>" not in sheets  # no cell holds a formula
+    assert b"HYPERLINK" in sheets or b"HYPERLINK" in book_strings(out)
+
+
+def book_strings(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as book:
+        return b"".join(book.read(n) for n in book.namelist() if n.endswith(".xml"))
+
+
+def test_markup_and_escapes_in_a_name_reach_the_terminal_as_plain_text(tmp_path):
+    path = _evil_city(tmp_path)
+    for command in ("assess", "validate"):
+        done = run(command, str(path))
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr
+        assert "\x1b" not in done.stdout
+        assert "[/]" in done.stdout  # shown as typed, not read as markup
+
+
+def test_output_never_overwrites_an_input(tmp_path):
+    source = tmp_path / "x.yaml"
+    source.write_bytes((SCENARIOS / "xiangtan-2015.yaml").read_bytes())
+    before = source.read_bytes()
+    done = run("assess", str(source), "--format", "json", "-o", str(source))
+    assert done.returncode == 2
+    assert "不能写到这里：这是本次读取的输入文件，不会覆盖它" in done.stderr
+    assert source.read_bytes() == before
+
+
+def test_output_through_a_symlink_keeps_the_link_and_a_private_file_stays_private(tmp_path):
+    target = tmp_path / "real.json"
+    target.write_text("old", encoding="utf-8")
+    os.chmod(target, 0o600)
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    done = run("assess", str(SCENARIOS / "xiangtan-2015.yaml"), "--format", "json", "-o", str(link))
+    assert done.returncode == 0, done.stderr
+    assert link.is_symlink() and '"city": "湘潭市"' in target.read_text(encoding="utf-8")
+    assert target.stat().st_mode & 0o777 == 0o600
+
+
+def test_output_to_a_folder_or_device_is_refused(tmp_path):
+    for place in (str(tmp_path), "/dev/null", ""):
+        done = run("assess", str(SCENARIOS / "xiangtan-2015.yaml"), "--format", "json", "-o", place)
+        assert done.returncode == 2, place
+        assert "Traceback" not in done.stderr
+        if place != str(tmp_path):  # click itself refuses a folder named outright
+            assert "不能写到这里：这不是普通文件，不会覆盖它" in done.stderr, place
+    assert Path("/dev/null").is_char_device()
+
+
+def test_a_file_size_limit_leaves_the_old_file_and_no_partial_one(tmp_path):
+    out = tmp_path / "out.json"
+    out.write_text("old", encoding="utf-8")
+
+    def small_files() -> None:  # in the child: writes past 4 KB fail with EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    done = run(
+        "assess",
+        str(SCENARIOS / "xiangtan-2015.yaml"),
+        "--format",
+        "json",
+        "-o",
+        str(out),
+        preexec_fn=small_files,
+    )
+    assert done.returncode == 2
+    assert "无法写入（超出文件大小限制），没有留下不完整的文件" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert out.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_ctrl_c_ends_with_a_message_and_no_partial_file(tmp_path):
+    # ~10 s of work: 400 values of a threshold over every shipped city.
+    values = ",".join(f"{1 + i / 1000:.3f}" for i in range(1, 400))
+    out = tmp_path / "sweep.json"
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ipscore",
+            "sensitivity",
+            "scenarios/",
+            "--param",
+            f"T4.R2={values}",
+            "--format",
+            "json",
+            "-o",
+            str(out),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(3)
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130
+    assert "已中断，没有留下写了一半的文件" in err and "Traceback" not in err
+    assert not out.exists() and not list(tmp_path.iterdir())
