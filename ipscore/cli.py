@@ -311,7 +311,9 @@ def report_cmd(
     report.suffix_of(output, report.FORMATS)
     with _other_years(db) as years:
         assessments = assess_paths(paths, pack_id, years)
-    written = report.write(assessments, output, is_batch(paths), _lang(), mode, _stamp(timestamp))
+    # A single workbook or CSV of several cities is a cohort too: never one city's report.
+    cohort = is_batch(paths) or len(assessments) > 1
+    written = report.write(assessments, output, cohort, _lang(), mode, _stamp(timestamp))
     for path in written:
         click.echo(str(path))
 
@@ -506,6 +508,8 @@ def sensitivity_cmd(
         )
     ((name, values),) = _pairs(params, "--param").items()
     chosen = [v.strip() for v in values.split(",") if v.strip()]
+    if not chosen:
+        raise click.UsageError(f"--param {name}= 没有给出取值，例如 --param {name}=1.1,1.2,1.3")
     with _other_years(db) as years:
         result = sensitivity(paths, name, chosen, pack_id, years)
     if fmt == "json":

@@ -195,12 +195,25 @@ def read_scenario(path: Path) -> Scenario:
                 "不认识的键（可用：name、set、drop、complete、params）",
                 "unknown key (use name, set, drop, complete, params)",
             )
+        shapes = {"set": dict, "drop": list, "complete": list, "params": dict}
+        for key, shape in shapes.items():
+            value = raw.get(key)
+            if isinstance(value, str) and shape is list:
+                raw[key] = [value]  # `drop: T7` means the one task
+            elif value is not None and not isinstance(value, shape):
+                want_zh, want_en = (
+                    ("任务编号列表，如 [T7]", "a list of task ids, e.g. [T7]")
+                    if shape is list
+                    else ("映射，如 {字段: 值}", "a mapping")
+                )
+                problem(("variants", i, key), f"{key} 应为{want_zh}", f"{key} must be {want_en}")
+                raw[key] = None
         variants.append(
             Variant(
                 raw["name"],
                 dict(raw.get("set") or {}),
-                tuple(raw.get("drop") or ()),
-                tuple(raw.get("complete") or ()),
+                tuple(str(t) for t in raw.get("drop") or ()),
+                tuple(str(t) for t in raw.get("complete") or ()),
                 dict(raw.get("params") or {}),
             )
         )

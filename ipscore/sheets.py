@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -58,12 +59,11 @@ def coerce(decl: FieldDecl, raw: Any) -> Any:
     if decl.type == "bool" and isinstance(raw, str):
         word = yes_no(raw)
         return raw if word is None else word
-    if decl.type in ("count", "amount") and isinstance(raw, str) and plain_number(raw):
-        return plain_number(raw)
     if decl.type in ("count", "amount") and isinstance(raw, str):
-        try:
-            return float(raw) if "." in raw or "e" in raw.lower() else int(raw)
-        except ValueError:
+        text = plain_number(raw) or raw  # "1,234" as the README promises
+        try:  # from the text, never through a binary float
+            return Decimal(text) if "." in text or "e" in text.lower() else int(text)
+        except (ArithmeticError, ValueError):
             return raw
     if decl.type == "date":
         if isinstance(raw, dt.datetime):
@@ -71,6 +71,29 @@ def coerce(decl: FieldDecl, raw: Any) -> Any:
         if isinstance(raw, str):
             return chinese_date(raw) or raw
     return raw
+
+
+def _twin_columns(head: list[Any], headers: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(zh, en, column) for every column that names a field an earlier column already names:
+    one would silently win over the other."""
+    first: dict[str, str] = {}
+    out = []
+    for i, h in enumerate(head):
+        if h in (None, ""):
+            continue
+        field = headers.get(str(h).strip(), str(h).strip())
+        letter = get_column_letter(i + 1)
+        if field in first:
+            out.append(
+                (
+                    f"{letter}列与{first[field]}列都是 {field}，请删去一列",
+                    f"columns {first[field]} and {letter} are both {field}; remove one",
+                    f"{letter}列",
+                )
+            )
+        else:
+            first[field] = letter
+    return out
 
 
 def _headers(pack: Pack) -> dict[str, str]:
@@ -287,6 +310,10 @@ def _batch(
             continue
         headers = _headers(pack)
         columns, cells, letters = {}, {}, {}
+        for zh, en, column in _twin_columns(head, headers):
+            twin = _problem(where, zh, en, head_row, column)
+            if twin not in problems:
+                problems.append(twin)
         for heading, i in first.items():
             letter = get_column_letter(i + 1)
             if heading not in headers:

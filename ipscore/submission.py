@@ -78,6 +78,11 @@ def _number(decl: FieldDecl, value: Any) -> Decimal:
     if not number.is_finite():
         shown = "NaN" if number.is_nan() else str(value)
         raise _fail(f"{want_zh}，实际为 {shown}", f"{want_en}, got {shown}")
+    out_of_range = _fail(
+        f"{want_zh}，实际为超出范围的 {value}", f"{want_en}, got the out-of-range {value}"
+    )
+    if number != 0 and number.adjusted() < -12:  # 1e-999999999 would hang exact arithmetic
+        raise out_of_range
     if number < 0:
         raise _fail(f"{want_zh}，不能为负数 {value}", f"{want_en}, not the negative {value}")
     if decl.type == "count" and number != number.to_integral_value():
@@ -95,6 +100,8 @@ def _number(decl: FieldDecl, value: Any) -> Decimal:
             f"超出合理上限 {decl.max}{unit}，实际为 {value}",
             f"exceeds the plausible maximum {decl.max}, got {value}",
         )
+    if number.adjusted() > 15:  # no field needs more; the engine's integers would overflow
+        raise out_of_range
     return number
 
 

@@ -56,6 +56,7 @@ EXPECTED = {
     "long_integer.yaml": "：有数字超过4300位，无法读取",
     "outside_reference.yaml": "，第3行，字段 reference：参考数据文件须在提交文件所在的文件夹"
     "（或其子文件夹）内，实际为 /dev/zero",
+    "duplicate_column.csv": "，第1行，字段 H列：H列与G列都是 enforcement.city_staff，请删去一列",
     "many_bad_rows.csv": "，第2行，字段 enforcement.city_staff（G列）：应为不小于0的整数（人），不能为负数 -1",
 }
 
@@ -118,3 +119,19 @@ def test_a_file_that_is_not_regular_is_never_read(tmp_path):
         timeout=30,
     )
     assert done.returncode == 2 and "这不是普通文件，不能读取" in done.stderr
+
+
+def test_thousands_separators_and_long_decimals_in_a_table_are_read_exactly(tmp_path):
+    # The README promises "1,234"; it was rejected as text. A long decimal went through a float.
+    head = "pack,year,city.name,city.level,city.batch,city.counties,finance.pledge_amount\n"
+    path = tmp_path / "t.csv"
+    for typed, shown in (('"1,234"', None), ("7799.99999999999999", "7799.99999999999999")):
+        path.write_text(head + f"cnipa-2015-demo-city,2015,甲市,prefecture,1,2,{typed}\n", "utf-8")
+        done = subprocess.run(
+            [sys.executable, "-m", "ipscore", "validate", str(path)], capture_output=True, text=True
+        )
+        if shown is None:
+            assert done.returncode == 0, done.stderr
+        else:
+            assert done.returncode == 2
+            assert f"最多保留4位小数，实际为 {shown}" in done.stderr

@@ -152,3 +152,31 @@ def test_ctrl_c_ends_with_a_message_and_no_partial_file(tmp_path):
     assert child.returncode == 130
     assert "已中断，没有留下写了一半的文件" in err and "Traceback" not in err
     assert not out.exists() and not list(tmp_path.iterdir())
+
+
+def test_malformed_what_if_inputs_get_a_message_not_a_hang_or_traceback(tmp_path):
+    xiangtan = str(SCENARIOS / "xiangtan-2015.yaml")
+    infinite = run("whatif", xiangtan, "--param", "bands.good=Infinity")
+    assert infinite.returncode == 2
+    assert "参数值“Infinity”超出范围（应为有限的数，量级在10的±12次方以内）" in infinite.stderr
+    empty = run("sensitivity", xiangtan, "--param", "T4.R2=")
+    assert empty.returncode == 2 and "--param T4.R2= 没有给出取值" in empty.stderr
+    tiny = run("whatif", xiangtan, "--set", "finance.pledge_amount=1e-999999999", timeout=30)
+    assert tiny.returncode == 2
+    assert "字段 finance.pledge_amount：应为不小于0的数（万元），实际为超出范围的 1E-999999999" in (
+        tiny.stderr
+    )
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        f"name: x\nbase: {xiangtan}\nvariants:\n  - {{name: a, drop: T7}}\n"
+        "  - {name: b, set: [1]}\n",
+        encoding="utf-8",
+    )
+    done = run("simulate", str(scenario))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "第5行，字段 variants.1.set：set 应为映射，如 {字段: 值}" in done.stderr
+    scenario.write_text(
+        f"name: x\nbase: {xiangtan}\nvariants:\n  - {{name: a, drop: T7}}\n", encoding="utf-8"
+    )
+    # `drop: T7` is the one task T7 (it used to be read letter by letter: "没有任务 T").
+    assert "T7 44%→0%" in run("simulate", str(scenario)).stdout

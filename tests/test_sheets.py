@@ -8,6 +8,9 @@ import csv
 import datetime as dt
 import io
 import json
+import subprocess
+import sys
+from decimal import Decimal
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -138,7 +141,7 @@ def test_tolerant_where_safe():
         False,
         False,
     ]
-    assert coerce(count, "1,234") == "1234" and coerce(amount, "12,345.5") == "12345.5"
+    assert coerce(count, "1,234") == 1234 and coerce(amount, "12,345.5") == Decimal("12345.5")
     date = PACK.field("plan.issued_on")
     for text in ("2015年12月31日", "2015/12/31", "2015.12.31", "2015-12-31"):
         assert coerce(date, text) == dt.date(2015, 12, 31)
@@ -181,3 +184,23 @@ def test_random_field_values_never_give_a_traceback(picks, city):
         holder[key] = value
     with contextlib.suppress(IpscoreError):
         parse_submission(data, PACK, "fuzz.yaml", {})
+
+
+def test_a_report_of_a_batch_table_is_a_cohort_report(tmp_path):
+    # Issue 12: `report cities.csv -o x.html` wrote the first city's report and dropped the rest.
+    text = io.StringIO()
+    writer = csv.writer(text)
+    for row in _batch_rows(False):
+        writer.writerow([v.isoformat()[:10] if isinstance(v, dt.datetime) else v for v in row])
+    path = tmp_path / "cities.csv"
+    path.write_text(text.getvalue(), encoding="utf-8")
+    out = tmp_path / "all.html"
+    done = subprocess.run(
+        [sys.executable, "-m", "ipscore", "report", str(path), "-o", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    cities = sorted((tmp_path / "all-cities").iterdir())
+    assert len(cities) == 9
+    assert all(city in out.read_text(encoding="utf-8") for city in ("武汉市", "常熟市", "湘潭市"))

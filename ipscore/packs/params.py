@@ -54,11 +54,19 @@ def names(pack: Pack) -> list[str]:
 
 def _number(name: str, text: Any) -> Fraction:
     try:
-        return Fraction(Decimal(str(text).strip()))
+        number = Decimal(str(text).strip())
     except (InvalidOperation, ValueError):
         raise _bad(
             name, f"参数值“{text}”不是数", f"parameter value “{text}” is not a number"
         ) from None
+    # Infinity, NaN or 1e-999999999 would hang or break exact arithmetic: no threshold needs them.
+    if not number.is_finite() or (number != 0 and not -12 <= number.adjusted() <= 12):
+        raise _bad(
+            name,
+            f"参数值“{text}”超出范围（应为有限的数，量级在10的±12次方以内）",
+            f"parameter value “{text}” is out of range (a finite number within 10^±12)",
+        )
+    return Fraction(number)
 
 
 def with_params(pack: Pack, params: dict[str, Any]) -> Pack:
