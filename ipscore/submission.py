@@ -25,7 +25,7 @@ from .packs.conditions import in_year
 from .provenance import InputFile, sha256
 from .text import PERCENT, did_you_mean, plain_number, yes_no
 from .validation import problems_from
-from .yamlio import Lines, line_of, load_with_bytes
+from .yamlio import Lines, line_of, load_fast, load_with_bytes
 
 # A Fraction is a computed ratio, exact until it is shown.
 Value = bool | int | Decimal | Fraction | dt.date | str
@@ -222,7 +222,26 @@ def read_submission(path: Path, pack_of: PackChooser, any_year: bool = False) ->
     under this year's field names) is read too; otherwise its year must be the pack's.
     """
     name = display_path(path)
+    fast = load_fast(path)
+    if fast is not None and isinstance(fast[0], dict):
+        # The lines of keys are only needed for a message: read them only when there is one.
+        try:
+            return _read(fast[0], {}, fast[1], name, path, pack_of, any_year)
+        except InputError:
+            pass
     data, lines, raw = load_with_bytes(path)
+    return _read(data, lines, raw, name, path, pack_of, any_year)
+
+
+def _read(
+    data: Any,
+    lines: Lines,
+    raw: bytes,
+    name: str,
+    path: Path,
+    pack_of: PackChooser,
+    any_year: bool,
+) -> Submission:
     if not isinstance(data, dict):
         raise InputError(
             [

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -126,6 +127,58 @@ def load_document(path: Path, error: type[IpscoreError] = InputError) -> tuple[A
     return data, lines
 
 
+def load_fast(path: Path) -> tuple[Any, bytes] | None:
+    """The document through libyaml's C parser, ten times faster than the line-tracking one, or
+    None when it needs the careful reader (a syntax error, a duplicate key, an odd value): the
+    careful reader then gives the message with its line. Numbers with a point are exact."""
+    raw = read_bytes(path)
+    try:
+        text = decode(raw, display_path(path))
+        if path.suffix.lower() == ".json":  # JSON is read as JSON: a trailing comma is an error
+            data = json.loads(text, parse_float=Decimal, object_pairs_hook=_unique)
+        elif "*" in text:  # aliases: let the careful reader bound them
+            return None
+        else:
+            data = yaml.load(text, Loader=_FastLoader)
+        return _fast_plain(data, [MAX_NODES]), raw
+    except (yaml.YAMLError, ValueError, RecursionError, _TooBig, InputError):
+        return None
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    if len({k for k, _ in pairs}) != len(pairs):
+        raise ValueError("duplicate key")
+    return dict(pairs)
+
+
+class _FastLoader(yaml.CSafeLoader):
+    """libyaml with exact decimals and no silent duplicate keys."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        keys = [self.construct_object(k, deep=deep) for k, _ in node.value]
+        if len(set(map(str, keys))) != len(keys):
+            raise ValueError("duplicate key")
+        return super().construct_mapping(node, deep=deep)
+
+
+_FastLoader.add_constructor(
+    "tag:yaml.org,2002:float", lambda loader, node: _exact_float(loader, node)
+)
+
+
+def _fast_plain(node: Any, budget: list[int]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooBig
+    if isinstance(node, dict):
+        return {str(k): _fast_plain(v, budget) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_fast_plain(v, budget) for v in node]
+    if isinstance(node, dt.datetime):
+        return dt.datetime(*node.timetuple()[:6]) if node.time() != dt.time() else node.date()
+    return node
+
+
 def load_with_bytes(path: Path, error: type[IpscoreError] = InputError) -> tuple[Any, Lines, bytes]:
     """`load_document`, and the bytes it was read from (for their hash)."""
     raw = read_bytes(path, error)
@@ -163,8 +216,12 @@ def load_with_bytes(path: Path, error: type[IpscoreError] = InputError) -> tuple
             f"展开后超过 {MAX_NODES:,} 个数据项，拒绝读取（可能是 YAML“别名炸弹”）",
             f"more than {MAX_NODES:,} items once expanded: refused (a YAML alias bomb?)",
         ) from None
-    except ValueError:  # an integer of thousands of digits
-        raise _too_long(error, name) from None
+    except ValueError as exc:
+        if "digits" in str(exc):  # an integer of thousands of digits
+            raise _too_long(error, name) from None
+        raise _error(
+            error, name, f"无法读取的值：{exc}", f"a value that cannot be read: {exc}"
+        ) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

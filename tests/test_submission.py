@@ -197,3 +197,16 @@ def test_a_blank_population_leaves_only_the_per_capita_targets_missing():
         if "patents.applications_per_10k" in r.inputs
     ]
     assert per_capita and all(statuses[r] == "missing" for r in per_capita)
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in SCENARIOS.rglob("*") if p.suffix in (".yaml", ".json")),
+    ids=lambda p: p.name,
+)
+def test_the_fast_reader_reads_what_the_careful_one_reads(path):
+    from ipscore.yamlio import load_fast, load_with_bytes
+
+    fast = load_fast(path)
+    careful, _, raw = load_with_bytes(path)
+    assert fast is not None and fast == (careful, raw)
