@@ -21,7 +21,6 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -167,8 +166,21 @@ def read(path: Path, pack_of: PackChooser, any_year: bool = False) -> list[Submi
     if path.suffix.lower() == ".csv":
         return _batch(_csv_rows(raw, name), name, pack_of, read_from, any_year)
     book, formulas = _workbook(raw, name)
-    sheet = book[FORM_SHEET] if FORM_SHEET in book.sheetnames else book.worksheets[0]
+    visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"] or book.worksheets
+    sheet = book[FORM_SHEET] if FORM_SHEET in book.sheetnames else visible[0]
     where = f"{name}［{sheet.title}］"
+    if sheet.max_row > MAX_ROWS or sheet.max_column > MAX_COLUMNS:
+        raise InputError(
+            [
+                _problem(
+                    where,
+                    f"表格范围 {sheet.max_row} 行 × {sheet.max_column} 列，超过上限 {MAX_ROWS} 行、"
+                    f"{MAX_COLUMNS} 列（也许远处有一个误填的单元格）",
+                    f"the sheet spans {sheet.max_row} rows × {sheet.max_column} columns, over the "
+                    f"limit of {MAX_ROWS} rows and {MAX_COLUMNS} columns",
+                )
+            ]
+        )
     if sheet.merged_cells.ranges:
         first = sorted(str(r) for r in sheet.merged_cells.ranges)[0]
         raise InputError(
@@ -195,11 +207,43 @@ def read(path: Path, pack_of: PackChooser, any_year: bool = False) -> list[Submi
     return _batch(rows, where, pack_of, read_from, any_year)
 
 
+MAX_UNZIPPED = 200 * 2**20  # an .xlsx is a zip: a few KB can unpack to gigabytes
+MAX_ROWS, MAX_COLUMNS = 200_000, 2_000
+OLE = b"\xd0\xcf\x11\xe0"  # an encrypted workbook, or an old .xls
+
+
 def _workbook(raw: bytes, name: str) -> tuple[Workbook, dict[str, Any]]:
+    if raw.startswith(OLE):
+        raise InputError(
+            [
+                _problem(
+                    name,
+                    "这是加密的工作簿或旧版 .xls 文件：请在 Excel 中取消密码，另存为 .xlsx",
+                    "an encrypted workbook or an old .xls: remove the password, save as .xlsx",
+                )
+            ]
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unzipped = sum(item.file_size for item in archive.infolist())
+    except zipfile.BadZipFile:
+        unzipped = 0  # openpyxl below says it is damaged
+    if unzipped > MAX_UNZIPPED:
+        raise InputError(
+            [
+                _problem(
+                    name,
+                    f"解压后有 {unzipped // 2**20} MB，"
+                    f"超过上限 {MAX_UNZIPPED // 2**20} MB，拒绝读取",
+                    f"unpacks to {unzipped // 2**20} MB, over the {MAX_UNZIPPED // 2**20} MB "
+                    "limit: refused",
+                )
+            ]
+        )
     try:
         values = load_workbook(io.BytesIO(raw), data_only=True)
         formulas = load_workbook(io.BytesIO(raw), data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+    except Exception:  # any failure to parse an untrusted file means it is damaged
         raise InputError(
             [
                 _problem(

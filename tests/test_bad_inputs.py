@@ -56,6 +56,8 @@ EXPECTED = {
     "long_integer.yaml": "：有数字超过4300位，无法读取",
     "outside_reference.yaml": "，第3行，字段 reference：参考数据文件须在提交文件所在的文件夹"
     "（或其子文件夹）内，实际为 /dev/zero",
+    "far_cell.xlsx": "［城市］：表格范围 1048576 行 × 16384 列，超过上限 200000 行、2000 列",
+    "encrypted.xlsx": "：这是加密的工作簿或旧版 .xls 文件：请在 Excel 中取消密码，另存为 .xlsx",
     "duplicate_column.csv": "，第1行，字段 H列：H列与G列都是 enforcement.city_staff，请删去一列",
     "many_bad_rows.csv": "，第2行，字段 enforcement.city_staff（G列）：应为不小于0的整数（人），不能为负数 -1",
 }

@@ -204,3 +204,19 @@ def test_a_report_of_a_batch_table_is_a_cohort_report(tmp_path):
     cities = sorted((tmp_path / "all-cities").iterdir())
     assert len(cities) == 9
     assert all(city in out.read_text(encoding="utf-8") for city in ("武汉市", "常熟市", "湘潭市"))
+
+
+def test_a_hidden_first_sheet_is_not_the_one_assessed(tmp_path):
+    # Issue 12: a hidden first sheet was assessed instead of the visible one.
+    book = Workbook()
+    hidden = book.active
+    hidden.title = "旧数据"
+    hidden.append(["pack", "year", "city.name"])
+    hidden.append(["cnipa-2015-demo-city", 2015, "隐藏市"])
+    hidden.sheet_state = "hidden"
+    shown = book.create_sheet("城市")
+    for row in _batch_rows(False)[:2]:
+        shown.append(row)
+    path = tmp_path / "cities.xlsx"
+    book.save(path)
+    assert [a.city for a in assess_paths([path])] != ["隐藏市"]

@@ -1,0 +1,98 @@
+"""The whole command, end to end: `ipscore assess DIR --format json -o out.json` on N YAML files
+and `ipscore assess table.csv --format json -o out.json` on one N-row CSV, each in a new process,
+reporting wall time, cities/s and the child's peak RSS.
+
+    python bench/e2e.py                 # 100, 1,000 and 10,000 cities
+    python bench/e2e.py --sizes 100000  # any sizes
+
+The cities are the shipped 2015 scenarios, renamed so that each is its own city.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = sorted((ROOT / "scenarios").glob("*-2015.yaml"))
+
+
+def _yaml_files(folder: Path, n: int) -> Path:
+    texts = [p.read_text(encoding="utf-8") for p in SCENARIOS]
+    for i in range(n):
+        text = texts[i % len(texts)].replace("name: ", f"name: 城{i}号", 1)
+        (folder / f"c{i:06d}.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def _csv_table(path: Path, n: int) -> Path:
+    sys.path.insert(0, str(ROOT))
+    from ipscore.intake import read_all
+
+    rows = [(pack, s.values) for pack, s in read_all([ROOT / "scenarios"])]
+    names = sorted({k for _, v in rows for k in v if "@" not in k})
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["pack", "year", *names])
+        for i in range(n):
+            pack, values = rows[i % len(rows)]
+            cells = [_cell(values.get(name)) for name in names]
+            cells[names.index("city.name")] = f"城{i}号"
+            writer.writerow([pack.id, pack.pack.year, *cells])
+    return path
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _run(target: Path, out: Path) -> tuple[float, float]:
+    """Wall seconds and this child's own peak RSS in MB (os.wait4 gives its resource usage)."""
+    start = time.perf_counter()
+    command = ["assess", str(target), "--format", "json", "-o", str(out)]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "ipscore", *command],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(child.stderr.read().decode() if child.stderr else status)
+    return wall, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1_000, 10_000])
+    args = parser.parse_args()
+    print("whole command: ipscore assess … --format json -o out.json (new process each)")
+    print(f"{'input':<10}{'cities':>9}{'seconds':>10}{'cities/s':>10}{'peak RSS':>11}")
+    for n in args.sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp) / "yaml"
+            folder.mkdir()
+            for kind, target in (
+                ("YAML", _yaml_files(folder, n)),
+                ("CSV", _csv_table(Path(tmp) / "cities.csv", n)),
+            ):
+                wall, rss = _run(target, Path(tmp) / "out.json")
+                print(f"{kind:<10}{n:>9,}{wall:>10.1f}{n / wall:>10,.0f}{rss:>8,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
