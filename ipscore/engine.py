@@ -36,6 +36,7 @@ from .packs.conditions import (
     Compare,
     Condition,
     FieldRef,
+    fields_read,
     in_year,
     negate,
     normalise,
@@ -306,14 +307,29 @@ def compile_ruleset(pack: Pack) -> dict[str, dict[str, Any]]:
     return rules
 
 
-def fact(pack: Pack, submission: Submission) -> dict[str, Any]:
-    """The submission as one flat fact; absent fields stay absent, so nothing matches them."""
+def read_by_rules(pack: Pack) -> frozenset[str]:
+    """Every field a compiled rule reads (a ratio's inputs, other years' figures included): the
+    fact carries these and nothing else, for durable-rules holds at most 255 keys in a fact."""
+    names = {f for cond in pack.conditions() for f in fields_read(cond)}
+    for prev, base in pack.previous_pairs().items():
+        names |= {prev, in_year(base, pack.pack.year - 1)}
+    return frozenset(n for name in names for n in (pack.ratio_inputs(name) or [name]))
+
+
+def fact(
+    pack: Pack, submission: Submission, wanted: frozenset[str] | None = None
+) -> dict[str, Any]:
+    """The submission as one flat fact; absent fields stay absent, so nothing matches them.
+    A computed ratio is compared through its inputs, never as a rounded number, so it stays
+    out; with `wanted`, so does every field no rule reads."""
     out: dict[str, Any] = {"kind": "city", "sid": _SID}
     for field, value in submission.values.items():
-        # A computed ratio is compared through its inputs, never as a rounded number.
-        if not isinstance(value, Fraction):
+        if not isinstance(value, Fraction) and (wanted is None or field in wanted):
             out[key(field)] = encode(pack, field, value)
     return out
+
+
+_MAX_KEYS = 255 - 2  # durable-rules' MAX_OBJECT_PROPERTIES, less `kind` and `sid`
 
 
 def _rule_name(message: str) -> str:
@@ -324,6 +340,10 @@ def _rule_name(message: str) -> str:
     the text between the first two quotes.
     """
     return message[2 : message.index('"', 2)]
+
+
+def _too_big(pack: Pack, zh: str, en: str) -> PackError:
+    return PackError([Problem(f"规则包 {pack.id} 的{zh}", f"pack {pack.id}: {en}")])
 
 
 class Engine:
@@ -338,14 +358,31 @@ class Engine:
             (req.id, [(v, f"{req.id}|{v.value}") for v in (MET, UNMET, NOT_APPLICABLE)])
             for _, req in pack.requirements()
         ]
-        # durable-rules mutates what it is given: hand it a copy.
-        self._handle = dre.create_ruleset(
-            self.name, json.dumps(copy.deepcopy(self.ruleset), ensure_ascii=False)
-        )
+        self._wanted = read_by_rules(pack)
+        if len(self._wanted) > _MAX_KEYS:
+            raise _too_big(
+                pack,
+                f"条件共读取 {len(self._wanted)} 个字段（含往年的数），"
+                f"规则引擎一次最多读 {_MAX_KEYS} 个",
+                f"its conditions read {len(self._wanted)} fields (other years included); the "
+                f"engine reads at most {_MAX_KEYS}",
+            )
+        try:  # durable-rules mutates what it is given: hand it a copy.
+            self._handle = dre.create_ruleset(
+                self.name, json.dumps(copy.deepcopy(self.ruleset), ensure_ascii=False)
+            )
+        except dre.error as exc:
+            raise _too_big(
+                pack,
+                f"条件太复杂，规则引擎无法编译（{exc}）："
+                "all 里的 any 展开后组合太多，请拆成几条要求",
+                f"its conditions are too complex for the engine ({exc}): an any inside an all "
+                "expands into too many combinations; split the requirement",
+            ) from None
 
     def fired(self, submission: Submission) -> set[str]:
         """The names of every rule that fired for this city."""
-        message = json.dumps(fact(self.pack, submission), ensure_ascii=False)
+        message = json.dumps(fact(self.pack, submission, self._wanted), ensure_ascii=False)
         code, state = dre.assert_fact(self._handle, message)
         if code != 0:
             raise EngineError(f"durable-rules returned {code} for {submission.city}")

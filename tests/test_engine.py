@@ -6,9 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
-from ipscore import engine, kleene, load_pack
+from ipscore import PackError, engine, kleene, load_pack
 from ipscore.engine import compile_ruleset, engine_for
 from ipscore.submission import Submission, derive
 
@@ -128,3 +129,61 @@ def test_state_is_deleted_after_each_assessment(pack):
     # More assessments than durable-rules' 1,024 live sessions: each must be cleaned up.
     for _ in range(1500):
         eng.verdicts(Submission(pack.id, 2015, values))
+
+
+def _wide_pack(tmp_path, n: int, check: str):
+    fields = "\n".join(
+        f"    f{i}: {{type: count, max: 100, label: F{i}, label_en: F{i}}}" for i in range(n)
+    )
+    text = f"""pack: {{id: wide, version: "1", title: w, title_en: w, year: 2015,
+       sources: [{{file: a.txt, title: a}}]}}
+fields:
+  city:
+    name: {{type: text, required: true, label: 城市, label_en: City}}
+  x:
+{fields}
+tasks:
+  - id: T1
+    section: 一
+    title: t
+    requirements:
+      - {{id: R1, kind: required, title: r, check: {check}, remedy: .,
+          citation: {{source: a.txt, section: 一, text: x}}}}
+scoring:
+  note: .
+  grades:
+    - {{code: ok, label: 好, label_en: OK, min_score: 50}}
+    - {{code: no, label: 差, label_en: No}}
+"""
+    path = tmp_path / "wide.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_pack(path)
+
+
+def test_a_pack_beyond_the_engines_limits_is_refused_with_a_message(tmp_path):
+    """Issue 12: 300 fields in one condition, or an `all` of 16 `any` pairs, passed loading and
+    then failed inside durable-rules with an error code."""
+    many = _wide_pack(
+        tmp_path,
+        300,
+        "{all: [" + ", ".join(f"{{field: x.f{i}, gte: 1}}" for i in range(300)) + "]}",
+    )
+    with pytest.raises(
+        PackError, match="条件共读取 300 个字段（含往年的数），规则引擎一次最多读 253 个"
+    ):
+        engine.Engine(many)
+    pairs = ", ".join(
+        f"{{any: [{{field: x.f{2 * i}, gte: 1}}, {{field: x.f{2 * i + 1}, gte: 1}}]}}"
+        for i in range(16)
+    )
+    nested = _wide_pack(tmp_path, 32, "{all: [" + pairs + "]}")
+    with pytest.raises(PackError, match="条件太复杂，规则引擎无法编译"):
+        engine.Engine(nested)
+
+
+def test_the_fact_carries_only_what_the_rules_read():
+    values = {"city.name": "甲", "city.province": "乙省", "enforcement.city_staff": 3}
+    seen = engine.fact(
+        PACK_2015, Submission(PACK_2015.id, 2015, values), engine.read_by_rules(PACK_2015)
+    )
+    assert "city__province" not in seen and seen["enforcement__city_staff"] == 3
