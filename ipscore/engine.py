@@ -92,9 +92,8 @@ _OPS = {"gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte", "ne": "$neq"}
 
 def _compare(pack: Pack, cmp: Compare) -> dict[str, Any]:
     name = key(cmp.field)
-    ratio = _ratio(pack, cmp.field)
     ref = cmp.value if isinstance(cmp.value, FieldRef) else None
-    if ratio is not None or (ref is not None and _ratio(pack, ref.field) is not None):
+    if _ratio(pack, cmp.field) is not None or (ref is not None and _ratio(pack, ref.field)):
         return _compare_ratio(pack, cmp)
     if ref is not None:
         factor = ref.times * Fraction(10) ** (_scale(pack, cmp.field) - _scale(pack, ref.field))
@@ -194,12 +193,12 @@ def _compare_ratio(pack: Pack, cmp: Compare) -> dict[str, Any]:
     x: str
     y: str | None
     if other is None:  # top op bottom·(α·G + β)
-        x, y, z = value.field, None, None
+        x, y = value.field, None
         alpha = value.times / _power(pack, x) * w
         beta = left.minus * w
         guards.append({"$ex": {key(x): 1}})
     else:  # top op bottom·(α·top₂ + β·bottom₂) / bottom₂
-        x, y, z = other.top, other.bottom, other.bottom
+        x, y = other.top, other.bottom
         alpha = value.times * other.times * _power(pack, y) / _power(pack, x) * w
         beta = (left.minus - value.times * other.minus) * w
         guards += [{"$ex": {key(x): 1}}, {"$gt": {key(y): 0}}]
@@ -211,10 +210,11 @@ def _compare_ratio(pack: Pack, cmp: Compare) -> dict[str, Any]:
         tail: Any = b if y is None else {"$mul": {"$l": {"$m": key(y)}, "$r": b}}
         inner = {"$add": {"$l": inner, "$r": tail}}
     top: Any = {"$mul": {"$l": {"$m": key(left.bottom)}, "$r": inner}}
+    # The divisor: d alone against a plain field, d · bottom₂ against another ratio.
     by: Any = (
         d
-        if z is None
-        else ({"$mul": {"$l": {"$m": key(z)}, "$r": d}} if d != 1 else {"$m": key(z)})
+        if y is None
+        else ({"$mul": {"$l": {"$m": key(y)}, "$r": d}} if d != 1 else {"$m": key(y)})
     )
     name = key(left.top)
 

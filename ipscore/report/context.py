@@ -237,39 +237,50 @@ def _task(pack: Pack, t: TaskResult, lang: str) -> dict[str, Any]:
 def _summary(a: Assessment, grade: str, lang: str) -> str:
     statuses = Counter(a.requirement_statuses().values())
     open_tasks = [t for t in a.tasks if t.status != COMPLETE]
-    open_mandatory = [t.id for t in open_tasks if t.mandatory]
-    open_optional = [t.id for t in open_tasks if not t.mandatory]
-    if lang == "en":
-        parts = [f"{a.city} scored {a.score} in {a.year}: {grade}."]
-        if not a.pack.mandatory:
-            if open_optional:
-                parts.append(
-                    f"The plan has no mandatory tasks; not complete: {', '.join(open_optional)}."
-                )
-        else:
-            parts.append(
-                "Every mandatory task is complete."
-                if not open_mandatory
-                else f"Mandatory tasks not complete: {', '.join(open_mandatory)}."
-            )
-            if open_optional:
-                parts.append(f"Optional tasks not complete: {', '.join(open_optional)}.")
-        parts.append(f"{statuses[UNMET]} requirements are unmet and {statuses[MISSING]} lack data.")
-        return " ".join(parts)
-    parts = [f"{a.city}{a.year}年度得分{a.score}分，等级为{grade}。"]
+    mandatory = pick(lang, "、", ", ").join(t.id for t in open_tasks if t.mandatory)
+    optional = pick(lang, "、", ", ").join(t.id for t in open_tasks if not t.mandatory)
+    parts = [
+        pick(
+            lang,
+            f"{a.city}{a.year}年度得分{a.score}分，等级为{grade}。",
+            f"{a.city} scored {a.score} in {a.year}: {grade}.",
+        )
+    ]
     if not a.pack.mandatory:
-        if open_optional:
-            parts.append(f"方案不分必做和选做；{'、'.join(open_optional)}尚未完成。")
+        if optional:
+            parts.append(
+                pick(
+                    lang,
+                    f"方案不分必做和选做；{optional}尚未完成。",
+                    f"The plan has no mandatory tasks; not complete: {optional}.",
+                )
+            )
     else:
         parts.append(
-            "必做任务全部完成。"
-            if not open_mandatory
-            else f"必做任务中{'、'.join(open_mandatory)}尚未完成，因此等级只能是最低一档。"
+            pick(
+                lang,
+                f"必做任务中{mandatory}尚未完成，因此等级只能是最低一档。",
+                f"Mandatory tasks not complete: {mandatory}.",
+            )
+            if mandatory
+            else pick(lang, "必做任务全部完成。", "Every mandatory task is complete.")
         )
-        if open_optional:
-            parts.append(f"选做任务中{'、'.join(open_optional)}尚未完成。")
-    parts.append(f"共有{statuses[UNMET]}条要求未达到，{statuses[MISSING]}条因缺报无法判定。")
-    return "".join(parts)
+        if optional:
+            parts.append(
+                pick(
+                    lang,
+                    f"选做任务中{optional}尚未完成。",
+                    f"Optional tasks not complete: {optional}.",
+                )
+            )
+    parts.append(
+        pick(
+            lang,
+            f"共有{statuses[UNMET]}条要求未达到，{statuses[MISSING]}条因缺报无法判定。",
+            f"{statuses[UNMET]} requirements are unmet and {statuses[MISSING]} lack data.",
+        )
+    )
+    return pick(lang, "", " ").join(parts)
 
 
 def _grade_label(pack: Pack, code: str, lang: str) -> str:
