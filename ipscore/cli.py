@@ -7,6 +7,7 @@ chosen language and exit code 2, at one place: `Group.invoke`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from .pipeline import OtherYears
+    from .results import Assessment
     from .store.archive import Archive
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -257,11 +259,28 @@ def validate_cmd(paths: tuple[str, ...], pack_id: str | None, db: str | None) ->
       ipscore validate scenarios/xiangtan-2015.yaml
       ipscore validate scenarios/
     """
-    from . import tables
+    from .errors import IpscoreError
+    from .intake import submission_files
     from .pipeline import assess_paths
 
     with _other_years(db) as years:
-        results = assess_paths(paths, pack_id, years)
+        try:
+            results = assess_paths(paths, pack_id, years)
+        except IpscoreError:
+            # Confirm the files that are fine before the errors, so that one bad file in a
+            # folder does not leave the office guessing about the others.
+            results = []
+            for path in submission_files(paths):
+                with contextlib.suppress(IpscoreError):
+                    results += assess_paths([path], pack_id, years)
+            _echo_validation(results)
+            raise
+    _echo_validation(results)
+
+
+def _echo_validation(results: list[Assessment]) -> None:
+    from . import tables
+
     for result in results:
         for line in tables.validation_lines(result, _lang()):
             click.echo(line)

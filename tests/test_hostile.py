@@ -180,3 +180,15 @@ def test_malformed_what_if_inputs_get_a_message_not_a_hang_or_traceback(tmp_path
     )
     # `drop: T7` is the one task T7 (it used to be read letter by letter: "没有任务 T").
     assert "T7 44%→0%" in run("simulate", str(scenario)).stdout
+
+
+def test_validate_confirms_the_good_files_beside_a_bad_one(tmp_path):
+    for name in ("wuhan-2015.yaml", "xiangtan-2015.yaml"):
+        (tmp_path / name).write_bytes((SCENARIOS / name).read_bytes())
+    (tmp_path / "bad.yaml").write_bytes(
+        (ROOT / "tests/bad_inputs/negative_count.yaml").read_bytes()
+    )
+    done = run("validate", str(tmp_path))
+    assert done.returncode == 2
+    assert "武汉市，格式无误" in done.stdout and "湘潭市，格式无误" in done.stdout
+    assert "bad.yaml，第6行，字段 enforcement.city_staff" in done.stderr
