@@ -14,3 +14,15 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 @pytest.fixture(scope="session")
 def pack() -> Pack:
     return find_pack("cnipa-2015-demo-city")
+
+
+def scenario_with(folder: Path, name: str, changes: dict[str, str], to: str | None = None) -> Path:
+    """A shipped scenario copied into `folder` with each text replaced; a text the scenario no
+    longer has fails the test, which would otherwise quietly test the unchanged file."""
+    text = (SCENARIOS / name).read_text(encoding="utf-8")
+    for old, new in changes.items():
+        assert text.count(old) == 1, f"{name} should have {old!r} once"
+        text = text.replace(old, new)
+    path = folder / (to or name)
+    path.write_text(text, encoding="utf-8")
+    return path

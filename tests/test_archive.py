@@ -18,7 +18,7 @@ from ipscore import InputError
 from ipscore.archiving import archive_paths
 from ipscore.store.archive import Archive, Entry
 
-from .conftest import ROOT, SCENARIOS
+from .conftest import ROOT, SCENARIOS, scenario_with
 from .databases import fresh_postgres
 
 STAMP = "2016-01-15T09:00:00Z"
@@ -50,16 +50,8 @@ def run(*args: str, db: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 def _wuhan_2014(tmp_path: Path) -> Path:
     """Wuhan's 2014 figures under the 2015 pack's field names (an example, not filed data)."""
-    text = (SCENARIOS / "wuhan-2015.yaml").read_text(encoding="utf-8")
-    assert "year: 2015" in text and "pledge_amount: 7799.9999" in text
-    path = tmp_path / "wuhan-2014.yaml"
-    path.write_text(
-        text.replace("year: 2015", "year: 2014").replace(
-            "pledge_amount: 7799.9999", "pledge_amount: 6500"
-        ),
-        encoding="utf-8",
-    )
-    return path
+    changes = {"year: 2015": "year: 2014", "pledge_amount: 7799.9999": "pledge_amount: 6500"}
+    return scenario_with(tmp_path, "wuhan-2015.yaml", changes, to="wuhan-2014.yaml")
 
 
 def test_add_stores_each_assessment_with_its_provenance(archive):
@@ -82,13 +74,8 @@ def test_add_stores_each_assessment_with_its_provenance(archive):
 
 def test_a_correction_is_a_new_version_and_the_first_stays_readable(archive, tmp_path):
     archive_paths(archive, [SCENARIOS / "wuhan-2015.yaml"], STAMP, by="张三")
-    corrected = tmp_path / "wuhan-2015.yaml"
-    corrected.write_text(
-        (SCENARIOS / "wuhan-2015.yaml")
-        .read_text(encoding="utf-8")
-        .replace("pledge_amount: 7799.9999", "pledge_amount: 7800"),
-        encoding="utf-8",
-    )
+    changes = {"pledge_amount: 7799.9999": "pledge_amount: 7800"}
+    corrected = scenario_with(tmp_path, "wuhan-2015.yaml", changes)
     archive_paths(archive, [corrected], "2016-02-01T09:00:00Z", by="李四")
     first, second = archive.submissions(city="武汉市", every_version=True, details=True)
     assert (first.version, first.current, second.version, second.current) == (1, False, 2, True)
@@ -281,12 +268,8 @@ def test_database_problems_are_one_clear_message(tmp_path):
 
 def test_a_bad_year_and_a_bad_dump_are_reported(tmp_path):
     db = str(tmp_path / "archive.sqlite")
-    bad = tmp_path / "bad-year.yaml"
-    bad.write_text(
-        (SCENARIOS / "xiangtan-2015.yaml")
-        .read_text(encoding="utf-8")
-        .replace("year: 2015", "year: 去年"),
-        encoding="utf-8",
+    bad = scenario_with(
+        tmp_path, "xiangtan-2015.yaml", {"year: 2015": "year: 去年"}, "bad-year.yaml"
     )
     done = run("archive", "add", str(SCENARIOS / "wuhan-2015.yaml"), str(bad), db=db)
     assert done.returncode == 2 and done.stderr.count("\n") == 2  # the heading and one line

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, scenario_with
 
 BAD = Path(__file__).parent / "bad_inputs"
 
@@ -96,11 +96,8 @@ def test_one_bad_row_never_hides_the_others():
 def test_a_long_decimal_is_read_from_its_text_never_through_a_float(tmp_path):
     # Issue 12: unquoted 7799.99999999999999 was read as the float 7800.0 and turned Wuhan from
     # 不合格 into 优秀. Read exactly, it has more decimals than 万元 allows and is refused.
-    text = (ROOT / "scenarios" / "wuhan-2015.yaml").read_text(encoding="utf-8")
-    path = tmp_path / "w.yaml"
-    path.write_text(
-        text.replace("pledge_amount: 7799.9999,", "pledge_amount: 7799.99999999999999,")
-    )
+    changes = {"pledge_amount: 7799.9999,": "pledge_amount: 7799.99999999999999,"}
+    path = scenario_with(tmp_path, "wuhan-2015.yaml", changes)
     done = subprocess.run(
         [sys.executable, "-m", "ipscore", "assess", str(path)], capture_output=True, text=True
     )

@@ -15,7 +15,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from .conftest import ROOT, SCENARIOS
+from .conftest import ROOT, SCENARIOS, scenario_with
 
 EVIL = '=HYPERLINK("http://x","y")[/]\x1b[31mX'
 
@@ -31,11 +31,9 @@ def run(*args: str, cwd: Path = ROOT, **kwargs) -> subprocess.CompletedProcess[s
 
 
 def _evil_city(tmp_path: Path) -> Path:
-    text = (SCENARIOS / "xiangtan-2015.yaml").read_text(encoding="utf-8")
-    path = tmp_path / "evil-2015.yaml"
     quoted = EVIL.replace("\\", "\\\\").replace('"', '\\"').replace("\x1b", "\\e")
-    path.write_text(text.replace("city: {name: 湘潭市,", f'city: {{name: "{quoted}",'), "utf-8")
-    return path
+    changes = {"city: {name: 湘潭市,": f'city: {{name: "{quoted}",'}
+    return scenario_with(tmp_path, "xiangtan-2015.yaml", changes, to="evil-2015.yaml")
 
 
 def test_a_formula_looking_name_is_text_in_csv_and_excel(tmp_path):

@@ -16,7 +16,7 @@ from ipscore.submission import parse_value
 from ipscore.text import chinese_date, did_you_mean, plain_number, yes_no
 from ipscore.verdicts import MET, TaskStatus, Verdict
 
-from .conftest import ROOT, SCENARIOS
+from .conftest import ROOT, scenario_with
 
 PACK = find_pack("cnipa-2015-demo-city")
 
@@ -29,10 +29,8 @@ def test_yes_no_words_mean_the_same_in_every_reader(word, value, tmp_path):
     assert yes_no(word) is value
     assert coerce(PACK.field("plan.issued"), word) is value  # spreadsheets
     assert parse_value(PACK, "plan.issued", word) is value  # --set
-    text = (SCENARIOS / "xiangtan-2015.yaml").read_text(encoding="utf-8")
-    assert "issued: true" in text
-    path = tmp_path / "city.yaml"
-    path.write_text(text.replace("issued: true", f'issued: "{word}"', 1), encoding="utf-8")
+    changes = {"issued: true": f'issued: "{word}"'}
+    path = scenario_with(tmp_path, "xiangtan-2015.yaml", changes, to="city.yaml")
     ((_, submission),) = read_all([path])  # YAML
     assert submission.values["plan.issued"] is value
 

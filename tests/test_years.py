@@ -16,7 +16,7 @@ from ipscore.intake import read_one
 from ipscore.store.archive import Archive
 from ipscore.submission import parse_submission
 
-from .conftest import ROOT
+from .conftest import ROOT, SCENARIOS, scenario_with
 
 PACK = load_pack(ROOT / "tests" / "years-pack.yaml")
 
@@ -220,16 +220,9 @@ def test_the_submissions_own_history_comes_before_the_archive(tmp_path):
 def _wuhan_and_its_2014(tmp_path: Path, pledge: str) -> tuple[str, Path]:
     """Wuhan's 2015 file, and its figures filed again as 2014's with another pledge amount (an
     example, not filed data)."""
-    wuhan = (ROOT / "scenarios" / "wuhan-2015.yaml").read_text(encoding="utf-8")
-    assert wuhan.count("pledge_amount: 7799.9999") == 1
-    last_year = tmp_path / "武汉-2014.yaml"
-    last_year.write_text(
-        wuhan.replace("year: 2015", "year: 2014").replace(
-            "pledge_amount: 7799.9999", f"pledge_amount: {pledge}"
-        ),
-        encoding="utf-8",
-    )
-    return wuhan, last_year
+    wuhan = (SCENARIOS / "wuhan-2015.yaml").read_text(encoding="utf-8")
+    changes = {"year: 2015": "year: 2014", "pledge_amount: 7799.9999": f"pledge_amount: {pledge}"}
+    return wuhan, scenario_with(tmp_path, "wuhan-2015.yaml", changes, to="武汉-2014.yaml")
 
 
 def test_last_years_figure_on_record_fills_and_checks_the_prev_fields(tmp_path):
@@ -269,9 +262,9 @@ def test_reports_say_where_other_years_came_from(tmp_path):
     import subprocess
     import sys
 
-    wuhan = (ROOT / "scenarios" / "wuhan-2015.yaml").read_text(encoding="utf-8")
-    last_year = tmp_path / "武汉-2014.yaml"
-    last_year.write_text(wuhan.replace("year: 2015", "year: 2014"), encoding="utf-8")
+    last_year = scenario_with(
+        tmp_path, "wuhan-2015.yaml", {"year: 2015": "year: 2014"}, to="武汉-2014.yaml"
+    )
     env = {**os.environ, "IPSCORE_DB": str(tmp_path / "archive.sqlite")}
 
     def ipscore(*args: str) -> subprocess.CompletedProcess[str]:
