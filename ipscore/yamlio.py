@@ -25,27 +25,28 @@ class _TooBig(Exception):
 
 
 def _plain(node: Any, path: tuple[str | int, ...], lines: Lines, budget: list[int]) -> Any:
-    """Turn ruamel's round-trip nodes into plain Python, recording 1-based lines by path.
+    """Turn either reader's tree into plain Python; from ruamel's round-trip nodes, record the
+    1-based line of every key and item by path.
 
-    An alias is a reference in ruamel's tree but a copy here: `budget` (items left) stops a
+    An alias is a reference in the tree but a copy here: `budget` (items left) stops a
     document whose aliases multiply it beyond reason."""
     budget[0] -= 1
     if budget[0] < 0:
         raise _TooBig
-    if isinstance(node, CommentedMap):
+    if isinstance(node, dict):
         out = {}
         for key, value in node.items():
             key_path = (*path, str(key))
-            pos = node.lc.key(key)
+            pos = node.lc.key(key) if isinstance(node, CommentedMap) else None
             if pos is not None:
                 lines[key_path] = pos[0] + 1
             out[str(key)] = _plain(value, key_path, lines, budget)
         return out
-    if isinstance(node, CommentedSeq):
+    if isinstance(node, list):
         out_list = []
         for i, value in enumerate(node):
             item_path = (*path, i)
-            pos = node.lc.item(i)
+            pos = node.lc.item(i) if isinstance(node, CommentedSeq) else None
             if pos is not None:
                 lines[item_path] = pos[0] + 1
             out_list.append(_plain(value, item_path, lines, budget))
@@ -140,7 +141,7 @@ def load_fast(path: Path) -> tuple[Any, bytes] | None:
             return None
         else:
             data = yaml.load(text, Loader=_FastLoader)
-        return _fast_plain(data, [MAX_NODES]), raw
+        return _plain(data, (), {}, [MAX_NODES]), raw
     except (yaml.YAMLError, ValueError, RecursionError, _TooBig, InputError):
         return None
 
@@ -164,19 +165,6 @@ class _FastLoader(yaml.CSafeLoader):
 _FastLoader.add_constructor(
     "tag:yaml.org,2002:float", lambda loader, node: _exact_float(loader, node)
 )
-
-
-def _fast_plain(node: Any, budget: list[int]) -> Any:
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise _TooBig
-    if isinstance(node, dict):
-        return {str(k): _fast_plain(v, budget) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_fast_plain(v, budget) for v in node]
-    if isinstance(node, dt.datetime):
-        return dt.datetime(*node.timetuple()[:6]) if node.time() != dt.time() else node.date()
-    return node
 
 
 def load_with_bytes(path: Path, error: type[IpscoreError] = InputError) -> tuple[Any, Lines, bytes]:

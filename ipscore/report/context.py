@@ -221,8 +221,7 @@ def _requirement(pack: Pack, r: RequirementResult, lang: str) -> dict[str, Any]:
     }
 
 
-def _task(pack: Pack, t: TaskResult, lang: str) -> dict[str, Any]:
-    text = words(pack, lang)
+def _task(pack: Pack, t: TaskResult, lang: str, text: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": t.id,
         "title": pick(lang, t.title, t.title_en),
@@ -332,7 +331,7 @@ def city(
     pack = a.pack
     text = words(pack, lang)
     grade = _grade_label(pack, a.grade, lang)
-    tasks = [_task(pack, t, lang) for t in a.tasks]
+    tasks = [_task(pack, t, lang, text) for t in a.tasks]
     point_gains = gains(a)
     todo = []
     for task in a.tasks:
