@@ -42,6 +42,14 @@ def data_notes(inputs: Iterable[InputFile]) -> dict[str, str]:
     return {i.path: i.note for i in inputs if i.note}
 
 
+def notes_by_text(inputs: Iterable[InputFile]) -> dict[str, list[str]]:
+    """Each distinct note with the files that carry it: sixty example cities are one note."""
+    by_note: dict[str, list[str]] = {}
+    for file, note in data_notes(inputs).items():
+        by_note.setdefault(note, []).append(file)
+    return by_note
+
+
 @dataclass(frozen=True)
 class Provenance:
     pack: str

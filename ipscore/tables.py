@@ -26,7 +26,7 @@ from .explain import (
 from .packs import Pack
 from .packs.conditions import fields_read, split_year
 from .packs.model import Subject
-from .provenance import data_notes
+from .provenance import notes_by_text
 from .results import Assessment
 from .scoring import ranking
 from .text import pick
@@ -121,17 +121,14 @@ def _echo(text: str) -> str:
 def _notes(assessments: Iterable[Assessment], lang: str) -> str | None:
     """What the input files say of their own data (an example, a published source), shown
     under the table so that it is never only a comment in a file."""
-    by_note: dict[str, list[str]] = {}
-    for file, note in data_notes(i for a in assessments for i in a.inputs).items():
-        by_note.setdefault(note, []).append(file)
     head = pick(lang, "数据说明", "About the data")
     lines = [
-        _user(f"{head} {files[0]}：{note}")
+        f"{head} {files[0]}：{note}"
         if len(files) == 1
-        else _user(f"{head}（{len(files)}{pick(lang, '个文件', ' files')}）：{note}")
-        for note, files in by_note.items()
+        else f"{head}（{len(files)}{pick(lang, '个文件', ' files')}）：{note}"
+        for note, files in notes_by_text(i for a in assessments for i in a.inputs).items()
     ]
-    return "\n".join(lines) or None
+    return "\n".join(_user(line) for line in lines) or None
 
 
 def detail(a: Assessment, lang: str = "zh") -> Table:

@@ -294,3 +294,11 @@ def test_a_plan_without_mandatory_tasks_labels_none_optional():
     assert "不分必做选做" in str(report.city_report(a, ".html"))
     text = tables.as_text(tables.for_assessments([a], True, "zh"))
     assert "不分必做选做" in text and "选做 ·" not in text and "必做 ·" not in text
+
+
+def test_a_note_shared_by_many_files_is_shown_once():
+    # Sixty example cities filled the cohort report's first page with sixty identical notes.
+    assessments = assess_paths([SCENARIOS])
+    md = report.cohort_report(assessments, ".md", {}, "zh")
+    assert "> - 9个文件：示例数据，非官方统计：仅用于演示和测试" in md
+    assert md.count("示例数据，非官方统计") == 1 + sum(1 for _ in assessments)  # banner + appendix

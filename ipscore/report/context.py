@@ -11,7 +11,7 @@ from typing import Any
 from .._version import __version__
 from ..explain import field_label, level_label, show, show_input
 from ..packs import Pack
-from ..provenance import data_notes
+from ..provenance import notes_by_text
 from ..results import Assessment, RequirementResult, TaskResult
 from ..scoring import LEVEL_ORDER, blocks_grade, gains, ranking
 from ..text import pick
@@ -24,6 +24,7 @@ TEXT: dict[str, dict[str, Any]] = {
     "zh": {
         "city_report": "{title}年度评估报告",
         "data_note": "数据说明",
+        "files": "{{n}}个文件",  # {{n}}: filled in after `words`
         "self_check": "{title}自查报告",
         "cohort_report": "{title}年度评估汇总",
         "province": "省份",
@@ -99,6 +100,7 @@ TEXT: dict[str, dict[str, Any]] = {
     "en": {
         "city_report": "Annual assessment of a {title}",
         "data_note": "About the data",
+        "files": "{{n}} files",
         "self_check": "Self-check of a {title}",
         "cohort_report": "Annual assessment of the {plural}",
         "province": "Province",
@@ -313,7 +315,10 @@ def provenance(
             (text["produced_at"], when),
         ],
         "inputs": inputs,
-        "notes": data_notes(i for a in assessments for i in a.inputs),
+        "notes": [
+            f"{files[0] if len(files) == 1 else text['files'].format(n=len(files))}：{note}"
+            for note, files in notes_by_text(i for a in assessments for i in a.inputs).items()
+        ],
     }
 
 
