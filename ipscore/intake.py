@@ -54,7 +54,9 @@ def is_batch(paths: Iterable[str | Path]) -> bool:
 
 
 def pack_chooser(pack_override: str | None) -> PackChooser:
-    """The pack for a file: --pack if given, else the file's own `pack:` key."""
+    """The pack for a file: --pack if given, else the file's own `pack:` key. Each pack is
+    found once per chooser (a batch asks for it once per city)."""
+    found: dict[str, Pack] = {}
 
     def choose(pack_id: str | None) -> Pack:
         chosen = pack_override or pack_id
@@ -68,7 +70,9 @@ def pack_chooser(pack_override: str | None) -> PackChooser:
                     )
                 ]
             )
-        return find_pack(chosen)
+        if chosen not in found:
+            found[chosen] = find_pack(chosen)
+        return found[chosen]
 
     return choose
 

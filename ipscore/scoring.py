@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -156,29 +157,48 @@ class Ranked:
     rank_in_tier: int
 
 
+# What ranking needs of a city: pack id, year, tier (city level), score, city name.
+RankKey = tuple[str, int, str | None, Decimal, str]
+
+
+def ranks(keys: Sequence[RankKey]) -> list[tuple[int, int]]:
+    """(index into `keys`, rank in tier) in ranking order: by pack, year, tier (sub-provincial
+    first), rank, then city name. Ties share a rank. Only the keys are needed, so a batch too
+    large to hold its results is ranked from its scores."""
+    groups: dict[tuple[str, int, str | None], list[Decimal]] = {}
+    for pack, year, level, score, _ in keys:
+        groups.setdefault((pack, year, level), []).append(score)
+    for scores in groups.values():
+        scores.sort()
+    tiers = {level: i for i, level in enumerate(LEVEL_ORDER)}
+    rank = [
+        1 + len(scores) - bisect.bisect_right(scores, score)
+        for pack, year, level, score, _ in keys
+        for scores in [groups[(pack, year, level)]]
+    ]
+    order = sorted(
+        range(len(keys)),
+        key=lambda i: (
+            keys[i][0],
+            keys[i][1],
+            tiers.get(keys[i][2] or "", len(tiers)),
+            rank[i],
+            keys[i][4],
+        ),
+    )
+    return [(i, rank[i]) for i in order]
+
+
+def rank_key(a: Assessment) -> RankKey:
+    return (a.pack.id, a.year, a.level, a.score, a.city)
+
+
 def ranking(assessments: Iterable[Assessment]) -> list[Ranked]:
     """Every city ranked by score within its pack, year and tier (city level); ties share a
     rank. Ordered by pack, year, tier (sub-provincial first), rank, then city name.
     """
     cities = list(assessments)
-    groups: dict[tuple[str, int, str | None], list[Decimal]] = {}
-    for a in cities:
-        groups.setdefault((a.pack.id, a.year, a.level), []).append(a.score)
-    tiers = {level: i for i, level in enumerate(LEVEL_ORDER)}
-    ranked = [
-        Ranked(a, 1 + sum(1 for other in groups[(a.pack.id, a.year, a.level)] if other > a.score))
-        for a in cities
-    ]
-    return sorted(
-        ranked,
-        key=lambda r: (
-            r.assessment.pack.id,
-            r.assessment.year,
-            tiers.get(r.assessment.level or "", len(tiers)),
-            r.rank_in_tier,
-            r.assessment.city,
-        ),
-    )
+    return [Ranked(cities[i], rank) for i, rank in ranks([rank_key(a) for a in cities])]
 
 
 def batch_table(assessments: Iterable[Assessment]) -> pd.DataFrame:

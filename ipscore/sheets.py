@@ -11,8 +11,11 @@ import csv
 import dataclasses
 import datetime as dt
 import io
+import itertools
+import os
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -30,7 +33,7 @@ from .packs import FieldDecl, Pack
 from .provenance import InputFile, sha256
 from .submission import PackChooser, Submission, parse_submission
 from .text import chinese_date, did_you_mean, plain_number, yes_no
-from .yamlio import Lines, read_bytes
+from .yamlio import MAX_BYTES, Lines, read_bytes
 
 Rows = list[tuple[int, list[Any]]]  # (1-based row number, cells) of the non-empty rows
 Inputs = tuple[InputFile, ...]
@@ -158,13 +161,31 @@ def _one(
         ) from None
 
 
+Body = Iterator[tuple[int, list[Any]]]
+
+
 def read(path: Path, pack_of: PackChooser, any_year: bool = False) -> list[Submission]:
     """Every city in an .xlsx (a form or a batch table) or a .csv (a batch table)."""
+    opened = open_sheet(path, pack_of, any_year)
+    if isinstance(opened, Submission):
+        return [opened]
+    table, body = opened
+    return collect(table, typed(table, body, pack_of, any_year))
+
+
+def open_sheet(
+    path: Path, pack_of: PackChooser, any_year: bool = False
+) -> Submission | tuple[Table, Body]:
+    """A fill-in form's submission, or a batch table's heading and its body rows; a CSV's
+    rows are read as they are asked for."""
     name = display_path(path)
-    raw = read_bytes(path)
+    csv_file = path.suffix.lower() == ".csv"
+    raw = read_bytes(path, limit=_TABLE_LIMIT if csv_file else (MAX_BYTES, "IPSCORE_MAX_INPUT_MB"))
     read_from = (InputFile(name, sha256(raw)),)
-    if path.suffix.lower() == ".csv":
-        return _batch(_csv_rows(raw, name), name, pack_of, read_from, any_year)
+    if csv_file:
+        rows = _csv_rows(raw, name)
+        head_row, head = next(rows)
+        return Table(name, read_from, head_row, tuple(head)), rows
     book, formulas = _workbook(raw, name)
     visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"] or book.worksheets
     sheet = book[FORM_SHEET] if FORM_SHEET in book.sheetnames else visible[0]
@@ -198,17 +219,20 @@ def read(path: Path, pack_of: PackChooser, any_year: bool = False) -> list[Submi
     problems = [p for row in grid for value in row if isinstance(value, Problem) for p in [value]]
     if problems:
         raise InputError(problems)
-    rows = [(i + 1, r) for i, r in enumerate(grid) if any(v not in (None, "") for v in r)]
-    if not rows:
+    filled = [(i + 1, r) for i, r in enumerate(grid) if any(v not in (None, "") for v in r)]
+    if not filled:
         raise InputError([_problem(where, "工作表是空的", "the sheet is empty")])
-    head_at = next((n for n, r in rows if r and str(r[0]).strip() == FORM_HEAD[0]), None)
+    head_at = next((n for n, r in filled if r and str(r[0]).strip() == FORM_HEAD[0]), None)
     if head_at is not None:
-        return [_form(rows, head_at, where, pack_of, read_from, any_year)]
-    return _batch(rows, where, pack_of, read_from, any_year)
+        return _form(filled, head_at, where, pack_of, read_from, any_year)
+    (head_row, head), *body = filled
+    return Table(where, read_from, head_row, tuple(head)), iter(body)
 
 
 MAX_UNZIPPED = 200 * 2**20  # an .xlsx is a zip: a few KB can unpack to gigabytes
 MAX_ROWS, MAX_COLUMNS = 200_000, 2_000
+# A CSV table is read row by row, so it may be larger than one submission (MAX_BYTES).
+_TABLE_LIMIT = (int(os.environ.get("IPSCORE_MAX_TABLE_MB", "500")) * 2**20, "IPSCORE_MAX_TABLE_MB")
 OLE = b"\xd0\xcf\x11\xe0"  # an encrypted workbook, or an old .xls
 
 
@@ -271,7 +295,9 @@ def _cell(where: str, cell: Any, formula_sheet: Any) -> Any:
     return value
 
 
-def _csv_rows(raw: bytes, name: str) -> Rows:
+def _csv_rows(raw: bytes, name: str) -> Body:
+    """The non-empty rows, parsed as they are asked for (a large table is never held parsed
+    whole); the first is the heading."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(encoding)
@@ -288,16 +314,27 @@ def _csv_rows(raw: bytes, name: str) -> Rows:
                 )
             ]
         )
+    rows = _parsed(csv.reader(io.StringIO(text)), name)
+    first = next(rows, None)
+    if first is None:
+        raise InputError([_problem(name, "文件是空的", "the file is empty")])
+    return itertools.chain([first], rows)
+
+
+def _parsed(reader: Iterator[list[str]], name: str) -> Body:
+    n = 0
     try:
-        parsed = list(csv.reader(io.StringIO(text)))
+        for n, row in enumerate(reader, start=1):
+            if any(c.strip() for c in row):
+                if n > MAX_ROWS:
+                    raise InputError(
+                        [_problem(name, f"超过 {MAX_ROWS} 行的上限", f"over {MAX_ROWS} rows")]
+                    )
+                yield n, row
     except csv.Error as exc:
         raise InputError(
-            [_problem(name, f"CSV 格式错误：{exc}", f"malformed CSV: {exc}")]
+            [_problem(name, f"CSV 格式错误：{exc}", f"malformed CSV: {exc}", n + 1)]
         ) from None
-    rows = [(i + 1, r) for i, r in enumerate(parsed) if any(c.strip() for c in r)]
-    if not rows:
-        raise InputError([_problem(name, "文件是空的", "the file is empty")])
-    return rows
 
 
 def _form(
@@ -333,70 +370,146 @@ def _unknown_en(code: str, known: Iterable[str]) -> str:
     return f"unknown field “{code}”" + did_you_mean(code, sorted(known))[1]
 
 
-def _batch(
-    rows: Rows, where: str, pack_of: PackChooser, read_from: Inputs, any_year: bool = False
-) -> list[Submission]:
-    """A table with a heading row and one city per row; every bad row is reported at once."""
-    (head_row, head), *body = rows
-    first = {str(h).strip(): i for i, h in enumerate(head) if h not in (None, "")}
-    pack_column = next((i for h, i in first.items() if h in ("pack", "规则包")), None)
-    problems: list[Problem] = []
-    out: list[Submission] = []
-    seen: dict[str, int] = {}
-    for n, row in body:
+@dataclass(frozen=True)
+class Table:
+    """A batch table's heading row, where it is and the file it came from. Its body rows are
+    typed in parts (`typed`), by this process or by workers, so a large table is never held
+    typed in memory at once."""
+
+    where: str
+    read_from: Inputs
+    head_row: int
+    head: tuple[Any, ...]
+
+    def pack_column(self) -> int | None:
+        return next(
+            (i for i, h in enumerate(self.head) if str(h).strip() in ("pack", "规则包")), None
+        )
+
+
+@dataclass(frozen=True)
+class Heading:
+    """What a table's heading means under one pack: field → column index and letter, and the
+    problems of the heading itself (unknown or twice-named columns)."""
+
+    index: dict[str, int]
+    letters: dict[str, str]
+    problems: tuple[Problem, ...]
+
+
+def heading(table: Table, pack: Pack) -> Heading:
+    """The heading read under `pack`."""
+    headers = _headers(pack)
+    first = {str(h).strip(): i for i, h in enumerate(table.head) if h not in (None, "")}
+    problems = [
+        _problem(table.where, zh, en, table.head_row, column)
+        for zh, en, column in _twin_columns(list(table.head), headers)
+    ]
+    index, letters = {}, {}
+    for text, i in first.items():
+        letter = get_column_letter(i + 1)
+        if text not in headers:
+            problems.append(
+                _problem(
+                    table.where,
+                    _unknown_zh(text, headers),
+                    _unknown_en(text, headers),
+                    table.head_row,
+                    f"{letter}列",
+                )
+            )
+            continue
+        index[headers[text]] = i
+        letters[headers[text]] = letter
+    return Heading(index, letters, tuple(dict.fromkeys(problems)))
+
+
+@dataclass(frozen=True)
+class TypedRow:
+    """One body row: its Submission, or the error naming its row and columns."""
+
+    n: int
+    result: Submission | InputError
+    city_column: str | None = None  # for the message when a city is named twice
+
+
+def typed(
+    table: Table,
+    rows: Iterable[tuple[int, list[Any]]],
+    pack_of: PackChooser,
+    any_year: bool = False,
+) -> Iterator[TypedRow]:
+    """Each body row typed; the heading's own problems come with the first row read under
+    each pack. The heading is worked out once per pack, not once per row."""
+    pack_column = table.pack_column()
+    headings: dict[str, Heading] = {}
+    for n, row in rows:
         pack_id = row[pack_column] if pack_column is not None and pack_column < len(row) else None
         try:
             pack = pack_of(
                 pack_id.strip() if isinstance(pack_id, str) and pack_id.strip() else None
             )
         except IpscoreError as exc:
-            problems += [Problem(p.zh, p.en, where, n, p.field) for p in exc.problems]
+            problems = [Problem(p.zh, p.en, table.where, n, p.field) for p in exc.problems]
+            yield TypedRow(n, InputError(problems))
             continue
-        headers = _headers(pack)
-        columns, cells, letters = {}, {}, {}
-        for zh, en, column in _twin_columns(head, headers):
-            twin = _problem(where, zh, en, head_row, column)
-            if twin not in problems:
-                problems.append(twin)
-        for heading, i in first.items():
-            letter = get_column_letter(i + 1)
-            if heading not in headers:
-                problem = _problem(
-                    where,
-                    _unknown_zh(heading, headers),
-                    _unknown_en(heading, headers),
-                    head_row,
-                    f"{letter}列",
-                )
-                if problem not in problems:
-                    problems.append(problem)
-                continue
-            columns[headers[heading]] = letter
-            cells[headers[heading]] = row[i] if i < len(row) else None
-            letters[headers[heading]] = letter
+        head = headings.get(pack.content_hash)
+        if head is None:
+            head = headings[pack.content_hash] = heading(table, pack)
+            if head.problems:
+                yield TypedRow(n, InputError(list(head.problems)))
+        cells = {f: row[i] if i < len(row) else None for f, i in head.index.items()}
         try:
-            submission = _one(pack, cells, where, dict.fromkeys(cells, n), letters, any_year)
-        except IpscoreError as exc:
-            problems += exc.problems
-            continue
-        city = submission.city
-        if city in seen:
-            problems.append(
-                _problem(
-                    where,
-                    f"城市 {city} 重复（另见第{seen[city]}行）",
-                    f"city {city} appears twice (see also row {seen[city]})",
-                    n,
-                    f"city.name（{columns.get('city.name', '?')}列）",
-                )
+            submission = _one(
+                pack, cells, table.where, dict.fromkeys(cells, n), head.letters, any_year
             )
+        except IpscoreError as exc:
+            yield TypedRow(n, InputError(exc.problems))
             continue
-        seen[city] = n
-        out.append(dataclasses.replace(submission, source=f"{where}第{n}行", inputs=read_from))
+        yield TypedRow(
+            n,
+            dataclasses.replace(submission, source=row_source(table, n), inputs=table.read_from),
+            head.letters.get("city.name"),
+        )
+
+
+def row_source(table: Table, n: int) -> str:
+    return f"{table.where}第{n}行"
+
+
+def twice(table: Table, row: TypedRow, first: int) -> Problem:
+    """A city named on two rows of one table."""
+    city = row.result.city if isinstance(row.result, Submission) else "?"
+    return _problem(
+        table.where,
+        f"城市 {city} 重复（另见第{first}行）",
+        f"city {city} appears twice (see also row {first})",
+        row.n,
+        f"city.name（{row.city_column or '?'}列）",
+    )
+
+
+def empty(table: Table) -> Problem:
+    return _problem(table.where, "表中没有城市数据", "no city rows in the table")
+
+
+def collect(table: Table, rows: Iterable[TypedRow]) -> list[Submission]:
+    """Every row typed, every problem (a bad row, a city named twice) reported at once."""
+    problems: list[Problem] = []
+    out: list[Submission] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        if isinstance(row.result, InputError):
+            problems += [p for p in row.result.problems if p not in problems]
+        elif row.result.city in seen:
+            problems.append(twice(table, row, seen[row.result.city]))
+        else:
+            seen[row.result.city] = row.n
+            out.append(row.result)
     if problems:
         raise InputError(problems)
     if not out:
-        raise InputError([_problem(where, "表中没有城市数据", "no city rows in the table")])
+        raise InputError([empty(table)])
     return out
 
 

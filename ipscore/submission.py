@@ -64,45 +64,62 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def _number(decl: FieldDecl, value: Any) -> Decimal:
+def _want(decl: FieldDecl) -> tuple[str, str]:
+    """What a count or an amount must be, in words (only worked out for a message)."""
     unit = decl.unit or ""
     kind_zh = "不小于0的整数" if decl.type == "count" else "不小于0的数"
     kind_en = "a whole number ≥ 0" if decl.type == "count" else "a number ≥ 0"
-    want_zh = f"应为{kind_zh}{f'（{unit}）' if unit else ''}"
-    want_en = f"expected {kind_en}{f' ({decl.unit_en})' if decl.unit_en else ''}"
+    return (
+        f"应为{kind_zh}{f'（{unit}）' if unit else ''}",
+        f"expected {kind_en}{f' ({decl.unit_en})' if decl.unit_en else ''}",
+    )
+
+
+def _number(decl: FieldDecl, value: Any) -> Decimal:
     if isinstance(value, str) and PERCENT.match(value):
+        want_zh, want_en = _want(decl)
         raise _fail(f"{want_zh}，不能填写百分比“{value}”", f"{want_en}, not a percentage “{value}”")
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        want_zh, want_en = _want(decl)
         raise _fail(f"{want_zh}，实际为{_shown(value)}", f"{want_en}, got {value!r}")
-    number = Decimal(str(value))
+    number = Decimal(value) if isinstance(value, int) else Decimal(str(value))
+    problem = _number_problem(decl, number)
+    if problem is not None:
+        want_zh, want_en = _want(decl)
+        zh, en = problem
+        raise _fail(zh.format(want=want_zh, value=value), en.format(want=want_en, value=value))
+    return number
+
+
+def _number_problem(decl: FieldDecl, number: Decimal) -> tuple[str, str] | None:
+    """What is wrong with a number for this field, as message templates; None if nothing."""
     if not number.is_finite():
-        shown = "NaN" if number.is_nan() else str(value)
-        raise _fail(f"{want_zh}，实际为 {shown}", f"{want_en}, got {shown}")
-    out_of_range = _fail(
-        f"{want_zh}，实际为超出范围的 {value}", f"{want_en}, got the out-of-range {value}"
-    )
+        shown = "NaN" if number.is_nan() else "{value}"
+        return f"{{want}}，实际为 {shown}", f"{{want}}, got {shown}"
+    out_of_range = "{want}，实际为超出范围的 {value}", "{want}, got the out-of-range {value}"
     if number != 0 and number.adjusted() < -12:  # 1e-999999999 would hang exact arithmetic
-        raise out_of_range
+        return out_of_range
     if number < 0:
-        raise _fail(f"{want_zh}，不能为负数 {value}", f"{want_en}, not the negative {value}")
+        return "{want}，不能为负数 {value}", "{want}, not the negative {value}"
     if decl.type == "count" and number != number.to_integral_value():
-        raise _fail(f"{want_zh}，实际为 {value}", f"{want_en}, got {value}")
-    exponent = number.normalize().as_tuple().exponent  # an int: the number is finite
-    if decl.type == "amount" and isinstance(exponent, int) and -exponent > decl.decimals:
-        raise _fail(
-            f"{want_zh}，最多保留{decl.decimals}位小数，实际为 {value}",
-            f"{want_en} with at most {decl.decimals} decimals, got {value}",
-        )
+        return "{want}，实际为 {value}", "{want}, got {value}"
+    if decl.type == "amount":
+        exponent = number.normalize().as_tuple().exponent  # an int: the number is finite
+        if isinstance(exponent, int) and -exponent > decl.decimals:
+            return (
+                f"{{want}}，最多保留{decl.decimals}位小数，实际为 {{value}}",
+                f"{{want}} with at most {decl.decimals} decimals, got {{value}}",
+            )
     if decl.min is not None and number < decl.min:
-        raise _fail(f"应不小于 {decl.min}，实际为 {value}", f"must be ≥ {decl.min}, got {value}")
+        return f"应不小于 {decl.min}，实际为 {{value}}", f"must be ≥ {decl.min}, got {{value}}"
     if decl.max is not None and number > decl.max:
-        raise _fail(
-            f"超出合理上限 {decl.max}{unit}，实际为 {value}",
-            f"exceeds the plausible maximum {decl.max}, got {value}",
+        return (
+            f"超出合理上限 {decl.max}{decl.unit or ''}，实际为 {{value}}",
+            f"exceeds the plausible maximum {decl.max}, got {{value}}",
         )
     if number.adjusted() > 15:  # no field needs more; the engine's integers would overflow
-        raise out_of_range
-    return number
+        return out_of_range
+    return None
 
 
 def _validator(decl: FieldDecl, year: int | None = None) -> BeforeValidator:

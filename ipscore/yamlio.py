@@ -71,20 +71,26 @@ MAX_NODES = 1_000_000  # items once aliases are expanded
 READ: set[Path] = set()
 
 
-def read_bytes(path: Path, error: type[IpscoreError] = InputError) -> bytes:
+def read_bytes(
+    path: Path,
+    error: type[IpscoreError] = InputError,
+    limit: tuple[int, str] = (MAX_BYTES, "IPSCORE_MAX_INPUT_MB"),
+) -> bytes:
     """The file's bytes, or one readable error naming it. Only a regular file is read, and only
-    up to MAX_BYTES: /dev/zero, a FIFO or a huge file is refused before it is read."""
+    up to `limit` (bytes, and the variable that sets it): /dev/zero, a FIFO or a huge file is
+    refused before it is read."""
     name = display_path(path)
+    most, knob = limit
     try:
         info = path.stat()
-        if path.is_file() and info.st_size > MAX_BYTES:
+        if path.is_file() and info.st_size > most:
             raise _error(
                 error,
                 name,
-                f"文件太大（{info.st_size // 2**20} MB），上限 {MAX_BYTES // 2**20} MB"
-                "（可用环境变量 IPSCORE_MAX_INPUT_MB 调整）",
+                f"文件太大（{info.st_size // 2**20} MB），上限 {most // 2**20} MB"
+                f"（可用环境变量 {knob} 调整）",
                 f"the file is too large ({info.st_size // 2**20} MB); the limit is "
-                f"{MAX_BYTES // 2**20} MB (IPSCORE_MAX_INPUT_MB)",
+                f"{most // 2**20} MB ({knob})",
             )
         if not path.is_file() and not path.is_dir():
             raise _error(error, name, "这不是普通文件，不能读取", "this is not a regular file")
