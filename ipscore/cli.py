@@ -86,6 +86,12 @@ def _lang() -> str:
 
 pack_option = click.option("--pack", "pack_id", help="规则包编号或文件；默认读提交文件的 pack 键。")
 
+jobs_option = click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="并行进程数（默认为本机的处理器核数）；大批量时按文件或表格行分给各进程，结果仍按输入顺序。",
+)
+
 db_option = click.option(
     "--db",
     envvar="IPSCORE_DB",
@@ -191,11 +197,15 @@ def cli() -> None:
 @output_options(
     "table",
     "json",
+    "jsonl",
     "csv",
     "xlsx",
-    help_format="table：终端表格；json：一个文件输出一个对象，多个文件输出列表；csv、xlsx：每城一行"
-    "（xlsx 须用 -o 指定文件）。每种输出都带来源信息（规则包指纹、输入文件指纹、版本、时间）。",
+    help_format="table：终端表格；json：一个文件输出一个对象，多个文件输出列表；"
+    "jsonl：每城一行 JSON（JSON Lines）；csv、xlsx：每城一行（xlsx 须用 -o 指定文件）。"
+    "json、jsonl、csv 边评估边写，大批量也只占少量内存。"
+    "每种输出都带来源信息（规则包指纹、输入文件指纹、版本、时间）。",
 )
+@jobs_option
 @lang_option
 def assess_cmd(
     paths: tuple[str, ...],
@@ -204,6 +214,7 @@ def assess_cmd(
     fmt: str,
     output: Path | None,
     timestamp: bool,
+    jobs: int | None,
 ) -> None:
     """评估一个或多个提交文件（或目录中的所有 .yaml、.json、.xlsx、.csv 文件）。
 
@@ -214,24 +225,22 @@ def assess_cmd(
       ipscore assess scenarios/ --format csv -o scores.csv
       ipscore assess city.json --format json -o result.json
       ipscore assess scenarios/ --format xlsx -o scores.xlsx
+      ipscore assess 全部城市/ --format jsonl -o results.jsonl --jobs 4
     """
     from .intake import is_batch
     from .pipeline import assess_paths
 
+    if fmt in ("json", "jsonl", "csv"):
+        from . import batch
+
+        batch.write(paths, fmt, output, batch.job_for(fmt, pack_id, db, _stamp(timestamp)), jobs)
+        return
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx 需要用 -o 指定输出文件，例如 -o scores.xlsx")
     with _other_years(db) as years:
         assessments = assess_paths(paths, pack_id, years)
     single = len(assessments) == 1 and not is_batch(paths)
-    if fmt == "json":
-        from .output import to_json
-
-        _emit(to_json(assessments, single, _stamp(timestamp)), output)
-    elif fmt == "csv":
-        from .output import to_csv
-
-        _emit(to_csv(assessments, _stamp(timestamp)), output)
-    elif fmt == "xlsx":
+    if fmt == "xlsx":
         from . import report
         from .output import write_atomic
 

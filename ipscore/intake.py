@@ -77,12 +77,36 @@ def pack_chooser(pack_override: str | None) -> PackChooser:
     return choose
 
 
-def _read_file(path: Path, choose: PackChooser, any_year: bool) -> list[Submission]:
-    if path.suffix.lower() in SHEET_SUFFIXES:
-        from . import sheets  # openpyxl loads only when a spreadsheet is read
+def read_file(path: Path, choose: PackChooser, any_year: bool = False) -> list[Submission]:
+    """The cities of one file; its problems name the file."""
+    try:
+        if path.suffix.lower() in SHEET_SUFFIXES:
+            from . import sheets  # openpyxl loads only when a spreadsheet is read
 
-        return sheets.read(path, choose, any_year)
-    return [read_submission(path, choose, any_year)]
+            return sheets.read(path, choose, any_year)
+        return [read_submission(path, choose, any_year)]
+    except IpscoreError as exc:
+        raise located(exc, path) from None
+
+
+def located(exc: IpscoreError, path: Path) -> InputError:
+    """The error with the file named in every problem that does not name one."""
+    return InputError(
+        [
+            p if p.file else Problem(p.zh, p.en, display_path(path), p.line, p.field)
+            for p in exc.problems
+        ]
+    )
+
+
+def twice(submission: Submission, first: str) -> Problem:
+    """A city-year submitted a second time (the first time from `first`)."""
+    return Problem(
+        f"城市 {submission.city} 重复提交（另见 {first}）",
+        f"city {submission.city} is submitted twice (see also {first})",
+        submission.source,
+        field="city.name",
+    )
 
 
 def read_all(
@@ -99,24 +123,14 @@ def read_all(
     seen: dict[tuple[str, str, int], str] = {}
     for path in submission_files(paths):
         try:
-            found = _read_file(path, choose, any_year)
+            found = read_file(path, choose, any_year)
         except IpscoreError as exc:
-            problems.extend(
-                p if p.file else Problem(p.zh, p.en, display_path(path), p.line, p.field)
-                for p in exc.problems
-            )
+            problems.extend(exc.problems)
             continue
         for submission in found:
             key = (submission.pack_id, submission.city, submission.year)
             if key in seen:
-                problems.append(
-                    Problem(
-                        f"城市 {submission.city} 重复提交（另见 {seen[key]}）",
-                        f"city {submission.city} is submitted twice (see also {seen[key]})",
-                        submission.source,
-                        field="city.name",
-                    )
-                )
+                problems.append(twice(submission, seen[key]))
                 continue
             seen[key] = submission.source
             out.append((choose(submission.pack_id), submission))

@@ -477,15 +477,14 @@ def row_source(table: Table, n: int) -> str:
     return f"{table.where}第{n}行"
 
 
-def twice(table: Table, row: TypedRow, first: int) -> Problem:
-    """A city named on two rows of one table."""
-    city = row.result.city if isinstance(row.result, Submission) else "?"
+def twice(where: str, n: int, city: str, first: int, column: str | None) -> Problem:
+    """A city named on row `n` of a table and on row `first` before it."""
     return _problem(
-        table.where,
+        where,
         f"城市 {city} 重复（另见第{first}行）",
         f"city {city} appears twice (see also row {first})",
-        row.n,
-        f"city.name（{row.city_column or '?'}列）",
+        n,
+        f"city.name（{column or '?'}列）",
     )
 
 
@@ -502,7 +501,8 @@ def collect(table: Table, rows: Iterable[TypedRow]) -> list[Submission]:
         if isinstance(row.result, InputError):
             problems += [p for p in row.result.problems if p not in problems]
         elif row.result.city in seen:
-            problems.append(twice(table, row, seen[row.result.city]))
+            city = row.result.city
+            problems.append(twice(table.where, row.n, city, seen[city], row.city_column))
         else:
             seen[row.result.city] = row.n
             out.append(row.result)

@@ -1,0 +1,364 @@
+"""Assessing a batch as it is read: city by city, spread over worker processes, results in
+input order and written as they arrive, with only what ranking needs kept in memory.
+
+The parent lists the files and reads a table's rows (the csv module, in C); workers read each
+submission, assess it through the pipeline and serialise the result; the parent writes. A bad
+file does not stop the others from being read, so every problem is reported in one pass, and
+the staged output is then dropped whole.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import signal
+import tempfile
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import IO, Any, Literal
+
+import orjson
+
+from . import output
+from .errors import InputError, IpscoreError, Problem, display_path
+from .intake import SHEET_SUFFIXES, is_batch, located, pack_chooser, read_file, submission_files
+from .pipeline import OtherYears, assess
+from .scoring import RankKey, rank_key, ranks
+from .submission import PackChooser, Submission
+
+FILES_PER_PART = 32  # submission files a worker reads per request
+ROWS_PER_PART = 128  # table rows a worker types per request
+AHEAD = 4  # parts in flight per worker: enough to keep it busy, few enough to bound memory
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every worker needs: how packs are chosen, where other years are found, and what
+    to make of each city (its JSON indented or on one line, its CSV record)."""
+
+    pack_id: str | None = None
+    db: str | None = None
+    json: Literal["indented", "line"] | None = None
+    csv: bool = False
+    produced_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One city assessed, or a file or row that could not be: what the parent needs of it."""
+
+    source: str
+    problems: tuple[Problem, ...] = ()
+    key: tuple[str, str, int] | None = None  # pack, city, year: each submitted once
+    row: tuple[str, int, str | None] | None = None  # table, row, city column: for "重复"
+    json: bytes | None = None
+    csv: dict[str, Any] | None = None
+    rank: RankKey | None = None
+
+
+@dataclass(frozen=True)
+class _Files:
+    paths: tuple[Path, ...]
+
+
+@dataclass(frozen=True)
+class _Rows:
+    table: Any  # sheets.Table (openpyxl loads only when a sheet is read)
+    rows: tuple[tuple[int, list[Any]], ...]
+
+
+@dataclass(frozen=True)
+class _Ready:
+    submissions: tuple[Submission, ...]  # a fill-in form, read by the parent
+
+
+_Part = _Files | _Rows | _Ready
+
+
+class _Worker:
+    """This process's share of a job: its pack chooser and its view of the archive."""
+
+    def __init__(self, job: Job):
+        from .store.lazy import configured
+
+        self.job = job
+        self.choose: PackChooser = pack_chooser(job.pack_id)
+        self.years: OtherYears | None = configured(job.db)
+
+    def work(self, part: _Part) -> list[Outcome]:
+        if isinstance(part, _Ready):
+            return [self._assessed(s) for s in part.submissions]
+        if isinstance(part, _Rows):
+            from .sheets import row_source, typed
+
+            out = []
+            for row in typed(part.table, part.rows, self.choose):
+                if isinstance(row.result, IpscoreError):
+                    source = row_source(part.table, row.n)
+                    out.append(Outcome(source, tuple(row.result.problems)))
+                else:
+                    where = (part.table.where, row.n, row.city_column)
+                    out.append(replace(self._assessed(row.result), row=where))
+            return out
+        out = []
+        for path in part.paths:
+            try:
+                found = read_file(path, self.choose)
+            except IpscoreError as exc:
+                out.append(Outcome(display_path(path), tuple(exc.problems)))
+                continue
+            out += [self._assessed(s) for s in found]
+        return out
+
+    def _assessed(self, submission: Submission) -> Outcome:
+        job = self.job
+        try:
+            a = assess(self.choose(submission.pack_id), submission, self.years)
+        except IpscoreError as exc:  # an archive that cannot be read
+            return Outcome(submission.source, tuple(exc.problems))
+        return Outcome(
+            a.source,
+            key=(submission.pack_id, a.city, submission.year),
+            json=None
+            if job.json is None
+            else output.json_bytes(a.to_dict(job.produced_at), job.json == "indented"),
+            csv=output.csv_record(a, job.produced_at) if job.csv else None,
+            rank=rank_key(a),
+        )
+
+
+_worker: _Worker | None = None  # in a worker process: its share of the job
+
+
+def _start(job: Job) -> None:
+    global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _worker = _Worker(job)
+
+
+def _work(part: _Part) -> list[Outcome]:
+    assert _worker is not None
+    return _worker.work(part)
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0))
+
+
+def outcomes(paths: Iterable[str | Path], job: Job, jobs: int | None = None) -> Iterator[Outcome]:
+    """Every city of the paths assessed, in input order. The first part is done here, which
+    loads its packs and compiles their rules before the workers are forked with them."""
+    here = _Worker(job)
+    parts = _parts(paths, here.choose)
+    first = next(parts, None)
+    if first is None:
+        return
+    yield from first if isinstance(first, list) else here.work(first)
+    rest = next(parts, None)
+    if rest is None:
+        return
+    parts = itertools.chain([rest], parts)
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs <= 1:
+        for part in parts:
+            yield from part if isinstance(part, list) else here.work(part)
+        return
+    pool = multiprocessing.get_context("fork").Pool(jobs, _start, (job,))
+    try:
+        window: deque[Any] = deque()
+        for part in parts:
+            window.append(part if isinstance(part, list) else pool.apply_async(_work, (part,)))
+            if len(window) >= AHEAD * jobs:
+                yield from _result(window.popleft())
+        while window:
+            yield from _result(window.popleft())
+        pool.close()
+    finally:
+        pool.terminate()  # at once on Ctrl-C or an error; no-op once closed and drained
+        pool.join()
+
+
+def _result(entry: Any) -> list[Outcome]:
+    return entry if isinstance(entry, list) else entry.get()
+
+
+def _parts(paths: Iterable[str | Path], choose: PackChooser) -> Iterator[_Part | list[Outcome]]:
+    """The work in parts, in input order; a file that cannot even be opened is its outcome."""
+    files: list[Path] = []
+    for path in submission_files(paths):
+        if path.suffix.lower() not in SHEET_SUFFIXES:
+            files.append(path)
+            if len(files) == FILES_PER_PART:
+                yield _Files(tuple(files))
+                files = []
+            continue
+        if files:
+            yield _Files(tuple(files))
+            files = []
+        yield from _sheet_parts(path, choose)
+    if files:
+        yield _Files(tuple(files))
+
+
+def _sheet_parts(path: Path, choose: PackChooser) -> Iterator[_Part | list[Outcome]]:
+    from .sheets import empty, open_sheet
+
+    try:
+        opened = open_sheet(path, choose)
+        if isinstance(opened, Submission):
+            yield _Ready((opened,))
+            return
+        table, body = opened
+        rows = 0
+        while part := tuple(itertools.islice(body, ROWS_PER_PART)):
+            rows += len(part)
+            yield _Rows(table, part)
+        if not rows:
+            yield [Outcome(table.where, (empty(table),))]
+    except IpscoreError as exc:
+        yield [Outcome(display_path(path), tuple(located(exc, path).problems))]
+
+
+class Results:
+    """The outcomes of a batch checked as they arrive: problems gathered (each once), a city
+    submitted twice caught, and only the good cities passed on."""
+
+    def __init__(self) -> None:
+        self.problems: dict[Problem, None] = {}
+        self._seen: dict[tuple[str, str, int], Outcome] = {}  # kept without its output
+
+    def good(self, found: Iterable[Outcome]) -> Iterator[Outcome]:
+        for o in found:
+            if o.problems:
+                self.problems.update(dict.fromkeys(o.problems))
+                continue
+            assert o.key is not None
+            first = self._seen.get(o.key)
+            if first is not None:
+                self.problems[self._twice(o, first)] = None
+                continue
+            self._seen[o.key] = Outcome(o.source, row=o.row)
+            if not self.problems:  # once one fails, the output is dropped: stop writing
+                yield o
+
+    @staticmethod
+    def _twice(o: Outcome, first: Outcome) -> Problem:
+        city = o.key[1] if o.key else "?"
+        if o.row and first.row and o.row[0] == first.row[0]:
+            from .sheets import twice
+
+            return twice(o.row[0], o.row[1], city, first.row[1], o.row[2])
+        return Problem(
+            f"城市 {city} 重复提交（另见 {first.source}）",
+            f"city {city} is submitted twice (see also {first.source})",
+            o.source,
+            field="city.name",
+        )
+
+    def check(self) -> None:
+        if self.problems:
+            raise InputError(list(self.problems))
+
+
+def job_for(fmt: str, pack_id: str | None, db: str | None, produced_at: str | None) -> Job:
+    """The job of writing `fmt` (json, jsonl or csv)."""
+    shape: dict[str, Literal["indented", "line"]] = {"json": "indented", "jsonl": "line"}
+    return Job(pack_id, db, shape.get(fmt), fmt == "csv", produced_at)
+
+
+def write(
+    paths: Iterable[str | Path], fmt: str, target: Path | None, job: Job, jobs: int | None = None
+) -> int:
+    """`ipscore assess … --format json|jsonl|csv`: the whole output, staged, written as the
+    cities are assessed; the number of cities."""
+    paths = list(paths)
+    single_file = not is_batch(paths)
+    with output.staged(target) as sink:
+        results = Results()
+        found = results.good(outcomes(paths, job, jobs))
+        if fmt == "csv":
+            count = _write_csv(found, sink, results, bom=target is not None)
+        elif fmt == "jsonl":
+            count = 0
+            for count, o in enumerate(found, start=1):  # noqa: B007 (count is the result)
+                assert o.json is not None
+                sink.write(o.json + b"\n")
+        else:
+            count = _write_json(found, sink, single_file)
+        results.check()
+    return count
+
+
+def _write_json(found: Iterator[Outcome], sink: output.Sink, single_file: bool) -> int:
+    """One object for a file with one city, else an indented list, as `output.to_json`."""
+    first = next(found, None)
+    if first is None:
+        return 0
+    assert first.json is not None
+    count = 1
+    for o in found:
+        assert o.json is not None
+        if count == 1:
+            sink.write(b"[\n" + output.in_list(first.json))
+        sink.write(b",\n" + output.in_list(o.json))
+        count += 1
+    if count == 1 and single_file:
+        sink.write(first.json + b"\n")
+    elif count == 1:
+        sink.write(b"[\n" + output.in_list(first.json) + b"\n]\n")
+    else:
+        sink.write(b"\n]\n")
+    return count
+
+
+def _write_csv(found: Iterator[Outcome], sink: output.Sink, results: Results, bom: bool) -> int:
+    """Rows in ranking order, as `output.to_csv`: the records wait in a spool file on disk
+    and only their rank keys in memory."""
+    keys: list[RankKey] = []
+    places: list[tuple[int, int]] = []
+    columns: dict[str, None] = {}
+    packs: set[str] = set()
+    with tempfile.TemporaryFile() as spool:
+        for o in found:
+            assert o.csv is not None and o.rank is not None
+            line = orjson.dumps(o.csv)
+            places.append((spool.tell(), len(line)))
+            spool.write(line)
+            keys.append(o.rank)
+            if o.rank[0] not in packs:  # a new pack's tasks and requirements
+                packs.add(o.rank[0])
+                columns.update(dict.fromkeys(o.csv))
+        if results.problems or not keys:
+            return len(keys)
+        _spooled_rows(spool, places, keys, columns, sink, bom)
+    return len(keys)
+
+
+def _spooled_rows(
+    spool: IO[bytes],
+    places: list[tuple[int, int]],
+    keys: list[RankKey],
+    columns: dict[str, None],
+    sink: output.Sink,
+    bom: bool,
+) -> None:
+    import io
+
+    names = output.csv_columns([columns])
+    text = io.StringIO()
+    write_row = output.csv_writer(text)
+    write_row(names)
+    if bom:
+        sink.write(b"\xef\xbb\xbf")
+    for i, rank in ranks(keys):
+        spool.seek(places[i][0])
+        record = orjson.loads(spool.read(places[i][1]))
+        write_row([rank if c == "rank_in_tier" else record.get(c) for c in names])
+        if text.tell() > 1 << 20:
+            sink.write(text.getvalue().encode("utf-8"))
+            text.seek(0)
+            text.truncate()
+    sink.write(text.getvalue().encode("utf-8"))
