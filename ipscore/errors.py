@@ -59,6 +59,8 @@ class PackError(IpscoreError):
 def display_path(path: Path | str) -> str:
     """The path as the user typed it, relative to the working directory where possible."""
     p = Path(path)
+    if not p.is_absolute() and ".." not in p.parts:
+        return str(p)  # already as typed and relative (resolving costs a dozen system calls)
     try:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:

@@ -10,7 +10,7 @@ from fractions import Fraction
 from typing import Any
 
 from .kleene import bound, compare, exact
-from .packs import FieldDecl, Pack, Requirement
+from .packs import FieldDecl, Pack, Requirement, per_pack
 from .packs.conditions import (
     SYMBOL,
     AnyOf,
@@ -149,21 +149,38 @@ def requirement_list(pack: Pack, lang: str = "zh") -> list[dict[str, Any]]:
     ]
 
 
-def gap(pack: Pack, req: Requirement, values: Mapping[str, Any], lang: str = "zh") -> str | None:
-    """How an unmet requirement falls short, e.g. "还差1人" or "增长18.0%，要求≥20%".
+Words = tuple[str, str]  # Chinese, English
+
+
+def gaps(pack: Pack, req: Requirement, values: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """How an unmet requirement falls short, in Chinese and English: "还差1人",
+    "增长18.0%，要求≥20%". The numbers are worked out once for both languages.
 
     Only comparisons on fields the city can act on are explained: profile flags that merely
     select a branch (batch, level, "already running before 2015") are not shortfalls.
     """
-    parts = []
-    for cmp in comparisons(normalise(req.check)):
-        decl = pack.field(cmp.field)
-        if decl.role != "achievement" or compare(cmp, values) is not False:
-            continue
-        text = _shortfall(pack, cmp, decl, values, lang)
-        if text and text not in parts:
-            parts.append(text)
-    return pick(lang, "；", "; ").join(parts) or None
+    parts: dict[Words, None] = {}
+    for cmp, decl in _actionable(pack)[req.id]:
+        if compare(cmp, values) is False:
+            parts[_shortfall(pack, cmp, decl, values)] = None
+    if not parts:
+        return None, None
+    return "；".join(dict.fromkeys(zh for zh, _ in parts)), "; ".join(
+        dict.fromkeys(en for _, en in parts)
+    )
+
+
+@per_pack
+def _actionable(pack: Pack) -> dict[str, list[tuple[Compare, FieldDecl]]]:
+    """Each requirement's comparisons on fields a city acts on, worked out once per pack."""
+    return {
+        req.id: [
+            (cmp, decl)
+            for cmp in comparisons(normalise(req.check))
+            if (decl := pack.field(cmp.field)).role == "achievement"
+        ]
+        for _, req in pack.requirements()
+    }
 
 
 def uncomputable(pack: Pack, ratios: Iterable[str], lang: str = "zh") -> str:
@@ -182,52 +199,43 @@ def uncomputable(pack: Pack, ratios: Iterable[str], lang: str = "zh") -> str:
     return pick(lang, "；", "; ").join(parts)
 
 
-def _shortfall(
-    pack: Pack, cmp: Compare, decl: FieldDecl, values: Mapping[str, Any], lang: str
-) -> str | None:
+def _shortfall(pack: Pack, cmp: Compare, decl: FieldDecl, values: Mapping[str, Any]) -> Words:
     value = values[cmp.field]
-    name = field_label(pack, cmp.field, lang)
     if decl.type == "bool":
-        shown = show(decl, value, lang)
-        return pick(lang, f"目前填报为“{shown}”", f"currently “{shown}”")
+        zh, en = show(decl, value), show(decl, value, "en")
+        return f"目前填报为“{zh}”", f"currently “{en}”"
     if decl.type == "ratio" and cmp.op in ("gte", "gt"):
-        return _ratio_short(decl, bound(cmp, values) - exact(value), lang)
+        return _ratio_short(decl, bound(cmp, values) - exact(value))
     if decl.type in NUMERIC and cmp.op in ("gte", "gt"):
         have = exact(value)
         step = Fraction(1, 10**decl.decimals)
         need = _least(bound(cmp, values), step, strict=cmp.op == "gt")
-        short = need - have
-        text = pick(lang, f"还差{show(decl, short, lang)}", f"{show(decl, short, lang)} short")
+        short = format_decimal(need - have)
+        zh, en = f"还差{short}{unit(decl, 'zh')}", f"{short}{unit(decl, 'en')} short"
         base = exact(values[cmp.value.field]) if isinstance(cmp.value, FieldRef) else None
         if base and cmp.value.times != 1:
             growth = _pct((have / base - 1) * 100)
             want = format_decimal((cmp.value.times - 1) * 100)
-            text = (
-                f"增长{growth}%，要求≥{want}%，{text}"
-                if lang == "zh"
-                else f"grew {growth}%, {want}% required, {text}"
-            )
-        return text
+            zh = f"增长{growth}%，要求≥{want}%，{zh}"
+            en = f"grew {growth}%, {want}% required, {en}"
+        return zh, en
+    name_zh, name_en = field_label(pack, cmp.field), field_label(pack, cmp.field, "en")
+    zh, en = show(decl, value), show(decl, value, "en")
     if decl.type == "date":
-        shown = show(decl, value, lang)
-        return pick(lang, f"{name}为{shown}，不符合要求", f"{name} is {shown}: out of range")
-    shown = show(decl, value, lang)
-    return pick(lang, f"{name}为“{shown}”，不符合要求", f"{name} is “{shown}”: not accepted")
+        return f"{name_zh}为{zh}，不符合要求", f"{name_en} is {en}: out of range"
+    return f"{name_zh}为“{zh}”，不符合要求", f"{name_en} is “{en}”: not accepted"
 
 
-def _ratio_short(decl: FieldDecl, short: Fraction, lang: str) -> str:
+def _ratio_short(decl: FieldDecl, short: Fraction) -> Words:
     """An exact ratio's shortfall, rounded up to what can be shown: a ratio 0.0004 below
     its bound is "less than 0.01 short", never "0.01 short" nor "0.00 short"."""
     step = Fraction(1, 10**decl.decimals)
     if short == 0:
-        return pick(
-            lang, "与要求持平，须高于要求", "level with the requirement, which must be beaten"
-        )
+        return "与要求持平，须高于要求", "level with the requirement, which must be beaten"
     if short < step:
-        less = show(decl, step, lang)
-        return pick(lang, f"还差不足{less}", f"less than {less} short")
-    shown = show(decl, math.ceil(short / step) * step, lang)
-    return pick(lang, f"还差{shown}", f"{shown} short")
+        return f"还差不足{show(decl, step)}", f"less than {show(decl, step, 'en')} short"
+    shown = math.ceil(short / step) * step
+    return f"还差{show(decl, shown)}", f"{show(decl, shown, 'en')} short"
 
 
 def _least(target: Fraction, step: Fraction, strict: bool) -> Fraction:

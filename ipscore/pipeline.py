@@ -35,6 +35,8 @@ class _Static:
     expected: str
     expected_en: str
     weight: Fraction
+    citation: dict[str, str]
+    deadline: str | None
 
 
 @per_pack
@@ -49,6 +51,8 @@ def _static(pack: Pack) -> dict[str, _Static]:
             explain.expected(pack, req),
             explain.expected(pack, req, "en"),
             scoring.requirement_weight(pack, req),
+            req.citation.model_dump(),
+            None if req.deadline is None else str(req.deadline),
         )
     return out
 
@@ -169,7 +173,7 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
             gap = gap_en = None
             zero: tuple[str, ...] = ()
             if status == UNMET:
-                gap, gap_en = explain.gap(pack, req, values), explain.gap(pack, req, values, "en")
+                gap, gap_en = explain.gaps(pack, req, values)
             elif status == MISSING:
                 zero = _zero_divisor(pack, known.read, values)
                 uncomputable.update((f, None) for f in zero)
@@ -194,11 +198,11 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
                     uncomputable=zero,
                     remedy=req.remedy,
                     remedy_en=req.remedy_en,
-                    citation=req.citation.model_dump(),
+                    citation=known.citation,
                     interpretive=req.interpretive,
                     interpretive_en=req.interpretive_en,
                     proved_by=verdicts.proved_by.get(req.id),
-                    deadline=None if req.deadline is None else str(req.deadline),
+                    deadline=known.deadline,
                     responsible=tuple(req.responsible),
                 )
             )

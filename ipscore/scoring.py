@@ -98,6 +98,11 @@ def _layout(pack: Pack) -> tuple[int, list[tuple[str, list[tuple[str, bool, int]
     ]
 
 
+@per_pack
+def _task_weights(pack: Pack) -> dict[bool, Fraction]:
+    return {mandatory: task_weight(pack, mandatory) for mandatory in (True, False)}
+
+
 def summarize(pack: Pack, statuses: Mapping[str, Verdict], mandatory: set[str]) -> Summary:
     """Task statuses, fractions, score and grade from the verdicts alone: what-if toggles and
     threshold sweeps call this without running the rules again.
@@ -107,6 +112,7 @@ def summarize(pack: Pack, statuses: Mapping[str, Verdict], mandatory: set[str]) 
     met weight over applicable weight (missing counts as not met; None if nothing applies).
     """
     _, layout = _layout(pack)
+    task_weights = _task_weights(pack)
     status: dict[str, TaskStatus] = {}
     fraction: dict[str, Fraction | None] = {}
     weight: dict[str, Fraction] = {}
@@ -125,7 +131,7 @@ def summarize(pack: Pack, statuses: Mapping[str, Verdict], mandatory: set[str]) 
                 missing |= verdict == MISSING
         status[task_id] = INCOMPLETE if unmet else INSUFFICIENT if missing else COMPLETE
         fraction[task_id] = Fraction(met, applicable) if applicable else None
-        weight[task_id] = task_weight(pack, task_id in mandatory)
+        weight[task_id] = task_weights[task_id in mandatory]
     exact = total([(weight[t], fraction[t]) for t in status])
     score = rounded(exact, pack.scoring.decimals)
     complete = all(status[t] == COMPLETE for t in status if t in mandatory)

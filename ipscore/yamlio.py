@@ -143,34 +143,63 @@ def load_fast(path: Path) -> tuple[Any, bytes] | None:
         text = decode(raw, display_path(path))
         if path.suffix.lower() == ".json":  # JSON is read as JSON: a trailing comma is an error
             data = json.loads(text, parse_float=Decimal, object_pairs_hook=_unique)
-        elif "*" in text:  # aliases: let the careful reader bound them
+            return _plain(data, (), {}, [MAX_NODES]), raw
+        if "*" in text:  # aliases: let the careful reader bound them
             return None
-        else:
-            data = yaml.load(text, Loader=_FastLoader)
-        return _plain(data, (), {}, [MAX_NODES]), raw
+        loader = yaml.CSafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            return (None if node is None else _built(node, loader, [MAX_NODES])), raw
+        finally:
+            loader.dispose()
     except (yaml.YAMLError, ValueError, RecursionError, _TooBig, InputError):
         return None
+
+
+def _built(node: Any, loader: Any, budget: list[int]) -> Any:
+    """Plain Python straight from libyaml's nodes (PyYAML's generic constructor is most of the
+    time of reading a submission). Whatever is not plain data of the usual kinds — a merge
+    key, a duplicate key, an unusual tag — is a ValueError: the careful reader then decides."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooBig
+    if isinstance(node, yaml.ScalarNode):
+        tag, text = node.tag, node.value
+        if tag == _STR:
+            return text
+        if tag == _INT:  # plain decimal digits; 0x1F, 0o17, 1_000 and 0755 as YAML 1.1 says
+            return int(text) if text.isdigit() and text[0] != "0" else loader.construct_object(node)
+        if tag == _FLOAT:
+            return _exact_float(loader, node)
+        if tag in _SIMPLE:
+            return _plain(loader.construct_object(node), (), {}, budget)
+        raise ValueError(f"unusual tag {tag}")
+    if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+        out = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE:
+                raise ValueError("merge key or complex key")
+            key = str(_built(key_node, loader, budget))
+            if key in out:
+                raise ValueError("duplicate key")
+            out[key] = _built(value_node, loader, budget)
+        return out
+    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+        return [_built(item, loader, budget) for item in node.value]
+    raise ValueError(f"unusual node {node.tag}")
+
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _MAP, _SEQ, _MERGE = (
+    _TAG + t for t in ("str", "int", "float", "map", "seq", "merge")
+)
+_SIMPLE = {_TAG + t for t in ("bool", "null", "timestamp")}
 
 
 def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     if len({k for k, _ in pairs}) != len(pairs):
         raise ValueError("duplicate key")
     return dict(pairs)
-
-
-class _FastLoader(yaml.CSafeLoader):
-    """libyaml with exact decimals and no silent duplicate keys."""
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-        keys = [self.construct_object(k, deep=deep) for k, _ in node.value]
-        if len(set(map(str, keys))) != len(keys):
-            raise ValueError("duplicate key")
-        return super().construct_mapping(node, deep=deep)
-
-
-_FastLoader.add_constructor(
-    "tag:yaml.org,2002:float", lambda loader, node: _exact_float(loader, node)
-)
 
 
 def load_with_bytes(path: Path, error: type[IpscoreError] = InputError) -> tuple[Any, Lines, bytes]:
