@@ -134,11 +134,11 @@ def load_document(path: Path, error: type[IpscoreError] = InputError) -> tuple[A
     return data, lines
 
 
-def load_fast(path: Path) -> tuple[Any, bytes] | None:
+def load_fast(path: Path, error: type[IpscoreError] = InputError) -> tuple[Any, bytes] | None:
     """The document through libyaml's C parser, ten times faster than the line-tracking one, or
     None when it needs the careful reader (a syntax error, a duplicate key, an odd value): the
     careful reader then gives the message with its line. Numbers with a point are exact."""
-    raw = read_bytes(path)
+    raw = read_bytes(path, error)
     try:
         text = decode(raw, display_path(path))
         if path.suffix.lower() == ".json":  # JSON is read as JSON: a trailing comma is an error
