@@ -79,6 +79,12 @@ def evaluate(
     return Evaluation(verdicts, build(pack, submission, verdicts))
 
 
+def decide(pack: Pack, submission: Submission) -> Verdicts:
+    """The engine's verdicts alone, for questions that need only a score and a grade (a
+    sensitivity sweep): no explanations, no result objects."""
+    return engine_for(pack).verdicts(with_other_years(pack, submission, None))
+
+
 def assess(pack: Pack, submission: Submission, other_years: OtherYears | None = None) -> Assessment:
     return evaluate(pack, submission, other_years).assessment
 

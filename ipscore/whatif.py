@@ -20,9 +20,10 @@ from .errors import InputError, Problem
 from .intake import Variant, read_all, read_one, read_scenario
 from .packs import Pack
 from .packs.params import WEIGHTS, with_params
-from .pipeline import Evaluation, OtherYears, build, evaluate, with_other_years
+from .pipeline import Evaluation, OtherYears, build, decide, evaluate, with_other_years
 from .provenance import Provenance
 from .results import Assessment
+from .scoring import mandatory_tasks, summarize
 from .submission import Submission, derive, parse_value
 from .text import pick
 from .verdicts import (
@@ -303,7 +304,7 @@ class GradeChange:
     city: str
     source: str
     before: Assessment
-    after: Assessment
+    after: Headline  # a sweep works out the score and grade only
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -366,6 +367,13 @@ def sensitivity(
 ) -> Sensitivity:
     """For each value of one pack parameter, the cities whose grade changes from the baseline."""
     cities = [(p, with_other_years(p, s, other_years)) for p, s in read_all(paths, pack_id)]
+    return sweep(cities, param, values)
+
+
+def sweep(cities: list[tuple[Pack, Submission]], param: str, values: list[str]) -> Sensitivity:
+    """`sensitivity` for cities already read (with their other years' figures filled in).
+    Each value is worked out to score and grade only: the explanations of a full assessment
+    are most of its time, and a sweep shows none of them."""
     evaluated = [evaluate(p, s) for p, s in cities]
     # Grade lines and weights change the scoring only: the baseline verdicts still hold.
     rules_change = not (param.startswith("bands.") or param in WEIGHTS)
@@ -377,12 +385,13 @@ def sensitivity(
             if id(pack) not in variants:
                 variants[id(pack)] = with_params(pack, {param: value})
             vpack = variants[id(pack)]
-            after = (
-                evaluate(vpack, submission).assessment
-                if rules_change
-                else build(vpack, submission, base.verdicts)
-            )
-            if after.grade != base.assessment.grade:
+            verdicts = decide(vpack, submission) if rules_change else base.verdicts
+            mandatory = mandatory_tasks(vpack, verdicts.mandatory_rules)
+            summary = summarize(vpack, verdicts.statuses, mandatory)
+            if summary.band.code != base.assessment.grade:
+                after = Headline(
+                    summary.score, summary.band.code, summary.band.label, summary.mandatory_complete
+                )
                 changes.append(
                     GradeChange(submission.city, submission.source, base.assessment, after)
                 )

@@ -68,10 +68,11 @@ def test_every_fixture_has_an_expected_message():
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-@pytest.mark.parametrize("command", ["validate", "assess"])
+@pytest.mark.parametrize("command", ["validate", "assess", "assess --format jsonl"])
 def test_bad_input_message_and_exit_code(name, command):
+    # The streamed outputs (jsonl, json, csv) read through `batch`: the same messages.
     done = subprocess.run(
-        [sys.executable, "-m", "ipscore", command, f"tests/bad_inputs/{name}"],
+        [sys.executable, "-m", "ipscore", *command.split(), f"tests/bad_inputs/{name}"],
         capture_output=True,
         text=True,
         cwd=ROOT,
