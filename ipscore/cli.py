@@ -86,6 +86,22 @@ def _lang() -> str:
 
 pack_option = click.option("--pack", "pack_id", help="规则包编号或文件；默认读提交文件的 pack 键。")
 
+
+def _allow_outside(ctx: click.Context, _: click.Parameter, value: bool) -> None:
+    from .yamlio import OUTSIDE
+
+    OUTSIDE["allowed"] = value
+
+
+outside_option = click.option(
+    "--allow-outside",
+    is_flag=True,
+    expose_value=False,
+    callback=_allow_outside,
+    help="允许读取所在文件夹之外的 reference:、base: 文件（只用于自己的文件；"
+    "默认只读提交文件或情景文件所在文件夹内的文件）。",
+)
+
 jobs_option = click.option(
     "--jobs",
     type=click.IntRange(min=1),
@@ -193,6 +209,7 @@ def cli() -> None:
 @cli.command("assess")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @pack_option
+@outside_option
 @db_option
 @output_options(
     "table",
@@ -258,6 +275,7 @@ def assess_cmd(
 @cli.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @pack_option
+@outside_option
 @db_option
 @lang_option
 def validate_cmd(paths: tuple[str, ...], pack_id: str | None, db: str | None) -> None:
@@ -312,6 +330,7 @@ def _echo_validation(results: list[Assessment]) -> None:
     help="self-check：自查报告，先列出缺报和未达到的要求，按对等级的影响排序。",
 )
 @pack_option
+@outside_option
 @db_option
 @timestamp_option
 @lang_option
@@ -366,6 +385,7 @@ def _pairs(items: tuple[str, ...], option: str) -> dict[str, str]:
 @click.option("--param", "params", multiple=True, help="改规则包参数：名称=值，如 T4.R2=1.15。")
 @output_options("table", "json")
 @pack_option
+@outside_option
 @db_option
 @lang_option
 def whatif_cmd(
@@ -419,6 +439,7 @@ def whatif_cmd(
 )
 @timestamp_option
 @pack_option
+@outside_option
 @db_option
 @lang_option
 def simulate_cmd(
@@ -433,9 +454,9 @@ def simulate_cmd(
 
     \b
     例：
-      ipscore simulate scenarios/whatif/xiangtan-options.yaml
-      ipscore simulate scenarios/whatif/wuhan-thresholds.yaml --format json
-      ipscore simulate scenarios/whatif/xiangtan-options.yaml -o 湘潭-取舍.html
+      ipscore simulate scenarios/xiangtan-options.whatif.yaml
+      ipscore simulate scenarios/wuhan-thresholds.whatif.yaml --format json
+      ipscore simulate scenarios/xiangtan-options.whatif.yaml -o 湘潭-取舍.html
     """
     from .whatif import simulate
 
@@ -463,6 +484,7 @@ def simulate_cmd(
 @click.option("--target", required=True, help="目标等级代码，如 excellent、good、pass。")
 @output_options("table", "json")
 @pack_option
+@outside_option
 @db_option
 @lang_option
 def plan_cmd(
@@ -508,6 +530,7 @@ def plan_cmd(
 )
 @output_options("table", "json")
 @pack_option
+@outside_option
 @db_option
 @lang_option
 def sensitivity_cmd(
@@ -775,6 +798,7 @@ def _archive(db: str | None) -> Iterator[Archive]:
 @archive_group.command("add")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @pack_option
+@outside_option
 @click.option("--by", help="存档人（记入每条存档）。")
 @db_option
 @lang_option

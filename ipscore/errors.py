@@ -61,7 +61,17 @@ def display_path(path: Path | str) -> str:
     p = Path(path)
     if not p.is_absolute() and ".." not in p.parts:
         return str(p)  # already as typed and relative (resolving costs a dozen system calls)
+    real = resolved(p)
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
+        return str(p) if real is None else str(real.relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(p)
+
+
+def resolved(path: Path) -> Path | None:
+    """The path with every link followed, or None where links loop (Python 3.11 raises
+    RuntimeError there, later ones OSError)."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return None

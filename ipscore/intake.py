@@ -15,10 +15,16 @@ from typing import Any
 from .errors import InputError, IpscoreError, Problem, display_path
 from .packs import Pack, find_pack
 from .submission import PackChooser, Submission, read_submission
-from .yamlio import line_of, load_document
+from .yamlio import line_of, load_document, within
 
 SHEET_SUFFIXES = (".xlsx", ".csv")
 SUBMISSION_SUFFIXES = (".yaml", ".yml", ".json", *SHEET_SUFFIXES)
+# A what-if scenario kept beside the city file it starts from; not a submission.
+SCENARIO_SUFFIX = ".whatif.yaml"
+
+
+def is_scenario(path: Path) -> bool:
+    return path.name.lower().endswith(SCENARIO_SUFFIX)
 
 
 def submission_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -28,7 +34,11 @@ def submission_files(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in SUBMISSION_SUFFIXES)
+            found = sorted(
+                p
+                for p in path.iterdir()
+                if p.suffix.lower() in SUBMISSION_SUFFIXES and not is_scenario(p)
+            )
             if not found:
                 problems.append(
                     Problem(
@@ -37,14 +47,40 @@ def submission_files(paths: Iterable[str | Path]) -> list[Path]:
                         display_path(path),
                     )
                 )
-            files.extend(found)
-        elif not path.exists():
-            problems.append(Problem("文件不存在", "file not found", display_path(path)))
         else:
-            files.append(path)
+            found = [path]
+        for file in found:
+            problem = _unusable(file)
+            if problem is None:
+                files.append(file)
+            else:
+                problems.append(problem)
     if problems:
         raise InputError(problems)
     return files
+
+
+def _unusable(path: Path) -> Problem | None:
+    """Why a path given (or found in a folder) is no submission to read; None if it may be."""
+    if path.is_symlink() and not path.exists():
+        return Problem(
+            "符号链接无法解析（指向的文件不存在，或链接绕成了圈）",
+            "a symbolic link that leads nowhere (its target is missing, or it loops)",
+            display_path(path),
+        )
+    if not path.exists():
+        return Problem("文件不存在", "file not found", display_path(path))
+    if path.is_dir():  # in a folder, named like a submission
+        return Problem(
+            "这是一个目录，不是文件", "this is a directory, not a file", display_path(path)
+        )
+    if is_scenario(path):
+        return Problem(
+            "这是假设分析情景文件（*.whatif.yaml），不是提交文件：请用 ipscore simulate",
+            "this is a what-if scenario (*.whatif.yaml), not a submission: use ipscore simulate",
+            display_path(path),
+        )
+    return None
 
 
 def is_batch(paths: Iterable[str | Path]) -> bool:
@@ -235,6 +271,15 @@ def read_scenario(path: Path) -> Scenario:
                 dict(raw.get("params") or {}),
             )
         )
+    base = path.parent / data["base"]
+    if not within(path.parent, base):
+        problem(
+            ("base",),
+            f"基准提交文件须在情景文件所在的文件夹（或其子文件夹）内，实际为 {data['base']}"
+            "（自己的文件可加 --allow-outside）",
+            f"the base submission must be inside the scenario's folder (or below it), got "
+            f"{data['base']} (for your own files: --allow-outside)",
+        )
     if problems:
         raise InputError(problems)
-    return Scenario(str(data.get("name") or path.stem), path.parent / data["base"], tuple(variants))
+    return Scenario(str(data.get("name") or path.stem), base, tuple(variants))

@@ -17,7 +17,7 @@ from typing import IO, Any
 
 import orjson
 
-from .errors import InputError, Problem, display_path
+from .errors import InputError, Problem, display_path, resolved
 from .provenance import data_notes
 from .results import Assessment
 from .scoring import rank_key, ranks
@@ -204,7 +204,9 @@ def staged(path: Path | None) -> Iterator[Sink]:
 
 def _writable(path: Path, name: str) -> Path:
     """The file an output may replace, or the reason it may not."""
-    target = path.resolve()
+    target = resolved(path)
+    if target is None:
+        raise _refused(name, "符号链接绕成了圈", "its symbolic links loop")
     if target in READ:
         raise _refused(name, "这是本次读取的输入文件，不会覆盖它", "it is an input of this run")
     if target.exists() and not target.is_file():

@@ -23,9 +23,9 @@ from .errors import InputError, Problem, display_path
 from .packs import FieldDecl, Pack, per_pack
 from .packs.conditions import in_year
 from .provenance import InputFile, sha256
-from .text import PERCENT, did_you_mean, plain_number, yes_no
+from .text import PERCENT, broken_character, did_you_mean, plain_number, yes_no
 from .validation import problems_from
-from .yamlio import Lines, line_of, load_fast, load_with_bytes
+from .yamlio import Lines, line_of, load_fast, load_with_bytes, within
 
 # A Fraction is a computed ratio, exact until it is shown.
 Value = bool | int | Decimal | Fraction | dt.date | str
@@ -184,6 +184,13 @@ def _typed(decl: FieldDecl, value: Any) -> Value | None:
             f"expected one of {', '.join(values)}, got {value!r}",
         )
     if isinstance(value, str) and value.strip():
+        broken = broken_character(value)
+        if broken is not None:
+            raise _fail(
+                f"文字中有无法保存的字符 {broken}"
+                "（复制时损坏的文字，或 \\ud800 这样的转义），请删去",
+                f"the text holds a character no file can hold ({broken}); remove it",
+            )
         return value.strip()
     raise _fail(f"应为文本，实际为{_shown(value)}", f"expected text, got {value!r}")
 
@@ -283,7 +290,7 @@ def _note(data: dict[str, Any], name: str, lines: Lines, required: bool) -> str 
     note = data.get("note")
     if note is None and not required:
         return None
-    if not isinstance(note, str) or not note.strip():
+    if not isinstance(note, str) or not note.strip() or broken_character(note):
         raise InputError(
             [
                 Problem(
@@ -333,13 +340,14 @@ def _with_reference(
             ]
         )
     ref_path = path.parent / raw.strip()
-    if not ref_path.resolve().is_relative_to(path.parent.resolve()):
+    if not within(path.parent, ref_path):
         raise InputError(
             [
                 Problem(
-                    f"参考数据文件须在提交文件所在的文件夹（或其子文件夹）内，实际为 {raw.strip()}",
+                    f"参考数据文件须在提交文件所在的文件夹（或其子文件夹）内，实际为 {raw.strip()}"
+                    "（自己的文件可加 --allow-outside）",
                     "a reference file must be inside the submission's folder (or below it), "
-                    f"got {raw.strip()}",
+                    f"got {raw.strip()} (for your own files: --allow-outside)",
                     name,
                     where,
                     "reference",

@@ -72,6 +72,16 @@ def chinese_date(text: str) -> dt.date | None:
 
 # A spreadsheet evaluates a cell that starts with one of these as a formula: a submitted city
 # named =HYPERLINK(...) must reach a reviewer's CSV or Excel file as text.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def broken_character(text: str) -> str | None:
+    """The first character no file can hold (half of a UTF-16 pair, from an escape such as
+    "\\ud800" or text damaged in copying), as U+XXXX; None when the text is whole."""
+    found = None if text.isascii() else _SURROGATE.search(text)
+    return None if found is None else f"U+{ord(found.group()):04X}"
+
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

@@ -39,8 +39,10 @@ def translate(error: Mapping[str, Any]) -> tuple[str, str]:
     if kind == "ipscore":
         return ctx["zh"], ctx["en"]
     if kind == "literal_error":
-        expected = ctx.get("expected", "")
-        return f"应为以下之一：{expected}", f"expected one of: {expected}"
+        # pydantic words it "'required' or 'advisory'"
+        words = str(ctx.get("expected", "")).replace(" or ", ", ").split(", ")
+        options = [o.strip().strip("'") for o in words]
+        return f"应为以下之一：{'、'.join(options)}", f"expected one of: {', '.join(options)}"
     if kind in ("greater_than_equal", "less_than_equal"):
         bound = ctx.get("ge", ctx.get("le"))
         sign = "≥" if kind == "greater_than_equal" else "≤"

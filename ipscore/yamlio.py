@@ -14,8 +14,9 @@ import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.scalarbool import ScalarBoolean
 
-from .errors import InputError, IpscoreError, Problem, display_path
+from .errors import InputError, IpscoreError, Problem, display_path, resolved
 
 Lines = dict[tuple[str | int, ...], int]
 
@@ -55,7 +56,7 @@ def _plain(node: Any, path: tuple[str | int, ...], lines: Lines, budget: list[in
         return dt.datetime(*node.timetuple()[:6]) if node.time() != dt.time() else node.date()
     if isinstance(node, str):
         return str(node)
-    if isinstance(node, bool):
+    if isinstance(node, (bool, ScalarBoolean)):  # an anchored true is ruamel's int subclass
         return bool(node)
     if isinstance(node, int):
         return int(node)
@@ -69,6 +70,17 @@ MAX_DEPTH = 100  # nesting; a submission needs four levels
 MAX_NODES = 1_000_000  # items once aliases are expanded
 # Every file this process has read: an output may never overwrite one of them.
 READ: set[Path] = set()
+# A file a submission or a scenario names (`reference:`, `base:`) must lie inside the folder of
+# the file naming it, so that a file sent in cannot make ipscore read /etc/passwd or a
+# neighbour's data; `--allow-outside` lifts this for one's own files.
+OUTSIDE = {"allowed": False}
+
+
+def within(folder: Path, named: Path) -> bool:
+    """Whether a file named from `folder` may be read: inside it (links followed), or anywhere
+    when reading outside was allowed."""
+    real = resolved(named)
+    return OUTSIDE["allowed"] or (real is not None and real.is_relative_to(folder.resolve()))
 
 
 def read_bytes(
@@ -95,7 +107,7 @@ def read_bytes(
         if not path.is_file() and not path.is_dir():
             raise _error(error, name, "这不是普通文件，不能读取", "this is not a regular file")
         data = path.read_bytes()
-        READ.add(path.resolve())
+        READ.add(path.resolve())  # read, so its links do not loop
         return data
     except FileNotFoundError:
         raise _error(error, name, "文件不存在", "file not found") from None

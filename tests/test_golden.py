@@ -13,13 +13,15 @@ from .conftest import ROOT, SCENARIOS
 
 GOLDEN = ROOT / "tests" / "golden"
 # The 2015 cohort at the top of scenarios/, each other pack's scenarios in a folder named by
-# its id; whatif/ holds scenario files, reference/ national figures and earlier-years/ figures
-# filed for the archive (a year the pack does not assess): not submissions to assess.
-NOT_ASSESSED = ("whatif", "reference", "earlier-years")
+# its id; reference/ holds national figures and earlier-years/ figures filed for the archive (a
+# year the pack does not assess): not submissions to assess.
+NOT_ASSESSED = ("reference", "earlier-years")
 CASES = sorted(
     p
     for p in SCENARIOS.rglob("*")
-    if p.suffix in (".yaml", ".json") and p.parent.name not in NOT_ASSESSED
+    if p.suffix in (".yaml", ".json")
+    and p.parent.name not in NOT_ASSESSED
+    and not p.name.endswith(".whatif.yaml")  # a what-if scenario, not a submission
 )
 
 

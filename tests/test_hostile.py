@@ -177,7 +177,7 @@ def test_malformed_what_if_inputs_get_a_message_not_a_hang_or_traceback(tmp_path
         f"name: x\nbase: {xiangtan}\nvariants:\n  - {{name: a, drop: T7}}\n", encoding="utf-8"
     )
     # `drop: T7` is the one task T7 (it used to be read letter by letter: "没有任务 T").
-    assert "T7 44%→0%" in run("simulate", str(scenario)).stdout
+    assert "T7 44%→0%" in run("simulate", str(scenario), "--allow-outside").stdout
 
 
 def test_validate_confirms_the_good_files_beside_a_bad_one(tmp_path):
@@ -190,3 +190,59 @@ def test_validate_confirms_the_good_files_beside_a_bad_one(tmp_path):
     assert done.returncode == 2
     assert "武汉市，格式无误" in done.stdout and "湘潭市，格式无误" in done.stdout
     assert "bad.yaml，第6行，字段 enforcement.city_staff" in done.stderr
+
+
+def test_named_files_stay_inside_the_folder_unless_allowed(tmp_path):
+    # A file sent in must not make ipscore read /etc/passwd or a neighbour's data.
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    scenario = inner / "s.whatif.yaml"
+    base = SCENARIOS / "xiangtan-2015.yaml"
+    scenario.write_text(
+        f"name: x\nbase: {base}\nvariants:\n  - {{name: a, drop: T7}}\n", encoding="utf-8"
+    )
+    refused = run("simulate", str(scenario))
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert (
+        "第2行，字段 base：基准提交文件须在情景文件所在的文件夹（或其子文件夹）内" in refused.stderr
+    )
+    allowed = run("simulate", str(scenario), "--allow-outside", "--format", "json")
+    assert allowed.returncode == 0 and '"city": "湘潭市"' in allowed.stdout
+    outside = ROOT / "tests" / "bad_inputs" / "outside_reference.yaml"
+    assert run("assess", str(outside)).returncode == 2
+    escaped = run("assess", str(outside), "--allow-outside")
+    assert "参考数据文件须在" not in escaped.stderr
+
+
+def test_odd_things_in_a_batch_folder_each_get_a_line(tmp_path):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "x.csv").mkdir()  # a folder named like a table
+    (folder / "loop.yaml").symlink_to("loop.yaml")  # a link to itself
+    (folder / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (folder / "good.yaml").write_bytes((SCENARIOS / "xiangtan-2015.yaml").read_bytes())
+    done = run("assess", str(folder), "--format", "jsonl")
+    assert done.returncode == 2 and "Traceback" not in done.stderr and done.stdout == ""
+    assert "x.csv：这是一个目录，不是文件" in done.stderr
+    assert "loop.yaml：符号链接无法解析（指向的文件不存在，或链接绕成了圈）" in done.stderr
+    assert "gone.yaml：符号链接无法解析" in done.stderr
+
+
+def test_half_a_character_and_an_anchored_yes_are_read_as_written(tmp_path):
+    # "\ud800" (half of a UTF-16 pair) can be written in YAML or JSON but in no output file.
+    broken = scenario_with(
+        tmp_path, "xiangtan-2015.yaml", {"name: 湘潭市,": 'name: "湘\\ud800潭",'}
+    )
+    done = run("assess", str(broken), "--format", "json")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "字段 city.name：文字中有无法保存的字符 U+D800" in done.stderr
+    # An anchored `true` is ruamel's integer subclass: it used to say "实际为1".
+    anchored = scenario_with(
+        tmp_path,
+        "xiangtan-2015.yaml",
+        {"{in_city_fyp: true, issued: true,": "{in_city_fyp: &yes true, issued: *yes,"},
+        to="anchored.yaml",
+    )
+    read = run("assess", str(anchored), "--format", "json", "--no-timestamp")
+    assert read.returncode == 0, read.stderr
+    assert '"plan.issued": true' in read.stdout and '"score": 88.0' in read.stdout

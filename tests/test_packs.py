@@ -80,7 +80,7 @@ def test_every_citation_quotes_the_source_document(pack_id):
         ("bad_operator.yaml", 23, "比较条件需要 field 和一个运算符"),
         ("unknown_key.yaml", 25, "字段 tasks[0].requirements[0].remedi：不认识的键"),
         ("malformed.yaml", 7, "YAML 格式错误"),
-        ("bad_kind.yaml", 21, "应为以下之一：'required' or 'advisory'"),
+        ("bad_kind.yaml", 21, "应为以下之一：required、advisory"),
         ("duplicate_label.yaml", 14, "名称“人员”与 work.staff 重复"),
     ],
 )

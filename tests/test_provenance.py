@@ -192,7 +192,7 @@ def test_what_if_plan_simulate_and_sensitivity_json_carry_provenance():
     for args in (
         ("whatif", "scenarios/xiangtan-2015.yaml", "--param", "T4.R2=1.1"),
         ("plan", "scenarios/xiangtan-2015.yaml", "--target", "excellent"),
-        ("simulate", "scenarios/whatif/xiangtan-options.yaml"),
+        ("simulate", "scenarios/xiangtan-options.whatif.yaml"),
     ):
         done = run(*args, "--format", "json", "--no-timestamp")
         assert done.returncode == 0, done.stderr

@@ -159,7 +159,7 @@ def test_cli_whatif_simulate_sensitivity():
     assert data["baseline"]["score"] == 88.0 and data["variant"]["score"] == 85.0
     assert "85.0" in run_cli("whatif", "scenarios/xiangtan-2015.yaml", "--drop", "T7")
     sim = json.loads(
-        run_cli("simulate", "scenarios/whatif/wuhan-thresholds.yaml", "--format", "json")
+        run_cli("simulate", "scenarios/wuhan-thresholds.whatif.yaml", "--format", "json")
     )
     assert sim["variants"][0]["name"] == "门槛降为增长15%"
     out = run_cli("sensitivity", "scenarios/", "--param", "T4.R2=1.1,1.2")
@@ -182,7 +182,7 @@ def test_simulate_writes_a_comparison_report(tmp_path):
                 "-m",
                 "ipscore",
                 "simulate",
-                "scenarios/whatif/xiangtan-options.yaml",
+                "scenarios/xiangtan-options.whatif.yaml",
                 "-o",
                 str(out),
             ],

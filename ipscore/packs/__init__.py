@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from ..errors import PackError, Problem
+from ..errors import PackError, Problem, resolved
 from ..resources import data_dir
 from .identity import content_hash, per_pack
 from .load import load_pack
@@ -54,9 +54,9 @@ def find_pack(id_or_path: str) -> Pack:
                 ]
             )
         path = packs[id_or_path]
-    resolved = path.resolve()
+    real = resolved(path)
     try:
-        stat = resolved.stat()
+        stat = (real or path).stat()
     except OSError:
-        return load_pack(path)  # reports the missing file in the user's words
-    return _load_cached(resolved, stat.st_mtime_ns, stat.st_size)
+        return load_pack(path)  # reports the missing file (or the looping link) in words
+    return _load_cached(real or path, stat.st_mtime_ns, stat.st_size)

@@ -22,7 +22,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from ..errors import PackError, Problem, display_path
+from ..errors import PackError, Problem, display_path, resolved
 from ..yamlio import Lines, line_of, load_document
 
 KINDS = ("set", "add", "replace", "drop", "add_task", "mandatory")
@@ -35,9 +35,10 @@ def merged(
     base's own included), and the parameters its `set` changes give."""
     name = display_path(path)
     base_path = _base_path(path, data.get("extends"), name, lines)
-    chain = (*seen, path.resolve())
-    if base_path.resolve() in chain:
-        names = " → ".join(display_path(p) for p in (*chain, base_path.resolve()))
+    chain = (*seen, resolved(path) or path)
+    base_real = resolved(base_path) or base_path  # a looping link is refused when it is read
+    if base_real in chain:
+        names = " → ".join(display_path(p) for p in (*chain, base_real))
         raise PackError(
             [
                 Problem(
