@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import errno
 import io
@@ -138,13 +139,20 @@ def to_csv(assessments: list[Assessment], produced_at: str | None = None) -> str
 
 def write_atomic(path: Path, content: str | bytes) -> None:
     """Write `content` whole or not at all (see `staged`)."""
-    data = (
-        content.encode("utf-8-sig" if path.suffix.lower() == ".csv" else "utf-8")
-        if isinstance(content, str)
-        else content
-    )
-    with staged(path) as handle:
-        handle.write(data)
+    write_all({path: content})
+
+
+def write_all(files: dict[Path, str | bytes]) -> None:
+    """Write several files (a report and its cities' reports) all or none: each is staged
+    beside its target first, and only when every one is complete are they renamed."""
+    with contextlib.ExitStack() as stack:
+        for path, content in files.items():
+            data = (
+                content.encode("utf-8-sig" if path.suffix.lower() == ".csv" else "utf-8")
+                if isinstance(content, str)
+                else content
+            )
+            stack.enter_context(staged(path)).write(data)
 
 
 class Sink:

@@ -246,3 +246,16 @@ def test_half_a_character_and_an_anchored_yes_are_read_as_written(tmp_path):
     read = run("assess", str(anchored), "--format", "json", "--no-timestamp")
     assert read.returncode == 0, read.stderr
     assert '"plan.issued": true' in read.stdout and '"score": 88.0' in read.stdout
+
+
+def test_a_report_set_is_written_all_or_none(tmp_path):
+    # 75 KB holds the first city reports (63–73 KB) but not Shenzhen's (79 KB): the ones
+    # already staged must go too.
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (75_000, 75_000))
+
+    out = tmp_path / "cohort.html"
+    done = run("report", "scenarios/", "-o", str(out), preexec_fn=small_files)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "无法写入（超出文件大小限制），没有留下不完整的文件" in done.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from ..errors import InputError, IpscoreError, Problem, display_path
-from ..output import write_atomic
+from ..output import write_all, write_atomic
 from ..packs import Pack
 from ..results import Assessment
 from ..whatif import Simulation
@@ -125,9 +125,14 @@ def write(
         rendered[folder / name] = city_report(a, suffix, lang, mode, produced_at)
         links[a.source] = f"{folder.name}/{name}"
     rendered[out] = cohort_report(assessments, suffix, links, lang, produced_at)
+    made = not folder.exists()
     folder.mkdir(exist_ok=True)
-    for path, content in rendered.items():
-        write_atomic(path, content)
+    try:
+        write_all(rendered)
+    except BaseException:
+        if made and not any(folder.iterdir()):
+            folder.rmdir()
+        raise
     return list(rendered)
 
 
