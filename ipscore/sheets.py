@@ -187,6 +187,10 @@ def open_sheet(
         head_row, head = next(rows)
         return Table(name, read_from, head_row, tuple(head)), rows
     book, formulas = _workbook(raw, name)
+    if not book.worksheets:
+        raise InputError(
+            [_problem(name, "工作簿中没有工作表（文件可能已损坏）", "the workbook has no sheet")]
+        )
     visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"] or book.worksheets
     sheet = book[FORM_SHEET] if FORM_SHEET in book.sheetnames else visible[0]
     where = f"{name}［{sheet.title}］"
@@ -267,7 +271,18 @@ def _workbook(raw: bytes, name: str) -> tuple[Workbook, dict[str, Any]]:
     try:
         values = load_workbook(io.BytesIO(raw), data_only=True)
         formulas = load_workbook(io.BytesIO(raw), data_only=False)
-    except Exception:  # any failure to parse an untrusted file means it is damaged
+    except Exception as exc:  # any failure to parse an untrusted file means it is damaged
+        if _entities(exc):
+            raise InputError(
+                [
+                    _problem(
+                        name,
+                        "文件里的 XML 声明了实体（DTD），正常的 Excel 文件没有这种内容，"
+                        "出于安全原因拒绝读取",
+                        "its XML declares entities (a DTD), which no Excel file has: refused",
+                    )
+                ]
+            ) from None
         raise InputError(
             [
                 _problem(
@@ -278,6 +293,18 @@ def _workbook(raw: bytes, name: str) -> tuple[Workbook, dict[str, Any]]:
             ]
         ) from None
     return values, {ws.title: ws for ws in formulas.worksheets}
+
+
+def _entities(exc: BaseException | None) -> bool:
+    """Whether defusedxml (which openpyxl parses through) refused an entity: an attempt to
+    read a local file (XXE) or to expand a "billion laughs"."""
+    from defusedxml import DefusedXmlException
+
+    while exc is not None:
+        if isinstance(exc, DefusedXmlException):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _cell(where: str, cell: Any, formula_sheet: Any) -> Any:

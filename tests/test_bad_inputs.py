@@ -57,6 +57,9 @@ EXPECTED = {
     "outside_reference.yaml": "，第3行，字段 reference：参考数据文件须在提交文件所在的文件夹"
     "（或其子文件夹）内，实际为 /dev/zero",
     "far_cell.xlsx": "［城市］：表格范围 1048576 行 × 16384 列，超过上限 200000 行、2000 列",
+    "no_sheet.xlsx": "：工作簿中没有工作表（文件可能已损坏）",
+    "xxe.xlsx": "：文件里的 XML 声明了实体（DTD），正常的 Excel 文件没有这种内容，出于安全原因拒绝读取",
+    "entity_bomb.xlsx": "：文件里的 XML 声明了实体（DTD）",
     "encrypted.xlsx": "：这是加密的工作簿或旧版 .xls 文件：请在 Excel 中取消密码，另存为 .xlsx",
     "duplicate_column.csv": "，第1行，字段 H列：H列与G列都是 enforcement.city_staff，请删去一列",
     "many_bad_rows.csv": "，第2行，字段 enforcement.city_staff（G列）：应为不小于0的整数（人），不能为负数 -1",
