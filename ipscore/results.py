@@ -17,7 +17,9 @@ from .provenance import InputFile, Provenance
 from .verdicts import TaskStatus, Verdict
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, which made
+# building the forty-odd requirement results a third of assessing a city. Treat as read-only.
+@dataclass(slots=True)
 class RequirementResult:
     id: str
     task: str

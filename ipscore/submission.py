@@ -140,6 +140,10 @@ def checked(decl: FieldDecl, value: Any, year: int | None = None) -> Value | Non
     return result
 
 
+# Text fields hold names (a city, a province): a megabyte of name would only stall the reports.
+MAX_TEXT = 200
+
+
 def _typed(decl: FieldDecl, value: Any) -> Value | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         if decl.required:
@@ -184,6 +188,11 @@ def _typed(decl: FieldDecl, value: Any) -> Value | None:
             f"expected one of {', '.join(values)}, got {value!r}",
         )
     if isinstance(value, str) and value.strip():
+        if len(value.strip()) > MAX_TEXT:
+            raise _fail(
+                f"文字太长（{len(value.strip()):,}个字符），最多{MAX_TEXT}个",
+                f"the text is too long ({len(value.strip()):,} characters); at most {MAX_TEXT}",
+            )
         broken = broken_character(value)
         if broken is not None:
             raise _fail(

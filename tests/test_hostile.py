@@ -236,6 +236,12 @@ def test_half_a_character_and_an_anchored_yes_are_read_as_written(tmp_path):
     done = run("assess", str(broken), "--format", "json")
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "字段 city.name：文字中有无法保存的字符 U+D800" in done.stderr
+    # A megabyte of city name stalled the PDF; names are short.
+    long = scenario_with(
+        tmp_path, "xiangtan-2015.yaml", {"name: 湘潭市,": f"name: {'湘' * 2**20},"}
+    )
+    done = run("report", str(long), "-o", str(tmp_path / "long.pdf"))
+    assert done.returncode == 2 and "文字太长（1,048,576个字符），最多200个" in done.stderr
     # An anchored `true` is ruamel's integer subclass: it used to say "实际为1".
     anchored = scenario_with(
         tmp_path,

@@ -15,13 +15,14 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from ipscore import assess_paths, find_pack, report, tables
+from ipscore.intake import submission_files
 from ipscore.report import context
 from ipscore.report.render import render
 from ipscore.submission import parse_submission
 
 from .conftest import ROOT, SCENARIOS
 
-CASES = sorted(p for p in SCENARIOS.iterdir() if p.suffix in (".yaml", ".json"))
+CASES = [p for p in submission_files([SCENARIOS]) if p.suffix in (".yaml", ".json")]
 ALL = {a.source: a for a in assess_paths([SCENARIOS])}
 
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from ipscore import IpscoreError, assess_paths, find_pack
-from ipscore.intake import read_all
+from ipscore.intake import read_all, submission_files
 from ipscore.output import to_json
 from ipscore.sheets import coerce, form
 from ipscore.submission import parse_submission
@@ -26,7 +26,7 @@ from ipscore.submission import parse_submission
 from .conftest import SCENARIOS
 
 PACK = find_pack("cnipa-2015-demo-city")
-YAMLS = sorted(p for p in SCENARIOS.iterdir() if p.suffix in (".yaml", ".json"))
+YAMLS = [p for p in submission_files([SCENARIOS]) if p.suffix in (".yaml", ".json")]
 
 
 def _flat(path: Path) -> dict:
