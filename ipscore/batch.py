@@ -18,16 +18,20 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 import orjson
 
 from . import output
+from .archiving import Archived, archived, entry
 from .errors import InputError, IpscoreError, Problem, display_path
 from .intake import SHEET_SUFFIXES, is_batch, located, pack_chooser, read_file, submission_files
-from .pipeline import OtherYears, assess
+from .pipeline import assess
 from .scoring import RankKey, rank_key, ranks
 from .submission import PackChooser, Submission
+
+if TYPE_CHECKING:
+    from .store.archive import Archive
 
 FILES_PER_PART = 32  # submission files a worker reads per request
 ROWS_PER_PART = 128  # table rows a worker types per request
@@ -44,6 +48,9 @@ class Job:
     json: Literal["indented", "line"] | None = None
     csv: bool = False
     produced_at: str | None = None
+    # `archive add`: every year's submissions are read, and each is made an archive record
+    # (stored at, stored by); only those of the year its pack assesses are assessed.
+    store: tuple[str, str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,8 @@ class Outcome:
     json: bytes | None = None
     csv: dict[str, Any] | None = None
     rank: RankKey | None = None
+    record: bytes | None = None  # the archive record, as JSON
+    stored: Archived | None = None  # what `archive add` says of it
 
 
 @dataclass(frozen=True)
@@ -85,8 +94,13 @@ class _Worker:
         from .store.lazy import configured
 
         self.job = job
+        self.any_year = job.store is not None
         self.choose: PackChooser = pack_chooser(job.pack_id)
-        self.years: OtherYears | None = configured(job.db)
+        self.years = configured(job.db)
+
+    def close(self) -> None:
+        if self.years is not None:
+            self.years.close()
 
     def work(self, part: _Part) -> list[Outcome]:
         if isinstance(part, _Ready):
@@ -95,7 +109,7 @@ class _Worker:
             from .sheets import row_source, typed
 
             out = []
-            for row in typed(part.table, part.rows, self.choose):
+            for row in typed(part.table, part.rows, self.choose, self.any_year):
                 if isinstance(row.result, IpscoreError):
                     source = row_source(part.table, row.n)
                     out.append(Outcome(source, tuple(row.result.problems)))
@@ -106,7 +120,7 @@ class _Worker:
         out = []
         for path in part.paths:
             try:
-                found = read_file(path, self.choose)
+                found = read_file(path, self.choose, self.any_year)
             except IpscoreError as exc:
                 out.append(Outcome(display_path(path), tuple(exc.problems)))
                 continue
@@ -115,10 +129,25 @@ class _Worker:
 
     def _assessed(self, submission: Submission) -> Outcome:
         job = self.job
+        pack = self.choose(submission.pack_id)
         try:
-            a = assess(self.choose(submission.pack_id), submission, self.years)
+            a = (
+                assess(pack, submission, self.years)
+                if job.store is None or submission.year == pack.pack.year
+                else None
+            )
         except IpscoreError as exc:  # an archive that cannot be read
             return Outcome(submission.source, tuple(exc.problems))
+        if job.store is not None:
+            stored_at, by = job.store
+            record = entry(pack, submission, a, stored_at).record(stored_at, by)
+            return Outcome(
+                submission.source,
+                key=(submission.pack_id, submission.city, submission.year),
+                record=orjson.dumps(record),
+                stored=archived(pack, submission, a, len(record["figures"])),
+            )
+        assert a is not None
         return Outcome(
             a.source,
             key=(submission.pack_id, a.city, submission.year),
@@ -152,7 +181,15 @@ def outcomes(paths: Iterable[str | Path], job: Job, jobs: int | None = None) -> 
     """Every city of the paths assessed, in input order. The first part is done here, which
     loads its packs and compiles their rules before the workers are forked with them."""
     here = _Worker(job)
-    parts = _parts(paths, here.choose)
+    try:
+        yield from _spread(here, _parts(paths, here.choose), jobs)
+    finally:
+        here.close()
+
+
+def _spread(
+    here: _Worker, parts: Iterator[_Part | list[Outcome]], jobs: int | None
+) -> Iterator[Outcome]:
     first = next(parts, None)
     if first is None:
         return
@@ -166,7 +203,7 @@ def outcomes(paths: Iterable[str | Path], job: Job, jobs: int | None = None) -> 
         for part in parts:
             yield from part if isinstance(part, list) else here.work(part)
         return
-    pool = multiprocessing.get_context("fork").Pool(jobs, _start, (job,))
+    pool = multiprocessing.get_context("fork").Pool(jobs, _start, (here.job,))
     try:
         window: deque[Any] = deque()
         for part in parts:
@@ -362,3 +399,30 @@ def _spooled_rows(
             text.seek(0)
             text.truncate()
     sink.write(text.getvalue().encode("utf-8"))
+
+
+def archive(
+    into: Archive,
+    paths: Iterable[str | Path],
+    stored_at: str,
+    by: str | None = None,
+    pack: str | None = None,
+    jobs: int | None = None,
+) -> list[Archived]:
+    """`ipscore archive add`: read and assess every file first (all problems in one pass),
+    each record waiting in a spool file on disk; then store them all in one transaction, or
+    none. Assessments read other years from the archive as it was before the batch."""
+    if ":memory:" in into.url:
+        jobs = 1  # workers could not see a database that lives in this process
+    job = Job(pack, into.url, produced_at=stored_at, store=(stored_at, by))
+    results = Results()
+    done: list[Archived] = []
+    with tempfile.TemporaryFile() as spool:
+        for o in results.good(outcomes(paths, job, jobs)):
+            assert o.record is not None and o.stored is not None
+            spool.write(o.record + b"\n")
+            done.append(o.stored)
+        results.check()
+        spool.seek(0)
+        ids = into.add_records(orjson.loads(line) for line in spool)
+    return [replace(a, id=i) for a, i in zip(done, ids, strict=True)]

@@ -801,9 +801,10 @@ def _archive(db: str | None) -> Iterator[Archive]:
 @outside_option
 @click.option("--by", help="存档人（记入每条存档）。")
 @db_option
+@jobs_option
 @lang_option
 def archive_add(
-    paths: tuple[str, ...], pack_id: str | None, by: str | None, db: str | None
+    paths: tuple[str, ...], pack_id: str | None, by: str | None, db: str | None, jobs: int | None
 ) -> None:
     """评估并存档提交文件（文件、目录、Excel、CSV）；整批一次写入，出错则一条也不存。
 
@@ -814,12 +815,11 @@ def archive_add(
       ipscore archive add scenarios/ --by 张三
       ipscore archive add 武汉-2014.yaml --pack cnipa-2015-demo-city
     """
-    from . import tables
-    from .archiving import archive_paths
+    from . import batch, tables
     from .provenance import now
 
     with _archive(db) as archive:
-        done = archive_paths(archive, paths, now(), by, pack_id)
+        done = batch.archive(archive, paths, now(), by, pack_id, jobs)
     for line in tables.archived_lines(done, _lang()):
         click.echo(line)
 

@@ -543,26 +543,25 @@ def archived_lines(done: Iterable[Archived], lang: str = "zh") -> list[str]:
     """`archive add`: one line per stored submission, saying what was stored."""
     out = []
     for item in done:
-        s, a = item.submission, item.assessment
-        if a is not None:
+        city = _echo(item.city)
+        if item.score is not None:
             out.append(
                 pick(
                     lang,
-                    f"✓ #{item.id} {_echo(s.city)} {s.year}年度（{item.pack.id}）：已评估并存档，"
-                    f"{a.score}分，{a.grade_label}",
-                    f"OK #{item.id} {_echo(s.city)} {s.year} ({item.pack.id}): "
-                    "assessed and stored, "
-                    f"{a.score}, {a.grade}",
+                    f"✓ #{item.id} {city} {item.year}年度（{item.pack}）：已评估并存档，"
+                    f"{item.score}分，{item.grade_label}",
+                    f"OK #{item.id} {city} {item.year} ({item.pack}): assessed and stored, "
+                    f"{item.score}, {item.grade}",
                 )
             )
         else:
             out.append(
                 pick(
                     lang,
-                    f"✓ #{item.id} {_echo(s.city)} {s.year}年度（{item.pack.id}）：本规则包评估的是"
-                    f"{item.pack.pack.year}年度，只存数据（{item.figures}项），供其他年度引用",
-                    f"OK #{item.id} {_echo(s.city)} {s.year} ({item.pack.id}): the pack assesses "
-                    f"{item.pack.pack.year}, so only its {item.figures} figures are stored",
+                    f"✓ #{item.id} {city} {item.year}年度（{item.pack}）：本规则包评估的是"
+                    f"{item.pack_year}年度，只存数据（{item.figures}项），供其他年度引用",
+                    f"OK #{item.id} {city} {item.year} ({item.pack}): the pack assesses "
+                    f"{item.pack_year}, so only its {item.figures} figures are stored",
                 )
             )
     return out

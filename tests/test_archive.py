@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from ipscore import InputError
-from ipscore.archiving import archive_paths
+from ipscore.batch import archive as store
+from ipscore.packs import find_pack
 from ipscore.store.archive import Archive, Entry
 
 from .conftest import ROOT, SCENARIOS, scenario_with
@@ -55,8 +56,8 @@ def _wuhan_2014(tmp_path: Path) -> Path:
 
 
 def test_add_stores_each_assessment_with_its_provenance(archive):
-    done = archive_paths(archive, [SCENARIOS], STAMP, by="张三")
-    assert [d.submission.city for d in done][:2] == ["常熟市", "北京市朝阳区"]
+    done = store(archive, [SCENARIOS], STAMP, by="张三")
+    assert [d.city for d in done][:2] == ["常熟市", "北京市朝阳区"]
     assert archive.count() == 9
     wuhan = archive.find("武汉市", 2015)
     assert (wuhan.kind, wuhan.version, wuhan.current) == ("assessment", 1, True)
@@ -65,7 +66,7 @@ def test_add_stores_each_assessment_with_its_provenance(archive):
     assert wuhan.result["provenance"]["produced_at"] == STAMP
     digest = hashlib.sha256((SCENARIOS / "wuhan-2015.yaml").read_bytes()).hexdigest()
     assert wuhan.input_sha256 == digest and wuhan.stored_by == "张三"
-    assert wuhan.pack_sha256 == done[0].pack.content_hash
+    assert wuhan.pack_sha256 == find_pack(done[0].pack).content_hash
     # Filed figures are stored, computed ratios are not.
     assert str(wuhan.figures["finance.pledge_amount"]) == "7799.9999"
     assert wuhan.figures["plan.issued"] is True
@@ -73,10 +74,10 @@ def test_add_stores_each_assessment_with_its_provenance(archive):
 
 
 def test_a_correction_is_a_new_version_and_the_first_stays_readable(archive, tmp_path):
-    archive_paths(archive, [SCENARIOS / "wuhan-2015.yaml"], STAMP, by="张三")
+    store(archive, [SCENARIOS / "wuhan-2015.yaml"], STAMP, by="张三")
     changes = {"pledge_amount: 7799.9999": "pledge_amount: 7800"}
     corrected = scenario_with(tmp_path, "wuhan-2015.yaml", changes)
-    archive_paths(archive, [corrected], "2016-02-01T09:00:00Z", by="李四")
+    store(archive, [corrected], "2016-02-01T09:00:00Z", by="李四")
     first, second = archive.submissions(city="武汉市", every_version=True, details=True)
     assert (first.version, first.current, second.version, second.current) == (1, False, 2, True)
     assert (first.stored_by, second.stored_by) == ("张三", "李四")
@@ -88,8 +89,8 @@ def test_a_correction_is_a_new_version_and_the_first_stays_readable(archive, tmp
 
 
 def test_another_years_file_is_stored_as_figures_only(archive, tmp_path):
-    done = archive_paths(archive, [_wuhan_2014(tmp_path)], STAMP)
-    assert done[0].assessment is None
+    done = store(archive, [_wuhan_2014(tmp_path)], STAMP)
+    assert done[0].score is None
     stored = archive.find("武汉市", 2014)
     assert (stored.kind, stored.result) == ("figures", None)
     figures = archive.figures_of("武汉市", 2014)
@@ -99,20 +100,20 @@ def test_another_years_file_is_stored_as_figures_only(archive, tmp_path):
 
 def test_only_the_current_version_gives_figures(archive, tmp_path):
     first = _wuhan_2014(tmp_path)
-    archive_paths(archive, [first], STAMP)
+    store(archive, [first], STAMP)
     assert "finance.insured_firms" in archive.figures_of("武汉市", 2014)
     # The correction leaves insured firms out: the first version's figure no longer counts.
     text = first.read_text(encoding="utf-8")
     assert text.count(", insured_firms: 26") == 1
     first.write_text(text.replace(", insured_firms: 26", ""), encoding="utf-8")
-    archive_paths(archive, [first], "2016-02-01T09:00:00Z")
+    store(archive, [first], "2016-02-01T09:00:00Z")
     figures = archive.figures_of("武汉市", 2014)
     assert "finance.insured_firms" not in figures
     assert figures["finance.pledge_amount"][1].version == 2
 
 
 def test_a_failing_batch_stores_nothing(archive):
-    archive_paths(archive, [SCENARIOS / "xiangtan-2015.yaml"], STAMP)
+    store(archive, [SCENARIOS / "xiangtan-2015.yaml"], STAMP)
     good = Entry("p", "1", "0" * 64, "甲市", 2015, "a.yaml", "1" * 64, {"x.y": 1})
     broken = Entry("p", "1", "0" * 64, None, 2015, "b.yaml", "2" * 64, {})  # type: ignore[arg-type]
     with pytest.raises(InputError, match="数据库出错"):
@@ -122,8 +123,8 @@ def test_a_failing_batch_stores_nothing(archive):
 
 
 def test_export_and_import_round_trip(archive, tmp_path):
-    archive_paths(archive, [SCENARIOS], STAMP, by="张三")
-    archive_paths(archive, [_wuhan_2014(tmp_path)], STAMP)
+    store(archive, [SCENARIOS], STAMP, by="张三")
+    store(archive, [_wuhan_2014(tmp_path)], STAMP)
     exported = list(archive.export())
     other = Archive(f"sqlite:///{tmp_path / 'other.sqlite'}")
     try:

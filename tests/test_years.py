@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from ipscore import InputError, PackError, evaluate, load_pack
-from ipscore.archiving import archive_paths
+from ipscore import InputError, PackError, batch, evaluate, load_pack
 from ipscore.engine import fact
 from ipscore.intake import read_one
 from ipscore.store.archive import Archive
@@ -184,7 +183,7 @@ def _archive_with(tmp_path: Path, year: int, facts: str) -> Archive:
         f"pack: years\nyear: {year}\ncity: {{name: 甲市}}\nfacts: {facts}\n", encoding="utf-8"
     )
     archive = Archive(f"sqlite:///{tmp_path / 'archive.sqlite'}")
-    archive_paths(archive, [path], "2011-01-10T08:00:00Z", pack=YEARS_PACK)
+    batch.archive(archive, [path], "2011-01-10T08:00:00Z", pack=YEARS_PACK)
     return archive
 
 
@@ -230,7 +229,7 @@ def test_last_years_figure_on_record_fills_and_checks_the_prev_fields(tmp_path):
     db = f"sqlite:///{tmp_path / 'archive.sqlite'}"
     archive = Archive(db)
     try:
-        archive_paths(archive, [last_year], "2015-01-10T08:00:00Z")
+        batch.archive(archive, [last_year], "2015-01-10T08:00:00Z")
         pack, typed = read_one(ROOT / "scenarios" / "wuhan-2015.yaml")
         result = evaluate(pack, typed, archive).assessment
         # The typed 2014 figure (6500) is used, and the difference is reported.
@@ -292,7 +291,7 @@ def test_what_if_and_plan_read_other_years_from_the_archive(tmp_path):
     blank.write_text(wuhan.replace(", pledge_amount_prev: 6500", ""), encoding="utf-8")
     archive = Archive(f"sqlite:///{tmp_path / 'archive.sqlite'}")
     try:
-        archive_paths(archive, [last_year], "2015-01-10T08:00:00Z")
+        batch.archive(archive, [last_year], "2015-01-10T08:00:00Z")
         # Without the archive 2014's pledge amount is unknown: T4.R2 missing, 不合格.
         alone = whatif(blank, Variant("x"))
         assert alone.baseline.requirement_statuses()["T4.R2"] == "missing"

@@ -204,7 +204,11 @@ class Archive:
 
     def add(self, entries: Sequence[Entry], stored_at: str, by: str | None) -> list[int]:
         """Store every entry in one transaction: all of them, or (on any failure) none."""
-        records = [entry.record(stored_at, by) for entry in entries]
+        return self.add_records([entry.record(stored_at, by) for entry in entries])
+
+    def add_records(self, records: Iterable[dict[str, Any]]) -> list[int]:
+        """Store records (`Entry.record`) as they come, in one transaction: a failure, in the
+        database or in whatever yields them, stores none."""
         with self._failing_clearly(), self._writing() as conn:
             return [_insert(conn, record) for record in records]
 
