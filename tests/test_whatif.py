@@ -17,8 +17,6 @@ from ipscore.whatif import Variant, compare, run, sensitivity, simulate
 
 from .conftest import ROOT, SCENARIOS
 
-WHATIF = SCENARIOS / "whatif"
-
 
 def _city(name: str):
     ((pack, submission),) = read_all([SCENARIOS / name])
@@ -89,7 +87,7 @@ def test_parameters():
 
 
 def test_simulate_scenarios_match_hand_worked_scores():
-    sim = simulate(WHATIF / "xiangtan-options.yaml")
+    sim = simulate(SCENARIOS / "xiangtan-options.whatif.yaml")
     assert sim.name == "湘潭市2015 选做任务取舍" and float(sim.baseline.score) == 88.0
     assert [(float(c.variant.score), c.variant.grade) for c in sim.comparisons] == [
         (85.0, "good"),
@@ -97,7 +95,7 @@ def test_simulate_scenarios_match_hand_worked_scores():
         (90.9, "excellent"),
         (89.6, "good"),  # T9 complete: 100 × (12 + 4/9 + 0 + 1) / 15 = 89.63…
     ]
-    sim = simulate(WHATIF / "wuhan-thresholds.yaml")
+    sim = simulate(SCENARIOS / "wuhan-thresholds.whatif.yaml")
     # 1.15: 7799.9999 ≥ 6500 × 1.15 = 7475, T4 complete: 100 × (8 + 4 + 9/11) / 13 = 98.6.
     # The third variant completes T7 but T4 stays incomplete: 100 × 87/91 = 95.6, fail.
     assert [(float(c.variant.score), c.variant.grade) for c in sim.comparisons] == [
