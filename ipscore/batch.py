@@ -29,6 +29,7 @@ from .intake import SHEET_SUFFIXES, is_batch, located, pack_chooser, read_file, 
 from .pipeline import assess
 from .scoring import RankKey, rank_key, ranks
 from .submission import PackChooser, Submission
+from .yamlio import READ
 
 if TYPE_CHECKING:
     from .store.archive import Archive
@@ -168,9 +169,12 @@ def _start(job: Job) -> None:
     _worker = _Worker(job)
 
 
-def _work(part: _Part) -> list[Outcome]:
+def _work(part: _Part) -> tuple[list[Outcome], set[Path]]:
+    """A part's outcomes, and the files read for it (a reference file too): the parent adds
+    them to the files no output may overwrite."""
     assert _worker is not None
-    return _worker.work(part)
+    READ.clear()  # this worker's own record, handed to the parent part by part
+    return _worker.work(part), set(READ)
 
 
 def default_jobs() -> int:
@@ -219,7 +223,11 @@ def _spread(
 
 
 def _result(entry: Any) -> list[Outcome]:
-    return entry if isinstance(entry, list) else entry.get()
+    if isinstance(entry, list):
+        return entry
+    done, read = entry.get()
+    READ.update(read)
+    return done
 
 
 def _parts(paths: Iterable[str | Path], choose: PackChooser) -> Iterator[_Part | list[Outcome]]:

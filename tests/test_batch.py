@@ -180,3 +180,13 @@ def test_the_drop_grid_agrees_with_summarize_for_every_combination(pack_id):
             assert grid.exact(i, j) == one.exact
             assert grid.rounded[i, j] == one.score * ten
             assert codes[grid.grade[i, j]] == one.band.code
+
+
+def test_an_output_never_overwrites_a_file_a_worker_read(tmp_path):
+    folder = _cities(tmp_path / "cities", 100)
+    target = folder / "c0090.yaml"  # read by a worker, not by the command itself
+    before = target.read_bytes()
+    done = run("assess", str(folder), "--format", "json", "-o", str(target), "--jobs", "2")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "这是本次读取的输入文件，不会覆盖它" in done.stderr
+    assert target.read_bytes() == before
