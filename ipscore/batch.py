@@ -225,6 +225,7 @@ def _spread(
 def _result(entry: Any) -> list[Outcome]:
     if isinstance(entry, list):
         return entry
+    done: list[Outcome]
     done, read = entry.get()
     READ.update(read)
     return done
