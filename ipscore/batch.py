@@ -169,7 +169,7 @@ def _start(job: Job) -> None:
     _worker = _Worker(job)
 
 
-def _work(part: _Part) -> tuple[list[Outcome], set[Path]]:
+def _work(part: _Part) -> tuple[list[Outcome], set[tuple[int, int]]]:
     """A part's outcomes, and the files read for it (a reference file too): the parent adds
     them to the files no output may overwrite."""
     assert _worker is not None

@@ -29,7 +29,7 @@ from typing import Any
 import durable_rules_engine as dre
 
 from .errors import PackError, Problem
-from .packs import Pack, per_pack
+from .packs import FieldDecl, Pack, per_pack
 from .packs.conditions import (
     All,
     AnyOf,
@@ -323,10 +323,25 @@ def fact(
     A computed ratio is compared through its inputs, never as a rounded number, so it stays
     out; with `wanted`, so does every field no rule reads."""
     out: dict[str, Any] = {"kind": "city", "sid": _SID}
+    known = _encodings(pack)
     for field, value in submission.values.items():
         if not isinstance(value, Fraction) and (wanted is None or field in wanted):
-            out[key(field)] = encode(pack, field, value)
+            encoding = known.get(field)
+            if encoding is None:
+                encoding = known[field] = (key(field), pack.field(field))
+            name, decl = encoding
+            out[name] = encode(pack, field, value) if decl.type in _CONVERTED else value
     return out
+
+
+_CONVERTED = {*SCALED, "date"}
+
+
+@per_pack
+def _encodings(pack: Pack) -> dict[str, tuple[str, FieldDecl]]:
+    """Field → its fact key and declaration, filled as fields are met (another year's figure
+    included): a city's fact is built without parsing names again."""
+    return {}
 
 
 _MAX_KEYS = 255 - 2  # durable-rules' MAX_OBJECT_PROPERTIES, less `kind` and `sid`

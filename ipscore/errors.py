@@ -7,7 +7,9 @@ The CLI turns these into exit code 2 and never shows a traceback.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .text import pick
@@ -57,15 +59,22 @@ class PackError(IpscoreError):
 
 
 def display_path(path: Path | str) -> str:
-    """The path as the user typed it, relative to the working directory where possible."""
+    """The path as the user typed it, relative to the working directory where possible (its
+    folder's links followed, not the file's own)."""
     p = Path(path)
     if not p.is_absolute() and ".." not in p.parts:
         return str(p)  # already as typed and relative (resolving costs a dozen system calls)
-    real = resolved(p)
-    try:
-        return str(p) if real is None else str(real.relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(p)
+    folder = _shown_folder(os.getcwd(), str(p.parent))
+    return p.name if folder == "." else str(Path(folder) / p.name)
+
+
+@lru_cache(maxsize=256)
+def _shown_folder(cwd: str, folder: str) -> str:
+    """A folder relative to the working directory where it lies inside it; once per folder."""
+    real, here = resolved(Path(folder)), resolved(Path(cwd))
+    if real is None or here is None or not real.is_relative_to(here):
+        return folder
+    return str(real.relative_to(here))
 
 
 def resolved(path: Path) -> Path | None:

@@ -37,6 +37,7 @@ class _Static:
     weight: Fraction
     citation: dict[str, str]
     deadline: str | None
+    responsible: tuple[str, ...]
 
 
 @per_pack
@@ -53,6 +54,7 @@ def _static(pack: Pack) -> dict[str, _Static]:
             scoring.requirement_weight(pack, req),
             req.citation.model_dump(),
             None if req.deadline is None else str(req.deadline),
+            tuple(req.responsible),
         )
     return out
 
@@ -209,7 +211,7 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
                     interpretive_en=req.interpretive_en,
                     proved_by=verdicts.proved_by.get(req.id),
                     deadline=known.deadline,
-                    responsible=tuple(req.responsible),
+                    responsible=known.responsible,
                 )
             )
         tasks.append((task, reqs))

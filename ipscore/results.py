@@ -163,7 +163,12 @@ def _number(value: Fraction) -> int | float:
     return value.numerator if value.denominator == 1 else float(value)
 
 
+_PLAIN = {str, int, bool, float, type(None)}
+
+
 def json_value(value: Any) -> Any:
+    if type(value) in _PLAIN:  # most inputs: nothing to convert
+        return value
     if isinstance(value, Fraction):  # a computed ratio, exact to a double's precision
         return _number(value)
     if isinstance(value, Decimal):

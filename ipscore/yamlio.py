@@ -69,7 +69,8 @@ MAX_ALIASES = 100  # a YAML alias bomb expands exponentially; honest files need 
 MAX_DEPTH = 100  # nesting; a submission needs four levels
 MAX_NODES = 1_000_000  # items once aliases are expanded
 # Every file this process has read: an output may never overwrite one of them.
-READ: set[Path] = set()
+# A file is known by its device and inode: through any name or link, it is the same file.
+READ: set[tuple[int, int]] = set()
 # A file a submission or a scenario names (`reference:`, `base:`) must lie inside the folder of
 # the file naming it, so that a file sent in cannot make ipscore read /etc/passwd or a
 # neighbour's data; `--allow-outside` lifts this for one's own files.
@@ -107,7 +108,7 @@ def read_bytes(
         if not path.is_file() and not path.is_dir():
             raise _error(error, name, "这不是普通文件，不能读取", "this is not a regular file")
         data = path.read_bytes()
-        READ.add(path.resolve())  # read, so its links do not loop
+        READ.add((info.st_dev, info.st_ino))
         return data
     except FileNotFoundError:
         raise _error(error, name, "文件不存在", "file not found") from None
