@@ -157,7 +157,9 @@ def load_fast(path: Path, error: type[IpscoreError] = InputError) -> tuple[Any, 
         if path.suffix.lower() == ".json":  # JSON is read as JSON: a trailing comma is an error
             data = json.loads(text, parse_float=Decimal, object_pairs_hook=_unique)
             return _plain(data, (), {}, [MAX_NODES]), raw
-        if "*" in text:  # aliases: let the careful reader bound them
+        # Aliases are expanded within MAX_NODES (past it, the careful reader gives the message);
+        # a file with more `*` than aliases allowed goes to it straight away.
+        if text.count("*") > MAX_ALIASES:
             return None
         loader = yaml.CSafeLoader(text)
         try:
@@ -165,7 +167,9 @@ def load_fast(path: Path, error: type[IpscoreError] = InputError) -> tuple[Any, 
             return (None if node is None else _built(node, loader, [MAX_NODES])), raw
         finally:
             loader.dispose()
-    except (yaml.YAMLError, ValueError, RecursionError, _TooBig, InputError):
+    except _TooBig:  # as the careful reader would find, after expanding it all again
+        raise _bomb(error, display_path(path)) from None
+    except (yaml.YAMLError, ValueError, RecursionError, InputError):
         return None
 
 
@@ -246,12 +250,7 @@ def load_with_bytes(path: Path, error: type[IpscoreError] = InputError) -> tuple
     except RecursionError:
         raise _too_deep(error, name) from None
     except _TooBig:
-        raise _error(
-            error,
-            name,
-            f"展开后超过 {MAX_NODES:,} 个数据项，拒绝读取（可能是 YAML“别名炸弹”）",
-            f"more than {MAX_NODES:,} items once expanded: refused (a YAML alias bomb?)",
-        ) from None
+        raise _bomb(error, name) from None
     except ValueError as exc:
         if "digits" in str(exc):  # an integer of thousands of digits
             raise _too_long(error, name) from None
@@ -304,6 +303,15 @@ def _check_shape(yaml: YAML, text: str, name: str, error: type[IpscoreError]) ->
                 raise _too_deep(error, name)
         elif kind in ("MappingEndEvent", "SequenceEndEvent"):
             depth -= 1
+
+
+def _bomb(error: type[IpscoreError], name: str) -> IpscoreError:
+    return _error(
+        error,
+        name,
+        f"展开后超过 {MAX_NODES:,} 个数据项，拒绝读取（可能是 YAML“别名炸弹”）",
+        f"more than {MAX_NODES:,} items once expanded: refused (a YAML alias bomb?)",
+    )
 
 
 def _too_long(error: type[IpscoreError], name: str) -> IpscoreError:
