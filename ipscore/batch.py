@@ -27,6 +27,7 @@ from .archiving import Archived, archived, entry
 from .errors import InputError, IpscoreError, Problem, display_path
 from .intake import SHEET_SUFFIXES, is_batch, located, pack_chooser, read_file, submission_files
 from .pipeline import assess
+from .results import Assessment
 from .scoring import RankKey, rank_key, ranks
 from .submission import PackChooser, Submission
 from .yamlio import READ
@@ -152,12 +153,18 @@ class _Worker:
         return Outcome(
             a.source,
             key=(submission.pack_id, a.city, submission.year),
-            json=None
-            if job.json is None
-            else output.json_bytes(a.to_dict(job.produced_at), job.json == "indented"),
+            json=None if job.json is None else self._json(a),
             csv=output.csv_record(a, job.produced_at) if job.csv else None,
             rank=rank_key(a),
         )
+
+    def _json(self, a: Assessment) -> bytes:
+        """One line for JSON Lines; indented as an item of the list (the worker does the
+        shifting, not the one process that writes)."""
+        data = a.to_dict(self.job.produced_at)
+        if self.job.json == "line":
+            return output.json_bytes(data, indent=False)
+        return output.in_list(output.json_bytes(data))
 
 
 _worker: _Worker | None = None  # in a worker process: its share of the job
@@ -339,7 +346,8 @@ def write(
 
 
 def _write_json(found: Iterator[Outcome], sink: output.Sink, single_file: bool) -> int:
-    """One object for a file with one city, else an indented list, as `output.to_json`."""
+    """One object for a file with one city, else an indented list, as `output.to_json`; each
+    city comes indented as an item of the list."""
     first = next(found, None)
     if first is None:
         return 0
@@ -348,13 +356,13 @@ def _write_json(found: Iterator[Outcome], sink: output.Sink, single_file: bool) 
     for o in found:
         assert o.json is not None
         if count == 1:
-            sink.write(b"[\n" + output.in_list(first.json))
-        sink.write(b",\n" + output.in_list(o.json))
+            sink.write(b"[\n" + first.json)
+        sink.write(b",\n" + o.json)
         count += 1
     if count == 1 and single_file:
-        sink.write(first.json + b"\n")
+        sink.write(output.out_of_list(first.json) + b"\n")
     elif count == 1:
-        sink.write(b"[\n" + output.in_list(first.json) + b"\n]\n")
+        sink.write(b"[\n" + first.json + b"\n]\n")
     else:
         sink.write(b"\n]\n")
     return count

@@ -59,6 +59,11 @@ def in_list(indented: bytes) -> bytes:
     return b"  " + indented.replace(b"\n", b"\n  ")
 
 
+def out_of_list(item: bytes) -> bytes:
+    """`in_list` undone: every line was shifted by two spaces."""
+    return item[2:].replace(b"\n  ", b"\n")
+
+
 # The CSV's columns around the task and requirement statuses of the city's pack.
 CSV_HEAD = (
     "city",
