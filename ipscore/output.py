@@ -21,7 +21,7 @@ import orjson
 from .errors import InputError, Problem, display_path, resolved
 from .provenance import data_notes
 from .results import Assessment
-from .scoring import rank_key, ranks
+from .scoring import rank_key, ranks, status_row
 from .text import cell_text
 from .yamlio import READ
 
@@ -64,19 +64,7 @@ def out_of_list(item: bytes) -> bytes:
     return item[2:].replace(b"\n  ", b"\n")
 
 
-# The CSV's columns around the task and requirement statuses of the city's pack.
-CSV_HEAD = (
-    "city",
-    "province",
-    "level",
-    "batch",
-    "pack",
-    "score",
-    "grade",
-    "grade_label",
-    "mandatory_complete",
-    "source",
-)
+# The CSV's last columns: the rank, then where the row came from.
 CSV_TAIL = (
     "rank_in_tier",
     "pack_version",
@@ -91,21 +79,7 @@ CSV_TAIL = (
 def csv_record(a: Assessment, produced_at: str | None = None) -> dict[str, Any]:
     """A city's CSV row as column → value, without its rank (known once all are scored)."""
     origin = a.provenance(produced_at)
-    row: dict[str, Any] = {
-        "city": a.city,
-        "province": a.province,
-        "level": a.level,
-        "batch": a.batch,
-        "pack": a.pack.id,
-        "score": float(a.score),
-        "grade": a.grade,
-        "grade_label": a.grade_label,
-        "mandatory_complete": a.mandatory_complete,
-        "source": a.source,
-    }
-    for task in a.tasks:
-        row[task.id] = str(task.status)
-    row.update((k, str(v)) for k, v in a.requirement_statuses().items())
+    row = status_row(a)
     row["pack_version"] = origin.pack_version
     row["pack_sha256"] = origin.pack_sha256
     row["input_sha256"] = origin.inputs[0].sha256 if origin.inputs else None
@@ -118,7 +92,7 @@ def csv_record(a: Assessment, produced_at: str | None = None) -> dict[str, Any]:
 def csv_columns(records: Iterable[dict[str, Any]]) -> list[str]:
     """Every column, in the order the records name them (cities of several packs have
     several sets of tasks), the rank before the provenance."""
-    columns = dict.fromkeys(CSV_HEAD)
+    columns: dict[str, None] = {}
     for record in records:
         columns.update(dict.fromkeys(k for k in record if k not in CSV_TAIL))
     return [*columns, *CSV_TAIL]

@@ -208,31 +208,36 @@ def ranking(assessments: Iterable[Assessment]) -> list[Ranked]:
     return [Ranked(cities[i], rank) for i, rank in ranks([rank_key(a) for a in cities])]
 
 
+def status_row(a: Assessment) -> dict[str, Any]:
+    """A city's headline and each task's and requirement's status: a row of the batch CSV and
+    of the Excel score sheet (the rank is added once every city is scored)."""
+    row: dict[str, Any] = {
+        "city": a.city,
+        "province": a.province,
+        "level": a.level,
+        "batch": a.batch,
+        "pack": a.pack.id,
+        "score": float(a.score),
+        "grade": a.grade,
+        "grade_label": a.grade_label,
+        "mandatory_complete": a.mandatory_complete,
+        "source": a.source,
+    }
+    row.update((task.id, str(task.status)) for task in a.tasks)
+    row.update((k, str(v)) for k, v in a.requirement_statuses().items())
+    return row
+
+
 def batch_table(assessments: Iterable[Assessment]) -> pd.DataFrame:
     """One row per city in ranking order: headline, each task's and requirement's status."""
     import pandas as pd  # loads only when a table is asked for
 
-    rows = []
-    for ranked in ranking(assessments):
-        a = ranked.assessment
-        row: dict[str, Any] = {
-            "city": a.city,
-            "province": a.province,
-            "level": a.level,
-            "batch": a.batch,
-            "pack": a.pack.id,
-            "score": float(a.score),
-            "grade": a.grade,
-            "grade_label": a.grade_label,
-            "mandatory_complete": a.mandatory_complete,
-            "source": a.source,
-        }
-        for task in a.tasks:
-            row[task.id] = task.status
-        row.update(a.requirement_statuses())
-        row["rank_in_tier"] = ranked.rank_in_tier
-        rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(
+        [
+            {**status_row(ranked.assessment), "rank_in_tier": ranked.rank_in_tier}
+            for ranked in ranking(assessments)
+        ]
+    )
 
 
 @dataclass(frozen=True)
