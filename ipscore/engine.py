@@ -27,6 +27,7 @@ from fractions import Fraction
 from typing import Any
 
 import durable_rules_engine as dre
+import orjson
 
 from .errors import PackError, Problem
 from .packs import FieldDecl, Pack, per_pack
@@ -368,11 +369,14 @@ class Engine:
         self.pack = pack
         self.ruleset = compile_ruleset(pack)
         self.name = f"{pack.id}-{next(_names)}"
-        # Each requirement's provable verdicts and the names of their rules, worked out once.
-        self._verdict_rules = [
-            (req.id, [(v, f"{req.id}|{v.value}") for v in (MET, UNMET, NOT_APPLICABLE)])
+        # Rule name → the requirement and verdict it proves, worked out once: a city's fired
+        # rules are read by name, not by asking for every rule of every requirement.
+        self._proves = {
+            f"{req.id}|{v.value}": (req.id, v)
             for _, req in pack.requirements()
-        ]
+            for v in (MET, UNMET, NOT_APPLICABLE)
+        }
+        self._undecided: dict[str, Verdict] = {req.id: MISSING for _, req in pack.requirements()}
         self._wanted = read_by_rules(pack)
         if len(self._wanted) > _MAX_KEYS:
             raise _too_big(
@@ -397,7 +401,8 @@ class Engine:
 
     def fired(self, submission: Submission) -> set[str]:
         """The names of every rule that fired for this city."""
-        message = json.dumps(fact(self.pack, submission, self._wanted), ensure_ascii=False)
+        # orjson: a fact's JSON five times faster (its numbers are checked to fit 64 bits).
+        message = orjson.dumps(fact(self.pack, submission, self._wanted)).decode()
         code, state = dre.assert_fact(self._handle, message)
         if code != 0:
             raise EngineError(f"durable-rules returned {code} for {submission.city}")
@@ -418,16 +423,16 @@ class Engine:
 
     def verdicts(self, submission: Submission) -> Verdicts:
         names = self.fired(submission)
-        statuses: dict[str, Verdict] = {}
+        statuses = dict(self._undecided)  # in the pack's order; missing where no rule fired
         proved: dict[str, str] = {}
-        for req_id, rules in self._verdict_rules:
-            hits = [(verdict, rule) for verdict, rule in rules if rule in names]
-            if len(hits) > 1:
-                raise EngineError(f"{req_id}: contradictory rules fired: {hits}")
-            if hits:
-                statuses[req_id], proved[req_id] = hits[0]
-            else:
-                statuses[req_id] = MISSING
+        for name in names:
+            hit = self._proves.get(name)
+            if hit is None:
+                continue
+            req_id, verdict = hit
+            if req_id in proved:
+                raise EngineError(f"{req_id}: contradictory rules fired: {proved[req_id]}, {name}")
+            statuses[req_id], proved[req_id] = verdict, name
         mandatory = tuple(k for k in range(len(self.pack.mandatory)) if f"mandatory|{k}" in names)
         warnings = tuple(c.id for c in self.pack.plausibility if f"plausibility|{c.id}" in names)
         warnings += tuple(n for n in sorted(names) if n.startswith(PREV))
