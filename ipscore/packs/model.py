@@ -217,8 +217,11 @@ class Pack(Strict):
 
     def field(self, name: str) -> FieldDecl:
         """The declaration of a field, also when it is named in another year (`x.y@2014`)."""
-        group, _, key = name.partition("@")[0].partition(".")
-        return self.fields[group][key]
+        decl = _by_name(self).get(name)
+        if decl is None:  # another year's figure, or no such field (a KeyError, as before)
+            group, _, key = name.partition("@")[0].partition(".")
+            return self.fields[group][key]
+        return decl
 
     def ratio_inputs(self, name: str) -> list[str]:
         """A computed ratio's numerator and divisor, in the ratio's own year; [] for a field
@@ -266,6 +269,13 @@ class Pack(Strict):
 
     def requirement(self, req_id: str) -> Requirement:
         return next(req for _, req in self.requirements() if req.id == req_id)
+
+
+@per_pack
+def _by_name(pack: Pack) -> dict[str, FieldDecl]:
+    """Every field's declaration by its dotted name (a city's data asks for them by the
+    hundred)."""
+    return {f"{g}.{k}": decl for g, decls in pack.fields.items() for k, decl in decls.items()}
 
 
 @per_pack
