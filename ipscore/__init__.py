@@ -14,6 +14,7 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from .errors import InputError, IpscoreError, PackError
+    from .output import to_csv, to_json
     from .packs import Pack, find_pack, load_pack
     from .pipeline import assess, assess_paths, evaluate
     from .results import Assessment
@@ -29,6 +30,8 @@ _WHERE = {
     "evaluate": "pipeline",
     "find_pack": "packs",
     "load_pack": "packs",
+    "to_csv": "output",
+    "to_json": "output",
 }
 
 __all__ = [
@@ -43,6 +46,8 @@ __all__ = [
     "evaluate",
     "find_pack",
     "load_pack",
+    "to_csv",
+    "to_json",
 ]
 
 
