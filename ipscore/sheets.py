@@ -29,7 +29,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .errors import InputError, IpscoreError, Problem, display_path
-from .packs import FieldDecl, Pack
+from .packs import FieldDecl, Pack, per_pack
 from .provenance import InputFile, sha256
 from .submission import PackChooser, Submission, parse_submission
 from .text import chinese_date, did_you_mean, plain_number, yes_no
@@ -112,6 +112,7 @@ def _headers(pack: Pack) -> dict[str, str]:
 def _data(pack: Pack, cells: dict[str, Any]) -> dict[str, Any]:
     """Field name → cell value as a submission document (pack, year, city, facts)."""
     data: dict[str, Any] = {"city": {}, "facts": {}}
+    places = _places(pack)
     for name, raw in cells.items():
         if name in ("pack", "year"):
             value = raw.strip() if isinstance(raw, str) else raw
@@ -120,10 +121,20 @@ def _data(pack: Pack, cells: dict[str, Any]) -> dict[str, Any]:
                     value = int(float(value))
             data[name] = value
             continue
-        group, key = name.split(".", 1)
+        group, key, decl = places[name]
         holder = data["city"] if group == "city" else data["facts"].setdefault(group, {})
-        holder[key] = coerce(pack.field(name), raw)
+        holder[key] = coerce(decl, raw)
     return data
+
+
+@per_pack
+def _places(pack: Pack) -> dict[str, tuple[str, str, FieldDecl]]:
+    """Each field's group, key and declaration, by its dotted name."""
+    return {
+        f"{group}.{key}": (group, key, decl)
+        for group, decls in pack.fields.items()
+        for key, decl in decls.items()
+    }
 
 
 def _one(
@@ -134,8 +145,13 @@ def _one(
     columns: dict[str, str],
     any_year: bool = False,
 ) -> Submission:
-    """Validate one city's cells; problems get the row and column of the offending cell."""
+    """Validate one city's cells; problems get the row and column of the offending cell (the
+    rows of the keys are worked out only then)."""
     data = _data(pack, cells)
+    try:
+        return parse_submission(data, pack, where, {}, any_year=any_year)
+    except IpscoreError:
+        pass
     lines: Lines = {}
     for name, row in rows.items():
         if name in ("pack", "year"):
