@@ -62,5 +62,7 @@ def test_public_api():
             "evaluate",
             "find_pack",
             "load_pack",
+            "to_csv",
+            "to_json",
         ]
     )
