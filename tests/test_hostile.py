@@ -265,3 +265,21 @@ def test_a_report_set_is_written_all_or_none(tmp_path):
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "无法写入（超出文件大小限制），没有留下不完整的文件" in done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_while_a_pdf_set_is_rendered_leaves_nothing(tmp_path):
+    # A cohort PDF and its cities' PDFs take WeasyPrint some 20 s: interrupted after 4 s.
+    out = tmp_path / "cohort.pdf"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "ipscore", "report", "scenarios/", "-o", str(out)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(4)
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130
+    assert "已中断，没有留下写了一半的文件" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
