@@ -121,34 +121,30 @@ def test_a_file_size_limit_leaves_the_old_file_and_no_partial_one(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
 
 
-def test_ctrl_c_ends_with_a_message_and_no_partial_file(tmp_path):
-    # ~10 s of work: 400 values of a threshold over every shipped city.
-    values = ",".join(f"{1 + i / 1000:.3f}" for i in range(1, 400))
-    out = tmp_path / "sweep.json"
+def _interrupted(*args: str, after: float) -> None:
+    """Run ipscore, press Ctrl-C after `after` seconds: exit 130, one line, no traceback."""
     child = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ipscore",
-            "sensitivity",
-            "scenarios/",
-            "--param",
-            f"T4.R2={values}",
-            "--format",
-            "json",
-            "-o",
-            str(out),
-        ],
+        [sys.executable, "-m", "ipscore", *args],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(3)
+    time.sleep(after)
     child.send_signal(signal.SIGINT)
     _, err = child.communicate(timeout=60)
     assert child.returncode == 130
     assert "已中断，没有留下写了一半的文件" in err and "Traceback" not in err
+
+
+def test_ctrl_c_ends_with_a_message_and_no_partial_file(tmp_path):
+    # ~10 s of work: 400 values of a threshold over every shipped city.
+    values = ",".join(f"{1 + i / 1000:.3f}" for i in range(1, 400))
+    out = tmp_path / "sweep.json"
+    _interrupted(
+        "sensitivity", "scenarios/", "--param", f"T4.R2={values}", "--format", "json",
+        "-o", str(out), after=3,
+    )  # fmt: skip
     assert not out.exists() and not list(tmp_path.iterdir())
 
 
@@ -269,17 +265,5 @@ def test_a_report_set_is_written_all_or_none(tmp_path):
 
 def test_ctrl_c_while_a_pdf_set_is_rendered_leaves_nothing(tmp_path):
     # A cohort PDF and its cities' PDFs take WeasyPrint some 20 s: interrupted after 4 s.
-    out = tmp_path / "cohort.pdf"
-    child = subprocess.Popen(
-        [sys.executable, "-m", "ipscore", "report", "scenarios/", "-o", str(out)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    time.sleep(4)
-    child.send_signal(signal.SIGINT)
-    _, err = child.communicate(timeout=60)
-    assert child.returncode == 130
-    assert "已中断，没有留下写了一半的文件" in err and "Traceback" not in err
+    _interrupted("report", "scenarios/", "-o", str(tmp_path / "cohort.pdf"), after=4)
     assert list(tmp_path.iterdir()) == []
