@@ -9,6 +9,7 @@ the staged output is then dropped whole.
 
 from __future__ import annotations
 
+import io
 import itertools
 import multiprocessing
 import os
@@ -25,7 +26,15 @@ import orjson
 from . import output
 from .archiving import Archived, archived, entry
 from .errors import InputError, IpscoreError, Problem, display_path
-from .intake import SHEET_SUFFIXES, is_batch, located, pack_chooser, read_file, submission_files
+from .intake import (
+    SHEET_SUFFIXES,
+    is_batch,
+    located,
+    pack_chooser,
+    read_file,
+    submission_files,
+    twice,
+)
 from .pipeline import assess
 from .results import Assessment
 from .scoring import RankKey, rank_key, ranks
@@ -301,15 +310,10 @@ class Results:
     def _twice(o: Outcome, first: Outcome) -> Problem:
         city = o.key[1] if o.key else "?"
         if o.row and first.row and o.row[0] == first.row[0]:
-            from .sheets import twice
+            from .sheets import twice as twice_in_table
 
-            return twice(o.row[0], o.row[1], city, first.row[1], o.row[2])
-        return Problem(
-            f"城市 {city} 重复提交（另见 {first.source}）",
-            f"city {city} is submitted twice (see also {first.source})",
-            o.source,
-            field="city.name",
-        )
+            return twice_in_table(o.row[0], o.row[1], city, first.row[1], o.row[2])
+        return twice(city, o.source, first.source)
 
     def check(self) -> None:
         if self.problems:
@@ -399,8 +403,6 @@ def _spooled_rows(
     sink: output.Sink,
     bom: bool,
 ) -> None:
-    import io
-
     names = output.csv_columns([columns])
     text = io.StringIO()
     write_row = output.csv_writer(text)

@@ -61,9 +61,8 @@ def key(field: str) -> str:
     return field.replace(".", "__").replace("@", "__y")
 
 
-def encode(pack: Pack, field: str, value: Any) -> Any:
+def encode(decl: FieldDecl, value: Any) -> Any:
     """A submitted value as the engine sees it: integers, booleans and strings only."""
-    decl = pack.field(field)
     if decl.type in SCALED:
         return int(Decimal(value).scaleb(decl.decimals))
     if decl.type == "date":
@@ -331,11 +330,8 @@ def fact(
             if encoding is None:
                 encoding = known[field] = (key(field), pack.field(field))
             name, decl = encoding
-            out[name] = encode(pack, field, value) if decl.type in _CONVERTED else value
+            out[name] = encode(decl, value)
     return out
-
-
-_CONVERTED = {*SCALED, "date"}
 
 
 @per_pack

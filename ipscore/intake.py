@@ -135,12 +135,12 @@ def located(exc: IpscoreError, path: Path) -> InputError:
     )
 
 
-def twice(submission: Submission, first: str) -> Problem:
-    """A city-year submitted a second time (the first time from `first`)."""
+def twice(city: str, source: str, first: str) -> Problem:
+    """A city-year submitted a second time, from `source` (the first time from `first`)."""
     return Problem(
-        f"城市 {submission.city} 重复提交（另见 {first}）",
-        f"city {submission.city} is submitted twice (see also {first})",
-        submission.source,
+        f"城市 {city} 重复提交（另见 {first}）",
+        f"city {city} is submitted twice (see also {first})",
+        source,
         field="city.name",
     )
 
@@ -166,7 +166,7 @@ def read_all(
         for submission in found:
             key = (submission.pack_id, submission.city, submission.year)
             if key in seen:
-                problems.append(twice(submission, seen[key]))
+                problems.append(twice(submission.city, submission.source, seen[key]))
                 continue
             seen[key] = submission.source
             out.append((choose(submission.pack_id), submission))

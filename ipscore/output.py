@@ -194,7 +194,7 @@ def _writable(path: Path, name: str) -> Path:
     target = resolved(path)
     if target is None:
         raise _refused(name, "符号链接绕成了圈", "its symbolic links loop")
-    if target.exists() and (target.stat().st_dev, target.stat().st_ino) in READ:
+    if target.exists() and ((info := target.stat()).st_dev, info.st_ino) in READ:
         raise _refused(name, "这是本次读取的输入文件，不会覆盖它", "it is an input of this run")
     if target.exists() and not target.is_file():
         raise _refused(name, "这不是普通文件，不会覆盖它", "it is not a regular file")

@@ -99,6 +99,29 @@ def _layout(pack: Pack) -> tuple[int, list[tuple[str, list[tuple[str, bool, int]
     ]
 
 
+def _tally(
+    reqs: list[tuple[str, bool, int]], statuses: Mapping[str, Verdict]
+) -> tuple[int, int, TaskStatus, bool]:
+    """A task's applicable and met weight (in units), its status, and whether a required
+    requirement of it applies: complete when every applicable required one is met,
+    insufficient when none is unmet but one is missing, incomplete otherwise."""
+    applicable = met = 0
+    unmet = missing = required_applies = False
+    for rid, required, w in reqs:
+        verdict = statuses[rid]
+        if verdict == NOT_APPLICABLE:
+            continue
+        applicable += w
+        required_applies |= required
+        if verdict == MET:
+            met += w
+        elif required:
+            unmet |= verdict == UNMET
+            missing |= verdict == MISSING
+    status = INCOMPLETE if unmet else INSUFFICIENT if missing else COMPLETE
+    return applicable, met, status, required_applies
+
+
 @per_pack
 def _task_weights(pack: Pack) -> dict[bool, Fraction]:
     return {mandatory: task_weight(pack, mandatory) for mandatory in (True, False)}
@@ -118,19 +141,7 @@ def summarize(pack: Pack, statuses: Mapping[str, Verdict], mandatory: set[str]) 
     fraction: dict[str, Fraction | None] = {}
     weight: dict[str, Fraction] = {}
     for task_id, reqs in layout:
-        applicable = met = 0
-        unmet = missing = False
-        for rid, required, w in reqs:
-            verdict = statuses[rid]
-            if verdict == NOT_APPLICABLE:
-                continue
-            applicable += w
-            if verdict == MET:
-                met += w
-            elif required:
-                unmet |= verdict == UNMET
-                missing |= verdict == MISSING
-        status[task_id] = INCOMPLETE if unmet else INSUFFICIENT if missing else COMPLETE
+        applicable, met, status[task_id], _ = _tally(reqs, statuses)
         fraction[task_id] = Fraction(met, applicable) if applicable else None
         weight[task_id] = task_weights[task_id in mandatory]
     exact = total([(weight[t], fraction[t]) for t in status])
@@ -278,24 +289,12 @@ def drop_grid(
     numerators, denominators, base_complete, breakable = [], [], [], []
     for v in verdicts:
         mandatory = mandatory_tasks(pack, v.mandatory_rules)
-        weights = [task_weight(pack, task_id in mandatory) for task_id, _ in layout]
-        applicable, met, required, complete = [], [], [], []
-        for _, reqs in layout:
-            a = m = 0
-            unmet = missing = has_required = False
-            for rid, is_required, w in reqs:
-                verdict = v.statuses[rid]
-                if verdict == NOT_APPLICABLE:
-                    continue
-                a += w
-                m += w if verdict == MET else 0
-                has_required |= is_required
-                unmet |= is_required and verdict == UNMET
-                missing |= is_required and verdict == MISSING
-            applicable.append(a)
-            met.append(m)
-            required.append(has_required)
-            complete.append(not unmet and not missing)
+        weights = [_task_weights(pack)[task_id in mandatory] for task_id, _ in layout]
+        tallies = [_tally(reqs, v.statuses) for _, reqs in layout]
+        applicable = [a for a, _, _, _ in tallies]
+        met = [m for _, m, _, _ in tallies]
+        complete = [status == COMPLETE for _, _, status, _ in tallies]
+        required = [r for _, _, _, r in tallies]
         scale = math.lcm(*(w.denominator for w in weights))
         counted = [k for k, a in enumerate(applicable) if a]
         common = math.lcm(*(applicable[k] for k in counted)) if counted else 1
@@ -323,10 +322,7 @@ def drop_grid(
     rounded = np.where(
         denominator[:, None] == 0, 0, (2 * ten * numerator + safe) // (2 * safe)
     ).astype(np.int64)  # half up, exactly
-    broken = (
-        np.array(breakable, dtype=np.int64).reshape(len(verdicts), len(layout))
-        @ (1 - kept.astype(np.int64)).T
-    )
+    broken = np.array(breakable, dtype=np.int64).reshape(len(verdicts), len(layout)) @ (1 - kept).T
     complete_grid = np.array(base_complete, dtype=bool)[:, None] & (broken == 0)
     bands = pack.scoring.grades
     grade = np.full(rounded.shape, len(bands) - 1)
