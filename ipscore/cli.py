@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from . import interrupt
 from ._version import __version__
 from .errors import IpscoreError
 from .text import LANGS, pick
@@ -944,8 +945,10 @@ def archive_where(db: str | None) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: errors were already made readable by `Group.invoke`; here they exit."""
+    interrupt.watch()
     try:
         cli.main(args=argv, prog_name="ipscore", standalone_mode=False)
+        interrupt.check()  # pressed, but swallowed where it was raised
     except (KeyboardInterrupt, click.exceptions.Abort):
         # Outputs are written whole or not at all, so an interruption leaves nothing half done.
         english = os.environ.get("IPSCORE_LANG", "").lower().startswith("en")

@@ -18,6 +18,7 @@ from typing import IO, Any
 
 import orjson
 
+from . import interrupt
 from .errors import InputError, Problem, display_path, resolved
 from .provenance import data_notes
 from .results import Assessment
@@ -160,6 +161,7 @@ def staged(path: Path | None) -> Iterator[Sink]:
     if path is None:
         with tempfile.TemporaryFile() as spool:
             yield Sink(spool, "stdout")
+            interrupt.check()
             spool.seek(0)
             shutil.copyfileobj(spool, sys.stdout.buffer)
             sys.stdout.buffer.flush()
@@ -178,6 +180,7 @@ def staged(path: Path | None) -> Iterator[Sink]:
                 handle.flush()
             except OSError as exc:
                 raise _unwritable(name, exc) from None
+        interrupt.check()  # a Ctrl-C that a library swallowed still keeps the old file
         _writable(path, name)  # inputs read while the output was written count too
         os.chmod(tmp, mode)
         os.replace(tmp, target)

@@ -267,3 +267,22 @@ def test_ctrl_c_while_a_pdf_set_is_rendered_leaves_nothing(tmp_path):
     # A cohort PDF and its cities' PDFs take WeasyPrint some 20 s: interrupted after 4 s.
     _interrupted("report", "scenarios/", "-o", str(tmp_path / "cohort.pdf"), after=4)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_swallowed_ctrl_c_still_commits_no_output(tmp_path, monkeypatch):
+    # A KeyboardInterrupt raised inside a C callback or a finalizer is printed and lost; the
+    # remembered Ctrl-C still keeps the old file and leaves no temporary one.
+    from ipscore import interrupt
+    from ipscore.output import write_atomic
+
+    out = tmp_path / "out.json"
+    out.write_text("old", encoding="utf-8")
+    monkeypatch.setitem(interrupt._pressed, "yes", True)
+    try:
+        write_atomic(out, "new")
+    except KeyboardInterrupt:
+        pass
+    else:
+        raise AssertionError("the write was committed after Ctrl-C")
+    assert out.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
