@@ -9,6 +9,7 @@ the staged output is then dropped whole.
 
 from __future__ import annotations
 
+import gc
 import io
 import itertools
 import multiprocessing
@@ -204,6 +205,7 @@ def outcomes(paths: Iterable[str | Path], job: Job, jobs: int | None = None) -> 
     try:
         yield from _spread(here, _parts(paths, here.choose), jobs)
     finally:
+        gc.unfreeze()  # a long-lived caller (a server) gets its objects collected again
         here.close()
 
 
@@ -218,6 +220,10 @@ def _spread(
     if rest is None:
         return
     parts = itertools.chain([rest], parts)
+    # The packs, compiled rules and models are loaded now and live as long as the job: kept
+    # out of the collector's scans (about 5% of a large batch), and their pages stay shared
+    # with the forked workers instead of being copied when a collection touches them.
+    gc.freeze()
     jobs = default_jobs() if jobs is None else jobs
     if jobs <= 1:
         for part in parts:
