@@ -943,6 +943,125 @@ def archive_where(db: str | None) -> None:
     click.echo(shown(location(db)))
 
 
+def _year_range(
+    ctx: click.Context, _: click.Parameter, value: str | None
+) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    from .errors import InputError, Problem
+
+    first, sep, last = value.partition("-")
+    try:
+        years = (int(first), int(last if sep else first))
+    except ValueError:
+        raise InputError(
+            [
+                Problem(
+                    f"年度范围应写成 2013-2015，实际为“{value}”",
+                    f"a range of years is written 2013-2015, got “{value}”",
+                    field="--years",
+                )
+            ]
+        ) from None
+    return years
+
+
+@cli.command("history")
+@click.argument("city")
+@click.option("--pack", "pack_id", help="只看这个规则包（某年度有多个规则包的评估时必填）。")
+@click.option("--from", "first", type=int, help="起始年度（默认归档中最早的年度）。")
+@click.option("--to", "last", type=int, help="截止年度（默认归档中最近的年度）。")
+@output_options("table", "json")
+@db_option
+@lang_option
+def history_cmd(
+    city: str,
+    pack_id: str | None,
+    first: int | None,
+    last: int | None,
+    fmt: str,
+    output: Path | None,
+    timestamp: bool,
+    db: str | None,
+) -> None:
+    """一个城市历年的考核：每年的得分、等级、同级排名、必做任务，以及与上年相比变化的要求和下降的数据。
+
+    读的是归档（ipscore archive add 存下的结果），不重新评估。
+
+    \b
+    例：
+      ipscore history 武汉市
+      ipscore history 武汉市 --from 2013 --to 2015 --format json
+    """
+    from .history import history
+
+    with _archive(db) as archive:
+        found = history(archive, city, pack_id, first, last)
+    if fmt == "json":
+        from .output import dumps
+
+        _emit(dumps({**found.to_dict(), "produced_at": _stamp(timestamp)}), output)
+    else:
+        from . import tables
+
+        _emit_tables([tables.history_table(found, _lang())], output)
+
+
+@cli.command("review")
+@click.argument("cities", nargs=-1)
+@click.option(
+    "--years",
+    callback=_year_range,
+    help="复核的年度范围，如 2013-2015（默认：归档中最近的三个年度）。",
+)
+@click.option(
+    "--policy",
+    help="复核规则：编号或 YAML 文件（默认 cnipa-demo-city-review，见 rules/reviews/）。",
+)
+@output_options("table", "json")
+@db_option
+@lang_option
+def review_cmd(
+    cities: tuple[str, ...],
+    years: tuple[int, int] | None,
+    policy: str | None,
+    fmt: str,
+    output: Path | None,
+    timestamp: bool,
+    db: str | None,
+) -> None:
+    """三年复核：按复核规则综合各城市三个年度的考核结果；缺少的年度如实列出，无法判定时列出可能的结论。
+
+    -o 的扩展名为 .html、.md 或 .pdf 时生成复核报告。
+    复核规则是本工具对工作计划的解释，每份输出都写明。
+
+    \b
+    例：
+      ipscore review --years 2013-2015
+      ipscore review 武汉市 深圳市 --format json
+      ipscore review --years 2013-2015 -o 三年复核.pdf
+    """
+    from .packs.review import find_policy
+    from .review import review
+
+    chosen = find_policy(policy)
+    with _archive(db) as archive:
+        result = review(archive, chosen, years, cities)
+    if output is not None and output.suffix.lower() in (".html", ".md", ".pdf"):
+        from . import report
+
+        report.write_review(result, output, _lang(), _stamp(timestamp))
+        click.echo(str(output))
+    elif fmt == "json":
+        from .output import dumps
+
+        _emit(dumps({**result.to_dict(), "produced_at": _stamp(timestamp)}), output)
+    else:
+        from . import tables
+
+        _emit_tables([tables.review_table(result, _lang())], output)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: errors were already made readable by `Group.invoke`; here they exit."""
     interrupt.watch()

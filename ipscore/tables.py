@@ -30,13 +30,15 @@ from .provenance import notes_by_text
 from .results import Assessment
 from .scoring import ranking
 from .text import pick
-from .verdicts import LABELS, MET, MISSING, NOT_APPLICABLE, TASK_LABELS, UNMET
+from .verdicts import LABELS, MET, MISSING, NOT_APPLICABLE, TASK_LABELS, UNMET, Verdict
 
 if TYPE_CHECKING:  # types only: the plan's solver (SciPy) loads when a plan is asked for
     from .archiving import Archived
+    from .history import History, YearRow
     from .packtests import Report
     from .plan import Plan
     from .proofs import Proof
+    from .review import Review
     from .store.archive import Stored
     from .whatif import Comparison, Sensitivity
 
@@ -687,3 +689,115 @@ def proof_lines(
                 verdict = LABELS[lang][reach.verdict]
                 lines.append(f"  {proof.requirement} {verdict}{pick(lang, '：', ': ')}{shown}")
     return lines
+
+
+_STATE_WORDS = {
+    "figures": ("只存数据，未考核", "figures only, not assessed"),
+    "absent": ("无存档", "nothing stored"),
+}
+
+
+def history_table(h: History, lang: str = "zh") -> Table:
+    """`history`: one row per year — score, grade, rank in tier, mandatory tasks, and what
+    changed since the year before."""
+    table = Table(
+        title=_user(
+            pick(lang, f"{h.city} {h.first}–{h.last}年度", f"{h.city}, {h.first}–{h.last}")
+        ),
+        box=box.SIMPLE_HEAVY,
+        show_lines=True,
+    )
+    for zh, en in (
+        ("年度", "Year"),
+        ("规则包", "Pack"),
+        ("得分", "Score"),
+        ("等级", "Grade"),
+        ("同级排名", "Rank in tier"),
+        ("必做任务", "Mandatory"),
+        ("与上年相比", "Since the year before"),
+    ):
+        table.add_column(pick(lang, zh, en))
+    for row in h.rows:
+        if row.state != "assessed":
+            zh, en = _STATE_WORDS[row.state]
+            fell = _fell_lines(row, lang)
+            table.add_row(str(row.year), row.pack or "—", "—", pick(lang, zh, en), "", "", fell)
+            continue
+        mandatory = (
+            ""
+            if row.mandatory_complete is None
+            else pick(lang, "全部完成", "complete")
+            if row.mandatory_complete
+            else pick(lang, "未完成", "not complete")
+        )
+        table.add_row(
+            str(row.year),
+            row.pack or "",
+            str(row.score),
+            _grade_cell(row.grade or "", row.grade_label or row.grade or ""),
+            f"{row.rank}/{row.tier_size}" if row.rank is not None else "—",
+            mandatory,
+            "\n".join(
+                [
+                    f"{c.id} {_user(c.title)}：{_verdict_word(c.before, lang)} → "
+                    f"{_verdict_word(c.after, lang)}"
+                    for c in row.changed
+                ]
+                + [_fell_lines(row, lang)]
+            ).strip(),
+        )
+    return table
+
+
+def _verdict_word(status: str, lang: str) -> str:
+    words = LABELS["en" if lang == "en" else "zh"]
+    return words[Verdict(status)] if status in words else status
+
+
+def _fell_lines(row: YearRow, lang: str) -> str:
+    return "\n".join(
+        pick(
+            lang,
+            f"{_user(f.label)}下降：{f.before} → {f.after}",
+            f"{_user(f.label)} fell: {f.before} → {f.after}",
+        )
+        for f in row.fell
+    )
+
+
+def review_table(r: Review, lang: str = "zh") -> Table:
+    """`review`: each city's years and the outcome, or the outcomes a missing year leaves open."""
+    about = r.policy.review
+    table = Table(
+        title=pick(lang, about.title, about.title_en) + f"（{r.first}–{r.last}）",
+        caption=pick(lang, about.interpretation, about.interpretation_en),
+        caption_justify="left",
+        box=box.SIMPLE_HEAVY,
+        show_lines=True,
+    )
+    table.add_column(pick(lang, "城市", "City"))
+    for year in range(r.first, r.last + 1):
+        table.add_column(str(year))
+    table.add_column(pick(lang, "平均分", "Mean"))
+    table.add_column(pick(lang, "复核结论", "Outcome"))
+    for c in r.cities:
+        cells = []
+        for y in c.years:
+            if y.state == "assessed":
+                cells.append(f"{y.score} {_grade_cell(y.grade or '', y.grade_label or '')}")
+            else:
+                cells.append(pick(lang, *_STATE_WORDS[y.state]))
+        mean = c.mean_score
+        if c.outcome is not None:
+            verdict = f"[bold]{pick(lang, c.outcome.label, c.outcome.label_en)}[/]"
+        else:
+            missing = "、".join(str(y) for y in c.missing)
+            verdict = pick(
+                lang,
+                f"无法判定：缺{missing}年度考核结果；可能为"
+                + "、".join(o.label for o in c.possible),
+                f"undecided: no result for {', '.join(str(y) for y in c.missing)}; could be "
+                + ", ".join(o.label_en or o.label for o in c.possible),
+            )
+        table.add_row(_user(c.city), *cells, "—" if mean is None else f"{float(mean):.1f}", verdict)
+    return table

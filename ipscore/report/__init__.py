@@ -10,6 +10,7 @@ from ..errors import InputError, IpscoreError, Problem, display_path
 from ..output import write_all, write_atomic
 from ..packs import Pack
 from ..results import Assessment
+from ..review import Review
 from ..whatif import Simulation
 from . import context
 from .render import pdf, render
@@ -22,10 +23,12 @@ __all__ = [
     "IpscoreError",
     "city_report",
     "cohort_report",
+    "review_report",
     "score_sheet",
     "simulation_report",
     "single_pack",
     "write",
+    "write_review",
 ]
 
 
@@ -66,6 +69,20 @@ def simulation_report(
         return render("simulate.md.j2", ctx)
     html = render("simulate.html.j2", ctx)
     return pdf(html) if suffix == ".pdf" else html
+
+
+def review_report(
+    r: Review, suffix: str, lang: str = "zh", produced_at: str | None = None
+) -> str | bytes:
+    ctx = context.review(r, lang, produced_at)
+    if suffix == ".md":
+        return render("review.md.j2", ctx)
+    html = render("review.html.j2", ctx)
+    return pdf(html) if suffix == ".pdf" else html
+
+
+def write_review(r: Review, out: Path, lang: str = "zh", produced_at: str | None = None) -> None:
+    write_atomic(out, review_report(r, suffix_of(out, FORMATS), lang, produced_at))
 
 
 def single_pack(assessments: list[Assessment]) -> Pack:

@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     Connection,
     Engine,
@@ -219,9 +220,11 @@ class Archive:
         pack: str | None = None,
         every_version: bool = False,
         details: bool = False,
+        years: tuple[int, int] | None = None,
     ) -> list[Stored]:
         """Stored submissions, current ones only unless every version is asked for; ordered by
-        pack, city, year and version. `details` reads each one's figures too."""
+        pack, city, year and version. `details` reads each one's figures too; `years` is a
+        range, both ends included."""
         query = select(submissions).order_by(
             submissions.c.pack, submissions.c.city, submissions.c.year, submissions.c.id
         )
@@ -229,6 +232,8 @@ class Archive:
             query = query.where(submissions.c.city == city)
         if year is not None:
             query = query.where(submissions.c.year == year)
+        if years is not None:
+            query = query.where(submissions.c.year.between(*years))
         if pack is not None:
             query = query.where(submissions.c.pack == pack)
         with self._failing_clearly(), self.engine.connect() as conn:
@@ -519,7 +524,7 @@ def _stored(row: Any, version: int, current: bool, conn: Connection | None) -> S
         found = {
             r["field"]: _decoded(r["type"], r["value"]) for r in conn.execute(query).mappings()
         }
-    result = None if row["result_json"] is None else json.loads(row["result_json"])
+    result = None if row["result_json"] is None else orjson.loads(row["result_json"])
     return Stored(
         id=row["id"],
         pack=row["pack"],
