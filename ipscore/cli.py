@@ -1062,6 +1062,48 @@ def review_cmd(
         _emit_tables([tables.review_table(result, _lang())], output)
 
 
+@cli.command("publish")
+@click.option("--year", type=int, required=True, help="考核年度。")
+@click.option("--pack", "pack_id", help="规则包编号（该年度有多个规则包的结果时必填）。")
+@click.option("--with-scores", is_flag=True, help="同时公布得分和同级排名（默认只公布等级）。")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="公布名单文件；格式由扩展名决定：.html、.pdf、.xlsx。",
+)
+@timestamp_option
+@db_option
+@lang_option
+def publish_cmd(
+    year: int,
+    pack_id: str | None,
+    with_scores: bool,
+    output: Path,
+    timestamp: bool,
+    db: str | None,
+) -> None:
+    """公布名单：按城市类别列出各城市的考核等级（工作计划四（一）“考核结果以一定方式公布”）。
+
+    只含城市、省份和等级（加 --with-scores 时含得分和排名）；
+    不含填报数据、评估细节、佐证材料或审核人。
+
+    \b
+    例：
+      ipscore publish --year 2015 -o 公布.pdf
+      ipscore publish --year 2015 --with-scores -o 公布.xlsx
+    """
+    from . import report
+    from .publish import published
+
+    report.suffix_of(output, (".html", ".pdf", ".xlsx"))
+    with _archive(db) as archive:
+        found = published(archive, year, pack_id, with_scores)
+    report.write_published(found, output, _lang(), _stamp(timestamp))
+    click.echo(str(output))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: errors were already made readable by `Group.invoke`; here they exit."""
     interrupt.watch()

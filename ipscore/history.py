@@ -105,12 +105,14 @@ class History:
     first: int
     last: int
     rows: tuple[YearRow, ...]
+    notes: tuple[str, ...] = ()  # what the input files say of their data
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "city": self.city,
             "from": self.first,
             "to": self.last,
+            "data_notes": list(self.notes),
             "years": [r.to_dict() for r in self.rows],
         }
 
@@ -163,7 +165,7 @@ def history(
             rows.append(YearRow(year, "figures", pack=found[-1].pack, fell=fell))
         else:
             rows.append(YearRow(year, "absent"))
-    return History(city, first, last, tuple(rows))
+    return History(city, first, last, tuple(rows), data_notes(every))
 
 
 def statuses(result: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
@@ -178,6 +180,13 @@ def statuses(result: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
 def headline_score(result: Mapping[str, Any]) -> Decimal:
     """The published score of a stored result, exactly as shown (one decimal, from JSON)."""
     return Decimal(str(result["score"]))
+
+
+def data_notes(stored: Iterable[Stored]) -> tuple[str, ...]:
+    """What the stored results' input files say of their own data ("示例数据…"), each once: a
+    list or review drawn from example data says so in the output itself."""
+    notes = (((s.result or {}).get("provenance") or {}).get("input_note") for s in stored)
+    return tuple(dict.fromkeys(n for n in notes if n))
 
 
 def tier_ranks(archive: Stores, pack: str, year: int) -> dict[str, tuple[int, int]]:

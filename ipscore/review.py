@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from .errors import InputError, Problem
-from .history import State, Stores, headline_score
+from .history import State, Stores, data_notes, headline_score
 from .packs.review import Bound, Outcome, ReviewPolicy, When, as_dict
 from .store.archive import Stored
 
@@ -97,10 +97,12 @@ class Review:
     first: int
     last: int
     cities: tuple[CityReview, ...]
+    notes: tuple[str, ...] = ()  # what the input files say of their data
 
     def to_dict(self) -> dict[str, Any]:
         about = self.policy.review
         return {
+            "data_notes": list(self.notes),
             "policy": about.id,
             "policy_version": about.version,
             "title": about.title,
@@ -159,9 +161,8 @@ def review(
             ]
         )
     names = list(cities) or sorted(by_city)
-    return Review(
-        policy, first, last, tuple(_city(policy, c, by_city[c], first, last) for c in names)
-    )
+    reviewed = tuple(_city(policy, c, by_city[c], first, last) for c in names)
+    return Review(policy, first, last, reviewed, data_notes(s for c in names for s in by_city[c]))
 
 
 def _stored(archive: Stores, policy: ReviewPolicy, years: tuple[int, int] | None) -> list[Stored]:

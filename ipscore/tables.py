@@ -704,6 +704,8 @@ def history_table(h: History, lang: str = "zh") -> Table:
         title=_user(
             pick(lang, f"{h.city} {h.first}–{h.last}年度", f"{h.city}, {h.first}–{h.last}")
         ),
+        caption=_data_notes(h.notes, lang),
+        caption_justify="left",
         box=box.SIMPLE_HEAVY,
         show_lines=True,
     )
@@ -749,6 +751,15 @@ def history_table(h: History, lang: str = "zh") -> Table:
     return table
 
 
+def _lines(*texts: str | None) -> str:
+    return "\n".join(t for t in texts if t)
+
+
+def _data_notes(notes: Iterable[str], lang: str) -> str | None:
+    head = pick(lang, "数据说明：", "About the data: ")
+    return "\n".join(_user(head + n) for n in notes) or None
+
+
 def _verdict_word(status: str, lang: str) -> str:
     words = LABELS["en" if lang == "en" else "zh"]
     return words[Verdict(status)] if status in words else status
@@ -770,7 +781,9 @@ def review_table(r: Review, lang: str = "zh") -> Table:
     about = r.policy.review
     table = Table(
         title=pick(lang, about.title, about.title_en) + f"（{r.first}–{r.last}）",
-        caption=pick(lang, about.interpretation, about.interpretation_en),
+        caption=_lines(
+            pick(lang, about.interpretation, about.interpretation_en), _data_notes(r.notes, lang)
+        ),
         caption_justify="left",
         box=box.SIMPLE_HEAVY,
         show_lines=True,

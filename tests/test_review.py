@@ -14,11 +14,14 @@ from typing import Any
 
 import orjson
 import pytest
+from openpyxl import load_workbook
 
 from ipscore import InputError
 from ipscore.history import history
 from ipscore.packs import PackError
 from ipscore.packs.review import find_policy, load_policy
+from ipscore.publish import published
+from ipscore.report import write_published
 from ipscore.review import review
 from ipscore.store.archive import Archive, Entry
 
@@ -272,3 +275,48 @@ def test_history_and_review_refuse_clearly(tmp_path):
     undecided = run("review", "--years", "2013-2015", db=db)
     assert undecided.returncode == 0
     assert "无法判定：缺2013、2014年度考核结果" in undecided.stdout
+
+
+def test_the_published_list_holds_tiers_and_grades_and_nothing_internal(archive):
+    archive.add(
+        [
+            _entry("乙市", 2015, _result("80.0", "good")),
+            _entry("甲市", 2015, _result("95.0", "excellent")),
+            _entry("丙市", 2015, _result("80.0", "good", "sub_provincial")),
+            _entry("丁市", 2015, _result("85.0", "good")),
+        ],
+        "2016-01-10T00:00:00Z",
+        "张三",
+    )
+    plain = published(archive, 2015)
+    tiers = plain.to_dict()["tiers"]
+    assert [t["level"] for t in tiers] == ["sub_provincial", "prefecture"]
+    # Without scores: by grade, then name (丁 before 乙 by code point), so no rank leaks.
+    assert [(c["city"], c["grade"]) for c in tiers[1]["cities"]] == [
+        ("甲市", "excellent"),
+        ("丁市", "good"),
+        ("乙市", "good"),
+    ]
+    assert set(tiers[1]["cities"][0]) == {"city", "province", "grade", "grade_label"}
+    scored = published(archive, 2015, with_scores=True).to_dict()["tiers"][1]["cities"]
+    assert [(c["city"], c["score"], c["rank"]) for c in scored] == [
+        ("甲市", 95.0, 1),
+        ("丁市", 85.0, 2),
+        ("乙市", 80.0, 3),
+    ]
+    with pytest.raises(InputError) as none:
+        published(archive, 2014)
+    assert none.value.problems[0].zh == "归档中没有2014年度的考核结果"
+
+
+def test_the_published_workbook_writes_a_formula_looking_name_as_text(archive, tmp_path):
+    archive.add(
+        [_entry('=HYPERLINK("http://x","y")', 2015, _result("80.0", "good"))],
+        "2016-01-10T00:00:00Z",
+        None,
+    )
+    out = tmp_path / "公布.xlsx"
+    write_published(published(archive, 2015), out)
+    sheet = load_workbook(out).active
+    cells = [c.value for row in sheet.iter_rows() for c in row if c.value]
+    assert '\'=HYPERLINK("http://x","y")' in cells

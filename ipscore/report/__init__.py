@@ -9,12 +9,13 @@ from pathlib import Path
 from ..errors import InputError, IpscoreError, Problem, display_path
 from ..output import write_all, write_atomic
 from ..packs import Pack
+from ..publish import Published
 from ..results import Assessment
 from ..review import Review
 from ..whatif import Simulation
 from . import context
 from .render import pdf, render
-from .xlsx import score_sheet
+from .xlsx import publish_sheet, score_sheet
 
 FORMATS = (".html", ".md", ".pdf")
 
@@ -28,6 +29,7 @@ __all__ = [
     "simulation_report",
     "single_pack",
     "write",
+    "write_published",
     "write_review",
 ]
 
@@ -83,6 +85,17 @@ def review_report(
 
 def write_review(r: Review, out: Path, lang: str = "zh", produced_at: str | None = None) -> None:
     write_atomic(out, review_report(r, suffix_of(out, FORMATS), lang, produced_at))
+
+
+def write_published(
+    p: Published, out: Path, lang: str = "zh", produced_at: str | None = None
+) -> None:
+    suffix = suffix_of(out, (".html", ".pdf", ".xlsx"))
+    if suffix == ".xlsx":
+        write_atomic(out, publish_sheet(p, lang, produced_at))
+        return
+    html = render("publish.html.j2", context.publish(p, lang, produced_at))
+    write_atomic(out, pdf(html) if suffix == ".pdf" else html)
 
 
 def single_pack(assessments: list[Assessment]) -> Pack:

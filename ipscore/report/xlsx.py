@@ -14,10 +14,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..explain import level_label
 from ..packs import Pack
+from ..publish import Published
 from ..results import Assessment
 from ..scoring import batch_table
 from ..text import cell_text, pick
 from ..verdicts import LABELS, TASK_LABELS
+from . import context
 from .context import provenance, words
 
 _FILL = {
@@ -111,3 +113,35 @@ def _provenance_sheet(sheet: Worksheet, where: dict[str, Any], text: dict[str, A
     sheet["A1"].font = Font(bold=True, size=13)
     for c, width in zip("ABCD", (24, 48, 70, 48), strict=True):
         sheet.column_dimensions[c].width = width
+
+
+def publish_sheet(p: Published, lang: str = "zh", produced_at: str | None = None) -> bytes:
+    """The published list as a workbook: one row per city, its tier in the first column."""
+    ctx = context.publish(p, lang, produced_at)
+    t = ctx["t"]
+    book = Workbook()
+    sheet = cast(Worksheet, book.active)  # a new workbook has its one sheet active
+    sheet.title = pick(lang, "公布名单", "Published")
+    _append(sheet, [ctx["title"]])
+    for note in p.notes:
+        _append(sheet, [t["data_note"] + note])
+    head = [pick(lang, "类别", "Tier"), t["city"], t["province"], t["grade"]]
+    if p.with_scores:
+        head += [t["score"], t["rank"]]
+    _append(sheet, head)
+    for tier in ctx["tiers"]:
+        for c in tier["cities"]:
+            row = [tier["name"], c["city"], c["province"], c["grade_label"]]
+            if p.with_scores:
+                row += [float(c["score"]), c["rank"]]
+            _append(sheet, row)
+    sheet["A1"].font = Font(bold=True, size=13)
+    head_row = 2 + len(p.notes)
+    for cell in sheet[head_row]:
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABCDEF", (14, 20, 12, 10, 8, 10), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = f"A{head_row + 1}"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
