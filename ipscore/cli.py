@@ -25,9 +25,9 @@ from .text import LANGS, pick
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from .pipeline import OtherYears
     from .results import Assessment
     from .store.archive import Archive
+    from .store.lazy import ArchivedFigures
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -118,7 +118,7 @@ db_option = click.option(
 
 
 @contextmanager
-def _other_years(db: str | None) -> Iterator[OtherYears | None]:
+def _other_years(db: str | None) -> Iterator[ArchivedFigures | None]:
     """Other years' figures from the archive named by --db or IPSCORE_DB, else the default
     archive if there is one; opened only if a pack reads another year."""
     from .store.lazy import configured
@@ -359,9 +359,9 @@ def report_cmd(
     report.suffix_of(output, report.FORMATS)
     with _other_years(db) as years:
         assessments = assess_paths(paths, pack_id, years)
-    # A single workbook or CSV of several cities is a cohort too: never one city's report.
-    cohort = is_batch(paths) or len(assessments) > 1
-    written = report.write(assessments, output, cohort, _lang(), mode, _stamp(timestamp))
+        # A single workbook or CSV of several cities is a cohort too: never one city's report.
+        cohort = is_batch(paths) or len(assessments) > 1
+        written = report.write(assessments, output, cohort, _lang(), mode, _stamp(timestamp), years)
     for path in written:
         click.echo(str(path))
 

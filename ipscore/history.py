@@ -12,6 +12,7 @@ from typing import Any, Literal, Protocol
 
 from .errors import InputError, IpscoreError, Problem
 from .packs import find_pack
+from .results import Assessment
 from .scoring import RankKey, ranks
 from .store.archive import Stored, Value
 
@@ -293,4 +294,55 @@ def _several_packs(city: str, year: int, packs: list[str]) -> Problem:
         f"{city} {year} is assessed under several packs; name one with --pack: "
         + ", ".join(sorted(packs)),
         field="--pack",
+    )
+
+
+@dataclass(frozen=True)
+class YearOverYear:
+    """A city's assessment beside the archive's earlier years: the score trend, the verdicts
+    changed and the figures fallen since the year before, and last year's grade and rank."""
+
+    trend: tuple[tuple[int, Decimal], ...]  # (year, published score), this year last
+    changed: tuple[Change, ...]
+    fell: tuple[Fell, ...]
+    last_grade: str | None = None  # last year's grade label, if it was assessed
+    last_rank: int | None = None  # in its tier
+
+
+def year_over_year(archive: Stores, a: Assessment) -> YearOverYear | None:
+    """None when the archive holds no earlier year of the city."""
+    earlier = [s for s in archive.submissions(city=a.city, details=True) if s.year < a.year]
+    if not earlier:
+        return None
+    assessed = {s.year: s for s in sorted(earlier, key=lambda s: s.id) if s.assessed and s.result}
+    trend = (
+        *((year, headline_score(s.result or {})) for year, s in sorted(assessed.items())),
+        (a.year, a.score),
+    )
+    last = assessed.get(a.year - 1)
+    now = {r.id: (str(r.status), r.title) for t in a.tasks for r in t.requirements}
+    then = statuses(last.result or {}) if last else {}
+    changed = tuple(
+        Change(rid, title, then[rid][0], status)
+        for rid, (status, title) in now.items()
+        if rid in then and then[rid][0] != status
+    )
+    read = {
+        name: value
+        for t in a.tasks
+        for r in t.requirements
+        for name, value in r.inputs.items()
+        if value is not None and "@" not in name
+    }
+    figures = _figures(s for s in earlier if s.year == a.year - 1)
+    labels = {name: a.pack.field(name).label for name in read if name in a.pack.field_names()}
+    rank = None
+    if last is not None:
+        rank = tier_ranks(archive, last.pack, last.year).get(a.city, (None, None))[0]
+    return YearOverYear(
+        trend,
+        changed,
+        _fell(figures, read, labels),
+        (last.result or {}).get("grade_label") if last else None,
+        rank,
     )

@@ -192,6 +192,21 @@ def staged(path: Path | None) -> Iterator[Sink]:
         raise
 
 
+def make_folder(folder: Path) -> bool:
+    """Create an output folder (a report set's city reports) if it is not there; whether it
+    was made. A missing parent or a read-only one is a clear error, not a traceback."""
+    name = display_path(folder)
+    if not folder.parent.is_dir():
+        raise InputError([Problem("输出目录不存在", "the output directory does not exist", name)])
+    if folder.is_dir():
+        return False
+    try:
+        folder.mkdir()
+    except OSError as exc:
+        raise _unwritable(name, exc) from None
+    return True
+
+
 def _writable(path: Path, name: str) -> Path:
     """The file an output may replace, or the reason it may not."""
     target = resolved(path)

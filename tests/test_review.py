@@ -320,3 +320,31 @@ def test_the_published_workbook_writes_a_formula_looking_name_as_text(archive, t
     sheet = load_workbook(out).active
     cells = [c.value for row in sheet.iter_rows() for c in row if c.value]
     assert '\'=HYPERLINK("http://x","y")' in cells
+
+
+def test_reports_gain_the_year_over_year_where_the_archive_holds_last_year(tmp_path):
+    """Last year's stored result for 武汉市 (written by hand): T4.R3 unmet then, met in the
+    2015 file; pledge financing 9000 then, 7799.9999 now; alone in its tier then (rank 1),
+    second of three sub-provincial cities now."""
+    db = tmp_path / "a.sqlite"
+    archive = Archive(f"sqlite:///{db}")
+    last = _result("80.0", "good", "sub_provincial", **{"T4.R3": "unmet"})
+    archive.add(
+        [_entry("武汉市", 2014, last, {"finance.pledge_amount": Decimal(9000)})],
+        "2015-01-10T00:00:00Z",
+        "张三",
+    )
+    archive.close()
+    out = tmp_path / "wuhan.html"
+    made = run("report", str(SCENARIOS / "wuhan-2015.yaml"), "-o", str(out), db=db)
+    assert made.returncode == 0, made.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "与往年相比（据归档）" in html and "上年：良好，同级第1名" in html
+    assert (
+        "<strong>T4.R3</strong> 投保专利保险企业数量增长30%以上（未开展的实现突破）：未达到 → 达到"
+        in html
+    )
+    assert "9000万元 → 7799.9999万元" in html
+    cohort = tmp_path / "cohort.html"
+    assert run("report", str(SCENARIOS), "-o", str(cohort), db=db).returncode == 0
+    assert "上年 良好 第1名，↓1" in cohort.read_text(encoding="utf-8")

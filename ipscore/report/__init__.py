@@ -4,10 +4,12 @@ score sheet, all rendered from the Assessment objects the JSON output serialises
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import InputError, IpscoreError, Problem, display_path
-from ..output import write_all, write_atomic
+from ..history import Stores, YearOverYear, year_over_year
+from ..output import make_folder, write_all, write_atomic
 from ..packs import Pack
 from ..publish import Published
 from ..results import Assessment
@@ -40,8 +42,9 @@ def city_report(
     lang: str = "zh",
     mode: str = "full",
     produced_at: str | None = None,
+    yoy: YearOverYear | None = None,
 ) -> str | bytes:
-    ctx = context.city(a, lang, mode, produced_at)
+    ctx = context.city(a, lang, mode, produced_at, yoy)
     if suffix == ".md":
         return render("city.md.j2", ctx)
     html = render("city.html.j2", ctx)
@@ -54,9 +57,10 @@ def cohort_report(
     links: dict[str, str],
     lang: str = "zh",
     produced_at: str | None = None,
+    earlier: Mapping[str, YearOverYear] | None = None,
 ) -> str | bytes:
     pack = single_pack(assessments)
-    ctx = context.cohort(pack, assessments, links, lang, produced_at)
+    ctx = context.cohort(pack, assessments, links, lang, produced_at, earlier)
     if suffix == ".md":
         return render("cohort.md.j2", ctx)
     html = render("cohort.html.j2", ctx)
@@ -136,14 +140,22 @@ def write(
     lang: str = "zh",
     mode: str = "full",
     produced_at: str | None = None,
+    archive: Stores | None = None,
 ) -> list[Path]:
-    """Write one city report, or a cohort report with each city's report beside it.
+    """Write one city report, or a cohort report with each city's report beside it; with an
+    archive holding earlier years, each gains its year over year.
 
     Everything is rendered before anything is written, so a failure leaves no partial set.
     """
     suffix = suffix_of(out, FORMATS)
+    earlier: dict[str, YearOverYear] = {}
+    for a in assessments if archive is not None else []:
+        found = year_over_year(archive, a) if archive is not None else None
+        if found is not None:
+            earlier[a.source] = found
     if not cohort:
-        write_atomic(out, city_report(assessments[0], suffix, lang, mode, produced_at))
+        a = assessments[0]
+        write_atomic(out, city_report(a, suffix, lang, mode, produced_at, earlier.get(a.source)))
         return [out]
     folder = out.with_name(f"{out.stem}-cities")
     rendered: dict[Path, str | bytes] = {}
@@ -152,11 +164,12 @@ def write(
         name = f"{_safe(Path(a.source).stem)}{suffix}"
         if folder / name in rendered:  # several cities from one workbook: name them apart
             name = f"{_safe(Path(a.source).stem)}-{_safe(a.city)}{suffix}"
-        rendered[folder / name] = city_report(a, suffix, lang, mode, produced_at)
+        rendered[folder / name] = city_report(
+            a, suffix, lang, mode, produced_at, earlier.get(a.source)
+        )
         links[a.source] = f"{folder.name}/{name}"
-    rendered[out] = cohort_report(assessments, suffix, links, lang, produced_at)
-    made = not folder.exists()
-    folder.mkdir(exist_ok=True)
+    rendered[out] = cohort_report(assessments, suffix, links, lang, produced_at, earlier)
+    made = make_folder(folder)
     try:
         write_all(rendered)
     except BaseException:

@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
+from decimal import Decimal
 
 from matplotlib.figure import Figure
 
 from ..results import Assessment
 
 COLOURS = {"complete": "#2e7d32", "incomplete": "#c62828", "insufficient_data": "#ef6c00"}
+
+
+def score_trend(points: Sequence[tuple[int, Decimal]]) -> str:
+    """The published score year by year, the last point being this report's year."""
+    years = [str(y) for y, _ in points]
+    scores = [float(s) for _, s in points]
+    fig = Figure(figsize=(6.4, 2.4))
+    ax = fig.subplots()
+    ax.plot(years, scores, marker="o", color="#1565c0")
+    for x, y in zip(years, scores, strict=True):
+        ax.annotate(f"{y:.1f}", (x, y), textcoords="offset points", xytext=(0, 6), ha="center",
+                    fontsize=8)  # fmt: skip
+    ax.set_ylim(0, 105)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(labelsize=9)
+    fig.tight_layout()
+    return _svg(fig)
 
 
 def task_fractions(a: Assessment) -> str:
@@ -30,6 +49,10 @@ def task_fractions(a: Assessment) -> str:
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(labelsize=9)
     fig.tight_layout()
+    return _svg(fig)
+
+
+def _svg(fig: Figure) -> str:
     buffer = io.StringIO()
     fig.savefig(
         buffer, format="svg", metadata={"Creator": None, "Date": None, "Format": None, "Type": None}

@@ -4,13 +4,14 @@ serialises, in the reader's language. No verdict or score is decided here."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
 from .._version import __version__
 from ..errors import IpscoreError
 from ..explain import field_label, level_label, show, show_input
+from ..history import YearOverYear
 from ..packs import Pack, find_pack
 from ..provenance import notes_by_text
 from ..publish import Published
@@ -18,7 +19,16 @@ from ..results import Assessment, RequirementResult, TaskResult
 from ..review import Review
 from ..scoring import LEVEL_ORDER, blocks_grade, gains, ranking
 from ..text import pick
-from ..verdicts import COMPLETE, LABELS, MET, MISSING, NOT_APPLICABLE, TASK_LABELS, UNMET
+from ..verdicts import (
+    COMPLETE,
+    LABELS,
+    MET,
+    MISSING,
+    NOT_APPLICABLE,
+    TASK_LABELS,
+    UNMET,
+    Verdict,
+)
 from ..whatif import Simulation
 from . import charts
 
@@ -334,7 +344,11 @@ def _css_string(text: str) -> str:
 
 
 def city(
-    a: Assessment, lang: str = "zh", mode: str = "full", produced_at: str | None = None
+    a: Assessment,
+    lang: str = "zh",
+    mode: str = "full",
+    produced_at: str | None = None,
+    yoy: YearOverYear | None = None,
 ) -> dict[str, Any]:
     pack = a.pack
     text = words(pack, lang)
@@ -388,8 +402,63 @@ def city(
         ],
         "interpretive": interpretive,
         "other_years": _other_years(a, lang),
+        "yoy": None if yoy is None else _year_over_year(a, yoy, lang),
         "by_unit": _by_unit(a, lang),
         "scoring_note": pick(lang, pack.scoring.note, pack.scoring.note_en),
+    }
+
+
+def _since(yoy: YearOverYear | None, rank: int, lang: str) -> str:
+    """Last year's grade and the move in rank: "上年 良好 第3名，↑2"."""
+    if yoy is None or yoy.last_grade is None:
+        return ""
+    text = pick(lang, f"上年 {yoy.last_grade}", f"last year {yoy.last_grade}")
+    if yoy.last_rank is None:
+        return text
+    move = yoy.last_rank - rank
+    arrow = "↑" if move > 0 else "↓" if move < 0 else "→"
+    return (
+        text
+        + pick(lang, f" 第{yoy.last_rank}名，", f", rank {yoy.last_rank}; ")
+        + (f"{arrow}{abs(move)}" if move else arrow)
+    )
+
+
+def _year_over_year(a: Assessment, yoy: YearOverYear, lang: str) -> dict[str, Any]:
+    words = LABELS["en" if lang == "en" else "zh"]
+    return {
+        "t": {
+            "title": pick(
+                lang, "与往年相比（据归档）", "Compared with earlier years (from the archive)"
+            ),
+            "trend": pick(lang, "历年得分", "Score by year"),
+            "changed": pick(lang, "与上年相比变化的要求", "Requirements changed since last year"),
+            "fell": pick(lang, "比上年下降的数据", "Figures lower than last year"),
+            "none": pick(lang, "无", "none"),
+            "last": pick(lang, "上年", "Last year"),
+            "rank": pick(lang, "同级第{rank}名", "rank {rank} in its tier"),
+        },
+        "chart": charts.score_trend(yoy.trend) if len(yoy.trend) > 1 else None,
+        "last": yoy.last_grade,
+        "last_rank": yoy.last_rank,
+        "changed": [
+            {
+                "id": c.id,
+                "title": c.title,
+                "before": words.get(Verdict(c.before), c.before) if c.before in words else c.before,
+                "after": words.get(Verdict(c.after), c.after) if c.after in words else c.after,
+            }
+            for c in yoy.changed
+        ],
+        "fell": [
+            {
+                "label": field_label(a.pack, f.field, lang),
+                "field": f.field,
+                "before": show(a.pack.field(f.field), f.before, lang),
+                "after": show(a.pack.field(f.field), f.after, lang),
+            }
+            for f in yoy.fell
+        ],
     }
 
 
@@ -455,11 +524,14 @@ def cohort(
     links: dict[str, str],
     lang: str = "zh",
     produced_at: str | None = None,
+    earlier: Mapping[str, YearOverYear] | None = None,
 ) -> dict[str, Any]:
     """The cohort view: ranking per tier, grade counts, the verdict grid, the weakest points.
 
-    `links` maps an assessment's source file to the relative address of its city report.
+    `links` maps an assessment's source file to the relative address of its city report;
+    `earlier`, its year over year from the archive (last year's grade and rank), where known.
     """
+    earlier = earlier or {}
     text = words(pack, lang)
     ranked = ranking(assessments)
     tiers = []
@@ -487,6 +559,7 @@ def cohort(
                         if row.assessment.mandatory_complete
                         else text["not_complete"],
                         "link": links.get(row.assessment.source),
+                        "since": _since(earlier.get(row.assessment.source), row.rank_in_tier, lang),
                     }
                     for row in rows
                 ],
@@ -543,6 +616,8 @@ def cohort(
         "year": pack.pack.year,
         "count": len(assessments),
         "tiers": tiers,
+        "with_since": bool(earlier),
+        "since_head": pick(lang, "与上年相比", "Since last year"),
         "distribution": distribution,
         "cities": [a.city for a in cities],
         "grid": grid,

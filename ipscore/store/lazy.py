@@ -21,11 +21,26 @@ class ArchivedFigures:
         self._archive: Archive | None = None
 
     def figures_of(self, city: str, year: int) -> dict[str, tuple[Value, Stored]]:
+        return self._opened().figures_of(city, year)
+
+    def submissions(
+        self,
+        city: str | None = None,
+        year: int | None = None,
+        pack: str | None = None,
+        every_version: bool = False,
+        details: bool = False,
+        years: tuple[int, int] | None = None,
+    ) -> list[Stored]:
+        """The stored submissions (`Archive.submissions`): what a report's earlier years are."""
+        return self._opened().submissions(city, year, pack, every_version, details, years)
+
+    def _opened(self) -> Archive:
         if self._archive is None:
             from .archive import Archive
 
             self._archive = Archive.open(self.db)
-        return self._archive.figures_of(city, year)
+        return self._archive
 
     def close(self) -> None:
         if self._archive is not None:
