@@ -309,8 +309,13 @@ class YearOverYear:
     last_rank: int | None = None  # in its tier
 
 
-def year_over_year(archive: Stores, a: Assessment) -> YearOverYear | None:
-    """None when the archive holds no earlier year of the city."""
+def year_over_year(
+    archive: Stores,
+    a: Assessment,
+    tiers: dict[tuple[str, int], dict[str, tuple[int, int]]] | None = None,
+) -> YearOverYear | None:
+    """None when the archive holds no earlier year of the city. `tiers` keeps each year's
+    ranks for the next city of a cohort (reading them is reading every result of the year)."""
     earlier = [s for s in archive.submissions(city=a.city, details=True) if s.year < a.year]
     if not earlier:
         return None
@@ -338,7 +343,11 @@ def year_over_year(archive: Stores, a: Assessment) -> YearOverYear | None:
     labels = {name: a.pack.field(name).label for name in read if name in a.pack.field_names()}
     rank = None
     if last is not None:
-        rank = tier_ranks(archive, last.pack, last.year).get(a.city, (None, None))[0]
+        tiers = {} if tiers is None else tiers
+        key = (last.pack, last.year)
+        if key not in tiers:
+            tiers[key] = tier_ranks(archive, *key)
+        rank = tiers[key].get(a.city, (None, None))[0]
     return YearOverYear(
         trend,
         changed,

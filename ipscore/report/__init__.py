@@ -149,8 +149,9 @@ def write(
     """
     suffix = suffix_of(out, FORMATS)
     earlier: dict[str, YearOverYear] = {}
+    tiers: dict[tuple[str, int], dict[str, tuple[int, int]]] = {}
     for a in assessments if archive is not None else []:
-        found = year_over_year(archive, a) if archive is not None else None
+        found = year_over_year(archive, a, tiers) if archive is not None else None
         if found is not None:
             earlier[a.source] = found
     if not cohort:
