@@ -74,9 +74,8 @@ class Published:
 def published(
     archive: Stores, year: int, pack: str | None = None, with_scores: bool = False
 ) -> Published:
-    stored = [
-        s for s in archive.submissions(year=year, pack=pack) if s.assessed and s.result is not None
-    ]
+    stored = [s for s in archive.submissions(year=year, pack=pack) if s.assessed and s.result]
+    result = {s.id: s.result or {} for s in stored}
     packs = sorted({s.pack for s in stored})
     if not packs:
         raise InputError(
@@ -100,7 +99,7 @@ def published(
             ]
         )
     keys: list[RankKey] = [
-        (s.pack, s.year, (s.result or {}).get("level"), headline_score(s.result or {}), s.city)
+        (s.pack, s.year, result[s.id].get("level"), headline_score(result[s.id]), s.city)
         for s in stored
     ]
     rank_of = {keys[i][4]: rank for i, rank in ranks(keys)}
@@ -110,18 +109,18 @@ def published(
         members = [
             s
             for s in stored
-            if (s.result or {}).get("level") == level
-            or (level is None and (s.result or {}).get("level") not in LEVEL_ORDER)
+            if result[s.id].get("level") == level
+            or (level is None and result[s.id].get("level") not in LEVEL_ORDER)
         ]
         if not members:
             continue
         listed = [
             Listed(
                 s.city,
-                (s.result or {}).get("province"),
-                str((s.result or {}).get("grade")),
-                str((s.result or {}).get("grade_label")),
-                headline_score(s.result or {}) if with_scores else None,
+                result[s.id].get("province"),
+                str(result[s.id].get("grade")),
+                str(result[s.id].get("grade_label")),
+                headline_score(result[s.id]) if with_scores else None,
                 rank_of[s.city] if with_scores else None,
             )
             for s in members

@@ -30,7 +30,7 @@ from .provenance import notes_by_text
 from .results import Assessment
 from .scoring import ranking
 from .text import pick
-from .verdicts import LABELS, MET, MISSING, NOT_APPLICABLE, TASK_LABELS, UNMET, Verdict
+from .verdicts import LABELS, MET, MISSING, NOT_APPLICABLE, TASK_LABELS, UNMET, verdict_word
 
 if TYPE_CHECKING:  # types only: the plan's solver (SciPy) loads when a plan is asked for
     from .archiving import Archived
@@ -741,8 +741,8 @@ def history_table(h: History, lang: str = "zh") -> Table:
             mandatory,
             "\n".join(
                 [
-                    f"{c.id} {_user(c.title)}：{_verdict_word(c.before, lang)} → "
-                    f"{_verdict_word(c.after, lang)}"
+                    f"{c.id} {_user(c.title)}：{verdict_word(c.before, lang)} → "
+                    f"{verdict_word(c.after, lang)}"
                     for c in row.changed
                 ]
                 + [_fell_lines(row, lang)]
@@ -758,11 +758,6 @@ def _lines(*texts: str | None) -> str:
 def _data_notes(notes: Iterable[str], lang: str) -> str | None:
     head = pick(lang, "数据说明：", "About the data: ")
     return "\n".join(_user(head + n) for n in notes) or None
-
-
-def _verdict_word(status: str, lang: str) -> str:
-    words = LABELS["en" if lang == "en" else "zh"]
-    return words[Verdict(status)] if status in words else status
 
 
 def _fell_lines(row: YearRow, lang: str) -> str:

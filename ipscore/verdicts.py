@@ -37,6 +37,13 @@ LABELS: dict[str, dict[Verdict, str]] = {
     "en": {MET: "met", UNMET: "unmet", MISSING: "missing", NOT_APPLICABLE: "n/a"},
 }
 
+
+def verdict_word(status: str, lang: str) -> str:
+    """A stored verdict code in the reader's words; an unknown code as it is."""
+    words = LABELS["en" if lang == "en" else "zh"]
+    return words[Verdict(status)] if status in words else status
+
+
 TASK_LABELS: dict[str, dict[TaskStatus, str]] = {
     "zh": {COMPLETE: "完成", INCOMPLETE: "未完成", INSUFFICIENT: "数据不全"},
     "en": {COMPLETE: "complete", INCOMPLETE: "incomplete", INSUFFICIENT: "insufficient data"},

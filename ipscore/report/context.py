@@ -27,7 +27,7 @@ from ..verdicts import (
     NOT_APPLICABLE,
     TASK_LABELS,
     UNMET,
-    Verdict,
+    verdict_word,
 )
 from ..whatif import Simulation
 from . import charts
@@ -425,7 +425,6 @@ def _since(yoy: YearOverYear | None, rank: int, lang: str) -> str:
 
 
 def _year_over_year(a: Assessment, yoy: YearOverYear, lang: str) -> dict[str, Any]:
-    words = LABELS["en" if lang == "en" else "zh"]
     return {
         "t": {
             "title": pick(
@@ -445,8 +444,8 @@ def _year_over_year(a: Assessment, yoy: YearOverYear, lang: str) -> dict[str, An
             {
                 "id": c.id,
                 "title": c.title,
-                "before": words.get(Verdict(c.before), c.before) if c.before in words else c.before,
-                "after": words.get(Verdict(c.after), c.after) if c.after in words else c.after,
+                "before": verdict_word(c.before, lang),
+                "after": verdict_word(c.after, lang),
             }
             for c in yoy.changed
         ],
