@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from . import explain, scoring
 from .engine import engine_for
+from .evidence import Attached
 from .intake import read_all
 from .packs import Pack, per_pack
 from .packs.conditions import fields_read, in_year, split_year
@@ -38,6 +39,9 @@ class _Static:
     citation: dict[str, str]
     deadline: str | None
     responsible: tuple[str, ...]
+    # What supporting documents speak for it: its own id, then the fields it reads (a
+    # computed ratio by its inputs).
+    evidence_keys: tuple[str, ...]
 
 
 @per_pack
@@ -55,8 +59,17 @@ def _static(pack: Pack) -> dict[str, _Static]:
             req.citation.model_dump(),
             None if req.deadline is None else str(req.deadline),
             tuple(req.responsible),
+            _evidence_keys(pack, req.id, read),
         )
     return out
+
+
+def _evidence_keys(pack: Pack, req_id: str, read: Iterable[str]) -> tuple[str, ...]:
+    keys = [req_id]
+    for name in read:
+        if split_year(name)[1] is None:  # another year's figure was filed that year
+            keys += pack.ratio_inputs(name) or [name]
+    return tuple(dict.fromkeys(keys))
 
 
 @dataclass(frozen=True)
@@ -212,6 +225,7 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
                     proved_by=verdicts.proved_by.get(req.id),
                     deadline=known.deadline,
                     responsible=known.responsible,
+                    evidence=tuple(k for k in known.evidence_keys if k in submission.evidence),
                 )
             )
         tasks.append((task, reqs))
@@ -252,8 +266,10 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
         )
         + tuple(
             _disagreement(pack, submission, w) for w in verdicts.warnings if w.startswith(PREV)
-        ),
+        )
+        + _absent_files(submission.evidence),
         inputs=submission.inputs,
+        evidence=submission.evidence,
         other_years={
             name: {"value": submission.values[name], **origin}
             for name, origin in sorted(submission.other_years.items())
@@ -307,6 +323,20 @@ def _disagreement(pack: Pack, submission: Submission, warning: str) -> dict[str,
         f"{explain.show(decl, typed, 'en')}, but {record[1]} holds "
         f"{explain.show(decl, known, 'en')} for {year}; the entered figure is used",
     }
+
+
+def _absent_files(attached: Attached) -> tuple[dict[str, str], ...]:
+    """A warning for each supporting document whose file is named but not there."""
+    return tuple(
+        {
+            "id": f"evidence:{key}",
+            "message": f"佐证材料文件不存在或无法读取：{piece.path}（附于 {key}）",
+            "message_en": f"evidence file absent or unreadable: {piece.path} (for {key})",
+        }
+        for key, pieces in attached.items()
+        for piece in pieces
+        if piece.absent
+    )
 
 
 def _text(value: Value | None) -> str | None:

@@ -58,6 +58,8 @@ class Provenance:
     inputs: tuple[InputFile, ...]
     produced_at: str | None
     ipscore_version: str = __version__
+    # Files of supporting documents, hashed where they lay; never copied.
+    attachments: tuple[InputFile, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON `provenance` object: the first input is the submission itself, any others
@@ -74,6 +76,8 @@ class Provenance:
             out["input_note"] = first.note
         if len(self.inputs) > 1:
             out["references"] = [i.to_dict() for i in self.inputs[1:]]
+        if self.attachments:
+            out["attachments"] = [i.to_dict() for i in self.attachments]
         out["ipscore_version"] = self.ipscore_version
         out["produced_at"] = self.produced_at
         return out

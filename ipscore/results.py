@@ -12,6 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from .evidence import Attached
 from .packs import Pack
 from .provenance import InputFile, Provenance
 from .verdicts import TaskStatus, Verdict
@@ -43,6 +44,8 @@ class RequirementResult:
     responsible: tuple[str, ...] = ()
     # Ratios read that could not be computed: their divisor was filed as 0.
     uncomputable: tuple[str, ...] = ()
+    # The keys of the submission's `evidence` that speak for it (its id, fields it reads).
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,7 @@ class Assessment:
     inputs: tuple[InputFile, ...] = ()  # the files read, with their SHA-256
     # Other years' figures used, each with its value and where it came from.
     other_years: dict[str, dict[str, Any]] = field(default_factory=dict)
+    evidence: Attached = field(default_factory=dict)  # supporting documents, files hashed
 
     @property
     def pack_id(self) -> str:
@@ -93,8 +97,19 @@ class Assessment:
         return {r.id: r.status for t in self.tasks for r in t.requirements}
 
     def provenance(self, produced_at: str | None) -> Provenance:
+        attachments = tuple(
+            InputFile(p.path, p.sha256)
+            for pieces in self.evidence.values()
+            for p in pieces
+            if p.path is not None and p.sha256 is not None
+        )
         return Provenance(
-            self.pack.id, self.pack_version, self.pack.content_hash, self.inputs, produced_at
+            self.pack.id,
+            self.pack_version,
+            self.pack.content_hash,
+            self.inputs,
+            produced_at,
+            attachments=tuple(dict.fromkeys(attachments)),
         )
 
     def to_dict(self, produced_at: str | None = None) -> dict[str, Any]:
@@ -132,6 +147,9 @@ class Assessment:
                 name: {**used, "value": json_value(used["value"])}
                 for name, used in self.other_years.items()
             },
+            "evidence": {
+                key: [p.to_dict() for p in pieces] for key, pieces in self.evidence.items()
+            },
             "provenance": self.provenance(produced_at).to_dict(),
         }
 
@@ -156,6 +174,8 @@ def _requirement(r: RequirementResult) -> dict[str, Any]:
         out["deadline"] = r.deadline
     if r.responsible:
         out["responsible"] = list(r.responsible)
+    if r.evidence:
+        out["evidence"] = list(r.evidence)
     return out
 
 

@@ -29,6 +29,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .errors import InputError, IpscoreError, Problem, display_path
+from .evidence import from_cell
 from .packs import FieldDecl, Pack, per_pack
 from .provenance import InputFile, sha256
 from .submission import PackChooser, Submission, parse_submission
@@ -40,7 +41,7 @@ Inputs = tuple[InputFile, ...]
 
 SHEET_SUFFIXES = (".xlsx", ".csv")
 FORM_SHEET = "填报表"
-FORM_HEAD = ("字段代码", "项目", "单位", "填报值", "说明")
+FORM_HEAD = ("字段代码", "项目", "单位", "填报值", "说明", "佐证材料")
 
 
 def _problem(
@@ -144,15 +145,21 @@ def _one(
     rows: dict[str, int],
     columns: dict[str, str],
     any_year: bool = False,
+    attached: dict[str, list[dict[str, Any]]] | None = None,
+    folder: Path | None = None,
 ) -> Submission:
     """Validate one city's cells; problems get the row and column of the offending cell (the
     rows of the keys are worked out only then)."""
     data = _data(pack, cells)
+    if attached:
+        data["evidence"] = attached
     try:
-        return parse_submission(data, pack, where, {}, any_year=any_year)
+        return parse_submission(data, pack, where, {}, any_year=any_year, folder=folder)
     except IpscoreError:
         pass
     lines: Lines = {}
+    for name in attached or {}:
+        lines[("evidence", name)] = rows[name]
     for name, row in rows.items():
         if name in ("pack", "year"):
             lines[(name,)] = row
@@ -161,20 +168,24 @@ def _one(
             lines[("city", key) if group == "city" else ("facts", group, key)] = row
             lines[("city",) if group == "city" else ("facts", group)] = row
     try:
-        return parse_submission(data, pack, where, lines, any_year=any_year)
+        return parse_submission(data, pack, where, lines, any_year=any_year, folder=folder)
     except IpscoreError as exc:
         raise InputError(
             [
-                Problem(
-                    p.zh,
-                    p.en,
-                    p.file,
-                    p.line,
-                    f"{p.field}（{columns[p.field]}列）" if p.field in columns else p.field,
-                )
+                Problem(p.zh, p.en, p.file, p.line, _in_column(p.field, columns))
                 for p in exc.problems
             ]
         ) from None
+
+
+def _in_column(field: str | None, columns: dict[str, str]) -> str | None:
+    """A field with the column of its cell: plan.issued（D列）, evidence.plan.issued[1]（F列）."""
+    if field is None:
+        return None
+    letter = columns.get(field) or (
+        columns.get("evidence") if field.startswith("evidence.") else None
+    )
+    return f"{field}（{letter}列）" if letter else field
 
 
 Body = Iterator[tuple[int, list[Any]]]
@@ -244,7 +255,7 @@ def open_sheet(
         raise InputError([_problem(where, "工作表是空的", "the sheet is empty")])
     head_at = next((n for n, r in filled if r and str(r[0]).strip() == FORM_HEAD[0]), None)
     if head_at is not None:
-        return _form(filled, head_at, where, pack_of, read_from, any_year)
+        return _form(filled, head_at, where, pack_of, read_from, any_year, path.parent)
     (head_row, head), *body = filled
     return Table(where, read_from, head_row, tuple(head)), iter(body)
 
@@ -387,10 +398,17 @@ def _form(
     pack_of: PackChooser,
     read_from: Inputs,
     any_year: bool = False,
+    folder: Path | None = None,
 ) -> Submission:
-    """The vertical fill-in form: column A the field code, column D the value."""
+    """The vertical fill-in form: column A the field code, column D the value, column F the
+    supporting documents (one per line: 文号；标题；日期；文件)."""
     body = [(n, r) for n, r in rows if n > head_at and r and r[0] not in (None, "")]
     cells = {str(r[0]).strip(): (r[3] if len(r) > 3 else None) for _, r in body}
+    attached = {
+        str(r[0]).strip(): from_cell(str(r[5]))
+        for _, r in body
+        if len(r) > 5 and r[5] not in (None, "") and str(r[0]).strip() not in ("pack", "year")
+    }
     pack = pack_of(cells.get("pack") if isinstance(cells.get("pack"), str) else None)
     known = set(_headers(pack).values())
     problems = [
@@ -401,7 +419,8 @@ def _form(
     if problems:
         raise InputError(problems)
     row_of = {str(r[0]).strip(): n for n, r in body}
-    submission = _one(pack, cells, where, row_of, dict.fromkeys(cells, "D"), any_year)
+    columns = {**dict.fromkeys(cells, "D"), "evidence": "F"}
+    submission = _one(pack, cells, where, row_of, columns, any_year, attached, folder)
     return dataclasses.replace(submission, inputs=read_from)
 
 
@@ -571,6 +590,7 @@ def form(pack: Pack) -> bytes:
         [
             "只填“填报值”一列（黄色）；不知道的留空（算缺报），不要填0代替。"
             "是/否请从下拉中选；金额单位为万元。"
+            "“佐证材料”每行一份：文号；标题；日期；文件（文件放在本表所在文件夹内，写相对路径）。"
         ]
     )
     sheet.append(list(FORM_HEAD))
@@ -582,9 +602,10 @@ def form(pack: Pack) -> bytes:
         decl = pack.field(name)
         if decl.type == "ratio":
             continue
-        sheet.append([name, decl.label, decl.unit or "", None, decl.help or ""])
+        sheet.append([name, decl.label, decl.unit or "", None, decl.help or "", None])
         cell = sheet.cell(sheet.max_row, 4)
         cell.fill = fill
+        sheet.cell(sheet.max_row, 6).fill = fill
         cell.comment = Comment(_hint(decl), "ipscore")
         rule = _validation(decl)
         if rule is not None:
@@ -597,11 +618,18 @@ def form(pack: Pack) -> bytes:
     sheet["A1"].font = Font(bold=True, size=13)
     for cell in sheet[3]:
         cell.font = Font(bold=True)
-    for letter, width in zip("ABCDE", (34, 44, 8, 16, 60), strict=True):
+    sheet["F3"].comment = Comment(
+        "每行一份佐证材料：文号；标题；日期；文件，不知道的部分留空，如\n"
+        "某政发〔2015〕12号；某市知识产权工作方案；2015-11-20；附件/方案.pdf\n"
+        "文件须在本表所在文件夹内；只写文件名或只写文号也可以。",
+        "ipscore",
+    )
+    for letter, width in zip("ABCDEF", (34, 44, 8, 16, 60, 48), strict=True):
         sheet.column_dimensions[letter].width = width
     for row in sheet.iter_rows(min_row=4):
         row[1].alignment = Alignment(wrap_text=True, vertical="top")
         row[4].alignment = Alignment(wrap_text=True, vertical="top")
+        row[5].alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A4"
     # Printed, the form fits the page width and repeats its heading row on every page.
     sheet.page_setup.orientation = "landscape"

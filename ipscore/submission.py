@@ -20,6 +20,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, cr
 from pydantic_core import PydanticCustomError
 
 from .errors import InputError, Problem, display_path
+from .evidence import Attached
+from .evidence import read as read_evidence
 from .packs import FieldDecl, Pack, per_pack
 from .packs.conditions import in_year
 from .provenance import InputFile, sha256
@@ -46,6 +48,8 @@ class Submission:
     # Where each value of another year (and each `_prev` taken from one) came from:
     # {"from": "history"} or {"from": "archive", "id", "file", "sha256", "stored_at"}.
     other_years: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Supporting documents by requirement id or field name (`evidence:`), files hashed.
+    evidence: Attached = field(default_factory=dict)
 
     @property
     def city(self) -> str:
@@ -245,7 +249,7 @@ def _model(pack: Pack, year: int) -> type[BaseModel]:
     return create_model("Submission", __base__=_Model, **top)
 
 
-TOP_KEYS = ("pack", "year", "city", "facts", "reference", "history", "note")
+TOP_KEYS = ("pack", "year", "city", "facts", "reference", "history", "evidence", "note")
 
 
 def read_submission(path: Path, pack_of: PackChooser, any_year: bool = False) -> Submission:
@@ -289,7 +293,7 @@ def _read(
     pack_id = data.get("pack")
     pack = pack_of(pack_id if isinstance(pack_id, str) else None)
     if "reference" not in data:
-        return parse_submission(data, pack, name, lines, read_from, any_year)
+        return parse_submission(data, pack, name, lines, read_from, any_year, path.parent)
     return _with_reference(data, pack, path, lines, read_from, any_year)
 
 
@@ -413,7 +417,7 @@ def _with_reference(
     if problems:
         raise InputError(problems)
     try:
-        return parse_submission(merged, pack, name, lines, read_from, any_year)
+        return parse_submission(merged, pack, name, lines, read_from, any_year, path.parent)
     except InputError as exc:
         raise InputError(
             [
@@ -430,7 +434,10 @@ def parse_submission(
     lines: Lines,
     read_from: tuple[InputFile, ...] = (),
     any_year: bool = False,
+    folder: Path | None = None,
 ) -> Submission:
+    """A submission document checked against the pack; `folder` is where the files its
+    evidence names are found (the submission's own folder)."""
     problems = _unknown_keys(data, pack, name, lines)
     year = data.get("year")
     if any_year and year is not None and not _is_year(year):
@@ -472,13 +479,15 @@ def parse_submission(
         problems.extend(problems_from(exc, name, lines, field_of=_field_name))
     history, wrong = _history(data, pack, name, lines, this_year)
     problems += wrong
+    attached, wrong = read_evidence(data.get("evidence"), pack, folder or Path("."), name, lines)
+    problems += wrong
     if problems:
         raise InputError(problems)
     values = _values_of(pack, model, with_city=True)
     _apply_defaults(pack, values)
     derive(pack, values)
     values.update(history)
-    return Submission(pack.id, this_year, values, name, read_from)
+    return Submission(pack.id, this_year, values, name, read_from, evidence=attached)
 
 
 def _values_of(pack: Pack, model: Any, with_city: bool) -> dict[str, Value]:
