@@ -1104,6 +1104,127 @@ def publish_cmd(
     click.echo(str(output))
 
 
+@cli.command("verify")
+@click.argument("city", required=False)
+@click.argument("year", type=int, required=False)
+@click.argument("requirements", nargs=-1)
+@click.option("--ok", "ok", is_flag=True, help="佐证材料核实无误。")
+@click.option("--reject", metavar="理由", help="驳回佐证材料，并写明理由。")
+@click.option("--by", envvar="IPSCORE_REVIEWER", help="审核人（也可设环境变量 IPSCORE_REVIEWER）。")
+@click.option("--pending", is_flag=True, help="列出尚待核验的“达到”，按对等级的影响排序。")
+@click.option("--pack", "pack_id", help="规则包编号或文件（该年度有多个规则包的结果时必填）。")
+@output_options("table", "json")
+@db_option
+@lang_option
+def verify_cmd(
+    city: str | None,
+    year: int | None,
+    requirements: tuple[str, ...],
+    ok: bool,
+    reject: str | None,
+    by: str | None,
+    pending: bool,
+    pack_id: str | None,
+    fmt: str,
+    output: Path | None,
+    timestamp: bool,
+    db: str | None,
+) -> None:
+    """核验佐证材料：记下审核人对每条要求的核验，给出申报得分和核验得分。
+
+    核验只增不改，记入归档（时间、审核人、理由）。材料或结论改了（如更正了提交），
+    原来的核验不再算数，需要重新核验。
+
+    \b
+    例：
+      ipscore verify 武汉市 2015                         各要求的核验状态、申报得分与核验得分
+      ipscore verify 武汉市 2015 T1.R2 --ok --by 张三
+      ipscore verify 武汉市 2015 T2.R1 --reject "名单无盖章" --by 张三
+      ipscore verify --pending --format json           全部待核验事项，影响等级的在前
+      ipscore verify --pending 武汉市
+    """
+    from . import tables
+    from .output import dumps
+    from .verification import REJECTED, VERIFIED, record, verification
+
+    if pending:
+        from .verification import pending as still_to_check
+
+        if requirements or ok or reject is not None:
+            raise _usage(
+                "--pending 只列待核验事项，不和要求编号、--ok、--reject 一起用",
+                "--pending lists what is still to check; it takes no requirement, --ok or --reject",
+            )
+        with _archive(db) as archive:
+            items, notes = still_to_check(archive, year, (city,) if city else (), pack_id)
+        if fmt == "json":
+            _emit(
+                dumps(
+                    {
+                        "pending": [p.to_dict() for p in items],
+                        "data_notes": list(notes),
+                        "produced_at": _stamp(timestamp),
+                    }
+                ),
+                output,
+            )
+        else:
+            _emit_tables([tables.pending_table(items, notes, _lang())], output)
+        return
+    if city is None or year is None:
+        raise _usage(
+            "请写城市和年度，如 ipscore verify 武汉市 2015（或用 --pending）",
+            "name a city and a year, e.g. ipscore verify 武汉市 2015 (or use --pending)",
+        )
+    if ok and reject is not None:
+        raise _usage("--ok 和 --reject 只能选一个", "choose one of --ok and --reject")
+    decided = ok or reject is not None
+    if decided != bool(requirements):
+        raise _usage(
+            '写了要求编号就要写 --ok 或 --reject "理由"'
+            if requirements
+            else "--ok、--reject 要跟要求编号，如 ipscore verify 武汉市 2015 T1.R2 --ok --by 张三",
+            "a requirement needs --ok or --reject REASON"
+            if requirements
+            else "--ok and --reject need requirement ids: verify 武汉市 2015 T1.R2 --ok --by NAME",
+        )
+    with _archive(db) as archive:
+        if decided:
+            if not (by or "").strip():
+                raise _usage(
+                    "请用 --by 写明审核人（或设环境变量 IPSCORE_REVIEWER）",
+                    "name the reviewer with --by (or IPSCORE_REVIEWER)",
+                    "--by",
+                )
+            if reject is not None and not reject.strip():
+                raise _usage("--reject 要写明驳回理由", "--reject needs a reason", "--reject")
+            from .provenance import now
+
+            found = record(
+                archive,
+                city,
+                year,
+                requirements,
+                VERIFIED if ok else REJECTED,
+                None if reject is None else reject.strip(),
+                (by or "").strip(),
+                now(),
+                pack_id,
+            )
+        else:
+            found = verification(archive, city, year, pack_id)
+    if fmt == "json":
+        _emit(dumps({**found.to_dict(), "produced_at": _stamp(timestamp)}), output)
+    else:
+        _emit_tables([tables.verification_table(found, _lang())], output)
+
+
+def _usage(zh: str, en: str, option: str | None = None) -> Exception:
+    from .errors import InputError, Problem
+
+    return InputError([Problem(zh, en, field=option)])
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: errors were already made readable by `Group.invoke`; here they exit."""
     interrupt.watch()

@@ -45,7 +45,7 @@ class Evidence:
             "doc": self.doc,
             "title": self.title,
             "date": None if self.date is None else self.date.isoformat(),
-            "file": self.path,
+            "file": self.file,  # as written: the same wherever ipscore is run from
         }
         if self.file is not None:
             out["sha256"] = self.sha256
@@ -55,7 +55,7 @@ class Evidence:
     def words(self) -> str:
         """How a report names it: 《标题》（文号，2015-11-20）."""
         parts = [p for p in (self.doc, None if self.date is None else self.date.isoformat()) if p]
-        named = f"《{self.title}》" if self.title else (self.doc or self.path or "")
+        named = f"《{self.title}》" if self.title else (self.doc or self.file or "")
         if self.title and parts:
             named += f"（{'，'.join(parts)}）"
         elif not self.title and self.doc and self.date:

@@ -264,9 +264,7 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
             for c in pack.plausibility
             if c.id in verdicts.warnings
         )
-        + tuple(
-            _disagreement(pack, submission, w) for w in verdicts.warnings if w.startswith(PREV)
-        )
+        + tuple(_disagreement(pack, submission, w) for w in verdicts.warnings if w.startswith(PREV))
         + _absent_files(submission.evidence),
         inputs=submission.inputs,
         evidence=submission.evidence,

@@ -30,7 +30,16 @@ from .provenance import notes_by_text
 from .results import Assessment
 from .scoring import ranking
 from .text import pick
-from .verdicts import LABELS, MET, MISSING, NOT_APPLICABLE, TASK_LABELS, UNMET, verdict_word
+from .verdicts import (
+    LABELS,
+    MET,
+    MISSING,
+    NOT_APPLICABLE,
+    TASK_LABELS,
+    UNMET,
+    Verdict,
+    verdict_word,
+)
 
 if TYPE_CHECKING:  # types only: the plan's solver (SciPy) loads when a plan is asked for
     from .archiving import Archived
@@ -40,6 +49,7 @@ if TYPE_CHECKING:  # types only: the plan's solver (SciPy) loads when a plan is 
     from .proofs import Proof
     from .review import Review
     from .store.archive import Stored
+    from .verification import Pending, Scored, Verification
     from .whatif import Comparison, Sensitivity
 
 _STYLE = {MET: "green", UNMET: "red", MISSING: "yellow", NOT_APPLICABLE: "dim"}
@@ -808,4 +818,151 @@ def review_table(r: Review, lang: str = "zh") -> Table:
                 + ", ".join(o.label_en or o.label for o in c.possible),
             )
         table.add_row(_user(c.city), *cells, "—" if mean is None else f"{float(mean):.1f}", verdict)
+    return table
+
+
+_STATE_STYLE = {
+    "verified": "green",
+    "rejected": "bold red",
+    "unverified": "yellow",
+    "no_evidence": "dim",
+}
+
+
+def _scored(s: Scored, lang: str) -> str:
+    return f"{s.score} {_grade_cell(s.grade, pick(lang, s.grade_label, s.grade_label_en))}"
+
+
+def verification_table(v: Verification, lang: str = "zh") -> Table:
+    """`verify CITY YEAR`: each requirement's verdict, documents and check; the score as
+    declared and as verified."""
+    from .verification import state_word
+
+    policy = v.pack.scoring.verification
+    counts = v.counts()
+    head = pick(
+        lang,
+        f"申报得分 {_scored(v.declared, lang)}；核验得分 {_scored(v.verified, lang)}"
+        f"（“达到”{sum(counts.values())}项：已核实{counts['verified']}、"
+        f"已驳回{counts['rejected']}、待核验{counts['unverified']}、"
+        f"无佐证材料{counts['no_evidence']}）",
+        f"declared {_scored(v.declared, lang)}; verified {_scored(v.verified, lang)} "
+        f"({sum(counts.values())} met: {counts['verified']} verified, "
+        f"{counts['rejected']} rejected, {counts['unverified']} unverified, "
+        f"{counts['no_evidence']} without evidence)",
+    )
+    table = Table(
+        title=_user(
+            pick(
+                lang,
+                f"{v.city} {v.year}年度佐证材料核验（第{v.version}版存档）",
+                f"{v.city} {v.year}: checks of supporting documents (stored version {v.version})",
+            )
+        ),
+        caption=_lines(
+            head,
+            pick(lang, policy.note or "", policy.note_en)
+            or pick(
+                lang,
+                "未核验的“达到”在核验得分中"
+                + ("照计" if policy.unverified == "counts" else "按未达到计"),
+                "an unverified met "
+                + ("counts" if policy.unverified == "counts" else "counts as unmet")
+                + " in the verified score",
+            ),
+            _data_notes(v.notes, lang),
+        ),
+        caption_justify="left",
+        box=box.SIMPLE_HEAVY,
+    )
+    for zh, en in (
+        ("要求", "Req."),
+        ("内容", "Requirement"),
+        ("结论", "Verdict"),
+        ("佐证材料", "Evidence"),
+        ("核验", "Check"),
+    ):
+        table.add_column(pick(lang, zh, en))
+    for r in v.requirements:
+        docs = "\n".join(_user(_document(e, lang)) for e in r.evidence)
+        check = f"[{_STATE_STYLE[r.state]}]{state_word(r.state, lang)}[/]"
+        if r.status != MET and r.check is None and not r.evidence:
+            check = "—"  # nothing claimed, nothing to check
+        elif r.check is not None:
+            check += "\n" + _user(
+                f"{r.check.checked_by} {r.check.checked_at}"
+                + (f"：{r.check.reason}" if r.check.reason else "")
+            )
+        elif r.outdated is not None:
+            check += "\n" + pick(
+                lang,
+                f"（{r.outdated.checked_by}的核验之后结论或材料已变，需重新核验）",
+                f"(checked by {_user(r.outdated.checked_by)}; verdict or documents changed since)",
+            )
+        table.add_row(
+            r.id,
+            _user(r.title),
+            f"[{_STYLE[Verdict(r.status)]}]{verdict_word(r.status, lang)}[/]",
+            docs,
+            check,
+        )
+    return table
+
+
+def _document(e: dict[str, Any], lang: str) -> str:
+    parts = [p for p in (e.get("doc"), e.get("title"), e.get("date")) if p]
+    file = e.get("file")
+    if file:
+        parts.append(
+            file
+            if e.get("present", True)
+            else pick(lang, f"{file}（文件缺失）", f"{file} (absent)")
+        )
+    return " · ".join(parts)
+
+
+def pending_table(items: Sequence[Pending], notes: Iterable[str], lang: str = "zh") -> Table:
+    """`verify --pending`: what still needs a check, what changes the grade first."""
+    from .verification import state_word
+
+    table = Table(
+        title=pick(lang, f"待核验（{len(items)}项）", f"Still to check ({len(items)})"),
+        caption=_lines(
+            pick(
+                lang,
+                "按核验结果的影响排序：先列核实与驳回会得出不同等级的，再按分数差；"
+                "“核实则”“驳回则”按其他未核验的“达到”照申报计算。",
+                "Ordered by effect: first those whose check decides a grade, then by points; "
+                "“if verified” and “if rejected” take every other unchecked claim as declared.",
+            ),
+            _data_notes(notes, lang),
+        ),
+        caption_justify="left",
+        box=box.SIMPLE_HEAVY,
+    )
+    for zh, en in (
+        ("城市", "City"),
+        ("年度", "Year"),
+        ("要求", "Req."),
+        ("内容", "Requirement"),
+        ("状态", "State"),
+        ("核实则", "If verified"),
+        ("驳回则", "If rejected"),
+        ("影响", "Effect"),
+    ):
+        table.add_column(pick(lang, zh, en))
+    for p in items:
+        effect = f"{float(p.points):.1f}" + pick(lang, "分", " pts")
+        if p.changes_grade:
+            effect = f"[bold]{effect}；" + pick(lang, "决定等级", "decides the grade") + "[/]"
+        table.add_row(
+            _user(p.city),
+            str(p.year),
+            p.requirement,
+            _user(p.title),
+            state_word(p.state, lang),
+            _scored(p.if_verified, lang),
+            _scored(p.if_rejected, lang),
+            effect,
+        )
     return table

@@ -141,6 +141,16 @@ class RequirementWeights(Strict):
     advisory: Decimal = Decimal("0.5")
 
 
+class VerificationPolicy(Strict):
+    """How the score "as verified" counts a requirement met as declared whose documents no
+    reviewer has checked yet (or that has none): as met, or as unmet. A rejected one is always
+    unmet, a verified one always met."""
+
+    unverified: Literal["counts", "unmet"] = "counts"
+    note: str | None = None
+    note_en: str | None = None
+
+
 class Scoring(Strict):
     task_weight: Weights = Weights()
     requirement_weight: RequirementWeights = RequirementWeights()
@@ -148,6 +158,7 @@ class Scoring(Strict):
     grades: list[GradeBand] = Field(min_length=1)
     note: str
     note_en: str | None = None
+    verification: VerificationPolicy = VerificationPolicy()
 
 
 class Subject(Strict):

@@ -8,12 +8,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import InputError, IpscoreError, Problem, display_path
-from ..history import Stores, YearOverYear, year_over_year
+from ..history import YearOverYear, year_over_year
 from ..output import make_folder, write_all, write_atomic
 from ..packs import Pack
 from ..publish import Published
 from ..results import Assessment
 from ..review import Review
+from ..verification import Checked, Records, checked_by_source
 from ..whatif import Simulation
 from . import context
 from .render import pdf, render
@@ -43,8 +44,9 @@ def city_report(
     mode: str = "full",
     produced_at: str | None = None,
     yoy: YearOverYear | None = None,
+    checked: Checked | None = None,
 ) -> str | bytes:
-    ctx = context.city(a, lang, mode, produced_at, yoy)
+    ctx = context.city(a, lang, mode, produced_at, yoy, checked)
     if suffix == ".md":
         return render("city.md.j2", ctx)
     html = render("city.html.j2", ctx)
@@ -140,10 +142,11 @@ def write(
     lang: str = "zh",
     mode: str = "full",
     produced_at: str | None = None,
-    archive: Stores | None = None,
+    archive: Records | None = None,
 ) -> list[Path]:
     """Write one city report, or a cohort report with each city's report beside it; with an
-    archive holding earlier years, each gains its year over year.
+    archive holding earlier years, each gains its year over year, and with reviewers' checks,
+    its verification states and its score as verified.
 
     Everything is rendered before anything is written, so a failure leaves no partial set.
     """
@@ -154,9 +157,15 @@ def write(
         found = year_over_year(archive, a, tiers) if archive is not None else None
         if found is not None:
             earlier[a.source] = found
+    checked = {} if archive is None else checked_by_source(archive, assessments)
     if not cohort:
         a = assessments[0]
-        write_atomic(out, city_report(a, suffix, lang, mode, produced_at, earlier.get(a.source)))
+        write_atomic(
+            out,
+            city_report(
+                a, suffix, lang, mode, produced_at, earlier.get(a.source), checked.get(a.source)
+            ),
+        )
         return [out]
     folder = out.with_name(f"{out.stem}-cities")
     rendered: dict[Path, str | bytes] = {}
@@ -166,7 +175,7 @@ def write(
         if folder / name in rendered:  # several cities from one workbook: name them apart
             name = f"{_safe(Path(a.source).stem)}-{_safe(a.city)}{suffix}"
         rendered[folder / name] = city_report(
-            a, suffix, lang, mode, produced_at, earlier.get(a.source)
+            a, suffix, lang, mode, produced_at, earlier.get(a.source), checked.get(a.source)
         )
         links[a.source] = f"{folder.name}/{name}"
     rendered[out] = cohort_report(assessments, suffix, links, lang, produced_at, earlier)

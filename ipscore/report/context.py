@@ -10,6 +10,7 @@ from typing import Any
 
 from .._version import __version__
 from ..errors import IpscoreError
+from ..evidence import Attached
 from ..explain import field_label, level_label, show, show_input
 from ..history import YearOverYear
 from ..packs import Pack, find_pack
@@ -29,6 +30,7 @@ from ..verdicts import (
     UNMET,
     verdict_word,
 )
+from ..verification import Checked, Scored, Standing, met_by_state, state_word
 from ..whatif import Simulation
 from . import charts
 
@@ -67,6 +69,17 @@ TEXT: dict[str, dict[str, Any]] = {
         "fraction": "完成比例",
         "kind": {"required": "必需", "advisory": "建议"},
         "missing_inputs": "缺报的数据",
+        "evidence": "佐证材料",
+        "evidence_title": "佐证材料与核验",
+        "evidence_none": "提交中没有附佐证材料。",
+        "evidence_for": "附于",
+        "evidence_file": "文件",
+        "evidence_absent": "文件缺失",
+        "declared_score": "申报得分",
+        "verified_score": "核验得分",
+        "checks_none": "归档中还没有审核人对本年度的核验记录。",
+        "met_states": "“达到”{{n}}项：已核实{{verified}}、已驳回{{rejected}}、"
+        "待核验{{unverified}}、无佐证材料{{no_evidence}}",
         "no_missing": "没有影响结论的缺报。",
         "warnings": "数据核对提示（不影响结论）",
         "other_years": "往年数据及来源",
@@ -143,6 +156,17 @@ TEXT: dict[str, dict[str, Any]] = {
         "fraction": "fraction",
         "kind": {"required": "required", "advisory": "advisory"},
         "missing_inputs": "Missing inputs",
+        "evidence": "Evidence",
+        "evidence_title": "Supporting documents and checks",
+        "evidence_none": "The submission attaches no supporting documents.",
+        "evidence_for": "For",
+        "evidence_file": "File",
+        "evidence_absent": "file absent",
+        "declared_score": "Score as declared",
+        "verified_score": "Score as verified",
+        "checks_none": "The archive holds no reviewer's check for this year yet.",
+        "met_states": "{{n}} met: {{verified}} verified, {{rejected}} rejected, "
+        "{{unverified}} unverified, {{no_evidence}} without evidence",
         "no_missing": "No missing input affects a verdict.",
         "warnings": "Figures to check (verdicts unaffected)",
         "other_years": "Other years' figures and where they came from",
@@ -211,8 +235,15 @@ def _points(value: Fraction) -> str:
     return f"{float(value):.1f}"
 
 
-def _requirement(pack: Pack, r: RequirementResult, lang: str) -> dict[str, Any]:
+def _requirement(
+    pack: Pack,
+    r: RequirementResult,
+    lang: str,
+    attached: Attached | None = None,
+    standings: Mapping[str, Standing] | None = None,
+) -> dict[str, Any]:
     source = next(s for s in pack.pack.sources if s.file == r.citation["source"])
+    state = (standings or {}).get(r.id)
     return {
         "id": r.id,
         "title": pick(lang, r.title, r.title_en),
@@ -233,10 +264,20 @@ def _requirement(pack: Pack, r: RequirementResult, lang: str) -> dict[str, Any]:
         "citation": {**r.citation, "title": pick(lang, source.title, source.title_en)},
         "interpretive": pick(lang, r.interpretive, r.interpretive_en) if r.interpretive else None,
         "open": r.status in (UNMET, MISSING),
+        "evidence": [p.words() for key in r.evidence for p in (attached or {}).get(key, ())],
+        "state": None if state is None else state.state.value,
+        "state_label": None if state is None else state_word(state.state, lang),
     }
 
 
-def _task(pack: Pack, t: TaskResult, lang: str, text: dict[str, Any]) -> dict[str, Any]:
+def _task(
+    pack: Pack,
+    t: TaskResult,
+    lang: str,
+    text: dict[str, Any],
+    attached: Attached | None = None,
+    standings: Mapping[str, Standing] | None = None,
+) -> dict[str, Any]:
     return {
         "id": t.id,
         "title": pick(lang, t.title, t.title_en),
@@ -244,7 +285,7 @@ def _task(pack: Pack, t: TaskResult, lang: str, text: dict[str, Any]) -> dict[st
         "status": t.status,
         "status_label": TASK_LABELS[lang][t.status],
         "fraction": "—" if t.fraction is None else f"{float(t.fraction):.0%}",
-        "requirements": [_requirement(pack, r, lang) for r in t.requirements],
+        "requirements": [_requirement(pack, r, lang, attached, standings) for r in t.requirements],
     }
 
 
@@ -349,11 +390,14 @@ def city(
     mode: str = "full",
     produced_at: str | None = None,
     yoy: YearOverYear | None = None,
+    checked: Checked | None = None,
 ) -> dict[str, Any]:
+    """The city report; `checked`, the reviewers' checks from the archive, where there are any."""
     pack = a.pack
     text = words(pack, lang)
     grade = _grade_label(pack, a.grade, lang)
-    tasks = [_task(pack, t, lang, text) for t in a.tasks]
+    standings = None if checked is None else {s.id: s for s in checked.standings}
+    tasks = [_task(pack, t, lang, text, a.evidence, standings) for t in a.tasks]
     point_gains = gains(a)
     todo = []
     for task in a.tasks:
@@ -403,9 +447,46 @@ def city(
         "interpretive": interpretive,
         "other_years": _other_years(a, lang),
         "yoy": None if yoy is None else _year_over_year(a, yoy, lang),
+        "documents": _documents(a, lang),
+        "checked": None if checked is None else _checked(pack, checked, text, lang),
         "by_unit": _by_unit(a, lang),
         "scoring_note": pick(lang, pack.scoring.note, pack.scoring.note_en),
     }
+
+
+def _documents(a: Assessment, lang: str) -> list[dict[str, Any]]:
+    """Every supporting document of the submission, with what it is attached to and its file."""
+    reqs = {r.id: r for _, r in a.pack.requirements()}
+    return [
+        {
+            "key": key,
+            "label": f"{key} {pick(lang, reqs[key].title, reqs[key].title_en)}"
+            if key in reqs
+            else f"{field_label(a.pack, key, lang)}（{key}）",
+            "words": p.words(),
+            "file": p.file,
+            "sha256": p.sha256,
+            "absent": p.absent,
+        }
+        for key, pieces in a.evidence.items()
+        for p in pieces
+    ]
+
+
+def _checked(pack: Pack, checked: Checked, text: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    policy = pack.scoring.verification
+    counts = met_by_state(checked.standings)
+    return {
+        "declared": _scored(checked.declared, lang),
+        "verified": _scored(checked.verified, lang),
+        "states": text["met_states"].format(n=sum(counts.values()), **counts),
+        "policy": pick(lang, policy.note or "", policy.note_en),
+        "any": bool(checked.checks),
+    }
+
+
+def _scored(s: Scored, lang: str) -> str:
+    return f"{s.score} {pick(lang, s.grade_label, s.grade_label_en)}"
 
 
 def _since(yoy: YearOverYear | None, rank: int, lang: str) -> str:

@@ -35,7 +35,7 @@ from sqlalchemy.engine import make_url
 
 from ..errors import InputError, Problem
 from .places import location
-from .schema import HEAD, figures, submissions
+from .schema import HEAD, checks, figures, submissions
 
 Value = bool | int | Decimal | dt.date | str
 ASSESSMENT, FIGURES = "assessment", "figures"
@@ -122,6 +122,51 @@ class Stored:
         return {"id": self.id, **record, "version": self.version, "current": self.current}
 
 
+@dataclass(frozen=True)
+class Check:
+    """A reviewer's check of one requirement of a stored submission."""
+
+    id: int
+    submission_id: int
+    pack: str
+    city: str
+    year: int
+    requirement: str
+    decision: str  # verified | rejected
+    reason: str | None
+    checked_by: str
+    checked_at: str
+    verdict: str  # the requirement's verdict when it was checked
+    evidence_sha256: str  # the hash of its documents when it was checked
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "requirement": self.requirement,
+            "decision": self.decision,
+            "reason": self.reason,
+            "checked_by": self.checked_by,
+            "checked_at": self.checked_at,
+            "verdict": self.verdict,
+            "evidence_sha256": self.evidence_sha256,
+            "submission_id": self.submission_id,
+        }
+
+
+CHECK_KEYS = (
+    "pack",
+    "city",
+    "year",
+    "requirement",
+    "decision",
+    "reason",
+    "checked_by",
+    "checked_at",
+    "verdict",
+    "evidence_sha256",
+    "submission",
+)
+
+
 def dump_lines(records: Iterable[dict[str, Any]]) -> str:
     """Exported records as JSON Lines."""
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
@@ -163,7 +208,9 @@ def read_dump(path: Path) -> list[dict[str, Any]]:
                 Problem(f"不是有效的 JSON：{exc.msg}", f"not valid JSON: {exc.msg}", name, n)
             )
             continue
-        missing = [k for k in RECORD_KEYS if not isinstance(record, dict) or k not in record]
+        wanted = CHECK_KEYS if isinstance(record, dict) and "check" in record else RECORD_KEYS
+        body = record.get("check") if isinstance(record, dict) and "check" in record else record
+        missing = [k for k in wanted if not isinstance(body, dict) or k not in body]
         if missing:
             problems.append(
                 Problem(
@@ -315,14 +362,50 @@ class Archive:
             )
         return chosen[0]
 
+    def add_checks(self, rows: Sequence[dict[str, Any]]) -> list[int]:
+        """Store reviewers' checks (the columns of `checks` but id) in one transaction."""
+        with self._failing_clearly(), self._writing() as conn:
+            return [
+                conn.execute(insert(checks).values(**row).returning(checks.c.id)).scalar_one()
+                for row in rows
+            ]
+
+    def checks(
+        self, pack: str | None = None, city: str | None = None, year: int | None = None
+    ) -> list[Check]:
+        """Stored checks, oldest first."""
+        query = select(checks).order_by(checks.c.id)
+        for column, value in ((checks.c.pack, pack), (checks.c.city, city), (checks.c.year, year)):
+            if value is not None:
+                query = query.where(column == value)
+        with self._failing_clearly(), self.engine.connect() as conn:
+            return [Check(**row) for row in conn.execute(query).mappings()]
+
     def count(self) -> int:
         with self._failing_clearly(), self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(submissions)).scalar_one())
 
     def export(self) -> Iterator[dict[str, Any]]:
-        """Every stored submission, every version, oldest first, with figures and result."""
-        for stored in sorted(self.submissions(every_version=True, details=True), key=_by_id):
+        """Every stored submission, every version, oldest first, with figures and result; then
+        every check, naming its submission by what identifies it in any archive."""
+        every = sorted(self.submissions(every_version=True, details=True), key=_by_id)
+        for stored in every:
             yield stored.to_dict()
+        by_id = {s.id: s for s in every}
+        for check in self.checks():
+            stored = by_id[check.submission_id]
+            yield {
+                "check": {
+                    **{k: v for k, v in check.to_dict().items() if k != "submission_id"},
+                    "pack": check.pack,
+                    "city": check.city,
+                    "year": check.year,
+                    "submission": {
+                        "input_sha256": stored.input_sha256,
+                        "stored_at": stored.stored_at,
+                    },
+                }
+            }
 
     def import_records(self, records: Iterable[dict[str, Any]]) -> tuple[int, int]:
         """Store exported records as they were (time, reviewer, hashes): (stored, skipped).
@@ -330,13 +413,24 @@ class Archive:
         A record already present (same pack, city, year, input hash and time) is skipped, so
         importing a dump twice stores it once.
         """
-        present = {
-            (s.pack, s.city, s.year, s.input_sha256, s.stored_at)
+        ids = {
+            (s.pack, s.city, s.year, s.input_sha256, s.stored_at): s.id
             for s in self.submissions(every_version=True)
+        }
+        present = set(ids)
+        done = {
+            (c.pack, c.city, c.year, c.requirement, c.checked_at, c.checked_by)
+            for c in self.checks()
         }
         stored = skipped = 0
         with self._failing_clearly(), self._writing() as conn:
             for record in records:
+                if "check" in record:
+                    if _import_check(conn, record["check"], ids, done):
+                        stored += 1
+                    else:
+                        skipped += 1
+                    continue
                 key = (
                     record["pack"],
                     record["city"],
@@ -348,7 +442,7 @@ class Archive:
                     skipped += 1
                     continue
                 present.add(key)
-                _insert(conn, record)
+                ids[key] = _insert(conn, record)
                 stored += 1
         return stored, skipped
 
@@ -515,6 +609,44 @@ def _insert(conn: Connection, record: dict[str, Any]) -> int:
     if rows:
         conn.execute(insert(figures), rows)
     return row
+
+
+def _import_check(
+    conn: Connection,
+    check: dict[str, Any],
+    ids: dict[tuple[str, str, int, str, str], int],
+    done: set[tuple[str, str, int, str, str, str]],
+) -> bool:
+    """Store an exported check against its submission; False if it is already present."""
+    key = (
+        check["pack"],
+        check["city"],
+        check["year"],
+        check["requirement"],
+        check["checked_at"],
+        check["checked_by"],
+    )
+    if key in done:
+        return False
+    of = check["submission"]
+    submission = ids.get(
+        (check["pack"], check["city"], check["year"], of["input_sha256"], of["stored_at"])
+    )
+    if submission is None:
+        raise InputError(
+            [
+                Problem(
+                    f"核验记录（{check['city']} {check['year']} {check['requirement']}）所核验的"
+                    "存档不在导出文件或归档中",
+                    f"the check of {check['city']} {check['year']} {check['requirement']} names a "
+                    "submission neither the export nor the archive holds",
+                )
+            ]
+        )
+    done.add(key)
+    row = {k: check[k] for k in CHECK_KEYS if k != "submission"}
+    conn.execute(insert(checks).values(**row, submission_id=submission))
+    return True
 
 
 def _stored(row: Any, version: int, current: bool, conn: Connection | None) -> Stored:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from .places import location
 
 if TYPE_CHECKING:
-    from .archive import Archive, Stored, Value
+    from .archive import Archive, Check, Stored, Value
 
 
 class ArchivedFigures:
@@ -34,6 +34,12 @@ class ArchivedFigures:
     ) -> list[Stored]:
         """The stored submissions (`Archive.submissions`): what a report's earlier years are."""
         return self._opened().submissions(city, year, pack, every_version, details, years)
+
+    def checks(
+        self, pack: str | None = None, city: str | None = None, year: int | None = None
+    ) -> list[Check]:
+        """Reviewers' checks (`Archive.checks`): what a report's verification states are."""
+        return self._opened().checks(pack, city, year)
 
     def _opened(self) -> Archive:
         if self._archive is None:

@@ -7,7 +7,7 @@ from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, String, Tab
 
 # The newest migration in migrations/versions/ (a test keeps the two in step): an archive at
 # this revision opens without loading Alembic.
-HEAD = "0001"
+HEAD = "0002"
 
 metadata = MetaData()
 
@@ -46,4 +46,25 @@ figures = Table(
     Column("type", String(10), nullable=False),  # bool | int | decimal | date | text
     Column("value", Text, nullable=False),
     Index("figures_key", "city", "year", "field"),
+)
+
+# A reviewer's check of one requirement's supporting documents, never updated or deleted: the
+# newest check of a pack, city, year and requirement is the one that stands, while the verdict
+# and the documents it was made on (their hash) are unchanged.
+checks = Table(
+    "checks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=False),
+    Column("pack", String(100), nullable=False),
+    Column("city", String(200), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("requirement", String(100), nullable=False),
+    Column("decision", String(20), nullable=False),  # verified | rejected
+    Column("reason", Text, nullable=True),
+    Column("checked_by", String(200), nullable=False),
+    Column("checked_at", String(32), nullable=False),  # UTC, ISO 8601
+    Column("verdict", String(20), nullable=False),  # the requirement's verdict when checked
+    Column("evidence_sha256", String(64), nullable=False),  # its documents when checked
+    Index("checks_key", "pack", "city", "year"),
 )
