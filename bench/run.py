@@ -91,6 +91,7 @@ def main() -> None:
     cold_start(args.starts)
     archive_add(args.archive_cities)
     history_and_review(args.archive_cities)
+    verify_pending(args.archive_cities)
 
     pack = find_pack("cnipa-2015-demo-city")
     rng = random.Random(2015)
@@ -252,6 +253,40 @@ def history_and_review(cities: int) -> None:
             subprocess.run([*prefix, *args], capture_output=True, check=True, env=env)
             took = time.perf_counter() - start
             print(f"{shown}, {cities} cities × 5 years: {took:.2f} s   (target < 2 s)")
+
+
+def verify_pending(cities: int) -> None:
+    """`ipscore verify --pending` over `cities` stored 2015 assessments (Xiangtan's real result
+    under other names, so each re-scores exactly), and `verify CITY YEAR` of one: whole
+    commands. Each pending claim is scored twice (verified, rejected)."""
+    from ipscore.intake import read_one
+    from ipscore.store.archive import Archive, Entry
+
+    pack, city = read_one(
+        Path(__file__).resolve().parent.parent / "scenarios" / "xiangtan-2015.yaml"
+    )
+    result = assess(pack, city).to_dict("2016-01-01T00:00:00Z")
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "archive.sqlite"
+        archive = Archive(f"sqlite:///{db}")
+        names = [f"示例市{i:04d}" for i in range(cities)]
+        entries = [
+            Entry(pack.id, "1", "0" * 64, n, 2015, "bench", "0" * 64, {}, dict(result, city=n))
+            for n in names
+        ]
+        archive.add(entries, "2016-01-01T00:00:00Z", "bench")
+        archive.close()
+        env = {**os.environ, "IPSCORE_DB": str(db)}
+        command = shutil.which("ipscore")
+        prefix = [command] if command else [sys.executable, "-m", "ipscore"]
+        for args, shown in (
+            (["verify", "--pending", "--format", "json"], f"verify --pending, {cities} cities"),
+            (["verify", "示例市0000", "2015"], "verify of one city"),
+        ):
+            start = time.perf_counter()
+            subprocess.run([*prefix, *args], capture_output=True, check=True, env=env)
+            took = time.perf_counter() - start
+            print(f"{shown}: {took:.2f} s")
 
 
 def cold_start(runs: int) -> None:

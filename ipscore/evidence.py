@@ -124,8 +124,8 @@ def read(
             continue
         found = []
         for i, item in enumerate(listed):
-            where = line_of(lines, ("evidence", key, i)) if isinstance(items, list) else spot
-            piece, wrong = _item(item, folder, name, where, f"evidence.{key}[{i + 1}]")
+            at = ("evidence", key, i) if isinstance(items, list) else ("evidence", key)
+            piece, wrong = _item(item, folder, name, lines, at, f"evidence.{key}[{i + 1}]")
             problems += wrong
             if piece is not None:
                 found.append(piece)
@@ -135,9 +135,10 @@ def read(
 
 
 def _item(
-    item: Any, folder: Path, name: str, line: int | None, field: str
+    item: Any, folder: Path, name: str, lines: Lines, at: tuple[str | int, ...], field: str
 ) -> tuple[Evidence | None, list[Problem]]:
     def problem(zh: str, en: str, part: str | None = None) -> Problem:
+        line = line_of(lines, (*at, part) if part else at)
         return Problem(zh, en, name, line, f"{field}.{part}" if part else field)
 
     if not isinstance(item, dict):

@@ -56,6 +56,12 @@ EXPECTED = {
     "long_integer.yaml": "：有数字超过4300位，无法读取",
     "outside_reference.yaml": "，第3行，字段 reference：参考数据文件须在提交文件所在的文件夹"
     "（或其子文件夹）内，实际为 /dev/zero",
+    "evidence_outside.yaml": "，第6行，字段 evidence.T1.R2[1].file：佐证材料文件须在提交文件所在的"
+    "文件夹（或其子文件夹）内，实际为 ../../../etc/passwd",
+    "evidence_unknown_key.yaml": "，第5行，字段 evidence.plan.isued：“plan.isued”不是本规则包的要求编号"
+    "（如 T1.R1）或填报字段：佐证材料只能附在这两者上，是否想写 plan.issued？",
+    "evidence_bad_date.yaml": "，第7行，字段 evidence.T1.R2[1].date：应为日期，格式如 2015-11-20，"
+    "实际为“2015年11月20日”",
     "far_cell.xlsx": "［城市］：表格范围 1048576 行 × 16384 列，超过上限 200000 行、2000 列",
     "no_sheet.xlsx": "：工作簿中没有工作表（文件可能已损坏）",
     "xxe.xlsx": "：文件里的 XML 声明了实体（DTD），正常的 Excel 文件没有这种内容，出于安全原因拒绝读取",

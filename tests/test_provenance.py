@@ -96,7 +96,7 @@ def test_json_provenance_names_pack_input_version_and_time():
     assert done.returncode == 0, done.stderr
     origin = json.loads(done.stdout)["provenance"]
     assert origin["pack"] == "cnipa-2015-demo-city"
-    assert origin["pack_version"] == "1.0.1"
+    assert origin["pack_version"] == "1.1.0"
     assert origin["pack_sha256"] == find_pack("cnipa-2015-demo-city").content_hash
     assert origin["input"] == "scenarios/wuhan-2015.yaml"
     assert origin["input_sha256"] == _sha256(WUHAN)
@@ -178,7 +178,7 @@ def test_reports_have_a_footer_line_and_an_appendix(tmp_path, suffix):
     assert done.returncode == 0, done.stderr
     text = out.read_text(encoding="utf-8")
     short = find_pack("cnipa-2015-demo-city").content_hash[:12]
-    footer = f"ipscore 0.1.0 · cnipa-2015-demo-city 1.0.1 · sha256 {short} · 2015-11-11T00:00:00Z"
+    footer = f"ipscore 0.1.0 · cnipa-2015-demo-city 1.1.0 · sha256 {short} · 2015-11-11T00:00:00Z"
     assert footer in text
     assert "来源信息" in text and _sha256(WUHAN) in text
     cohort = tmp_path / f"all{suffix}"
