@@ -17,7 +17,7 @@ from typing import Any
 
 from .errors import Problem, display_path
 from .packs import Pack, per_pack
-from .text import broken_character, did_you_mean
+from .text import broken_character, did_you_mean, iso_date
 from .yamlio import Lines, line_of, within
 
 KEYS = ("doc", "title", "date", "file")
@@ -216,16 +216,8 @@ def _date(value: Any) -> dt.date | bool | None:
     """A date, None when not given, False when it is not a date."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return False
-    return False
+    found = iso_date(value)
+    return False if found is None else found
 
 
 def _hash(path: Path) -> str | None:

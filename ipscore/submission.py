@@ -25,7 +25,7 @@ from .evidence import read as read_evidence
 from .packs import FieldDecl, Pack, per_pack
 from .packs.conditions import in_year
 from .provenance import InputFile, sha256
-from .text import PERCENT, broken_character, did_you_mean, plain_number, yes_no
+from .text import PERCENT, broken_character, did_you_mean, iso_date, plain_number, yes_no
 from .validation import problems_from
 from .yamlio import Lines, line_of, load_fast, load_with_bytes, within
 
@@ -167,15 +167,9 @@ def _typed(decl: FieldDecl, value: Any) -> Value | None:
         number = _number(decl, value)
         return int(number) if decl.type == "count" else number
     if decl.type == "date":
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                pass
+        found = iso_date(value)
+        if found is not None:
+            return found
         raise _fail(
             f"应为日期，格式如 2015-12-31，实际为{_shown(value)}",
             f"expected a date such as 2015-12-31, got {value!r}",

@@ -93,3 +93,17 @@ def cell_text(value: object) -> object:
         return value
     value = _CONTROL.sub("", value)
     return f"'{value}" if value.startswith(FORMULA_START) else value
+
+
+def iso_date(value: object) -> dt.date | None:
+    """A date, a datetime's date, or an ISO text date (2015-12-31); None for anything else."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None

@@ -84,26 +84,12 @@ def checked_by_source(
     return out
 
 
-class Checks(Protocol):
+class Checks(Records, Protocol):
     """What verification reads and writes: the archive."""
 
     def find(
         self, city: str, year: int, pack: str | None = None, version: int | None = None
     ) -> Stored: ...
-
-    def submissions(
-        self,
-        city: str | None = None,
-        year: int | None = None,
-        pack: str | None = None,
-        every_version: bool = False,
-        details: bool = False,
-        years: tuple[int, int] | None = None,
-    ) -> list[Stored]: ...
-
-    def checks(
-        self, pack: str | None = None, city: str | None = None, year: int | None = None
-    ) -> list[Check]: ...
 
     def add_checks(self, rows: Sequence[dict[str, Any]]) -> list[int]: ...
 
