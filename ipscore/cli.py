@@ -332,6 +332,12 @@ def _echo_validation(results: list[Assessment]) -> None:
 )
 @pack_option
 @outside_option
+@click.option(
+    "--org", envvar="IPSCORE_ORG", help="评估单位，印在报告末尾的签署栏（也可设 IPSCORE_ORG）。"
+)
+@click.option(
+    "--reviewer", envvar="IPSCORE_REVIEWER", help="审核人，印在签署栏（也可设 IPSCORE_REVIEWER）。"
+)
 @db_option
 @timestamp_option
 @lang_option
@@ -340,6 +346,8 @@ def report_cmd(
     output: Path,
     mode: str,
     pack_id: str | None,
+    org: str | None,
+    reviewer: str | None,
     db: str | None,
     timestamp: bool,
 ) -> None:
@@ -350,6 +358,7 @@ def report_cmd(
       ipscore report scenarios/xiangtan-2015.yaml -o 湘潭.html
       ipscore report scenarios/xiangtan-2015.yaml -o 湘潭-自查.pdf --mode self-check
       ipscore report scenarios/ -o 汇总.html          # 另生成 汇总-cities/ 下的各城市报告
+      ipscore report scenarios/ -o 汇总.pdf --org 某省知识产权局 --reviewer 张三
       ipscore report scenarios/ -o cohort.pdf --lang en
     """
     from . import report
@@ -361,7 +370,10 @@ def report_cmd(
         assessments = assess_paths(paths, pack_id, years)
         # A single workbook or CSV of several cities is a cohort too: never one city's report.
         cohort = is_batch(paths) or len(assessments) > 1
-        written = report.write(assessments, output, cohort, _lang(), mode, _stamp(timestamp), years)
+        signoff = report.SignOff(org, reviewer)
+        written = report.write(
+            assessments, output, cohort, _lang(), mode, _stamp(timestamp), years, signoff
+        )
     for path in written:
         click.echo(str(path))
 

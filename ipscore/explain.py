@@ -210,8 +210,7 @@ def _shortfall(pack: Pack, cmp: Compare, decl: FieldDecl, values: Mapping[str, A
         have = exact(value)
         step = Fraction(1, 10**decl.decimals)
         need = _least(bound(cmp, values), step, strict=cmp.op == "gt")
-        short = format_decimal(need - have)
-        zh, en = f"还差{short}{unit(decl, 'zh')}", f"{short}{unit(decl, 'en')} short"
+        zh, en = _short(decl, need - have)
         base = exact(values[cmp.value.field]) if isinstance(cmp.value, FieldRef) else None
         if base and cmp.value.times != 1:
             growth = _pct((have / base - 1) * 100)
@@ -224,6 +223,15 @@ def _shortfall(pack: Pack, cmp: Compare, decl: FieldDecl, values: Mapping[str, A
     if decl.type == "date":
         return f"{name_zh}为{zh}，不符合要求", f"{name_en} is {en}: out of range"
     return f"{name_zh}为“{zh}”，不符合要求", f"{name_en} is “{en}”: not accepted"
+
+
+def _short(decl: FieldDecl, short: Fraction) -> Words:
+    """A numeric shortfall in the field's unit; under 1万元 in 元 (还差1元, not 还差0.0001万元)."""
+    if decl.unit == "万元" and short < 1:
+        yuan = format_decimal(short * 10_000)
+        return f"还差{yuan}元", f"{yuan} yuan short"
+    shown = format_decimal(short)
+    return f"还差{shown}{unit(decl, 'zh')}", f"{shown}{unit(decl, 'en')} short"
 
 
 def _ratio_short(decl: FieldDecl, short: Fraction) -> Words:

@@ -170,6 +170,31 @@ def blocks_grade(task: TaskResult, req: RequirementResult) -> bool:
 
 
 @dataclass(frozen=True)
+class Blocking:
+    """What keeps a city at its grade: the mandatory tasks' required requirements not met (every
+    grade above the lowest needs them), and the summary once all of them are met."""
+
+    requirements: tuple[RequirementResult, ...]
+    if_met: Summary | None
+    grade: str  # the grade as it is
+
+    @property
+    def lifts_grade(self) -> bool:
+        return self.if_met is not None and self.if_met.band.code != self.grade
+
+
+def blocking(a: Assessment) -> Blocking:
+    """The requirements blocking the grade and what meeting them gives: a what-if of the
+    verdicts (scoring again, nothing re-decided)."""
+    reqs = tuple(r for t in a.tasks for r in t.requirements if blocks_grade(t, r))
+    if not reqs:
+        return Blocking((), None, a.grade)
+    statuses = {**a.requirement_statuses(), **{r.id: MET for r in reqs}}
+    mandatory = {t.id for t in a.tasks if t.mandatory}
+    return Blocking(reqs, summarize(a.pack, statuses, mandatory), a.grade)
+
+
+@dataclass(frozen=True)
 class Ranked:
     assessment: Assessment
     rank_in_tier: int

@@ -291,8 +291,11 @@ def test_city_report_groups_by_responsible_unit():
 def test_a_plan_without_mandatory_tasks_labels_none_optional():
     # Issue 11: every Xuancheng measure was labelled 选做, though the plan has no mandatory tasks.
     (a,) = assess_paths([SCENARIOS / "xuancheng-2019-strong-city" / "xuancheng-2020.yaml"])
-    assert {t["mandatory"] for t in context.city(a)["tasks"]} == {"—"}
-    assert "不分必做选做" in str(report.city_report(a, ".html"))
+    assert {t["mandatory"] for t in context.city(a)["tasks"]} == {""}
+    html = str(report.city_report(a, ".html")).replace(a.pack.scoring.note, "")
+    # Issue 14: a plan with no mandatory tasks says nothing about them in its report (but for
+    # the pack's own scoring note, which says so).
+    assert "必做" not in html and "选做" not in html
     text = tables.as_text(tables.for_assessments([a], True, "zh"))
     assert "不分必做选做" in text and "选做 ·" not in text and "必做 ·" not in text
 
@@ -303,3 +306,74 @@ def test_a_note_shared_by_many_files_is_shown_once():
     md = report.cohort_report(assessments, ".md", {}, "zh")
     assert "> - 9个文件：示例数据，非官方统计：仅用于演示和测试" in md
     assert md.count("示例数据，非官方统计") == 1 + sum(1 for _ in assessments)  # banner + appendix
+
+
+def test_page_one_says_what_blocks_the_grade_and_what_fixing_it_gives():
+    (wuhan,) = assess_paths([SCENARIOS / "wuhan-2015.yaml"])
+    page = context.city(wuhan)["conclusion"]
+    # 7799.9999万元 against 6500 × 1.2 = 7800: 0.0001万元 = 1元 short.
+    assert [(b["id"], b["gap"]) for b in page["blockers"]] == [
+        ("T4.R2", "增长19.9%，要求≥20%，还差1元")
+    ]
+    # T4 complete: its fraction 5/7 → 1 adds 100 × 2 × 2/7 / 13 ≈ 4.4 (4 mandatory tasks of
+    # weight 2, 5 optional of weight 1): 94.2 → 98.6, and every mandatory task complete: 优秀.
+    assert page["fixed"] == "98.6 优秀" and page["to_fill"] == []
+    html = report.city_report(wuhan, ".html")
+    assert html.index("卡在") < html.index("各项任务完成比例")  # on page one, before the chart
+
+    (xiangtan,) = assess_paths([SCENARIOS / "xiangtan-2015.yaml"])
+    ahead = context.city(xiangtan)["conclusion"]["ahead"]
+    # 88.0 良好, nothing blocking: 90 − 88.0 = 2.0 to 优秀; each T8 requirement is one of three
+    # required in an optional task of weight 1 out of Σw = 15 (6 mandatory × 2 + 3 × 1):
+    # 100 × 1/3 / 15 = 2.2 points.
+    assert ahead["head"] == "离优秀还差2.0分；可加分最多的几项："
+    assert (ahead["best"][0]["id"], ahead["best"][0]["points"]) == ("T8.R1", "2.2")
+
+
+def test_unreported_figures_are_asked_for_not_called_unmet():
+    (chaoyang,) = assess_paths([SCENARIOS / "chaoyang-2015.json"])
+    page = context.city(chaoyang)["conclusion"]
+    assert page["blockers"] == []
+    assert page["to_fill"] and all(item["fields"] for item in page["to_fill"])
+    html = report.city_report(chaoyang, ".html")
+    assert "请补报" in html
+
+
+def test_reports_fit_their_pack_and_carry_the_office_elements(tmp_path):
+    (xuancheng,) = assess_paths([SCENARIOS / "xuancheng-2019-strong-city" / "xuancheng-2020.yaml"])
+    html = report.city_report(
+        xuancheng, ".html", signoff=report.SignOff("宣城市市场监管局", "李四")
+    )
+    assert "知识产权强市建设年度评估报告" in html and "示范城市" not in html
+    assert "None" not in html and "批次" not in html  # nothing the pack or the city lacks
+    assert (
+        "评估依据" in html
+        and "宣城市人民政府办公室关于印发宣城市知识产权强市建设实施方案的通知" in html
+    )
+    assert "宣城市市场监管局" in html and "李四" in html and "签字（盖章）" in html
+
+    out = tmp_path / "汇总.md"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ipscore",
+            "report",
+            str(SCENARIOS),
+            "-o",
+            str(out),
+            "--org",
+            "某省知识产权局",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "IPSCORE_DB": str(tmp_path / "none.sqlite")},
+    )
+    assert done.returncode == 0, done.stderr
+    cohort = out.read_text(encoding="utf-8")
+    assert (
+        "卡在（必做要求）" in cohort
+        and "| 武汉市 | 湖北省 | 1 | 94.2 | 不合格 | T4.R2 未达到 |" in cohort
+    )
+    assert "缺报" in cohort.split("北京市朝阳区")[1].splitlines()[0]  # blocked by unreported data
+    assert "某省知识产权局" in cohort and "None" not in cohort

@@ -17,6 +17,7 @@ from ..review import Review
 from ..verification import Checked, Records, checked_by_source
 from ..whatif import Simulation
 from . import context
+from .context import SignOff
 from .render import pdf, render
 from .xlsx import publish_sheet, score_sheet
 
@@ -25,6 +26,7 @@ FORMATS = (".html", ".md", ".pdf")
 __all__ = [
     "FORMATS",
     "IpscoreError",
+    "SignOff",
     "city_report",
     "cohort_report",
     "review_report",
@@ -45,8 +47,9 @@ def city_report(
     produced_at: str | None = None,
     yoy: YearOverYear | None = None,
     checked: Checked | None = None,
+    signoff: SignOff | None = None,
 ) -> str | bytes:
-    ctx = context.city(a, lang, mode, produced_at, yoy, checked)
+    ctx = context.city(a, lang, mode, produced_at, yoy, checked, signoff)
     if suffix == ".md":
         return render("city.md.j2", ctx)
     html = render("city.html.j2", ctx)
@@ -60,9 +63,10 @@ def cohort_report(
     lang: str = "zh",
     produced_at: str | None = None,
     earlier: Mapping[str, YearOverYear] | None = None,
+    signoff: SignOff | None = None,
 ) -> str | bytes:
     pack = single_pack(assessments)
-    ctx = context.cohort(pack, assessments, links, lang, produced_at, earlier)
+    ctx = context.cohort(pack, assessments, links, lang, produced_at, earlier, signoff)
     if suffix == ".md":
         return render("cohort.md.j2", ctx)
     html = render("cohort.html.j2", ctx)
@@ -143,6 +147,7 @@ def write(
     mode: str = "full",
     produced_at: str | None = None,
     archive: Records | None = None,
+    signoff: SignOff | None = None,
 ) -> list[Path]:
     """Write one city report, or a cohort report with each city's report beside it; with an
     archive holding earlier years, each gains its year over year, and with reviewers' checks,
@@ -163,7 +168,14 @@ def write(
         write_atomic(
             out,
             city_report(
-                a, suffix, lang, mode, produced_at, earlier.get(a.source), checked.get(a.source)
+                a,
+                suffix,
+                lang,
+                mode,
+                produced_at,
+                earlier.get(a.source),
+                checked.get(a.source),
+                signoff,
             ),
         )
         return [out]
@@ -175,10 +187,17 @@ def write(
         if folder / name in rendered:  # several cities from one workbook: name them apart
             name = f"{_safe(Path(a.source).stem)}-{_safe(a.city)}{suffix}"
         rendered[folder / name] = city_report(
-            a, suffix, lang, mode, produced_at, earlier.get(a.source), checked.get(a.source)
+            a,
+            suffix,
+            lang,
+            mode,
+            produced_at,
+            earlier.get(a.source),
+            checked.get(a.source),
+            signoff,
         )
         links[a.source] = f"{folder.name}/{name}"
-    rendered[out] = cohort_report(assessments, suffix, links, lang, produced_at, earlier)
+    rendered[out] = cohort_report(assessments, suffix, links, lang, produced_at, earlier, signoff)
     made = make_folder(folder)
     try:
         write_all(rendered)

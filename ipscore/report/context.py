@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -18,7 +19,7 @@ from ..provenance import notes_by_text
 from ..publish import Published
 from ..results import Assessment, RequirementResult, TaskResult
 from ..review import Review
-from ..scoring import LEVEL_ORDER, blocks_grade, gains, ranking
+from ..scoring import LEVEL_ORDER, blocking, blocks_grade, gains, ranking
 from ..text import pick
 from ..verdicts import (
     COMPLETE,
@@ -55,7 +56,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "not_complete": "未全部完成",
         "summary": "概要",
         "chart": "各项任务完成比例",
-        "chart_note": "带 * 的为必做任务；绿色为完成，红色为未完成，橙色为数据不全。",
+        "chart_star": "带 * 的为必做任务；",
+        "chart_note": "绿色为完成，红色为未完成，橙色为数据不全。",
         "task": "任务",
         "requirement": "要求",
         "verdict": "结论",
@@ -69,6 +71,24 @@ TEXT: dict[str, dict[str, Any]] = {
         "fraction": "完成比例",
         "kind": {"required": "必需", "advisory": "建议"},
         "missing_inputs": "缺报的数据",
+        "conclusion": "结论",
+        "cities_range": "第{{first}}–{{last}}个城市（共{{count}}个）",
+        "basis": "评估依据",
+        "signoff": "评估单位",
+        "reviewer": "审核人",
+        "signature": "签字（盖章）",
+        "date": "日期",
+        "blocked_by": "卡在",
+        "blocked_note": "以下必做要求未完成，等级只能是最低一档：",
+        "unmet_word": "未达到",
+        "blocked_head": "卡在（必做要求）",
+        "to_fill": "请补报",
+        "to_fill_note": "以下数据没有填报，所以无法判定（不等于没做）：",
+        "responsible": "责任单位",
+        "once_fixed": "补足后",
+        "to_next": "离{{grade}}还差{{points}}分；可加分最多的几项：",
+        "top_grade": "已是最高等级。",
+        "nothing_open": "没有未完成的要求。",
         "evidence": "佐证材料",
         "evidence_title": "佐证材料与核验",
         "evidence_none": "提交中没有附佐证材料。",
@@ -142,7 +162,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "not_complete": "not all complete",
         "summary": "Summary",
         "chart": "Completion of each task",
-        "chart_note": "* mandatory; green complete, red incomplete, orange insufficient data.",
+        "chart_star": "* mandatory; ",
+        "chart_note": "green complete, red incomplete, orange insufficient data.",
         "task": "Task",
         "requirement": "Requirement",
         "verdict": "Verdict",
@@ -156,6 +177,26 @@ TEXT: dict[str, dict[str, Any]] = {
         "fraction": "fraction",
         "kind": {"required": "required", "advisory": "advisory"},
         "missing_inputs": "Missing inputs",
+        "conclusion": "Conclusion",
+        "cities_range": "Cities {{first}}–{{last}} of {{count}}",
+        "basis": "Assessed against",
+        "signoff": "Assessed by",
+        "reviewer": "Reviewer",
+        "signature": "Signature (seal)",
+        "date": "Date",
+        "blocked_by": "Blocked by",
+        "blocked_note": "these mandatory requirements are not met, so the grade can only be "
+        "the lowest:",
+        "unmet_word": "unmet",
+        "blocked_head": "Blocked by (mandatory)",
+        "to_fill": "Please report",
+        "to_fill_note": "these figures were not reported, so nothing could be decided (which "
+        "is not the same as not done):",
+        "responsible": "responsible",
+        "once_fixed": "Once fixed",
+        "to_next": "{{points}} points short of {{grade}}; the requirements worth most:",
+        "top_grade": "Already the highest grade.",
+        "nothing_open": "No requirement is open.",
         "evidence": "Evidence",
         "evidence_title": "Supporting documents and checks",
         "evidence_none": "The submission attaches no supporting documents.",
@@ -227,7 +268,7 @@ def words(pack: Pack, lang: str) -> dict[str, Any]:
     names["Noun"] = names["noun"][:1].upper() + names["noun"][1:]
     out = {k: v.format(**names) if isinstance(v, str) else v for k, v in TEXT[lang].items()}
     if not pack.mandatory:  # a plan with no mandatory tasks labels none of them 选做
-        out.update(mandatory_task="—", optional_task="—", all_complete=out["no_mandatory"])
+        out.update(mandatory_task="", optional_task="", all_complete=out["no_mandatory"])
     return out
 
 
@@ -303,13 +344,7 @@ def _summary(a: Assessment, grade: str, lang: str) -> str:
     ]
     if not a.pack.mandatory:
         if optional:
-            parts.append(
-                pick(
-                    lang,
-                    f"方案不分必做和选做；{optional}尚未完成。",
-                    f"The plan has no mandatory tasks; not complete: {optional}.",
-                )
-            )
+            parts.append(pick(lang, f"{optional}尚未完成。", f"Not complete: {optional}."))
     else:
         parts.append(
             pick(
@@ -376,6 +411,39 @@ def provenance(
     }
 
 
+@dataclass(frozen=True)
+class SignOff:
+    """Who signs a report off (`--org`, `--reviewer`); blank lines to fill in where not given."""
+
+    org: str | None = None
+    reviewer: str | None = None
+
+
+def office(
+    pack: Pack, produced_at: str | None, signoff: SignOff | None, lang: str
+) -> dict[str, Any]:
+    """What an office files a report with: the documents it is assessed against (title,
+    issuer, number, date from the pack's sources) and the sign-off block with the date."""
+    basis = []
+    for src in pack.pack.sources:
+        details = [d for d in (src.issuer, src.doc_number, src.date) if d]
+        title = pick(lang, src.title, src.title_en)
+        basis.append(
+            f"{title}（{'，'.join(details)}）"
+            if details and lang != "en"
+            else f"{title} ({', '.join(details)})"
+            if details
+            else title
+        )
+    chosen = signoff or SignOff()
+    return {
+        "basis": basis,
+        "org": chosen.org or "",
+        "reviewer": chosen.reviewer or "",
+        "date": (produced_at or "")[:10],
+    }
+
+
 def _css_string(text: str) -> str:
     """Text for a CSS string literal: every character but letters, digits and a few safe marks
     escaped, so nothing in it can close the string or the style element."""
@@ -391,6 +459,7 @@ def city(
     produced_at: str | None = None,
     yoy: YearOverYear | None = None,
     checked: Checked | None = None,
+    signoff: SignOff | None = None,
 ) -> dict[str, Any]:
     """The city report; `checked`, the reviewers' checks from the archive, where there are any."""
     pack = a.pack
@@ -424,18 +493,19 @@ def city(
         "mode": mode,
         "title": text["self_check"] if mode == "self-check" else text["city_report"],
         "city": a.city,
-        "province": a.province or "—",
-        "level": level_label(pack, a.level, lang),
-        "batch": a.batch or "—",
+        "profile": _profile(a, text, lang),
+        "conclusion": _conclusion(a, lang, text),
         "year": a.year,
         "pack_id": pack.id,
         "pack_title": pick(lang, pack.pack.title, pack.pack.title_en),
         "pack_version": a.pack_version,
         "provenance": provenance(pack, [a], produced_at, lang),
+        "office": office(pack, produced_at, signoff, lang),
         "score": str(a.score),
         "grade": a.grade,
         "grade_label": grade,
         "mandatory_complete": a.mandatory_complete,
+        "has_mandatory": bool(pack.mandatory),
         "summary": _summary(a, grade, lang),
         "chart": charts.task_fractions(a),
         "tasks": tasks,
@@ -452,6 +522,97 @@ def city(
         "by_unit": _by_unit(a, lang),
         "scoring_note": pick(lang, pack.scoring.note, pack.scoring.note_en),
     }
+
+
+def _profile(a: Assessment, text: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
+    """The profile line under the title: only what the pack has and the city filled in."""
+    level = level_label(a.pack, a.level, lang) if a.level else None
+    rows = [
+        (text["province"], a.province),
+        (text["level"], None if level == "—" else level),
+        (text["batch"], None if a.batch is None else str(a.batch)),
+        (text["year"], str(a.year)),
+    ]
+    return [{"label": label, "value": value} for label, value in rows if value]
+
+
+def _conclusion(a: Assessment, lang: str, text: Mapping[str, Any]) -> dict[str, Any]:
+    """Page one: what blocks the grade (the gap in plain units, who is responsible), what
+    meeting it gives, the figures to report; or, with nothing blocking, how far the next grade
+    is and the requirements worth most."""
+    pack = a.pack
+    found = blocking(a)
+    blockers: list[dict[str, Any]] = []
+    to_fill: list[dict[str, Any]] = []
+    for r in found.requirements:
+        item = {
+            "id": r.id,
+            "title": pick(lang, r.title, r.title_en),
+            "gap": r.gap_en if lang == "en" else r.gap,
+            "responsible": pick(lang, "、", ", ").join(r.responsible),
+            "fields": [field_label(pack, f, lang) for f, v in r.inputs.items() if v is None],
+        }
+        (to_fill if r.status == MISSING else blockers).append(item)
+    fixed = None
+    if found.if_met is not None and found.lifts_grade:
+        band = found.if_met.band
+        fixed = f"{found.if_met.score} {pick(lang, band.label, band.label_en)}"
+    better = _next_band(pack, a.grade)
+    ahead = None
+    if not found.requirements and better is not None and better.min_score is not None:
+        worth = sorted(gains(a).items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+        titles = {r.id: pick(lang, r.title, r.title_en) for t in a.tasks for r in t.requirements}
+        ahead = {
+            "head": text["to_next"].format(
+                grade=pick(lang, better.label, better.label_en),
+                points=f"{float(better.min_score - a.score):.1f}",
+            ),
+            "best": [{"id": k, "title": titles[k], "points": _points(v)} for k, v in worth],
+        }
+    return {
+        "blockers": blockers,
+        "to_fill": to_fill,
+        "fixed": fixed,
+        "ahead": ahead,
+        "top": better is None,
+    }
+
+
+GRID_CITIES = 10  # cities per table of the verdict grid: ten columns fit A4 portrait beside
+# the requirement's name, so every cell reaches paper
+
+
+def _grid_parts(cities: list[str], grid: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The requirement × city grid as tables of at most GRID_CITIES cities each, every one
+    repeating the requirement column; the 达到率 (over all cities) stays in the first."""
+    parts = []
+    for start in range(0, len(cities), GRID_CITIES):
+        end = start + GRID_CITIES
+        parts.append(
+            {
+                "first": start == 0,
+                "from": start + 1,
+                "to": min(end, len(cities)),
+                "cities": cities[start:end],
+                "rows": [{**row, "cells": row["cells"][start:end]} for row in grid],
+            }
+        )
+    return parts
+
+
+def blocked_by(a: Assessment, lang: str) -> str:
+    """What blocks the grade, in a cell: "T4.R2 未达到；T3.R4 缺报" (empty when nothing does)."""
+    words = {UNMET: pick(lang, "未达到", "unmet"), MISSING: pick(lang, "缺报", "not reported")}
+    return pick(lang, "；", "; ").join(
+        f"{r.id} {words[r.status]}" for r in blocking(a).requirements
+    )
+
+
+def _next_band(pack: Pack, grade: str) -> Any:
+    """The grade just above `grade`, or None at the top."""
+    codes = [b.code for b in pack.scoring.grades]
+    at = codes.index(grade) if grade in codes else 0
+    return pack.scoring.grades[at - 1] if at > 0 else None
 
 
 def _documents(a: Assessment, lang: str) -> list[dict[str, Any]]:
@@ -605,6 +766,7 @@ def cohort(
     lang: str = "zh",
     produced_at: str | None = None,
     earlier: Mapping[str, YearOverYear] | None = None,
+    signoff: SignOff | None = None,
 ) -> dict[str, Any]:
     """The cohort view: ranking per tier, grade counts, the verdict grid, the weakest points.
 
@@ -623,21 +785,23 @@ def cohort(
         ]
         if not rows:
             continue
+        name = level_label(pack, level, lang)
         tiers.append(
             {
-                "name": level_label(pack, level, lang),
+                "name": None if name == "—" else name,
                 "rows": [
                     {
                         "rank": row.rank_in_tier,
                         "city": row.assessment.city,
-                        "province": row.assessment.province or "—",
-                        "batch": row.assessment.batch,
+                        "province": row.assessment.province or "",
+                        "batch": "" if row.assessment.batch is None else row.assessment.batch,
                         "score": f"{float(row.assessment.score):.1f}",
                         "grade": row.assessment.grade,
                         "grade_label": _grade_label(pack, row.assessment.grade, lang),
                         "mandatory": text["all_complete"]
                         if row.assessment.mandatory_complete
                         else text["not_complete"],
+                        "blocked": blocked_by(row.assessment, lang),
                         "link": links.get(row.assessment.source),
                         "since": _since(earlier.get(row.assessment.source), row.rank_in_tier, lang),
                     }
@@ -696,15 +860,20 @@ def cohort(
         "year": pack.pack.year,
         "count": len(assessments),
         "tiers": tiers,
+        "has_mandatory": bool(pack.mandatory),
+        "with_province": any(a.province for a in assessments),
+        "with_batch": any(a.batch is not None for a in assessments),
         "with_since": bool(earlier),
         "since_head": pick(lang, "与上年相比", "Since last year"),
         "distribution": distribution,
         "cities": [a.city for a in cities],
         "grid": grid,
+        "grid_parts": _grid_parts([a.city for a in cities], grid),
         "legend": [{"mark": MARKS[s], "label": LABELS[lang][s], "status": s} for s in MARKS],
         "most_unmet": unmet[:10],
         "scoring_note": pick(lang, pack.scoring.note, pack.scoring.note_en),
         "provenance": provenance(pack, cities, produced_at, lang),
+        "office": office(pack, produced_at, signoff, lang),
     }
 
 

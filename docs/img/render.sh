@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Re-render the README's report images from the shipped scenarios (needs chromium, pdftoppm).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+export SOURCE_DATE_EPOCH=1448928000 IPSCORE_DB="$out/none.sqlite"
+ipscore report scenarios/wuhan-2015.yaml -o "$out/wuhan.html" --mode self-check >/dev/null
+ipscore report scenarios/wuhan-2015.yaml -o "$out/wuhan.pdf" --mode self-check >/dev/null
+ipscore report scenarios/ -o "$out/cohort.html" >/dev/null
+shoot() {
+  chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-sync \
+    --user-data-dir="$out/profile" --screenshot="$2" --window-size=1000,1250 "file://$1" \
+    >/dev/null 2>&1
+}
+shoot "$out/wuhan.html" docs/img/wuhan.png
+shoot "$out/cohort.html" docs/img/cohort.png
+pdftoppm -png -r 70 -f 1 -l 1 -singlefile "$out/wuhan.pdf" docs/img/wuhan-pdf-1
