@@ -339,6 +339,7 @@ def _echo_validation(results: list[Assessment]) -> None:
     "--reviewer", envvar="IPSCORE_REVIEWER", help="审核人，印在签署栏（也可设 IPSCORE_REVIEWER）。"
 )
 @db_option
+@jobs_option
 @timestamp_option
 @lang_option
 def report_cmd(
@@ -349,6 +350,7 @@ def report_cmd(
     org: str | None,
     reviewer: str | None,
     db: str | None,
+    jobs: int | None,
     timestamp: bool,
 ) -> None:
     """生成评估报告：一个文件生成城市报告；目录或多个文件生成汇总报告，并在旁边生成各城市报告。
@@ -371,8 +373,11 @@ def report_cmd(
         # A single workbook or CSV of several cities is a cohort too: never one city's report.
         cohort = is_batch(paths) or len(assessments) > 1
         signoff = report.SignOff(org, reviewer)
+        from .batch import default_jobs
+
+        workers = default_jobs() if jobs is None else jobs
         written = report.write(
-            assessments, output, cohort, _lang(), mode, _stamp(timestamp), years, signoff
+            assessments, output, cohort, _lang(), mode, _stamp(timestamp), years, signoff, workers
         )
     for path in written:
         click.echo(str(path))

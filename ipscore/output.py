@@ -132,7 +132,11 @@ def write_all(files: dict[Path, str | bytes]) -> None:
                 if isinstance(content, str)
                 else content
             )
-            stack.enter_context(staged(path)).write(data)
+            sink = stack.enter_context(staged(path))
+            sink.write(data)
+            # A short write (a size limit) surfaces only when the buffer is flushed: flush now,
+            # so a file that cannot be written whole fails before any file is renamed.
+            sink.flush()
 
 
 class Sink:
@@ -145,6 +149,12 @@ class Sink:
     def write(self, data: bytes) -> None:
         try:
             self._handle.write(data)
+        except OSError as exc:
+            raise _unwritable(self.name, exc) from None
+
+    def flush(self) -> None:
+        try:
+            self._handle.flush()
         except OSError as exc:
             raise _unwritable(self.name, exc) from None
 

@@ -22,15 +22,17 @@ from typing import Any, Literal, cast
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .errors import InputError, IpscoreError, Problem, display_path
 from .evidence import from_cell
 from .packs import FieldDecl, Pack, per_pack
+from .packs.conditions import fields_read
 from .provenance import InputFile, sha256
 from .submission import PackChooser, Submission, parse_submission
 from .text import chinese_date, did_you_mean, plain_number, yes_no
@@ -41,7 +43,8 @@ Inputs = tuple[InputFile, ...]
 
 SHEET_SUFFIXES = (".xlsx", ".csv")
 FORM_SHEET = "填报表"
-FORM_HEAD = ("字段代码", "项目", "单位", "填报值", "说明", "佐证材料")
+FORM_HEAD = ("项目", "填报值", "单位", "填写说明", "佐证材料", "字段代码")
+CODE, VALUE, EVIDENCE = "字段代码", "填报值", "佐证材料"  # the columns a form is read by
 
 
 def _problem(
@@ -253,7 +256,9 @@ def open_sheet(
     filled = [(i + 1, r) for i, r in enumerate(grid) if any(v not in (None, "") for v in r)]
     if not filled:
         raise InputError([_problem(where, "工作表是空的", "the sheet is empty")])
-    head_at = next((n for n, r in filled if r and str(r[0]).strip() == FORM_HEAD[0]), None)
+    head_at = next(
+        (n for n, r in filled if any(str(v).strip() == CODE for v in r if v is not None)), None
+    )
     if head_at is not None:
         return _form(filled, head_at, where, pack_of, read_from, any_year, path.parent)
     (head_row, head), *body = filled
@@ -400,26 +405,46 @@ def _form(
     any_year: bool = False,
     folder: Path | None = None,
 ) -> Submission:
-    """The vertical fill-in form: column A the field code, column D the value, column F the
-    supporting documents (one per line: 文号；标题；日期；文件)."""
-    body = [(n, r) for n, r in rows if n > head_at and r and r[0] not in (None, "")]
-    cells = {str(r[0]).strip(): (r[3] if len(r) > 3 else None) for _, r in body}
+    """The vertical fill-in form, read by its heading row: 字段代码 names each row's field,
+    填报值 holds the value, 佐证材料 the supporting documents (one per line: 文号；标题；日期；
+    文件). Rows without a code (group headings, the sign-off block) are not data. Forms made
+    before the columns moved (code in A, value in D, documents in F) read the same way."""
+    head = next(r for n, r in rows if n == head_at)
+    at = {str(v).strip(): i for i, v in enumerate(head) if v is not None}
+    code_at, value_at = at[CODE], at.get(VALUE, 3)
+    evidence_at = at.get(EVIDENCE)
+    letters = {"code": get_column_letter(code_at + 1), "value": get_column_letter(value_at + 1)}
+
+    def cell(r: list[Any], i: int | None) -> Any:
+        return r[i] if i is not None and len(r) > i else None
+
+    body = [(n, r) for n, r in rows if n > head_at and cell(r, code_at) not in (None, "")]
+    cells = {str(cell(r, code_at)).strip(): cell(r, value_at) for _, r in body}
     attached = {
-        str(r[0]).strip(): from_cell(str(r[5]))
+        str(cell(r, code_at)).strip(): from_cell(str(cell(r, evidence_at)))
         for _, r in body
-        if len(r) > 5 and r[5] not in (None, "") and str(r[0]).strip() not in ("pack", "year")
+        if cell(r, evidence_at) not in (None, "")
+        and str(cell(r, code_at)).strip() not in ("pack", "year")
     }
     pack = pack_of(cells.get("pack") if isinstance(cells.get("pack"), str) else None)
     known = set(_headers(pack).values())
     problems = [
-        _problem(where, _unknown_zh(code, known), _unknown_en(code, known), n, f"{code}（A列）")
+        _problem(
+            where,
+            _unknown_zh(code, known),
+            _unknown_en(code, known),
+            n,
+            f"{code}（{letters['code']}列）",
+        )
         for n, r in body
-        if (code := str(r[0]).strip()) not in known
+        if (code := str(cell(r, code_at)).strip()) not in known
     ]
     if problems:
         raise InputError(problems)
-    row_of = {str(r[0]).strip(): n for n, r in body}
-    columns = {**dict.fromkeys(cells, "D"), "evidence": "F"}
+    row_of = {str(cell(r, code_at)).strip(): n for n, r in body}
+    columns = dict.fromkeys(cells, letters["value"])
+    if evidence_at is not None:
+        columns["evidence"] = get_column_letter(evidence_at + 1)
     submission = _one(pack, cells, where, row_of, columns, any_year, attached, folder)
     return dataclasses.replace(submission, inputs=read_from)
 
@@ -576,71 +601,106 @@ def collect(table: Table, rows: Iterable[TypedRow]) -> list[Submission]:
 
 
 def form(pack: Pack) -> bytes:
-    """The fill-in form for a pack: one row per field, the city profile on top."""
+    """The fill-in form for a pack, as an office prints and stamps it: the city profile on top,
+    then one row per field under a heading naming the tasks that read its group, what to fill
+    in printed beside each (not only in a comment), borders, and a sign-off block."""
     book = Workbook()
     sheet = cast(Worksheet, book.active)  # a new workbook has its one sheet active
     sheet.title = FORM_SHEET
+    sheet.append([f"{pack.pack.title} — 数据填报表"])
+    sheet.append([f"规则包 {pack.id} {pack.pack.version}（指纹 {pack.content_hash[:12]}）"])
     sheet.append(
         [
-            f"{pack.pack.title} — 数据填报表"
-            f"（{pack.id} {pack.pack.version}，规则包指纹 {pack.content_hash[:12]}）"
-        ]
-    )
-    sheet.append(
-        [
-            "只填“填报值”一列（黄色）；不知道的留空（算缺报），不要填0代替。"
-            "是/否请从下拉中选；金额单位为万元。"
-            "“佐证材料”每行一份：文号；标题；日期；文件（文件放在本表所在文件夹内，写相对路径）。"
+            "只填黄色格：“填报值”和“佐证材料”。不知道的留空（算缺报），不要填0代替；"
+            "是/否请从下拉中选；金额单位为万元。“佐证材料”每行一份：文号；标题；日期；文件"
+            "（文件放在本表所在文件夹内，写相对路径）。最右一列的字段代码不要修改。"
         ]
     )
     sheet.append(list(FORM_HEAD))
-    sheet.append(["pack", "规则包", "", pack.id, "不要修改"])
-    sheet.append(["year", "评估年度", "", pack.pack.year, "不要修改"])
+    head_row = sheet.max_row
+    sheet.append(["规则包", pack.id, "", "不要修改", "", "pack"])
+    sheet.append(["评估年度", pack.pack.year, "", "不要修改", "", "year"])
     fill = PatternFill("solid", fgColor="FFF9C4")
+    group_fill = PatternFill("solid", fgColor="E3F2FD")
     validations: list[DataValidation] = []
-    for name in pack.field_names():
-        decl = pack.field(name)
-        if decl.type == "ratio":
-            continue
-        sheet.append([name, decl.label, decl.unit or "", None, decl.help or "", None])
-        cell = sheet.cell(sheet.max_row, 4)
-        cell.fill = fill
-        sheet.cell(sheet.max_row, 6).fill = fill
-        cell.comment = Comment(_hint(decl), "ipscore")
-        rule = _validation(decl)
-        if rule is not None:
-            rule.add(cell)
-            validations.append(rule)
-        if decl.type == "date":
-            cell.number_format = "yyyy-mm-dd"
+    headings = _group_headings(pack)
+    for group, decls in pack.fields.items():
+        sheet.append([headings[group]])
+        for c in range(1, len(FORM_HEAD) + 1):
+            sheet.cell(sheet.max_row, c).fill = group_fill
+        sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+        for key, decl in decls.items():
+            if decl.type == "ratio":
+                continue
+            sheet.append([decl.label, None, decl.unit or "", _hint(decl), None, f"{group}.{key}"])
+            cell = sheet.cell(sheet.max_row, 2)
+            cell.fill = fill
+            sheet.cell(sheet.max_row, 5).fill = fill
+            rule = _validation(decl)
+            if rule is not None:
+                rule.add(cell)
+                validations.append(rule)
+            if decl.type == "date":
+                cell.number_format = "yyyy-mm-dd"
     for rule in validations:
         sheet.add_data_validation(rule)
+    last = sheet.max_row
+    sheet.append([])
+    for label in ("填报单位（盖章）", "填报人", "联系电话", "填报日期"):
+        sheet.append([label])
+        sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+    thin = Side(style="thin", color="90A4AE")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for row in [
+        *sheet.iter_rows(min_row=head_row, max_row=last),
+        *sheet.iter_rows(min_row=last + 2),
+    ]:
+        for cell in row[: len(FORM_HEAD)]:
+            cell.border = box
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet["A1"].font = Font(bold=True, size=13)
-    for cell in sheet[3]:
+    for cell in sheet[head_row]:
         cell.font = Font(bold=True)
-    sheet["F3"].comment = Comment(
+    sheet.cell(head_row, 5).comment = Comment(
         "每行一份佐证材料：文号；标题；日期；文件，不知道的部分留空，如\n"
         "某政发〔2015〕12号；某市知识产权工作方案；2015-11-20；附件/方案.pdf\n"
         "文件须在本表所在文件夹内；只写文件名或只写文号也可以。",
         "ipscore",
     )
-    for letter, width in zip("ABCDEF", (34, 44, 8, 16, 60, 48), strict=True):
+    for letter, width in zip("ABCDEF", (40, 16, 8, 52, 40, 30), strict=True):
         sheet.column_dimensions[letter].width = width
-    for row in sheet.iter_rows(min_row=4):
-        row[1].alignment = Alignment(wrap_text=True, vertical="top")
-        row[4].alignment = Alignment(wrap_text=True, vertical="top")
-        row[5].alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A4"
+    sheet.freeze_panes = f"A{head_row + 1}"
     # Printed, the form fits the page width and repeats its heading row on every page.
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.print_title_rows = "3:3"
+    sheet.print_title_rows = f"{head_row}:{head_row}"
+    cast(HeaderFooterItem, sheet.oddFooter).center.text = "&P / &N"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _group_headings(pack: Pack) -> dict[str, str]:
+    """Each field group's heading: the tasks whose requirements read it (城市概况 for the
+    profile), so a clerk fills in a task's figures together."""
+    tasks: dict[str, dict[str, str]] = {group: {} for group in pack.fields}
+    for task, req in pack.requirements():
+        for name in fields_read(req.check):
+            group = name.split("@")[0].split(".")[0]
+            if group in tasks:
+                tasks[group][task.id] = task.title
+    out = {}
+    for group, used in tasks.items():
+        if group == "city":
+            out[group] = "城市概况"
+        elif used:
+            out[group] = "用于：" + "；".join(f"{tid} {title}" for tid, title in used.items())
+        else:
+            out[group] = group
+    return out
 
 
 def _hint(decl: FieldDecl) -> str:
@@ -653,7 +713,7 @@ def _hint(decl: FieldDecl) -> str:
         "text": "文字",
     }
     unit = f"（单位：{decl.unit}）" if decl.unit else ""
-    return f"{decl.label}{unit}\n填写：{kinds[decl.type]}\n{decl.help or ''}".strip()
+    return f"填写：{kinds[decl.type]}{unit}\n{decl.help or ''}".strip()
 
 
 def _validation(decl: FieldDecl) -> DataValidation | None:

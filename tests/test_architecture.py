@@ -98,6 +98,7 @@ def test_the_cli_starts_without_heavy_libraries():
         "scipy",
         "z3",
         "weasyprint",
+        "docx",
         "sqlalchemy",
         "alembic",
     )

@@ -253,8 +253,9 @@ def test_half_a_character_and_an_anchored_yes_are_read_as_written(tmp_path):
 
 
 def test_a_report_set_is_written_all_or_none(tmp_path):
-    # 75 KB holds the first city reports (63–73 KB) but not Shenzhen's (79 KB): the ones
-    # already staged must go too.
+    # 75 KB holds every other city report (57–70 KB) but not Shenzhen's (76 KB), whose short
+    # write shows only when its buffer is flushed: the others, staged before and after it,
+    # must go too.
     def small_files() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (75_000, 75_000))
 

@@ -203,16 +203,49 @@ def test_cohort_markdown_and_pdf(tmp_path):
 
 def test_score_sheet(tmp_path):
     out = tmp_path / "scores.xlsx"
-    out.write_bytes(report.score_sheet(find_pack("cnipa-2015-demo-city"), list(ALL.values())))
-    sheet = load_workbook(out).active
-    assert sheet.freeze_panes == "B2"
-    head = [c.value for c in sheet[1]]
-    assert head[:8] == ["城市", "省份", "层级", "批次", "得分", "等级", "必做任务", "名次"]
-    assert head[8] == "T1 任务" and head[-1] == "T9.R9"
-    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    pack = find_pack("cnipa-2015-demo-city")
+    out.write_bytes(
+        report.score_sheet(pack, list(ALL.values()), produced_at="2016-01-05T08:00:00Z")
+    )
+    book = load_workbook(out)
+    sheet = book["评估结果"]
+    assert (
+        sheet["A1"].value
+        == "示范城市年度评估汇总 · 2015（cnipa-2015-demo-city 1.1.0） · 2016-01-05"
+    )
+    assert sheet["A2"].value.startswith("数据说明：")  # the examples say so on the sheet itself
+    head_row = 3
+    head = [c.value for c in sheet[head_row]]
+    assert head[:9] == [
+        "城市",
+        "省份",
+        "层级",
+        "批次",
+        "得分",
+        "等级",
+        "必做任务",
+        "卡在（必做要求）",
+        "名次",
+    ]
+    assert head[9] == "T1 任务" and head[-1] == "T9.R9"
+    # Printed: landscape, one page wide, the heading row and the city column on every page.
+    assert sheet.freeze_panes == "B4"
+    assert (sheet.print_title_rows, sheet.print_title_cols) == ("$3:$3", "$A:$A")
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=head_row + 1, values_only=True)}
     assert len(rows) == 9
-    assert rows["苏州市"][4:8] == (100.0, "优秀", "全部完成", 1)
+    assert rows["苏州市"][4:9] == (100.0, "优秀", "全部完成", None, 1)
+    assert rows["武汉市"][5:8] == ("不合格", "未全部完成", "T4.R2 未达到")
     assert rows["北京市朝阳区"][head.index("T5.R4")] == "缺报"
+    wuhan_row = next(
+        r for r in range(head_row + 1, sheet.max_row + 1) if sheet.cell(r, 1).value == "武汉市"
+    )
+    assert sheet.cell(wuhan_row, 5).number_format == "0.0"
+    assert sheet.cell(wuhan_row, 6).fill.fgColor.rgb.endswith("EF9A9A")  # 不合格 in red
+    # The legend names every task and requirement the columns are headed by.
+    legend = {r[0]: r for r in book["要求说明"].iter_rows(min_row=2, values_only=True)}
+    assert set(head[9:]) - {f"{t.id} 任务" for t in pack.tasks} <= set(legend)
+    assert legend["T4.R2"][2] == "专利权质押融资金额增长20%以上（未开展的实现突破）"
 
 
 def test_cli_report_and_xlsx(tmp_path):
@@ -223,8 +256,8 @@ def test_cli_report_and_xlsx(tmp_path):
 
     done = run("report", "scenarios/xiangtan-2015.yaml", "-o", str(tmp_path / "湘潭.html"))
     assert done.returncode == 0 and (tmp_path / "湘潭.html").is_file()
-    done = run("report", "scenarios/xiangtan-2015.yaml", "-o", str(tmp_path / "x.docx"))
-    assert done.returncode == 2 and "不支持的输出格式 .docx" in done.stderr
+    done = run("report", "scenarios/xiangtan-2015.yaml", "-o", str(tmp_path / "x.txt"))
+    assert done.returncode == 2 and "不支持的输出格式 .txt" in done.stderr
     done = run("assess", "scenarios/", "--format", "xlsx")
     assert done.returncode == 2 and "-o" in done.stderr
     done = run("assess", "scenarios/", "--format", "xlsx", "-o", str(tmp_path / "s.xlsx"))

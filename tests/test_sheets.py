@@ -56,35 +56,75 @@ def _typed_by_hand(decl, value):
     return value
 
 
+CODE, VALUE = 5, 1  # columns F (字段代码) and B (填报值) of the form
+
+
+def _fill(sheet, values: dict, code: int = CODE, value: int = VALUE) -> None:
+    for row in sheet.iter_rows(min_row=5):
+        name = row[code].value
+        if name in values and PACK.field(name).type != "ratio":
+            row[value].value = _typed_by_hand(PACK.field(name), values[name])
+
+
 def test_a_filled_form_scores_exactly_like_its_yaml_twin(tmp_path):
     twin = SCENARIOS / "xiangtan-2015.yaml"
-    values = _flat(twin)
     path = tmp_path / "湘潭-填报表.xlsx"
     path.write_bytes(form(PACK))
     book = load_workbook(path)
-    sheet = book["填报表"]
-    for row in sheet.iter_rows(min_row=4):
-        name = row[0].value
-        if name in values and PACK.field(name).type != "ratio":
-            row[3].value = _typed_by_hand(PACK.field(name), values[name])
+    _fill(book["填报表"], _flat(twin))
     book.save(path)
     assert _comparable(path) == _comparable(twin)
 
 
-def test_the_form_has_labels_help_and_dropdowns(tmp_path):
+def test_a_form_in_the_old_layout_still_reads(tmp_path):
+    # Forms handed out before the columns moved: code in A, value in D, documents in F.
+    twin = SCENARIOS / "xiangtan-2015.yaml"
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "填报表"
+    sheet.append(["标题"])
+    sheet.append(["说明"])
+    sheet.append(["字段代码", "项目", "单位", "填报值", "说明", "佐证材料"])
+    sheet.append(["pack", "规则包", "", "cnipa-2015-demo-city"])
+    sheet.append(["year", "评估年度", "", 2015])
+    for name in PACK.field_names():
+        if PACK.field(name).type != "ratio":
+            sheet.append([name, PACK.field(name).label, "", None])
+    _fill(sheet, _flat(twin), code=0, value=3)
+    path = tmp_path / "旧表.xlsx"
+    book.save(path)
+    assert _comparable(path) == _comparable(twin)
+
+
+def test_the_form_prints_as_an_office_form(tmp_path):
     path = tmp_path / "form.xlsx"
     path.write_bytes(form(PACK))
     sheet = load_workbook(path)["填报表"]
-    rows = {r[0].value: r for r in sheet.iter_rows(min_row=4)}
+    assert sheet["A2"].value.startswith("规则包 cnipa-2015-demo-city ")  # the full id, own row
+    assert [c.value for c in sheet[4]] == [
+        "项目",
+        "填报值",
+        "单位",
+        "填写说明",
+        "佐证材料",
+        "字段代码",
+    ]
+    rows = {r[CODE].value: r for r in sheet.iter_rows(min_row=5) if r[CODE].value}
     assert list(rows)[:4] == ["pack", "year", "city.name", "city.province"]
     staff = rows["enforcement.city_staff"]
-    assert staff[1].value == "市局主要从事执法办案工作的人员" and staff[2].value == "人"
-    assert "不小于0的整数" in staff[3].comment.text
+    assert staff[0].value == "市局主要从事执法办案工作的人员" and staff[2].value == "人"
+    assert "不小于0的整数" in staff[3].value  # what to fill in is printed, not only a comment
+    assert staff[0].border.left.style == "thin"
+    # Fields come under a heading naming the tasks that read them.
+    headings = [r[0].value for r in sheet.iter_rows(min_row=5) if r[0].value and not r[CODE].value]
+    assert "城市概况" in headings
+    assert any(h.startswith("用于：T2 ") for h in headings)
+    assert headings[-4:] == ["填报单位（盖章）", "填报人", "联系电话", "填报日期"]
     kinds = {dv.type: dv for dv in sheet.data_validations.dataValidation}
     assert kinds["list"].formula1 in ('"是,否"', '"副省级,地级,县级市,直辖市所辖区"')
     assert {"whole", "decimal", "date", "list"} <= set(kinds)
-    assert rows["plan.issued_on"][3].number_format == "yyyy-mm-dd"
-    assert sheet.freeze_panes == "A4"
+    assert rows["plan.issued_on"][VALUE].number_format == "yyyy-mm-dd"
+    assert sheet.freeze_panes == "A5" and sheet.print_title_rows == "$4:$4"
 
 
 def _batch_rows(headers_as_labels: bool):

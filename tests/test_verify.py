@@ -119,16 +119,23 @@ def test_the_form_has_an_evidence_column_read_one_document_per_line(tmp_path):
     sheet_path = tmp_path / "甲市.xlsx"
     book = load_workbook(io.BytesIO(form(pack)))
     sheet = book.active
-    assert [c.value for c in sheet[3]] == ["字段代码", "项目", "单位", "填报值", "说明", "佐证材料"]
+    assert [c.value for c in sheet[4]] == [
+        "项目",
+        "填报值",
+        "单位",
+        "填写说明",
+        "佐证材料",
+        "字段代码",
+    ]
     (tmp_path / "附件").mkdir()
     (tmp_path / "附件" / "名单.pdf").write_bytes(b"list")
-    for row in sheet.iter_rows(min_row=4):
-        code = row[0].value
+    for row in sheet.iter_rows(min_row=5):
+        code = row[5].value
         values = {"city.name": "甲市", "work.staff": 3, "work.plan": "是", "work.trainings": 2}
         if code in values:
-            row[3].value = values[code]
+            row[1].value = values[code]
         if code == "work.staff":
-            row[5].value = "某政〔2015〕1号；执法人员名单；2015-03-01；附件/名单.pdf\n附件/补充.pdf"
+            row[4].value = "某政〔2015〕1号；执法人员名单；2015-03-01；附件/名单.pdf\n附件/补充.pdf"
     book.save(sheet_path)
     _, submission = read_one(sheet_path, str(PACK))
     first, second = submission.evidence["work.staff"]
@@ -142,15 +149,15 @@ def test_the_form_has_an_evidence_column_read_one_document_per_line(tmp_path):
     assert (second.file, second.absent) == ("附件/补充.pdf", True)
 
     # A bad date in the cell names the row and column F.
-    for row in sheet.iter_rows(min_row=4):
-        if row[0].value == "work.staff":
-            row[5].value = "某政〔2015〕1号；名单；三月"
+    for row in sheet.iter_rows(min_row=5):
+        if row[5].value == "work.staff":
+            row[4].value = "某政〔2015〕1号；名单；三月"
             bad_row = row[0].row
     book.save(sheet_path)
     done = run("validate", str(sheet_path), "--pack", str(PACK), db=tmp_path / "x")
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert f"第{bad_row}行" in done.stderr
-    assert "evidence.work.staff[1].date（F列）：应为日期" in done.stderr
+    assert "evidence.work.staff[1].date（E列）：应为日期" in done.stderr
 
 
 def test_a_cell_line_without_separators_is_a_file_or_a_document_number():

@@ -109,8 +109,8 @@ def test_a_deadline_is_a_date():
 def test_an_absolute_year_reference_is_exact():
     _, result = _assess({"facts/finance/fund": 299.9})
     req = next(r for t in result.assessment.tasks for r in t.requirements if r.id == "Y.R4")
-    # (299.9 / 200 − 1) × 100 = 49.95, shown rounded down; 300 − 299.9 = 0.1 short.
-    assert (req.status, req.gap) == ("unmet", "增长49.9%，要求≥50%，还差0.1万元")
+    # (299.9 / 200 − 1) × 100 = 49.95, shown rounded down; 300 − 299.9 = 0.1万元 = 1000元 short.
+    assert (req.status, req.gap) == ("unmet", "增长49.9%，要求≥50%，还差1000元")
 
 
 def _write(tmp_path: Path, text: str) -> Path:

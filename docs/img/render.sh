@@ -16,3 +16,8 @@ shoot() {
 shoot "$out/wuhan.html" docs/img/wuhan.png
 shoot "$out/cohort.html" docs/img/cohort.png
 pdftoppm -png -r 70 -f 1 -l 1 -singlefile "$out/wuhan.pdf" docs/img/wuhan-pdf-1
+# The fill-in form as printed (needs LibreOffice Calc: libreoffice-calc-nogui).
+ipscore template --pack cnipa-2015-demo-city -o "$out/form.xlsx" >/dev/null
+soffice -env:UserInstallation="file://$out/lo" --headless --convert-to pdf --outdir "$out" \
+  "$out/form.xlsx" >/dev/null 2>&1
+pdftoppm -png -r 80 -f 1 -l 1 -singlefile "$out/form.pdf" docs/img/form

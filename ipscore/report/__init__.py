@@ -4,7 +4,7 @@ score sheet, all rendered from the Assessment objects the JSON output serialises
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ..errors import InputError, IpscoreError, Problem, display_path
@@ -18,10 +18,11 @@ from ..verification import Checked, Records, checked_by_source
 from ..whatif import Simulation
 from . import context
 from .context import SignOff
+from .parallel import render_all
 from .render import pdf, render
 from .xlsx import publish_sheet, score_sheet
 
-FORMATS = (".html", ".md", ".pdf")
+FORMATS = (".html", ".md", ".pdf", ".docx")
 
 __all__ = [
     "FORMATS",
@@ -52,6 +53,10 @@ def city_report(
     ctx = context.city(a, lang, mode, produced_at, yoy, checked, signoff)
     if suffix == ".md":
         return render("city.md.j2", ctx)
+    if suffix == ".docx":
+        from . import docx  # python-docx loads only when Word is asked for
+
+        return docx.city(ctx)
     html = render("city.html.j2", ctx)
     return pdf(html) if suffix == ".pdf" else html
 
@@ -69,6 +74,10 @@ def cohort_report(
     ctx = context.cohort(pack, assessments, links, lang, produced_at, earlier, signoff)
     if suffix == ".md":
         return render("cohort.md.j2", ctx)
+    if suffix == ".docx":
+        from . import docx
+
+        return docx.cohort(ctx)
     html = render("cohort.html.j2", ctx)
     return pdf(html) if suffix == ".pdf" else html
 
@@ -148,6 +157,7 @@ def write(
     produced_at: str | None = None,
     archive: Records | None = None,
     signoff: SignOff | None = None,
+    workers: int = 1,
 ) -> list[Path]:
     """Write one city report, or a cohort report with each city's report beside it; with an
     archive holding earlier years, each gains its year over year, and with reviewers' checks,
@@ -163,30 +173,9 @@ def write(
         if found is not None:
             earlier[a.source] = found
     checked = {} if archive is None else checked_by_source(archive, assessments)
-    if not cohort:
-        a = assessments[0]
-        write_atomic(
-            out,
-            city_report(
-                a,
-                suffix,
-                lang,
-                mode,
-                produced_at,
-                earlier.get(a.source),
-                checked.get(a.source),
-                signoff,
-            ),
-        )
-        return [out]
-    folder = out.with_name(f"{out.stem}-cities")
-    rendered: dict[Path, str | bytes] = {}
-    links: dict[str, str] = {}
-    for a in assessments:
-        name = f"{_safe(Path(a.source).stem)}{suffix}"
-        if folder / name in rendered:  # several cities from one workbook: name them apart
-            name = f"{_safe(Path(a.source).stem)}-{_safe(a.city)}{suffix}"
-        rendered[folder / name] = city_report(
+
+    def job(a: Assessment) -> Callable[[], str | bytes]:
+        return lambda: city_report(
             a,
             suffix,
             lang,
@@ -196,7 +185,23 @@ def write(
             checked.get(a.source),
             signoff,
         )
+
+    if not cohort:
+        write_atomic(out, job(assessments[0])())
+        return [out]
+    folder = out.with_name(f"{out.stem}-cities")
+    rendered: dict[Path, str | bytes] = {}
+    links: dict[str, str] = {}
+    names: dict[Path, None] = {}
+    for a in assessments:
+        name = f"{_safe(Path(a.source).stem)}{suffix}"
+        if folder / name in names:  # several cities from one workbook: name them apart
+            name = f"{_safe(Path(a.source).stem)}-{_safe(a.city)}{suffix}"
+        names[folder / name] = None
         links[a.source] = f"{folder.name}/{name}"
+    what = "城市报告" if lang != "en" else "city reports"
+    done = render_all([job(a) for a in assessments], workers, what)
+    rendered.update(zip(names, done, strict=True))
     rendered[out] = cohort_report(assessments, suffix, links, lang, produced_at, earlier, signoff)
     made = make_folder(folder)
     try:

@@ -1,5 +1,6 @@
-"""The score sheet for Excel: one row per city, Chinese headers, frozen header row; a second
-sheet says where it came from (pack hash, input files and their SHA-256, time)."""
+"""The score sheet for Excel: a title row, one row per city, Chinese headers, printed landscape
+one page wide with the heading row and city column on every page; a legend sheet names every
+requirement; a last sheet says where it came from (pack hash, input files, their SHA-256, time)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,17 @@ import io
 from typing import Any, cast
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.header_footer import HeaderFooterItem
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..explain import level_label
 from ..packs import Pack
 from ..publish import Published
 from ..results import Assessment
-from ..scoring import batch_table
+from ..scoring import batch_table, ranking
 from ..text import cell_text, pick
 from ..verdicts import LABELS, TASK_LABELS
 from . import context
@@ -31,69 +33,126 @@ _FILL = {
     "insufficient_data": "FFE0B2",
     "not_applicable": "ECEFF1",
 }
-_FIXED = 8  # city … rank; task and requirement columns follow
+_GRADE_FILL = {"excellent": "A5D6A7", "good": "C8E6C9", "pass": "FFE082", "fail": "EF9A9A"}
+_THIN = Side(style="thin", color="B0BEC5")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
 def score_sheet(
     pack: Pack, assessments: list[Assessment], lang: str = "zh", produced_at: str | None = None
 ) -> bytes:
+    """One row per city under a title row (pack, year, date); printed landscape, one page wide,
+    the heading row and the city column on every page; a legend sheet names every task and
+    requirement the columns are headed by."""
     text = words(pack, lang)
     task_ids = [t.id for t in pack.tasks]
     req_ids = [r.id for _, r in pack.requirements()]
+    where = provenance(pack, assessments, produced_at, lang)
     book = Workbook()
     sheet = cast(Worksheet, book.active)  # a new workbook has its one sheet active
     sheet.title = pick(lang, "评估结果", "Scores")
-    _append(
-        sheet,
-        [
-            text["city"],
-            text["province"],
-            text["level"],
-            text["batch"],
-            text["score"],
-            text["grade"],
-            text["mandatory"],
-            text["rank"],
-            *[f"{tid} {text['task']}" for tid in task_ids],
-            *req_ids,
-        ],
-    )
+    date = (produced_at or "")[:10]
+    title = f"{text['cohort_report']} · {pack.pack.year}（{pack.id} {pack.pack.version}）"
+    _append(sheet, [title + (f" · {date}" if date else "")])
+    for note in where["notes"]:
+        _append(sheet, [f"{text['data_note']}：{note}"])
+    head_row = sheet.max_row + 1
+    fixed = [text["city"], text["province"], text["level"], text["batch"], text["score"]]
+    fixed += [text["grade"]]
+    if pack.mandatory:
+        fixed += [text["mandatory"], text["blocked_head"]]
+    fixed += [text["rank"]]
+    _append(sheet, [*fixed, *[f"{tid} {text['task']}" for tid in task_ids], *req_ids])
     grades = {b.code: pick(lang, b.label, b.label_en) for b in pack.scoring.grades}
-    records = batch_table(assessments).to_dict("records")
-    for record in records:
-        _append(
-            sheet,
-            [
-                record["city"],
-                record["province"],
-                level_label(pack, record["level"], lang),
-                record["batch"],
-                record["score"],
-                grades[record["grade"]],
-                text["all_complete"] if record["mandatory_complete"] else text["not_complete"],
-                record["rank_in_tier"],
-                *[TASK_LABELS[lang][record[tid]] for tid in task_ids],
-                *[LABELS[lang][record[rid]] for rid in req_ids],
-            ],
-        )
-    for cell in sheet[1]:
+    ranked = ranking(assessments)
+    records = batch_table(assessments).to_dict("records")  # in ranking order too
+    for record, place in zip(records, ranked, strict=True):
+        row = [
+            record["city"],
+            record["province"],
+            level_label(pack, record["level"], lang) if record["level"] else "",
+            record["batch"],
+            record["score"],
+            grades[record["grade"]],
+        ]
+        if pack.mandatory:
+            complete = (
+                text["all_complete"] if record["mandatory_complete"] else text["not_complete"]
+            )
+            row += [complete, context.blocked_by(place.assessment, lang)]
+        row += [record["rank_in_tier"]]
+        statuses = [TASK_LABELS[lang][record[tid]] for tid in task_ids]
+        statuses += [LABELS[lang][record[rid]] for rid in req_ids]
+        _append(sheet, [*row, *statuses])
+    first_status = len(fixed) + 1
+    score_col, grade_col = 5, 6
+    for cell in sheet[head_row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for r, record in enumerate(records, start=2):
-        for c, key in enumerate([*task_ids, *req_ids], start=_FIXED + 1):
+    for r, record in enumerate(records, start=head_row + 1):
+        sheet.cell(r, score_col).number_format = "0.0"
+        sheet.cell(r, grade_col).fill = PatternFill(
+            "solid", fgColor=_GRADE_FILL.get(record["grade"], "FFFFFF")
+        )
+        for c, key in enumerate([*task_ids, *req_ids], start=first_status):
             sheet.cell(r, c).fill = PatternFill("solid", fgColor=_FILL[record[key]])
-    sheet.freeze_panes = "B2"
+    for cells in sheet.iter_rows(min_row=head_row, max_row=sheet.max_row):
+        for cell in cells:
+            cell.border = _BOX
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.freeze_panes = f"B{head_row + 1}"
     for c in range(1, sheet.max_column + 1):
-        sheet.column_dimensions[get_column_letter(c)].width = 12 if c <= _FIXED else 8
+        sheet.column_dimensions[get_column_letter(c)].width = 11 if c < first_status else 7
     sheet.column_dimensions["A"].width = 16
-    where = provenance(pack, assessments, produced_at, lang)
+    if pack.mandatory:
+        sheet.column_dimensions[get_column_letter(first_status - 2)].width = 22
+    _print_setup(sheet, f"{head_row}:{head_row}", "A:A")
     footer = cast(HeaderFooterItem, sheet.oddFooter)
     footer.left.text = where["footer"]
     footer.left.size = 7
+    footer.center.text = "&P / &N"
+    footer.center.size = 8
+    _legend_sheet(book.create_sheet(pick(lang, "要求说明", "Legend")), pack, text, lang)
     _provenance_sheet(book.create_sheet(text["provenance"]), where, text)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _print_setup(sheet: Worksheet, rows: str, columns: str | None = None) -> None:
+    """A4 landscape, one page wide (as many tall as it takes), heading rows on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_title_rows = rows
+    if columns:
+        sheet.print_title_cols = columns
+
+
+def _legend_sheet(sheet: Worksheet, pack: Pack, text: dict[str, Any], lang: str) -> None:
+    """What each column code means: every task and requirement, its kind and its source."""
+    _append(sheet, [text["requirement"], text["task"], pick(lang, "内容", "Requirement"),
+                    pick(lang, "类别", "Kind"), text["source"]])  # fmt: skip
+    for task in pack.tasks:
+        _append(sheet, [task.id, "", pick(lang, task.title, task.title_en), "", task.section])
+        for req in task.requirements:
+            _append(
+                sheet,
+                [req.id, task.id, pick(lang, req.title, req.title_en),
+                 text["kind"][req.kind], req.citation.section],
+            )  # fmt: skip
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row):
+        for cell in row:
+            cell.border = _BOX
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for letter, width in zip("ABCDE", (9, 7, 60, 8, 14), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    _print_setup(sheet, "1:1")
 
 
 def _append(sheet: Worksheet, row: list[Any]) -> None:

@@ -1,0 +1,357 @@
+"""Word documents (.docx) of the city and cohort reports, from the same context the HTML
+templates render: real headings, tables whose heading row repeats on every page, A4, page
+numbers, and a Chinese font Word and WPS have (the document names 宋体 for Chinese text)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.table import Table
+
+GRADE_COLOURS = {"excellent": "1B5E20", "good": "2E7D32", "pass": "8D6E00", "fail": "C62828"}
+STATUS_COLOURS = {
+    "met": "2E7D32",
+    "unmet": "C62828",
+    "missing": "B45309",
+    "not_applicable": "546E7A",
+}
+
+
+class _Doc:
+    """A document under construction with the report's conventions."""
+
+    def __init__(self, landscape: bool = False):
+        self.doc = Document()
+        section = self.doc.sections[0]
+        section.page_width, section.page_height = (
+            (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+        )
+        if landscape:
+            section.orientation = WD_ORIENT.LANDSCAPE
+        for side in ("left_margin", "right_margin"):
+            setattr(section, side, Mm(16))
+        section.top_margin, section.bottom_margin = Mm(16), Mm(18)
+        for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3"):
+            style = self.doc.styles[name]
+            style.font.name = "Noto Sans CJK SC"
+            fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+            fonts.set(qn("w:eastAsia"), "宋体")
+        self.doc.styles["Normal"].font.size = Pt(10)
+        self._page_numbers(section)
+
+    def _page_numbers(self, section: Any) -> None:
+        """页码 “3 / 9” in the footer, as Word fields (Word and LibreOffice fill them in)."""
+        paragraph = section.footer.paragraphs[0]
+        paragraph.alignment = 1  # centred
+        for kind in ("PAGE", None, "NUMPAGES"):
+            if kind is None:
+                paragraph.add_run(" / ")
+                continue
+            field = OxmlElement("w:fldSimple")
+            field.set(qn("w:instr"), kind)
+            field.append(OxmlElement("w:r"))
+            paragraph._p.append(field)
+
+    def heading(self, text: str, level: int) -> None:
+        self.doc.add_heading(text, level)
+
+    def para(
+        self,
+        text: str = "",
+        bold: bool = False,
+        colour: str | None = None,
+        size: float | None = None,
+    ) -> Any:
+        paragraph = self.doc.add_paragraph()
+        if text:
+            run = paragraph.add_run(text)
+            run.bold = bold
+            if colour:
+                run.font.color.rgb = RGBColor.from_string(colour)
+            if size:
+                run.font.size = Pt(size)
+        return paragraph
+
+    def bullets(self, items: Iterable[str]) -> None:
+        for item in items:
+            self.doc.add_paragraph(item, style="List Bullet")
+
+    def table(
+        self,
+        head: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        widths: Sequence[float] | None = None,
+    ) -> Table:
+        """A bordered table whose first row repeats on every page; a cell is text, or
+        (text, colour) for a coloured word."""
+        table: Table = self.doc.add_table(rows=1, cols=len(head))
+        table.style = "Table Grid"
+        cells = table.rows[0].cells
+        for cell, text in zip(cells, head, strict=True):
+            cell.text = ""
+            cell.paragraphs[0].add_run(text).bold = True
+        header = table.rows[0]._tr.get_or_add_trPr()
+        header.append(OxmlElement("w:tblHeader"))
+        for row in rows:
+            cells = table.add_row().cells
+            for cell, value in zip(cells, row, strict=True):
+                text, colour = value if isinstance(value, tuple) else (value, None)
+                run = cell.paragraphs[0].add_run("" if text is None else str(text))
+                if colour:
+                    run.font.color.rgb = RGBColor.from_string(colour)
+                    run.bold = True
+        if widths:
+            for row in table.rows:
+                for cell, width in zip(row.cells, widths, strict=True):
+                    cell.width = Mm(width)
+        return table
+
+    def bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self.doc.save(buffer)
+        return buffer.getvalue()
+
+
+def _notes(doc: _Doc, ctx: dict[str, Any]) -> None:
+    """The data note (example data says so) and 评估依据, under the title."""
+    t = ctx["t"]
+    for line in ctx["provenance"]["notes"]:
+        doc.para(f"{t['data_note']}：{line}", colour="B71C1C", size=9)
+    doc.para(f"{t['basis']}：" + "；".join(ctx["office"]["basis"]), size=9)
+
+
+def _end(doc: _Doc, ctx: dict[str, Any]) -> None:
+    """The sign-off block and where the report came from."""
+    t, office, origin = ctx["t"], ctx["office"], ctx["provenance"]
+    doc.para()
+    doc.table(
+        [t["signoff"], office["org"], t["reviewer"], office["reviewer"]],
+        [[t["signature"], "", t["date"], office["date"]]],
+        (30, 60, 25, 55),
+    )
+    doc.heading(t["provenance"], 2)
+    doc.para(t["provenance_note"], size=9)
+    doc.table(["", ""], [[name, value] for name, value in origin["rows"]], (45, 125))
+    if origin["inputs"]:
+        doc.table(
+            [t["city"], t["input_file"], t["input_sha256"], t["data_note"]],
+            [[i["city"], i["file"], i["sha256"], i["note"]] for i in origin["inputs"]],
+            (25, 40, 70, 35),
+        )
+
+
+def _requirements(
+    doc: _Doc, ctx: dict[str, Any], items: list[dict[str, Any]], points: bool = False
+) -> None:
+    t = ctx["t"]
+    rows = []
+    for r in items:
+        first = f"{r['id']} {r['title']}（{r['kind']}）"
+        if r.get("evidence"):
+            first += f"\n{t['evidence']}：" + "；".join(r["evidence"])
+        if r.get("state_label") and (
+            r["status"] == "met" or r.get("state") in ("verified", "rejected")
+        ):
+            first += f"\n{r['state_label']}"
+        verdict = r["status_label"] + (f"\n+{r['points']}" if points and "points" in r else "")
+        gap = "\n".join(x for x in (r["gap"], r["remedy"] if r["open"] else None) if x)
+        rows.append(
+            [
+                first,
+                (verdict, STATUS_COLOURS.get(r["status"])),
+                "\n".join(f"{i['label']}：{i['value']}" for i in r["inputs"]),
+                r["expected"],
+                gap,
+                f"“{r['citation']['text']}”（{r['citation']['section']}）",
+            ]
+        )
+    doc.table(
+        [
+            t["requirement"],
+            t["verdict"],
+            t["inputs"],
+            t["expected"],
+            f"{t['gap']} / {t['remedy']}",
+            t["source"],
+        ],
+        rows,
+        (32, 16, 34, 28, 32, 36),
+    )
+
+
+def city(ctx: dict[str, Any]) -> bytes:
+    """The city report as a Word document."""
+    t = ctx["t"]
+    doc = _Doc()
+    doc.doc.add_heading(f"{ctx['city']} {ctx['year']} · {ctx['title']}", 0)
+    doc.para(f"{ctx['pack_title']}（{ctx['pack_id']} {ctx['pack_version']}）", size=9)
+    _notes(doc, ctx)
+    profile = [f"{p['label']} {p['value']}" for p in ctx["profile"]]
+    if ctx["has_mandatory"]:
+        complete = t["all_complete"] if ctx["mandatory_complete"] else t["not_complete"]
+        profile.append(f"{t['mandatory']} {complete}")
+    doc.para("　".join(profile))
+
+    page = ctx["conclusion"]
+    doc.heading(t["conclusion"], 1)
+    headline = doc.para(f"{t['score']} {ctx['score']}　{t['grade']} ", bold=True, size=13)
+    grade = headline.add_run(ctx["grade_label"])
+    grade.bold = True
+    grade.font.size = Pt(13)
+    grade.font.color.rgb = RGBColor.from_string(GRADE_COLOURS.get(ctx["grade"], "1A1A1A"))
+    if page["fixed"]:
+        headline.add_run(f"　{t['once_fixed']}：{page['fixed']}").bold = True
+    doc.para(ctx["summary"])
+    if page["blockers"]:
+        doc.para(f"{t['blocked_by']} · {t['blocked_note']}", bold=True)
+        doc.bullets(
+            f"{b['id']} {b['title']}（{t['unmet_word']}）"
+            + (f"：{b['gap']}" if b["gap"] else "")
+            + (f"　{t['responsible']}：{b['responsible']}" if b["responsible"] else "")
+            for b in page["blockers"]
+        )
+    if page["to_fill"]:
+        doc.para(f"{t['to_fill']} · {t['to_fill_note']}", bold=True)
+        doc.bullets(f"{b['id']} {b['title']}：" + "、".join(b["fields"]) for b in page["to_fill"])
+    if page["ahead"]:
+        doc.para(page["ahead"]["head"])
+        doc.bullets(f"{i['id']} {i['title']}（+{i['points']}）" for i in page["ahead"]["best"])
+
+    if ctx["mode"] == "self-check":
+        doc.heading(t["todo"], 1)
+        _requirements(doc, ctx, ctx["todo"], points=True) if ctx["todo"] else doc.para(
+            t["todo_none"]
+        )
+    for task in ctx["tasks"]:
+        meta = " · ".join(
+            x
+            for x in (
+                task["mandatory"],
+                task["status_label"],
+                f"{t['fraction']} {task['fraction']}",
+            )
+            if x
+        )
+        doc.heading(f"{task['id']} {task['title']}", 2)
+        doc.para(meta, size=9)
+        _requirements(doc, ctx, task["requirements"])
+    if ctx["mode"] != "self-check":
+        doc.heading(t["todo"], 1)
+        _requirements(doc, ctx, ctx["todo"], points=True) if ctx["todo"] else doc.para(
+            t["todo_none"]
+        )
+
+    doc.heading(t["missing_inputs"], 1)
+    if ctx["missing"]:
+        doc.bullets(f"{m['label']}（{m['field']}）" for m in ctx["missing"])
+    else:
+        doc.para(t["no_missing"])
+    doc.heading(t["evidence_title"], 1)
+    if ctx["checked"]:
+        c = ctx["checked"]
+        doc.para(
+            f"{t['declared_score']} {c['declared']}；"
+            f"{t['verified_score']} {c['verified']}（{c['states']}）"
+        )
+    if ctx["documents"]:
+        doc.table(
+            [t["evidence_for"], t["evidence"], t["evidence_file"]],
+            [
+                [
+                    d["label"],
+                    d["words"],
+                    (d["file"] or "") + (f"（{t['evidence_absent']}）" if d["absent"] else ""),
+                ]
+                for d in ctx["documents"]
+            ],
+            (50, 70, 50),
+        )
+    else:
+        doc.para(t["evidence_none"])
+    if ctx["warnings"]:
+        doc.heading(t["warnings"], 1)
+        doc.bullets(f"{w['id']} {w['text']}" for w in ctx["warnings"])
+    doc.heading(t["notes"], 1)
+    doc.para(t["interpretive"])
+    doc.bullets(f"{n['id']}：{n['text']}" for n in ctx["interpretive"])
+    doc.heading(t["scoring_policy"], 2)
+    doc.para(ctx["scoring_note"])
+    _end(doc, ctx)
+    return doc.bytes()
+
+
+def cohort(ctx: dict[str, Any]) -> bytes:
+    """The cohort report as a Word document (landscape: the ranking and the grid are wide)."""
+    t = ctx["t"]
+    doc = _Doc(landscape=True)
+    doc.doc.add_heading(f"{ctx['title']} · {ctx['year']}", 0)
+    doc.para(
+        f"{ctx['pack_title']}（{ctx['pack_id']} {ctx['pack_version']}）"
+        f"· {ctx['count']} {t['cities']}",
+        size=9,
+    )
+    _notes(doc, ctx)
+    doc.heading(t["ranking"], 1)
+    for tier in ctx["tiers"]:
+        if tier["name"]:
+            doc.heading(tier["name"], 2)
+        head = [t["rank"], t["city"]]
+        head += [t["province"]] if ctx["with_province"] else []
+        head += [t["batch"]] if ctx["with_batch"] else []
+        head += [t["score"], t["grade"]]
+        head += [t["blocked_head"]] if ctx["has_mandatory"] else []
+        head += [ctx["since_head"]] if ctx["with_since"] else []
+        rows = []
+        for row in tier["rows"]:
+            cells: list[Any] = [row["rank"], row["city"]]
+            cells += [row["province"]] if ctx["with_province"] else []
+            cells += [row["batch"]] if ctx["with_batch"] else []
+            cells += [row["score"], (row["grade_label"], GRADE_COLOURS.get(row["grade"]))]
+            cells += [row["blocked"]] if ctx["has_mandatory"] else []
+            cells += [row["since"]] if ctx["with_since"] else []
+            rows.append(cells)
+        doc.table(head, rows)
+    doc.heading(t["distribution"], 1)
+    doc.table(
+        [t["grade"], t["count_head"], "%"],
+        [
+            [(g["label"], GRADE_COLOURS.get(g["code"])), g["count"], f"{g['percent']}%"]
+            for g in ctx["distribution"]
+        ],
+    )
+    doc.heading(t["most_unmet"], 1)
+    doc.table(
+        [t["requirement"], t["unmet_count"], t["source"]],
+        [
+            [f"{r['id']} {r['title']}", f"{r['count']} / {r['of']}", r["section"]]
+            for r in ctx["most_unmet"]
+        ],
+    )
+    doc.heading(t["heatmap"], 1)
+    doc.para("　".join(f"{m['mark']} {m['label']}" for m in ctx["legend"]), size=9)
+    for part in ctx["grid_parts"]:
+        if len(ctx["grid_parts"]) > 1:
+            doc.heading(
+                t["cities_range"].format(first=part["from"], last=part["to"], count=ctx["count"]), 3
+            )
+        head = [t["requirement"], *([t["pass_rate"]] if part["first"] else []), *part["cities"]]
+        rows = [
+            [
+                f"{r['id']} {r['title']}",
+                *([r["rate"]] if part["first"] else []),
+                *[(c["mark"], STATUS_COLOURS.get(c["status"])) for c in r["cells"]],
+            ]
+            for r in part["rows"]
+        ]
+        doc.table(head, rows)
+    doc.heading(t["scoring_policy"], 2)
+    doc.para(ctx["scoring_note"])
+    _end(doc, ctx)
+    return doc.bytes()
