@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from . import interrupt
+from . import clicktext, interrupt
 from ._version import __version__
 from .errors import IpscoreError
 from .text import LANGS, pick
@@ -60,9 +60,16 @@ class Group(click.Group):
             raise Failure(exc, ctx.ensure_object(Context).lang) from None
 
 
+_CHOSEN: dict[str, str] = {}  # the --lang given, for click's own messages (see clicktext)
+
+
 def _set_lang(ctx: click.Context, _: click.Parameter, value: str | None) -> None:
     if value:
         ctx.find_root().ensure_object(Context).lang = value
+        _CHOSEN["lang"] = value
+
+
+clicktext.install(lambda: _CHOSEN.get("lang") or clicktext.env_lang())
 
 
 def lang_option(func: F) -> F:
@@ -445,7 +452,7 @@ def whatif_cmd(
 
 
 @cli.command("simulate")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
@@ -453,7 +460,7 @@ def whatif_cmd(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="另存为对比报告：.html、.md 或 .pdf。",
+    help="另存为对比报告：.html、.md 或 .pdf（只用于一个情景文件）。",
 )
 @timestamp_option
 @pack_option
@@ -461,7 +468,7 @@ def whatif_cmd(
 @db_option
 @lang_option
 def simulate_cmd(
-    path: Path,
+    paths: tuple[Path, ...],
     fmt: str,
     output: Path | None,
     timestamp: bool,
@@ -470,31 +477,43 @@ def simulate_cmd(
 ) -> None:
     """运行情景文件：一个基准提交文件和若干命名的变化，输出一张对比表。
 
+    可以写几个情景文件，或目录（读其中的 *.whatif.yaml）。
+
     \b
     例：
       ipscore simulate scenarios/xiangtan-options.whatif.yaml
+      ipscore simulate scenarios/                     目录下的全部情景文件
       ipscore simulate scenarios/wuhan-thresholds.whatif.yaml --format json
       ipscore simulate scenarios/xiangtan-options.whatif.yaml -o 湘潭-取舍.html
     """
+    from .intake import scenario_files
     from .whatif import simulate
 
+    files = scenario_files(paths)
+    if output is not None and len(files) != 1:
+        raise _usage(
+            f"-o 只能用于一个情景文件，这里有 {len(files)} 个",
+            f"-o takes one scenario file; {len(files)} were given",
+            "-o",
+        )
     with _other_years(db) as years:
-        result = simulate(path, pack_id, years)
+        results = [simulate(path, pack_id, years) for path in files]
     stamp = _stamp(timestamp)
     if output is not None:
         from . import report
         from .output import write_atomic
 
-        suffix = report.suffix_of(output, report.FORMATS)
-        write_atomic(output, report.simulation_report(result, suffix, _lang(), stamp))
+        suffix = report.suffix_of(output, report.PAGES)
+        write_atomic(output, report.simulation_report(results[0], suffix, _lang(), stamp))
     if fmt == "json":
         from .output import dumps
 
-        _emit(dumps(result.to_dict(stamp)), None)
+        found = [r.to_dict(stamp) for r in results]
+        _emit(dumps(found[0] if len(found) == 1 else found), None)
     else:
         from . import tables
 
-        _emit_tables([tables.comparison(result.comparisons, result.name, _lang())], None)
+        _emit_tables([tables.comparison(r.comparisons, r.name, _lang()) for r in results], None)
 
 
 @cli.command("plan")

@@ -27,6 +27,30 @@ def is_scenario(path: Path) -> bool:
     return path.name.lower().endswith(SCENARIO_SUFFIX)
 
 
+def scenario_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The scenario files named, a folder standing for the *.whatif.yaml files in it (sorted);
+    a folder with none, or a path that is not there, is a clear error."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and is_scenario(p))
+            if not found:
+                raise InputError(
+                    [
+                        Problem(
+                            f"目录中没有情景文件（*{SCENARIO_SUFFIX}）",
+                            f"no scenario file (*{SCENARIO_SUFFIX}) in the folder",
+                            display_path(path),
+                        )
+                    ]
+                )
+            out += found
+        else:
+            out.append(path)
+    return out
+
+
 def submission_files(paths: Iterable[str | Path]) -> list[Path]:
     """Files as given, and the submissions directly inside each directory, sorted by name."""
     files: list[Path] = []

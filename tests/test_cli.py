@@ -231,3 +231,26 @@ def test_rules_show_lists_the_fields_and_cuts_nothing():
     assert len(data) == len(find_pack("cnipa-2015-demo-city").field_names())
     shown = invoke("rules", "show", "cnipa-2015-demo-city")
     assert "…（" not in shown and "… │" not in shown
+
+
+def test_clicks_own_messages_follow_the_language():
+    done = run("verify", "武汉市", "二〇一五")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "用法： ipscore verify" in done.stderr
+    assert "错误：'[YEAR]' 的值无效：'二〇一五' 不是有效的数。" in done.stderr
+    done = run("report", "x.yaml", "-o", "x.html", "--cohort")
+    assert "错误：没有选项 '--cohort'。" in done.stderr
+    assert "显示本帮助并退出。" in run("--help").stdout and "选项" in run("--help").stdout
+    done = run("--lang", "en", "verify", "武汉市", "abc")
+    assert "Error: Invalid value for '[YEAR]': 'abc' is not a valid integer." in done.stderr
+
+
+def test_simulate_takes_several_files_and_folders(tmp_path):
+    done = run("simulate", str(SCENARIOS), "--format", "json", "--no-timestamp")
+    assert done.returncode == 0, done.stderr
+    names = [s["scenario"] for s in json.loads(done.stdout)]
+    assert names == ["武汉市2015 质押融资门槛", "湘潭市2015 选做任务取舍"]  # sorted by file name
+    done = run("simulate", str(SCENARIOS), "-o", str(tmp_path / "x.html"))
+    assert done.returncode == 2 and "-o 只能用于一个情景文件，这里有 2 个" in done.stderr
+    done = run("simulate", str(tmp_path))
+    assert done.returncode == 2 and "目录中没有情景文件（*.whatif.yaml）" in done.stderr

@@ -22,10 +22,12 @@ from .parallel import render_all
 from .render import pdf, render
 from .xlsx import publish_sheet, score_sheet
 
-FORMATS = (".html", ".md", ".pdf", ".docx")
+FORMATS = (".html", ".md", ".pdf", ".docx")  # city and cohort reports
+PAGES = (".html", ".md", ".pdf")  # the simulation and review reports
 
 __all__ = [
     "FORMATS",
+    "PAGES",
     "IpscoreError",
     "SignOff",
     "city_report",
@@ -103,7 +105,7 @@ def review_report(
 
 
 def write_review(r: Review, out: Path, lang: str = "zh", produced_at: str | None = None) -> None:
-    write_atomic(out, review_report(r, suffix_of(out, FORMATS), lang, produced_at))
+    write_atomic(out, review_report(r, suffix_of(out, PAGES), lang, produced_at))
 
 
 def write_published(
