@@ -135,9 +135,13 @@ def _notes(assessments: Iterable[Assessment], lang: str) -> str | None:
     under the table so that it is never only a comment in a file."""
     head = pick(lang, "数据说明", "About the data")
     lines = [
-        f"{head} {files[0]}：{note}"
+        pick(lang, f"{head} {files[0]}：{note}", f"{head} {files[0]}: {note}")
         if len(files) == 1
-        else f"{head}（{len(files)}{pick(lang, '个文件', ' files')}）：{note}"
+        else pick(
+            lang,
+            f"{head}（{len(files)}个文件）：{note}",
+            f"{head} ({len(files)} files): {note}",
+        )
         for note, files in notes_by_text(i for a in assessments for i in a.inputs).items()
     ]
     return "\n".join(_user(line) for line in lines) or None
@@ -202,14 +206,26 @@ def for_assessments(assessments: list[Assessment], detailed: bool, lang: str) ->
     return out
 
 
+class _Folding(Console):
+    """A console whose tables wrap a long cell onto more lines instead of cutting it with "…":
+    a Chinese name has no space to wrap at, so at 80 columns 北京市朝阳区 became "北京 …"."""
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        for item in objects:
+            if isinstance(item, Table):
+                for column in item.columns:
+                    column.overflow = "fold"
+        super().print(*objects, **options)
+
+
 def console() -> Console:
     # A pipe or a CI log gets a readable fixed width instead of 80 columns.
-    return Console(width=None if Console().is_terminal else 140, highlight=False)
+    return _Folding(width=None if Console().is_terminal else 140, highlight=False)
 
 
 def as_text(items: Iterable[Table]) -> str:
     """Tables as plain text, for a file named with -o."""
-    recorder = Console(record=True, width=140, file=io.StringIO())
+    recorder = _Folding(record=True, width=140, file=io.StringIO())
     for table in items:
         recorder.print(table)
     return recorder.export_text()

@@ -4,6 +4,7 @@ and looked at as pictures (a PDF page and a browser screenshot must not be blank
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -140,10 +141,19 @@ def test_city_name_is_escaped(pack):
     from ipscore import assess
 
     a = assess(pack, parse_submission(data, pack, "evil.yaml", {}))
-    for suffix in (".html", ".md"):
-        text = report.city_report(a, suffix)
-        assert "<script>alert" not in text
-        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    html = report.city_report(a, ".html")
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    # Markdown escapes the way Markdown does: a backslash before each `<`, no HTML entities.
+    markdown = report.city_report(a, ".md")
+    assert re.search(r"(?<!\\)<script", markdown) is None
+    assert r"\<script>alert(1)\</script>" in markdown
+
+
+def test_markdown_has_no_raw_html():
+    text = report.city_report(_result(SCENARIOS / "wuhan-2015.yaml"), ".md")
+    assert "<br>" not in text and "&gt;" not in text and "&lt;" not in text
+    assert "2015年金额 > 0" in text  # as typed, not as an entity
 
 
 def test_missing_template_value_fails_loudly():
@@ -410,3 +420,12 @@ def test_reports_fit_their_pack_and_carry_the_office_elements(tmp_path):
     )
     assert "缺报" in cohort.split("北京市朝阳区")[1].splitlines()[0]  # blocked by unreported data
     assert "某省知识产权局" in cohort and "None" not in cohort
+
+
+def test_the_cohort_shows_each_tiers_spread_of_scores():
+    assessments = list(ALL.values())
+    ctx = context.cohort(find_pack("cnipa-2015-demo-city"), assessments, {})
+    assert [t["name"] for t in ctx["tiers"]] == ["副省级", "地级", "县级市", "直辖市所辖区"]
+    assert all(t["chart"].startswith("<svg") for t in ctx["tiers"])
+    html = report.cohort_report(assessments, ".html", {})
+    assert html.count("得分分布（每5分一档，颜色为等级）") == 4

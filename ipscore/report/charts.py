@@ -11,6 +11,7 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Annotation
+from matplotlib.ticker import MaxNLocator
 
 from ..results import Assessment
 
@@ -81,6 +82,35 @@ def _bars(labels: tuple[str, ...]) -> _Bars:
         fig.set_layout_engine("none")
         _LAYOUTS[labels] = _Bars(fig, list(bars), list(texts))
     return _LAYOUTS[labels]
+
+
+GRADE_COLOURS = {"excellent": "#1b5e20", "good": "#2e7d32", "pass": "#f9a825", "fail": "#c62828"}
+
+
+def score_histogram(scores: Sequence[tuple[float, str]], grades: Sequence[str]) -> str:
+    """How a tier's cities spread over the score: cities per five points, stacked by grade
+    (a high score can still be 不合格 when a mandatory task is open). Axes in numbers only, so
+    no CJK font is needed; the report names the tier and the grades beside it."""
+    edges = list(range(0, 105, 5))
+    fig = Figure(figsize=(6.4, 1.8))
+    ax = fig.subplots()
+    bottom = [0] * (len(edges) - 1)
+    for grade in grades:
+        counts = [0] * (len(edges) - 1)
+        for score, code in scores:
+            if code == grade:
+                counts[min(int(score // 5), len(counts) - 1)] += 1
+        if any(counts):
+            ax.bar(edges[:-1], counts, width=4.6, align="edge", bottom=bottom,
+                   color=GRADE_COLOURS.get(grade, "#78909c"))  # fmt: skip
+            bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
+    ax.set_xlim(0, 100)
+    ax.set_xticks(range(0, 101, 10))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(labelsize=8)
+    fig.tight_layout()
+    return _svg(fig)
 
 
 def _svg(fig: Figure) -> str:

@@ -117,6 +117,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "blocks": "必做任务未完成：不改正则只能评最低等级",
         "points": "可加分",
         "ranking": "分层排名",
+        "spread": "得分分布（每5分一档，颜色为等级）",
         "rank": "名次",
         "city": "{noun}",
         "distribution": "等级分布",
@@ -226,6 +227,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "blocks": "Mandatory: the grade stays lowest until this is fixed",
         "points": "points",
         "ranking": "Ranking within tier",
+        "spread": "Scores (cities per five points, coloured by grade)",
         "rank": "Rank",
         "city": "{Noun}",
         "distribution": "Grades",
@@ -791,6 +793,10 @@ def cohort(
         tiers.append(
             {
                 "name": None if name == "—" else name,
+                "chart": charts.score_histogram(
+                    [(float(r.assessment.score), r.assessment.grade) for r in rows],
+                    [b.code for b in pack.scoring.grades],
+                ),
                 "rows": [
                     {
                         "rank": row.rank_in_tier,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import subprocess
 from functools import cache
@@ -15,12 +16,15 @@ from ..resources import data_dir
 
 
 @cache
-def environment() -> Environment:
-    # Autoescape in every template, Markdown included: a city named "<script>" prints as text.
-    # StrictUndefined: a value the template expects but the context lacks fails loudly.
+def environment(markdown: bool = False) -> Environment:
+    """HTML templates escape HTML; Markdown ones escape what Markdown would read as markup
+    (a `<` that could open a tag), so a Markdown report carries no `&gt;` for a reader to
+    puzzle over and a city named "<script>" still prints as text. StrictUndefined: a value the
+    template expects but the context lacks fails loudly."""
     return Environment(
         loader=FileSystemLoader(str(data_dir("templates"))),
-        autoescape=True,
+        autoescape=not markdown,
+        finalize=_markdown_text if markdown else None,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -28,8 +32,17 @@ def environment() -> Environment:
     )
 
 
+_OPENS_TAG = re.compile(r"(?<!\\)<")
+
+
+def _markdown_text(value: Any) -> Any:
+    """A value as Markdown text: `<` backslash-escaped (CommonMark shows it as `<`), once."""
+    return _OPENS_TAG.sub(r"\\<", value) if isinstance(value, str) else value
+
+
 def render(template: str, context: dict[str, Any]) -> str:
-    return environment().get_template(template).render(**context)
+    markdown = template.endswith(".md.j2")
+    return environment(markdown).get_template(template).render(**context)
 
 
 def pdf(html: str) -> bytes:
