@@ -460,7 +460,7 @@ def whatif_cmd(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="另存为对比报告：.html、.md 或 .pdf（只用于一个情景文件）。",
+    help="另存为对比报告：.html、.md、.pdf 或 .docx（只用于一个情景文件）。",
 )
 @timestamp_option
 @pack_option
@@ -503,7 +503,7 @@ def simulate_cmd(
         from . import report
         from .output import write_atomic
 
-        suffix = report.suffix_of(output, report.PAGES)
+        suffix = report.suffix_of(output, report.FORMATS)
         write_atomic(output, report.simulation_report(results[0], suffix, _lang(), stamp))
     if fmt == "json":
         from .output import dumps
@@ -1068,7 +1068,7 @@ def review_cmd(
 ) -> None:
     """三年复核：按复核规则综合各城市三个年度的考核结果；缺少的年度如实列出，无法判定时列出可能的结论。
 
-    -o 的扩展名为 .html、.md 或 .pdf 时生成复核报告。
+    -o 的扩展名为 .html、.md、.pdf 或 .docx 时生成复核报告。
     复核规则是本工具对工作计划的解释，每份输出都写明。
 
     \b
@@ -1083,7 +1083,7 @@ def review_cmd(
     chosen = find_policy(policy)
     with _archive(db) as archive:
         result = review(archive, chosen, years, cities)
-    if output is not None and output.suffix.lower() in (".html", ".md", ".pdf"):
+    if output is not None and output.suffix.lower() in (".html", ".md", ".pdf", ".docx"):
         from . import report
 
         report.write_review(result, output, _lang(), _stamp(timestamp))

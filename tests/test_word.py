@@ -86,3 +86,28 @@ def test_libreoffice_opens_the_word_reports(tmp_path):
         ).stdout
         for words in expected:
             assert words in text.replace(" ", ""), (name, words)
+
+
+def test_simulation_and_review_reports_in_word(tmp_path):
+    env = {**os.environ, "IPSCORE_DB": str(tmp_path / "a.sqlite")}
+
+    def run(*args: str) -> None:
+        done = subprocess.run(
+            [sys.executable, "-m", "ipscore", *args],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+        )
+        assert done.returncode == 0, done.stderr
+
+    run("simulate", "scenarios/wuhan-thresholds.whatif.yaml", "-o", str(tmp_path / "s.docx"))
+    doc = Document(str(tmp_path / "s.docx"))
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    assert "门槛降为增长15%" in cells and "98.6" in cells
+    run("archive", "add", "scenarios/")
+    run("review", "-o", str(tmp_path / "r.docx"))
+    doc = Document(str(tmp_path / "r.docx"))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "不是官方规定" in text  # the review policy is stated as an interpretation
+    assert any("武汉市" in c.text for t in doc.tables for r in t.rows for c in r.cells)

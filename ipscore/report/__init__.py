@@ -22,12 +22,10 @@ from .parallel import render_all
 from .render import pdf, render
 from .xlsx import publish_sheet, score_sheet
 
-FORMATS = (".html", ".md", ".pdf", ".docx")  # city and cohort reports
-PAGES = (".html", ".md", ".pdf")  # the simulation and review reports
+FORMATS = (".html", ".md", ".pdf", ".docx")
 
 __all__ = [
     "FORMATS",
-    "PAGES",
     "IpscoreError",
     "SignOff",
     "city_report",
@@ -90,6 +88,10 @@ def simulation_report(
     ctx = context.simulation(sim, lang, produced_at)
     if suffix == ".md":
         return render("simulate.md.j2", ctx)
+    if suffix == ".docx":
+        from . import docx
+
+        return docx.simulation(ctx)
     html = render("simulate.html.j2", ctx)
     return pdf(html) if suffix == ".pdf" else html
 
@@ -100,12 +102,16 @@ def review_report(
     ctx = context.review(r, lang, produced_at)
     if suffix == ".md":
         return render("review.md.j2", ctx)
+    if suffix == ".docx":
+        from . import docx
+
+        return docx.review(ctx)
     html = render("review.html.j2", ctx)
     return pdf(html) if suffix == ".pdf" else html
 
 
 def write_review(r: Review, out: Path, lang: str = "zh", produced_at: str | None = None) -> None:
-    write_atomic(out, review_report(r, suffix_of(out, PAGES), lang, produced_at))
+    write_atomic(out, review_report(r, suffix_of(out, FORMATS), lang, produced_at))
 
 
 def write_published(

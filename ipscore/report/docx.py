@@ -129,13 +129,18 @@ def _notes(doc: _Doc, ctx: dict[str, Any]) -> None:
 
 def _end(doc: _Doc, ctx: dict[str, Any]) -> None:
     """The sign-off block and where the report came from."""
-    t, office, origin = ctx["t"], ctx["office"], ctx["provenance"]
+    t, office = ctx["t"], ctx["office"]
     doc.para()
     doc.table(
         [t["signoff"], office["org"], t["reviewer"], office["reviewer"]],
         [[t["signature"], "", t["date"], office["date"]]],
         (30, 60, 25, 55),
     )
+    _provenance(doc, ctx)
+
+
+def _provenance(doc: _Doc, ctx: dict[str, Any]) -> None:
+    t, origin = ctx["t"], ctx["provenance"]
     doc.heading(t["provenance"], 2)
     doc.para(t["provenance_note"], size=9)
     doc.table(["", ""], [[name, value] for name, value in origin["rows"]], (45, 125))
@@ -354,4 +359,61 @@ def cohort(ctx: dict[str, Any]) -> bytes:
     doc.heading(t["scoring_policy"], 2)
     doc.para(ctx["scoring_note"])
     _end(doc, ctx)
+    return doc.bytes()
+
+
+def simulation(ctx: dict[str, Any]) -> bytes:
+    """A scenario file's comparison as a Word document."""
+    t = ctx["t"]
+    doc = _Doc(landscape=True)
+    doc.doc.add_heading(ctx["name"], 0)
+    doc.para(
+        f"{ctx['city']} · {ctx['pack_title']}（{ctx['pack_id']} {ctx['pack_version']}）", size=9
+    )
+    for line in ctx["provenance"]["notes"]:
+        doc.para(f"{t['data_note']}：{line}", colour="B71C1C", size=9)
+    complete = {True: t["all_complete"], False: t["not_complete"]}
+    base = ctx["baseline"]
+    rows: list[list[Any]] = [
+        [t["baseline"], base["score"], "", (base["grade_label"], GRADE_COLOURS.get(base["grade"])),
+         complete[base["mandatory_complete"]], ""]
+    ]  # fmt: skip
+    for v in ctx["variants"]:
+        variant = v["variant"]
+        rows.append(
+            [v["name"], variant["score"], v["change"],
+             (variant["grade_label"], GRADE_COLOURS.get(variant["grade"])),
+             complete[variant["mandatory_complete"]], "\n".join(v["changes"])]
+        )  # fmt: skip
+    doc.table(
+        [t["case"], t["score"], t["change"], t["grade"], t["mandatory"], t["changed"]],
+        rows,
+        (60, 18, 16, 22, 26, 120),
+    )
+    doc.para(ctx["scoring_note"], size=9)
+    _provenance(doc, ctx)
+    return doc.bytes()
+
+
+def review(ctx: dict[str, Any]) -> bytes:
+    """The three-year review as a Word document."""
+    t = ctx["t"]
+    doc = _Doc(landscape=True)
+    doc.doc.add_heading(f"{ctx['title']}（{ctx['first']}–{ctx['last']}）", 0)
+    doc.para(f"{t['interpretation']}：{ctx['interpretation']}", colour="B71C1C", size=9)
+    doc.para(f"{t['source']}：{ctx['source']}", size=9)
+    rows = []
+    for c in ctx["cities"]:
+        years = [
+            y["text"] + (f" {y['grade_label']}\n{y['stored']}" if y["grade"] else "")
+            for y in c["years"]
+        ]
+        outcome = c["outcome"] + (f"\n{c['why']}" if c["why"] else "")
+        rows.append([c["city"], c["province"], *years, c["mean"], outcome])
+    doc.table(
+        [t["city"], t["province"], *map(str, ctx["year_list"]), t["mean"], t["outcome"]], rows
+    )
+    doc.heading(t["counts"], 2)
+    doc.bullets(f"{label}：{n}" for label, n in ctx["counts"])
+    doc.table(["", ""], [[name, value] for name, value in ctx["provenance"]["rows"]], (45, 125))
     return doc.bytes()
