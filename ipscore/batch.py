@@ -333,7 +333,12 @@ def job_for(fmt: str, pack_id: str | None, db: str | None, produced_at: str | No
 
 
 def write(
-    paths: Iterable[str | Path], fmt: str, target: Path | None, job: Job, jobs: int | None = None
+    paths: Iterable[str | Path],
+    fmt: str,
+    target: Path | None,
+    job: Job,
+    jobs: int | None = None,
+    lang: str = "zh",
 ) -> int:
     """`ipscore assess … --format json|jsonl|csv`: the whole output, staged, written as the
     cities are assessed; the number of cities."""
@@ -343,7 +348,7 @@ def write(
         results = Results()
         found = results.good(outcomes(paths, job, jobs))
         if fmt == "csv":
-            count = _write_csv(found, sink, results, bom=target is not None)
+            count = _write_csv(found, sink, results, target is not None, lang)
         elif fmt == "jsonl":
             count = 0
             for count, o in enumerate(found, start=1):  # noqa: B007 (count is the result)
@@ -378,7 +383,9 @@ def _write_json(found: Iterator[Outcome], sink: output.Sink, single_file: bool) 
     return count
 
 
-def _write_csv(found: Iterator[Outcome], sink: output.Sink, results: Results, bom: bool) -> int:
+def _write_csv(
+    found: Iterator[Outcome], sink: output.Sink, results: Results, bom: bool, lang: str
+) -> int:
     """Rows in ranking order, as `output.to_csv`: the records wait in a spool file on disk
     and only their rank keys in memory."""
     keys: list[RankKey] = []
@@ -397,7 +404,7 @@ def _write_csv(found: Iterator[Outcome], sink: output.Sink, results: Results, bo
                 columns.update(dict.fromkeys(o.csv))
         if results.problems or not keys:
             return len(keys)
-        _spooled_rows(spool, places, keys, columns, sink, bom)
+        _spooled_rows(spool, places, keys, columns, sink, bom, lang)
     return len(keys)
 
 
@@ -408,17 +415,23 @@ def _spooled_rows(
     columns: dict[str, None],
     sink: output.Sink,
     bom: bool,
+    lang: str,
 ) -> None:
     names = output.csv_columns([columns])
     text = io.StringIO()
     write_row = output.csv_writer(text)
-    write_row(names)
+    write_row(output.csv_heads(names, lang))
     if bom:
         sink.write(b"\xef\xbb\xbf")
     for i, rank in ranks(keys):
         spool.seek(places[i][0])
         record = orjson.loads(spool.read(places[i][1]))
-        write_row([rank if c == "rank_in_tier" else record.get(c) for c in names])
+        write_row(
+            [
+                rank if c == "rank_in_tier" else output.csv_cell(c, record.get(c), lang)
+                for c in names
+            ]
+        )
         if text.tell() > 1 << 20:
             sink.write(text.getvalue().encode("utf-8"))
             text.seek(0)

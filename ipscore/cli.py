@@ -258,7 +258,8 @@ def assess_cmd(
     if fmt in ("json", "jsonl", "csv"):
         from . import batch
 
-        batch.write(paths, fmt, output, batch.job_for(fmt, pack_id, db, _stamp(timestamp)), jobs)
+        job = batch.job_for(fmt, pack_id, db, _stamp(timestamp))
+        batch.write(paths, fmt, output, job, jobs, _lang())
         return
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx 需要用 -o 指定输出文件，例如 -o scores.xlsx")

@@ -11,7 +11,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -24,6 +24,7 @@ from .provenance import data_notes
 from .results import Assessment
 from .scoring import rank_key, ranks, status_row
 from .text import cell_text
+from .verdicts import LABELS, TASK_LABELS
 from .yamlio import READ
 
 
@@ -77,6 +78,57 @@ CSV_TAIL = (
 )
 
 
+# Column headings of the CSV in Chinese; task and requirement ids stay as they are.
+CSV_HEADS_ZH = {
+    "city": "城市",
+    "province": "省份",
+    "level": "层级",
+    "batch": "批次",
+    "pack": "规则包",
+    "score": "得分",
+    "grade": "等级代码",
+    "grade_label": "等级",
+    "mandatory_complete": "必做任务全部完成",
+    "source": "填报文件",
+    "rank_in_tier": "层级内名次",
+    "pack_version": "规则包版本",
+    "pack_sha256": "规则包指纹",
+    "input_sha256": "文件指纹",
+    "data_note": "数据说明",
+    "ipscore_version": "ipscore版本",
+    "produced_at": "生成时间",
+}
+# The contract's tier codes (cnipa-2015.md), the tiers every ranking is made within.
+LEVELS_ZH = {
+    "sub_provincial": "副省级",
+    "prefecture": "地级",
+    "county_level": "县级市",
+    "municipal_district": "直辖市所辖区",
+}
+_WORDS_ZH: dict[Any, str] = {
+    **{str(k): v for k, v in LABELS["zh"].items()},
+    **{str(k): v for k, v in TASK_LABELS["zh"].items()},
+}
+
+
+def csv_heads(columns: Sequence[str], lang: str) -> list[str]:
+    """The heading row in the reader's language; English keeps the codes tools read."""
+    return list(columns) if lang == "en" else [CSV_HEADS_ZH.get(c, c) for c in columns]
+
+
+def csv_cell(column: str, value: Any, lang: str) -> Any:
+    """A cell in the reader's language: 是/否, 达到/未达到, 完成/未完成 (English: the codes)."""
+    if lang == "en":
+        return value
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if column == "level":
+        return LEVELS_ZH.get(value, value)
+    if column in CSV_HEADS_ZH:
+        return value
+    return _WORDS_ZH.get(value, value) if isinstance(value, str) else value
+
+
 def csv_record(a: Assessment, produced_at: str | None = None) -> dict[str, Any]:
     """A city's CSV row as column → value, without its rank (known once all are scored)."""
     origin = a.provenance(produced_at)
@@ -105,15 +157,16 @@ def csv_writer(handle: IO[str]) -> Callable[[Iterable[Any]], Any]:
     return lambda cells: writer.writerow(["" if c is None else cell_text(c) for c in cells])
 
 
-def to_csv(assessments: list[Assessment], produced_at: str | None = None) -> str:
+def to_csv(assessments: list[Assessment], produced_at: str | None = None, lang: str = "zh") -> str:
     """One row per city in ranking order; the last columns say where each row came from."""
     records = [csv_record(a, produced_at) for a in assessments]
     handle = io.StringIO()
     write = csv_writer(handle)
     columns = csv_columns(records)
-    write(columns)
+    write(csv_heads(columns, lang))
     for i, rank in ranks([rank_key(a) for a in assessments]):
-        write([rank if c == "rank_in_tier" else records[i].get(c) for c in columns])
+        row = records[i]
+        write([rank if c == "rank_in_tier" else csv_cell(c, row.get(c), lang) for c in columns])
     return handle.getvalue()
 
 

@@ -72,11 +72,18 @@ def test_json_is_one_object_for_one_file_and_a_list_for_several():
 
 
 def test_csv_has_one_row_per_city_with_rank():
+    # In the reader's language: Chinese headings and words by default.
     rows = list(csv.DictReader(io.StringIO(invoke("assess", str(SCENARIOS), "--format", "csv"))))
     assert len(rows) == 9
-    suzhou = next(r for r in rows if r["city"] == "苏州市")
+    suzhou = next(r for r in rows if r["城市"] == "苏州市")
+    assert suzhou["得分"] == "100.0" and suzhou["层级内名次"] == "1"
+    assert (suzhou["层级"], suzhou["等级"], suzhou["必做任务全部完成"]) == ("地级", "优秀", "是")
+    assert (suzhou["T4.R4"], suzhou["T4"]) == ("不适用", "完成")
+    # --lang en keeps the codes other tools read.
+    out = invoke("--lang", "en", "assess", str(SCENARIOS), "--format", "csv")
+    suzhou = next(r for r in csv.DictReader(io.StringIO(out)) if r["city"] == "苏州市")
     assert suzhou["score"] == "100.0" and suzhou["rank_in_tier"] == "1"
-    assert suzhou["T4.R4"] == "not_applicable"
+    assert (suzhou["T4.R4"], suzhou["mandatory_complete"]) == ("not_applicable", "True")
 
 
 def test_output_file_is_written_whole_and_inputs_untouched(tmp_path):

@@ -150,12 +150,10 @@ def test_csv_rows_carry_their_provenance():
     env = {**_environment(), "SOURCE_DATE_EPOCH": "1447200000"}
     done = run("assess", str(SCENARIOS), "--format", "csv", env=env)
     rows = list(csv.DictReader(io.StringIO(done.stdout.lstrip("\ufeff"))))
-    by_city = {r["city"]: r for r in rows}
-    assert by_city["武汉市"]["input_sha256"] == _sha256(WUHAN)
-    assert {r["pack_sha256"] for r in rows} == {find_pack("cnipa-2015-demo-city").content_hash}
-    assert {(r["ipscore_version"], r["produced_at"]) for r in rows} == {
-        ("0.1.0", "2015-11-11T00:00:00Z")
-    }
+    by_city = {r["城市"]: r for r in rows}
+    assert by_city["武汉市"]["文件指纹"] == _sha256(WUHAN)
+    assert {r["规则包指纹"] for r in rows} == {find_pack("cnipa-2015-demo-city").content_hash}
+    assert {(r["ipscore版本"], r["生成时间"]) for r in rows} == {("0.1.0", "2015-11-11T00:00:00Z")}
 
 
 def test_the_score_sheet_has_a_provenance_sheet_and_footer(tmp_path):
