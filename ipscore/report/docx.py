@@ -212,22 +212,31 @@ def city(ctx: dict[str, Any]) -> bytes:
     grade.font.size = Pt(13)
     grade.font.color.rgb = RGBColor.from_string(GRADE_COLOURS.get(ctx["grade"], "1A1A1A"))
     if page["fixed"]:
-        headline.add_run(f"　{t['once_fixed']}：{page['fixed']}").bold = True
+        headline.add_run(f"　{t['once_fixed']}{t['colon']}{page['fixed']}").bold = True
     doc.para(ctx["summary"])
     if page["blockers"]:
         doc.para(f"{t['blocked_by']} · {t['blocked_note']}", bold=True)
         doc.bullets(
-            f"{b['id']} {b['title']}（{t['unmet_word']}）"
-            + (f"：{b['gap']}" if b["gap"] else "")
-            + (f"　{t['responsible']}：{b['responsible']}" if b["responsible"] else "")
+            f"{b['id']} {b['title']}{t['lparen']}{t['unmet_word']}{t['rparen']}"
+            + (f"{t['colon']}{b['gap']}" if b["gap"] else "")
+            + (
+                f"{t['lparen']}{t['responsible']}{t['colon']}{b['responsible']}{t['rparen']}"
+                if b["responsible"]
+                else ""
+            )
             for b in page["blockers"]
         )
     if page["to_fill"]:
         doc.para(f"{t['to_fill']} · {t['to_fill_note']}", bold=True)
-        doc.bullets(f"{b['id']} {b['title']}：" + "、".join(b["fields"]) for b in page["to_fill"])
+        doc.bullets(
+            f"{b['id']} {b['title']}{t['colon']}" + "、".join(b["fields"]) for b in page["to_fill"]
+        )
     if page["ahead"]:
         doc.para(page["ahead"]["head"])
-        doc.bullets(f"{i['id']} {i['title']}（+{i['points']}）" for i in page["ahead"]["best"])
+        doc.bullets(
+            f"{i['id']} {i['title']}{t['lparen']}+{i['points']}{t['rparen']}"
+            for i in page["ahead"]["best"]
+        )
 
     if ctx["mode"] == "self-check":
         doc.heading(t["todo"], 1)
