@@ -8,7 +8,6 @@ chosen language and exit code 2, at one place: `Group.invoke`.
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -1270,7 +1269,7 @@ def main(argv: list[str] | None = None) -> None:
         interrupt.check()  # pressed, but swallowed where it was raised
     except (KeyboardInterrupt, click.exceptions.Abort):
         # Outputs are written whole or not at all, so an interruption leaves nothing half done.
-        english = os.environ.get("IPSCORE_LANG", "").lower().startswith("en")
+        english = clicktext.env_lang() == "en"
         click.echo(
             "interrupted; no half-written file was left"
             if english

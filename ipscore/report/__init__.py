@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError, IpscoreError, Problem, display_path
 from ..history import YearOverYear, year_over_year
@@ -51,14 +52,7 @@ def city_report(
     signoff: SignOff | None = None,
 ) -> str | bytes:
     ctx = context.city(a, lang, mode, produced_at, yoy, checked, signoff)
-    if suffix == ".md":
-        return render("city.md.j2", ctx)
-    if suffix == ".docx":
-        from . import docx  # python-docx loads only when Word is asked for
-
-        return docx.city(ctx)
-    html = render("city.html.j2", ctx)
-    return pdf(html) if suffix == ".pdf" else html
+    return _in_format(suffix, ctx, "city", "city")
 
 
 def cohort_report(
@@ -72,41 +66,34 @@ def cohort_report(
 ) -> str | bytes:
     pack = single_pack(assessments)
     ctx = context.cohort(pack, assessments, links, lang, produced_at, earlier, signoff)
-    if suffix == ".md":
-        return render("cohort.md.j2", ctx)
-    if suffix == ".docx":
-        from . import docx
-
-        return docx.cohort(ctx)
-    html = render("cohort.html.j2", ctx)
-    return pdf(html) if suffix == ".pdf" else html
+    return _in_format(suffix, ctx, "cohort", "cohort")
 
 
 def simulation_report(
     sim: Simulation, suffix: str, lang: str = "zh", produced_at: str | None = None
 ) -> str | bytes:
     ctx = context.simulation(sim, lang, produced_at)
-    if suffix == ".md":
-        return render("simulate.md.j2", ctx)
-    if suffix == ".docx":
-        from . import docx
-
-        return docx.simulation(ctx)
-    html = render("simulate.html.j2", ctx)
-    return pdf(html) if suffix == ".pdf" else html
+    return _in_format(suffix, ctx, "simulate", "simulation")
 
 
 def review_report(
     r: Review, suffix: str, lang: str = "zh", produced_at: str | None = None
 ) -> str | bytes:
     ctx = context.review(r, lang, produced_at)
-    if suffix == ".md":
-        return render("review.md.j2", ctx)
-    if suffix == ".docx":
-        from . import docx
+    return _in_format(suffix, ctx, "review", "review")
 
-        return docx.review(ctx)
-    html = render("review.html.j2", ctx)
+
+def _in_format(suffix: str, ctx: dict[str, Any], template: str, word: str) -> str | bytes:
+    """A report's context rendered as the output's suffix asks: Markdown (`template.md.j2`),
+    Word (`docx.<word>`), or HTML (`template.html.j2`), which a PDF is made from."""
+    if suffix == ".md":
+        return render(f"{template}.md.j2", ctx)
+    if suffix == ".docx":
+        from . import docx  # python-docx loads only when Word is asked for
+
+        written: bytes = getattr(docx, word)(ctx)
+        return written
+    html = render(f"{template}.html.j2", ctx)
     return pdf(html) if suffix == ".pdf" else html
 
 
