@@ -45,10 +45,23 @@ def field_label(pack: Pack, name: str, lang: str = "zh", with_year: bool = False
     return pick(lang, f"{text}（{year}年）", f"{text} ({year})")
 
 
-def unit(decl: FieldDecl, lang: str) -> str:
+def unit(decl: FieldDecl, lang: str, value: Fraction | None = None) -> str:
     # Not `pick`: English without an English unit shows none rather than a Chinese one.
     text = (decl.unit_en if lang == "en" else decl.unit) or ""
+    if lang == "en" and text and value == 1:
+        text = singular(text)
     return f" {text}" if lang == "en" and text else text
+
+
+def singular(noun: str) -> str:
+    """An English unit for exactly one: 1 person, 1 study, 1 class (packs name them plural)."""
+    if noun == "people":
+        return "person"
+    if noun.endswith("ies"):
+        return noun[:-3] + "y"
+    if noun.endswith("sses"):
+        return noun[:-2]
+    return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
 
 
 def show(decl: FieldDecl, value: Any, lang: str = "zh") -> str:
@@ -68,8 +81,27 @@ def show(decl: FieldDecl, value: Any, lang: str = "zh") -> str:
     if isinstance(value, Fraction) and decl.type == "ratio":
         return f"{rounded(value, decl.decimals)}{unit(decl, lang)}"
     if isinstance(value, (int, Decimal, Fraction)) and not isinstance(value, bool):
-        return f"{format_decimal(Fraction(value))}{unit(decl, lang)}"
+        return quantity(decl, Fraction(value), lang)
     return str(value)
+
+
+YUAN = {"万元": 10_000, "亿元": 100_000_000}
+
+
+def grouped(value: Fraction) -> str:
+    """A number exactly, with thousands separators: 39,000 and 7,799.9999."""
+    text = format_decimal(value)
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, dot, decimals = digits.partition(".")
+    return f"{sign}{int(whole):,}{dot}{decimals}"
+
+
+def quantity(decl: FieldDecl, value: Fraction, lang: str) -> str:
+    """A number with its unit. English has no word for 万元 or 亿元, so English money is in
+    yuan (exact: 7,799.9999万元 is 77,999,999 yuan)."""
+    if lang == "en" and decl.unit in YUAN:
+        return f"{grouped(value * YUAN[decl.unit])} yuan"
+    return f"{grouped(value)}{unit(decl, lang, value)}"
 
 
 def show_input(pack: Pack, name: str, value: Any, uncomputable: Iterable[str], lang: str) -> str:
@@ -227,11 +259,10 @@ def _shortfall(pack: Pack, cmp: Compare, decl: FieldDecl, values: Mapping[str, A
 
 def _short(decl: FieldDecl, short: Fraction) -> Words:
     """A numeric shortfall in the field's unit; under 1万元 in 元 (还差1元, not 还差0.0001万元)."""
+    english = f"{quantity(decl, short, 'en')} short"
     if decl.unit == "万元" and short < 1:
-        yuan = format_decimal(short * 10_000)
-        return f"还差{yuan}元", f"{yuan} yuan short"
-    shown = format_decimal(short)
-    return f"还差{shown}{unit(decl, 'zh')}", f"{shown}{unit(decl, 'en')} short"
+        return f"还差{grouped(short * 10_000)}元", english
+    return f"还差{quantity(decl, short, 'zh')}", english
 
 
 def _ratio_short(decl: FieldDecl, short: Fraction) -> Words:

@@ -93,6 +93,10 @@ class Assessment:
     def pack_version(self) -> str:
         return self.pack.pack.version
 
+    def grade_word(self, lang: str) -> str:
+        """The grade in the reader's language (Excellent where the label is 优秀)."""
+        return self.pack.grade_label(self.grade, lang)
+
     def requirement_statuses(self) -> dict[str, Verdict]:
         return {r.id: r.status for t in self.tasks for r in t.requirements}
 

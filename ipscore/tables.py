@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -29,7 +30,7 @@ from .packs.model import Subject
 from .provenance import notes_by_text
 from .results import Assessment
 from .scoring import ranking
-from .text import pick
+from .text import counted, pick
 from .verdicts import (
     LABELS,
     MET,
@@ -54,6 +55,7 @@ if TYPE_CHECKING:  # types only: the plan's solver (SciPy) loads when a plan is 
 
 _STYLE = {MET: "green", UNMET: "red", MISSING: "yellow", NOT_APPLICABLE: "dim"}
 _GRADE_STYLE = {"excellent": "bold green", "good": "green", "pass": "yellow", "fail": "bold red"}
+INPUTS_WIDTH = 30  # the to-do table's inputs column, in terminal cells
 
 
 def summary(assessments: list[Assessment], lang: str = "zh") -> Table:
@@ -140,7 +142,7 @@ def _notes(assessments: Iterable[Assessment], lang: str) -> str | None:
         else pick(
             lang,
             f"{head}（{len(files)}个文件）：{note}",
-            f"{head} ({len(files)} files): {note}",
+            f"{head} ({counted(len(files), 'file')}): {note}",
         )
         for note, files in notes_by_text(i for a in assessments for i in a.inputs).items()
     ]
@@ -152,7 +154,7 @@ def detail(a: Assessment, lang: str = "zh") -> Table:
         title=pick(
             lang,
             f"{_user(a.city)} {a.year}年度：{a.score}分，{a.grade_label}",
-            f"{_user(a.city)} {a.year}: {a.score}, {a.grade}",
+            f"{_user(a.city)} {a.year}: {a.score}, {a.grade_word(lang)}",
         ),
         box=box.SIMPLE,
         show_lines=False,
@@ -231,6 +233,12 @@ def as_text(items: Iterable[Table]) -> str:
     return recorder.export_text()
 
 
+def _input_line(label: str, value: str) -> str:
+    """A label and its value on one line where they fit the column, else the value on a line
+    of its own: folding at the edge cut 7,799.9999万元 into "7,79" and "9.9999万元"."""
+    return label + value if cell_len(label + value) <= INPUTS_WIDTH else f"{label}\n{value}"
+
+
 def validation_lines(a: Assessment, lang: str = "zh") -> list[str]:
     """`ipscore validate`: the file is usable; the missing inputs that change a verdict;
     the plausibility warnings."""
@@ -262,14 +270,16 @@ def todo(a: Assessment, lang: str = "zh") -> Table | None:
         show_lines=True,
     )
     table.add_column(pick(lang, "要求", "Req."), no_wrap=True)
-    table.add_column(pick(lang, "填报值", "Inputs"), max_width=30, overflow="fold")
+    table.add_column(pick(lang, "填报值", "Inputs"), max_width=INPUTS_WIDTH, overflow="fold")
     table.add_column(pick(lang, "判定标准", "Expected"), max_width=30, overflow="fold")
     table.add_column(pick(lang, "怎么做", "Remedy"), max_width=40, overflow="fold")
     pack = a.pack
     for r in open_items:
         inputs = "\n".join(
-            f"{field_label(pack, f, lang)}{pick(lang, '：', ': ')}"
-            f"{_user(show_input(pack, f, v, r.uncomputable, lang))}"
+            _input_line(
+                f"{field_label(pack, f, lang)}{pick(lang, '：', ': ')}",
+                _user(show_input(pack, f, v, r.uncomputable, lang)),
+            )
             for f, v in r.inputs.items()
         )
         head = f"{r.id}\n[{_STYLE[r.status]}]{LABELS[lang][r.status]}[/]"
@@ -316,7 +326,7 @@ def comparison(rows: Iterable[Comparison], title: str, lang: str = "zh") -> Tabl
         pick(lang, "基准", "baseline"),
         f"{base.score:.1f}",
         "",
-        _grade_cell(base.grade, base.grade_label),
+        _grade_cell(base.grade, base.grade_word(lang)),
         _mandatory_cell(base, lang),
         "",
     )
@@ -326,7 +336,7 @@ def comparison(rows: Iterable[Comparison], title: str, lang: str = "zh") -> Tabl
             cmp.name,
             f"{after.score:.1f}",
             f"{cmp.score_change:+.1f}",
-            _grade_cell(after.grade, after.grade_label),
+            _grade_cell(after.grade, after.grade_word(lang)),
             _mandatory_cell(after, lang),
             pick(lang, "；", "; ").join(cmp.changes(lang)) or "—",
         )
@@ -336,29 +346,31 @@ def comparison(rows: Iterable[Comparison], title: str, lang: str = "zh") -> Tabl
 def plan_table(plan: Plan, lang: str = "zh") -> Table:
     """The least work for a grade: one row per action."""
     pack = plan.before.pack
-    before = f"{plan.before.score} {plan.before.grade_label}"
+    before = f"{plan.before.score} {plan.before.grade_word(lang)}"
     if not plan.reachable:
         title = pick(
             lang,
             f"{_user(plan.before.city)}：达不到{plan.target_label}",
-            f"{_user(plan.before.city)}: {plan.target} cannot be reached",
+            f"{_user(plan.before.city)}: {plan.before.pack.grade_label(plan.target, lang)} "
+            "cannot be reached",
         )
     elif not plan.actions:
         title = pick(
             lang,
             f"{_user(plan.before.city)}：已达到{plan.target_label}（{before}），无需再做",
-            f"{_user(plan.before.city)}: {plan.target} already reached ({before})",
+            f"{_user(plan.before.city)}: "
+            f"{plan.before.pack.grade_label(plan.target, lang)} already reached ({before})",
         )
     else:
         assert plan.after is not None  # a reachable plan was assessed again
-        after = f"{plan.after.score} {plan.after.grade_label}"
+        after = f"{plan.after.score} {plan.after.grade_word(lang)}"
         title = pick(
             lang,
             f"{_user(plan.before.city)}：达到{plan.target_label}最少要做的 {len(plan.actions)} 件事"
             f"（{before} → {after}）",
-            f"{_user(plan.before.city)}: the least work for {plan.target}, "
-            f"{len(plan.actions)} actions "
-            f"({before} → {after})",
+            f"{_user(plan.before.city)}: the least work for "
+            f"{plan.before.pack.grade_label(plan.target, lang)}, "
+            f"{counted(len(plan.actions), 'action')} ({before} → {after})",
         )
     table = Table(title=title, box=box.SIMPLE, show_lines=False, min_width=76)
     if not plan.reachable:
@@ -387,9 +399,11 @@ def sensitivity_table(result: Sensitivity, lang: str = "zh") -> Table:
     table.add_column(pick(lang, "取值", "Value"))
     table.add_column(pick(lang, "等级变化的城市", "Cities whose grade changes"), overflow="fold")
     for row in result.rows:
+        lp, rp = pick(lang, "（", " ("), pick(lang, "）", ")")
         changes = [
-            f"{_user(c.city)} {c.before.grade_label}→{c.after.grade_label}"
-            f"（{c.before.score:.1f}→{c.after.score:.1f}）"
+            f"{_user(c.city)} {c.before.grade_word(lang)}→"
+            f"{c.before.pack.grade_label(c.after.grade, lang)}"
+            f"{lp}{c.before.score:.1f}→{c.after.score:.1f}{rp}"
             for c in row.changes
         ]
         table.add_row(row.value, "\n".join(changes) or pick(lang, "无", "none"))
@@ -699,9 +713,9 @@ def proof_lines(
             lang,
             f"✓ {name}：{tasks}项任务、{reqs}条要求，检查通过。z3 证明：可得到的结论各有见证"
             f"（{counts}），引擎对每份见证的判定一致；“达到”与“未达到”无重叠、无遗漏",
-            f"OK {name}: {tasks} tasks, {reqs} requirements. Proved with z3: a witness for "
-            f"every reachable verdict ({counts}), each decided alike by the engine; met and "
-            "unmet never overlap and leave no gap",
+            f"OK {name}: {counted(tasks, 'task')}, {counted(reqs, 'requirement')}. "
+            f"Proved with z3: a witness for every reachable verdict ({counts}), each decided "
+            "alike by the engine; met and unmet never overlap and leave no gap",
         )
     ]
     if witness:

@@ -24,6 +24,11 @@ _DATE = re.compile(r"^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*
 PERCENT = re.compile(r"^\s*-?[\d.,]+\s*%\s*$")
 
 
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """An English count with its noun agreeing: 1 requirement, 2 requirements."""
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
+
+
 def pick(lang: str, zh: str, en: str | None) -> str:
     """The English text where English is asked for and there is one, else the Chinese."""
     return en if lang == "en" and en else zh

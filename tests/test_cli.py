@@ -222,7 +222,7 @@ def test_mixed_packs_and_years_are_ranked_apart(tmp_path):
 def test_english_tables_use_english_titles_and_gaps():
     """Issue 11: English terminal output printed task titles and gaps in Chinese."""
     out = invoke("--lang", "en", "assess", XIANGTAN)
-    assert "Patent-navigation pilot" in out and "1 persons short" in out
+    assert "Patent-navigation pilot" in out and "1 person short" in out
     assert "专利导航" not in out and "还差" not in out
 
 

@@ -429,3 +429,26 @@ def test_the_cohort_shows_each_tiers_spread_of_scores():
     assert all(t["chart"].startswith("<svg") for t in ctx["tiers"])
     html = report.cohort_report(assessments, ".html", {})
     assert html.count("得分分布（每5分一档，颜色为等级）") == 4
+
+
+def test_english_reports_read_as_english():
+    (wuhan,) = assess_paths([SCENARIOS / "wuhan-2015.yaml"])
+    t4r2 = next(r for t in wuhan.tasks for r in t.requirements if r.id == "T4.R2")
+    # 7800 − 7799.9999 = 0.0001万元 = 1 yuan; English has no 万元, so money is in yuan.
+    assert t4r2.gap_en == "grew 19.9%, 20% required, 1 yuan short"
+    md = report.city_report(wuhan, ".md", lang="en")
+    # 7799.9999万元 × 10,000 = 77,999,999 yuan exactly; 6500万元 = 65,000,000 yuan.
+    assert "Patent pledge financing in 2015: 77,999,999 yuan; " in md
+    assert "65,000,000 yuan" in md and "10k yuan" not in md
+    assert "2 requirements unmet, 0 requirements lacking data." in md
+    assert "Trainings for core enforcement staff in 2015 ≥ 1 session |" in md
+    # Outside the quoted Chinese originals and the submission's own note, no full-width marks.
+    outside = re.sub(r"“[^”]*”", "", md).replace("示例数据，非官方统计：仅用于演示和测试", "")
+    assert not re.search(r"[：；（）]", outside), re.findall(r".{20}[：；（）].{20}", outside)[:3]
+
+
+def test_numbers_carry_thousands_separators():
+    (wuhan,) = assess_paths([SCENARIOS / "wuhan-2015.yaml"])
+    md = report.city_report(wuhan, ".md")
+    assert "2015年专利权质押融资金额：7,799.9999万元" in md
+    assert "7799" not in md.replace("7799.99999999999999", "")

@@ -344,7 +344,7 @@ def test_reports_gain_the_year_over_year_where_the_archive_holds_last_year(tmp_p
         "<strong>T4.R3</strong> 投保专利保险企业数量增长30%以上（未开展的实现突破）：未达到 → 达到"
         in html
     )
-    assert "9000万元 → 7799.9999万元" in html
+    assert "9,000万元 → 7,799.9999万元" in html
     cohort = tmp_path / "cohort.html"
     assert run("report", str(SCENARIOS), "-o", str(cohort), db=db).returncode == 0
     assert "上年 良好 第1名，↓1" in cohort.read_text(encoding="utf-8")

@@ -110,7 +110,7 @@ def test_an_absolute_year_reference_is_exact():
     _, result = _assess({"facts/finance/fund": 299.9})
     req = next(r for t in result.assessment.tasks for r in t.requirements if r.id == "Y.R4")
     # (299.9 / 200 − 1) × 100 = 49.95, shown rounded down; 300 − 299.9 = 0.1万元 = 1000元 short.
-    assert (req.status, req.gap) == ("unmet", "增长49.9%，要求≥50%，还差1000元")
+    assert (req.status, req.gap) == ("unmet", "增长49.9%，要求≥50%，还差1,000元")
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -235,7 +235,7 @@ def test_last_years_figure_on_record_fills_and_checks_the_prev_fields(tmp_path):
         # The typed 2014 figure (6500) is used, and the difference is reported.
         warning = next(w for w in result.warnings if w["id"] == "prev:finance.pledge_amount_prev")
         assert warning["message"] == (
-            "2014年专利权质押融资金额填报6500万元，而2014年度存档为6000万元；评估用填报的数，请核对"
+            "2014年专利权质押融资金额填报6,500万元，而2014年度存档为6,000万元；评估用填报的数，请核对"
         )
         assert result.requirement_statuses()["T4.R2"] == "unmet"  # 7799.9999 < 6500 × 1.2
         # Left blank, last year's figure comes from the archive: 7799.9999 ≥ 6000 × 1.2 = 7200.
@@ -277,7 +277,7 @@ def test_reports_say_where_other_years_came_from(tmp_path):
     assert done.returncode == 0, done.stderr
     text = out.read_text(encoding="utf-8")
     assert "## 往年数据及来源" in text
-    row = "| 2014年专利权质押融资金额（`finance.pledge_amount@2014`） | 7799.9999万元 | 存档 #1（"
+    row = "| 2014年专利权质押融资金额（`finance.pledge_amount@2014`） | 7,799.9999万元 | 存档 #1（"
     assert row in text
 
 

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..text import pick
 from .conditions import Condition, in_year, split_year
 from .identity import per_pack
 
@@ -280,6 +281,11 @@ class Pack(Strict):
 
     def requirement(self, req_id: str) -> Requirement:
         return next(req for _, req in self.requirements() if req.id == req_id)
+
+    def grade_label(self, code: str, lang: str) -> str:
+        """A grade's word in the reader's language (Excellent for 优秀); the code if unknown."""
+        band = next((b for b in self.scoring.grades if b.code == code), None)
+        return pick(lang, band.label, band.label_en) if band else code
 
 
 @per_pack

@@ -20,7 +20,7 @@ from ..publish import Published
 from ..results import Assessment, RequirementResult, TaskResult
 from ..review import Review
 from ..scoring import LEVEL_ORDER, blocking, blocks_grade, gains, ranking
-from ..text import pick
+from ..text import counted, pick
 from ..verdicts import (
     COMPLETE,
     LABELS,
@@ -377,15 +377,11 @@ def _summary(a: Assessment, grade: str, lang: str) -> str:
         pick(
             lang,
             f"共有{statuses[UNMET]}条要求未达到，{statuses[MISSING]}条因缺报无法判定。",
-            f"{statuses[UNMET]} requirements are unmet and {statuses[MISSING]} lack data.",
+            f"{counted(statuses[UNMET], 'requirement')} unmet, "
+            f"{counted(statuses[MISSING], 'requirement')} lacking data.",
         )
     )
     return pick(lang, "", " ").join(parts)
-
-
-def _grade_label(pack: Pack, code: str, lang: str) -> str:
-    band = next(b for b in pack.scoring.grades if b.code == code)
-    return pick(lang, band.label, band.label_en)
 
 
 def provenance(
@@ -415,7 +411,8 @@ def provenance(
         ],
         "inputs": inputs,
         "notes": [
-            f"{files[0] if len(files) == 1 else text['files'].format(n=len(files))}：{note}"
+            f"{files[0] if len(files) == 1 else text['files'].format(n=len(files))}"
+            f"{text['colon']}{note}"
             for note, files in notes_by_text(i for a in assessments for i in a.inputs).items()
         ],
     }
@@ -474,7 +471,7 @@ def city(
     """The city report; `checked`, the reviewers' checks from the archive, where there are any."""
     pack = a.pack
     text = words(pack, lang)
-    grade = _grade_label(pack, a.grade, lang)
+    grade = pack.grade_label(a.grade, lang)
     standings = None if checked is None else {s.id: s for s in checked.standings}
     tasks = [_task(pack, t, lang, text, a.evidence, standings) for t in a.tasks]
     point_gains = gains(a)
@@ -811,7 +808,7 @@ def cohort(
                         "batch": "" if row.assessment.batch is None else row.assessment.batch,
                         "score": f"{float(row.assessment.score):.1f}",
                         "grade": row.assessment.grade,
-                        "grade_label": _grade_label(pack, row.assessment.grade, lang),
+                        "grade_label": pack.grade_label(row.assessment.grade, lang),
                         "mandatory": text["all_complete"]
                         if row.assessment.mandatory_complete
                         else text["not_complete"],
@@ -901,7 +898,7 @@ def simulation(sim: Simulation, lang: str = "zh", produced_at: str | None = None
         return {
             "score": float(a.score),
             "grade": a.grade,
-            "grade_label": _grade_label(a.pack, a.grade, lang),
+            "grade_label": a.pack.grade_label(a.grade, lang),
             "mandatory_complete": a.mandatory_complete,
         }
 

@@ -15,6 +15,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table
 
+from .render import punct
+
 GRADE_COLOURS = {"excellent": "1B5E20", "good": "2E7D32", "pass": "8D6E00", "fail": "C62828"}
 STATUS_COLOURS = {
     "met": "2E7D32",
@@ -122,9 +124,10 @@ class _Doc:
 def _notes(doc: _Doc, ctx: dict[str, Any]) -> None:
     """The data note (example data says so) and 评估依据, under the title."""
     t = ctx["t"]
+    p = punct(ctx["lang"])
     for line in ctx["provenance"]["notes"]:
-        doc.para(f"{t['data_note']}：{line}", colour="B71C1C", size=9)
-    doc.para(f"{t['basis']}：" + "；".join(ctx["office"]["basis"]), size=9)
+        doc.para(f"{t['data_note']}{p['colon']}{line}", colour="B71C1C", size=9)
+    doc.para(f"{t['basis']}{p['colon']}" + p["semi"].join(ctx["office"]["basis"]), size=9)
 
 
 def _end(doc: _Doc, ctx: dict[str, Any]) -> None:
@@ -156,11 +159,12 @@ def _requirements(
     doc: _Doc, ctx: dict[str, Any], items: list[dict[str, Any]], points: bool = False
 ) -> None:
     t = ctx["t"]
+    p = punct(ctx["lang"])
     rows = []
     for r in items:
-        first = f"{r['id']} {r['title']}（{r['kind']}）"
+        first = f"{r['id']} {r['title']}{p['lp']}{r['kind']}{p['rp']}"
         if r.get("evidence"):
-            first += f"\n{t['evidence']}：" + "；".join(r["evidence"])
+            first += f"\n{t['evidence']}{p['colon']}" + p["semi"].join(r["evidence"])
         if r.get("state_label") and (
             r["status"] == "met" or r.get("state") in ("verified", "rejected")
         ):
@@ -171,10 +175,10 @@ def _requirements(
             [
                 first,
                 (verdict, STATUS_COLOURS.get(r["status"])),
-                "\n".join(f"{i['label']}：{i['value']}" for i in r["inputs"]),
+                "\n".join(f"{i['label']}{p['colon']}{i['value']}" for i in r["inputs"]),
                 r["expected"],
                 gap,
-                f"“{r['citation']['text']}”（{r['citation']['section']}）",
+                f"“{r['citation']['text']}”{p['lp']}{r['citation']['section']}{p['rp']}",
             ]
         )
     doc.table(
@@ -194,11 +198,12 @@ def _requirements(
 def city(ctx: dict[str, Any]) -> bytes:
     """The city report as a Word document."""
     t = ctx["t"]
+    p = punct(ctx["lang"])
     doc = _Doc()
     doc.doc.add_heading(f"{ctx['city']} {ctx['year']} · {ctx['title']}", 0)
-    doc.para(f"{ctx['pack_title']}（{ctx['pack_id']} {ctx['pack_version']}）", size=9)
+    doc.para(f"{ctx['pack_title']}{p['lp']}{ctx['pack_id']} {ctx['pack_version']}{p['rp']}", size=9)
     _notes(doc, ctx)
-    profile = [f"{p['label']} {p['value']}" for p in ctx["profile"]]
+    profile = [f"{row['label']} {row['value']}" for row in ctx["profile"]]
     if ctx["has_mandatory"]:
         complete = t["all_complete"] if ctx["mandatory_complete"] else t["not_complete"]
         profile.append(f"{t['mandatory']} {complete}")
@@ -264,15 +269,15 @@ def city(ctx: dict[str, Any]) -> bytes:
 
     doc.heading(t["missing_inputs"], 1)
     if ctx["missing"]:
-        doc.bullets(f"{m['label']}（{m['field']}）" for m in ctx["missing"])
+        doc.bullets(f"{m['label']}{p['lp']}{m['field']}{p['rp']}" for m in ctx["missing"])
     else:
         doc.para(t["no_missing"])
     doc.heading(t["evidence_title"], 1)
     if ctx["checked"]:
         c = ctx["checked"]
         doc.para(
-            f"{t['declared_score']} {c['declared']}；"
-            f"{t['verified_score']} {c['verified']}（{c['states']}）"
+            f"{t['declared_score']} {c['declared']}{p['semi']}"
+            f"{t['verified_score']} {c['verified']}{p['lp']}{c['states']}{p['rp']}"
         )
     if ctx["documents"]:
         doc.table(
@@ -281,7 +286,8 @@ def city(ctx: dict[str, Any]) -> bytes:
                 [
                     d["label"],
                     d["words"],
-                    (d["file"] or "") + (f"（{t['evidence_absent']}）" if d["absent"] else ""),
+                    (d["file"] or "")
+                    + (f"{p['lp']}{t['evidence_absent']}{p['rp']}" if d["absent"] else ""),
                 ]
                 for d in ctx["documents"]
             ],
@@ -294,7 +300,7 @@ def city(ctx: dict[str, Any]) -> bytes:
         doc.bullets(f"{w['id']} {w['text']}" for w in ctx["warnings"])
     doc.heading(t["notes"], 1)
     doc.para(t["interpretive"])
-    doc.bullets(f"{n['id']}：{n['text']}" for n in ctx["interpretive"])
+    doc.bullets(f"{n['id']}{p['colon']}{n['text']}" for n in ctx["interpretive"])
     doc.heading(t["scoring_policy"], 2)
     doc.para(ctx["scoring_note"])
     _end(doc, ctx)
@@ -304,10 +310,11 @@ def city(ctx: dict[str, Any]) -> bytes:
 def cohort(ctx: dict[str, Any]) -> bytes:
     """The cohort report as a Word document (landscape: the ranking and the grid are wide)."""
     t = ctx["t"]
+    p = punct(ctx["lang"])
     doc = _Doc(landscape=True)
     doc.doc.add_heading(f"{ctx['title']} · {ctx['year']}", 0)
     doc.para(
-        f"{ctx['pack_title']}（{ctx['pack_id']} {ctx['pack_version']}）"
+        f"{ctx['pack_title']}{p['lp']}{ctx['pack_id']} {ctx['pack_version']}{p['rp']}"
         f"· {ctx['count']} {t['cities']}",
         size=9,
     )
@@ -374,13 +381,16 @@ def cohort(ctx: dict[str, Any]) -> bytes:
 def simulation(ctx: dict[str, Any]) -> bytes:
     """A scenario file's comparison as a Word document."""
     t = ctx["t"]
+    p = punct(ctx["lang"])
     doc = _Doc(landscape=True)
     doc.doc.add_heading(ctx["name"], 0)
     doc.para(
-        f"{ctx['city']} · {ctx['pack_title']}（{ctx['pack_id']} {ctx['pack_version']}）", size=9
+        f"{ctx['city']} · {ctx['pack_title']}"
+        f"{p['lp']}{ctx['pack_id']} {ctx['pack_version']}{p['rp']}",
+        size=9,
     )
     for line in ctx["provenance"]["notes"]:
-        doc.para(f"{t['data_note']}：{line}", colour="B71C1C", size=9)
+        doc.para(f"{t['data_note']}{p['colon']}{line}", colour="B71C1C", size=9)
     complete = {True: t["all_complete"], False: t["not_complete"]}
     base = ctx["baseline"]
     rows: list[list[Any]] = [
@@ -407,10 +417,11 @@ def simulation(ctx: dict[str, Any]) -> bytes:
 def review(ctx: dict[str, Any]) -> bytes:
     """The three-year review as a Word document."""
     t = ctx["t"]
+    p = punct(ctx["lang"])
     doc = _Doc(landscape=True)
-    doc.doc.add_heading(f"{ctx['title']}（{ctx['first']}–{ctx['last']}）", 0)
-    doc.para(f"{t['interpretation']}：{ctx['interpretation']}", colour="B71C1C", size=9)
-    doc.para(f"{t['source']}：{ctx['source']}", size=9)
+    doc.doc.add_heading(f"{ctx['title']}{p['lp']}{ctx['first']}–{ctx['last']}{p['rp']}", 0)
+    doc.para(f"{t['interpretation']}{p['colon']}{ctx['interpretation']}", colour="B71C1C", size=9)
+    doc.para(f"{t['source']}{p['colon']}{ctx['source']}", size=9)
     rows = []
     for c in ctx["cities"]:
         years = [
@@ -423,6 +434,6 @@ def review(ctx: dict[str, Any]) -> bytes:
         [t["city"], t["province"], *map(str, ctx["year_list"]), t["mean"], t["outcome"]], rows
     )
     doc.heading(t["counts"], 2)
-    doc.bullets(f"{label}：{n}" for label, n in ctx["counts"])
+    doc.bullets(f"{label}{p['colon']}{n}" for label, n in ctx["counts"])
     doc.table(["", ""], [[name, value] for name, value in ctx["provenance"]["rows"]], (45, 125))
     return doc.bytes()

@@ -40,9 +40,21 @@ def _markdown_text(value: Any) -> Any:
     return _OPENS_TAG.sub(r"\\<", value) if isinstance(value, str) else value
 
 
+# Punctuation a template writes between values: full-width in Chinese, half-width in English.
+PUNCT = {
+    "zh": {"colon": "：", "semi": "；", "lp": "（", "rp": "）", "list": "、", "comma": "，"},
+    "en": {"colon": ": ", "semi": "; ", "lp": " (", "rp": ")", "list": ", ", "comma": ", "},
+}
+
+
+def punct(lang: str) -> dict[str, str]:
+    return PUNCT["en" if lang == "en" else "zh"]
+
+
 def render(template: str, context: dict[str, Any]) -> str:
     markdown = template.endswith(".md.j2")
-    return environment(markdown).get_template(template).render(**context)
+    marks = punct(context.get("lang", "zh"))
+    return environment(markdown).get_template(template).render(**context, p=marks)
 
 
 def pdf(html: str) -> bytes:
