@@ -1098,6 +1098,83 @@ def review_cmd(
         _emit_tables([tables.review_table(result, _lang())], output)
 
 
+@cli.command("strength")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--pack",
+    "pack_id",
+    help="指数规则包（kind: index）编号或文件；默认读提交文件的 pack 键，如 cnipa-2015-strength。",
+)
+@click.option(
+    "--uncertainty",
+    "draws",
+    type=click.IntRange(0, 100_000),
+    default=0,
+    help="蒙特卡洛次数：随机变动权重（及规则包列出的标准化方法），给出每个城市排名的中位数和"
+    "5%–95%区间。",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="随机数种子（结果可重现）。")
+@output_options("table", "json", "csv")
+@outside_option
+@click.option(
+    "--org", envvar="IPSCORE_ORG", help="评估单位，印在报告末尾的签署栏（也可设 IPSCORE_ORG）。"
+)
+@click.option(
+    "--reviewer", envvar="IPSCORE_REVIEWER", help="审核人，印在签署栏（也可设 IPSCORE_REVIEWER）。"
+)
+@db_option
+@lang_option
+def strength_cmd(
+    paths: tuple[str, ...],
+    pack_id: str | None,
+    draws: int,
+    seed: int,
+    fmt: str,
+    output: Path | None,
+    timestamp: bool,
+    org: str | None,
+    reviewer: str | None,
+    db: str | None,
+) -> None:
+    """实力状况评价（工作计划四（二））：按创造、运用、保护、管理、服务的客观结果计算指数，
+    在同一层级内排名。
+
+    数据核对（如发明专利授权量不超过授权总量）由规则引擎判定，未通过的城市不参加排名并列出原因。
+    归档中有上一年度同一规则包的数据时，列出上年的指数和排名。-o 的扩展名为 .html、.md、.pdf、
+    .docx 时生成评价报告（每个城市一张雷达图），.xlsx、.csv 时生成排名表。
+
+    \b
+    例：
+      ipscore strength scenarios/strength-2015/
+      ipscore strength scenarios/strength-2015/ --uncertainty 1000 --seed 1
+      ipscore strength scenarios/strength-2015/ -o 实力状况评价.pdf
+    """
+    from . import report
+    from .strength import evaluate
+
+    if output is not None:
+        report.suffix_of(output, (*report.FORMATS, ".xlsx", ".csv", ".json", ".txt"))
+    with _other_years(db) as archive:
+        result = evaluate(paths, pack_id, draws, seed, archive)
+    stamp = _stamp(timestamp)
+    suffix = output.suffix.lower() if output is not None else ""
+    if output is not None and suffix in (*report.FORMATS, ".xlsx", ".csv"):
+        report.write_strength(result, output, _lang(), stamp, report.SignOff(org, reviewer))
+        click.echo(str(output))
+    elif fmt == "json":
+        from .output import dumps
+
+        _emit(dumps(result.to_dict(stamp)), output)
+    elif fmt == "csv":
+        from .report.strength import csv_text
+
+        _emit(csv_text(result, _lang()), output)
+    else:
+        from . import tables
+
+        _emit_tables(tables.strength_tables(result, _lang()), output)
+
+
 @cli.command("publish")
 @click.option("--year", type=int, required=True, help="考核年度。")
 @click.option("--pack", "pack_id", help="规则包编号（该年度有多个规则包的结果时必填）。")

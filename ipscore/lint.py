@@ -27,6 +27,9 @@ def findings(pack: Pack, file: str) -> tuple[list[Problem], list[Problem], list[
     read = {split_year(f)[0] for cond in pack.conditions() for f in fields_read(cond)}
     for name in pack.field_names():
         read.update(pack.field(name).of or [])
+    if pack.index is not None:  # an index reads its indicators' fields and ranks by tier
+        read.update(f for i in pack.index.indicators for f in (i.field, i.per) if f)
+        read.update([pack.index.tier] if pack.index.tier else [])
     notes += [
         Problem(
             f"字段 {name} 没有被任何要求读取（只用于报告）",

@@ -30,6 +30,7 @@ from .packs.model import Subject
 from .provenance import notes_by_text
 from .results import Assessment
 from .scoring import ranking
+from .strength import Strength
 from .text import counted, pick
 from .verdicts import (
     LABELS,
@@ -996,3 +997,42 @@ def pending_table(items: Sequence[Pending], notes: Iterable[str], lang: str = "z
             effect,
         )
     return table
+
+
+def strength_tables(s: Strength, lang: str = "zh") -> list[Table]:
+    """`strength`: the ranking tier by tier (index, each dimension, the rank's spread and last
+    year where known), then the cities a data check left out, with the check and the gap."""
+    from .report.strength import WORDS, table_rows
+
+    w = WORDS["en" if lang == "en" else "zh"]
+    spec = s.spec
+    ranking = Table(
+        title=f"{pick(lang, s.pack.pack.title, s.pack.pack.title_en)}",
+        caption=_lines(
+            pick(lang, spec.interpretation, spec.interpretation_en),
+            _data_notes(notes_by_text(i for a in s.checked for i in a.inputs).keys(), lang),
+        ),
+        caption_justify="left",
+        box=box.SIMPLE_HEAVY,
+    )
+    heads, rows = table_rows(s, lang, indicators=False)
+    for k, head in enumerate(heads):
+        ranking.add_column(head, justify="right" if k == 1 or k >= 4 else "left")
+    for row in rows:
+        ranking.add_row(*("—" if v is None else _user(v) for v in row))
+    out = [ranking]
+    if s.excluded:
+        left = Table(title=w["excluded"], box=box.SIMPLE, show_lines=True)
+        left.add_column(w["city"])
+        left.add_column(w["check"], max_width=60, overflow="fold")
+        for e in s.excluded:
+            left.add_row(
+                _user(e.city),
+                "\n".join(
+                    f"[red]{r.id}[/] {_user(pick(lang, r.title, r.title_en))}"
+                    + (f"{pick(lang, '：', ': ')}{_user(pick(lang, r.gap or '', r.gap_en))}")
+                    for r in e.failed
+                ),
+            )
+        out.append(left)
+    return out

@@ -374,6 +374,110 @@ def _check(pack: Pack, checker: _Checker) -> None:
                 f"the change cites {amendment.citation.source}, not declared in pack.sources",
             )
     _check_grades(pack, checker)
+    _check_index(pack, checker)
+
+
+def _check_index(pack: Pack, checker: _Checker) -> None:
+    """An index pack's arithmetic is sound before any city is read: weights that sum to 1,
+    indicators over numeric fields, a reference for every indicator where one is used."""
+    spec = pack.index
+    if (spec is None) != (pack.kind == "assessment"):
+        checker.add(
+            ("index",) if spec else ("kind",),
+            "只有 kind: index 的规则包写 index:，且它必须写",
+            "`index:` belongs to, and is required by, a pack of kind: index",
+        )
+    if spec is None:
+        return
+    sources = {s.file for s in pack.pack.sources}
+    codes = [d.code for d in spec.dimensions]
+    for k, dim in enumerate(spec.dimensions):
+        if codes.index(dim.code) != k:
+            checker.add(
+                ("index", "dimensions", k, "code"),
+                f"维度 {dim.code} 重复",
+                f"duplicate dimension {dim.code}",
+            )
+        if not spec.indicators_of(dim.code):
+            checker.add(
+                ("index", "dimensions", k),
+                f"维度 {dim.code} 没有指标",
+                f"dimension {dim.code} has no indicator",
+            )
+    total = sum((d.weight for d in spec.dimensions), Decimal(0))
+    if total != 1:
+        checker.add(
+            ("index", "dimensions"),
+            f"各维度权重之和应为1，实际为{total}",
+            f"the dimensions' weights must sum to 1, not {total}",
+        )
+    ids: set[str] = set()
+    for k, ind in enumerate(spec.indicators):
+        where = ("index", "indicators", k)
+        if ind.id in ids:
+            checker.add((*where, "id"), f"指标 {ind.id} 重复", f"duplicate indicator {ind.id}")
+        ids.add(ind.id)
+        if ind.dimension not in codes:
+            checker.add(
+                (*where, "dimension"),
+                f"维度 {ind.dimension} 不存在",
+                f"no dimension {ind.dimension}",
+                field=ind.dimension,
+            )
+        for key in ("field", "per"):
+            name = getattr(ind, key)
+            if name is None:
+                continue
+            decl = _by_name_or_none(pack, name)
+            if decl is None or decl.type not in ("count", "amount"):
+                checker.add(
+                    (*where, key),
+                    f"{name} 应为规则包中的数量或金额字段",
+                    f"{name} must be a count or amount field of the pack",
+                    field=name,
+                )
+        if ind.times <= 0:
+            checker.add((*where, "times"), "times 应大于0", "times must be greater than 0")
+        if ind.citation.source not in sources:
+            checker.add(
+                (*where, "citation", "source"),
+                f"引用的来源文件 {ind.citation.source} 未在 pack.sources 中声明",
+                f"cited source {ind.citation.source} is not declared in pack.sources",
+            )
+    methods = {spec.normalisation, *spec.uncertainty.normalisations}
+    if spec.aggregation == "geometric" and "z_score" in methods:
+        checker.add(
+            ("index", "aggregation"),
+            "几何平均不能用于 z 分数（有负值）",
+            "a geometric mean cannot aggregate z-scores (they go negative)",
+        )
+    if "reference" in methods:
+        for ind in spec.indicators:
+            ref = spec.reference.get(ind.id)
+            if ref is None or ref.best == ref.worst:
+                checker.add(
+                    ("index", "reference"),
+                    f"按参照年标准化时，指标 {ind.id} 须有不相等的 worst 和 best",
+                    f"normalising against a reference needs a worst and a different "
+                    f"best for indicator {ind.id}",
+                )
+    for name in spec.reference:
+        if name not in ids:
+            checker.add(("index", "reference", name), f"没有指标 {name}", f"no indicator {name}")
+    if spec.tier is not None:
+        decl = _by_name_or_none(pack, spec.tier)
+        if decl is None or decl.type != "enum":
+            checker.add(
+                ("index", "tier"),
+                f"{spec.tier} 应为规则包中的选项字段",
+                f"{spec.tier} must be an enum field of the pack",
+                field=spec.tier,
+            )
+
+
+def _by_name_or_none(pack: Pack, name: str) -> FieldDecl | None:
+    group, _, key = name.partition(".")
+    return pack.fields.get(group, {}).get(key)
 
 
 def _check_fields(pack: Pack, checker: _Checker) -> None:

@@ -205,6 +205,9 @@ class Amendment(Strict):
 
 
 class Pack(Strict):
+    # An assessment pack scores each city against requirements; an index pack (packs/index.py)
+    # also checks each city's figures, then ranks the cohort on a composite index.
+    kind: Literal["assessment", "index"] = "assessment"
     pack: PackInfo
     fields: dict[str, dict[str, FieldDecl]]
     tasks: list[Task] = Field(min_length=1)
@@ -214,6 +217,7 @@ class Pack(Strict):
     # An amending pack: the pack it extends and what it changed (see packs/amend.py).
     extends: str | None = None
     amendments: list[Amendment] = []
+    index: IndexSpec | None = None
 
     @property
     def id(self) -> str:
@@ -306,3 +310,10 @@ def _previous_pairs(pack: Pack) -> dict[str, str]:
         and pack.field(name).type in NUMERIC
         and pack.field(name).type == pack.field(name.removesuffix("_prev")).type
     }
+
+
+# The index model builds on this module's Strict and Citation, so it is imported last and the
+# Pack model completed once it is there.
+from .index import IndexSpec  # noqa: E402
+
+Pack.model_rebuild()

@@ -15,6 +15,7 @@ from ..packs import Pack
 from ..publish import Published
 from ..results import Assessment
 from ..review import Review
+from ..strength import Strength
 from ..verification import Checked, Records, checked_by_source
 from ..whatif import Simulation
 from . import context
@@ -35,9 +36,11 @@ __all__ = [
     "score_sheet",
     "simulation_report",
     "single_pack",
+    "strength_report",
     "write",
     "write_published",
     "write_review",
+    "write_strength",
 ]
 
 
@@ -81,6 +84,40 @@ def review_report(
 ) -> str | bytes:
     ctx = context.review(r, lang, produced_at)
     return _in_format(suffix, ctx, "review", "review")
+
+
+def strength_report(
+    s: Strength,
+    suffix: str,
+    lang: str = "zh",
+    produced_at: str | None = None,
+    signoff: SignOff | None = None,
+) -> str | bytes:
+    from . import strength
+
+    return _in_format(
+        suffix, strength.context(s, lang, produced_at, signoff), "strength", "strength"
+    )
+
+
+def write_strength(
+    s: Strength,
+    out: Path,
+    lang: str = "zh",
+    produced_at: str | None = None,
+    signoff: SignOff | None = None,
+) -> None:
+    """The strength evaluation in the format `out` names: a report (.html, .md, .pdf, .docx),
+    the ranking as a workbook (.xlsx) or a CSV (.csv)."""
+    from . import strength
+
+    suffix = suffix_of(out, (*FORMATS, ".xlsx", ".csv"))
+    if suffix == ".xlsx":
+        write_atomic(out, strength.sheet(s, lang, produced_at))
+    elif suffix == ".csv":
+        write_atomic(out, strength.csv_text(s, lang))  # written with a BOM for Excel
+    else:
+        write_atomic(out, strength_report(s, suffix, lang, produced_at, signoff))
 
 
 def _in_format(suffix: str, ctx: dict[str, Any], template: str, word: str) -> str | bytes:

@@ -6,9 +6,11 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from matplotlib import rc_context
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
 from matplotlib.text import Annotation
 from matplotlib.ticker import MaxNLocator
@@ -124,3 +126,51 @@ def _svg(fig: Figure) -> str:
         )
     svg = buffer.getvalue()
     return svg[svg.index("<svg") :]
+
+
+def radar_png(
+    labels: Sequence[str], city: Sequence[float | None], median: Sequence[float | None]
+) -> bytes:
+    """The strength radar as a PNG for Word, which cannot hold SVG: the city (solid) against
+    its tier's median (dashed), 0–100."""
+    import math
+
+    angles = [
+        (math.pi / 2 - 2 * math.pi * k / len(labels)) % (2 * math.pi) for k in range(len(labels))
+    ]
+    fig = Figure(figsize=(2.6, 2.6))
+    ax = fig.add_subplot(polar=True)
+    for values, colour, line in ((median, "#546e7a", "--"), (city, "#1565c0", "-")):
+        points = [v or 0.0 for v in values]
+        ax.plot([*angles, angles[0]], [*points, points[0]], color=colour, linestyle=line)
+    ax.fill(
+        [*angles, angles[0]],
+        [*(v or 0.0 for v in city), city[0] or 0.0],
+        color="#1565c0",
+        alpha=0.2,
+    )
+    ax.set_ylim(0, 100)
+    ax.set_yticklabels([])
+    ax.set_xticks(angles)
+    ax.set_xticklabels(labels, fontsize=8, fontproperties=_cjk_font())
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+@cache
+def _cjk_font() -> FontProperties | None:
+    """The CJK font fontconfig picks (Debian's fonts-noto-cjk): a PNG has no browser to find
+    one, and matplotlib does not index the .ttc collections it comes in."""
+    import shutil
+    import subprocess
+
+    if shutil.which("fc-match") is None:
+        return None
+    found = subprocess.run(
+        ["fc-match", "-f", "%{file}", "Noto Sans CJK SC:lang=zh"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return FontProperties(fname=found) if found else None

@@ -437,3 +437,72 @@ def review(ctx: dict[str, Any]) -> bytes:
     doc.bullets(f"{label}{p['colon']}{n}" for label, n in ctx["counts"])
     doc.table(["", ""], [[name, value] for name, value in ctx["provenance"]["rows"]], (45, 125))
     return doc.bytes()
+
+
+def strength(ctx: dict[str, Any]) -> bytes:
+    """The strength evaluation as a Word document: ranking per tier, the cities left out, the
+    method, then a radar and the indicators per city."""
+    from docx.shared import Mm as Width
+
+    from .charts import radar_png
+
+    t = ctx["t"]
+    p = punct(ctx["lang"])
+    doc = _Doc(landscape=True)
+    doc.doc.add_heading(ctx["title"], 0)
+    doc.para(f"{ctx['index_title']} · {ctx['year']}", size=9)
+    doc.para(f"{t['method']}{p['colon']}{ctx['interpretation']}", colour="B71C1C", size=9)
+    _notes(doc, ctx)
+    if ctx["uncertainty"]:
+        doc.para(ctx["uncertainty"], size=9)
+    for tier in ctx["tiers"]:
+        doc.heading(tier["name"], 1)
+        head = [t["rank"], t["city"], t["province"], t["index"], *ctx["dimension_names"]]
+        if ctx["uncertainty"]:
+            head += [t["median_rank"], t["interval"]]
+        rows = []
+        for c in tier["cities"]:
+            row = [f"{c['rank']}{t['of']}{c['of']}", c["city"], c["province"], c["index"]]
+            row += c["dimensions"]
+            if ctx["uncertainty"]:
+                row += [c["median_rank"], c["interval"]]
+            rows.append(row)
+        doc.table(head, rows)
+    if ctx["excluded"]:
+        doc.heading(t["excluded"], 1)
+        doc.bullets(
+            e["city"]
+            + "".join(
+                f"{p['colon']}{f['id']} {f['title']}{p['semi']}{f['remedy']}" for f in e["failed"]
+            )
+            for e in ctx["excluded"]
+        )
+    doc.heading(t["method"], 1)
+    doc.para(p["semi"].join(ctx["method"]))
+    doc.table(
+        [t["dimension"], t["weight"], t["indicator"], t["source"]],
+        [
+            [
+                d["label"],
+                d["weight"],
+                f"{i['id']} {i['label']}{p['semi']}{i['direction']}",
+                i["citation"],
+            ]
+            for d in ctx["dimensions"]
+            for i in d["indicators"]
+        ],
+    )
+    for tier in ctx["tiers"]:
+        for c in tier["cities"]:
+            doc.heading(f"{c['city']} · {tier['name']} · {t['index']} {c['index']}", 2)
+            doc.doc.add_picture(
+                io.BytesIO(radar_png(ctx["dimension_names"], c["radar_values"], c["radar_median"])),
+                width=Width(55),
+            )
+            doc.para(t["radar_note"], size=8)
+            doc.table(
+                [t["indicator"], t["value"], t["normalised"]],
+                [[i["label"], i["value"], i["normalised"]] for i in c["indicators"]],
+            )
+    _end(doc, ctx)
+    return doc.bytes()

@@ -106,7 +106,7 @@ def score_sheet(
     sheet.column_dimensions["A"].width = 16
     if pack.mandatory:
         sheet.column_dimensions[get_column_letter(first_status - 2)].width = 22
-    _print_setup(sheet, f"{head_row}:{head_row}", "A:A")
+    print_setup(sheet, f"{head_row}:{head_row}", "A:A")
     footer = cast(HeaderFooterItem, sheet.oddFooter)
     footer.left.text = where["footer"]
     footer.left.size = 7
@@ -119,7 +119,7 @@ def score_sheet(
     return buffer.getvalue()
 
 
-def _print_setup(sheet: Worksheet, rows: str, columns: str | None = None) -> None:
+def print_setup(sheet: Worksheet, rows: str, columns: str | None = None) -> None:
     """A4 landscape, one page wide (as many tall as it takes), heading rows on every page."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
@@ -152,7 +152,7 @@ def _legend_sheet(sheet: Worksheet, pack: Pack, text: dict[str, Any], lang: str)
     for letter, width in zip("ABCDE", (9, 7, 60, 8, 14), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
-    _print_setup(sheet, "1:1")
+    print_setup(sheet, "1:1")
 
 
 def _append(sheet: Worksheet, row: list[Any]) -> None:

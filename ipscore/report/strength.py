@@ -1,0 +1,370 @@
+"""The strength evaluation as people read it: a ranked table per tier, a radar per city (its
+five dimensions against its tier's median), the cities left out by a data check, the method
+stated as the pack's interpretation; and the same table for CSV and Excel."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from typing import Any, cast
+
+from ..explain import level_label
+from ..strength import CityStrength, Strength, shown_value
+from ..text import cell_text, pick
+from .context import SignOff, office, provenance, words
+
+WORDS: dict[str, dict[str, Any]] = {
+    "zh": {
+        "title": "实力状况评价",
+        "index": "指数",
+        "rank": "同级排名",
+        "tier": "层级",
+        "city": "城市",
+        "province": "省份",
+        "interval": "排名区间（5%–95%）",
+        "median_rank": "排名中位数",
+        "last_year": "上年",
+        "change": "变化",
+        "method": "评价方法（本规则包的解释）",
+        "indicators": "指标",
+        "indicator": "指标",
+        "dimension": "方面",
+        "weight": "权重",
+        "value": "数值",
+        "normalised": "标准化值",
+        "source": "依据",
+        "missing": "缺报",
+        "excluded": "未参加排名的城市（数据核对未通过）",
+        "check": "核对",
+        "radar_note": "实线：本城市；虚线：同级中位数。刻度0–100。",
+        "uncertainty": "排名的稳健性：权重在 ±{spread}% 内随机变动{methods}，"
+        "共 {draws} 次（种子 {seed}）；区间不重叠的两个城市，名次差别才有意义。",
+        "methods": "、标准化方法在 {names} 中随机选取",
+        "warnings": "数据提示",
+        "of": "/",
+        "none_excluded": "",
+        "normalisation": {
+            "min_max": "最小—最大值标准化",
+            "distance_to_best": "与最优值之比",
+            "z_score": "z 分数",
+            "reference": "按参照年标准化",
+        },
+        "aggregation": {"arithmetic": "算术平均", "geometric": "几何平均"},
+        "missing_policy": {
+            "worst": "缺报按全体最低计（标准化值0）",
+            "reweight": "缺报的指标不计，其权重由同一方面的其他指标分担",
+        },
+    },
+    "en": {
+        "title": "Strength evaluation",
+        "index": "Index",
+        "rank": "Rank in tier",
+        "tier": "Tier",
+        "city": "City",
+        "province": "Province",
+        "interval": "Rank interval (5–95%)",
+        "median_rank": "Median rank",
+        "last_year": "Last year",
+        "change": "Change",
+        "method": "Method (the pack's interpretation)",
+        "indicators": "Indicators",
+        "indicator": "Indicator",
+        "dimension": "Dimension",
+        "weight": "Weight",
+        "value": "Value",
+        "normalised": "Normalised",
+        "source": "Source",
+        "missing": "missing",
+        "excluded": "Cities not ranked (a data check failed)",
+        "check": "Check",
+        "radar_note": "Solid: this city; dashed: the tier's median. Scale 0–100.",
+        "uncertainty": "How robust the ranks are: weights varied at random within ±{spread}%"
+        "{methods}, {draws} draws (seed {seed}); two cities' ranks differ meaningfully only "
+        "where their intervals do not overlap.",
+        "methods": ", the normalisation drawn from {names}",
+        "warnings": "Data notes",
+        "of": "/",
+        "none_excluded": "",
+        "normalisation": {
+            "min_max": "min-max",
+            "distance_to_best": "distance to the best",
+            "z_score": "z-score",
+            "reference": "against a reference year",
+        },
+        "aggregation": {"arithmetic": "arithmetic mean", "geometric": "geometric mean"},
+        "missing_policy": {
+            "worst": "a missing value counts as the cohort's lowest (normalised 0)",
+            "reweight": "a missing indicator is left out, its weight shared by its dimension's "
+            "others",
+        },
+    },
+}
+
+
+def _number(value: float | None, decimals: int) -> str:
+    return "—" if value is None else f"{value:.{decimals}f}"
+
+
+def _tier(s: Strength, code: str | None, lang: str) -> str:
+    tier = s.spec.tier
+    return level_label(s.pack, code, lang) if tier == "city.level" else (code or "—")
+
+
+def table_rows(
+    s: Strength, lang: str = "zh", indicators: bool = True
+) -> tuple[list[str], list[list[Any]]]:
+    """One row per ranked city, tier by tier: what CSV, Excel and (without the indicators)
+    the terminal show."""
+    w = WORDS["en" if lang == "en" else "zh"]
+    spec, dec = s.spec, s.spec.decimals
+    heads = [w["tier"], w["rank"], w["city"], w["province"], w["index"]]
+    heads += [pick(lang, d.label, d.label_en) for d in spec.dimensions]
+    if s.draws:
+        heads += [w["median_rank"], w["interval"]]
+    if s.last_year_of:
+        heads += [f"{w['last_year']}{w['index']}", f"{w['last_year']}{w['rank']}"]
+    if indicators:
+        heads += [pick(lang, i.label, i.label_en) for i in spec.indicators]
+    rows = []
+    for c in s.cities:
+        row: list[Any] = [
+            _tier(s, c.tier, lang),
+            c.rank,
+            c.city,
+            c.province or "",
+            _round(c.index, dec),
+        ]
+        row += [_round(c.dimensions[d.code], dec) for d in spec.dimensions]
+        if s.draws:
+            row += [c.spread[1] if c.spread else None, _interval(c)]
+        if s.last_year_of:
+            last = c.last_year or (None, None)
+            row += [_round(last[0], dec), last[1]]
+        if indicators:
+            row += [shown_value(s.pack, i, c.values[i.id], lang) for i in spec.indicators]
+        rows.append(row)
+    return heads, rows
+
+
+def _round(value: float | None, decimals: int) -> float | None:
+    return None if value is None else round(value, decimals)
+
+
+def _interval(c: CityStrength) -> str:
+    return "" if c.spread is None else f"{c.spread[0]}–{c.spread[2]}"
+
+
+def csv_text(s: Strength, lang: str = "zh") -> str:
+    heads, rows = table_rows(s, lang)
+    handle = io.StringIO()
+    writer = csv.writer(handle, lineterminator="\n")
+    for row in [heads, *rows]:
+        writer.writerow(["" if v is None else cell_text(v) for v in row])
+    return handle.getvalue()
+
+
+def sheet(s: Strength, lang: str = "zh", produced_at: str | None = None) -> bytes:
+    """The ranking as a workbook: a title row, the method stated, the table, printed
+    landscape one page wide with the heading row repeated."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from .xlsx import print_setup
+
+    w = WORDS["en" if lang == "en" else "zh"]
+    heads, rows = table_rows(s, lang)
+    book = Workbook()
+    ws = cast(Worksheet, book.active)
+    ws.title = w["title"]
+    date = (produced_at or "")[:10]
+    title = f"{pick(lang, s.pack.pack.title, s.pack.pack.title_en)} · {w['title']}"
+    ws.append([cell_text(title + (f" · {date}" if date else ""))])
+    ws.append([cell_text(pick(lang, s.spec.interpretation, s.spec.interpretation_en))])
+    for note in provenance(s.pack, list(s.checked), produced_at, lang)["notes"]:
+        ws.append([cell_text(note)])
+    ws.append([cell_text(h) for h in heads])
+    head_row = ws.max_row
+    for row in rows:
+        ws.append(["" if v is None else cell_text(v) for v in row])
+    ws["A1"].font = Font(bold=True, size=13)
+    for cell in ws[head_row]:
+        cell.font = Font(bold=True)
+    print_setup(ws, f"{head_row}:{head_row}", "C:C")
+    ws.freeze_panes = f"D{head_row + 1}"
+    handle = io.BytesIO()
+    book.save(handle)
+    return handle.getvalue()
+
+
+def radar_svg(labels: list[str], city: list[float | None], median: list[float | None]) -> str:
+    """A radar of 0–100 values, drawn directly: five axes and two polygons need no plotting
+    library, and 300 cities draw in milliseconds."""
+    size, centre, radius = 220, 110, 72
+    n = len(labels)
+
+    def point(k: int, value: float) -> tuple[float, float]:
+        angle = -math.pi / 2 + 2 * math.pi * k / n
+        r = radius * max(0.0, min(value, 100.0)) / 100
+        return centre + r * math.cos(angle), centre + r * math.sin(angle)
+
+    def polygon(values: list[float | None], style: str) -> str:
+        points = " ".join(
+            f"{x:.1f},{y:.1f}" for k, v in enumerate(values) for x, y in [point(k, v or 0)]
+        )
+        return f'<polygon points="{points}" {style}/>'
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
+        f'width="{size}" height="{size}" role="img">'
+    ]
+    for ring in (25, 50, 75, 100):
+        ring_points = " ".join(f"{x:.1f},{y:.1f}" for k in range(n) for x, y in [point(k, ring)])
+        parts.append(f'<polygon points="{ring_points}" fill="none" stroke="#cfd8dc"/>')
+    for k, label in enumerate(labels):
+        x, y = point(k, 100)
+        lx, ly = point(k, 128)
+        parts.append(
+            f'<line x1="{centre}" y1="{centre}" x2="{x:.1f}" y2="{y:.1f}" stroke="#cfd8dc"/>'
+        )
+        parts.append(
+            f'<text x="{lx:.1f}" y="{ly + 4:.1f}" font-size="11" text-anchor="middle" '
+            f'fill="#1a1a1a">{_escape(label)}</text>'
+        )
+    parts.append(polygon(median, 'fill="none" stroke="#546e7a" stroke-dasharray="4 3"'))
+    parts.append(
+        polygon(city, 'fill="#1565c0" fill-opacity="0.25" stroke="#1565c0" stroke-width="2"')
+    )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def context(
+    s: Strength, lang: str = "zh", produced_at: str | None = None, signoff: SignOff | None = None
+) -> dict[str, Any]:
+    w = WORDS["en" if lang == "en" else "zh"]
+    text = words(s.pack, lang)
+    spec, dec = s.spec, s.spec.decimals
+    dims = [pick(lang, d.label, d.label_en) for d in spec.dimensions]
+    tiers: dict[str, list[dict[str, Any]]] = {}
+    for c in s.cities:
+        median = s.medians[c.tier or ""]
+        tiers.setdefault(_tier(s, c.tier, lang), []).append(
+            {
+                "city": c.city,
+                "province": c.province or "",
+                "rank": c.rank or "—",
+                "of": c.of,
+                "index": _number(c.index, dec),
+                "dimensions": [_number(c.dimensions[d.code], dec) for d in spec.dimensions],
+                "interval": _interval(c),
+                "median_rank": c.spread[1] if c.spread else "",
+                "last": None
+                if c.last_year is None
+                else {
+                    "index": _number(c.last_year[0], dec),
+                    "rank": c.last_year[1] or "—",
+                    "change": _change(c, dec, lang),
+                },
+                "radar": radar_svg(
+                    dims,
+                    [c.dimensions[d.code] for d in spec.dimensions],
+                    [median[d.code] for d in spec.dimensions],
+                ),
+                "radar_values": [c.dimensions[d.code] for d in spec.dimensions],
+                "radar_median": [median[d.code] for d in spec.dimensions],
+                "indicators": [
+                    {
+                        "label": pick(lang, i.label, i.label_en),
+                        "value": shown_value(s.pack, i, c.values[i.id], lang),
+                        "normalised": _number(c.normalised.get(i.id), 2),
+                        "missing": c.values[i.id] is None,
+                    }
+                    for i in spec.indicators
+                ],
+                "warnings": [pick(lang, x["message"], x["message_en"]) for x in c.warnings],
+            }
+        )
+    methods = spec.uncertainty.normalisations
+    names = pick(lang, "、", ", ").join(w["normalisation"][m] for m in methods)
+    return {
+        "lang": lang,
+        "t": {**text, **w},
+        "title": f"{pick(lang, s.pack.pack.title, s.pack.pack.title_en)}",
+        "index_title": pick(lang, spec.title, spec.title_en),
+        "year": s.year,
+        "interpretation": pick(lang, spec.interpretation, spec.interpretation_en),
+        "source": f"{spec.source.section} “{spec.source.text}”",
+        "method": [
+            w["normalisation"][spec.normalisation],
+            w["aggregation"][spec.aggregation],
+            w["missing_policy"][spec.missing],
+        ],
+        "dimension_names": dims,
+        "dimensions": [
+            {
+                "label": pick(lang, d.label, d.label_en),
+                "weight": f"{d.weight}",
+                "indicators": [
+                    {
+                        "id": i.id,
+                        "label": pick(lang, i.label, i.label_en),
+                        "unit": pick(lang, i.unit, i.unit_en),
+                        "direction": pick(
+                            lang,
+                            "越高越好" if i.direction == "higher" else "越低越好",
+                            "higher is better" if i.direction == "higher" else "lower is better",
+                        ),
+                        "note": pick(lang, i.note or "", i.note_en),
+                        "citation": f"{i.citation.section} “{i.citation.text}”",
+                    }
+                    for i in spec.indicators_of(d.code)
+                ],
+            }
+            for d in spec.dimensions
+        ],
+        "tiers": [{"name": name, "cities": cities} for name, cities in tiers.items()],
+        "uncertainty": w["uncertainty"].format(
+            spread=int(spec.uncertainty.weight_spread * 100),
+            methods=w["methods"].format(names=names) if len(methods) > 1 else "",
+            draws=s.draws,
+            seed=s.seed,
+        )
+        if s.draws
+        else "",
+        "last_year_of": s.last_year_of,
+        "excluded": [
+            {
+                "city": e.city,
+                "tier": _tier(s, e.tier, lang),
+                "failed": [
+                    {
+                        "id": r.id,
+                        "title": pick(lang, r.title, r.title_en),
+                        "gap": pick(lang, r.gap or "", r.gap_en),
+                        "remedy": pick(lang, r.remedy, r.remedy_en),
+                    }
+                    for r in e.failed
+                ],
+            }
+            for e in s.excluded
+        ],
+        "provenance": provenance(s.pack, list(s.checked), produced_at, lang),
+        "office": office(s.pack, produced_at, signoff, lang),
+    }
+
+
+def _change(c: CityStrength, decimals: int, lang: str) -> str:
+    """The index's change since last year and the rank's move (↑2: two places up)."""
+    if c.last_year is None or c.last_year[0] is None or c.index is None:
+        return "—"
+    delta = f"{c.index - c.last_year[0]:+.{decimals}f}"
+    if c.last_year[1] is None or c.rank is None or c.last_year[1] == c.rank:
+        return delta
+    move = c.last_year[1] - c.rank
+    return f"{delta}{pick(lang, '，', ', ')}{'↑' if move > 0 else '↓'}{abs(move)}"
