@@ -93,6 +93,7 @@ def main() -> None:
     history_and_review(args.archive_cities)
     verify_pending(args.archive_cities)
     cohort_reports()
+    strength_index(args.cities)
 
     pack = find_pack("cnipa-2015-demo-city")
     rng = random.Random(2015)
@@ -314,6 +315,63 @@ def cohort_reports() -> None:
             )
             took = time.perf_counter() - start
             print(f"cohort report, {count} cities, {suffix}: {took:.1f} s   (target < {target} s)")
+
+
+def strength_index(cities: int) -> None:
+    """The strength index (issue 15): cities × 20 indicators in 5 dimensions, the index alone
+    and with 1,000 Monte Carlo draws of weights and two normalisations. Targets at 300
+    cities: index < 0.5 s, 1,000 draws < 10 s."""
+    import numpy as np
+
+    from ipscore.index import compute, uncertainty
+
+    pack = find_pack("cnipa-2015-strength")
+    assert pack.index is not None
+    base = pack.index
+    dims = [d.model_copy(update={"weight": Decimal("0.2")}) for d in base.dimensions]
+    template = base.indicators[0]
+    indicators = [
+        template.model_copy(update={"id": f"X{d}{k}", "dimension": dim.code})
+        for d, dim in enumerate(dims)
+        for k in range(4)
+    ]
+    spec = base.model_copy(update={"dimensions": dims, "indicators": indicators})
+    rng = np.random.default_rng(15)
+    raw = rng.lognormal(3, 1, size=(cities, len(indicators)))
+    raw[rng.random(raw.shape) < 0.05] = np.nan  # some missing
+    tiers = [("sub_provincial", "prefecture", "county_level")[i % 3] for i in range(cities)]
+    for label, run, target in (
+        ("index", lambda: compute(spec, raw, tiers), 0.5),
+        ("1,000 draws", lambda: uncertainty(spec, raw, tiers, 1000, seed=0), 10),
+    ):
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - start)
+        print(
+            f"strength {label}, {cities} cities × {len(indicators)} indicators: "
+            f"{statistics.median(times) * 1000:.1f} ms   (target < {target} s at 300)"
+        )
+    shipped = Path(__file__).resolve().parent.parent / "scenarios" / "strength-2015"
+    examples = [p.read_text(encoding="utf-8") for p in sorted(shipped.glob("*.yaml"))]
+    command = shutil.which("ipscore")
+    prefix = [command] if command else [sys.executable, "-m", "ipscore"]
+    with tempfile.TemporaryDirectory() as folder:
+        for i in range(cities):
+            text = examples[i % len(examples)]
+            name = text.split("name: ", 1)[1].split(",", 1)[0]
+            (Path(folder) / f"c{i:04d}.yaml").write_text(
+                text.replace(f"name: {name}", f"name: 示例市{i:04d}"), encoding="utf-8"
+            )
+        start = time.perf_counter()
+        subprocess.run(
+            [*prefix, "strength", folder, "--uncertainty", "1000", "--format", "json"],
+            capture_output=True,
+            check=True,
+        )
+        took = time.perf_counter() - start
+        print(f"ipscore strength, {cities} YAML files, 1,000 draws, whole command: {took:.1f} s")
 
 
 def cold_start(runs: int) -> None:

@@ -1158,6 +1158,17 @@ def strength_cmd(
         result = evaluate(paths, pack_id, draws, seed, archive)
     stamp = _stamp(timestamp)
     suffix = output.suffix.lower() if output is not None else ""
+    if output is not None or fmt != "table":  # the terminal table lists them itself
+        for left in result.excluded:
+            checks = "、".join(f"{r.id} {r.title}" for r in left.failed)
+            click.echo(
+                pick(
+                    _lang(),
+                    f"提示：{left.city} 的数据未通过核对（{checks}），未参加排名",
+                    f"note: {left.city} failed a data check ({checks}) and is not ranked",
+                ),
+                err=True,
+            )
     if output is not None and suffix in (*report.FORMATS, ".xlsx", ".csv"):
         report.write_strength(result, output, _lang(), stamp, report.SignOff(org, reviewer))
         click.echo(str(output))

@@ -250,11 +250,28 @@ def _shortfall(pack: Pack, cmp: Compare, decl: FieldDecl, values: Mapping[str, A
             zh = f"增长{growth}%，要求≥{want}%，{zh}"
             en = f"grew {growth}%, {want}% required, {en}"
         return zh, en
+    if decl.type in ("count", "amount") and cmp.op in ("lte", "lt"):
+        return _excess(pack, cmp, decl, values)
     name_zh, name_en = field_label(pack, cmp.field), field_label(pack, cmp.field, "en")
     zh, en = show(decl, value), show(decl, value, "en")
     if decl.type == "date":
         return f"{name_zh}为{zh}，不符合要求", f"{name_en} is {en}: out of range"
     return f"{name_zh}为“{zh}”，不符合要求", f"{name_en} is “{en}”: not accepted"
+
+
+def _excess(pack: Pack, cmp: Compare, decl: FieldDecl, values: Mapping[str, Any]) -> Words:
+    """How far a figure is over its ceiling: 比办案量多15件 (the most it may be, to its
+    declared decimals, subtracted from it)."""
+    step = Fraction(1, 10**decl.decimals)
+    limit = bound(cmp, values) / step
+    most = (math.floor(limit) if cmp.op == "lte" else math.ceil(limit) - 1) * step
+    over = exact(values[cmp.field]) - most
+    zh, en = quantity(decl, over, "zh"), quantity(decl, over, "en")
+    if isinstance(cmp.value, FieldRef):
+        other_zh = field_label(pack, cmp.value.field)
+        other_en = field_label(pack, cmp.value.field, "en")
+        return f"比{other_zh}多{zh}", f"{en} more than {other_en}"
+    return f"超出{zh}", f"{en} over"
 
 
 def _short(decl: FieldDecl, short: Fraction) -> Words:

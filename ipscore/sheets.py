@@ -537,6 +537,8 @@ def typed(
                 pack_id.strip() if isinstance(pack_id, str) and pack_id.strip() else None
             )
         except IpscoreError as exc:
+            if any(p.file for p in exc.problems):
+                raise  # a broken pack file: its own file and line, once, not once per row
             problems = [Problem(p.zh, p.en, table.where, n, p.field) for p in exc.problems]
             yield TypedRow(n, InputError(problems))
             continue

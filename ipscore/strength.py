@@ -21,6 +21,7 @@ from .packs import Pack
 from .packs.index import IndexSpec, Indicator
 from .pipeline import assess
 from .results import Assessment, RequirementResult
+from .submission import Submission
 from .text import pick
 from .verdicts import UNMET
 
@@ -318,7 +319,16 @@ def _last_year(
     """Last year's index and rank, computed the same way from last year's stored figures of
     the same pack; None when the archive holds fewer than two cities for that year."""
     spec = index_pack(pack)
-    stored = archive.submissions(year=year - 1, pack=pack.id, details=True)
+    found = archive.submissions(year=year - 1, pack=pack.id, details=True)
+    # Last year's cities pass the same data checks, decided by the engine (they are checks of
+    # figures within one year, so they are asked as of the pack's year).
+    stored = [
+        s
+        for s in found
+        if not _failed(
+            assess(pack, Submission(pack.id, pack.pack.year, {**s.figures, "city.name": s.city}))
+        )
+    ]
     if len(stored) < 2:
         return None
     values = [{**s.figures, "city.name": s.city} for s in stored]

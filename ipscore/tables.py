@@ -30,7 +30,6 @@ from .packs.model import Subject
 from .provenance import notes_by_text
 from .results import Assessment
 from .scoring import ranking
-from .strength import Strength
 from .text import counted, pick
 from .verdicts import (
     LABELS,
@@ -51,6 +50,7 @@ if TYPE_CHECKING:  # types only: the plan's solver (SciPy) loads when a plan is 
     from .proofs import Proof
     from .review import Review
     from .store.archive import Stored
+    from .strength import Strength
     from .verification import Pending, Scored, Verification
     from .whatif import Comparison, Sensitivity
 
@@ -110,7 +110,7 @@ def summary(assessments: list[Assessment], lang: str = "zh") -> Table:
             level_label(pack, a.level, lang),
             str(a.batch or "—"),
             f"{a.score}",
-            f"[{_GRADE_STYLE.get(a.grade, '')}]{pick(lang, band.label, band.label_en)}[/]",
+            _grade_cell(a.grade, pick(lang, band.label, band.label_en)),
             _mandatory_cell(a, lang),
             str(row.rank_in_tier),
             f"{unmet}/{missing}",
@@ -305,7 +305,10 @@ def _mandatory_cell(a: Assessment, lang: str) -> str:
 
 
 def _grade_cell(code: str, label: str) -> str:
-    return f"[{_GRADE_STYLE.get(code, '')}]{label}[/]"
+    """A grade word, coloured where the grade is one of the usual four (an index pack's
+    数据可用 has no colour: `[]` would be broken markup)."""
+    style = _GRADE_STYLE.get(code)
+    return f"[{style}]{escape(label)}[/]" if style else escape(label)
 
 
 def comparison(rows: Iterable[Comparison], title: str, lang: str = "zh") -> Table:

@@ -60,10 +60,15 @@ def _plain(text: str) -> str:
 def test_every_citation_quotes_the_source_document(pack_id):
     if not SEEDS.is_dir():
         pytest.skip("the source documents (../shared/seeds) are not beside this checkout")
-    for _, req in load_pack(shipped_packs()[pack_id]).requirements():
-        source = _plain((SEEDS / req.citation.source).read_text(encoding="utf-8"))
-        for fragment in req.citation.text.split("…"):
-            assert _plain(fragment) in source, (req.id, fragment)
+    pack = load_pack(shipped_packs()[pack_id])
+    cited = [(req.id, req.citation) for _, req in pack.requirements()]
+    if pack.index is not None:  # an index pack's indicators cite the plan too
+        cited += [("index", pack.index.source)]
+        cited += [(i.id, i.citation) for i in pack.index.indicators]
+    for name, citation in cited:
+        source = _plain((SEEDS / citation.source).read_text(encoding="utf-8"))
+        for fragment in citation.text.split("…"):
+            assert _plain(fragment) in source, (name, fragment)
 
 
 @pytest.mark.parametrize(
@@ -82,6 +87,8 @@ def test_every_citation_quotes_the_source_document(pack_id):
         ("malformed.yaml", 7, "YAML 格式错误"),
         ("bad_kind.yaml", 21, "应为以下之一：required、advisory"),
         ("duplicate_label.yaml", 14, "名称“人员”与 work.staff 重复"),
+        ("index_weights.yaml", 51, "各维度权重之和应为1，实际为0.9"),
+        ("index_negative_weight.yaml", 53, "字段 index.dimensions[1].weight：应≥0"),
     ],
 )
 def test_bad_pack_is_rejected_with_file_and_line(name, line, message):
@@ -196,7 +203,7 @@ def test_rules_check_takes_ids_and_files_and_reports_every_broken_pack():
         cwd=ROOT,
     )
     assert every.returncode == 0, every.stderr
-    assert every.stdout.count("检查通过") == 5
+    assert every.stdout.count("检查通过") == 6
 
 
 def test_a_case_key_the_runner_does_not_know_fails_the_case():

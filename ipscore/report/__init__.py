@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, IpscoreError, Problem, display_path
 from ..history import YearOverYear, year_over_year
@@ -15,7 +15,6 @@ from ..packs import Pack
 from ..publish import Published
 from ..results import Assessment
 from ..review import Review
-from ..strength import Strength
 from ..verification import Checked, Records, checked_by_source
 from ..whatif import Simulation
 from . import context
@@ -23,6 +22,9 @@ from .context import SignOff
 from .parallel import render_all
 from .render import pdf, render
 from .xlsx import publish_sheet, score_sheet
+
+if TYPE_CHECKING:  # NumPy loads only when a strength evaluation is asked for
+    from ..strength import Strength
 
 FORMATS = (".html", ".md", ".pdf", ".docx")
 
