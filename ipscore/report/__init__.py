@@ -34,6 +34,7 @@ __all__ = [
     "SignOff",
     "city_report",
     "cohort_report",
+    "published_report",
     "review_report",
     "score_sheet",
     "simulation_report",
@@ -144,11 +145,17 @@ def write_published(
     p: Published, out: Path, lang: str = "zh", produced_at: str | None = None
 ) -> None:
     suffix = suffix_of(out, (".html", ".pdf", ".xlsx"))
+    write_atomic(out, published_report(p, suffix, lang, produced_at))
+
+
+def published_report(
+    p: Published, suffix: str, lang: str = "zh", produced_at: str | None = None
+) -> str | bytes:
+    """The published list as a workbook (.xlsx), a page (.html) or a PDF."""
     if suffix == ".xlsx":
-        write_atomic(out, publish_sheet(p, lang, produced_at))
-        return
+        return publish_sheet(p, lang, produced_at)
     html = render("publish.html.j2", context.publish(p, lang, produced_at))
-    write_atomic(out, pdf(html) if suffix == ".pdf" else html)
+    return pdf(html) if suffix == ".pdf" else html
 
 
 def single_pack(assessments: list[Assessment]) -> Pack:

@@ -31,7 +31,7 @@ from ..verdicts import (
     UNMET,
     verdict_word,
 )
-from ..verification import Checked, Scored, Standing, met_by_state, state_word
+from ..verification import REJECTED, Checked, Scored, Standing, met_by_state, state_word
 from ..whatif import Simulation
 from . import charts
 
@@ -317,8 +317,18 @@ def _requirement(
         "open": r.status in (UNMET, MISSING),
         "evidence": [p.words() for key in r.evidence for p in (attached or {}).get(key, ())],
         "state": None if state is None else state.state.value,
-        "state_label": None if state is None else state_word(state.state, lang),
+        "state_label": None if state is None else _state_label(state, lang),
     }
+
+
+def _state_label(state: Standing, lang: str) -> str:
+    """A check's state, and for a rejection who rejected it and why (驳回：无盖章（张三）)."""
+    word = state_word(state.state, lang)
+    check = state.check
+    if state.state != REJECTED or check is None or not check.reason:
+        return word
+    colon, lp, rp = pick(lang, "：", ": "), pick(lang, "（", " ("), pick(lang, "）", ")")
+    return f"{word}{colon}{check.reason}{lp}{check.checked_by}{rp}"
 
 
 def _task(

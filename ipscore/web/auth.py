@@ -1,0 +1,144 @@
+"""Who may do what in `ipscore serve`: without `--users` everyone on the machine (the server
+listens on 127.0.0.1 only) may do everything; with `--users users.yaml` people sign in, a
+`city` user sees only its own city and a `reviewer` everything. Passwords are stored as scrypt
+hashes (the standard library's, no extra dependency); forms carry a CSRF token."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError, Problem, display_path
+from ..yamlio import load_document
+
+# scrypt's cost: about 50 ms a password here, 16 MB of memory; stored with each hash so that a
+# later, dearer cost still reads old hashes.
+N, R, P = 2**14, 8, 1
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=N, r=R, p=P)
+    return f"scrypt${N}${R}${P}${salt.hex()}${digest.hex()}"
+
+
+def password_matches(password: str, stored: str) -> bool:
+    try:
+        kind, n, r, p, salt, digest = stored.split("$")
+        if kind != "scrypt":
+            return False
+        got = hashlib.scrypt(
+            password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p)
+        )
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(got.hex(), digest)
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str  # "city" or "reviewer"
+    city: str | None = None
+
+    @property
+    def reviewer(self) -> bool:
+        return self.role == "reviewer"
+
+    def may_see(self, city: str) -> bool:
+        return self.reviewer or city == self.city
+
+
+# Without a users file: one person at their own machine, allowed everything.
+LOCAL = User("本机", "reviewer")
+
+
+@dataclass(frozen=True)
+class Users:
+    accounts: dict[str, tuple[str, User]]  # name → (password hash, user)
+
+    def sign_in(self, name: str, password: str) -> User | None:
+        found = self.accounts.get(name)
+        # A name that does not exist costs a hash too, so timing does not tell names apart.
+        stored = found[0] if found else _DUMMY
+        ok = password_matches(password, stored)
+        return found[1] if found and ok else None
+
+    def get(self, name: str) -> User | None:
+        found = self.accounts.get(name)
+        return found[1] if found else None
+
+
+_DUMMY = hash_password(secrets.token_hex(8))
+
+
+def load_users(path: Path) -> Users:
+    """users.yaml: `users: {张三: {password: "scrypt$…", role: reviewer}, 武汉: {password: …,
+    role: city, city: 武汉市}}`; every problem named with its line."""
+    data, lines = load_document(path, InputError)
+    name = display_path(path)
+    problems: list[Problem] = []
+    accounts: dict[str, tuple[str, User]] = {}
+    users = data.get("users") if isinstance(data, dict) else None
+    if not isinstance(users, dict) or not users:
+        raise InputError(
+            [
+                Problem(
+                    "用户文件应写成 users: {用户名: {password: …, role: …}}",
+                    "a users file is `users: {name: {password: …, role: …}}`",
+                    name,
+                )
+            ]
+        )
+    for user, entry in users.items():
+        line = lines.get(("users", user))
+        if not isinstance(entry, dict):
+            problems.append(Problem("应为一个映射", "must be a mapping", name, line, str(user)))
+            continue
+        role, city, stored = entry.get("role"), entry.get("city"), entry.get("password")
+        if role not in ("city", "reviewer"):
+            problems.append(
+                Problem(
+                    "role 应为 city 或 reviewer",
+                    "role must be city or reviewer",
+                    name,
+                    line,
+                    str(user),
+                )
+            )
+        elif role == "city" and not isinstance(city, str):
+            problems.append(
+                Problem(
+                    "city 用户要写 city（城市名）",
+                    "a city user needs `city`",
+                    name,
+                    line,
+                    str(user),
+                )
+            )
+        if not isinstance(stored, str) or not stored.startswith("scrypt$"):
+            problems.append(
+                Problem(
+                    "password 应为 ipscore serve --hash-password 生成的散列，不能写明文",
+                    "password must be a hash from ipscore serve --hash-password, never plain text",
+                    name,
+                    line,
+                    str(user),
+                )
+            )
+            continue
+        accounts[str(user)] = (stored, User(str(user), str(role), city))
+    if problems:
+        raise InputError(problems)
+    return Users(accounts)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def same_token(a: str | None, b: str | None) -> bool:
+    return bool(a) and bool(b) and hmac.compare_digest(str(a), str(b))

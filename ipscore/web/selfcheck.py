@@ -1,0 +1,257 @@
+"""A city office's self-check: download the form, upload it filled in, see the self-check
+report; change a value, drop or complete a task, move a threshold, and see the score and
+grade beside the baseline; ask for the least work to a grade; download the report."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ..errors import InputError, IpscoreError, Problem
+from ..intake import read_one
+from ..packs import Pack, find_pack, shipped_packs
+from ..pipeline import Evaluation, evaluate
+from ..plan import Plan, least_work
+from ..report import city_report, context, score_sheet
+from ..results import json_value
+from ..submission import Submission
+from ..whatif import Comparison, Variant, compare, run
+from .app import Denied, page, posted, require, settings_of, shown
+from .uploads import Store, Upload, keep, refused
+
+MEDIA = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".html": "text/html; charset=utf-8",
+}
+
+
+async def home(request: Request) -> Response:
+    user = require(request)
+    packs = [find_pack(p) for p in shipped_packs()]
+    return page(
+        request,
+        "web/home.html.j2",
+        {
+            "lang": "zh",
+            "web": {"packs": [(p.id, p.pack.title) for p in packs], "reviewer": user.reviewer},
+        },
+    )
+
+
+async def form(request: Request) -> Response:
+    require(request)
+    from ..sheets import form as blank
+
+    pack_id = request.path_params["pack"]
+    if pack_id not in shipped_packs():
+        raise Denied("没有这个规则包")
+    return file_response(blank(find_pack(pack_id)), f"{pack_id}-填报表.xlsx")
+
+
+async def upload(request: Request) -> Response:
+    """One city's file (a form, YAML, JSON or a one-row CSV), read by the strict readers: every
+    problem is shown at once, with its file, line or row and field."""
+    user = require(request)
+    settings = settings_of(request)
+    within_limit(request, settings.max_upload)
+    form_data = await posted(request, files=1)
+    sent = form_data.get("file")
+    if sent is None or isinstance(sent, str) or not sent.filename:
+        await form_data.close()
+        raise refused("请选择要上传的文件", "choose a file to upload")
+    name, data = sent.filename, await sent.read()
+    await form_data.close()
+    store = request.app.state.store
+    target = store.new({"kind": "check", "by": user.name, "name": name})
+    path = keep(target, name, data)
+    if path.is_dir():
+        raise refused("自查一次上传一个城市的文件，不要上传 zip", "one city's file, not a zip")
+    pack, submission = read_one(path)  # raises with every problem of the file
+    if not user.may_see(submission.city):
+        raise Denied(f"你只能自查本城市（{user.city}）的数据")
+    store.update(target, city=submission.city, pack=pack.id, file=path.name)
+    return Response(status_code=303, headers={"location": f"/check/{target.id}"})
+
+
+def within_limit(request: Request, limit: int) -> None:
+    size = request.headers.get("content-length")
+    if size is not None and size.isdigit() and int(size) > limit:
+        raise refused(
+            f"文件太大（{int(size) / 2**20:.1f} MB），上限为 {limit // 2**20} MB",
+            f"the upload is too large ({int(size) / 2**20:.1f} MB); "
+            f"the limit is {limit // 2**20} MB",
+        )
+
+
+_CACHE: OrderedDict[str, tuple[Pack, Submission, Evaluation]] = OrderedDict()
+
+
+def _evaluated(upload: Upload) -> tuple[Pack, Submission, Evaluation]:
+    """The upload read and evaluated once; a what-if reuses it (its verdicts too)."""
+    found = _CACHE.get(upload.id)
+    if found is None:
+        pack, submission = read_one(upload.files / upload.meta["file"])
+        found = (pack, submission, evaluate(pack, submission))
+        _CACHE[upload.id] = found
+        while len(_CACHE) > 64:
+            _CACHE.popitem(last=False)
+    _CACHE.move_to_end(upload.id)
+    return found
+
+
+def _upload(request: Request) -> Upload:
+    """The self-check upload the address names, if this user may see its city."""
+    user = require(request)
+    store: Store = request.app.state.store
+    found = store.get(request.path_params["id"])
+    if found is None or found.meta.get("kind") != "check" or "file" not in found.meta:
+        raise Denied("没有这份上传，或它已被删除")
+    if not user.may_see(found.meta.get("city", "")):
+        raise Denied("这是别的城市的数据")
+    return found
+
+
+def variant_of(request: Request) -> Variant:
+    """The what-if asked for in the address: set=字段=值, drop=T7, complete=T8, param=名=值."""
+    query = request.query_params
+
+    def pairs(key: str) -> dict[str, str]:
+        out = {}
+        for item in query.getlist(key):
+            if not item.strip():
+                continue  # a form's empty box
+            name, sep, value = item.partition("=")
+            if not sep or not name.strip():
+                raise InputError(
+                    [Problem(f"应写成 字段=值：{item}", f"write field=value: {item}", field=key)]
+                )
+            out[name.strip()] = value.strip()
+        return out
+
+    sets = pairs("set")
+    field, value = query.get("setfield"), (query.get("setvalue") or "").strip()
+    if field and value:  # the form's one field and value
+        sets[field] = value
+    return Variant(
+        "web",
+        sets,
+        tuple(t for t in query.getlist("drop") if t),
+        tuple(t for t in query.getlist("complete") if t),
+        pairs("param"),
+    )
+
+
+def _changed(variant: Variant) -> bool:
+    return bool(variant.sets or variant.drop or variant.complete or variant.params)
+
+
+async def show(request: Request) -> Response:
+    """The self-check page: page one's conclusion, the to-do list, every verdict with its
+    evidence; with a what-if in the address, the changed result beside the baseline."""
+    upload = _upload(request)
+    pack, submission, base = _evaluated(upload)
+    variant = variant_of(request)
+    result = base.assessment
+    comparison: Comparison | None = None
+    problems: list[dict[str, str]] = []
+    if _changed(variant):
+        try:
+            result = run(pack, submission, base.verdicts, variant)
+            comparison = compare("web", base.assessment, result)
+        except IpscoreError as exc:
+            problems = shown(exc.problems)
+    ctx = context.city(result, "zh", "self-check")
+    ctx["web"] = {
+        "upload": upload.id,
+        "file": upload.meta.get("name"),
+        "comparison": _comparison(comparison),
+        "problems": problems,
+        "plan": _plan(request, pack, submission),
+        "query": str(request.url.query),
+        "variant": variant,
+        "fields": [
+            (f, pack.field(f).label) for f in pack.field_names() if pack.field(f).type != "ratio"
+        ],
+        "tasks": [(t.id, t.title) for t in pack.tasks],
+        "grades": [(g.code, g.label) for g in pack.scoring.grades[:-1]],
+        "target": request.query_params.get("target", ""),
+    }
+    return page(request, "web/check.html.j2", ctx, 400 if problems else 200)
+
+
+def _comparison(c: Comparison | None) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    return {
+        "before": f"{c.baseline.score} {c.baseline.grade_label}",
+        "after": f"{c.variant.score} {c.variant.grade_label}",
+        "after_grade": c.variant.grade,
+        "change": f"{c.score_change:+.1f}",
+        "changes": c.changes("zh"),
+    }
+
+
+def _plan(request: Request, pack: Pack, submission: Submission) -> dict[str, Any] | None:
+    """The least work to the grade asked for (`target=`), with a link that applies it."""
+    target = request.query_params.get("target")
+    if not target:
+        return None
+    found: Plan = least_work(pack, submission, target)
+    if not found.reachable:
+        return {"reachable": False, "reason": found.reason, "label": found.target_label}
+    sets = [(a.field, _typed(json_value(a.value))) for a in found.actions]
+    return {
+        "reachable": True,
+        "label": found.target_label,
+        "actions": [
+            {
+                "label": pack.field(f).label,
+                "field": f,
+                "value": v,
+                "meets": "、".join(a.requirements),
+            }
+            for (f, v), a in zip(sets, found.actions, strict=True)
+        ],
+        "after": f"{found.after.score} {found.after.grade_label}" if found.after else "",
+        "apply": urlencode([("set", f"{f}={v}") for f, v in sets]),
+    }
+
+
+def _typed(value: Any) -> str:
+    """A value as typed into a form or `--set` (是/否 for yes and no)."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+async def download(request: Request) -> Response:
+    """The report (.pdf, .docx, .html) or the score sheet (.xlsx) of what the page shows."""
+    upload = _upload(request)
+    pack, submission, base = _evaluated(upload)
+    variant = variant_of(request)
+    result = run(pack, submission, base.verdicts, variant) if _changed(variant) else base.assessment
+    name = request.path_params["name"]
+    suffix = Path(name).suffix.lower()
+    if Path(name).stem == "scores" and suffix == ".xlsx":
+        return file_response(score_sheet(pack, [result], "zh"), f"{result.city}-评估结果.xlsx")
+    if Path(name).stem != "report" or suffix not in (".pdf", ".docx", ".html"):
+        raise Denied("没有这个下载")
+    made = city_report(result, suffix, "zh", "self-check")
+    return file_response(made, f"{result.city}-自查报告{suffix}")
+
+
+def file_response(content: str | bytes, name: str) -> Response:
+    """A download named in Chinese (RFC 5987), whole."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    return Response(
+        data,
+        media_type=MEDIA.get(Path(name).suffix.lower(), "application/octet-stream"),
+        headers={"content-disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+    )

@@ -1,0 +1,136 @@
+"""Uploads kept whole inside the data directory: one folder per upload, named by a random id;
+file names reduced to a safe base name with an accepted suffix; a size limit while reading; a
+zip unpacked only within limits of count, size and ratio, never outside its folder. Nothing
+uploaded is executed: it is read by the same strict readers as on the command line."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, Problem
+
+SUBMISSIONS = (".yaml", ".yml", ".json", ".xlsx", ".csv")
+MAX_FILES = 2_000
+MAX_UNPACKED = 200 * 2**20  # a zip may unpack to 200 MB at most …
+MAX_RATIO = 100  # … and no member to more than 100 times its packed size
+_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def refused(zh: str, en: str, file: str | None = None) -> InputError:
+    return InputError([Problem(zh, en, file)])
+
+
+def safe_name(name: str) -> str:
+    """A file's base name as uploaded, without any folder, control character or leading dot."""
+    base = re.split(r"[\\/]", name)[-1]
+    base = re.sub(r"[\x00-\x1f\x7f<>:\"|?*]", "_", base).strip().lstrip(".")
+    return base[:120] or "upload"
+
+
+@dataclass(frozen=True)
+class Upload:
+    id: str
+    folder: Path
+    meta: dict[str, Any]
+
+    @property
+    def files(self) -> Path:
+        return self.folder / "files"
+
+
+class Store:
+    """The uploads folder of the data directory."""
+
+    def __init__(self, root: Path):
+        self.root = root / "uploads"
+        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+    def new(self, meta: dict[str, Any]) -> Upload:
+        upload_id = secrets.token_hex(16)
+        folder = self.root / upload_id
+        (folder / "files").mkdir(parents=True, mode=0o700)
+        (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        return Upload(upload_id, folder, meta)
+
+    def get(self, upload_id: str) -> Upload | None:
+        if not _ID.match(upload_id):
+            return None
+        folder = self.root / upload_id
+        try:
+            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return Upload(upload_id, folder, meta)
+
+    def update(self, upload: Upload, **changes: Any) -> Upload:
+        meta = {**upload.meta, **changes}
+        staged = upload.folder / "meta.json.tmp"
+        staged.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        staged.replace(upload.folder / "meta.json")
+        return Upload(upload.id, upload.folder, meta)
+
+
+def keep(upload: Upload, name: str, data: bytes) -> Path:
+    """One uploaded file into the upload's folder (a zip unpacked there)."""
+    clean = safe_name(name)
+    suffix = Path(clean).suffix.lower()
+    if suffix == ".zip":
+        return _unzip(upload.files, clean, data)
+    if suffix not in SUBMISSIONS:
+        raise refused(
+            f"不接受 {suffix or '无扩展名'} 文件：请上传 .xlsx、.csv、.yaml、.json 或 .zip",
+            f"{suffix or 'no suffix'} is not accepted: upload .xlsx, .csv, .yaml, .json or .zip",
+            clean,
+        )
+    target = upload.files / clean
+    if target.exists():
+        raise refused(f"两个文件同名：{clean}", f"two files named {clean}", clean)
+    target.write_bytes(data)
+    return target
+
+
+def _unzip(folder: Path, name: str, data: bytes) -> Path:
+    import io
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise refused("不是有效的 zip 文件", "not a valid zip file", name) from None
+    if len(members) > MAX_FILES:
+        raise refused(
+            f"zip 里的文件超过 {MAX_FILES} 个", f"over {MAX_FILES} files in the zip", name
+        )
+    total = sum(m.file_size for m in members)
+    bomb = any(m.file_size > MAX_RATIO * max(m.compress_size, 1) for m in members)
+    if total > MAX_UNPACKED or bomb:
+        raise refused(
+            "zip 解压后过大或压缩比异常（疑似“压缩炸弹”），拒绝处理",
+            "the zip unpacks too large or at an abnormal ratio (a zip bomb?): refused",
+            name,
+        )
+    out = folder / Path(name).stem
+    out.mkdir()
+    written = 0
+    for member in members:
+        if member.is_dir():
+            continue
+        parts = [p for p in re.split(r"[\\/]", member.filename) if p not in ("", ".", "..")]
+        if not parts or Path(parts[-1]).suffix.lower() not in SUBMISSIONS:
+            continue  # only submissions are kept; paths are flattened inside the folder
+        if (member.external_attr >> 16) & 0o170000 == 0o120000:
+            continue  # a symbolic link is never followed or kept
+        target = out / safe_name("_".join(parts))
+        with archive.open(member) as source:
+            chunk = source.read(MAX_UNPACKED - written + 1)
+        written += len(chunk)
+        if written > MAX_UNPACKED:  # sizes in the directory can lie
+            raise refused("zip 解压后过大，拒绝处理", "the zip unpacks too large: refused", name)
+        target.write_bytes(chunk)
+    return out

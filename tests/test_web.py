@@ -1,0 +1,199 @@
+"""`ipscore serve` (issue 16): the self-check and review pages over the same library, through
+Starlette's test client; tests/test_browser.py drives the same app in a real Chromium."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette")
+
+from openpyxl import load_workbook
+from starlette.testclient import TestClient
+
+from ipscore import find_pack
+from ipscore.intake import read_all
+from ipscore.sheets import form
+from ipscore.web.app import Settings, create_app
+from ipscore.web.auth import hash_password, load_users
+
+from .conftest import ROOT, SCENARIOS
+
+WUHAN = SCENARIOS / "wuhan-2015.yaml"
+
+
+def token(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found, "no form token on the page"
+    return found.group(1)
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> TestClient:
+    app = create_app(Settings(tmp_path / "data", db=f"sqlite:///{tmp_path / 'a.db'}"))
+    return TestClient(app)
+
+
+def upload(client: TestClient, path: Path, data: bytes | None = None):
+    csrf = token(client.get("/").text)
+    return client.post(
+        "/check",
+        data={"csrf": csrf},
+        files={"file": (path.name, data if data is not None else path.read_bytes())},
+        follow_redirects=False,
+    )
+
+
+def wuhan_form() -> bytes:
+    """The Wuhan scenario typed into the Excel form, as a clerk would."""
+    pack = find_pack("cnipa-2015-demo-city")
+    ((_, submission),) = read_all([WUHAN])
+    book = load_workbook(io.BytesIO(form(pack)))
+    sheet = book["填报表"]
+    for row in sheet.iter_rows(min_row=5):
+        name = row[5].value
+        if name in submission.values and pack.field(name).type != "ratio":
+            decl, value = pack.field(name), submission.values[name]
+            row[1].value = (
+                ("是" if value else "否")
+                if decl.type == "bool"
+                else decl.values[value]
+                if decl.type == "enum"
+                else str(value)
+                if decl.type in ("amount", "date")
+                else value
+            )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_clerk_checks_the_wuhan_form_and_asks_what_if(client: TestClient):
+    assert client.get("/form/cnipa-2015-demo-city").content[:2] == b"PK"
+    done = upload(client, Path("武汉-填报表.xlsx"), wuhan_form())
+    assert done.status_code == 303
+    where = done.headers["location"]
+    page = client.get(where).text
+    assert "不合格" in page and "T4.R2" in page and "还差1元" in page
+    # 7800 = 6500 × 1.2: T4 complete, 98.6 优秀.
+    changed = client.get(where, params={"setfield": "finance.pledge_amount", "setvalue": "7800"})
+    assert changed.status_code == 200
+    assert re.search(r"改动后 <strong class=\"after\">98.6 优秀</strong>", changed.text)
+    plan = client.get(where, params={"target": "excellent"}).text
+    assert "最少要做 1 件事" in plan and "98.6 优秀" in plan
+    pdf = client.get(f"{where}/download/report.pdf", params={"set": "finance.pledge_amount=7800"})
+    assert pdf.content[:5] == b"%PDF-" and "attachment" in pdf.headers["content-disposition"]
+    assert client.get(f"{where}/download/report.docx").content[:2] == b"PK"
+    assert client.get(f"{where}/download/scores.xlsx").content[:2] == b"PK"
+
+
+def test_upload_errors_are_listed_with_their_place(client: TestClient):
+    bad = ROOT / "tests" / "bad_inputs" / "many_bad_rows.csv"
+    done = upload(client, bad)
+    assert done.status_code == 400
+    assert "第2行" in done.text and "enforcement.city_staff" in done.text
+    assert "不能为负数 -1" in done.text and "Traceback" not in done.text
+
+
+def test_a_bad_what_if_is_a_message_not_an_error(client: TestClient):
+    where = upload(client, WUHAN).headers["location"]
+    page = client.get(where, params={"set": "finance.pledge_amout=1"})
+    assert page.status_code == 400 and "pledge_amount" in page.text  # did you mean
+
+
+def test_a_reviewer_uploads_a_year_and_rejects_evidence(client: TestClient, tmp_path: Path):
+    csrf = token(client.get("/").text)
+    files = [("files", (p.name, p.read_bytes())) for p in sorted(SCENARIOS.glob("*-2015.*"))]
+    done = client.post("/batch", data={"csrf": csrf}, files=files, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    cohort = client.get(done.headers["location"]).text
+    assert "成都市" in cohort and "卡在" in cohort
+    city = re.search(r'<td>成都市</td>.*?href="(/batch/[0-9a-f]+/city/\d+)"', cohort, re.S)
+    assert city, "the ranking links each city"
+    page = client.get(city.group(1)).text
+    assert "申报得分 <strong>95.7 优秀</strong>" in page
+    n = city.group(1).rsplit("/", 1)[1]
+    batch = city.group(1).split("/")[2]
+    posted = client.post(
+        f"/batch/{batch}/verify",
+        data={
+            "csrf": csrf,
+            "n": n,
+            "requirement": "T4.R1",
+            "decision": "reject",
+            "reason": "没有盖章",
+            "by": "张三",
+        },
+        follow_redirects=False,
+    )
+    assert posted.status_code == 303
+    after = client.get(city.group(1)).text
+    assert "没有盖章" in after and '核验得分 <strong class="verified">' in after
+    assert re.search(r'核验得分 <strong class="verified">[\d.]+ 不合格', after)
+    for name in ("cohort.pdf", "scores.xlsx", "published.xlsx"):
+        assert client.get(f"/batch/{batch}/download/{name}").status_code == 200
+
+
+def test_hostile_uploads_are_refused(client: TestClient, tmp_path: Path):
+    csrf = token(client.get("/").text)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("a.yaml", b"0" * 50_000_000)
+    done = client.post("/batch", data={"csrf": csrf}, files=[("files", ("b.zip", bomb.getvalue()))])
+    assert done.status_code == 400 and "压缩炸弹" in done.text
+    big = b"x" * (50 * 2**20)
+    done = client.post("/check", data={"csrf": csrf}, files={"file": ("big.yaml", big)})
+    assert done.status_code == 400 and "文件太大" in done.text
+    formula = load_workbook(io.BytesIO(wuhan_form()))
+    for row in formula["填报表"].iter_rows(min_row=5):
+        if row[5].value == "enforcement.city_staff":
+            row[1].value = "=1+2"
+    out = io.BytesIO()
+    formula.save(out)
+    done = upload(client, Path("公式.xlsx"), out.getvalue())
+    assert done.status_code == 400 and "公式" in done.text
+    # Without the form's token nothing is accepted.
+    done = client.post("/check", files={"file": ("w.yaml", WUHAN.read_bytes())})
+    assert done.status_code == 403
+
+
+def test_city_users_see_only_their_own_city(tmp_path: Path):
+    users = tmp_path / "users.yaml"
+    users.write_text(
+        "users:\n"
+        f'  wuhan: {{password: "{hash_password("w-pass")}", role: city, city: 武汉市}}\n'
+        f'  zhang: {{password: "{hash_password("z-pass")}", role: reviewer}}\n',
+        encoding="utf-8",
+    )
+    app = create_app(Settings(tmp_path / "data", users=load_users(users)))
+    reviewer, clerk = TestClient(app), TestClient(app)
+    assert reviewer.get("/", follow_redirects=False).status_code == 403
+    for who, name, password in ((reviewer, "zhang", "z-pass"), (clerk, "wuhan", "w-pass")):
+        csrf = token(who.get("/login").text)
+        assert (
+            "用户名或密码不对"
+            in who.post("/login", data={"csrf": csrf, "name": name, "password": "wrong"}).text
+        )
+        who.post("/login", data={"csrf": csrf, "name": name, "password": password})
+    chengdu = upload(reviewer, SCENARIOS / "chengdu-2015.yaml").headers["location"]
+    assert clerk.get(chengdu).status_code == 403
+    assert upload(clerk, SCENARIOS / "chengdu-2015.yaml").status_code == 403
+    assert upload(clerk, WUHAN).status_code == 303
+    assert clerk.get("/review").status_code == 403
+    csrf = token(clerk.get("/").text)
+    batch = clerk.post("/batch", data={"csrf": csrf}, files=[("files", ("w.yaml", b""))])
+    assert batch.status_code == 403
+
+
+def test_a_users_file_with_a_plain_password_is_refused(tmp_path: Path):
+    from ipscore.errors import IpscoreError
+
+    users = tmp_path / "users.yaml"
+    users.write_text("users:\n  a: {password: secret, role: reviewer}\n", encoding="utf-8")
+    with pytest.raises(IpscoreError) as caught:
+        load_users(users)
+    assert "不能写明文" in caught.value.render("zh") and "第2行" in caught.value.render("zh")
