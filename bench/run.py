@@ -94,6 +94,7 @@ def main() -> None:
     verify_pending(args.archive_cities)
     cohort_reports()
     strength_index(args.cities)
+    web_pages()
 
     pack = find_pack("cnipa-2015-demo-city")
     rng = random.Random(2015)
@@ -372,6 +373,69 @@ def strength_index(cities: int) -> None:
         )
         took = time.perf_counter() - start
         print(f"ipscore strength, {cities} YAML files, 1,000 draws, whole command: {took:.1f} s")
+
+
+def web_pages() -> None:
+    """`ipscore serve` (issue 16), in process through the test client: a city's self-check
+    page after its upload, a what-if on it, and 20 uploads at once against the real server.
+    Targets: page < 300 ms, what-if < 200 ms."""
+    import re
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx2
+    from starlette.testclient import TestClient
+
+    from ipscore.web.app import Settings, create_app
+
+    wuhan = Path(__file__).resolve().parent.parent / "scenarios" / "wuhan-2015.yaml"
+    with tempfile.TemporaryDirectory() as folder:
+        client = TestClient(create_app(Settings(Path(folder))))
+
+        def csrf() -> str:
+            found = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text)
+            assert found
+            return found.group(1)
+
+        times: dict[str, list[float]] = {"page": [], "whatif": []}
+        for _ in range(5):
+            start = time.perf_counter()
+            done = client.post(
+                "/check",
+                data={"csrf": csrf()},
+                files={"file": ("w.yaml", wuhan.read_bytes())},
+                follow_redirects=False,
+            )
+            client.get(done.headers["location"])
+            times["page"].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            client.get(done.headers["location"], params={"set": "finance.pledge_amount=7800"})
+            times["whatif"].append(time.perf_counter() - start)
+        for label, target in (("page", 300), ("whatif", 200)):
+            took = statistics.median(times[label]) * 1000
+            print(f"web {label}: {took:.0f} ms   (target < {target} ms)")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.webserver import serve
+
+    text = wuhan.read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as folder:
+        for site in serve(Settings(Path(folder))):
+
+            def one(i: int, site: str = site) -> int:
+                with httpx2.Client(base_url=site, timeout=60) as http:
+                    found = re.search(r'name="csrf" value="([^"]+)"', http.get("/").text)
+                    assert found
+                    body = text.replace("name: 武汉市", f"name: 示例市{i:02d}").encode()
+                    done = http.post(
+                        "/check", data={"csrf": found.group(1)}, files={"file": ("c.yaml", body)}
+                    )
+                    return http.get(done.headers["location"]).status_code
+
+            start = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=20) as pool:
+                codes = list(pool.map(one, range(20)))
+            took = time.perf_counter() - start
+            ok = set(codes) == {200}
+            print(f"web: 20 concurrent uploads and pages: {took:.1f} s, all 200: {ok}")
 
 
 def cold_start(runs: int) -> None:

@@ -1228,14 +1228,16 @@ def serve_cmd(
       ipscore serve --hash-password                  为用户文件生成密码散列
       ipscore serve --host 0.0.0.0 --users users.yaml --db postgresql+psycopg://…
     """
-    try:
-        from .web.auth import hash_password as hashed
-        from .web.auth import load_users
-    except ImportError:
+    from importlib.util import find_spec
+
+    if any(find_spec(m) is None for m in ("starlette", "uvicorn", "multipart", "itsdangerous")):
         raise _usage(
             "网页服务需要另装：pip install 'ipscore[web]'",
             "the web app needs its extra: pip install 'ipscore[web]'",
-        ) from None
+        )
+    from .web.auth import hash_password as hashed
+    from .web.auth import load_users
+
     if hash_password:
         password = click.prompt(
             pick(_lang(), "密码", "Password"), hide_input=True, confirmation_prompt=True

@@ -197,3 +197,54 @@ def test_a_users_file_with_a_plain_password_is_refused(tmp_path: Path):
     with pytest.raises(IpscoreError) as caught:
         load_users(users)
     assert "不能写明文" in caught.value.render("zh") and "第2行" in caught.value.render("zh")
+
+
+def test_twenty_concurrent_uploads_are_all_stored(tmp_path: Path):
+    """A load test against the real server on 127.0.0.1: 20 cities upload at once; every one
+    is stored, readable and its own (bounded: 20 requests, 60 s)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    httpx = pytest.importorskip("httpx2")
+    from .webserver import serve
+
+    text = WUHAN.read_text(encoding="utf-8")
+    settings = Settings(tmp_path / "data")
+    for site in serve(settings):
+
+        def one(i: int, site: str = site) -> tuple[str, str]:
+            with httpx.Client(base_url=site, timeout=60) as http:
+                csrf = token(http.get("/").text)
+                city = f"示例市{i:02d}"
+                body = text.replace("name: 武汉市", f"name: {city}").encode("utf-8")
+                done = http.post(
+                    "/check", data={"csrf": csrf}, files={"file": (f"c{i}.yaml", body)}
+                )
+                assert done.status_code == 303, done.text
+                page = http.get(done.headers["location"])
+                assert page.status_code == 200
+                return city, page.text
+
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            pages = list(pool.map(one, range(20)))
+    assert len({city for city, _ in pages}) == 20
+    for city, page in pages:
+        assert f"{city} 2015" in page  # each page shows its own city
+    stored = list((settings.data / "uploads").iterdir())
+    assert len(stored) == 20
+
+
+def test_serve_refuses_an_open_address_without_sign_in_and_hashes_passwords():
+    import subprocess
+    import sys
+
+    from ipscore.web.auth import password_matches
+
+    run = [sys.executable, "-m", "ipscore", "serve"]
+    done = subprocess.run([*run, "--host", "0.0.0.0"], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 2 and "必须用 --users 要求登录" in done.stderr
+    done = subprocess.run(
+        [*run, "--hash-password"], input="s3cret\ns3cret\n", capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    hashed = done.stdout.strip().splitlines()[-1]
+    assert password_matches("s3cret", hashed) and not password_matches("other", hashed)

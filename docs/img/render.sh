@@ -21,3 +21,9 @@ ipscore template --pack cnipa-2015-demo-city -o "$out/form.xlsx" >/dev/null
 soffice -env:UserInstallation="file://$out/lo" --headless --convert-to pdf --outdir "$out" \
   "$out/form.xlsx" >/dev/null 2>&1
 pdftoppm -png -r 80 -f 1 -l 1 -singlefile "$out/form.pdf" docs/img/form
+# The strength evaluation's PDF, first page of city cards (radar charts).
+ipscore strength scenarios/strength-2015/ --uncertainty 1000 -o "$out/strength.pdf" >/dev/null 2>&1
+pdftoppm -png -r 70 -f 1 -l 1 -singlefile "$out/strength.pdf" docs/img/strength-pdf-1
+pdftoppm -png -r 70 -f 5 -l 5 -singlefile "$out/strength.pdf" docs/img/strength-pdf-5
+# ipscore serve in Chromium (needs chromium-driver): the pages the browser tests walk through.
+IPSCORE_SCREENSHOTS="$PWD/docs/img" python -m pytest -q tests/test_browser.py >/dev/null
