@@ -136,6 +136,9 @@ def test_a_reviewer_uploads_a_year_and_rejects_evidence(client: TestClient, tmp_
     assert re.search(r'核验得分 <strong class="verified">[\d.]+ 不合格', after)
     for name in ("cohort.pdf", "scores.xlsx", "published.xlsx"):
         assert client.get(f"/batch/{batch}/download/{name}").status_code == 200
+    years = client.get(re.search(r'href="(/history/[^"]+)"', page).group(1))
+    assert years.status_code == 200 and "95.7" in years.text and "2015" in years.text
+    assert client.get("/review").status_code in (200, 400)  # one year archived: said so
 
 
 def test_hostile_uploads_are_refused(client: TestClient, tmp_path: Path):

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from pathlib import Path
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..errors import IpscoreError
+from ..history import year_over_year
 from ..pipeline import assess_paths
 from ..provenance import now
 from ..report import cohort_report, context, score_sheet, single_pack
@@ -90,15 +91,17 @@ async def city(request: Request) -> Response:
     try:
         checked = checked_by_source(archive, [a]).get(a.source)
         found = verification(archive, a.city, a.year, a.pack.id)
+        earlier = year_over_year(archive, a)  # the city's earlier years, where archived
     finally:
         archive.close()
-    ctx = context.city(a, "zh", "full", checked=checked)
+    ctx = context.city(a, "zh", "full", yoy=earlier, checked=checked)
     ctx["web"] = {
         "batch": batch.id,
         "n": n,
         "met": [(r.id, r.title) for t in a.tasks for r in t.requirements if r.status == "met"],
         "declared": f"{found.declared.score} {found.declared.grade_label}",
         "verified": f"{found.verified.score} {found.verified.grade_label}",
+        "city": quote(a.city),
     }
     return page(request, "web/city.html.j2", ctx)
 
@@ -153,7 +156,6 @@ async def download(request: Request) -> Response:
 async def three_years(request: Request) -> Response:
     require(request, reviewer=True)
     from ..packs.review import find_policy
-    from ..report import review_report
     from ..review import review
 
     years = request.query_params.get("years")
@@ -166,11 +168,9 @@ async def three_years(request: Request) -> Response:
     archive = _archive(request)
     try:
         found = review(archive, find_policy(None), span, ())
-    except IpscoreError:
-        raise
     finally:
         archive.close()
-    return Response(review_report(found, ".html", "zh"), media_type="text/html; charset=utf-8")
+    return page(request, "web/review.html.j2", context.review(found, "zh"))
 
 
 async def history(request: Request) -> Response:
