@@ -1160,7 +1160,9 @@ def strength_cmd(
     suffix = output.suffix.lower() if output is not None else ""
     if output is not None or fmt != "table":  # the terminal table lists them itself
         for left in result.excluded:
-            checks = "、".join(f"{r.id} {r.title}" for r in left.failed)
+            checks = pick(_lang(), "、", ", ").join(
+                f"{r.id} {pick(_lang(), r.title, r.title_en)}" for r in left.failed
+            )
             click.echo(
                 pick(
                     _lang(),

@@ -9,7 +9,7 @@ import io
 import math
 from typing import Any, cast
 
-from ..explain import level_label
+from ..explain import show
 from ..strength import CityStrength, Strength, shown_value
 from ..text import cell_text, pick
 from .context import SignOff, office, provenance, words
@@ -107,8 +107,9 @@ def _number(value: float | None, decimals: int) -> str:
 
 
 def _tier(s: Strength, code: str | None, lang: str) -> str:
+    """The tier in words (副省级), from the options of the field the pack ranks within."""
     tier = s.spec.tier
-    return level_label(s.pack, code, lang) if tier == "city.level" else (code or "—")
+    return show(s.pack.field(tier), code, lang) if tier and code else "—"
 
 
 def table_rows(
