@@ -137,6 +137,18 @@ def _other_years(db: str | None) -> Iterator[ArchivedFigures | None]:
             figures.close()
 
 
+def signoff_options(func: F) -> F:
+    """--org and --reviewer: the sign-off block at the end of a report."""
+    func = click.option(
+        "--reviewer",
+        envvar="IPSCORE_REVIEWER",
+        help="审核人，印在签署栏（也可设 IPSCORE_REVIEWER）。",
+    )(func)
+    return click.option(
+        "--org", envvar="IPSCORE_ORG", help="评估单位，印在报告末尾的签署栏（也可设 IPSCORE_ORG）。"
+    )(func)
+
+
 timestamp_option = click.option(
     "--no-timestamp",
     "timestamp",
@@ -339,12 +351,7 @@ def _echo_validation(results: list[Assessment]) -> None:
 )
 @pack_option
 @outside_option
-@click.option(
-    "--org", envvar="IPSCORE_ORG", help="评估单位，印在报告末尾的签署栏（也可设 IPSCORE_ORG）。"
-)
-@click.option(
-    "--reviewer", envvar="IPSCORE_REVIEWER", help="审核人，印在签署栏（也可设 IPSCORE_REVIEWER）。"
-)
+@signoff_options
 @db_option
 @jobs_option
 @timestamp_option
@@ -1116,12 +1123,7 @@ def review_cmd(
 @click.option("--seed", type=int, default=0, show_default=True, help="随机数种子（结果可重现）。")
 @output_options("table", "json", "csv")
 @outside_option
-@click.option(
-    "--org", envvar="IPSCORE_ORG", help="评估单位，印在报告末尾的签署栏（也可设 IPSCORE_ORG）。"
-)
-@click.option(
-    "--reviewer", envvar="IPSCORE_REVIEWER", help="审核人，印在签署栏（也可设 IPSCORE_REVIEWER）。"
-)
+@signoff_options
 @db_option
 @lang_option
 def strength_cmd(

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -26,21 +26,9 @@ from .text import pick
 from .verdicts import UNMET
 
 if TYPE_CHECKING:  # the archive's libraries load only when an archive is used
-    from .store.archive import Stored
+    from .history import Stores
 
 Value = Any
-
-
-class StoredYears(Protocol):
-    def submissions(
-        self,
-        city: str | None = None,
-        year: int | None = None,
-        pack: str | None = None,
-        every_version: bool = False,
-        details: bool = False,
-        years: tuple[int, int] | None = None,
-    ) -> list[Stored]: ...
 
 
 @dataclass(frozen=True)
@@ -182,7 +170,7 @@ def evaluate(
     pack_id: str | None = None,
     draws: int = 0,
     seed: int = 0,
-    archive: StoredYears | None = None,
+    archive: Stores | None = None,
 ) -> Strength:
     """Every city in the files: its data checked by the engine, then the cohort indexed."""
     read = read_all(paths, pack_id)
@@ -314,7 +302,7 @@ def _medians(spec: IndexSpec, cities: Sequence[CityStrength]) -> dict[str, dict[
 
 
 def _last_year(
-    pack: Pack, year: int, archive: StoredYears, cities: Sequence[str]
+    pack: Pack, year: int, archive: Stores, cities: Sequence[str]
 ) -> dict[str, tuple[float | None, int | None]] | None:
     """Last year's index and rank, computed the same way from last year's stored figures of
     the same pack; None when the archive holds fewer than two cities for that year."""

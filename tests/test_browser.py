@@ -28,10 +28,10 @@ from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from ipscore.web.app import Settings
-from ipscore.web.auth import hash_password, load_users
+from ipscore.web.auth import load_users
 
 from .conftest import SCENARIOS
-from .test_web import wuhan_form
+from .test_web import users_file, wuhan_form
 from .webserver import serve as _serve
 
 
@@ -147,14 +147,7 @@ def test_a_reviewer_ranks_the_year_and_rejects_evidence(site: str, browser: webd
 
 
 def test_a_city_user_cannot_open_another_citys_page(tmp_path: Path, browser: webdriver.Chrome):
-    users = tmp_path / "users.yaml"
-    users.write_text(
-        "users:\n"
-        f'  wuhan: {{password: "{hash_password("w-pass")}", role: city, city: 武汉市}}\n'
-        f'  zhang: {{password: "{hash_password("z-pass")}", role: reviewer}}\n',
-        encoding="utf-8",
-    )
-    settings = Settings(tmp_path / "data", users=load_users(users))
+    settings = Settings(tmp_path / "data", users=load_users(users_file(tmp_path)))
     for site in _serve(settings):
 
         def sign_in(name: str, password: str, site: str = site) -> None:

@@ -72,6 +72,18 @@ def wuhan_form() -> bytes:
     return out.getvalue()
 
 
+def users_file(folder: Path) -> Path:
+    """A reviewer (zhang / z-pass) and Wuhan's clerk (wuhan / w-pass)."""
+    users = folder / "users.yaml"
+    users.write_text(
+        "users:\n"
+        f'  wuhan: {{password: "{hash_password("w-pass")}", role: city, city: 武汉市}}\n'
+        f'  zhang: {{password: "{hash_password("z-pass")}", role: reviewer}}\n',
+        encoding="utf-8",
+    )
+    return users
+
+
 def test_a_clerk_checks_the_wuhan_form_and_asks_what_if(client: TestClient):
     assert client.get("/form/cnipa-2015-demo-city").content[:2] == b"PK"
     done = upload(client, Path("武汉-填报表.xlsx"), wuhan_form())
@@ -165,14 +177,7 @@ def test_hostile_uploads_are_refused(client: TestClient, tmp_path: Path):
 
 
 def test_city_users_see_only_their_own_city(tmp_path: Path):
-    users = tmp_path / "users.yaml"
-    users.write_text(
-        "users:\n"
-        f'  wuhan: {{password: "{hash_password("w-pass")}", role: city, city: 武汉市}}\n'
-        f'  zhang: {{password: "{hash_password("z-pass")}", role: reviewer}}\n',
-        encoding="utf-8",
-    )
-    app = create_app(Settings(tmp_path / "data", users=load_users(users)))
+    app = create_app(Settings(tmp_path / "data", users=load_users(users_file(tmp_path))))
     reviewer, clerk = TestClient(app), TestClient(app)
     assert reviewer.get("/", follow_redirects=False).status_code == 403
     for who, name, password in ((reviewer, "zhang", "z-pass"), (clerk, "wuhan", "w-pass")):
