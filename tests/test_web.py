@@ -179,7 +179,8 @@ def test_hostile_uploads_are_refused(client: TestClient, tmp_path: Path):
 def test_city_users_see_only_their_own_city(tmp_path: Path):
     app = create_app(Settings(tmp_path / "data", users=load_users(users_file(tmp_path))))
     reviewer, clerk = TestClient(app), TestClient(app)
-    assert reviewer.get("/", follow_redirects=False).status_code == 403
+    first = reviewer.get("/", follow_redirects=False)  # not signed in: to the sign-in page
+    assert first.status_code == 303 and first.headers["location"] == "/login"
     for who, name, password in ((reviewer, "zhang", "z-pass"), (clerk, "wuhan", "w-pass")):
         csrf = token(who.get("/login").text)
         assert (

@@ -165,6 +165,8 @@ async def logout(request: Request) -> Response:
 
 
 async def _denied(request: Request, exc: Exception) -> Response:
+    if user_of(request) is None and request.method == "GET":  # not signed in: sign in first
+        return Response(status_code=303, headers={"location": "/login"})
     return page(request, "web/message.html.j2", {"lang": "zh", "web": {"message": str(exc)}}, 403)
 
 
