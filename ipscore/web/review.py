@@ -43,6 +43,11 @@ async def upload(request: Request) -> Response:
         if not isinstance(f, str) and f.filename
     ]
     await form.close()
+    if sum(len(data) for _, data in sent) > settings.max_upload:  # sent without a length
+        raise refused(
+            f"上传的文件合计超过 {settings.max_upload // 2**20} MB 的上限",
+            f"the files together exceed the {settings.max_upload // 2**20} MB limit",
+        )
     if not sent:
         raise refused("请选择要上传的文件（可多选，或一个 zip）", "choose the files (or one zip)")
     store = request.app.state.store
