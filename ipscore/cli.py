@@ -1115,7 +1115,7 @@ def review_cmd(
 @click.option(
     "--uncertainty",
     "draws",
-    type=click.IntRange(0, 100_000),
+    type=click.IntRange(0, 20_000),  # draws × cities are held in memory: 20,000 is plenty
     default=0,
     help="蒙特卡洛次数：随机变动权重（及规则包列出的标准化方法），给出每个城市排名的中位数和"
     "5%–95%区间。",
