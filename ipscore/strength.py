@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._version import __version__
 from .errors import InputError, Problem
 from .explain import show
 from .index import Computed, Spread, compute, uncertainty
@@ -131,6 +132,12 @@ class Strength:
                 }
                 for e in self.excluded
             ],
+            "inputs": [
+                {"city": a.city, "file": i.path, "sha256": i.sha256, "note": i.note}
+                for a in self.checked
+                for i in a.inputs
+            ],
+            "ipscore_version": __version__,
             "produced_at": produced_at,
         }
 

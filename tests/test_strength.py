@@ -229,6 +229,9 @@ def test_cli_outputs(tmp_path: Path):
     done = run("strength", str(SHIPPED), "--format", "json", "--uncertainty", "200", "--seed", "3")
     data = json.loads(done.stdout)
     assert data["uncertainty"] == {"draws": 200, "seed": 3}
+    # Where it came from: every input file with its SHA-256 and note (example data says so).
+    assert len(data["inputs"]) == 10 and all(len(i["sha256"]) == 64 for i in data["inputs"])
+    assert data["inputs"][0]["note"].startswith("示例数据")
     assert data["cities"][0]["rank_interval"]["median"] == 1
     for suffix in (".html", ".md", ".pdf", ".docx", ".xlsx", ".csv"):
         out = tmp_path / f"strength{suffix}"
