@@ -109,6 +109,7 @@ def test_upload_errors_are_listed_with_their_place(client: TestClient):
     assert done.status_code == 400
     assert "第2行" in done.text and "enforcement.city_staff" in done.text
     assert "不能为负数 -1" in done.text and "Traceback" not in done.text
+    assert not any((client.app.state.store.root).iterdir())  # nothing kept of a rejected file
 
 
 def test_a_bad_what_if_is_a_message_not_an_error(client: TestClient):

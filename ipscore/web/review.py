@@ -51,16 +51,16 @@ async def upload(request: Request) -> Response:
     if not sent:
         raise refused("请选择要上传的文件（可多选，或一个 zip）", "choose the files (or one zip)")
     store = request.app.state.store
-    batch = store.new({"kind": "batch", "by": user.name})
-    for name, data in sent:
-        keep(batch, name, data)
     from ..batch import archive as store_all
 
-    archive = _archive(request)
-    try:
-        store_all(archive, [batch.files], now(), user.name, jobs=1)
-    finally:
-        archive.close()
+    with store.kept_if_read({"kind": "batch", "by": user.name}) as batch:
+        for name, data in sent:
+            keep(batch, name, data)
+        archive = _archive(request)
+        try:
+            store_all(archive, [batch.files], now(), user.name, jobs=1)
+        finally:
+            archive.close()
     return Response(status_code=303, headers={"location": f"/batch/{batch.id}"})
 
 

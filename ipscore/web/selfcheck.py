@@ -69,14 +69,14 @@ async def upload(request: Request) -> Response:
     name, data = sent.filename, await sent.read()
     await form_data.close()
     store = request.app.state.store
-    target = store.new({"kind": "check", "by": user.name, "name": name})
-    path = keep(target, name, data)
-    if path.is_dir():
-        raise refused("自查一次上传一个城市的文件，不要上传 zip", "one city's file, not a zip")
-    pack, submission = read_one(path)  # raises with every problem of the file
-    if not user.may_see(submission.city):
-        raise Denied(f"你只能自查本城市（{user.city}）的数据")
-    store.update(target, city=submission.city, pack=pack.id, file=path.name)
+    with store.kept_if_read({"kind": "check", "by": user.name, "name": name}) as target:
+        path = keep(target, name, data)
+        if path.is_dir():
+            raise refused("自查一次上传一个城市的文件，不要上传 zip", "one city's file, not a zip")
+        pack, submission = read_one(path)  # raises with every problem of the file
+        if not user.may_see(submission.city):
+            raise Denied(f"你只能自查本城市（{user.city}）的数据")
+        store.update(target, city=submission.city, pack=pack.id, file=path.name)
     return Response(status_code=303, headers={"location": f"/check/{target.id}"})
 
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import shutil
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,6 +70,17 @@ class Store:
         except (OSError, ValueError):
             return None
         return Upload(upload_id, folder, meta)
+
+    @contextmanager
+    def kept_if_read(self, meta: dict[str, Any]) -> Iterator[Upload]:
+        """A new upload that is removed again if reading it fails: a rejected file leaves
+        nothing behind."""
+        upload = self.new(meta)
+        try:
+            yield upload
+        except BaseException:
+            shutil.rmtree(upload.folder, ignore_errors=True)
+            raise
 
     def update(self, upload: Upload, **changes: Any) -> Upload:
         meta = {**upload.meta, **changes}
