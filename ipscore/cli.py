@@ -1161,18 +1161,10 @@ def strength_cmd(
     stamp = _stamp(timestamp)
     suffix = output.suffix.lower() if output is not None else ""
     if output is not None or fmt != "table":  # the terminal table lists them itself
-        for left in result.excluded:
-            checks = pick(_lang(), "、", ", ").join(
-                f"{r.id} {pick(_lang(), r.title, r.title_en)}" for r in left.failed
-            )
-            click.echo(
-                pick(
-                    _lang(),
-                    f"提示：{left.city} 的数据未通过核对（{checks}），未参加排名",
-                    f"note: {left.city} failed a data check ({checks}) and is not ranked",
-                ),
-                err=True,
-            )
+        from .tables import excluded_lines
+
+        for line in excluded_lines(result, _lang()):
+            click.echo(line, err=True)
     if output is not None and suffix in (*report.FORMATS, ".xlsx", ".csv"):
         report.write_strength(result, output, _lang(), stamp, report.SignOff(org, reviewer))
         click.echo(str(output))

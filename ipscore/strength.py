@@ -26,10 +26,12 @@ from .submission import Submission
 from .text import pick
 from .verdicts import UNMET
 
+# Submitted figures as the index reads them: numbers (a tier and a name besides).
+Value = Any
+
 if TYPE_CHECKING:  # the archive's libraries load only when an archive is used
     from .history import Stores
-
-Value = Any
+    from .store.archive import Stored
 
 
 @dataclass(frozen=True)
@@ -195,12 +197,15 @@ def evaluate(
         )
     pack = next(iter(packs.values()))
     spec = index_pack(pack)
-    checked = [(assess(p, s), s.values) for p, s in read]
-    kept = [(a, v) for a, v in checked if not _failed(a)]
+    checked = []
+    for p, s in read:
+        a = assess(p, s)
+        checked.append((a, s.values, _failed(a)))
+    kept = [(a, v) for a, v, failed in checked if not failed]
     excluded = tuple(
-        Excluded(a.city, _tier(spec, v), a.source, _failed(a)) for a, v in checked if _failed(a)
+        Excluded(a.city, _tier(spec, v), a.source, failed) for a, v, failed in checked if failed
     )
-    years = {a.year for a, _ in checked}
+    years = {a.year for a, _, _ in checked}
     if len(years) != 1:
         raise InputError(
             [
@@ -227,7 +232,7 @@ def evaluate(
         tuple(cities),
         excluded,
         _medians(spec, cities),
-        tuple(a for a, _ in checked),
+        tuple(a for a, _, _ in checked),
         draws,
         seed,
         year - 1 if last else None,
@@ -317,16 +322,18 @@ def _last_year(
     found = archive.submissions(year=year - 1, pack=pack.id, details=True)
     # Last year's cities pass the same data checks, decided by the engine (they are checks of
     # figures within one year, so they are asked as of the pack's year).
-    stored = [
-        s
-        for s in found
-        if not _failed(
-            assess(pack, Submission(pack.id, pack.pack.year, {**s.figures, "city.name": s.city}))
-        )
+    figures: list[tuple[Stored, dict[str, Value]]] = [
+        (s, {**s.figures, "city.name": s.city}) for s in found
     ]
-    if len(stored) < 2:
+    passed = [
+        (s, v)
+        for s, v in figures
+        if not _failed(assess(pack, Submission(pack.id, pack.pack.year, v)))
+    ]
+    if len(passed) < 2:
         return None
-    values = [{**s.figures, "city.name": s.city} for s in stored]
+    stored = [s for s, _ in passed]
+    values = [v for _, v in passed]
     tiers = [_tier(spec, v) for v in values]
     computed = compute(spec, _raw(spec, values), tiers)
     return {

@@ -1013,7 +1013,7 @@ def strength_tables(s: Strength, lang: str = "zh") -> list[Table]:
         title=f"{pick(lang, s.pack.pack.title, s.pack.pack.title_en)}",
         caption=_lines(
             pick(lang, spec.interpretation, spec.interpretation_en),
-            _data_notes(notes_by_text(i for a in s.checked for i in a.inputs).keys(), lang),
+            _notes(s.checked, lang),
         ),
         caption_justify="left",
         box=box.SIMPLE_HEAVY,
@@ -1038,4 +1038,21 @@ def strength_tables(s: Strength, lang: str = "zh") -> list[Table]:
                 ),
             )
         out.append(left)
+    return out
+
+
+def excluded_lines(s: Strength, lang: str = "zh") -> list[str]:
+    """`strength` beside a file or JSON: a line per city a data check left out of the ranking."""
+    out = []
+    for left in s.excluded:
+        checks = pick(lang, "、", ", ").join(
+            f"{r.id} {pick(lang, r.title, r.title_en)}" for r in left.failed
+        )
+        out.append(
+            pick(
+                lang,
+                f"提示：{_echo(left.city)} 的数据未通过核对（{checks}），未参加排名",
+                f"note: {_echo(left.city)} failed a data check ({checks}) and is not ranked",
+            )
+        )
     return out

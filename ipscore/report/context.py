@@ -34,6 +34,7 @@ from ..verdicts import (
 from ..verification import REJECTED, Checked, Scored, Standing, met_by_state, state_word
 from ..whatif import Simulation
 from . import charts
+from .render import punct
 
 # {title}, {noun}, {plural} and {Noun} are who the pack assesses: see `words`.
 TEXT: dict[str, dict[str, Any]] = {
@@ -72,9 +73,6 @@ TEXT: dict[str, dict[str, Any]] = {
         "kind": {"required": "必需", "advisory": "建议"},
         "missing_inputs": "缺报的数据",
         "conclusion": "结论",
-        "colon": "：",
-        "lparen": "（",
-        "rparen": "）",
         "cities_range": "第{{first}}–{{last}}个城市（共{{count}}个）",
         "basis": "评估依据",
         "signoff": "评估单位",
@@ -183,9 +181,6 @@ TEXT: dict[str, dict[str, Any]] = {
         "kind": {"required": "required", "advisory": "advisory"},
         "missing_inputs": "Missing inputs",
         "conclusion": "Conclusion",
-        "colon": ": ",
-        "lparen": " (",
-        "rparen": ")",
         "cities_range": "Cities {{first}}–{{last}} of {{count}}",
         "basis": "Assessed against",
         "signoff": "Assessed by",
@@ -422,7 +417,7 @@ def provenance(
         "inputs": inputs,
         "notes": [
             f"{files[0] if len(files) == 1 else text['files'].format(n=len(files))}"
-            f"{text['colon']}{note}"
+            f"{punct(lang)['colon']}{note}"
             for note, files in notes_by_text(i for a in assessments for i in a.inputs).items()
         ],
     }

@@ -217,15 +217,15 @@ def city(ctx: dict[str, Any]) -> bytes:
     grade.font.size = Pt(13)
     grade.font.color.rgb = RGBColor.from_string(GRADE_COLOURS.get(ctx["grade"], "1A1A1A"))
     if page["fixed"]:
-        headline.add_run(f"　{t['once_fixed']}{t['colon']}{page['fixed']}").bold = True
+        headline.add_run(f"　{t['once_fixed']}{p['colon']}{page['fixed']}").bold = True
     doc.para(ctx["summary"])
     if page["blockers"]:
         doc.para(f"{t['blocked_by']} · {t['blocked_note']}", bold=True)
         doc.bullets(
-            f"{b['id']} {b['title']}{t['lparen']}{t['unmet_word']}{t['rparen']}"
-            + (f"{t['colon']}{b['gap']}" if b["gap"] else "")
+            f"{b['id']} {b['title']}{p['lp']}{t['unmet_word']}{p['rp']}"
+            + (f"{p['colon']}{b['gap']}" if b["gap"] else "")
             + (
-                f"{t['lparen']}{t['responsible']}{t['colon']}{b['responsible']}{t['rparen']}"
+                f"{p['lp']}{t['responsible']}{p['colon']}{b['responsible']}{p['rp']}"
                 if b["responsible"]
                 else ""
             )
@@ -234,13 +234,12 @@ def city(ctx: dict[str, Any]) -> bytes:
     if page["to_fill"]:
         doc.para(f"{t['to_fill']} · {t['to_fill_note']}", bold=True)
         doc.bullets(
-            f"{b['id']} {b['title']}{t['colon']}" + "、".join(b["fields"]) for b in page["to_fill"]
+            f"{b['id']} {b['title']}{p['colon']}" + "、".join(b["fields"]) for b in page["to_fill"]
         )
     if page["ahead"]:
         doc.para(page["ahead"]["head"])
         doc.bullets(
-            f"{i['id']} {i['title']}{t['lparen']}+{i['points']}{t['rparen']}"
-            for i in page["ahead"]["best"]
+            f"{i['id']} {i['title']}{p['lp']}+{i['points']}{p['rp']}" for i in page["ahead"]["best"]
         )
 
     if ctx["mode"] == "self-check":

@@ -4,14 +4,14 @@ stated as the pack's interpretation; and the same table for CSV and Excel."""
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from typing import Any, cast
 
 from ..explain import show
+from ..output import csv_writer
 from ..strength import CityStrength, Strength, shown_value
-from ..text import cell_text, pick
+from ..text import pick
 from .context import SignOff, office, provenance, words
 
 WORDS: dict[str, dict[str, Any]] = {
@@ -159,9 +159,9 @@ def _interval(c: CityStrength) -> str:
 def csv_text(s: Strength, lang: str = "zh") -> str:
     heads, rows = table_rows(s, lang)
     handle = io.StringIO()
-    writer = csv.writer(handle, lineterminator="\n")
+    write = csv_writer(handle)
     for row in [heads, *rows]:
-        writer.writerow(["" if v is None else cell_text(v) for v in row])
+        write(row)
     return handle.getvalue()
 
 
@@ -172,7 +172,7 @@ def sheet(s: Strength, lang: str = "zh", produced_at: str | None = None) -> byte
     from openpyxl.styles import Font
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from .xlsx import print_setup
+    from .xlsx import append_row, print_setup
 
     w = WORDS["en" if lang == "en" else "zh"]
     heads, rows = table_rows(s, lang)
@@ -181,14 +181,14 @@ def sheet(s: Strength, lang: str = "zh", produced_at: str | None = None) -> byte
     ws.title = w["title"]
     date = (produced_at or "")[:10]
     title = f"{pick(lang, s.pack.pack.title, s.pack.pack.title_en)} · {w['title']}"
-    ws.append([cell_text(title + (f" · {date}" if date else ""))])
-    ws.append([cell_text(pick(lang, s.spec.interpretation, s.spec.interpretation_en))])
+    append_row(ws, [title + (f" · {date}" if date else "")])
+    append_row(ws, [pick(lang, s.spec.interpretation, s.spec.interpretation_en)])
     for note in provenance(s.pack, list(s.checked), produced_at, lang)["notes"]:
-        ws.append([cell_text(note)])
-    ws.append([cell_text(h) for h in heads])
+        append_row(ws, [note])
+    append_row(ws, heads)
     head_row = ws.max_row
     for row in rows:
-        ws.append(["" if v is None else cell_text(v) for v in row])
+        append_row(ws, row)
     ws["A1"].font = Font(bold=True, size=13)
     for cell in ws[head_row]:
         cell.font = Font(bold=True)
@@ -254,7 +254,8 @@ def context(
     dims = [pick(lang, d.label, d.label_en) for d in spec.dimensions]
     tiers: dict[str, list[dict[str, Any]]] = {}
     for c in s.cities:
-        median = s.medians[c.tier or ""]
+        own = [c.dimensions[d.code] for d in spec.dimensions]
+        median = [s.medians[c.tier or ""][d.code] for d in spec.dimensions]
         tiers.setdefault(_tier(s, c.tier, lang), []).append(
             {
                 "city": c.city,
@@ -262,7 +263,7 @@ def context(
                 "rank": c.rank or "—",
                 "of": c.of,
                 "index": _number(c.index, dec),
-                "dimensions": [_number(c.dimensions[d.code], dec) for d in spec.dimensions],
+                "dimensions": [_number(v, dec) for v in own],
                 "interval": _interval(c),
                 "median_rank": c.spread[1] if c.spread else "",
                 "last": None
@@ -272,13 +273,9 @@ def context(
                     "rank": c.last_year[1] or "—",
                     "change": _change(c, dec, lang),
                 },
-                "radar": radar_svg(
-                    dims,
-                    [c.dimensions[d.code] for d in spec.dimensions],
-                    [median[d.code] for d in spec.dimensions],
-                ),
-                "radar_values": [c.dimensions[d.code] for d in spec.dimensions],
-                "radar_median": [median[d.code] for d in spec.dimensions],
+                "radar": radar_svg(dims, own, median),
+                "radar_values": own,
+                "radar_median": median,
                 "indicators": [
                     {
                         "label": pick(lang, i.label, i.label_en),

@@ -53,16 +53,16 @@ def score_sheet(
     sheet.title = pick(lang, "评估结果", "Scores")
     date = (produced_at or "")[:10]
     title = f"{text['cohort_report']} · {pack.pack.year}（{pack.id} {pack.pack.version}）"
-    _append(sheet, [title + (f" · {date}" if date else "")])
+    append_row(sheet, [title + (f" · {date}" if date else "")])
     for note in where["notes"]:
-        _append(sheet, [f"{text['data_note']}：{note}"])
+        append_row(sheet, [f"{text['data_note']}：{note}"])
     head_row = sheet.max_row + 1
     fixed = [text["city"], text["province"], text["level"], text["batch"], text["score"]]
     fixed += [text["grade"]]
     if pack.mandatory:
         fixed += [text["mandatory"], text["blocked_head"]]
     fixed += [text["rank"]]
-    _append(sheet, [*fixed, *[f"{tid} {text['task']}" for tid in task_ids], *req_ids])
+    append_row(sheet, [*fixed, *[f"{tid} {text['task']}" for tid in task_ids], *req_ids])
     grades = {b.code: pick(lang, b.label, b.label_en) for b in pack.scoring.grades}
     ranked = ranking(assessments)
     records = batch_table(assessments).to_dict("records")  # in ranking order too
@@ -83,7 +83,7 @@ def score_sheet(
         row += [record["rank_in_tier"]]
         statuses = [TASK_LABELS[lang][record[tid]] for tid in task_ids]
         statuses += [LABELS[lang][record[rid]] for rid in req_ids]
-        _append(sheet, [*row, *statuses])
+        append_row(sheet, [*row, *statuses])
     first_status = len(fixed) + 1
     score_col, grade_col = 5, 6
     for cell in sheet[head_row]:
@@ -133,12 +133,12 @@ def print_setup(sheet: Worksheet, rows: str, columns: str | None = None) -> None
 
 def _legend_sheet(sheet: Worksheet, pack: Pack, text: dict[str, Any], lang: str) -> None:
     """What each column code means: every task and requirement, its kind and its source."""
-    _append(sheet, [text["requirement"], text["task"], pick(lang, "内容", "Requirement"),
+    append_row(sheet, [text["requirement"], text["task"], pick(lang, "内容", "Requirement"),
                     pick(lang, "类别", "Kind"), text["source"]])  # fmt: skip
     for task in pack.tasks:
-        _append(sheet, [task.id, "", pick(lang, task.title, task.title_en), "", task.section])
+        append_row(sheet, [task.id, "", pick(lang, task.title, task.title_en), "", task.section])
         for req in task.requirements:
-            _append(
+            append_row(
                 sheet,
                 [req.id, task.id, pick(lang, req.title, req.title_en),
                  text["kind"][req.kind], req.citation.section],
@@ -155,20 +155,20 @@ def _legend_sheet(sheet: Worksheet, pack: Pack, text: dict[str, Any], lang: str)
     print_setup(sheet, "1:1")
 
 
-def _append(sheet: Worksheet, row: list[Any]) -> None:
+def append_row(sheet: Worksheet, row: list[Any]) -> None:
     """A row whose text cells stay text: never a live formula, never a control character."""
     sheet.append([cell_text(v) for v in row])
 
 
 def _provenance_sheet(sheet: Worksheet, where: dict[str, Any], text: dict[str, Any]) -> None:
-    _append(sheet, [text["provenance"]])
-    _append(sheet, [text["provenance_note"]])
+    append_row(sheet, [text["provenance"]])
+    append_row(sheet, [text["provenance_note"]])
     for name, value in where["rows"]:
-        _append(sheet, [name, value])
-    _append(sheet, [])
-    _append(sheet, [text["city"], text["input_file"], text["input_sha256"], text["data_note"]])
+        append_row(sheet, [name, value])
+    append_row(sheet, [])
+    append_row(sheet, [text["city"], text["input_file"], text["input_sha256"], text["data_note"]])
     for i in where["inputs"]:
-        _append(sheet, [i["city"], i["file"], i["sha256"], i["note"]])
+        append_row(sheet, [i["city"], i["file"], i["sha256"], i["note"]])
     sheet["A1"].font = Font(bold=True, size=13)
     for c, width in zip("ABCD", (24, 48, 70, 48), strict=True):
         sheet.column_dimensions[c].width = width
@@ -181,19 +181,19 @@ def publish_sheet(p: Published, lang: str = "zh", produced_at: str | None = None
     book = Workbook()
     sheet = cast(Worksheet, book.active)  # a new workbook has its one sheet active
     sheet.title = pick(lang, "公布名单", "Published")
-    _append(sheet, [ctx["title"]])
+    append_row(sheet, [ctx["title"]])
     for note in p.notes:
-        _append(sheet, [t["data_note"] + note])
+        append_row(sheet, [t["data_note"] + note])
     head = [pick(lang, "类别", "Tier"), t["city"], t["province"], t["grade"]]
     if p.with_scores:
         head += [t["score"], t["rank"]]
-    _append(sheet, head)
+    append_row(sheet, head)
     for tier in ctx["tiers"]:
         for c in tier["cities"]:
             row = [tier["name"], c["city"], c["province"], c["grade_label"]]
             if p.with_scores:
                 row += [float(c["score"]), c["rank"]]
-            _append(sheet, row)
+            append_row(sheet, row)
     sheet["A1"].font = Font(bold=True, size=13)
     head_row = 2 + len(p.notes)
     for cell in sheet[head_row]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, Problem, display_path
-from ..yamlio import load_document
+from ..yamlio import line_of, load_document
 
 # scrypt's cost: about 50 ms a password here, 16 MB of memory; stored with each hash so that a
 # later, dearer cost still reads old hashes.
@@ -94,7 +94,7 @@ def load_users(path: Path) -> Users:
             ]
         )
     for user, entry in users.items():
-        line = lines.get(("users", user))
+        line = line_of(lines, ("users", user))
         if not isinstance(entry, dict):
             problems.append(Problem("应为一个映射", "must be a mapping", name, line, str(user)))
             continue
