@@ -9,9 +9,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-pytest.importorskip("starlette")
-
 from openpyxl import load_workbook
 from starlette.testclient import TestClient
 
@@ -214,7 +211,8 @@ def test_twenty_concurrent_uploads_are_all_stored(tmp_path: Path):
     is stored, readable and its own (bounded: 20 requests, 60 s)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    httpx = pytest.importorskip("httpx2")
+    import httpx2 as httpx
+
     from .webserver import serve
 
     text = WUHAN.read_text(encoding="utf-8")
