@@ -24,6 +24,7 @@ from .explain import (
     show_input,
     uncomputable,
 )
+from .fit import fit
 from .packs import Pack
 from .packs.conditions import fields_read, split_year
 from .packs.model import Subject
@@ -93,7 +94,7 @@ def summary(assessments: list[Assessment], lang: str = "zh") -> Table:
         pick(lang, "等级", "Grade"),
         pick(lang, "必做任务", "Mandatory"),
         pick(lang, "层级内排名", "Rank in tier"),
-        pick(lang, "未达到/缺报", "Unmet/missing"),
+        pick(lang, "未达到/缺报", "Unmet / missing"),
     ):
         table.add_column(head, justify="right" if head in ("得分", "Score") else "left")
     for row in ranking(assessments):
@@ -218,6 +219,7 @@ class _Folding(Console):
             if isinstance(item, Table):
                 for column in item.columns:
                     column.overflow = "fold"
+                fit(item, self)
         super().print(*objects, **options)
 
 
@@ -418,13 +420,13 @@ def packs_table(packs: Iterable[Pack], lang: str = "zh") -> Table:
     """`rules list`: one row per pack, with the content hash that tells two editions apart."""
     table = Table(title=pick(lang, "规则包", "Rule packs"))
     for head in (
-        "编号 id",
-        "版本 version",
-        "内容指纹 sha256",
-        "年度 year",
-        "任务 tasks",
-        "要求 reqs",
-        "标题 title",
+        pick(lang, "编号", "id"),
+        pick(lang, "版本", "version"),
+        pick(lang, "内容指纹", "sha256"),
+        pick(lang, "年度", "year"),
+        pick(lang, "任务", "tasks"),
+        pick(lang, "要求", "reqs"),
+        pick(lang, "标题", "title"),
     ):
         table.add_column(head)
     for pack in packs:
@@ -1009,21 +1011,23 @@ def strength_tables(s: Strength, lang: str = "zh") -> list[Table]:
 
     w = WORDS["en" if lang == "en" else "zh"]
     spec = s.spec
-    ranking = Table(
-        title=f"{pick(lang, s.pack.pack.title, s.pack.pack.title_en)}",
-        caption=_lines(
-            pick(lang, spec.interpretation, spec.interpretation_en),
-            _notes(s.checked, lang),
-        ),
-        caption_justify="left",
-        box=box.SIMPLE_HEAVY,
-    )
     heads, rows = table_rows(s, lang, indicators=False)
-    for k, head in enumerate(heads):
-        ranking.add_column(head, justify="right" if k == 1 or k >= 4 else "left")
-    for row in rows:
-        ranking.add_row(*("—" if v is None else _user(v) for v in row))
-    out = [ranking]
+    # A table per tier, named by it, rather than a tier column: at 80 columns the ranking
+    # then keeps every dimension's name and figure whole.
+    out: list[Table] = []
+    for tier in dict.fromkeys(row[0] for row in rows) or [""]:  # none ranked: the heads
+        ranking = Table(title=_user(tier), title_justify="left", box=box.SIMPLE_HEAVY)
+        for k, head in enumerate(heads[1:], start=1):
+            ranking.add_column(head, justify="right" if k == 1 or k >= 4 else "left")
+        for row in rows:
+            if row[0] == tier:
+                ranking.add_row(*("—" if v is None else _user(v) for v in row[1:]))
+        out.append(ranking)
+    out[0].title = f"{pick(lang, s.pack.pack.title, s.pack.pack.title_en)}\n{out[0].title}"
+    out[-1].caption = _lines(
+        pick(lang, spec.interpretation, spec.interpretation_en), _notes(s.checked, lang)
+    )
+    out[-1].caption_justify = "left"
     if s.excluded:
         left = Table(title=w["excluded"], box=box.SIMPLE, show_lines=True)
         left.add_column(w["city"])
