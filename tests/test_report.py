@@ -422,6 +422,25 @@ def test_reports_fit_their_pack_and_carry_the_office_elements(tmp_path):
     assert "某省知识产权局" in cohort and "None" not in cohort
 
 
+def test_the_task_chart_draws_each_tasks_fraction_to_scale():
+    from ipscore.report.charts import COLOURS, task_fractions
+
+    (xiangtan,) = assess_paths([SCENARIOS / "xiangtan-2015.yaml"])
+    svg = task_fractions(xiangtan)
+    bars = re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)" [^>]*fill="(#\w+)"', svg)
+    assert len(bars) == 9
+    full = float(bars[0][1])  # T1: all four requirements met, 100%
+    # T7: R1 and R4 met of weights 1+1+1+1+½ (R6 not applicable) = 2/4.5 = 44%; T8 nothing
+    # met; T9: 6 of its 8 applicable requirements = 75%. Each bar's width over T1's (100%) is
+    # its fraction.
+    assert round(float(bars[6][1]) / full * 100) == 44 and bars[6][2] == COLOURS["incomplete"]
+    assert float(bars[7][1]) == 0
+    assert round(float(bars[8][1]) / full * 100) == 75
+    labels = re.findall(r'text-anchor="end" fill="#1a1a1a">([^<]+)<', svg)
+    assert labels == ["T1 *", "T2 *", "T3 *", "T4 *", "T5 *", "T6 *", "T7", "T8", "T9"]
+    assert ">44%<" in svg and ">0%<" in svg
+
+
 def test_the_cohort_shows_each_tiers_spread_of_scores():
     assessments = list(ALL.values())
     ctx = context.cohort(find_pack("cnipa-2015-demo-city"), assessments, {})
