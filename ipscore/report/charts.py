@@ -7,19 +7,21 @@ import io
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import cache
-
-from matplotlib import rc_context
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.ticker import MaxNLocator
+from typing import TYPE_CHECKING
 
 from ..results import Assessment
+
+if TYPE_CHECKING:  # matplotlib loads (half a second) only for the charts that need it
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
 
 COLOURS = {"complete": "#2e7d32", "incomplete": "#c62828", "insufficient_data": "#ef6c00"}
 
 
 def score_trend(points: Sequence[tuple[int, Decimal]]) -> str:
     """The published score year by year, the last point being this report's year."""
+    from matplotlib.figure import Figure
+
     years = [str(y) for y, _ in points]
     scores = [float(s) for _, s in points]
     fig = Figure(figsize=(6.4, 2.4))
@@ -91,6 +93,9 @@ def score_histogram(scores: Sequence[tuple[float, str]], grades: Sequence[str]) 
     """How a tier's cities spread over the score: cities per five points, stacked by grade
     (a high score can still be 不合格 when a mandatory task is open). Axes in numbers only, so
     no CJK font is needed; the report names the tier and the grades beside it."""
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     edges = list(range(0, 105, 5))
     fig = Figure(figsize=(6.4, 1.8))
     ax = fig.subplots()
@@ -114,6 +119,8 @@ def score_histogram(scores: Sequence[tuple[float, str]], grades: Sequence[str]) 
 
 
 def _svg(fig: Figure) -> str:
+    from matplotlib import rc_context
+
     buffer = io.StringIO()
     # Text as <text>, not outlines: a third smaller and quicker; its fonts come from the report.
     with rc_context({"svg.fonttype": "none"}):
@@ -132,6 +139,8 @@ def radar_png(
     """The strength radar as a PNG for Word, which cannot hold SVG: the city (solid) against
     its tier's median (dashed), 0–100."""
     import math
+
+    from matplotlib.figure import Figure
 
     angles = [
         (math.pi / 2 - 2 * math.pi * k / len(labels)) % (2 * math.pi) for k in range(len(labels))
@@ -162,6 +171,8 @@ def _cjk_font() -> FontProperties | None:
     one, and matplotlib does not index the .ttc collections it comes in."""
     import shutil
     import subprocess
+
+    from matplotlib.font_manager import FontProperties
 
     if shutil.which("fc-match") is None:
         return None
