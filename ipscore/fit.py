@@ -1,12 +1,12 @@
 """Fitting a terminal table to the console's width without breaking a word.
 
 rich narrows a table that is too wide by cutting its widest columns down to the next widest,
-whatever they hold, so at 80 columns "Excellent" printed as "Excell" / "ent". Here each
-column keeps at least its longest word (a Latin word, a number, a grade) and the room left is
-shared by what the columns could still use; Chinese text, which may break between any two
-characters, gives way first. Where even the words cannot fit, the padding between columns is
-narrowed; only past that does rich fold as before.
-"""
+whatever they hold, so at 80 columns "Excellent" printed as "Excell" / "ent". Here a table too
+wide first loses its padding (columns one space apart); then each column keeps at least its
+longest word (a Latin word, a number, a grade) and the room left is shared by what the
+columns could still use. Chinese text, which may break between any two characters, gives way
+first; a hyphenated word breaks after its hyphen. Only when even the words cannot fit does
+rich fold as before."""
 
 from __future__ import annotations
 
@@ -37,6 +37,8 @@ def fit(table: Table, console: Console) -> None:
     it can; leave the table to rich otherwise."""
     if not table.columns or any(c.width is not None for c in table.columns):
         return
+    if not all(isinstance(cell, str | Text) for c in table.columns for cell in c.cells):
+        return  # a nested renderable: rich measures it
     spans = [_span(table, i, _CJK_KEEP) for i in range(len(table.columns))]
     if sum(s.most for s in spans) <= _room(table, console):
         return
@@ -123,6 +125,7 @@ def _hyphen_lines(line: str, width: int) -> str:
 
 
 def _room(table: Table, console: Console) -> int:
-    """The cells left for the columns' text: the width, less borders and padding."""
+    """The cells left for the columns' text: the width, less borders and padding (as rich
+    itself counts them: its table's own helpers)."""
     padding = sum(table._get_padding_width(i) for i in range(len(table.columns)))
     return console.width - table._extra_width - padding
