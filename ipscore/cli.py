@@ -673,8 +673,8 @@ def test_cmd(packs: tuple[str, ...], min_coverage: float) -> None:
     failing = False
     for name in packs or tuple(shipped_packs()):
         report = run_file(cases_file(name))
-        click.echo(tables.pack_test_line(report))
-        table = tables.pack_test_table(report)
+        click.echo(tables.pack_test_line(report, _lang()))
+        table = tables.pack_test_table(report, _lang())
         if table is None:
             continue
         tables.console().print(table)

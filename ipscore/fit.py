@@ -59,7 +59,7 @@ def fit(table: Table, console: Console) -> None:
     spare = _room(table, console) - sum(widths)
     rest = range(1, len(spans))
     short = sorted((i for i in rest if spans[i].most <= _SHORT), key=lambda i: spans[i].body)
-    steps = [(0, spans[0].most)]
+    steps = [(0, min(spans[0].most, 2 * _SHORT))]  # beyond that it is running text
     steps += [(i, _SHORT) for i in rest if spans[i].most > _SHORT]
     steps += [(i, spans[i].body) for i in short] + [(i, spans[i].most) for i in short]
     for i, upto in steps:

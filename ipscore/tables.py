@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .errors import IpscoreError
 from .explain import (
     describe,
     expected,
@@ -25,7 +26,7 @@ from .explain import (
     uncomputable,
 )
 from .fit import fit
-from .packs import Pack
+from .packs import Pack, find_pack
 from .packs.conditions import fields_read, split_year
 from .packs.model import Subject
 from .provenance import notes_by_text
@@ -306,6 +307,31 @@ def _mandatory_cell(a: Assessment, lang: str) -> str:
     )
 
 
+def _grade_word(pack_id: str | None, code: str | None, label: str | None, lang: str) -> str:
+    """A stored grade in the reader's language: results store the Chinese word, so English
+    asks the pack for its own (the code where that pack is not to be found)."""
+    if not code or lang != "en":
+        return label or code or ""
+    pack = _stored_pack(pack_id)
+    return pack.grade_label(code, "en") if pack else code
+
+
+def _stored_title(pack_id: str | None, req_id: str, title: str, lang: str) -> str:
+    """A stored requirement's title in the reader's language (results store the Chinese)."""
+    pack = _stored_pack(pack_id) if lang == "en" else None
+    try:
+        return pick(lang, title, pack.requirement(req_id).title_en) if pack else title
+    except StopIteration:  # a requirement the pack no longer has
+        return title
+
+
+def _stored_pack(pack_id: str | None) -> Pack | None:
+    try:
+        return find_pack(pack_id) if pack_id else None
+    except IpscoreError:
+        return None
+
+
 def _grade_cell(code: str, label: str) -> str:
     """A grade word, coloured where the grade is one of the usual four (an index pack's
     数据可用 has no colour: `[]` would be broken markup)."""
@@ -485,27 +511,39 @@ def pack_diff_table(a: Pack, b: Pack, lang: str = "zh") -> Table:
     return table
 
 
+_KIND_WORDS = {"required": ("必需", "required"), "advisory": ("建议", "advisory")}
+
+
 def pack_table(pack: Pack, lang: str = "zh") -> Table:
     """`rules show`: every requirement with its test and the plan's words."""
     table = Table(
-        title=f"{pack.pack.title}（{pack.id} {pack.pack.version}，"
-        f"sha256 {pack.content_hash[:12]}）",
+        title=pick(
+            lang,
+            f"{pack.pack.title}（{pack.id} {pack.pack.version}，sha256 {pack.content_hash[:12]}）",
+            f"{pack.pack.title_en} ({pack.id} {pack.pack.version}, "
+            f"sha256 {pack.content_hash[:12]})",
+        ),
         show_lines=True,
     )
-    for head in ("要求", "类别", "判定标准", "原文（章节）"):
-        table.add_column(head, overflow="fold")  # Chinese has no spaces to wrap at: never cut
+    for zh, en in (
+        ("要求", "Requirement"),
+        ("类别", "Kind"),
+        ("判定标准", "Expected"),
+        ("原文（章节）", "Original words (section)"),
+    ):
+        table.add_column(pick(lang, zh, en))
     amended = {a.target for a in pack.amendments}
     for _, req in pack.requirements():
-        kind = (
-            ("必需" if req.kind == "required" else "建议")
-            + ("·解读" if req.interpretive else "")
-            + ("·已修订" if req.id in amended else "")
-        )
+        kind = [pick(lang, *_KIND_WORDS[req.kind])]
+        kind += [pick(lang, "解读", "interpretive")] if req.interpretive else []
+        kind += [pick(lang, "已修订", "amended")] if req.id in amended else []
         table.add_row(
-            f"{req.id}\n{req.title}",
-            kind,
+            f"{req.id}\n{pick(lang, req.title, req.title_en)}",
+            pick(lang, "·", " · ").join(kind),
             expected(pack, req, lang),
-            f"{req.citation.text}（{req.citation.section}）",
+            # The plan's own words stay as written; only what frames them follows the reader.
+            f"{req.citation.text}{pick(lang, '（', ' (')}{req.citation.section}"
+            f"{pick(lang, '）', ')')}",
         )
     return table
 
@@ -564,26 +602,30 @@ def field_list(pack: Pack, lang: str = "zh") -> list[dict[str, Any]]:
     ]
 
 
-def pack_test_line(report: Report) -> str:
-    return (
-        f"{report.pack.id}：{len(report.passed)} 个用例通过，{len(report.failed)} 个失败，"
-        f"要求和结论的覆盖率 {report.coverage:.1f}%"
+def pack_test_line(report: Report, lang: str = "zh") -> str:
+    passed, failed = len(report.passed), len(report.failed)
+    return pick(
+        lang,
+        f"{report.pack.id}：{passed} 个用例通过，{failed} 个失败，"
+        f"要求和结论的覆盖率 {report.coverage:.1f}%",
+        f"{report.pack.id}: {counted(passed, 'case')} passed, {failed} failed, "
+        f"coverage of requirements and verdicts {report.coverage:.1f}%",
     )
 
 
-def pack_test_table(report: Report) -> Table | None:
+def pack_test_table(report: Report, lang: str = "zh") -> Table | None:
     """`ipscore test`: the failing cases and the verdicts no case reaches (None if neither)."""
     if not report.failed and not report.uncovered:
         return None
     table = Table()
-    table.add_column("用例 / 要求")
-    table.add_column("预期")
-    table.add_column("实际 / 未覆盖的结论")
+    table.add_column(pick(lang, "用例 / 要求", "Case / requirement"))
+    table.add_column(pick(lang, "预期", "Expected"))
+    table.add_column(pick(lang, "实际 / 未覆盖的结论", "Actual / verdict not reached"))
     for case, wrong in report.failed.items():
         for key, (want, got) in wrong.items():
-            table.add_row(f"{case}：{key}", str(want), str(got))
+            table.add_row(f"{case}{pick(lang, '：', ': ')}{key}", str(want), str(got))
     for rid, verdict in report.uncovered:
-        table.add_row(rid, "", f"没有用例得到 {verdict}")
+        table.add_row(rid, "", pick(lang, f"没有用例得到 {verdict}", f"no case reaches {verdict}"))
     return table
 
 
@@ -599,7 +641,7 @@ def archived_lines(done: Iterable[Archived], lang: str = "zh") -> list[str]:
                     f"✓ #{item.id} {city} {item.year}年度（{item.pack}）：已评估并存档，"
                     f"{item.score}分，{item.grade_label}",
                     f"OK #{item.id} {city} {item.year} ({item.pack}): assessed and stored, "
-                    f"{item.score}, {item.grade}",
+                    f"{item.score}, {_grade_word(item.pack, item.grade, item.grade_label, lang)}",
                 )
             )
         else:
@@ -644,7 +686,7 @@ def archive_table(stored: Iterable[Stored], lang: str = "zh") -> Table:
             kind,
             version,
             "" if "score" not in result else f"{result['score']}",
-            str(result.get("grade_label" if lang == "zh" else "grade", "")),
+            _grade_word(s.pack, result.get("grade"), result.get("grade_label"), lang),
             s.stored_at,
             s.stored_by or "—",
             s.input_sha256[:12],
@@ -656,7 +698,12 @@ def stored_table(s: Stored, lang: str = "zh") -> Table:
     """`archive show`: one stored submission — where it came from, its result, its figures."""
     result = s.result or {}
     headline = (
-        pick(lang, f"，{result['score']}分，{result['grade_label']}", f", {result['score']}")
+        pick(
+            lang,
+            f"，{result['score']}分，{result['grade_label']}",
+            f", {result['score']}, "
+            f"{_grade_word(s.pack, result.get('grade'), result.get('grade_label'), 'en')}",
+        )
         if result
         else pick(lang, "，只存数据", ", figures only")
     )
@@ -782,7 +829,7 @@ def history_table(h: History, lang: str = "zh") -> Table:
             str(row.year),
             row.pack or "",
             str(row.score),
-            _grade_cell(row.grade or "", row.grade_label or row.grade or ""),
+            _grade_cell(row.grade or "", _grade_word(row.pack, row.grade, row.grade_label, lang)),
             f"{row.rank}/{row.tier_size}" if row.rank is not None else "—",
             mandatory,
             "\n".join(
@@ -821,7 +868,11 @@ def review_table(r: Review, lang: str = "zh") -> Table:
     """`review`: each city's years and the outcome, or the outcomes a missing year leaves open."""
     about = r.policy.review
     table = Table(
-        title=pick(lang, about.title, about.title_en) + f"（{r.first}–{r.last}）",
+        title=pick(
+            lang,
+            f"{about.title}（{r.first}–{r.last}）",
+            f"{about.title_en} ({r.first}–{r.last})",
+        ),
         caption=_lines(
             pick(lang, about.interpretation, about.interpretation_en), _data_notes(r.notes, lang)
         ),
@@ -838,7 +889,8 @@ def review_table(r: Review, lang: str = "zh") -> Table:
         cells = []
         for y in c.years:
             if y.state == "assessed":
-                cells.append(f"{y.score} {_grade_cell(y.grade or '', y.grade_label or '')}")
+                word = _grade_word(y.pack, y.grade, y.grade_label, lang)
+                cells.append(f"{y.score} {_grade_cell(y.grade or '', word)}")
             else:
                 cells.append(pick(lang, *_STATE_WORDS[y.state]))
         mean = c.mean_score
@@ -937,7 +989,7 @@ def verification_table(v: Verification, lang: str = "zh") -> Table:
             )
         table.add_row(
             r.id,
-            _user(r.title),
+            _user(pick(lang, r.title, v.pack.requirement(r.id).title_en)),
             f"[{_STYLE[Verdict(r.status)]}]{verdict_word(r.status, lang)}[/]",
             docs,
             check,
@@ -990,12 +1042,12 @@ def pending_table(items: Sequence[Pending], notes: Iterable[str], lang: str = "z
     for p in items:
         effect = f"{float(p.points):.1f}" + pick(lang, "分", " pts")
         if p.changes_grade:
-            effect = f"[bold]{effect}；" + pick(lang, "决定等级", "decides the grade") + "[/]"
+            effect = f"[bold]{effect}{pick(lang, '；决定等级', '; decides the grade')}[/]"
         table.add_row(
             _user(p.city),
             str(p.year),
             p.requirement,
-            _user(p.title),
+            _user(_stored_title(p.pack, p.requirement, p.title, lang)),
             state_word(p.state, lang),
             _scored(p.if_verified, lang),
             _scored(p.if_rejected, lang),

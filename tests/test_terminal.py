@@ -4,7 +4,11 @@ no word, name or verdict is cut (rich alone cut "Excellent" into "Excell" / "ent
 from __future__ import annotations
 
 import io
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
@@ -117,3 +121,39 @@ def test_a_table_whose_words_cannot_fit_is_left_to_rich_to_fold():
     console = tables._Folding(width=80, file=io.StringIO())
     fit(table, console)
     assert all(c.width is None for c in table.columns)
+
+
+def _en(db: Path, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "ipscore", "--lang", "en", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "IPSCORE_DB": str(db)},
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_commands_over_the_archive_speak_english(tmp_path):
+    """Results store the Chinese grade and title; English output asks the pack for its own."""
+    db = tmp_path / "a.sqlite"
+    _en(db, "archive", "add", "scenarios/", "scenarios/earlier-years/", "--by", "张三")
+    history = _en(db, "history", "武汉市")
+    assert "Fail" in history and "不合格" not in history
+    review = _en(db, "review", "--years", "2013-2015")
+    assert "(2013–2015)" in review and "（" not in review.splitlines()[0]
+    assert "95.7 Excellent" in review and "优秀" not in review
+    pending = _en(db, "verify", "--pending")
+    assert "IP work written into the city's five-year plan" in pending
+    assert "; decides" in pending and "；" not in pending
+    archive = _en(db, "archive", "list")
+    assert "Excellent" in archive and "excellent" not in archive
+
+
+def test_pack_commands_speak_english(tmp_path):
+    shown = _en(tmp_path / "a.sqlite", "rules", "show", "cnipa-2015-demo-city")
+    assert "Original words (section)" in shown and "required" in shown
+    assert "必需" not in shown and "IP work written into the city's" in shown
+    tested = _en(tmp_path / "a.sqlite", "test", "cnipa-2015-demo-city")
+    assert "cases passed, 0 failed" in tested
