@@ -454,7 +454,7 @@ def whatif_cmd(
     else:
         from . import tables
 
-        title = f"{result.baseline.city}：{pick(_lang(), '假设分析', 'what if')}"
+        title = f"{result.baseline.city}{pick(_lang(), '：假设分析', ': what if')}"
         _emit_tables([tables.comparison([result], title, _lang())], output)
 
 

@@ -157,3 +157,7 @@ def test_pack_commands_speak_english(tmp_path):
     assert "必需" not in shown and "IP work written into the city's" in shown
     tested = _en(tmp_path / "a.sqlite", "test", "cnipa-2015-demo-city")
     assert "cases passed, 0 failed" in tested
+    whatif = _en(
+        tmp_path / "a.sqlite", "whatif", "scenarios/wuhan-2015.yaml", "--param", "T4.R2=1.15"
+    )
+    assert "武汉市: what if" in whatif and "武汉市：" not in whatif
