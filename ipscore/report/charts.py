@@ -61,7 +61,7 @@ def task_fractions(a: Assessment) -> str:
         label = f"{t.id}{' *' if t.mandatory else ''}"
         parts.append(
             f'<text x="{left - 6}" y="{y + pitch / 2 + 4:.1f}" font-size="11" '
-            f'text-anchor="end" fill="#1a1a1a">{_escape(label)}</text>'
+            f'text-anchor="end" fill="#1a1a1a">{svg_text(label)}</text>'
             f'<rect x="{left}" y="{y + pitch * 0.2:.1f}" width="{x(value) - left:.1f}" '
             f'height="{pitch * 0.6:.1f}" fill="{COLOURS[t.status]}"/>'
             f'<text x="{x(value) + 4:.1f}" y="{y + pitch / 2 + 4:.1f}" font-size="10" '
@@ -82,7 +82,8 @@ def task_fractions(a: Assessment) -> str:
     return "".join(parts)
 
 
-def _escape(text: str) -> str:
+def svg_text(text: str) -> str:
+    """Text as the content of an SVG element drawn by hand."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 

@@ -12,6 +12,7 @@ from ..explain import show
 from ..output import csv_writer
 from ..strength import CityStrength, Strength, shown_value
 from ..text import pick
+from .charts import svg_text
 from .context import SignOff, office, provenance, words
 
 WORDS: dict[str, dict[str, Any]] = {
@@ -231,7 +232,7 @@ def radar_svg(labels: list[str], city: list[float | None], median: list[float | 
         )
         parts.append(
             f'<text x="{lx:.1f}" y="{ly + 4:.1f}" font-size="11" text-anchor="middle" '
-            f'fill="#1a1a1a">{_escape(label)}</text>'
+            f'fill="#1a1a1a">{svg_text(label)}</text>'
         )
     parts.append(polygon(median, 'fill="none" stroke="#546e7a" stroke-dasharray="4 3"'))
     parts.append(
@@ -239,10 +240,6 @@ def radar_svg(labels: list[str], city: list[float | None], median: list[float | 
     )
     parts.append("</svg>")
     return "".join(parts)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def context(
