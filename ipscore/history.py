@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal, Protocol
 
-from .errors import InputError, IpscoreError, Problem
-from .packs import find_pack
+from .errors import InputError, Problem
+from .packs import installed_pack
 from .results import Assessment
 from .scoring import RankKey, ranks
 from .store.archive import Stored, Value
@@ -266,11 +266,8 @@ def _labels(stored: Iterable[Stored]) -> dict[str, str]:
     """Field labels from the pack the figures were filed under, where it is at hand (an
     archive imported from elsewhere may name a pack this installation lacks)."""
     for s in stored:
-        try:
-            pack = find_pack(s.pack)
-        except IpscoreError:  # a pack not installed here: show the field codes
-            return {}
-        return {name: pack.field(name).label for name in pack.field_names()}
+        pack = installed_pack(s.pack)  # not installed here: show the field codes
+        return {name: pack.field(name).label for name in pack.field_names()} if pack else {}
     return {}
 
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .errors import InputError, IpscoreError, Problem
+from .errors import InputError, Problem
 from .history import Stores, data_notes, headline_score
-from .packs import find_pack
+from .packs import installed_pack
 from .scoring import LEVEL_ORDER, RankKey, ranks
 
 GRADE_ORDER = ("excellent", "good", "pass", "fail")
@@ -136,8 +136,6 @@ def published(
 
 def _grade_order(pack_id: str) -> dict[str, int]:
     """The pack's grades, best first; the 2015 pack's where the pack is not installed here."""
-    try:
-        codes = [g.code for g in find_pack(pack_id).scoring.grades]
-    except IpscoreError:
-        codes = list(GRADE_ORDER)
+    pack = installed_pack(pack_id)
+    codes = [g.code for g in pack.scoring.grades] if pack else list(GRADE_ORDER)
     return {code: i for i, code in enumerate(codes)}

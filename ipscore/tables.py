@@ -14,7 +14,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .errors import IpscoreError
 from .explain import (
     describe,
     expected,
@@ -26,7 +25,7 @@ from .explain import (
     uncomputable,
 )
 from .fit import fit
-from .packs import Pack, find_pack
+from .packs import Pack, installed_pack
 from .packs.conditions import fields_read, split_year
 from .packs.model import Subject
 from .provenance import notes_by_text
@@ -312,24 +311,17 @@ def _grade_word(pack_id: str | None, code: str | None, label: str | None, lang: 
     asks the pack for its own (the code where that pack is not to be found)."""
     if not code or lang != "en":
         return label or code or ""
-    pack = _stored_pack(pack_id)
+    pack = installed_pack(pack_id) if pack_id else None
     return pack.grade_label(code, "en") if pack else code
 
 
 def _stored_title(pack_id: str | None, req_id: str, title: str, lang: str) -> str:
     """A stored requirement's title in the reader's language (results store the Chinese)."""
-    pack = _stored_pack(pack_id) if lang == "en" else None
+    pack = installed_pack(pack_id) if lang == "en" and pack_id else None
     try:
         return pick(lang, title, pack.requirement(req_id).title_en) if pack else title
     except StopIteration:  # a requirement the pack no longer has
         return title
-
-
-def _stored_pack(pack_id: str | None) -> Pack | None:
-    try:
-        return find_pack(pack_id) if pack_id else None
-    except IpscoreError:
-        return None
 
 
 def _grade_cell(code: str, label: str) -> str:

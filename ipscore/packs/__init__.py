@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from ..errors import PackError, Problem, resolved
+from ..errors import IpscoreError, PackError, Problem, resolved
 from ..resources import data_dir
 from .identity import content_hash, per_pack
 from .load import load_pack
@@ -18,6 +18,7 @@ __all__ = [
     "Task",
     "content_hash",
     "find_pack",
+    "installed_pack",
     "load_pack",
     "per_pack",
     "shipped_packs",
@@ -27,6 +28,15 @@ __all__ = [
 def shipped_packs() -> dict[str, Path]:
     """Pack id → file, for every pack under rules/ (the file stem is the pack id)."""
     return {p.stem: p for p in sorted(data_dir("rules").glob("*.yaml"))}
+
+
+def installed_pack(pack_id: str) -> Pack | None:
+    """The pack a stored result names, or None where this installation lacks it (an archive
+    imported from elsewhere may name one): the caller then shows codes."""
+    try:
+        return find_pack(pack_id)
+    except IpscoreError:
+        return None
 
 
 @cache

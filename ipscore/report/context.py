@@ -10,11 +10,10 @@ from fractions import Fraction
 from typing import Any
 
 from .._version import __version__
-from ..errors import IpscoreError
 from ..evidence import Attached
 from ..explain import field_label, level_label, show, show_input
 from ..history import YearOverYear
-from ..packs import Pack, find_pack
+from ..packs import Pack, installed_pack
 from ..provenance import notes_by_text
 from ..publish import Published
 from ..results import Assessment, RequirementResult, TaskResult
@@ -1053,10 +1052,7 @@ def _review_grade(label: str | None, code: str | None, lang: str) -> str:
 
 def publish(p: Published, lang: str = "zh", produced_at: str | None = None) -> dict[str, Any]:
     """The published list: tiers of cities with their grades (and scores when asked for)."""
-    try:
-        pack: Pack | None = find_pack(p.pack)
-    except IpscoreError:
-        pack = None
+    pack = installed_pack(p.pack)
     title = pick(
         lang,
         f"{pack.pack.title if pack else p.pack}：{p.year}年度考核结果",
