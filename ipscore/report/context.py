@@ -405,7 +405,6 @@ def provenance(
     )
     return {
         "footer": footer,
-        "footer_css": _css_string(footer),
         "rows": [
             (text["pack"], pack.id),
             (text["pack_version"], pack.pack.version),
@@ -453,14 +452,6 @@ def office(
         "reviewer": chosen.reviewer or "",
         "date": (produced_at or "")[:10],
     }
-
-
-def _css_string(text: str) -> str:
-    """Text for a CSS string literal: every character but letters, digits and a few safe marks
-    escaped, so nothing in it can close the string or the style element."""
-    return "".join(
-        c if c.isascii() and (c.isalnum() or c in " .:-_") else f"\\{ord(c):x} " for c in text
-    )
 
 
 def city(
@@ -1034,7 +1025,6 @@ def review(r: Review, lang: str = "zh", produced_at: str | None = None) -> dict[
         "annual_packs": "、".join(r.policy.annual_packs),
         "provenance": {
             "footer": footer,
-            "footer_css": _css_string(footer),
             "notes": r.notes,
             "rows": [
                 (t["policy"], f"{about.id} {about.version}"),
@@ -1098,5 +1088,5 @@ def publish(p: Published, lang: str = "zh", produced_at: str | None = None) -> d
             }
             for tier in p.tiers
         ],
-        "provenance": {"footer": footer, "footer_css": _css_string(footer), "notes": p.notes},
+        "provenance": {"footer": footer, "notes": p.notes},
     }

@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from ..errors import IpscoreError, Problem
 from ..resources import data_dir
@@ -21,7 +22,7 @@ def environment(markdown: bool = False) -> Environment:
     (a `<` that could open a tag), so a Markdown report carries no `&gt;` for a reader to
     puzzle over and a city named "<script>" still prints as text. StrictUndefined: a value the
     template expects but the context lacks fails loudly."""
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(str(data_dir("templates"))),
         autoescape=not markdown,
         finalize=_markdown_text if markdown else None,
@@ -29,6 +30,18 @@ def environment(markdown: bool = False) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+    )
+    env.filters["css_string"] = css_string
+    return env
+
+
+def css_string(text: str) -> str:
+    """Text for a CSS string literal (a page header or footer): every character but letters,
+    digits and a few safe marks escaped, so nothing in it can close the string or the style
+    element. Markup (a rendered block) is unescaped first: CSS shows it as written."""
+    plain = text.unescape() if isinstance(text, Markup) else str(text)
+    return "".join(
+        c if c.isascii() and (c.isalnum() or c in " .:-_") else f"\\{ord(c):x} " for c in plain
     )
 
 
@@ -71,6 +84,15 @@ def pdf(html: str) -> bytes:
                 )
             ]
         ) from None
+    require_cjk_font()
+    # WeasyPrint reports every SVG styling property it does not use (matplotlib writes many);
+    # the chart renders correctly, so only its errors are worth showing.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    document: bytes = HTML(string=html).write_pdf()
+    return document
+
+
+def require_cjk_font() -> None:
     if not _has_cjk_font():
         raise IpscoreError(
             [
@@ -80,11 +102,6 @@ def pdf(html: str) -> bytes:
                 )
             ]
         )
-    # WeasyPrint reports every SVG styling property it does not use (matplotlib writes many);
-    # the chart renders correctly, so only its errors are worth showing.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    document: bytes = HTML(string=html).write_pdf()
-    return document
 
 
 def _has_cjk_font() -> bool:
