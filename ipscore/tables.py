@@ -25,7 +25,7 @@ from .explain import (
     uncomputable,
 )
 from .fit import fit
-from .packs import Pack, installed_pack
+from .packs import Pack, grade_word, installed_pack
 from .packs.conditions import fields_read, split_year
 from .packs.model import Subject
 from .provenance import notes_by_text
@@ -304,15 +304,6 @@ def _mandatory_cell(a: Assessment, lang: str) -> str:
         if a.mandatory_complete
         else pick(lang, "未完成", "not complete")
     )
-
-
-def _grade_word(pack_id: str | None, code: str | None, label: str | None, lang: str) -> str:
-    """A stored grade in the reader's language: results store the Chinese word, so English
-    asks the pack for its own (the code where that pack is not to be found)."""
-    if not code or lang != "en":
-        return label or code or ""
-    pack = installed_pack(pack_id) if pack_id else None
-    return pack.grade_label(code, "en") if pack else code
 
 
 def _stored_title(pack_id: str | None, req_id: str, title: str, lang: str) -> str:
@@ -633,7 +624,7 @@ def archived_lines(done: Iterable[Archived], lang: str = "zh") -> list[str]:
                     f"✓ #{item.id} {city} {item.year}年度（{item.pack}）：已评估并存档，"
                     f"{item.score}分，{item.grade_label}",
                     f"OK #{item.id} {city} {item.year} ({item.pack}): assessed and stored, "
-                    f"{item.score}, {_grade_word(item.pack, item.grade, item.grade_label, lang)}",
+                    f"{item.score}, {grade_word(item.pack, item.grade, item.grade_label, lang)}",
                 )
             )
         else:
@@ -678,7 +669,7 @@ def archive_table(stored: Iterable[Stored], lang: str = "zh") -> Table:
             kind,
             version,
             "" if "score" not in result else f"{result['score']}",
-            _grade_word(s.pack, result.get("grade"), result.get("grade_label"), lang),
+            grade_word(s.pack, result.get("grade"), result.get("grade_label"), lang),
             s.stored_at,
             s.stored_by or "—",
             s.input_sha256[:12],
@@ -694,7 +685,7 @@ def stored_table(s: Stored, lang: str = "zh") -> Table:
             lang,
             f"，{result['score']}分，{result['grade_label']}",
             f", {result['score']}, "
-            f"{_grade_word(s.pack, result.get('grade'), result.get('grade_label'), 'en')}",
+            f"{grade_word(s.pack, result.get('grade'), result.get('grade_label'), 'en')}",
         )
         if result
         else pick(lang, "，只存数据", ", figures only")
@@ -821,7 +812,7 @@ def history_table(h: History, lang: str = "zh") -> Table:
             str(row.year),
             row.pack or "",
             str(row.score),
-            _grade_cell(row.grade or "", _grade_word(row.pack, row.grade, row.grade_label, lang)),
+            _grade_cell(row.grade or "", grade_word(row.pack, row.grade, row.grade_label, lang)),
             f"{row.rank}/{row.tier_size}" if row.rank is not None else "—",
             mandatory,
             "\n".join(
@@ -881,7 +872,7 @@ def review_table(r: Review, lang: str = "zh") -> Table:
         cells = []
         for y in c.years:
             if y.state == "assessed":
-                word = _grade_word(y.pack, y.grade, y.grade_label, lang)
+                word = grade_word(y.pack, y.grade, y.grade_label, lang)
                 cells.append(f"{y.score} {_grade_cell(y.grade or '', word)}")
             else:
                 cells.append(pick(lang, *_STATE_WORDS[y.state]))

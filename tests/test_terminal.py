@@ -144,6 +144,10 @@ def test_commands_over_the_archive_speak_english(tmp_path):
     review = _en(db, "review", "--years", "2013-2015")
     assert "(2013–2015)" in review and "（" not in review.splitlines()[0]
     assert "95.7 Excellent" in review and "优秀" not in review
+    # The review report says the grades in the same words (it used to print the codes).
+    _en(db, "review", "--years", "2013-2015", "-o", str(tmp_path / "review.html"))
+    page = (tmp_path / "review.html").read_text(encoding="utf-8")
+    assert "Excellent" in page and ">excellent<" not in page and "优秀" not in page
     pending = _en(db, "verify", "--pending")
     assert "IP work written into the city's five-year plan" in pending
     assert "; decides" in pending and "；" not in pending

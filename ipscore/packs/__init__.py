@@ -39,6 +39,15 @@ def installed_pack(pack_id: str) -> Pack | None:
         return None
 
 
+def grade_word(pack_id: str | None, code: str | None, label: str | None, lang: str) -> str:
+    """A stored grade in the reader's language: results store the Chinese word, so English
+    asks the pack for its own (the code where that pack is not to be found)."""
+    if not code or lang != "en":
+        return label or code or ""
+    pack = installed_pack(pack_id) if pack_id else None
+    return pack.grade_label(code, "en") if pack else code
+
+
 @cache
 def _load_cached(path: Path, mtime_ns: int, size: int) -> Pack:
     return load_pack(path)

@@ -13,7 +13,7 @@ from .._version import __version__
 from ..evidence import Attached
 from ..explain import field_label, level_label, show, show_input
 from ..history import YearOverYear
-from ..packs import Pack, installed_pack
+from ..packs import Pack, grade_word, installed_pack
 from ..provenance import notes_by_text
 from ..publish import Published
 from ..results import Assessment, RequirementResult, TaskResult
@@ -979,7 +979,7 @@ def review(r: Review, lang: str = "zh", produced_at: str | None = None) -> dict[
                     {
                         "text": f"{y.score}",
                         "grade": y.grade or "",
-                        "grade_label": _review_grade(y.grade_label, y.grade, lang),
+                        "grade_label": grade_word(y.pack, y.grade, y.grade_label, lang),
                         "stored": t["stored"].format(id=y.stored_id, version=y.version),
                     }
                 )
@@ -1034,10 +1034,6 @@ def review(r: Review, lang: str = "zh", produced_at: str | None = None) -> dict[
             ],
         },
     }
-
-
-def _review_grade(label: str | None, code: str | None, lang: str) -> str:
-    return (code or "") if lang == "en" else (label or code or "")
 
 
 def publish(p: Published, lang: str = "zh", produced_at: str | None = None) -> dict[str, Any]:
