@@ -300,7 +300,8 @@ def _write(
     what = "报告" if lang != "en" else "reports"
     jobs = [job(a) for a in assessments]
     # The cohort report is the longest job: second in line, it starts on a worker at once
-    # instead of running alone after the city reports (the first loads WeasyPrint here).
+    # instead of running alone after the city reports (the first, run here, loads WeasyPrint
+    # or starts this process's browser before the workers are forked).
     jobs.insert(
         1,
         lambda: printed(
