@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import os
 import resource
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT, SCENARIOS, scenario_with
+from .test_report import need
 
 EVIL = '=HYPERLINK("http://x","y")[/]\x1b[31mX'
 
@@ -273,8 +273,8 @@ def test_ctrl_c_while_a_pdf_set_is_rendered_leaves_nothing(tmp_path, engine):
     # 80 cities' PDFs and their cohort's take WeasyPrint about 80 s and Chromium about 25 s
     # here: interrupted after 4 s, with every worker and its browser busy, even on a machine
     # several times faster.
-    if engine == "chromium" and shutil.which("chromium") is None and not os.environ.get("CI"):
-        pytest.skip("chromium is not installed here (CI installs it)")
+    if engine == "chromium":
+        need("chromium")
     cities = tmp_path / "cities"
     cities.mkdir()
     text = (SCENARIOS / "xiangtan-2015.yaml").read_text(encoding="utf-8")

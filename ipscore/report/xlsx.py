@@ -134,7 +134,7 @@ def print_setup(sheet: Worksheet, rows: str, columns: str | None = None) -> None
 def _legend_sheet(sheet: Worksheet, pack: Pack, text: dict[str, Any], lang: str) -> None:
     """What each column code means: every task and requirement, its kind and its source."""
     append_row(sheet, [text["requirement"], text["task"], pick(lang, "内容", "Requirement"),
-                    pick(lang, "类别", "Kind"), text["source"]])  # fmt: skip
+                       pick(lang, "类别", "Kind"), text["source"]])  # fmt: skip
     for task in pack.tasks:
         append_row(sheet, [task.id, "", pick(lang, task.title, task.title_en), "", task.section])
         for req in task.requirements:
