@@ -161,14 +161,11 @@ class _Browser:
             return
         self._close_fds(self._to_browser, self._from_browser)  # the browser exits on EOF
         deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            if os.waitpid(self.pid, os.WNOHANG)[0]:
-                break
+        while time.monotonic() < deadline and not os.waitpid(self.pid, os.WNOHANG)[0]:
             time.sleep(0.02)
-        else:
-            self.kill()
-            return
-        shutil.rmtree(self.profile, ignore_errors=True)
+        # Its helpers (renderer, GPU, utility) can outlive it by a moment, still writing in
+        # the profile: stopped too, so that the profile can go.
+        self.kill()
 
     def kill(self) -> None:
         """Stop the browser and every process it started (its own session and group) now."""
