@@ -9,12 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from ._version import __version__
 from .packs import Pack
 from .results import Assessment
-from .store.archive import Entry
 from .submission import Submission
+
+if TYPE_CHECKING:  # SQLAlchemy loads when something is stored, not for every batch
+    from .store.archive import Entry
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ class Archived:
 
 
 def entry(pack: Pack, s: Submission, a: Assessment | None, stored_at: str) -> Entry:
+    from .store.archive import Entry
+
     first = s.inputs[0] if s.inputs else None
     return Entry(
         pack=pack.id,

@@ -654,9 +654,9 @@ def template_cmd(pack_id: str, output: Path) -> None:
       ipscore template --pack cnipa-2015-demo-city -o 填报表.xlsx
       ipscore validate 填报表.xlsx
     """
+    from .formsheet import form
     from .output import write_atomic
     from .packs import find_pack
-    from .sheets import form
 
     if output.suffix.lower() != ".xlsx":
         raise click.BadParameter("填报表须为 .xlsx 文件", param_hint="-o")

@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from ipscore import IpscoreError, assess_paths, find_pack
+from ipscore.formsheet import form
 from ipscore.intake import read_all, submission_files
 from ipscore.output import to_json
-from ipscore.sheets import coerce, form
+from ipscore.sheets import coerce
 from ipscore.submission import parse_submission
 
 from .conftest import SCENARIOS

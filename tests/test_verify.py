@@ -20,9 +20,9 @@ import pytest
 from openpyxl import load_workbook
 
 from ipscore.evidence import from_cell
+from ipscore.formsheet import form
 from ipscore.intake import read_one
 from ipscore.packs import find_pack
-from ipscore.sheets import form
 
 from .conftest import ROOT, SCENARIOS
 

@@ -47,7 +47,7 @@ async def home(request: Request) -> Response:
 
 async def form(request: Request) -> Response:
     require(request)
-    from ..sheets import form as blank
+    from ..formsheet import form as blank
 
     pack_id = request.path_params["pack"]
     if pack_id not in shipped_packs():
