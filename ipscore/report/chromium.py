@@ -161,11 +161,17 @@ class _Browser:
             return
         self._close_fds(self._to_browser, self._from_browser)  # the browser exits on EOF
         deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and not os.waitpid(self.pid, os.WNOHANG)[0]:
+        while time.monotonic() < deadline and not self._exited():
             time.sleep(0.02)
         # Its helpers (renderer, GPU, utility) can outlive it by a moment, still writing in
         # the profile: stopped too, so that the profile can go.
         self.kill()
+
+    def _exited(self) -> bool:
+        try:
+            return os.waitpid(self.pid, os.WNOHANG)[0] != 0
+        except ChildProcessError:  # already waited for (a close interrupted by SIGTERM)
+            return True
 
     def kill(self) -> None:
         """Stop the browser and every process it started (its own session and group) now."""
@@ -245,9 +251,11 @@ def _failed(zh: str, en: str) -> Problem:
 
 
 def _stopped(*_: object) -> None:
-    if _browser is not None:
-        _browser.close()  # it cleans up after itself as it exits; killed only if it lingers
-    os._exit(1)
+    try:
+        if _browser is not None:
+            _browser.close()  # it cleans up after itself as it exits; killed if it lingers
+    finally:
+        os._exit(1)  # whatever the close met: the pool is waiting for this worker to go
 
 
 def _environment() -> dict[str, str]:

@@ -39,9 +39,12 @@ def render_all(jobs: Sequence[Job], workers: int, what: str) -> list[str | bytes
             for done in pool.imap(_render, range(1, len(jobs))):
                 out.append(done)
                 step()
+            # The workers leave on their own, each stopping its browser: a SIGTERM while
+            # one was doing so could leave the pool waiting for it.
             pool.close()
+            pool.join()
         finally:
-            pool.terminate()
+            pool.terminate()  # at once on Ctrl-C or an error; a no-op once they have left
             pool.join()
             _JOBS = ()
         return out
