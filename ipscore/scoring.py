@@ -51,10 +51,17 @@ def task_weight(pack: Pack, mandatory: bool) -> Fraction:
 def total(weighted_fractions: list[tuple[Fraction, Fraction | None]]) -> Fraction:
     """100 × Σ(task weight × fraction) / Σ task weight, over tasks that apply at all."""
     counted = [(w, f) for w, f in weighted_fractions if f is not None]
-    denominator = sum((w for w, _ in counted), Fraction(0))
-    if denominator == 0:
+    # In integers over common denominators, one Fraction at the end: summing Fractions
+    # reduced each term by a gcd and was a fifth of building a city's result.
+    weights = math.lcm(*(w.denominator for w, _ in counted))
+    weight_sum = sum(w.numerator * (weights // w.denominator) for w, _ in counted)
+    if weight_sum == 0:
         return Fraction(0)
-    return 100 * sum((w * f for w, f in counted), Fraction(0)) / denominator
+    terms = math.lcm(*(w.denominator * f.denominator for w, f in counted))
+    term_sum = sum(
+        w.numerator * f.numerator * (terms // (w.denominator * f.denominator)) for w, f in counted
+    )
+    return Fraction(100 * term_sum * weights, terms * weight_sum)
 
 
 def rounded(score: Fraction, decimals: int) -> Decimal:
