@@ -95,6 +95,16 @@ def _number(decl: FieldDecl, value: Any) -> Decimal:
     return number
 
 
+def _plain_count(decl: FieldDecl, value: int) -> bool:
+    """A whole number `_number_problem` finds nothing wrong with, told without a Decimal
+    (most counts a city files)."""
+    return (
+        0 <= value < 10**16
+        and (decl.min is None or value >= decl.min)
+        and (decl.max is None or value <= decl.max)
+    )
+
+
 def _number_problem(decl: FieldDecl, number: Decimal) -> tuple[str, str] | None:
     """What is wrong with a number for this field, as message templates; None if nothing."""
     if not number.is_finite():
@@ -164,6 +174,8 @@ def _typed(decl: FieldDecl, value: Any) -> Value | None:
             f"expected true or false, got {value!r}",
         )
     if decl.type in ("count", "amount"):
+        if type(value) is int and decl.type == "count" and _plain_count(decl, value):
+            return value
         number = _number(decl, value)
         return int(number) if decl.type == "count" else number
     if decl.type == "date":
@@ -466,22 +478,65 @@ def parse_submission(
             )
         )
     this_year = year if _is_year(year) else pack.pack.year
-    model: Any = None  # a model built at run time: its attributes are the pack's groups
-    try:
-        model = model_for(pack, this_year).model_validate(data)
-    except ValidationError as exc:
-        problems.extend(problems_from(exc, name, lines, field_of=_field_name))
+    values = None if problems else _checked_values(data, pack, this_year)
+    if values is None:  # something is wrong: the model finds what, with its messages
+        try:
+            model = model_for(pack, this_year).model_validate(data)
+            values = _values_of(pack, model, with_city=True)
+        except ValidationError as exc:
+            problems.extend(problems_from(exc, name, lines, field_of=_field_name))
     history, wrong = _history(data, pack, name, lines, this_year)
     problems += wrong
     attached, wrong = read_evidence(data.get("evidence"), pack, folder or Path("."), name, lines)
     problems += wrong
-    if problems:
+    if problems or values is None:
         raise InputError(problems)
-    values = _values_of(pack, model, with_city=True)
     _apply_defaults(pack, values)
     derive(pack, values)
     values.update(history)
     return Submission(pack.id, this_year, values, name, read_from, evidence=attached)
+
+
+@per_pack
+def _typed_fields(pack: Pack) -> tuple[tuple[str, tuple[tuple[str, str, FieldDecl], ...]], ...]:
+    """Each group's fields a submission fills in (not computed ratios): key, name, declaration."""
+    return tuple(
+        (
+            group,
+            tuple((key, f"{group}.{key}", d) for key, d in decls.items() if d.type != "ratio"),
+        )
+        for group, decls in pack.fields.items()
+    )
+
+
+def _checked_values(data: dict[str, Any], pack: Pack, year: int) -> dict[str, Value] | None:
+    """The values the submission model gives for a sound document, by dotted field name, each
+    checked as the model checks it; None at the first thing wrong, for the model to report
+    with its messages. Building the model's objects was most of reading a submission."""
+    city, facts, pack_id = data.get("city"), data.get("facts"), data.get("pack")
+    if not isinstance(city, dict) or not isinstance(facts, dict | None):
+        return None
+    if not isinstance(pack_id, str | None):
+        return None
+    values: dict[str, Value] = {}
+    for group, fields in _typed_fields(pack):
+        holder = city if group == "city" else None if facts is None else facts.get(group)
+        if holder is None:  # a group left out (not the city: checked above)
+            continue
+        if not isinstance(holder, dict):
+            return None
+        for key, name, decl in fields:
+            if key not in holder:
+                if decl.required:
+                    return None
+                continue
+            try:
+                value = checked(decl, holder[key], year)
+            except (PydanticCustomError, ValueError, AssertionError):  # what the model reports
+                return None
+            if value is not None:
+                values[name] = value
+    return values
 
 
 def _values_of(pack: Pack, model: Any, with_city: bool) -> dict[str, Value]:
@@ -665,12 +720,9 @@ def parse_value(pack: Pack, name: str, text: str) -> Value | None:
 def derive(pack: Pack, values: dict[str, Value], year: int | None = None) -> None:
     """Add every ratio field the pack declares (of `year`, if given), computed exactly: a
     Fraction, compared exactly and rounded only where it is shown."""
-    for plain in pack.field_names():
-        decl = pack.field(plain)
-        if decl.type != "ratio" or decl.of is None:
-            continue
+    for plain, of, decl in _ratios(pack):
         name = in_year(plain, year)
-        top, bottom = (values.get(in_year(f, year)) for f in decl.of)
+        top, bottom = (values.get(in_year(f, year)) for f in of)
         values.pop(name, None)
         # A ratio's inputs are counts or amounts; absent ones (None) leave it absent.
         if not isinstance(top, (int, Decimal)) or not isinstance(bottom, (int, Decimal)):
@@ -682,18 +734,40 @@ def derive(pack: Pack, values: dict[str, Value], year: int | None = None) -> Non
         )
 
 
+@per_pack
+def _ratios(pack: Pack) -> tuple[tuple[str, list[str], FieldDecl], ...]:
+    """The computed ratios: name, what they are computed of, declaration."""
+    return tuple(
+        (name, decl.of, decl)
+        for name in pack.field_names()
+        if (decl := pack.field(name)).type == "ratio" and decl.of is not None
+    )
+
+
+@per_pack
+def _defaults(pack: Pack) -> tuple[tuple[str, FieldDecl, frozenset[str]], ...]:
+    """The fields with a default: name, declaration, the cities (without 市) it is for."""
+    return tuple(
+        (
+            f"{group}.{key}",
+            decl,
+            frozenset(c.removesuffix("市") for c in decl.default_for.cities)
+            if decl.default_for
+            else frozenset(),
+        )
+        for group, decls in pack.fields.items()
+        for key, decl in decls.items()
+        if decl.default_for or decl.default is not None
+    )
+
+
 def _apply_defaults(pack: Pack, values: dict[str, Value]) -> None:
     """Fill absent profile flags from the pack, e.g. the five pilot-zone cities it names."""
-    city = str(values.get("city.name", ""))
-    short = city.removesuffix("市")
-    for group, decls in pack.fields.items():
-        for key, decl in decls.items():
-            name = f"{group}.{key}"
-            if name in values:
-                continue
-            if decl.default_for and short in [
-                c.removesuffix("市") for c in decl.default_for.cities
-            ]:
-                values[name] = decl.default_for.value
-            elif decl.default is not None:
-                values[name] = decl.default
+    short = str(values.get("city.name", "")).removesuffix("市")
+    for name, decl, cities in _defaults(pack):
+        if name in values:
+            continue
+        if decl.default_for and short in cities:
+            values[name] = decl.default_for.value
+        elif decl.default is not None:
+            values[name] = decl.default
