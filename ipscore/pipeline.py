@@ -181,6 +181,7 @@ def with_other_years(
 def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
     """The Assessment for verdicts already decided (by the engine, or toggled by what-if)."""
     values = submission.values
+    attached = submission.evidence
     static = _static(pack)
     mandatory = scoring.mandatory_tasks(pack, verdicts.mandatory_rules)
     tasks = []
@@ -225,7 +226,9 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
                     proved_by=verdicts.proved_by.get(req.id),
                     deadline=known.deadline,
                     responsible=known.responsible,
-                    evidence=tuple(k for k in known.evidence_keys if k in submission.evidence),
+                    evidence=tuple(k for k in known.evidence_keys if k in attached)
+                    if attached
+                    else (),
                 )
             )
         tasks.append((task, reqs))
