@@ -5,12 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from ipscore import InputError, assess, load_pack
 from ipscore.intake import read_one
-from ipscore.submission import parse_submission
+from ipscore.submission import _checked_values, _values_of, model_for, parse_submission
 
 from .conftest import SCENARIOS
+from .strategies import value_of
 
 CITY = {"name": "湘潭市", "level": "prefecture", "batch": 3, "counties": 5}
 
@@ -214,3 +218,47 @@ def test_the_fast_reader_reads_what_the_careful_one_reads(path):
     fast = load_fast(path)
     careful, _, raw = load_with_bytes(path)
     assert fast is not None and fast == (careful, raw)
+
+
+# What a hand-typed or hostile document may hold where a value goes.
+RAW = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 10**17),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.decimals(allow_nan=False, places=6),
+    st.sampled_from(["", " ", "是", "否", "3", "3.5", "12%", "2015-12-31", "abc", "prefecture"]),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+@st.composite
+def documents(draw, pack):
+    """A submission document of valid values with some replaced by anything at all."""
+    sections: dict[str, dict] = {}
+    for name in pack.field_names():
+        decl = pack.field(name)
+        if decl.type == "ratio" or (not decl.required and draw(st.booleans())):
+            continue
+        group, key = name.split(".", 1)
+        value = draw(st.one_of(value_of(decl), RAW) if draw(st.booleans()) else value_of(decl))
+        sections.setdefault(group, {})[key] = value
+    city = sections.pop("city", {})
+    return {"city": city, "facts": sections}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_quick_typing_gives_what_the_model_gives_or_leaves_it_to_the_model(pack, data):
+    # A sound document is typed field by field, without building the pydantic model; that
+    # must give exactly the model's values, and anything the model rejects must go to it.
+    doc = data.draw(documents(pack))
+    quick = _checked_values(doc, pack, pack.pack.year)
+    try:
+        model = model_for(pack, pack.pack.year).model_validate(doc)
+    except ValidationError:
+        assert quick is None
+        return
+    if quick is not None:
+        assert quick == _values_of(pack, model, with_city=True)
+        assert list(quick) == list(_values_of(pack, model, with_city=True))
