@@ -234,15 +234,24 @@ RAW = st.one_of(
 
 @st.composite
 def documents(draw, pack):
-    """A submission document of valid values with some replaced by anything at all."""
+    """A submission document of valid values, one of them (or its group) replaced by anything
+    at all, or left out."""
     sections: dict[str, dict] = {}
     for name in pack.field_names():
         decl = pack.field(name)
         if decl.type == "ratio" or (not decl.required and draw(st.booleans())):
             continue
         group, key = name.split(".", 1)
-        value = draw(st.one_of(value_of(decl), RAW) if draw(st.booleans()) else value_of(decl))
-        sections.setdefault(group, {})[key] = value
+        sections.setdefault(group, {})[key] = draw(value_of(decl))
+    group = draw(st.sampled_from(sorted(sections)))
+    key = draw(st.sampled_from(sorted(sections[group])))
+    change = draw(st.sampled_from(["value", "value", "drop the field", "the group"]))
+    if change == "value":
+        sections[group][key] = draw(RAW)
+    elif change == "drop the field":
+        del sections[group][key]
+    else:
+        sections[group] = draw(RAW)
     city = sections.pop("city", {})
     return {"city": city, "facts": sections}
 
@@ -262,3 +271,10 @@ def test_the_quick_typing_gives_what_the_model_gives_or_leaves_it_to_the_model(p
     if quick is not None:
         assert quick == _values_of(pack, model, with_city=True)
         assert list(quick) == list(_values_of(pack, model, with_city=True))
+
+
+def test_a_required_field_left_out_goes_to_the_model(pack):
+    doc = {"city": {"level": "prefecture"}, "facts": {}}
+    assert _checked_values(doc, pack, 2015) is None
+    with pytest.raises(InputError, match=r"city\.name"):
+        parse_submission(doc, pack, "x.yaml", {})
