@@ -181,25 +181,19 @@ def requirement_list(pack: Pack, lang: str = "zh") -> list[dict[str, Any]]:
     ]
 
 
-Words = tuple[str, str]  # Chinese, English
-
-
-def gaps(pack: Pack, req: Requirement, values: Mapping[str, Any]) -> tuple[str | None, str | None]:
-    """How an unmet requirement falls short, in Chinese and English: "还差1人",
-    "增长18.0%，要求≥20%". The numbers are worked out once for both languages.
+def gap(pack: Pack, req: Requirement, values: Mapping[str, Any], lang: str = "zh") -> str | None:
+    """How an unmet requirement falls short: "还差1人", "增长18.0%，要求≥20%" (in English,
+    "1 person short").
 
     Only comparisons on fields the city can act on are explained: profile flags that merely
     select a branch (batch, level, "already running before 2015") are not shortfalls.
     """
-    parts: dict[Words, None] = {}
-    for cmp, decl in _actionable(pack)[req.id]:
-        if compare(cmp, values) is False:
-            parts[_shortfall(pack, cmp, decl, values)] = None
-    if not parts:
-        return None, None
-    return "；".join(dict.fromkeys(zh for zh, _ in parts)), "; ".join(
-        dict.fromkeys(en for _, en in parts)
+    parts = dict.fromkeys(
+        _shortfall(pack, cmp, decl, values, lang)
+        for cmp, decl in _actionable(pack)[req.id]
+        if compare(cmp, values) is False
     )
+    return pick(lang, "；", "; ").join(parts) or None
 
 
 @per_pack
@@ -231,74 +225,81 @@ def uncomputable(pack: Pack, ratios: Iterable[str], lang: str = "zh") -> str:
     return pick(lang, "；", "; ").join(parts)
 
 
-def _shortfall(pack: Pack, cmp: Compare, decl: FieldDecl, values: Mapping[str, Any]) -> Words:
+def _shortfall(
+    pack: Pack, cmp: Compare, decl: FieldDecl, values: Mapping[str, Any], lang: str
+) -> str:
+    en = lang == "en"
     value = values[cmp.field]
     if decl.type == "bool":
-        zh, en = show(decl, value), show(decl, value, "en")
-        return f"目前填报为“{zh}”", f"currently “{en}”"
+        shown = show(decl, value, lang)
+        return f"currently “{shown}”" if en else f"目前填报为“{shown}”"
     if decl.type == "ratio" and cmp.op in ("gte", "gt"):
-        return _ratio_short(decl, bound(cmp, values) - exact(value))
+        return _ratio_short(decl, bound(cmp, values) - exact(value), lang)
     if decl.type in NUMERIC and cmp.op in ("gte", "gt"):
         have = exact(value)
-        step = Fraction(1, 10**decl.decimals)
-        need = _least(bound(cmp, values), step, strict=cmp.op == "gt")
-        zh, en = _short(decl, need - have)
+        need = _least(bound(cmp, values), decl.decimals, strict=cmp.op == "gt")
+        short = _short(decl, need - have, lang)
         base = exact(values[cmp.value.field]) if isinstance(cmp.value, FieldRef) else None
         if base and cmp.value.times != 1:
             growth = _pct((have / base - 1) * 100)
             want = format_decimal((cmp.value.times - 1) * 100)
-            zh = f"增长{growth}%，要求≥{want}%，{zh}"
-            en = f"grew {growth}%, {want}% required, {en}"
-        return zh, en
+            if en:
+                return f"grew {growth}%, {want}% required, {short}"
+            return f"增长{growth}%，要求≥{want}%，{short}"
+        return short
     if decl.type in ("count", "amount") and cmp.op in ("lte", "lt"):
-        return _excess(pack, cmp, decl, values)
-    name_zh, name_en = field_label(pack, cmp.field), field_label(pack, cmp.field, "en")
-    zh, en = show(decl, value), show(decl, value, "en")
+        return _excess(pack, cmp, decl, values, lang)
+    name, shown = field_label(pack, cmp.field, lang), show(decl, value, lang)
     if decl.type == "date":
-        return f"{name_zh}为{zh}，不符合要求", f"{name_en} is {en}: out of range"
-    return f"{name_zh}为“{zh}”，不符合要求", f"{name_en} is “{en}”: not accepted"
+        return f"{name} is {shown}: out of range" if en else f"{name}为{shown}，不符合要求"
+    return f"{name} is “{shown}”: not accepted" if en else f"{name}为“{shown}”，不符合要求"
 
 
-def _excess(pack: Pack, cmp: Compare, decl: FieldDecl, values: Mapping[str, Any]) -> Words:
+def _excess(pack: Pack, cmp: Compare, decl: FieldDecl, values: Mapping[str, Any], lang: str) -> str:
     """How far a figure is over its ceiling: 比办案量多15件 (the most it may be, to its
     declared decimals, subtracted from it)."""
     step = Fraction(1, 10**decl.decimals)
     limit = bound(cmp, values) / step
     most = (math.floor(limit) if cmp.op == "lte" else math.ceil(limit) - 1) * step
-    over = exact(values[cmp.field]) - most
-    zh, en = quantity(decl, over, "zh"), quantity(decl, over, "en")
+    over = quantity(decl, exact(values[cmp.field]) - most, lang)
+    en = lang == "en"
     if isinstance(cmp.value, FieldRef):
-        other_zh = field_label(pack, cmp.value.field)
-        other_en = field_label(pack, cmp.value.field, "en")
-        return f"比{other_zh}多{zh}", f"{en} more than {other_en}"
-    return f"超出{zh}", f"{en} over"
+        other = field_label(pack, cmp.value.field, lang)
+        return f"{over} more than {other}" if en else f"比{other}多{over}"
+    return f"{over} over" if en else f"超出{over}"
 
 
-def _short(decl: FieldDecl, short: Fraction) -> Words:
+def _short(decl: FieldDecl, short: Fraction, lang: str) -> str:
     """A numeric shortfall in the field's unit; under 1万元 in 元 (还差1元, not 还差0.0001万元)."""
-    english = f"{quantity(decl, short, 'en')} short"
+    if lang == "en":
+        return f"{quantity(decl, short, 'en')} short"
     if decl.unit == "万元" and short < 1:
-        return f"还差{grouped(short * 10_000)}元", english
-    return f"还差{quantity(decl, short, 'zh')}", english
+        return f"还差{grouped(short * 10_000)}元"
+    return f"还差{quantity(decl, short, 'zh')}"
 
 
-def _ratio_short(decl: FieldDecl, short: Fraction) -> Words:
+def _ratio_short(decl: FieldDecl, short: Fraction, lang: str) -> str:
     """An exact ratio's shortfall, rounded up to what can be shown: a ratio 0.0004 below
     its bound is "less than 0.01 short", never "0.01 short" nor "0.00 short"."""
+    en = lang == "en"
     step = Fraction(1, 10**decl.decimals)
     if short == 0:
-        return "与要求持平，须高于要求", "level with the requirement, which must be beaten"
+        return (
+            "level with the requirement, which must be beaten" if en else "与要求持平，须高于要求"
+        )
     if short < step:
-        return f"还差不足{show(decl, step)}", f"less than {show(decl, step, 'en')} short"
-    shown = math.ceil(short / step) * step
-    return f"还差{show(decl, shown)}", f"{show(decl, shown, 'en')} short"
+        shown = show(decl, step, lang)
+        return f"less than {shown} short" if en else f"还差不足{shown}"
+    shown = show(decl, math.ceil(short / step) * step, lang)
+    return f"{shown} short" if en else f"还差{shown}"
 
 
-def _least(target: Fraction, step: Fraction, strict: bool) -> Fraction:
-    """The least multiple of `step` that is ≥ target (or > target)."""
-    units = target / step
+def _least(target: Fraction, decimals: int, strict: bool) -> Fraction | int:
+    """The least number of `decimals` decimals that is ≥ target (or > target); a whole number
+    (without a Fraction's arithmetic) for a field of none."""
+    units = target * 10**decimals if decimals else target
     least = math.floor(units) + 1 if strict else math.ceil(units)
-    return least * step
+    return Fraction(least, 10**decimals) if decimals else least
 
 
 def _pct(value: Fraction) -> str:

@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -20,7 +21,7 @@ from .evidence import Attached
 from .intake import read_all
 from .packs import Pack, per_pack
 from .packs.conditions import fields_read, in_year, split_year
-from .results import Assessment, RequirementResult, TaskResult
+from .results import Assessment, Gap, RequirementResult, TaskResult
 from .submission import Submission, Value, derive
 from .verdicts import MISSING, PREV, UNMET, Verdicts
 
@@ -192,17 +193,16 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
         for req in task.requirements:
             status = verdicts.statuses[req.id]
             known = static[req.id]
-            gap = gap_en = None
+            gap = None
             zero: tuple[str, ...] = ()
             if status == UNMET:
-                gap, gap_en = explain.gaps(pack, req, values)
+                gap = Gap(partial(explain.gap, pack, req, values))
             elif status == MISSING:
                 zero = _zero_divisor(pack, known.read, values)
                 uncomputable.update((f, None) for f in zero)
                 missing.update((f, None) for f in _absent_inputs(pack, known.read, values))
                 if zero:  # why it cannot be decided, where the gap would go
-                    gap = explain.uncomputable(pack, zero)
-                    gap_en = explain.uncomputable(pack, zero, "en")
+                    gap = Gap(partial(explain.uncomputable, pack, zero))
             reqs.append(
                 RequirementResult(
                     id=req.id,
@@ -215,8 +215,7 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
                     inputs={f: values.get(f) for f in known.read},
                     expected=known.expected,
                     expected_en=known.expected_en,
-                    gap=gap,
-                    gap_en=gap_en,
+                    gap_words=gap,
                     uncomputable=zero,
                     remedy=req.remedy,
                     remedy_en=req.remedy_en,

@@ -7,6 +7,7 @@ renders against the pack that decided it, and its provenance names that pack's c
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -16,6 +17,33 @@ from .evidence import Attached
 from .packs import Pack
 from .provenance import InputFile, Provenance
 from .verdicts import TaskStatus, Verdict
+
+
+class Gap:
+    """A requirement's gap in words, each language worked out when it is first read: a CSV or
+    a score never reads it, the JSON only in Chinese (working out both for every unmet
+    requirement was a third of building a city's result)."""
+
+    __slots__ = ("_make", "_texts")
+
+    def __init__(self, make: Callable[[str], str | None]):
+        self._make = make
+        self._texts: dict[str, str | None] = {}
+
+    def text(self, lang: str) -> str | None:
+        if lang not in self._texts:
+            self._texts[lang] = self._make(lang)
+        return self._texts[lang]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Gap):
+            return NotImplemented
+        return all(self.text(lang) == other.text(lang) for lang in ("zh", "en"))
+
+    __hash__ = None  # type: ignore[assignment]  # equal by its texts, which are worked out late
+
+    def __repr__(self) -> str:
+        return f"Gap({self.text('zh')!r})"
 
 
 # Not frozen: a frozen dataclass sets each field through object.__setattr__, which made
@@ -32,8 +60,8 @@ class RequirementResult:
     inputs: dict[str, Any]
     expected: str
     expected_en: str
-    gap: str | None
-    gap_en: str | None
+    # How it falls short (unmet), or why it cannot be decided (a ratio over a zero), in words.
+    gap_words: Gap | None
     remedy: str
     remedy_en: str | None
     citation: dict[str, str]
@@ -46,6 +74,14 @@ class RequirementResult:
     uncomputable: tuple[str, ...] = ()
     # The keys of the submission's `evidence` that speak for it (its id, fields it reads).
     evidence: tuple[str, ...] = ()
+
+    @property
+    def gap(self) -> str | None:
+        return None if self.gap_words is None else self.gap_words.text("zh")
+
+    @property
+    def gap_en(self) -> str | None:
+        return None if self.gap_words is None else self.gap_words.text("en")
 
 
 @dataclass(frozen=True)
