@@ -9,6 +9,7 @@ the staged output is then dropped whole.
 
 from __future__ import annotations
 
+import csv
 import gc
 import io
 import itertools
@@ -58,7 +59,7 @@ class Job:
     pack_id: str | None = None
     db: str | None = None
     json: Literal["indented", "line"] | None = None
-    csv: bool = False
+    csv: str | None = None  # the language of a CSV's cells, when a CSV is written
     produced_at: str | None = None
     # `archive add`: every year's submissions are read, and each is made an archive record
     # (stored at, stored by); only those of the year its pack assesses are assessed.
@@ -74,7 +75,7 @@ class Outcome:
     key: tuple[str, str, int] | None = None  # pack, city, year: each submitted once
     row: tuple[str, int, str | None] | None = None  # table, row, city column: for "重复"
     json: bytes | None = None
-    csv: dict[str, Any] | None = None
+    csv: dict[str, str] | None = None  # the CSV row's cells as written, but for the rank
     rank: RankKey | None = None
     record: bytes | None = None  # the archive record, as JSON
     stored: Archived | None = None  # what `archive add` says of it
@@ -164,7 +165,7 @@ class _Worker:
             a.source,
             key=(submission.pack_id, a.city, submission.year),
             json=None if job.json is None else self._json(a),
-            csv=output.csv_record(a, job.produced_at) if job.csv else None,
+            csv=None if job.csv is None else output.csv_cells(a, job.produced_at, job.csv),
             rank=rank_key(a),
         )
 
@@ -326,10 +327,12 @@ class Results:
             raise InputError(list(self.problems))
 
 
-def job_for(fmt: str, pack_id: str | None, db: str | None, produced_at: str | None) -> Job:
-    """The job of writing `fmt` (json, jsonl or csv)."""
+def job_for(
+    fmt: str, pack_id: str | None, db: str | None, produced_at: str | None, lang: str = "zh"
+) -> Job:
+    """The job of writing `fmt` (json, jsonl or csv) for a reader of `lang`."""
     shape: dict[str, Literal["indented", "line"]] = {"json": "indented", "jsonl": "line"}
-    return Job(pack_id, db, shape.get(fmt), fmt == "csv", produced_at)
+    return Job(pack_id, db, shape.get(fmt), lang if fmt == "csv" else None, produced_at)
 
 
 def write(
@@ -417,21 +420,18 @@ def _spooled_rows(
     bom: bool,
     lang: str,
 ) -> None:
+    """The spooled rows in ranking order. Their cells come finished from the workers (in the
+    reader's words, never a formula): here only the rank goes in."""
     names = output.csv_columns([columns])
     text = io.StringIO()
-    write_row = output.csv_writer(text)
-    write_row(output.csv_heads(names, lang))
+    write_row = csv.writer(text, lineterminator="\n").writerow
+    output.csv_writer(text)(output.csv_heads(names, lang))
     if bom:
         sink.write(b"\xef\xbb\xbf")
     for i, rank in ranks(keys):
         spool.seek(places[i][0])
-        record = orjson.loads(spool.read(places[i][1]))
-        write_row(
-            [
-                rank if c == "rank_in_tier" else output.csv_cell(c, record.get(c), lang)
-                for c in names
-            ]
-        )
+        cells = orjson.loads(spool.read(places[i][1]))
+        write_row([rank if c == "rank_in_tier" else cells.get(c, "") for c in names])
         if text.tell() > 1 << 20:
             sink.write(text.getvalue().encode("utf-8"))
             text.seek(0)

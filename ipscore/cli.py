@@ -269,7 +269,7 @@ def assess_cmd(
     if fmt in ("json", "jsonl", "csv"):
         from . import batch
 
-        job = batch.job_for(fmt, pack_id, db, _stamp(timestamp))
+        job = batch.job_for(fmt, pack_id, db, _stamp(timestamp), _lang())
         batch.write(paths, fmt, output, job, jobs, _lang())
         return
     if fmt == "xlsx" and output is None:

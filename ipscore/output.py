@@ -142,6 +142,15 @@ def csv_record(a: Assessment, produced_at: str | None = None) -> dict[str, Any]:
     return row
 
 
+def csv_cells(a: Assessment, produced_at: str | None, lang: str) -> dict[str, str]:
+    """A city's CSV row, but for its rank, as `to_csv` writes its cells: what a batch's
+    workers hand on, so that writing the ranked rows at the end is only joining them."""
+    return {
+        column: "" if value is None else str(cell_text(csv_cell(column, value, lang)))
+        for column, value in csv_record(a, produced_at).items()
+    }
+
+
 def csv_columns(records: Iterable[dict[str, Any]]) -> list[str]:
     """Every column, in the order the records name them (cities of several packs have
     several sets of tasks), the rank before the provenance."""
