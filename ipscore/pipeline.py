@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from fractions import Fraction
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -21,7 +20,7 @@ from .evidence import Attached
 from .intake import read_all
 from .packs import Pack, per_pack
 from .packs.conditions import fields_read, in_year, split_year
-from .results import Assessment, Gap, RequirementResult, TaskResult
+from .results import Assessment, Gap, RequirementFacts, RequirementResult, TaskResult
 from .submission import Submission, Value, derive
 from .verdicts import MISSING, PREV, UNMET, Verdicts
 
@@ -29,38 +28,31 @@ if TYPE_CHECKING:
     from .store.archive import Stored
 
 
-@dataclass(frozen=True)
-class _Static:
-    """What a requirement contributes to every result, worked out once per pack."""
-
-    read: tuple[str, ...]
-    expected: str
-    expected_en: str
-    weight: Fraction
-    citation: dict[str, str]
-    deadline: str | None
-    responsible: tuple[str, ...]
-    # What supporting documents speak for it: its own id, then the fields it reads (a
-    # computed ratio by its inputs).
-    evidence_keys: tuple[str, ...]
-
-
 @per_pack
-def _static(pack: Pack) -> dict[str, _Static]:
+def _facts(pack: Pack) -> dict[str, RequirementFacts]:
     out = {}
-    for _, req in pack.requirements():
+    for task, req in pack.requirements():
         read = fields_read(req.check)
         if req.applies_if is not None:
             read = list(dict.fromkeys([*fields_read(req.applies_if), *read]))
-        out[req.id] = _Static(
-            tuple(read),
-            explain.expected(pack, req),
-            explain.expected(pack, req, "en"),
-            scoring.requirement_weight(pack, req),
-            req.citation.model_dump(),
-            None if req.deadline is None else str(req.deadline),
-            tuple(req.responsible),
-            _evidence_keys(pack, req.id, read),
+        out[req.id] = RequirementFacts(
+            id=req.id,
+            task=task.id,
+            kind=req.kind,
+            title=req.title,
+            title_en=req.title_en,
+            weight=scoring.requirement_weight(pack, req),
+            read=tuple(read),
+            expected=explain.expected(pack, req),
+            expected_en=explain.expected(pack, req, "en"),
+            remedy=req.remedy,
+            remedy_en=req.remedy_en,
+            citation=req.citation.model_dump(),
+            interpretive=req.interpretive,
+            interpretive_en=req.interpretive_en,
+            deadline=None if req.deadline is None else str(req.deadline),
+            responsible=tuple(req.responsible),
+            evidence_keys=_evidence_keys(pack, req.id, read),
         )
     return out
 
@@ -183,7 +175,8 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
     """The Assessment for verdicts already decided (by the engine, or toggled by what-if)."""
     values = submission.values
     attached = submission.evidence
-    static = _static(pack)
+    facts = _facts(pack)
+    proved_by = verdicts.proved_by
     mandatory = scoring.mandatory_tasks(pack, verdicts.mandatory_rules)
     tasks = []
     missing: dict[str, None] = {}
@@ -192,44 +185,20 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
         reqs = []
         for req in task.requirements:
             status = verdicts.statuses[req.id]
-            known = static[req.id]
-            gap = None
-            zero: tuple[str, ...] = ()
+            known = facts[req.id]
+            result = RequirementResult(known, status, values, proved_by=proved_by.get(req.id))
             if status == UNMET:
-                gap = Gap(partial(explain.gap, pack, req, values))
+                result.gap_words = Gap(partial(explain.gap, pack, req, values))
             elif status == MISSING:
                 zero = _zero_divisor(pack, known.read, values)
                 uncomputable.update((f, None) for f in zero)
                 missing.update((f, None) for f in _absent_inputs(pack, known.read, values))
                 if zero:  # why it cannot be decided, where the gap would go
-                    gap = Gap(partial(explain.uncomputable, pack, zero))
-            reqs.append(
-                RequirementResult(
-                    id=req.id,
-                    task=task.id,
-                    kind=req.kind,
-                    title=req.title,
-                    title_en=req.title_en,
-                    status=status,
-                    weight=known.weight,
-                    inputs={f: values.get(f) for f in known.read},
-                    expected=known.expected,
-                    expected_en=known.expected_en,
-                    gap_words=gap,
-                    uncomputable=zero,
-                    remedy=req.remedy,
-                    remedy_en=req.remedy_en,
-                    citation=known.citation,
-                    interpretive=req.interpretive,
-                    interpretive_en=req.interpretive_en,
-                    proved_by=verdicts.proved_by.get(req.id),
-                    deadline=known.deadline,
-                    responsible=known.responsible,
-                    evidence=tuple(k for k in known.evidence_keys if k in attached)
-                    if attached
-                    else (),
-                )
-            )
+                    result.gap_words = Gap(partial(explain.uncomputable, pack, zero))
+                    result.uncomputable = zero
+            if attached:
+                result.evidence = tuple(k for k in known.evidence_keys if k in attached)
+            reqs.append(result)
         tasks.append((task, reqs))
     summary = scoring.summarize(pack, verdicts.statuses, mandatory)
     return Assessment(

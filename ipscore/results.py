@@ -7,7 +7,7 @@ renders against the pack that decided it, and its provenance names that pack's c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -46,34 +46,51 @@ class Gap:
         return f"Gap({self.text('zh')!r})"
 
 
-# Not frozen: a frozen dataclass sets each field through object.__setattr__, which made
-# building the forty-odd requirement results a third of assessing a city. Treat as read-only.
-@dataclass(slots=True)
-class RequirementResult:
+@dataclass(frozen=True)
+class RequirementFacts:
+    """What every city's result of a requirement shares, worked out once per pack."""
+
     id: str
     task: str
     kind: str
     title: str
     title_en: str | None
-    status: Verdict
     weight: Fraction
-    inputs: dict[str, Any]
+    read: tuple[str, ...]  # the fields its conditions read
     expected: str
     expected_en: str
-    # How it falls short (unmet), or why it cannot be decided (a ratio over a zero), in words.
-    gap_words: Gap | None
     remedy: str
     remedy_en: str | None
     citation: dict[str, str]
-    interpretive: str | None = None
-    interpretive_en: str | None = None
+    interpretive: str | None
+    interpretive_en: str | None
+    deadline: str | None
+    responsible: tuple[str, ...]
+    # What supporting documents speak for it: its own id, then the fields it reads (a
+    # computed ratio by its inputs).
+    evidence_keys: tuple[str, ...]
+
+
+# Not frozen, and the city's own part only: building forty-odd results a city was a third of
+# assessing it while each copied every field (a frozen dataclass sets each through
+# object.__setattr__). Treat as read-only.
+@dataclass(slots=True)
+class RequirementResult:
+    facts: RequirementFacts
+    status: Verdict
+    values: Mapping[str, Any]  # the submission's values, which `inputs` reads
+    # How it falls short (unmet), or why it cannot be decided (a ratio over a zero), in words.
+    gap_words: Gap | None = None
     proved_by: str | None = None
-    deadline: str | None = None
-    responsible: tuple[str, ...] = ()
     # Ratios read that could not be computed: their divisor was filed as 0.
     uncomputable: tuple[str, ...] = ()
     # The keys of the submission's `evidence` that speak for it (its id, fields it reads).
     evidence: tuple[str, ...] = ()
+
+    @property
+    def inputs(self) -> dict[str, Any]:
+        """The fields it reads, with the values the city filed (None for missing ones)."""
+        return {f: self.values.get(f) for f in self.facts.read}
 
     @property
     def gap(self) -> str | None:
@@ -82,6 +99,66 @@ class RequirementResult:
     @property
     def gap_en(self) -> str | None:
         return None if self.gap_words is None else self.gap_words.text("en")
+
+    @property
+    def id(self) -> str:
+        return self.facts.id
+
+    @property
+    def task(self) -> str:
+        return self.facts.task
+
+    @property
+    def kind(self) -> str:
+        return self.facts.kind
+
+    @property
+    def title(self) -> str:
+        return self.facts.title
+
+    @property
+    def title_en(self) -> str | None:
+        return self.facts.title_en
+
+    @property
+    def weight(self) -> Fraction:
+        return self.facts.weight
+
+    @property
+    def expected(self) -> str:
+        return self.facts.expected
+
+    @property
+    def expected_en(self) -> str:
+        return self.facts.expected_en
+
+    @property
+    def remedy(self) -> str:
+        return self.facts.remedy
+
+    @property
+    def remedy_en(self) -> str | None:
+        return self.facts.remedy_en
+
+    @property
+    def citation(self) -> dict[str, str]:
+        return self.facts.citation
+
+    @property
+    def interpretive(self) -> str | None:
+        return self.facts.interpretive
+
+    @property
+    def interpretive_en(self) -> str | None:
+        return self.facts.interpretive_en
+
+    @property
+    def deadline(self) -> str | None:
+        return self.facts.deadline
+
+    @property
+    def responsible(self) -> tuple[str, ...]:
+        return self.facts.responsible
 
 
 @dataclass(frozen=True)
@@ -195,25 +272,26 @@ class Assessment:
 
 
 def _requirement(r: RequirementResult) -> dict[str, Any]:
+    facts, values = r.facts, r.values
     out: dict[str, Any] = {
-        "id": r.id,
-        "kind": r.kind,
-        "title": r.title,
+        "id": facts.id,
+        "kind": facts.kind,
+        "title": facts.title,
         "status": r.status,
-        "weight": _number(r.weight),
-        "inputs": {k: json_value(v) for k, v in r.inputs.items()},
-        "expected": r.expected,
+        "weight": _number(facts.weight),
+        "inputs": {k: json_value(values.get(k)) for k in facts.read},
+        "expected": facts.expected,
         "gap": r.gap,
-        "remedy": r.remedy,
-        "citation": r.citation,
+        "remedy": facts.remedy,
+        "citation": facts.citation,
         "proved_by": r.proved_by,
     }
-    if r.interpretive:
-        out["interpretive"] = r.interpretive
-    if r.deadline:
-        out["deadline"] = r.deadline
-    if r.responsible:
-        out["responsible"] = list(r.responsible)
+    if facts.interpretive:
+        out["interpretive"] = facts.interpretive
+    if facts.deadline:
+        out["deadline"] = facts.deadline
+    if facts.responsible:
+        out["responsible"] = list(facts.responsible)
     if r.evidence:
         out["evidence"] = list(r.evidence)
     return out
