@@ -216,8 +216,11 @@ def _spread(
     first = next(parts, None)
     if first is None:
         return
+    # One city here is enough to load its pack and compile the rules; the rest of the first
+    # part goes to the workers with the others.
+    first, rest_of_first = _one_and_rest(first)
     yield from first if isinstance(first, list) else here.work(first)
-    rest = next(parts, None)
+    rest = rest_of_first or next(parts, None)
     if rest is None:
         return
     parts = itertools.chain([rest], parts)
@@ -243,6 +246,14 @@ def _spread(
     finally:
         pool.terminate()  # at once on Ctrl-C or an error; no-op once closed and drained
         pool.join()
+
+
+def _one_and_rest(part: _Part | list[Outcome]) -> tuple[_Part | list[Outcome], _Part | None]:
+    if isinstance(part, _Rows) and len(part.rows) > 1:
+        return _Rows(part.table, part.rows[:1]), _Rows(part.table, part.rows[1:])
+    if isinstance(part, _Files) and len(part.paths) > 1:
+        return _Files(part.paths[:1]), _Files(part.paths[1:])
+    return part, None
 
 
 def _result(entry: Any) -> list[Outcome]:
