@@ -142,13 +142,24 @@ def csv_record(a: Assessment, produced_at: str | None = None) -> dict[str, Any]:
     return row
 
 
+# A task's or a requirement's state as its cell reads, by language.
+_STATE_CELLS = {
+    lang: {code: str(cell_text(csv_cell("state", code, lang))) for code in _WORDS_ZH}
+    for lang in ("zh", "en")
+}
+
+
 def csv_cells(a: Assessment, produced_at: str | None, lang: str) -> dict[str, str]:
     """A city's CSV row, but for its rank, as `to_csv` writes its cells: what a batch's
     workers hand on, so that writing the ranked rows at the end is only joining them."""
-    return {
-        column: "" if value is None else str(cell_text(csv_cell(column, value, lang)))
-        for column, value in csv_record(a, produced_at).items()
-    }
+    states = _STATE_CELLS["en" if lang == "en" else "zh"]  # most cells are states
+    out = {}
+    for column, value in csv_record(a, produced_at).items():
+        known = states.get(value) if column not in CSV_HEADS_ZH else None
+        if known is None:
+            known = "" if value is None else str(cell_text(csv_cell(column, value, lang)))
+        out[column] = known
+    return out
 
 
 def csv_columns(records: Iterable[dict[str, Any]]) -> list[str]:
