@@ -26,9 +26,10 @@ _CMP = {
 
 
 def exact(value: Any) -> Any:
-    if isinstance(value, (int, Decimal, Fraction)) and not isinstance(value, bool):
+    kind = type(value)  # not isinstance: Fraction's is an ABC check, and bool is no number
+    if kind is int or kind is Decimal:
         return Fraction(value)
-    return value
+    return value  # a Fraction already, or no number
 
 
 def evaluate(cond: Condition, values: Mapping[str, Any]) -> bool | None:

@@ -70,6 +70,8 @@ def coerce(decl: FieldDecl, raw: Any) -> Any:
         word = yes_no(raw)
         return raw if word is None else word
     if decl.type in ("count", "amount") and isinstance(raw, str):
+        if raw.isascii() and raw.isdigit():  # most cells: a plain whole number
+            return int(raw)
         text = plain_number(raw) or raw  # "1,234" as the README promises
         try:  # from the text, never through a binary float
             return Decimal(text) if "." in text or "e" in text.lower() else int(text)
