@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import gc
-import io
 import itertools
 import multiprocessing
 import os
@@ -75,7 +74,7 @@ class Outcome:
     key: tuple[str, str, int] | None = None  # pack, city, year: each submitted once
     row: tuple[str, int, str | None] | None = None  # table, row, city column: for "重复"
     json: bytes | None = None
-    csv: dict[str, str] | None = None  # the CSV row's cells as written, but for the rank
+    csv: output.CsvRow | None = None  # the CSV row, as written but for the rank
     rank: RankKey | None = None
     record: bytes | None = None  # the archive record, as JSON
     stored: Archived | None = None  # what `archive add` says of it
@@ -165,7 +164,7 @@ class _Worker:
             a.source,
             key=(submission.pack_id, a.city, submission.year),
             json=None if job.json is None else self._json(a),
-            csv=None if job.csv is None else output.csv_cells(a, job.produced_at, job.csv),
+            csv=None if job.csv is None else output.csv_row(a, job.produced_at, job.csv),
             rank=rank_key(a),
         )
 
@@ -400,54 +399,58 @@ def _write_json(found: Iterator[Outcome], sink: output.Sink, single_file: bool) 
 def _write_csv(
     found: Iterator[Outcome], sink: output.Sink, results: Results, bom: bool, lang: str
 ) -> int:
-    """Rows in ranking order, as `output.to_csv`: the records wait in a spool file on disk
-    and only their rank keys in memory."""
+    """Rows in ranking order, as `output.to_csv`: the rows wait in a spool file on disk and
+    only their rank keys in memory."""
     keys: list[RankKey] = []
-    places: list[tuple[int, int]] = []
-    columns: dict[str, None] = {}
-    packs: set[str] = set()
+    places: list[tuple[int, int, int, int]] = []  # where, head's and tail's length, columns
+    column_sets: dict[tuple[str, ...], int] = {}
     with tempfile.TemporaryFile() as spool:
+        at = 0
         for o in found:
             assert o.csv is not None and o.rank is not None
-            line = orjson.dumps(o.csv)
-            places.append((spool.tell(), len(line)))
-            spool.write(line)
+            columns, head, tail = o.csv
+            which = column_sets.setdefault(columns, len(column_sets))
+            places.append((at, len(head), len(tail), which))
+            spool.write(head + tail)
+            at += len(head) + len(tail)
             keys.append(o.rank)
-            if o.rank[0] not in packs:  # a new pack's tasks and requirements
-                packs.add(o.rank[0])
-                columns.update(dict.fromkeys(o.csv))
         if results.problems or not keys:
             return len(keys)
-        _spooled_rows(spool, places, keys, columns, sink, bom, lang)
+        _spooled_rows(spool, places, keys, list(column_sets), sink, bom, lang)
     return len(keys)
 
 
 def _spooled_rows(
     spool: IO[bytes],
-    places: list[tuple[int, int]],
+    places: list[tuple[int, int, int, int]],
     keys: list[RankKey],
-    columns: dict[str, None],
+    column_sets: list[tuple[str, ...]],
     sink: output.Sink,
     bom: bool,
     lang: str,
 ) -> None:
-    """The spooled rows in ranking order. Their cells come finished from the workers (in the
-    reader's words, never a formula): here only the rank goes in."""
-    names = output.csv_columns([columns])
-    text = io.StringIO()
-    write_row = csv.writer(text, lineterminator="\n").writerow
-    output.csv_writer(text)(output.csv_heads(names, lang))
+    """The spooled rows in ranking order, each with its rank put in. Their cells come
+    finished from the workers (in the reader's words, never a formula); a batch of several
+    packs has each row's cells moved to where their columns are."""
+    names = output.csv_columns(dict.fromkeys(c) for c in column_sets)
+    body = tuple(names[: -len(output.CSV_TAIL)])
     if bom:
         sink.write(b"\xef\xbb\xbf")
+    out = bytearray(output.csv_text(output.csv_heads(names, lang)) + b"\n")
     for i, rank in ranks(keys):
-        spool.seek(places[i][0])
-        cells = orjson.loads(spool.read(places[i][1]))
-        write_row([rank if c == "rank_in_tier" else cells.get(c, "") for c in names])
-        if text.tell() > 1 << 20:
-            sink.write(text.getvalue().encode("utf-8"))
-            text.seek(0)
-            text.truncate()
-    sink.write(text.getvalue().encode("utf-8"))
+        at, head_size, tail_size, which = places[i]
+        spool.seek(at)
+        data = spool.read(head_size + tail_size)
+        head, tail = data[:head_size], data[head_size:]
+        if column_sets[which] != body:
+            row = next(csv.reader([head.decode("utf-8")]))
+            cells = dict(zip(column_sets[which], row, strict=True))
+            head = output.csv_text(cells.get(c, "") for c in body)
+        out += b"%s,%d,%s\n" % (head, rank, tail)
+        if len(out) > 1 << 20:
+            sink.write(bytes(out))
+            out.clear()
+    sink.write(bytes(out))
 
 
 def archive(

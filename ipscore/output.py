@@ -162,6 +162,34 @@ def csv_cells(a: Assessment, produced_at: str | None, lang: str) -> dict[str, st
     return out
 
 
+# A city's CSV row but for its rank: its columns before the rank, and as CSV text its cells
+# there and the provenance cells after the rank.
+CsvRow = tuple[tuple[str, ...], bytes, bytes]
+_COLUMN_SETS: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple for all of a pack's rows
+
+
+def csv_row(a: Assessment, produced_at: str | None, lang: str) -> CsvRow:
+    """A city's CSV row but for its rank, its cells as `to_csv` writes them: what a batch's
+    workers hand on, so that the ranked rows at the end only take their rank in. A pack's
+    rows share one tuple of columns, so it is pickled once for a part's rows."""
+    cells = csv_cells(a, produced_at, lang)
+    after = len(CSV_TAIL) - 1  # the provenance, after the rank
+    names, values = list(cells), list(cells.values())
+    columns = tuple(names[:-after])
+    return (
+        _COLUMN_SETS.setdefault(columns, columns),
+        csv_text(values[:-after]),
+        csv_text(values[-after:]),
+    )
+
+
+def csv_text(cells: Iterable[Any]) -> bytes:
+    """Cells as one CSV line, without its line end."""
+    text = io.StringIO()
+    csv.writer(text, lineterminator="").writerow(cells)
+    return text.getvalue().encode("utf-8")
+
+
 def csv_columns(records: Iterable[dict[str, Any]]) -> list[str]:
     """Every column, in the order the records name them (cities of several packs have
     several sets of tasks), the rank before the provenance."""

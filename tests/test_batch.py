@@ -204,3 +204,17 @@ def test_a_csv_batch_is_assessed_without_openpyxl_or_sqlalchemy(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert done.stdout.splitlines()[-1] == "[]", done.stderr
     assert len(out.read_text(encoding="utf-8-sig").splitlines()) == 4
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_csv_of_several_packs_is_to_csv_byte_for_byte(tmp_path, lang):
+    # The workers write each row for its own pack's columns; the cities of the other packs
+    # have their cells moved to where the columns of all of them are.
+    paths = [SCENARIOS, SCENARIOS / "harbin-2007-demo-city", SCENARIOS / "jiaxing-2008-pilot-city"]
+    whole = to_csv(assess_paths(paths), lang=lang)
+    assert {"cnipa-2015-demo-city", "harbin-2007-demo-city", "jiaxing-2008-pilot-city"} <= {
+        row[4] for row in csv.reader(whole.splitlines()[1:])
+    }
+    out = tmp_path / "all.csv"
+    batch.write(paths, "csv", out, batch.job_for("csv", None, None, None, lang), 2, lang)
+    assert out.read_text(encoding="utf-8") == "\ufeff" + whole
