@@ -174,7 +174,7 @@ class _Worker:
         data = a.to_dict(self.job.produced_at)
         if self.job.json == "line":
             return output.json_bytes(data, indent=False)
-        return output.in_list(output.json_bytes(data))
+        return output.in_list(data)
 
 
 _worker: _Worker | None = None  # in a worker process: its share of the job

@@ -56,9 +56,10 @@ def json_bytes(data: Any, indent: bool = True) -> bytes:
 _SEPARATORS = {True: (",", ": "), False: (",", ":")}
 
 
-def in_list(indented: bytes) -> bytes:
-    """An indented JSON object as an item of an indented list (one level deeper)."""
-    return b"  " + indented.replace(b"\n", b"\n  ")
+def in_list(data: Any) -> bytes:
+    """An object as an item of an indented JSON list (its lines one level deeper), without
+    the list's brackets: the item of a one-item list, so the indenting is done in one pass."""
+    return json_bytes([data])[2:-2]
 
 
 def out_of_list(item: bytes) -> bytes:
