@@ -376,6 +376,8 @@ class Engine:
             for v in (MET, UNMET, NOT_APPLICABLE)
         }
         self._undecided: dict[str, Verdict] = {req.id: MISSING for _, req in pack.requirements()}
+        self._mandatory = [(k, f"mandatory|{k}") for k in range(len(pack.mandatory))]
+        self._plausibility = [(c.id, f"plausibility|{c.id}") for c in pack.plausibility]
         self._wanted = read_by_rules(pack)
         if len(self._wanted) > _MAX_KEYS:
             raise _too_big(
@@ -432,9 +434,9 @@ class Engine:
             if req_id in proved:
                 raise EngineError(f"{req_id}: contradictory rules fired: {proved[req_id]}, {name}")
             statuses[req_id], proved[req_id] = verdict, name
-        mandatory = tuple(k for k in range(len(self.pack.mandatory)) if f"mandatory|{k}" in names)
-        warnings = tuple(c.id for c in self.pack.plausibility if f"plausibility|{c.id}" in names)
-        warnings += tuple(n for n in sorted(names) if n.startswith(PREV))
+        mandatory = tuple(k for k, rule in self._mandatory if rule in names)
+        warnings = tuple(c for c, rule in self._plausibility if rule in names)
+        warnings += tuple(sorted(n for n in names if n.startswith(PREV)))
         return Verdicts(statuses, proved, mandatory, warnings)
 
 

@@ -19,7 +19,7 @@ from .engine import engine_for
 from .evidence import Attached
 from .intake import read_all
 from .packs import Pack, per_pack
-from .packs.conditions import fields_read, in_year, split_year
+from .packs.conditions import YEAR, fields_read, in_year, split_year
 from .results import Assessment, Gap, RequirementFacts, RequirementResult, TaskResult
 from .submission import Submission, Value, derive
 from .verdicts import MISSING, PREV, UNMET, Verdicts
@@ -131,7 +131,7 @@ def with_other_years(
     first, then the archive's current figures for that city and year. A `_prev` figure left
     blank is last year's figure, where one is known."""
     nothing_to_read = other_years is None and not submission.other_years
-    if nothing_to_read and not any(split_year(k)[1] is not None for k in submission.values):
+    if nothing_to_read and not any(YEAR in k for k in submission.values):
         return submission  # no other year to read and none to fill from
     values = dict(submission.values)
     origins = dict(submission.other_years)  # filled before: keep where they came from
