@@ -65,7 +65,8 @@ class Job:
     store: tuple[str, str | None] | None = None
 
 
-@dataclass(frozen=True)
+# Not frozen: made and pickled once a city, and frozen dataclasses are slow to make. Read-only.
+@dataclass(slots=True)
 class Outcome:
     """One city assessed, or a file or row that could not be: what the parent needs of it."""
 
@@ -127,7 +128,7 @@ class _Worker:
                     out.append(Outcome(source, tuple(row.result.problems)))
                 else:
                     where = (part.table.where, row.n, row.city_column)
-                    out.append(replace(self._assessed(row.result), row=where))
+                    out.append(self._assessed(row.result, where))
             return out
         out = []
         for path in part.paths:
@@ -139,7 +140,9 @@ class _Worker:
             out += [self._assessed(s) for s in found]
         return out
 
-    def _assessed(self, submission: Submission) -> Outcome:
+    def _assessed(
+        self, submission: Submission, row: tuple[str, int, str | None] | None = None
+    ) -> Outcome:
         job = self.job
         pack = self.choose(submission.pack_id)
         try:
@@ -149,13 +152,14 @@ class _Worker:
                 else None
             )
         except IpscoreError as exc:  # an archive that cannot be read
-            return Outcome(submission.source, tuple(exc.problems))
+            return Outcome(submission.source, tuple(exc.problems), row=row)
         if job.store is not None:
             stored_at, by = job.store
             record = entry(pack, submission, a, stored_at).record(stored_at, by)
             return Outcome(
                 submission.source,
                 key=(submission.pack_id, submission.city, submission.year),
+                row=row,
                 record=orjson.dumps(record),
                 stored=archived(pack, submission, a, len(record["figures"])),
             )
@@ -163,6 +167,7 @@ class _Worker:
         return Outcome(
             a.source,
             key=(submission.pack_id, a.city, submission.year),
+            row=row,
             json=None if job.json is None else self._json(a),
             csv=None if job.csv is None else output.csv_row(a, job.produced_at, job.csv),
             rank=rank_key(a),
