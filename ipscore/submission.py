@@ -95,14 +95,12 @@ def _number(decl: FieldDecl, value: Any) -> Decimal:
     return number
 
 
-def _plain_count(decl: FieldDecl, value: int) -> bool:
-    """A whole number `_number_problem` finds nothing wrong with, told without a Decimal
-    (most counts a city files)."""
-    return (
-        0 <= value < 10**16
-        and (decl.min is None or value >= decl.min)
-        and (decl.max is None or value <= decl.max)
-    )
+def count_range(decl: FieldDecl) -> tuple[int | Decimal, int | Decimal]:
+    """The whole numbers `_number_problem` finds nothing wrong with in a count, lowest and
+    highest: told without a Decimal (most counts a city files)."""
+    low: int | Decimal = 0 if decl.min is None else max(Decimal(0), decl.min)
+    high: int | Decimal = 10**16 - 1 if decl.max is None else min(Decimal(10**16 - 1), decl.max)
+    return low, high
 
 
 def _number_problem(decl: FieldDecl, number: Decimal) -> tuple[str, str] | None:
@@ -174,8 +172,10 @@ def _typed(decl: FieldDecl, value: Any) -> Value | None:
             f"expected true or false, got {value!r}",
         )
     if decl.type in ("count", "amount"):
-        if type(value) is int and decl.type == "count" and _plain_count(decl, value):
-            return value
+        if type(value) is int and decl.type == "count":
+            low, high = count_range(decl)
+            if low <= value <= high:
+                return value
         number = _number(decl, value)
         return int(number) if decl.type == "count" else number
     if decl.type == "date":
@@ -497,16 +497,26 @@ def parse_submission(
     return Submission(pack.id, this_year, values, name, read_from, evidence=attached)
 
 
+# How a field's value is checked: a whole count or a yes/no is told at once, anything else
+# goes through `checked`.
+_COUNT, _BOOL, _OTHER = range(3)
+_Fillable = tuple[str, str, FieldDecl, int, int | Decimal, int | Decimal]
+
+
 @per_pack
-def _typed_fields(pack: Pack) -> tuple[tuple[str, tuple[tuple[str, str, FieldDecl], ...]], ...]:
-    """Each group's fields a submission fills in (not computed ratios): key, name, declaration."""
-    return tuple(
-        (
-            group,
-            tuple((key, f"{group}.{key}", d) for key, d in decls.items() if d.type != "ratio"),
-        )
-        for group, decls in pack.fields.items()
-    )
+def _typed_fields(pack: Pack) -> tuple[tuple[str, tuple[_Fillable, ...]], ...]:
+    """Each group's fields a submission fills in (not computed ratios): key, name,
+    declaration, how it is checked, and a count's range."""
+    out = []
+    for group, decls in pack.fields.items():
+        fields = []
+        for key, d in decls.items():
+            if d.type != "ratio":
+                kind = {"count": _COUNT, "bool": _BOOL}.get(d.type, _OTHER)
+                low, high = count_range(d) if kind == _COUNT else (0, 0)
+                fields.append((key, f"{group}.{key}", d, kind, low, high))
+        out.append((group, tuple(fields)))
+    return tuple(out)
 
 
 def _checked_values(data: dict[str, Any], pack: Pack, year: int) -> dict[str, Value] | None:
@@ -525,13 +535,20 @@ def _checked_values(data: dict[str, Any], pack: Pack, year: int) -> dict[str, Va
             continue
         if not isinstance(holder, dict):
             return None
-        for key, name, decl in fields:
+        for key, name, decl, kind, low, high in fields:
             if key not in holder:
                 if decl.required:
                     return None
                 continue
+            value = holder[key]
+            if kind == _COUNT and value.__class__ is int and low <= value <= high:
+                values[name] = value
+                continue
+            if kind == _BOOL and value.__class__ is bool:
+                values[name] = value
+                continue
             try:
-                value = checked(decl, holder[key], year)
+                value = checked(decl, value, year)
             except (PydanticCustomError, ValueError, AssertionError):  # what the model reports
                 return None
             if value is not None:
@@ -589,12 +606,22 @@ def _unknown_keys(data: dict[str, Any], pack: Pack, name: str, lines: Lines) -> 
         if key not in TOP_KEYS:
             unknown((key,), key, list(TOP_KEYS))
     city = data.get("city")
-    if isinstance(city, dict):
+    if isinstance(city, dict) and not pack.fields["city"].keys() >= city.keys():
         for key in city:
             if key not in pack.fields["city"]:
                 unknown(("city", key), key, list(pack.fields["city"]))
     problems += _unknown_facts(data.get("facts"), pack, name, lines, ("facts",))
     return problems
+
+
+@per_pack
+def _fillable(pack: Pack) -> dict[str, frozenset[str]]:
+    """Each group of facts and the fields in it a submission may fill in (not computed ones)."""
+    return {
+        group: frozenset(k for k, d in decls.items() if d.type != "ratio")
+        for group, decls in pack.fields.items()
+        if group != "city"
+    }
 
 
 def _unknown_facts(
@@ -612,11 +639,11 @@ def _unknown_facts(
         problems.append(_unknown(name, line_of(lines, path), where(path), key, known))
 
     if isinstance(facts, dict):
-        groups = [g for g in pack.fields if g != "city"]
+        fillable = _fillable(pack)
         for group, members in facts.items():
-            if group not in groups:
-                unknown((*root, group), group, groups)
-            elif isinstance(members, dict):
+            if group not in fillable:
+                unknown((*root, group), group, list(fillable))
+            elif isinstance(members, dict) and not fillable[group] >= members.keys():
                 for key in members:
                     decl = pack.fields[group].get(key)
                     if decl is None:

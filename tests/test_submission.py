@@ -278,3 +278,19 @@ def test_a_required_field_left_out_goes_to_the_model(pack):
     assert _checked_values(doc, pack, 2015) is None
     with pytest.raises(InputError, match=r"city\.name"):
         parse_submission(doc, pack, "x.yaml", {})
+
+
+def test_a_count_is_let_through_at_once_exactly_where_the_full_check_finds_nothing(pack):
+    # count_range tells the common whole counts without a Decimal; _number_problem is the
+    # full check every reader's messages come from.
+    from decimal import Decimal
+
+    from ipscore.submission import _number_problem, count_range
+
+    counts = [pack.field(n) for n in pack.field_names() if pack.field(n).type == "count"]
+    assert counts
+    for decl in counts:
+        low, high = count_range(decl)
+        for value in (-1, 0, 1, int(low) - 1, int(low), int(high), int(high) + 1, 10**16):
+            fine = _number_problem(decl, Decimal(value)) is None
+            assert (low <= value <= high) == fine, (decl.label, value)
