@@ -186,7 +186,7 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
         for req in task.requirements:
             status = verdicts.statuses[req.id]
             known = facts[req.id]
-            result = RequirementResult(known, status, values, proved_by=proved_by.get(req.id))
+            result = RequirementResult(known, status, values, None, proved_by.get(req.id))
             if status == UNMET:
                 result.gap_words = Gap(partial(explain.gap, pack, req, values))
             elif status == MISSING:

@@ -161,7 +161,7 @@ class RequirementResult:
         return self.facts.responsible
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen, like RequirementResult: nine made a city. Read-only.
 class TaskResult:
     id: str
     title: str

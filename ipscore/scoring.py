@@ -48,20 +48,19 @@ def task_weight(pack: Pack, mandatory: bool) -> Fraction:
     return Fraction(weights.mandatory if mandatory else weights.optional)
 
 
-def total(weighted_fractions: list[tuple[Fraction, Fraction | None]]) -> Fraction:
-    """100 × Σ(task weight × fraction) / Σ task weight, over tasks that apply at all."""
-    counted = [(w, f) for w, f in weighted_fractions if f is not None]
-    # In integers over common denominators, one Fraction at the end: summing Fractions
-    # reduced each term by a gcd and was a fifth of building a city's result.
-    weights = math.lcm(*(w.denominator for w, _ in counted))
-    weight_sum = sum(w.numerator * (weights // w.denominator) for w, _ in counted)
-    if weight_sum == 0:
-        return Fraction(0)
-    terms = math.lcm(*(w.denominator * f.denominator for w, f in counted))
-    term_sum = sum(
-        w.numerator * f.numerator * (terms // (w.denominator * f.denominator)) for w, f in counted
-    )
-    return Fraction(100 * term_sum * weights, terms * weight_sum)
+def score_terms(
+    weights: Sequence[int], applicable: Sequence[int], met: Sequence[int]
+) -> tuple[list[int], int]:
+    """100 × Σ(task weight × met/applicable) / Σ task weight over the tasks that apply at all,
+    exactly, in whole numbers: each task's term over one common denominator, and that
+    denominator (0 when no task applies). Weights are whole multiples of one unit."""
+    counted = [k for k, a in enumerate(applicable) if a]
+    common = math.lcm(*(applicable[k] for k in counted)) if counted else 1
+    terms = [
+        100 * weights[k] * met[k] * (common // applicable[k]) if applicable[k] else 0
+        for k in range(len(weights))
+    ]
+    return terms, common * sum(weights[k] for k in counted)
 
 
 def rounded(score: Fraction, decimals: int) -> Decimal:
@@ -134,6 +133,14 @@ def _task_weights(pack: Pack) -> dict[bool, Fraction]:
     return {mandatory: task_weight(pack, mandatory) for mandatory in (True, False)}
 
 
+@per_pack
+def _whole_task_weights(pack: Pack) -> dict[bool, int]:
+    """The task weights as whole multiples of one unit (they are only ever compared)."""
+    weights = _task_weights(pack)
+    unit = math.lcm(*(w.denominator for w in weights.values()))
+    return {mandatory: int(w * unit) for mandatory, w in weights.items()}
+
+
 def summarize(pack: Pack, statuses: Mapping[str, Verdict], mandatory: set[str]) -> Summary:
     """Task statuses, fractions, score and grade from the verdicts alone: what-if toggles and
     threshold sweeps call this without running the rules again.
@@ -143,15 +150,19 @@ def summarize(pack: Pack, statuses: Mapping[str, Verdict], mandatory: set[str]) 
     met weight over applicable weight (missing counts as not met; None if nothing applies).
     """
     _, layout = _layout(pack)
-    task_weights = _task_weights(pack)
+    task_weights, whole = _task_weights(pack), _whole_task_weights(pack)
     status: dict[str, TaskStatus] = {}
     fraction: dict[str, Fraction | None] = {}
     weight: dict[str, Fraction] = {}
+    tallies: list[tuple[int, int, int]] = []  # whole weight, applicable, met
     for task_id, reqs in layout:
         applicable, met, status[task_id], _ = _tally(reqs, statuses)
         fraction[task_id] = Fraction(met, applicable) if applicable else None
         weight[task_id] = task_weights[task_id in mandatory]
-    exact = total([(weight[t], fraction[t]) for t in status])
+        tallies.append((whole[task_id in mandatory], applicable, met))
+    # In whole numbers, one Fraction at the end: summing Fractions reduced each term by a gcd.
+    terms, denominator = score_terms(*zip(*tallies, strict=True))
+    exact = Fraction(sum(terms), denominator) if denominator else Fraction(0)
     score = rounded(exact, pack.scoring.decimals)
     complete = all(status[t] == COMPLETE for t in status if t in mandatory)
     return Summary(exact, score, grade(pack, score, complete), complete, status, fraction, weight)
@@ -319,25 +330,18 @@ def drop_grid(
         for task_id in dropped:
             kept[j, task_index[task_id]] = 0
     numerators, denominators, base_complete, breakable = [], [], [], []
+    whole = _whole_task_weights(pack)
     for v in verdicts:
         mandatory = mandatory_tasks(pack, v.mandatory_rules)
-        weights = [_task_weights(pack)[task_id in mandatory] for task_id, _ in layout]
+        weights = [whole[task_id in mandatory] for task_id, _ in layout]
         tallies = [_tally(reqs, v.statuses) for _, reqs in layout]
         applicable = [a for a, _, _, _ in tallies]
         met = [m for _, m, _, _ in tallies]
         complete = [status == COMPLETE for _, _, status, _ in tallies]
         required = [r for _, _, _, r in tallies]
-        scale = math.lcm(*(w.denominator for w in weights))
-        counted = [k for k, a in enumerate(applicable) if a]
-        common = math.lcm(*(applicable[k] for k in counted)) if counted else 1
-        whole = [int(w * scale) for w in weights]
-        numerators.append(
-            [
-                100 * whole[k] * met[k] * (common // applicable[k]) if applicable[k] else 0
-                for k in range(len(layout))
-            ]
-        )
-        denominators.append(common * sum(whole[k] for k in counted))
+        terms, common = score_terms(weights, applicable, met)
+        numerators.append(terms)
+        denominators.append(common)
         mandatory_mask = [task_id in mandatory for task_id, _ in layout]
         base_complete.append(all(c for c, m in zip(complete, mandatory_mask, strict=True) if m))
         # Dropping a mandatory task with a required requirement leaves it incomplete.

@@ -63,8 +63,11 @@ def test_task_fraction_counts_missing_as_not_met_and_skips_not_applicable(pack):
     assert _summary(pack, nothing).task_fraction["T8"] is None
 
 
-def test_total_weights_tasks():
-    assert scoring.total([(Fraction(2), Fraction(1)), (Fraction(1), Fraction(0))]) == Fraction(
-        200, 3
-    )
-    assert scoring.total([(Fraction(2), Fraction(1)), (Fraction(1), None)]) == 100
+def test_the_score_weights_tasks():
+    # Weights 2 and 1, the first task all met, the second none: 100 × 2 / 3. A second task
+    # with nothing applicable does not count: 100.
+    terms, denominator = scoring.score_terms([2, 1], [1, 1], [1, 0])
+    assert Fraction(sum(terms), denominator) == Fraction(200, 3)
+    terms, denominator = scoring.score_terms([2, 1], [1, 0], [1, 0])
+    assert Fraction(sum(terms), denominator) == 100
+    assert scoring.score_terms([2, 1], [0, 0], [0, 0]) == ([0, 0], 0)
