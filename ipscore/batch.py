@@ -40,6 +40,7 @@ from .pipeline import assess
 from .results import Assessment
 from .scoring import RankKey, rank_key, ranks
 from .submission import PackChooser, Submission
+from .text import cell_text
 from .yamlio import READ
 
 if TYPE_CHECKING:
@@ -441,7 +442,8 @@ def _spooled_rows(
     body = tuple(names[: -len(output.CSV_TAIL)])
     if bom:
         sink.write(b"\xef\xbb\xbf")
-    out = bytearray(output.csv_text(output.csv_heads(names, lang)) + b"\n")
+    heads = [cell_text(h) for h in output.csv_heads(names, lang)]
+    out = bytearray(output.csv_text(heads) + b"\n")
     for i, rank in ranks(keys):
         at, head_size, tail_size, which = places[i]
         spool.seek(at)

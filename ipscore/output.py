@@ -185,10 +185,11 @@ def csv_row(a: Assessment, produced_at: str | None, lang: str) -> CsvRow:
 
 
 def csv_text(cells: Iterable[Any]) -> bytes:
-    """Cells as one CSV line, without its line end."""
+    """Cells as one CSV line, without its line end: quoted as `csv_writer` quotes them (the
+    line end it writes decides which cells are)."""
     text = io.StringIO()
-    csv.writer(text, lineterminator="").writerow(cells)
-    return text.getvalue().encode("utf-8")
+    csv.writer(text, lineterminator="\n").writerow(cells)
+    return text.getvalue()[:-1].encode("utf-8")
 
 
 def csv_columns(records: Iterable[dict[str, Any]]) -> list[str]:

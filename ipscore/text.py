@@ -93,11 +93,16 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def cell_text(value: object) -> object:
     """A value for a CSV or Excel cell: text never starts a formula (a leading apostrophe, as
-    spreadsheets themselves write it) and has no control characters; other values unchanged."""
+    spreadsheets themselves write it) and has no control characters; a line break is a line
+    feed (a lone carriage return, left unquoted by the csv module, ends the row for most
+    readers); other values unchanged."""
     if not isinstance(value, str):
         return value
     value = _CONTROL.sub("", value)
-    return f"'{value}" if value.startswith(FORMULA_START) else value
+    formula = value.startswith(FORMULA_START)
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return f"'{value}" if formula else value
 
 
 def iso_date(value: object) -> dt.date | None:

@@ -13,7 +13,7 @@ from ipscore import InputError, find_pack
 from ipscore.intake import read_all
 from ipscore.sheets import coerce
 from ipscore.submission import parse_value
-from ipscore.text import chinese_date, did_you_mean, plain_number, yes_no
+from ipscore.text import cell_text, chinese_date, did_you_mean, plain_number, yes_no
 from ipscore.verdicts import MET, TaskStatus, Verdict
 
 from .conftest import ROOT, scenario_with
@@ -102,3 +102,18 @@ def test_verdicts_and_task_states_serialise_as_the_contracts_strings():
             "fraction_to": 0.0,
         }
     ]
+
+
+@pytest.mark.parametrize(
+    "typed, cell",
+    [
+        ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
+        ("\x01=cmd", "'=cmd"),  # a control character hides no formula
+        ("\r=cmd", "'\n=cmd"),
+        ("甲\r\n乙", "甲\n乙"),  # a lone carriage return would end a CSV row
+        ("甲\r乙", "甲\n乙"),
+        ("湘潭市", "湘潭市"),
+    ],
+)
+def test_a_cell_is_text_on_one_line_break_kind_and_never_a_formula(typed, cell):
+    assert cell_text(typed) == cell
