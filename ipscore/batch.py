@@ -9,15 +9,17 @@ the staged output is then dropped whole.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gc
 import itertools
 import multiprocessing
 import os
+import shutil
 import signal
 import tempfile
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
@@ -64,6 +66,10 @@ class Job:
     # `archive add`: every year's submissions are read, and each is made an archive record
     # (stored at, stored by); only those of the year its pack assesses are assessed.
     store: tuple[str, str | None] | None = None
+    # A folder where the workers leave each city's JSON, so that only its place crosses the
+    # pipe to the one process that writes (a city's JSON is 43 KB; passing it on was a sixth
+    # of a batch).
+    spool: str | None = None
 
 
 # Not frozen: made and pickled once a city, and frozen dataclasses are slow to make. Read-only.
@@ -76,6 +82,7 @@ class Outcome:
     key: tuple[str, str, int] | None = None  # pack, city, year: each submitted once
     row: tuple[str, int, str | None] | None = None  # table, row, city column: for "重复"
     json: bytes | None = None
+    json_at: tuple[int, int, int] | None = None  # or where it was spooled: worker, offset, size
     csv: output.CsvRow | None = None  # the CSV row, as written but for the rank
     rank: RankKey | None = None
     record: bytes | None = None  # the archive record, as JSON
@@ -186,10 +193,15 @@ class _Worker:
 _worker: _Worker | None = None  # in a worker process: its share of the job
 
 
+_spool: IO[bytes] | None = None  # in a worker process: where its cities' JSON goes
+
+
 def _start(job: Job) -> None:
-    global _worker
+    global _worker, _spool
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _worker = _Worker(job)
+    if job.spool is not None:  # open for the worker's life, which closes it
+        _spool = Path(job.spool, f"{os.getpid()}.json").open("wb")  # noqa: SIM115
 
 
 def _work(part: _Part) -> tuple[list[Outcome], set[tuple[int, int]]]:
@@ -197,7 +209,18 @@ def _work(part: _Part) -> tuple[list[Outcome], set[tuple[int, int]]]:
     them to the files no output may overwrite."""
     assert _worker is not None
     READ.clear()  # this worker's own record, handed to the parent part by part
-    return _worker.work(part), set(READ)
+    done = _worker.work(part)
+    if _spool is not None:
+        try:
+            for o in done:
+                if o.json is not None:
+                    o.json_at = (os.getpid(), _spool.tell(), len(o.json))
+                    _spool.write(o.json)
+                    o.json = None
+            _spool.flush()
+        except OSError as exc:  # a full temporary folder
+            raise _no_room(exc) from None
+    return done, set(READ)
 
 
 def default_jobs() -> int:
@@ -315,7 +338,7 @@ class Results:
         self.problems: dict[Problem, None] = {}
         self._seen: dict[tuple[str, str, int], Outcome] = {}  # kept without its output
 
-    def good(self, found: Iterable[Outcome]) -> Iterator[Outcome]:
+    def good(self, found: Iterable[Outcome]) -> Generator[Outcome, None, None]:
         for o in found:
             if o.problems:
                 self.problems.update(dict.fromkeys(o.problems))
@@ -363,40 +386,107 @@ def write(
     cities are assessed; the number of cities."""
     paths = list(paths)
     single_file = not is_batch(paths)
-    with output.staged(target) as sink:
-        results = Results()
-        found = results.good(outcomes(paths, job, jobs))
+    results = Results()
+    with (
+        output.staged(target) as sink,
+        _Spooled(job.json is not None) as spooled,
+        # Closed here, so the workers are stopped before their spooled JSON is removed.
+        contextlib.closing(
+            results.good(outcomes(paths, replace(job, spool=spooled.folder), jobs))
+        ) as found,
+    ):
         if fmt == "csv":
             count = _write_csv(found, sink, results, target is not None, lang)
         elif fmt == "jsonl":
             count = 0
             for count, o in enumerate(found, start=1):  # noqa: B007 (count is the result)
-                assert o.json is not None
-                sink.write(o.json + b"\n")
+                spooled.put(o, sink)
+                sink.write(b"\n")
         else:
-            count = _write_json(found, sink, single_file)
+            count = _write_json(found, sink, single_file, spooled)
         results.check()
     return count
 
 
-def _write_json(found: Iterator[Outcome], sink: output.Sink, single_file: bool) -> int:
+class _Spooled:
+    """The workers' spooled JSON, read by the one process that writes: a folder of a file a
+    worker, removed at the end whatever happens."""
+
+    def __init__(self, wanted: bool):
+        try:
+            self.folder = tempfile.mkdtemp(prefix="ipscore-json-") if wanted else None
+        except OSError as exc:
+            raise _no_room(exc) from None
+        self._files: dict[int, int] = {}  # worker → its file, open for reading
+
+    def __enter__(self) -> _Spooled:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for fd in self._files.values():
+            os.close(fd)
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def put(self, o: Outcome, sink: output.Sink) -> None:
+        """A city's JSON into the output, from where it is."""
+        if o.json is not None:
+            sink.write(o.json)
+        else:
+            assert o.json_at is not None
+            worker, offset, size = o.json_at
+            sink.copy(self._file(worker), offset, size)
+
+    def bytes_of(self, o: Outcome) -> bytes:
+        if o.json is not None:
+            return o.json
+        assert o.json_at is not None
+        worker, offset, size = o.json_at
+        return os.pread(self._file(worker), size, offset)
+
+    def _file(self, worker: int) -> int:
+        if worker not in self._files:
+            assert self.folder is not None
+            self._files[worker] = os.open(Path(self.folder, f"{worker}.json"), os.O_RDONLY)
+        return self._files[worker]
+
+
+def _no_room(exc: OSError) -> InputError:
+    """The temporary folder where the workers spool JSON could not be written."""
+    zh, en = output.why_unwritable(exc)
+    where = tempfile.gettempdir()
+    return InputError(
+        [
+            Problem(
+                f"无法写入临时文件（{zh}）：JSON 先暂存在 {where}，请腾出空间或用 TMPDIR "
+                "指定别的文件夹；没有留下不完整的文件",
+                f"cannot write a temporary file ({en}): JSON is staged in {where} first; free "
+                "space there or name another folder with TMPDIR; no partial file was left",
+            )
+        ]
+    )
+
+
+def _write_json(
+    found: Iterator[Outcome], sink: output.Sink, single_file: bool, spooled: _Spooled
+) -> int:
     """One object for a file with one city, else an indented list, as `output.to_json`; each
     city comes indented as an item of the list."""
     first = next(found, None)
     if first is None:
         return 0
-    assert first.json is not None
     count = 1
     for o in found:
-        assert o.json is not None
         if count == 1:
-            sink.write(b"[\n" + first.json)
-        sink.write(b",\n" + o.json)
+            sink.write(b"[\n")
+            spooled.put(first, sink)
+        sink.write(b",\n")
+        spooled.put(o, sink)
         count += 1
     if count == 1 and single_file:
-        sink.write(output.out_of_list(first.json) + b"\n")
+        sink.write(output.out_of_list(spooled.bytes_of(first)) + b"\n")
     elif count == 1:
-        sink.write(b"[\n" + first.json + b"\n]\n")
+        sink.write(b"[\n" + spooled.bytes_of(first) + b"\n]\n")
     else:
         sink.write(b"\n]\n")
     return count

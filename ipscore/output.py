@@ -253,13 +253,33 @@ class Sink:
         try:
             self._handle.write(data)
         except OSError as exc:
-            raise _unwritable(self.name, exc) from None
+            raise unwritable(self.name, exc) from None
 
     def flush(self) -> None:
         try:
             self._handle.flush()
         except OSError as exc:
-            raise _unwritable(self.name, exc) from None
+            raise unwritable(self.name, exc) from None
+
+    def copy(self, fd: int, offset: int, length: int) -> None:
+        """`length` bytes of the file `fd` from `offset` (a worker's spooled JSON), copied
+        by the kernel where it can, with no pass through this process."""
+        try:
+            self._handle.flush()
+            out = self._handle.fileno()
+            while length:
+                try:
+                    done = os.copy_file_range(fd, out, length, offset)
+                except OSError as exc:
+                    if exc.errno not in (errno.EXDEV, errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+                        raise
+                    done = os.write(out, os.pread(fd, min(length, 1 << 20), offset))
+                if done == 0:
+                    raise OSError(errno.EIO, "the spooled output ended early")
+                offset, length = offset + done, length - done
+            self._handle.seek(0, os.SEEK_END)  # the buffered writer goes on where the copy ended
+        except OSError as exc:
+            raise unwritable(self.name, exc) from None
 
 
 @contextmanager
@@ -285,21 +305,21 @@ def staged(path: Path | None) -> Iterator[Sink]:
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
-        raise _unwritable(name, exc) from None
+        raise unwritable(name, exc) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             yield Sink(handle, name)
             try:
                 handle.flush()
             except OSError as exc:
-                raise _unwritable(name, exc) from None
+                raise unwritable(name, exc) from None
         interrupt.check()  # a Ctrl-C that a library swallowed still keeps the old file
         _writable(path, name)  # inputs read while the output was written count too
         os.chmod(tmp, mode)
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise _unwritable(name, exc) from None
+        raise unwritable(name, exc) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -316,7 +336,7 @@ def make_folder(folder: Path) -> bool:
     try:
         folder.mkdir()
     except OSError as exc:
-        raise _unwritable(name, exc) from None
+        raise unwritable(name, exc) from None
     return True
 
 
@@ -338,24 +358,28 @@ def _refused(name: str, zh: str, en: str) -> InputError:
     return InputError([Problem(f"不能写到这里：{zh}", f"will not write here: {en}", name)])
 
 
-def _unwritable(name: str, exc: OSError) -> InputError:
+def unwritable(name: str, exc: OSError) -> InputError:
     """A write that failed, in words: a full disk, a size limit, a read-only folder."""
-    reason = {
+    zh, en = why_unwritable(exc)
+    return InputError(
+        [
+            Problem(
+                f"无法写入（{zh}），没有留下不完整的文件",
+                f"cannot write ({en}); no partial file was left",
+                name,
+            )
+        ]
+    )
+
+
+def why_unwritable(exc: OSError) -> tuple[str, str]:
+    return {
         errno.ENOSPC: ("磁盘已满", "the disk is full"),
         errno.EFBIG: ("超出文件大小限制", "the file size limit was reached"),
         errno.EROFS: ("文件系统只读", "the file system is read-only"),
         errno.EACCES: ("没有写入权限", "permission denied"),
         errno.ENOENT: ("输出目录已不存在", "the output directory is gone"),
     }.get(exc.errno or 0, (exc.strerror or str(exc), exc.strerror or str(exc)))
-    return InputError(
-        [
-            Problem(
-                f"无法写入（{reason[0]}），没有留下不完整的文件",
-                f"cannot write ({reason[1]}); no partial file was left",
-                name,
-            )
-        ]
-    )
 
 
 def _umask() -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import io
 import itertools
 import json
@@ -14,12 +15,13 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-from ipscore import batch
+from ipscore import InputError, batch
 from ipscore.engine import engine_for
 from ipscore.intake import read_all
 from ipscore.output import to_csv, to_json
@@ -138,11 +140,13 @@ def test_a_bad_file_in_a_parallel_batch_is_reported_with_every_other_and_writes_
 def test_ctrl_c_in_a_parallel_batch_stops_every_process_and_leaves_nothing(tmp_path):
     folder = _cities(tmp_path / "cities", 3000)  # about 3 s of work on two cores
     out = tmp_path / "out.jsonl"
+    temp = tmp_path / "temp"  # where the workers spool each city's JSON
+    temp.mkdir()
     child = subprocess.Popen(
         [sys.executable, "-m", "ipscore", "assess", str(folder), "--format", "jsonl",
          "-o", str(out), "--jobs", "2"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        start_new_session=True,
+        start_new_session=True, env={**os.environ, "TMPDIR": str(temp)},
     )  # fmt: skip
     time.sleep(1.5)
     # Ctrl-C in a terminal reaches the whole process group: the workers too.
@@ -150,7 +154,29 @@ def test_ctrl_c_in_a_parallel_batch_stops_every_process_and_leaves_nothing(tmp_p
     _, err = child.communicate(timeout=60)
     assert child.returncode == 130
     assert "已中断，没有留下写了一半的文件" in err and "Traceback" not in err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["cities"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cities", "temp"]
+    assert list(temp.iterdir()) == []
+
+
+def test_a_full_temporary_folder_is_one_message(monkeypatch):
+    # A worker spools each city's JSON in TMPDIR; a full one (here /dev/full) is a message
+    # for the parent to give, not an OSError from a worker.
+    monkeypatch.setattr(batch, "_worker", batch._Worker(batch.Job(json="indented")))
+    with open("/dev/full", "wb") as full:
+        monkeypatch.setattr(batch, "_spool", full)
+        with pytest.raises(InputError, match=r"无法写入临时文件（磁盘已满）：JSON 先暂存在"):
+            batch._work(batch._Files((SCENARIOS / "wuhan-2015.yaml",)))
+
+
+def test_no_temporary_folder_is_one_message_and_no_output(tmp_path, monkeypatch):
+    def full(*_, **__):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", full)
+    out = tmp_path / "out.json"
+    with pytest.raises(InputError, match=r"无法写入临时文件（磁盘已满）"):
+        batch.write([SCENARIOS], "json", out, batch.job_for("json", None, None, None))
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(
