@@ -261,3 +261,16 @@ def test_a_hidden_first_sheet_is_not_the_one_assessed(tmp_path):
     path = tmp_path / "cities.xlsx"
     book.save(path)
     assert [a.city for a in assess_paths([path])] != ["隐藏市"]
+
+
+def test_column_letters_are_excel_s():
+    # Ours, so that a CSV never loads openpyxl; checked against openpyxl's own (it stops at
+    # ZZZ; Excel itself at XFD).
+    from openpyxl.utils import get_column_letter
+
+    from ipscore.sheets import column_letter
+
+    assert [column_letter(n) for n in (1, 26, 27, 52, 53, 702, 703)] == [
+        "A", "Z", "AA", "AZ", "BA", "ZZ", "AAA",
+    ]  # fmt: skip
+    assert all(column_letter(n) == get_column_letter(n) for n in range(1, 18_279))
