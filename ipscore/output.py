@@ -253,13 +253,13 @@ class Sink:
         try:
             self._handle.write(data)
         except OSError as exc:
-            raise unwritable(self.name, exc) from None
+            raise _unwritable(self.name, exc) from None
 
     def flush(self) -> None:
         try:
             self._handle.flush()
         except OSError as exc:
-            raise unwritable(self.name, exc) from None
+            raise _unwritable(self.name, exc) from None
 
     def copy(self, fd: int, offset: int, length: int) -> None:
         """`length` bytes of the file `fd` from `offset` (a worker's spooled JSON), copied
@@ -279,7 +279,7 @@ class Sink:
                 offset, length = offset + done, length - done
             self._handle.seek(0, os.SEEK_END)  # the buffered writer goes on where the copy ended
         except OSError as exc:
-            raise unwritable(self.name, exc) from None
+            raise _unwritable(self.name, exc) from None
 
 
 @contextmanager
@@ -305,21 +305,21 @@ def staged(path: Path | None) -> Iterator[Sink]:
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
-        raise unwritable(name, exc) from None
+        raise _unwritable(name, exc) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             yield Sink(handle, name)
             try:
                 handle.flush()
             except OSError as exc:
-                raise unwritable(name, exc) from None
+                raise _unwritable(name, exc) from None
         interrupt.check()  # a Ctrl-C that a library swallowed still keeps the old file
         _writable(path, name)  # inputs read while the output was written count too
         os.chmod(tmp, mode)
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise unwritable(name, exc) from None
+        raise _unwritable(name, exc) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -336,7 +336,7 @@ def make_folder(folder: Path) -> bool:
     try:
         folder.mkdir()
     except OSError as exc:
-        raise unwritable(name, exc) from None
+        raise _unwritable(name, exc) from None
     return True
 
 
@@ -358,7 +358,7 @@ def _refused(name: str, zh: str, en: str) -> InputError:
     return InputError([Problem(f"不能写到这里：{zh}", f"will not write here: {en}", name)])
 
 
-def unwritable(name: str, exc: OSError) -> InputError:
+def _unwritable(name: str, exc: OSError) -> InputError:
     """A write that failed, in words: a full disk, a size limit, a read-only folder."""
     zh, en = why_unwritable(exc)
     return InputError(
@@ -373,6 +373,7 @@ def unwritable(name: str, exc: OSError) -> InputError:
 
 
 def why_unwritable(exc: OSError) -> tuple[str, str]:
+    """Why a write failed, in Chinese and English: a full disk, a size limit …"""
     return {
         errno.ENOSPC: ("磁盘已满", "the disk is full"),
         errno.EFBIG: ("超出文件大小限制", "the file size limit was reached"),

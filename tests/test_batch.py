@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from ipscore import InputError, batch
+from ipscore import InputError, batch, output
 from ipscore.engine import engine_for
 from ipscore.intake import read_all
 from ipscore.output import to_csv, to_json
@@ -256,3 +256,28 @@ def test_a_csv_of_several_packs_is_to_csv_byte_for_byte(tmp_path, lang):
     out = tmp_path / "all.csv"
     batch.write(paths, "csv", out, batch.job_for("csv", None, None, None, lang), 2, lang)
     assert out.read_bytes().decode("utf-8") == "\ufeff" + whole
+
+
+@pytest.mark.parametrize("kernel_copy", [True, False])
+def test_spooled_json_is_copied_whole_with_or_without_the_kernel_s_copy(
+    tmp_path, monkeypatch, kernel_copy
+):
+    # Across file systems (or where copy_file_range is missing) the bytes go through here.
+    if not kernel_copy:
+
+        def across(*_):
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+        monkeypatch.setattr(os, "copy_file_range", across)
+    spooled = tmp_path / "spooled"
+    spooled.write_bytes(b"x" * 100 + bytes(range(256)) * 5000 + b"y" * 100)
+    out = tmp_path / "out.bin"
+    fd = os.open(spooled, os.O_RDONLY)
+    try:
+        with output.staged(out) as sink:
+            sink.write(b"[")
+            sink.copy(fd, 100, 256 * 5000)
+            sink.write(b"]")
+    finally:
+        os.close(fd)
+    assert out.read_bytes() == b"[" + bytes(range(256)) * 5000 + b"]"
