@@ -389,7 +389,7 @@ def write(
     results = Results()
     with (
         output.staged(target) as sink,
-        _Spooled(job.json is not None and not single_file and jobs != 1) as spooled,
+        _Spooled(job.json is not None and jobs != 1) as spooled,
         # Closed here, so the workers are stopped before their spooled JSON is removed.
         contextlib.closing(
             results.good(outcomes(paths, replace(job, spool=spooled.folder), jobs))
