@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -16,8 +17,11 @@ pytest_plugins = ["tests.databases"]
 
 def pytest_configure(config: pytest.Config) -> None:
     """No test reads or writes the developer's own archive: the default archive lives in a
-    temporary data directory, and IPSCORE_DB is unset unless a test sets it."""
-    os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="ipscore-test-data-")
+    temporary data directory (removed at the end), and IPSCORE_DB is unset unless a test
+    sets it."""
+    data = tempfile.mkdtemp(prefix="ipscore-test-data-")
+    config.add_cleanup(lambda: shutil.rmtree(data, ignore_errors=True))
+    os.environ["XDG_DATA_HOME"] = data
     os.environ.pop("IPSCORE_DB", None)
 
 
