@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +12,17 @@ from ipscore.packs import Pack, find_pack
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def ipscore(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`ipscore ARGS` in a new process from the checkout, with `env` added to the environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "ipscore", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **env},
+    )
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,20 +15,10 @@ from ipscore.errors import IpscoreError
 from ipscore.report import chromium
 from ipscore.report.render import css_string
 
-from .conftest import ROOT, SCENARIOS, scenario_with
+from .conftest import SCENARIOS, ipscore, scenario_with
 from .test_report import need
 
 TWO = [str(SCENARIOS / "wuhan-2015.yaml"), str(SCENARIOS / "xiangtan-2015.yaml")]  # a set
-
-
-def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ipscore", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, **env},
-    )
 
 
 def _info(pdf: Path) -> dict[str, str]:
@@ -57,7 +46,7 @@ def browser() -> str:
 
 def test_a_set_is_printed_by_chromium_and_one_report_by_weasyprint(tmp_path, browser):
     out = tmp_path / "汇总.pdf"
-    done = run("report", "scenarios/", "-o", str(out), "--no-timestamp")
+    done = ipscore("report", "scenarios/", "-o", str(out), "--no-timestamp")
     assert done.returncode == 0, done.stderr
     wuhan = tmp_path / "汇总-cities" / "wuhan-2015.pdf"
     for pdf in (out, wuhan):
@@ -71,28 +60,28 @@ def test_a_set_is_printed_by_chromium_and_one_report_by_weasyprint(tmp_path, bro
     assert f"1/{pages}" in text.replace(" ", "") and f"{pages}/{pages}" in text.replace(" ", "")
     assert text.count("武汉市 2015 · 示范城市年度评估报告") >= pages
     one = tmp_path / "武汉.pdf"
-    assert run("report", str(SCENARIOS / "wuhan-2015.yaml"), "-o", str(one)).returncode == 0
+    assert ipscore("report", str(SCENARIOS / "wuhan-2015.yaml"), "-o", str(one)).returncode == 0
     assert _info(one)["Producer"].startswith("WeasyPrint")
     asked = tmp_path / "武汉-chromium.pdf"
-    done = run(
+    done = ipscore(
         "report", str(SCENARIOS / "wuhan-2015.yaml"), "-o", str(asked), "--pdf-engine", "chromium"
     )
     assert done.returncode == 0, done.stderr
     assert _info(asked)["Producer"].startswith("Skia/PDF")
     forced = tmp_path / "set-weasyprint.pdf"
-    done = run("report", *TWO, "-o", str(forced), "--pdf-engine", "weasyprint")
+    done = ipscore("report", *TWO, "-o", str(forced), "--pdf-engine", "weasyprint")
     assert done.returncode == 0, done.stderr
     assert _info(forced)["Producer"].startswith("WeasyPrint")
 
 
 def test_without_a_browser_a_set_is_printed_by_weasyprint_and_asking_for_one_fails(tmp_path):
     out = tmp_path / "set.pdf"
-    done = run("report", *TWO, "-o", str(out), IPSCORE_CHROMIUM="no-such-browser")
+    done = ipscore("report", *TWO, "-o", str(out), IPSCORE_CHROMIUM="no-such-browser")
     assert done.returncode == 0, done.stderr
     assert _info(out)["Producer"].startswith("WeasyPrint")
     one = tmp_path / "one.pdf"
     wuhan = str(SCENARIOS / "wuhan-2015.yaml")
-    done = run(
+    done = ipscore(
         "report",
         wuhan,
         "-o",
@@ -111,7 +100,9 @@ def test_a_browser_that_dies_leaves_no_file_no_process_and_no_profile(tmp_path):
     temp.mkdir()
     out = tmp_path / "out" / "set.pdf"
     out.parent.mkdir()
-    done = run("report", "scenarios/", "-o", str(out), IPSCORE_CHROMIUM="false", TMPDIR=str(temp))
+    done = ipscore(
+        "report", "scenarios/", "-o", str(out), IPSCORE_CHROMIUM="false", TMPDIR=str(temp)
+    )
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "Chromium 没能生成 PDF（浏览器已退出）；可改用 --pdf-engine weasyprint" in done.stderr
     assert list(out.parent.iterdir()) == [] and list(temp.iterdir()) == []

@@ -4,8 +4,6 @@ is the contract's plain strings."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -16,7 +14,7 @@ from ipscore.submission import parse_value
 from ipscore.text import cell_text, chinese_date, did_you_mean, plain_number, yes_no
 from ipscore.verdicts import MET, TaskStatus, Verdict
 
-from .conftest import ROOT, scenario_with
+from .conftest import ipscore, scenario_with
 
 PACK = find_pack("cnipa-2015-demo-city")
 
@@ -59,27 +57,15 @@ def test_did_you_mean():
     assert did_you_mean("xyz", ["plan.issued"]) == ("", "")
 
 
-def _ipscore(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    import os
-
-    return subprocess.run(
-        [sys.executable, "-m", "ipscore", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, **env},
-    )
-
-
 def test_one_language_option_before_or_after_the_command_or_from_the_environment():
     english = "Error:\nnothing.yaml: file not found\n"
-    assert _ipscore("--lang", "en", "assess", "nothing.yaml").stderr == english
-    assert _ipscore("assess", "nothing.yaml", "--lang", "en").stderr == english
-    assert _ipscore("assess", "nothing.yaml", IPSCORE_LANG="en").stderr == english
-    chinese = _ipscore("assess", "nothing.yaml")
+    assert ipscore("--lang", "en", "assess", "nothing.yaml").stderr == english
+    assert ipscore("assess", "nothing.yaml", "--lang", "en").stderr == english
+    assert ipscore("assess", "nothing.yaml", IPSCORE_LANG="en").stderr == english
+    chinese = ipscore("assess", "nothing.yaml")
     assert (chinese.returncode, chinese.stderr) == (2, "错误：\nnothing.yaml：文件不存在\n")
     # The command's option wins over the environment.
-    assert _ipscore("assess", "nothing.yaml", "--lang", "zh", IPSCORE_LANG="en").stderr == (
+    assert ipscore("assess", "nothing.yaml", "--lang", "zh", IPSCORE_LANG="en").stderr == (
         "错误：\nnothing.yaml：文件不存在\n"
     )
 
@@ -87,7 +73,7 @@ def test_one_language_option_before_or_after_the_command_or_from_the_environment
 def test_verdicts_and_task_states_serialise_as_the_contracts_strings():
     assert json.dumps([MET, TaskStatus.INSUFFICIENT]) == '["met", "insufficient_data"]'
     assert [v.value for v in Verdict] == ["met", "unmet", "missing", "not_applicable"]
-    done = _ipscore("whatif", "scenarios/xiangtan-2015.yaml", "--drop", "T7", "--format", "json")
+    done = ipscore("whatif", "scenarios/xiangtan-2015.yaml", "--drop", "T7", "--format", "json")
     data = json.loads(done.stdout)
     assert data["requirements"] == [
         {"id": "T7.R1", "from": "met", "to": "unmet"},
