@@ -42,7 +42,7 @@ def _yaml_files(folder: Path, n: int) -> Path:
 
 def _csv_table(path: Path, n: int) -> Path:
     sys.path.insert(0, str(ROOT))
-    from ipscore.intake import read_all
+    from ipscore.intake.files import read_all
 
     rows = [(pack, s.values) for pack, s in read_all([ROOT / "scenarios"])]
     names = sorted({k for _, v in rows for k in v if "@" not in k})

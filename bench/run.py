@@ -27,13 +27,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from ipscore import assess, find_pack
-from ipscore.engine import engine_for
-from ipscore.kleene import verdict
+from ipscore.decide.engine import engine_for
+from ipscore.decide.kleene import verdict
+from ipscore.decide.scoring import drop_grid
+from ipscore.intake.submission import Submission, derive
 from ipscore.packs import Pack
-from ipscore.plan import least_work
-from ipscore.scoring import drop_grid
-from ipscore.submission import Submission, derive
-from ipscore.whatif import sweep
+from ipscore.questions.plan import least_work
+from ipscore.questions.whatif import sweep
 
 CITIES = ["湘潭市", "苏州市", "深圳市", "郑州市", "长春市", "佛山市", "常熟市", "成都市"]
 
@@ -176,7 +176,7 @@ def whatif(pack: Pack, cities: list[Submission]) -> None:
 def archive_add(cities: int) -> None:
     """`ipscore archive add` of a batch table per year, 2011–2015, into a new SQLite archive:
     four years stored as figures, 2015 assessed too. Target: 300 × 5 in under 20 s."""
-    from ipscore.intake import read_one
+    from ipscore.intake.files import read_one
 
     pack, city = read_one(
         Path(__file__).resolve().parent.parent / "scenarios" / "xiangtan-2015.yaml"
@@ -214,7 +214,7 @@ def history_and_review(cities: int) -> None:
     """`ipscore history` of one city and `ipscore review` of every city, whole commands, over an
     archive of `cities` × 5 assessed years (2011–2015; each result a full stored assessment,
     its score varied). Target: each under 2 s."""
-    from ipscore.intake import read_one
+    from ipscore.intake.files import read_one
     from ipscore.store.archive import Archive, Entry
 
     pack, city = read_one(
@@ -262,7 +262,7 @@ def verify_pending(cities: int) -> None:
     """`ipscore verify --pending` over `cities` stored 2015 assessments (Xiangtan's real result
     under other names, so each re-scores exactly), and `verify CITY YEAR` of one: whole
     commands. Each pending claim is scored twice (verified, rejected)."""
-    from ipscore.intake import read_one
+    from ipscore.intake.files import read_one
     from ipscore.store.archive import Archive, Entry
 
     pack, city = read_one(
@@ -342,7 +342,7 @@ def strength_index(cities: int) -> None:
     cities: index < 0.5 s, 1,000 draws < 10 s."""
     import numpy as np
 
-    from ipscore.index import compute, uncertainty
+    from ipscore.strength.index import compute, uncertainty
 
     pack = find_pack("cnipa-2015-strength")
     assert pack.index is not None

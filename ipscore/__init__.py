@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from .decide.pipeline import assess, assess_paths, evaluate
+    from .decide.results import Assessment
     from .errors import InputError, IpscoreError, PackError
-    from .output import to_csv, to_json
     from .packs import Pack, find_pack, load_pack
-    from .pipeline import assess, assess_paths, evaluate
-    from .results import Assessment
+    from .views.output import to_csv, to_json
 
 _WHERE = {
     "Assessment": "results",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from ipscore.packcheck.cases import load_cases, mismatches, run_case
 from ipscore.packs import find_pack
-from ipscore.packtests import load_cases, mismatches, run_case
 
 
 class PackCaseFile(pytest.File):

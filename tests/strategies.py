@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
+from ipscore.intake.submission import Submission, derive
 from ipscore.packs import FieldDecl, Pack
-from ipscore.submission import Submission, derive
 
 CITIES = ["湘潭市", "苏州市", "深圳市", "郑州", "长春市", "佛山市", "常熟市"]
 AMOUNTS = ["0", "0.0001", "1", "100", "119.9999", "120", "120.0001", "6500", "7799.9999", "7800"]

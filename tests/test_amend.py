@@ -139,7 +139,7 @@ def test_a_threshold_dated_by_year(tmp_path):
     )
     pack = load_pack(path)
     req = pack.requirement("Y.R2")
-    from ipscore.explain import describe
+    from ipscore.decide.explain import describe
 
     assert describe(pack, req.check) == (
         "领导小组会议次数（2008年） ≥ 1次；且领导小组会议次数（2009年） ≥ 1次；"

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from ipscore import InputError
-from ipscore.batch import archive as store
 from ipscore.packs import find_pack
 from ipscore.store.archive import Archive, Entry
+from ipscore.views.batch import archive as store
 
 from .conftest import ROOT, SCENARIOS, scenario_with
 from .databases import fresh_postgres
@@ -167,7 +167,7 @@ def test_concurrent_writers_lose_nothing(url):
 
 def _batch_csv(path: Path, cities: int) -> None:
     """A batch table of many cities (copies of Xiangtan's figures under other names)."""
-    from ipscore.intake import read_one
+    from ipscore.intake.files import read_one
 
     pack, submission = read_one(SCENARIOS / "xiangtan-2015.yaml")
     names = [n for n in pack.field_names() if pack.field(n).type != "ratio"]

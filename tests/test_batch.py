@@ -21,14 +21,15 @@ from pathlib import Path
 
 import pytest
 
-from ipscore import InputError, batch, output
-from ipscore.engine import engine_for
-from ipscore.intake import read_all
-from ipscore.output import to_csv, to_json
+from ipscore import InputError
+from ipscore.decide.engine import engine_for
+from ipscore.decide.pipeline import assess_paths
+from ipscore.decide.scoring import drop_grid, mandatory_tasks, summarize
+from ipscore.intake.files import read_all
 from ipscore.packs import find_pack
-from ipscore.pipeline import assess_paths
-from ipscore.scoring import drop_grid, mandatory_tasks, summarize
-from ipscore.whatif import toggle
+from ipscore.questions.whatif import toggle
+from ipscore.views import batch, output
+from ipscore.views.output import to_csv, to_json
 
 from .conftest import ROOT, SCENARIOS
 

@@ -126,7 +126,7 @@ def test_a_browser_that_hangs_is_stopped_after_the_timeout(tmp_path, monkeypatch
 
 def test_a_title_reaches_the_page_footer_as_text_never_as_markup(tmp_path):
     assert css_string('a"b\\c</style>') == "a\\22 b\\5c c\\3c \\2f style\\3e "
-    from ipscore.pipeline import assess_paths
+    from ipscore.decide.pipeline import assess_paths
     from ipscore.report import city_report
 
     evil = scenario_with(

@@ -201,7 +201,7 @@ def test_mixed_packs_and_years_are_ranked_apart(tmp_path):
     import shutil
 
     from ipscore import assess_paths
-    from ipscore.scoring import ranking
+    from ipscore.decide.scoring import ranking
 
     for path in (
         SCENARIOS / "wuhan-2015.yaml",

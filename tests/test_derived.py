@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from ipscore import InputError, PackError, assess, load_pack
-from ipscore.explain import show
-from ipscore.submission import parse_submission
-from ipscore.tables import validation_lines
+from ipscore.decide.explain import show
+from ipscore.intake.submission import parse_submission
+from ipscore.views.tables import validation_lines
 
 ROOT = Path(__file__).parents[1]
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from ipscore import PackError, engine, kleene, load_pack
-from ipscore.engine import compile_ruleset, engine_for
-from ipscore.submission import Submission, derive
+from ipscore import PackError, load_pack
+from ipscore.decide import engine, kleene
+from ipscore.decide.engine import compile_ruleset, engine_for
+from ipscore.intake.submission import Submission, derive
 
 from .strategies import submissions
 

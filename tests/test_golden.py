@@ -59,7 +59,7 @@ def test_scenario_matches_golden(path):
 
 
 def test_ranking_within_tier():
-    from ipscore.scoring import batch_table
+    from ipscore.decide.scoring import batch_table
 
     results = assess_paths([SCENARIOS])
     table = batch_table(results).set_index("city")

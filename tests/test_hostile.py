@@ -312,7 +312,7 @@ def test_a_swallowed_ctrl_c_still_commits_no_output(tmp_path, monkeypatch):
     # A KeyboardInterrupt raised inside a C callback or a finalizer is printed and lost; the
     # remembered Ctrl-C still keeps the old file and leaves no temporary one.
     from ipscore import interrupt
-    from ipscore.output import write_atomic
+    from ipscore.views.output import write_atomic
 
     out = tmp_path / "out.json"
     out.write_text("old", encoding="utf-8")

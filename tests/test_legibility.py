@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from ipscore import report
-from ipscore.pipeline import assess_paths
+from ipscore.decide.pipeline import assess_paths
 from ipscore.report import chromium
 
 from .conftest import ROOT, SCENARIOS

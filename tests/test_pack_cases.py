@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ipscore.packcheck.cases import cases_file, load_cases, run_file
 from ipscore.packs import find_pack, shipped_packs
-from ipscore.packtests import cases_file, load_cases, run_file
 
 from .conftest import ROOT
 

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from ipscore import PackError, assess, load_pack, proofs
-from ipscore.lint import findings
+from ipscore import PackError, assess, load_pack
+from ipscore.intake.submission import parse_submission
+from ipscore.packcheck import proofs
+from ipscore.packcheck.lint import findings
+from ipscore.packcheck.proofs import prove, prove_all
 from ipscore.packs import shipped_packs
-from ipscore.proofs import prove, prove_all
-from ipscore.submission import parse_submission
 from ipscore.verdicts import MET, NOT_APPLICABLE, UNMET
 
 from .conftest import ROOT, SEEDS
@@ -208,7 +209,7 @@ def test_rules_check_takes_ids_and_files_and_reports_every_broken_pack():
 
 def test_a_case_key_the_runner_does_not_know_fails_the_case():
     # `city: {name: 黑龙江省}` in a case was silently ignored, testing 辽宁省 instead.
-    from ipscore.packtests import mismatches
+    from ipscore.packcheck.cases import mismatches
 
     pack = load_pack(shipped_packs()["northeast-2017-opinions"])
     result = assess(pack, parse_submission({"city": {"name": "辽宁省"}}, pack, "x", {}))

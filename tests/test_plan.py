@@ -12,10 +12,10 @@ from fractions import Fraction
 import pytest
 
 from ipscore import assess, find_pack
-from ipscore.intake import read_all
-from ipscore.packtests import load_cases
-from ipscore.plan import least_work
-from ipscore.submission import Submission, derive, parse_submission
+from ipscore.intake.files import read_all
+from ipscore.intake.submission import Submission, derive, parse_submission
+from ipscore.packcheck.cases import load_cases
+from ipscore.questions.plan import least_work
 
 from .conftest import ROOT, SCENARIOS
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ipscore import assess, load_pack
-from ipscore.submission import Submission
+from ipscore.intake.submission import Submission
 
 from .strategies import submissions
 

@@ -15,11 +15,12 @@ from jinja2 import UndefinedError
 from openpyxl import load_workbook
 from PIL import Image
 
-from ipscore import assess_paths, find_pack, report, tables
-from ipscore.intake import submission_files
+from ipscore import assess_paths, find_pack, report
+from ipscore.intake.files import submission_files
+from ipscore.intake.submission import parse_submission
 from ipscore.report import context
 from ipscore.report.render import render
-from ipscore.submission import parse_submission
+from ipscore.views import tables
 
 from .conftest import ROOT, SCENARIOS
 

@@ -17,12 +17,12 @@ import pytest
 from openpyxl import load_workbook
 
 from ipscore import InputError
-from ipscore.history import history
 from ipscore.packs import PackError
 from ipscore.packs.review import find_policy, load_policy
-from ipscore.publish import published
+from ipscore.record.history import history
+from ipscore.record.publish import published
+from ipscore.record.review import review
 from ipscore.report import write_published
-from ipscore.review import review
 from ipscore.store.archive import Archive, Entry
 
 from .conftest import ROOT, SCENARIOS

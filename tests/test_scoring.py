@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from ipscore import scoring
+from ipscore.decide import scoring
 
 
 @pytest.mark.parametrize(

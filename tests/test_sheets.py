@@ -18,11 +18,11 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from ipscore import IpscoreError, assess_paths, find_pack
-from ipscore.formsheet import form
-from ipscore.intake import read_all, submission_files
-from ipscore.output import to_json
-from ipscore.sheets import coerce
-from ipscore.submission import parse_submission
+from ipscore.intake.files import read_all, submission_files
+from ipscore.intake.formsheet import form
+from ipscore.intake.sheets import coerce
+from ipscore.intake.submission import parse_submission
+from ipscore.views.output import to_json
 
 from .conftest import SCENARIOS
 
@@ -268,7 +268,7 @@ def test_column_letters_are_excel_s():
     # ZZZ; Excel itself at XFD).
     from openpyxl.utils import get_column_letter
 
-    from ipscore.sheets import column_letter
+    from ipscore.intake.sheets import column_letter
 
     assert [column_letter(n) for n in (1, 26, 27, 52, 53, 702, 703)] == [
         "A", "Z", "AA", "AZ", "BA", "ZZ", "AAA",

@@ -15,11 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ipscore import strength
 from ipscore.errors import IpscoreError
-from ipscore.index import compute, normalise, uncertainty
 from ipscore.packs import find_pack, load_pack
 from ipscore.report import strength as strength_report
+from ipscore.strength import evaluation as strength
+from ipscore.strength.index import compute, normalise, uncertainty
 
 from .conftest import ROOT
 

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from ipscore import InputError, assess, load_pack
-from ipscore.intake import read_one
-from ipscore.submission import _checked_values, _values_of, model_for, parse_submission
+from ipscore.intake.files import read_one
+from ipscore.intake.submission import _checked_values, _values_of, model_for, parse_submission
 
 from .conftest import SCENARIOS
 from .strategies import value_of
@@ -86,7 +86,7 @@ def test_a_date_outside_the_assessment_year_where_one_is_required():
 def test_a_workbook_of_several_cities_is_refused_by_one_city_commands(tmp_path):
     import csv
 
-    from ipscore.intake import read_one
+    from ipscore.intake.files import read_one
 
     path = tmp_path / "two.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -99,7 +99,7 @@ def test_a_workbook_of_several_cities_is_refused_by_one_city_commands(tmp_path):
 
 
 def _northeast(tmp_path, reference: str, facts: str = "{}"):
-    from ipscore.intake import read_one
+    from ipscore.intake.files import read_one
 
     (tmp_path / "ref.yaml").write_text(f"note: 测试数据\n{reference}", encoding="utf-8")
     sub = tmp_path / "sub.yaml"
@@ -128,9 +128,9 @@ def test_a_reference_file_must_say_where_its_figures_come_from(tmp_path):
 
 
 def test_an_example_is_marked_in_every_output(tmp_path):
-    from ipscore.output import to_csv, to_json
     from ipscore.report import city_report, score_sheet
-    from ipscore.tables import as_text, summary
+    from ipscore.views.output import to_csv, to_json
+    from ipscore.views.tables import as_text, summary
 
     pack, sub = read_one(SCENARIOS / "northeast-2017-opinions" / "jilin-2017.yaml")
     a = assess(pack, sub)
@@ -173,7 +173,7 @@ def test_reference_file_problems_name_the_reference_file(tmp_path):
         )
     assert "这个字段已由参考数据文件提供，提交文件中不要再填" in str(caught.value)
     (tmp_path / "ref.yaml").unlink()
-    from ipscore.intake import read_one
+    from ipscore.intake.files import read_one
 
     with pytest.raises(InputError, match=r"ref\.yaml：文件不存在"):
         read_one(tmp_path / "sub.yaml")
@@ -285,7 +285,7 @@ def test_a_count_is_let_through_at_once_exactly_where_the_full_check_finds_nothi
     # full check every reader's messages come from.
     from decimal import Decimal
 
-    from ipscore.submission import _number_problem, count_range
+    from ipscore.intake.submission import _number_problem, count_range
 
     counts = [pack.field(n) for n in pack.field_names() if pack.field(n).type == "count"]
     assert counts

@@ -15,11 +15,11 @@ from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
-from ipscore import tables
-from ipscore.fit import _unbreakable, fit
-from ipscore.intake import read_all
-from ipscore.pipeline import assess, assess_paths
-from ipscore.strength import evaluate
+from ipscore.decide.pipeline import assess, assess_paths
+from ipscore.intake.files import read_all
+from ipscore.strength.evaluation import evaluate
+from ipscore.views import tables
+from ipscore.views.fit import _unbreakable, fit
 
 from .conftest import ROOT
 

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from ipscore.evidence import from_cell
-from ipscore.formsheet import form
-from ipscore.intake import read_one
+from ipscore.intake.evidence import from_cell
+from ipscore.intake.files import read_one
+from ipscore.intake.formsheet import form
 from ipscore.packs import find_pack
 
 from .conftest import ROOT, SCENARIOS

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from starlette.testclient import TestClient
 
 from ipscore import find_pack
-from ipscore.formsheet import form
-from ipscore.intake import read_all
+from ipscore.intake.files import read_all
+from ipscore.intake.formsheet import form
 from ipscore.web.app import Settings, create_app
 from ipscore.web.auth import hash_password, load_users
 

@@ -9,11 +9,11 @@ import sys
 import pytest
 
 from ipscore import InputError, find_pack
-from ipscore.engine import Engine, engine_for
-from ipscore.intake import read_all
+from ipscore.decide.engine import Engine, engine_for
+from ipscore.decide.pipeline import build
+from ipscore.intake.files import read_all
 from ipscore.packs.params import names, with_params
-from ipscore.pipeline import build
-from ipscore.whatif import Variant, compare, run, sensitivity, simulate
+from ipscore.questions.whatif import Variant, compare, run, sensitivity, simulate
 
 from .conftest import ROOT, SCENARIOS
 

@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from ipscore import report
-from ipscore.pipeline import assess_paths
+from ipscore.decide.pipeline import assess_paths
 
 from .conftest import ROOT, SCENARIOS
 from .test_report import need

@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 
-from ipscore import InputError, PackError, batch, evaluate, load_pack
-from ipscore.engine import fact
-from ipscore.intake import read_one
+from ipscore import InputError, PackError, evaluate, load_pack
+from ipscore.decide.engine import fact
+from ipscore.intake.files import read_one
+from ipscore.intake.submission import parse_submission
 from ipscore.store.archive import Archive
-from ipscore.submission import parse_submission
+from ipscore.views import batch
 
 from .conftest import ROOT, SCENARIOS, scenario_with
 
@@ -282,9 +283,9 @@ def test_reports_say_where_other_years_came_from(tmp_path):
 
 
 def test_what_if_and_plan_read_other_years_from_the_archive(tmp_path):
-    from ipscore.intake import Variant
-    from ipscore.plan import least_work
-    from ipscore.whatif import whatif
+    from ipscore.intake.files import Variant
+    from ipscore.questions.plan import least_work
+    from ipscore.questions.whatif import whatif
 
     wuhan, last_year = _wuhan_and_its_2014(tmp_path, "6000")
     blank = tmp_path / "wuhan-2015.yaml"

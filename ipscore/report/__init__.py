@@ -8,15 +8,15 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..decide.results import Assessment
 from ..errors import InputError, IpscoreError, Problem, display_path
-from ..history import YearOverYear, year_over_year
-from ..output import make_folder, write_all, write_atomic
 from ..packs import Pack
-from ..publish import Published
-from ..results import Assessment
-from ..review import Review
-from ..verification import Checked, Records, checked_by_source
-from ..whatif import Simulation
+from ..questions.whatif import Simulation
+from ..record.history import YearOverYear, year_over_year
+from ..record.publish import Published
+from ..record.review import Review
+from ..record.verification import Checked, Records, checked_by_source
+from ..views.output import make_folder, write_all, write_atomic
 from . import context
 from .context import SignOff
 from .parallel import render_all
@@ -24,7 +24,7 @@ from .render import pdf, render, require_cjk_font
 from .xlsx import publish_sheet, score_sheet
 
 if TYPE_CHECKING:  # NumPy loads only when a strength evaluation is asked for
-    from ..strength import Strength
+    from ..strength.evaluation import Strength
 
 FORMATS = (".html", ".md", ".pdf", ".docx")
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING
 
-from ..results import Assessment
+from ..decide.results import Assessment
 
 if TYPE_CHECKING:  # matplotlib loads (half a second) only for the charts that need it
     from matplotlib.figure import Figure

@@ -10,15 +10,17 @@ from fractions import Fraction
 from typing import Any
 
 from .._version import __version__
-from ..evidence import Attached
-from ..explain import field_label, level_label, show, show_input
-from ..history import YearOverYear
+from ..decide.explain import field_label, level_label, show, show_input
+from ..decide.results import Assessment, RequirementResult, TaskResult
+from ..decide.scoring import LEVEL_ORDER, blocking, blocks_grade, gains, ranking
+from ..intake.evidence import Attached
 from ..packs import Pack, grade_word, installed_pack
 from ..provenance import notes_by_text
-from ..publish import Published
-from ..results import Assessment, RequirementResult, TaskResult
-from ..review import Review
-from ..scoring import LEVEL_ORDER, blocking, blocks_grade, gains, ranking
+from ..questions.whatif import Simulation
+from ..record.history import YearOverYear
+from ..record.publish import Published
+from ..record.review import Review
+from ..record.verification import REJECTED, Checked, Scored, Standing, met_by_state, state_word
 from ..text import counted, pick
 from ..verdicts import (
     COMPLETE,
@@ -30,8 +32,6 @@ from ..verdicts import (
     UNMET,
     verdict_word,
 )
-from ..verification import REJECTED, Checked, Scored, Standing, met_by_state, state_word
-from ..whatif import Simulation
 from . import charts
 from .render import punct
 

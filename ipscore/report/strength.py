@@ -8,10 +8,10 @@ import io
 import math
 from typing import Any, cast
 
-from ..explain import show
-from ..output import csv_writer
-from ..strength import CityStrength, Strength, shown_value
+from ..decide.explain import show
+from ..strength.evaluation import CityStrength, Strength, shown_value
 from ..text import pick
+from ..views.output import csv_writer
 from .charts import svg_text
 from .context import SignOff, office, provenance, words
 

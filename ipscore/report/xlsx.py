@@ -14,11 +14,11 @@ from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..explain import level_label
+from ..decide.explain import level_label
+from ..decide.results import Assessment
+from ..decide.scoring import batch_table, ranking
 from ..packs import Pack
-from ..publish import Published
-from ..results import Assessment
-from ..scoring import batch_table, ranking
+from ..record.publish import Published
 from ..text import cell_text, pick
 from ..verdicts import LABELS, TASK_LABELS
 from . import context

@@ -12,13 +12,13 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..history import year_over_year
-from ..pipeline import assess_paths
+from ..decide.pipeline import assess_paths
+from ..decide.results import Assessment
 from ..provenance import now
+from ..record.history import year_over_year
+from ..record.verification import REJECTED, VERIFIED, checked_by_source, record, verification
 from ..report import cohort_report, context, score_sheet, single_pack
-from ..results import Assessment
 from ..store.archive import Archive
-from ..verification import REJECTED, VERIFIED, checked_by_source, record, verification
 from .app import Denied, page, posted, require, settings_of
 from .selfcheck import file_response, within_limit
 from .uploads import Upload, keep, refused
@@ -51,7 +51,7 @@ async def upload(request: Request) -> Response:
     if not sent:
         raise refused("请选择要上传的文件（可多选，或一个 zip）", "choose the files (or one zip)")
     store = request.app.state.store
-    from ..batch import archive as store_all
+    from ..views.batch import archive as store_all
 
     with store.kept_if_read({"kind": "batch", "by": user.name}) as batch:
         for name, data in sent:
@@ -146,7 +146,7 @@ async def download(request: Request) -> Response:
     if stem == "scores" and suffix == ".xlsx":
         return file_response(score_sheet(single_pack(results), results, "zh"), "评估结果.xlsx")
     if stem == "published" and suffix in (".xlsx", ".pdf", ".html"):
-        from ..publish import published
+        from ..record.publish import published
         from ..report import published_report
 
         archive = _archive(request)
@@ -161,7 +161,7 @@ async def download(request: Request) -> Response:
 async def three_years(request: Request) -> Response:
     require(request, reviewer=True)
     from ..packs.review import find_policy
-    from ..review import review
+    from ..record.review import review
 
     years = request.query_params.get("years")
     span = None
@@ -180,8 +180,8 @@ async def three_years(request: Request) -> Response:
 
 async def history(request: Request) -> Response:
     require(request, reviewer=True)
-    from .. import tables
-    from ..history import history as years_of
+    from ..record.history import history as years_of
+    from ..views import tables
 
     archive = _archive(request)
     try:

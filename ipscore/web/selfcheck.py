@@ -12,15 +12,15 @@ from urllib.parse import quote, urlencode
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ..decide.pipeline import Evaluation, evaluate
+from ..decide.results import json_value
 from ..errors import InputError, IpscoreError, Problem
-from ..intake import read_one
+from ..intake.files import read_one
+from ..intake.submission import Submission
 from ..packs import Pack, find_pack, shipped_packs
-from ..pipeline import Evaluation, evaluate
-from ..plan import Plan, least_work
+from ..questions.plan import Plan, least_work
+from ..questions.whatif import Comparison, Variant, compare, run
 from ..report import city_report, context, score_sheet
-from ..results import json_value
-from ..submission import Submission
-from ..whatif import Comparison, Variant, compare, run
 from .app import Denied, page, posted, require, settings_of, shown
 from .uploads import Store, Upload, keep, refused
 
@@ -47,7 +47,7 @@ async def home(request: Request) -> Response:
 
 async def form(request: Request) -> Response:
     require(request)
-    from ..formsheet import form as blank
+    from ..intake.formsheet import form as blank
 
     pack_id = request.path_params["pack"]
     if pack_id not in shipped_packs():

@@ -1,0 +1,1 @@
+"""The edge: paths, forms, tables and documents read into typed submissions."""

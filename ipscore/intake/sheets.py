@@ -1,0 +1,610 @@
+"""Excel and CSV intake: the fill-in form a city office sends back (`formsheet` writes it),
+and batch tables (one row per city) that reviewers receive. People type these by hand, so the
+reader is tolerant where that is safe (是/否, 有/无, ✓, thousands separators, 2015年12月31日) and
+strict where it matters; every problem names the sheet, the row, the column and what is
+expected, all in one pass.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import dataclasses
+import datetime as dt
+import io
+import itertools
+import os
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import InputError, IpscoreError, Problem, display_path
+from ..packs import FieldDecl, Pack, per_pack
+from ..provenance import InputFile, sha256
+from ..text import chinese_date, did_you_mean, plain_number, yes_no
+from ..yamlio import MAX_BYTES, Lines, read_bytes
+from .evidence import from_cell
+from .submission import PackChooser, Submission, parse_submission
+
+if TYPE_CHECKING:  # openpyxl loads only when a workbook is read: a CSV batch starts sooner
+    from openpyxl import Workbook
+
+Rows = list[tuple[int, list[Any]]]  # (1-based row number, cells) of the non-empty rows
+Inputs = tuple[InputFile, ...]
+
+SHEET_SUFFIXES = (".xlsx", ".csv")
+FORM_SHEET = "填报表"
+FORM_HEAD = ("项目", "填报值", "单位", "填写说明", "佐证材料", "字段代码")
+CODE, VALUE, EVIDENCE = "字段代码", "填报值", "佐证材料"  # the columns a form is read by
+
+
+def column_letter(n: int) -> str:
+    """The letters of the n-th column (1 → A, 28 → AB), as Excel names it; openpyxl's own
+    helper would load all of openpyxl for a CSV."""
+    letters = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _problem(
+    name: str, zh: str, en: str, row: int | None = None, field: str | None = None
+) -> Problem:
+    return Problem(zh, en, name, row, field)
+
+
+def coerce(decl: FieldDecl, raw: Any) -> Any:
+    """A hand-typed cell as the value the submission model expects, where that is unambiguous.
+
+    Anything else is passed on unchanged for the model to reject with its own message.
+    """
+    if isinstance(raw, str):
+        raw = raw.strip()
+        if not raw:
+            return None
+    if decl.type == "bool" and isinstance(raw, str):
+        word = yes_no(raw)
+        return raw if word is None else word
+    if decl.type in ("count", "amount") and isinstance(raw, str):
+        if raw.isascii() and raw.isdigit():  # most cells: a plain whole number
+            return int(raw)
+        text = plain_number(raw) or raw  # "1,234" as the README promises
+        try:  # from the text, never through a binary float
+            return Decimal(text) if "." in text or "e" in text.lower() else int(text)
+        except (ArithmeticError, ValueError):
+            return raw
+    if decl.type == "date":
+        if isinstance(raw, dt.datetime):
+            return raw.date()
+        if isinstance(raw, str):
+            return chinese_date(raw) or raw
+    return raw
+
+
+def _twin_columns(head: list[Any], headers: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(zh, en, column) for every column that names a field an earlier column already names:
+    one would silently win over the other."""
+    first: dict[str, str] = {}
+    out = []
+    for i, h in enumerate(head):
+        if h in (None, ""):
+            continue
+        field = headers.get(str(h).strip(), str(h).strip())
+        letter = column_letter(i + 1)
+        if field in first:
+            out.append(
+                (
+                    f"{letter}列与{first[field]}列都是 {field}，请删去一列",
+                    f"columns {first[field]} and {letter} are both {field}; remove one",
+                    f"{letter}列",
+                )
+            )
+        else:
+            first[field] = letter
+    return out
+
+
+def _headers(pack: Pack) -> dict[str, str]:
+    """Column heading → field: dotted names, Chinese labels, and the pack and year columns."""
+    out = {"pack": "pack", "规则包": "pack", "year": "year", "年度": "year"}
+    for name in pack.field_names():
+        decl = pack.field(name)
+        if decl.type != "ratio":
+            out[name] = name
+            out.setdefault(decl.label, name)
+    return out
+
+
+def _data(pack: Pack, cells: dict[str, Any]) -> dict[str, Any]:
+    """Field name → cell value as a submission document (pack, year, city, facts)."""
+    data: dict[str, Any] = {"city": {}, "facts": {}}
+    places = _places(pack)
+    for name, raw in cells.items():
+        if name in ("pack", "year"):
+            value = raw.strip() if isinstance(raw, str) else raw
+            if name == "year" and isinstance(value, (str, float)):
+                with contextlib.suppress(ValueError):
+                    value = int(float(value))
+            data[name] = value
+            continue
+        group, key, decl = places[name]
+        holder = data["city"] if group == "city" else data["facts"].setdefault(group, {})
+        holder[key] = coerce(decl, raw)
+    return data
+
+
+@per_pack
+def _places(pack: Pack) -> dict[str, tuple[str, str, FieldDecl]]:
+    """Each field's group, key and declaration, by its dotted name."""
+    return {
+        f"{group}.{key}": (group, key, decl)
+        for group, decls in pack.fields.items()
+        for key, decl in decls.items()
+    }
+
+
+def _one(
+    pack: Pack,
+    cells: dict[str, Any],
+    where: str,
+    rows: dict[str, int],
+    columns: dict[str, str],
+    any_year: bool = False,
+    attached: dict[str, list[dict[str, Any]]] | None = None,
+    folder: Path | None = None,
+) -> Submission:
+    """Validate one city's cells; problems get the row and column of the offending cell (the
+    rows of the keys are worked out only then)."""
+    data = _data(pack, cells)
+    if attached:
+        data["evidence"] = attached
+    try:
+        return parse_submission(data, pack, where, {}, any_year=any_year, folder=folder)
+    except IpscoreError:
+        pass
+    lines: Lines = {}
+    for name in attached or {}:
+        lines[("evidence", name)] = rows[name]
+    for name, row in rows.items():
+        if name in ("pack", "year"):
+            lines[(name,)] = row
+        else:
+            group, key = name.split(".", 1)
+            lines[("city", key) if group == "city" else ("facts", group, key)] = row
+            lines[("city",) if group == "city" else ("facts", group)] = row
+    try:
+        return parse_submission(data, pack, where, lines, any_year=any_year, folder=folder)
+    except IpscoreError as exc:
+        raise InputError(
+            [
+                Problem(p.zh, p.en, p.file, p.line, _in_column(p.field, columns))
+                for p in exc.problems
+            ]
+        ) from None
+
+
+def _in_column(field: str | None, columns: dict[str, str]) -> str | None:
+    """A field with the column of its cell: plan.issued（D列）, evidence.plan.issued[1]（F列）."""
+    if field is None:
+        return None
+    letter = columns.get(field) or (
+        columns.get("evidence") if field.startswith("evidence.") else None
+    )
+    return f"{field}（{letter}列）" if letter else field
+
+
+Body = Iterator[tuple[int, list[Any]]]
+
+
+def read(path: Path, pack_of: PackChooser, any_year: bool = False) -> list[Submission]:
+    """Every city in an .xlsx (a form or a batch table) or a .csv (a batch table)."""
+    opened = open_sheet(path, pack_of, any_year)
+    if isinstance(opened, Submission):
+        return [opened]
+    table, body = opened
+    return collect(table, typed(table, body, pack_of, any_year))
+
+
+def open_sheet(
+    path: Path, pack_of: PackChooser, any_year: bool = False
+) -> Submission | tuple[Table, Body]:
+    """A fill-in form's submission, or a batch table's heading and its body rows; a CSV's
+    rows are read as they are asked for."""
+    name = display_path(path)
+    csv_file = path.suffix.lower() == ".csv"
+    raw = read_bytes(path, limit=_TABLE_LIMIT if csv_file else (MAX_BYTES, "IPSCORE_MAX_INPUT_MB"))
+    read_from = (InputFile(name, sha256(raw)),)
+    if csv_file:
+        rows = _csv_rows(raw, name)
+        head_row, head = next(rows)
+        return Table(name, read_from, head_row, tuple(head)), rows
+    book, formulas = _workbook(raw, name)
+    if not book.worksheets:
+        raise InputError(
+            [_problem(name, "工作簿中没有工作表（文件可能已损坏）", "the workbook has no sheet")]
+        )
+    visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"] or book.worksheets
+    sheet = book[FORM_SHEET] if FORM_SHEET in book.sheetnames else visible[0]
+    where = f"{name}［{sheet.title}］"
+    if sheet.max_row > MAX_ROWS or sheet.max_column > MAX_COLUMNS:
+        raise InputError(
+            [
+                _problem(
+                    where,
+                    f"表格范围 {sheet.max_row} 行 × {sheet.max_column} 列，超过上限 {MAX_ROWS} 行、"
+                    f"{MAX_COLUMNS} 列（也许远处有一个误填的单元格）",
+                    f"the sheet spans {sheet.max_row} rows × {sheet.max_column} columns, over the "
+                    f"limit of {MAX_ROWS} rows and {MAX_COLUMNS} columns",
+                )
+            ]
+        )
+    if sheet.merged_cells.ranges:
+        first = sorted(str(r) for r in sheet.merged_cells.ranges)[0]
+        raise InputError(
+            [
+                _problem(
+                    where,
+                    f"有合并单元格（{first}），请取消合并后再提交",
+                    f"merged cells ({first}): unmerge them first",
+                )
+            ]
+        )
+    grid = [
+        [_cell(where, cell, formulas[sheet.title]) for cell in row] for row in sheet.iter_rows()
+    ]
+    problems = [p for row in grid for value in row if isinstance(value, Problem) for p in [value]]
+    if problems:
+        raise InputError(problems)
+    filled = [(i + 1, r) for i, r in enumerate(grid) if any(v not in (None, "") for v in r)]
+    if not filled:
+        raise InputError([_problem(where, "工作表是空的", "the sheet is empty")])
+    head_at = next(
+        (n for n, r in filled if any(str(v).strip() == CODE for v in r if v is not None)), None
+    )
+    if head_at is not None:
+        return _form(filled, head_at, where, pack_of, read_from, any_year, path.parent)
+    (head_row, head), *body = filled
+    return Table(where, read_from, head_row, tuple(head)), iter(body)
+
+
+MAX_UNZIPPED = 200 * 2**20  # an .xlsx is a zip: a few KB can unpack to gigabytes
+MAX_ROWS, MAX_COLUMNS = 200_000, 2_000
+# A CSV table is read row by row, so it may be larger than one submission (MAX_BYTES).
+_TABLE_LIMIT = (int(os.environ.get("IPSCORE_MAX_TABLE_MB", "500")) * 2**20, "IPSCORE_MAX_TABLE_MB")
+OLE = b"\xd0\xcf\x11\xe0"  # an encrypted workbook, or an old .xls
+
+
+def _workbook(raw: bytes, name: str) -> tuple[Workbook, dict[str, Any]]:
+    if raw.startswith(OLE):
+        raise InputError(
+            [
+                _problem(
+                    name,
+                    "这是加密的工作簿或旧版 .xls 文件：请在 Excel 中取消密码，另存为 .xlsx",
+                    "an encrypted workbook or an old .xls: remove the password, save as .xlsx",
+                )
+            ]
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unzipped = sum(item.file_size for item in archive.infolist())
+    except zipfile.BadZipFile:
+        unzipped = 0  # openpyxl below says it is damaged
+    if unzipped > MAX_UNZIPPED:
+        raise InputError(
+            [
+                _problem(
+                    name,
+                    f"解压后有 {unzipped // 2**20} MB，"
+                    f"超过上限 {MAX_UNZIPPED // 2**20} MB，拒绝读取",
+                    f"unpacks to {unzipped // 2**20} MB, over the {MAX_UNZIPPED // 2**20} MB "
+                    "limit: refused",
+                )
+            ]
+        )
+    from openpyxl import load_workbook
+
+    try:
+        values = load_workbook(io.BytesIO(raw), data_only=True)
+        formulas = load_workbook(io.BytesIO(raw), data_only=False)
+    except Exception as exc:  # any failure to parse an untrusted file means it is damaged
+        if _entities(exc):
+            raise InputError(
+                [
+                    _problem(
+                        name,
+                        "文件里的 XML 声明了实体（DTD），正常的 Excel 文件没有这种内容，"
+                        "出于安全原因拒绝读取",
+                        "its XML declares entities (a DTD), which no Excel file has: refused",
+                    )
+                ]
+            ) from None
+        raise InputError(
+            [
+                _problem(
+                    name,
+                    "不是有效的 Excel（.xlsx）文件，可能已损坏或只下载了一部分",
+                    "not a valid Excel (.xlsx) file; it may be damaged or truncated",
+                )
+            ]
+        ) from None
+    return values, {ws.title: ws for ws in formulas.worksheets}
+
+
+def _entities(exc: BaseException | None) -> bool:
+    """Whether defusedxml (which openpyxl parses through) refused an entity: an attempt to
+    read a local file (XXE) or to expand a "billion laughs"."""
+    from defusedxml import DefusedXmlException
+
+    while exc is not None:
+        if isinstance(exc, DefusedXmlException):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _cell(where: str, cell: Any, formula_sheet: Any) -> Any:
+    value = cell.value
+    if value is None:
+        source = formula_sheet.cell(cell.row, cell.column).value
+        if isinstance(source, str) and source.startswith("="):
+            return _problem(
+                where,
+                f"{cell.coordinate} 是没有计算结果的公式（{source}），"
+                "请在 Excel 中计算或粘贴为数值",
+                f"{cell.coordinate} is a formula with no computed value ({source}); paste values",
+                cell.row,
+            )
+    return value
+
+
+def _csv_rows(raw: bytes, name: str) -> Body:
+    """The non-empty rows, parsed as they are asked for (a large table is never held parsed
+    whole); the first is the heading."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InputError(
+            [
+                _problem(
+                    name,
+                    "无法识别文件编码，请另存为 UTF-8 或 GB18030 的 CSV",
+                    "unknown encoding: save the CSV as UTF-8 or GB18030",
+                )
+            ]
+        )
+    rows = _parsed(csv.reader(io.StringIO(text)), name)
+    first = next(rows, None)
+    if first is None:
+        raise InputError([_problem(name, "文件是空的", "the file is empty")])
+    return itertools.chain([first], rows)
+
+
+def _parsed(reader: Iterator[list[str]], name: str) -> Body:
+    n = 0
+    try:
+        for n, row in enumerate(reader, start=1):
+            if any(c.strip() for c in row):
+                if n > MAX_ROWS:
+                    raise InputError(
+                        [_problem(name, f"超过 {MAX_ROWS} 行的上限", f"over {MAX_ROWS} rows")]
+                    )
+                yield n, row
+    except csv.Error as exc:
+        raise InputError(
+            [_problem(name, f"CSV 格式错误：{exc}", f"malformed CSV: {exc}", n + 1)]
+        ) from None
+
+
+def _form(
+    rows: Rows,
+    head_at: int,
+    where: str,
+    pack_of: PackChooser,
+    read_from: Inputs,
+    any_year: bool = False,
+    folder: Path | None = None,
+) -> Submission:
+    """The vertical fill-in form, read by its heading row: 字段代码 names each row's field,
+    填报值 holds the value, 佐证材料 the supporting documents (one per line: 文号；标题；日期；
+    文件). Rows without a code (group headings, the sign-off block) are not data. Forms made
+    before the columns moved (code in A, value in D, documents in F) read the same way."""
+    head = next(r for n, r in rows if n == head_at)
+    at = {str(v).strip(): i for i, v in enumerate(head) if v is not None}
+    code_at, value_at = at[CODE], at.get(VALUE, 3)
+    evidence_at = at.get(EVIDENCE)
+    letters = {"code": column_letter(code_at + 1), "value": column_letter(value_at + 1)}
+
+    def cell(r: list[Any], i: int | None) -> Any:
+        return r[i] if i is not None and len(r) > i else None
+
+    body = [(n, r) for n, r in rows if n > head_at and cell(r, code_at) not in (None, "")]
+    cells = {str(cell(r, code_at)).strip(): cell(r, value_at) for _, r in body}
+    attached = {
+        str(cell(r, code_at)).strip(): from_cell(str(cell(r, evidence_at)))
+        for _, r in body
+        if cell(r, evidence_at) not in (None, "")
+        and str(cell(r, code_at)).strip() not in ("pack", "year")
+    }
+    pack = pack_of(cells.get("pack") if isinstance(cells.get("pack"), str) else None)
+    known = set(_headers(pack).values())
+    problems = [
+        _problem(
+            where,
+            _unknown_zh(code, known),
+            _unknown_en(code, known),
+            n,
+            f"{code}（{letters['code']}列）",
+        )
+        for n, r in body
+        if (code := str(cell(r, code_at)).strip()) not in known
+    ]
+    if problems:
+        raise InputError(problems)
+    row_of = {str(cell(r, code_at)).strip(): n for n, r in body}
+    columns = dict.fromkeys(cells, letters["value"])
+    if evidence_at is not None:
+        columns["evidence"] = column_letter(evidence_at + 1)
+    submission = _one(pack, cells, where, row_of, columns, any_year, attached, folder)
+    return dataclasses.replace(submission, inputs=read_from)
+
+
+def _unknown_zh(code: str, known: Iterable[str]) -> str:
+    return f"不认识的字段“{code}”" + did_you_mean(code, sorted(known))[0]
+
+
+def _unknown_en(code: str, known: Iterable[str]) -> str:
+    return f"unknown field “{code}”" + did_you_mean(code, sorted(known))[1]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A batch table's heading row, where it is and the file it came from. Its body rows are
+    typed in parts (`typed`), by this process or by workers, so a large table is never held
+    typed in memory at once."""
+
+    where: str
+    read_from: Inputs
+    head_row: int
+    head: tuple[Any, ...]
+
+    def pack_column(self) -> int | None:
+        return next(
+            (i for i, h in enumerate(self.head) if str(h).strip() in ("pack", "规则包")), None
+        )
+
+
+@dataclass(frozen=True)
+class Heading:
+    """What a table's heading means under one pack: field → column index and letter, and the
+    problems of the heading itself (unknown or twice-named columns)."""
+
+    index: dict[str, int]
+    letters: dict[str, str]
+    problems: tuple[Problem, ...]
+
+
+def heading(table: Table, pack: Pack) -> Heading:
+    """The heading read under `pack`."""
+    headers = _headers(pack)
+    first = {str(h).strip(): i for i, h in enumerate(table.head) if h not in (None, "")}
+    problems = [
+        _problem(table.where, zh, en, table.head_row, column)
+        for zh, en, column in _twin_columns(list(table.head), headers)
+    ]
+    index, letters = {}, {}
+    for text, i in first.items():
+        letter = column_letter(i + 1)
+        if text not in headers:
+            problems.append(
+                _problem(
+                    table.where,
+                    _unknown_zh(text, headers),
+                    _unknown_en(text, headers),
+                    table.head_row,
+                    f"{letter}列",
+                )
+            )
+            continue
+        index[headers[text]] = i
+        letters[headers[text]] = letter
+    return Heading(index, letters, tuple(dict.fromkeys(problems)))
+
+
+@dataclass(frozen=True)
+class TypedRow:
+    """One body row: its Submission, or the error naming its row and columns."""
+
+    n: int
+    result: Submission | InputError
+    city_column: str | None = None  # for the message when a city is named twice
+
+
+def typed(
+    table: Table,
+    rows: Iterable[tuple[int, list[Any]]],
+    pack_of: PackChooser,
+    any_year: bool = False,
+) -> Iterator[TypedRow]:
+    """Each body row typed; the heading's own problems come with the first row read under
+    each pack. The heading is worked out once per pack, not once per row."""
+    pack_column = table.pack_column()
+    headings: dict[str, Heading] = {}
+    for n, row in rows:
+        pack_id = row[pack_column] if pack_column is not None and pack_column < len(row) else None
+        try:
+            pack = pack_of(
+                pack_id.strip() if isinstance(pack_id, str) and pack_id.strip() else None
+            )
+        except IpscoreError as exc:
+            if any(p.file for p in exc.problems):
+                raise  # a broken pack file: its own file and line, once, not once per row
+            problems = [Problem(p.zh, p.en, table.where, n, p.field) for p in exc.problems]
+            yield TypedRow(n, InputError(problems))
+            continue
+        head = headings.get(pack.content_hash)
+        if head is None:
+            head = headings[pack.content_hash] = heading(table, pack)
+            if head.problems:
+                yield TypedRow(n, InputError(list(head.problems)))
+        cells = {f: row[i] if i < len(row) else None for f, i in head.index.items()}
+        try:
+            submission = _one(
+                pack, cells, table.where, dict.fromkeys(cells, n), head.letters, any_year
+            )
+        except IpscoreError as exc:
+            yield TypedRow(n, InputError(exc.problems))
+            continue
+        yield TypedRow(
+            n,
+            dataclasses.replace(submission, source=row_source(table, n), inputs=table.read_from),
+            head.letters.get("city.name"),
+        )
+
+
+def row_source(table: Table, n: int) -> str:
+    return f"{table.where}第{n}行"
+
+
+def twice(where: str, n: int, city: str, first: int, column: str | None) -> Problem:
+    """A city named on row `n` of a table and on row `first` before it."""
+    return _problem(
+        where,
+        f"城市 {city} 重复（另见第{first}行）",
+        f"city {city} appears twice (see also row {first})",
+        n,
+        f"city.name（{column or '?'}列）",
+    )
+
+
+def empty(table: Table) -> Problem:
+    return _problem(table.where, "表中没有城市数据", "no city rows in the table")
+
+
+def collect(table: Table, rows: Iterable[TypedRow]) -> list[Submission]:
+    """Every row typed, every problem (a bad row, a city named twice) reported at once."""
+    problems: list[Problem] = []
+    out: list[Submission] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        if isinstance(row.result, InputError):
+            problems += [p for p in row.result.problems if p not in problems]
+        elif row.result.city in seen:
+            city = row.result.city
+            problems.append(twice(table.where, row.n, city, seen[city], row.city_column))
+        else:
+            seen[row.result.city] = row.n
+            out.append(row.result)
+    if problems:
+        raise InputError(problems)
+    if not out:
+        raise InputError([empty(table)])
+    return out

@@ -1,0 +1,400 @@
+"""What-if: changed inputs, dropped or completed tasks, changed pack parameters; scenario files;
+and threshold sensitivity across a cohort.
+
+A changed input re-runs the engine for that one city (through `assess.evaluate`); a toggle only
+rewrites the verdict table and re-scores it; a changed parameter compiles a variant pack once
+and re-runs its rules. Every result is a frozen dataclass whose `to_dict()` is its JSON.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from ..decide.pipeline import Evaluation, OtherYears, build, decide, evaluate, with_other_years
+from ..decide.results import Assessment
+from ..decide.scoring import mandatory_tasks, summarize
+from ..errors import InputError, Problem
+from ..intake.files import Variant, read_all, read_one, read_scenario
+from ..intake.submission import Submission, derive, parse_value
+from ..packs import Pack
+from ..packs.params import WEIGHTS, with_params
+from ..provenance import Provenance
+from ..text import pick
+from ..verdicts import (
+    LABELS,
+    MET,
+    NOT_APPLICABLE,
+    TASK_LABELS,
+    UNMET,
+    TaskStatus,
+    Verdict,
+    Verdicts,
+)
+
+__all__ = [
+    "Comparison",
+    "GradeChange",
+    "Headline",
+    "Sensitivity",
+    "SensitivityRow",
+    "Simulation",
+    "TaskChange",
+    "Variant",
+    "VerdictChange",
+    "command_line_variant",
+    "compare",
+    "run",
+    "sensitivity",
+    "simulate",
+    "toggle",
+    "whatif",
+]
+
+
+def run(pack: Pack, submission: Submission, base: Verdicts, variant: Variant) -> Assessment:
+    """The assessment of `submission` under `variant`, starting from its baseline verdicts."""
+    vpack = with_params(pack, variant.params) if variant.params else pack
+    values = dict(submission.values)
+    for name, raw in variant.sets.items():
+        value = parse_value(vpack, name, _text(raw))
+        if value is None:
+            values.pop(name, None)
+        else:
+            values[name] = value
+    derive(vpack, values)
+    changed = dataclasses.replace(submission, values=values)
+    verdicts = base
+    if vpack is not pack or values != submission.values:
+        verdicts = evaluate(vpack, changed).verdicts
+    verdicts = toggle(vpack, verdicts, variant.drop, variant.complete, variant.name)
+    return build(vpack, changed, verdicts)
+
+
+def _text(raw: Any) -> str:
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    return "" if raw is None else str(raw)
+
+
+def toggle(
+    pack: Pack, verdicts: Verdicts, drop: tuple[str, ...], complete: tuple[str, ...], why: str
+) -> Verdicts:
+    """Dropped tasks' applicable requirements become unmet, completed ones met."""
+    known = {t.id for t in pack.tasks}
+    for task_id in (*drop, *complete):
+        if task_id not in known:
+            raise InputError(
+                [
+                    Problem(
+                        f"没有任务 {task_id}；可用：{'、'.join(sorted(known))}",
+                        f"no task {task_id}; known: {', '.join(sorted(known))}",
+                        field=task_id,
+                    )
+                ]
+            )
+    if not drop and not complete:
+        return verdicts
+    statuses, proved = dict(verdicts.statuses), dict(verdicts.proved_by)
+    for task in pack.tasks:
+        forced = UNMET if task.id in drop else MET if task.id in complete else None
+        if forced is None:
+            continue
+        for req in task.requirements:
+            if statuses[req.id] != NOT_APPLICABLE:
+                statuses[req.id] = forced
+                proved[req.id] = f"what-if: {why}"
+    return Verdicts(statuses, proved, verdicts.mandatory_rules, verdicts.warnings)
+
+
+@dataclass(frozen=True)
+class Headline:
+    score: Decimal
+    grade: str
+    grade_label: str
+    mandatory_complete: bool
+
+    @classmethod
+    def of(cls, a: Assessment) -> Headline:
+        return cls(a.score, a.grade, a.grade_label, a.mandatory_complete)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "score": float(self.score),
+            "grade": self.grade,
+            "grade_label": self.grade_label,
+            "mandatory_complete": self.mandatory_complete,
+        }
+
+
+@dataclass(frozen=True)
+class TaskChange:
+    id: str
+    before: TaskStatus
+    after: TaskStatus
+    fraction_before: Fraction | None
+    fraction_after: Fraction | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "from": self.before,
+            "to": self.after,
+            "fraction_from": _fraction(self.fraction_before),
+            "fraction_to": _fraction(self.fraction_after),
+        }
+
+    def describe(self, lang: str) -> str:
+        """ "T8 未完成→完成", or "T7 44%→0%" where only the fraction moved."""
+        if self.before != self.after:
+            words = TASK_LABELS[lang]
+            return f"{self.id} {words[self.before]}→{words[self.after]}"
+        return f"{self.id} {_percent(self.fraction_before)}→{_percent(self.fraction_after)}"
+
+
+@dataclass(frozen=True)
+class VerdictChange:
+    id: str
+    before: Verdict
+    after: Verdict
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "from": self.before, "to": self.after}
+
+    def describe(self, lang: str) -> str:
+        words = LABELS[lang]
+        return f"{self.id} {words[self.before]}→{words[self.after]}"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What changed between the baseline and one variant: score, grade, tasks, requirements."""
+
+    name: str
+    baseline: Assessment
+    variant: Assessment
+    tasks: tuple[TaskChange, ...]
+    requirements: tuple[VerdictChange, ...]
+
+    @property
+    def score_change(self) -> Decimal:
+        return self.variant.score - self.baseline.score
+
+    def changes(self, lang: str = "zh") -> list[str]:
+        """The changes in words: "T8 未完成→完成", "T7 44%→0%", "T8.R1 未达到→达到"."""
+        changed: list[TaskChange | VerdictChange] = [*self.tasks, *self.requirements]
+        return [c.describe(lang) for c in changed]
+
+    def to_dict(self, produced_at: str | None = None) -> dict[str, Any]:
+        """The JSON of `ipscore whatif`: the comparison and where its baseline came from."""
+        return {**self.body(), "provenance": self.baseline.provenance(produced_at).to_dict()}
+
+    def body(self) -> dict[str, Any]:
+        """The comparison alone, as each variant of a scenario file prints it."""
+        out = {
+            "name": self.name,
+            "baseline": Headline.of(self.baseline).to_dict(),
+            "variant": Headline.of(self.variant).to_dict(),
+            "score_change": float(self.score_change),
+            "tasks": [t.to_dict() for t in self.tasks],
+            "requirements": [r.to_dict() for r in self.requirements],
+        }
+        if self.variant.pack is not self.baseline.pack:
+            # Changed parameters make another pack: name the one that decided this variant.
+            out["pack_sha256"] = self.variant.pack.content_hash
+        return out
+
+
+def compare(name: str, base: Assessment, variant: Assessment) -> Comparison:
+    base_tasks = {t.id: t for t in base.tasks}
+    tasks = tuple(
+        TaskChange(t.id, base_tasks[t.id].status, t.status, base_tasks[t.id].fraction, t.fraction)
+        for t in variant.tasks
+        if (t.status, t.fraction) != (base_tasks[t.id].status, base_tasks[t.id].fraction)
+    )
+    before = base.requirement_statuses()
+    requirements = tuple(
+        VerdictChange(rid, before[rid], status)
+        for rid, status in variant.requirement_statuses().items()
+        if status != before[rid]
+    )
+    return Comparison(name, base, variant, tasks, requirements)
+
+
+def _percent(value: Fraction | None) -> str:
+    return "—" if value is None else f"{float(value):.0%}"
+
+
+def _fraction(value: Fraction | None) -> float | None:
+    return None if value is None else round(float(value), 4)
+
+
+def command_line_variant(
+    sets: dict[str, str],
+    drop: tuple[str, ...],
+    complete: tuple[str, ...],
+    params: dict[str, str],
+    lang: str = "zh",
+) -> Variant:
+    """A variant from command-line options, named by the options themselves."""
+    name = " ".join(
+        [
+            *(f"--set {k}={v}" for k, v in sets.items()),
+            *(f"--drop {t}" for t in drop),
+            *(f"--complete {t}" for t in complete),
+            *(f"--param {k}={v}" for k, v in params.items()),
+        ]
+    ) or pick(lang, "不变", "unchanged")
+    return Variant(name, dict(sets), tuple(drop), tuple(complete), dict(params))
+
+
+def whatif(
+    path: str | Path,
+    variant: Variant,
+    pack_id: str | None = None,
+    other_years: OtherYears | None = None,
+) -> Comparison:
+    """One city's file under one variant, beside its baseline."""
+    pack, submission = read_one(path, pack_id)
+    submission = with_other_years(pack, submission, other_years)
+    base = evaluate(pack, submission)
+    return _compared(pack, submission, base, variant)
+
+
+def _compared(pack: Pack, submission: Submission, base: Evaluation, v: Variant) -> Comparison:
+    return compare(v.name, base.assessment, run(pack, submission, base.verdicts, v))
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """A scenario file run: its baseline and one comparison per named variant."""
+
+    name: str
+    baseline: Assessment
+    comparisons: tuple[Comparison, ...]
+
+    def to_dict(self, produced_at: str | None = None) -> dict[str, Any]:
+        return {
+            "scenario": self.name,
+            "city": self.baseline.city,
+            "baseline": Headline.of(self.baseline).to_dict(),
+            "variants": [c.body() for c in self.comparisons],
+            "provenance": self.baseline.provenance(produced_at).to_dict(),
+        }
+
+
+def simulate(
+    path: Path, pack_id: str | None = None, other_years: OtherYears | None = None
+) -> Simulation:
+    scenario = read_scenario(path)
+    pack, submission = read_one(scenario.base, pack_id)
+    submission = with_other_years(pack, submission, other_years)
+    base = evaluate(pack, submission)
+    comparisons = tuple(_compared(pack, submission, base, v) for v in scenario.variants)
+    return Simulation(scenario.name, base.assessment, comparisons)
+
+
+@dataclass(frozen=True)
+class GradeChange:
+    city: str
+    source: str
+    before: Assessment
+    after: Headline  # a sweep works out the score and grade only
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "city": self.city,
+            "source": self.source,
+            "from": self.before.grade,
+            "to": self.after.grade,
+            "from_label": self.before.grade_label,
+            "to_label": self.after.grade_label,
+            "score_from": float(self.before.score),
+            "score_to": float(self.after.score),
+        }
+
+
+@dataclass(frozen=True)
+class SensitivityRow:
+    """One value of the parameter, and the cities whose grade it changes."""
+
+    param: str
+    value: str
+    changes: tuple[GradeChange, ...]
+    pack_sha256: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "param": self.param,
+            "value": self.value,
+            "changes": [c.to_dict() for c in self.changes],
+        }
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    param: str
+    rows: tuple[SensitivityRow, ...]
+    baseline: tuple[Assessment, ...]
+
+    def provenance(self, produced_at: str | None) -> list[Provenance]:
+        return [a.provenance(produced_at) for a in self.baseline]
+
+    def to_dict(self, produced_at: str | None = None) -> list[dict[str, Any]]:
+        """A list, one entry per value (as before); each names the inputs it was worked out
+        from and the hash of the changed pack."""
+        inputs = [
+            {"city": a.city, **p.to_dict()}
+            for a, p in zip(self.baseline, self.provenance(produced_at), strict=True)
+        ]
+        return [
+            {**row.to_dict(), "provenance": {"pack_sha256": row.pack_sha256, "inputs": inputs}}
+            for row in self.rows
+        ]
+
+
+def sensitivity(
+    paths: Iterable[str | Path],
+    param: str,
+    values: list[str],
+    pack_id: str | None = None,
+    other_years: OtherYears | None = None,
+) -> Sensitivity:
+    """For each value of one pack parameter, the cities whose grade changes from the baseline."""
+    cities = [(p, with_other_years(p, s, other_years)) for p, s in read_all(paths, pack_id)]
+    return sweep(cities, param, values)
+
+
+def sweep(cities: list[tuple[Pack, Submission]], param: str, values: list[str]) -> Sensitivity:
+    """`sensitivity` for cities already read (with their other years' figures filled in).
+    Each value is worked out to score and grade only: the explanations of a full assessment
+    are most of its time, and a sweep shows none of them."""
+    evaluated = [evaluate(p, s) for p, s in cities]
+    # Grade lines and weights change the scoring only: the baseline verdicts still hold.
+    rules_change = not (param.startswith("bands.") or param in WEIGHTS)
+    rows = []
+    for value in values:
+        changes = []
+        variants: dict[int, Pack] = {}
+        for (pack, submission), base in zip(cities, evaluated, strict=True):
+            if id(pack) not in variants:
+                variants[id(pack)] = with_params(pack, {param: value})
+            vpack = variants[id(pack)]
+            verdicts = decide(vpack, submission) if rules_change else base.verdicts
+            mandatory = mandatory_tasks(vpack, verdicts.mandatory_rules)
+            summary = summarize(vpack, verdicts.statuses, mandatory)
+            if summary.band.code != base.assessment.grade:
+                after = Headline(
+                    summary.score, summary.band.code, summary.band.label, summary.mandatory_complete
+                )
+                changes.append(
+                    GradeChange(submission.city, submission.source, base.assessment, after)
+                )
+        hashes = sorted({p.content_hash for p in variants.values()})
+        rows.append(SensitivityRow(param, value, tuple(changes), ",".join(hashes)))
+    return Sensitivity(param, tuple(rows), tuple(e.assessment for e in evaluated))
