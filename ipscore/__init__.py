@@ -20,18 +20,18 @@ if TYPE_CHECKING:
     from .views.output import to_csv, to_json
 
 _WHERE = {
-    "Assessment": "results",
+    "Assessment": "decide.results",
     "InputError": "errors",
     "IpscoreError": "errors",
     "Pack": "packs",
     "PackError": "errors",
-    "assess": "pipeline",
-    "assess_paths": "pipeline",
-    "evaluate": "pipeline",
+    "assess": "decide.pipeline",
+    "assess_paths": "decide.pipeline",
+    "evaluate": "decide.pipeline",
     "find_pack": "packs",
     "load_pack": "packs",
-    "to_csv": "output",
-    "to_json": "output",
+    "to_csv": "views.output",
+    "to_json": "views.output",
 }
 
 __all__ = [
