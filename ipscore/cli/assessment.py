@@ -1,0 +1,162 @@
+"""Assessing submissions: `assess`, `validate` and the blank form, `template`."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from .common import (
+    chosen_lang,
+    db_option,
+    emit_tables,
+    jobs_option,
+    lang_option,
+    other_years,
+    output_options,
+    outside_option,
+    pack_option,
+    timestamp_of,
+)
+
+if TYPE_CHECKING:
+    from ..decide.results import Assessment
+
+
+@click.command("assess")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@pack_option
+@outside_option
+@db_option
+@output_options(
+    "table",
+    "json",
+    "jsonl",
+    "csv",
+    "xlsx",
+    help_format="table：终端表格；json：一个文件输出一个对象，多个文件输出列表；"
+    "jsonl：每城一行 JSON（JSON Lines）；csv、xlsx：每城一行（xlsx 须用 -o 指定文件）。"
+    "json、jsonl、csv 边评估边写，大批量也只占少量内存。"
+    "每种输出都带来源信息（规则包指纹、输入文件指纹、版本、时间）。",
+)
+@jobs_option
+@lang_option
+def assess_cmd(
+    paths: tuple[str, ...],
+    pack_id: str | None,
+    db: str | None,
+    fmt: str,
+    output: Path | None,
+    timestamp: bool,
+    jobs: int | None,
+) -> None:
+    """评估一个或多个提交文件（或目录中的所有 .yaml、.json、.xlsx、.csv 文件）。
+
+    \b
+    例：
+      ipscore assess scenarios/                      # 全部城市，按层级排名
+      ipscore assess scenarios/xiangtan-2015.yaml    # 一个城市，逐条列出
+      ipscore assess scenarios/ --format csv -o scores.csv
+      ipscore assess city.json --format json -o result.json
+      ipscore assess scenarios/ --format xlsx -o scores.xlsx
+      ipscore assess 全部城市/ --format jsonl -o results.jsonl --jobs 4
+    """
+    from ..decide.pipeline import assess_paths
+    from ..intake.files import is_batch
+
+    if fmt in ("json", "jsonl", "csv"):
+        from ..views import batch
+
+        job = batch.job_for(fmt, pack_id, db, timestamp_of(timestamp), chosen_lang())
+        batch.write(paths, fmt, output, job, jobs, chosen_lang())
+        return
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx 需要用 -o 指定输出文件，例如 -o scores.xlsx")
+    with other_years(db) as years:
+        assessments = assess_paths(paths, pack_id, years)
+    single = len(assessments) == 1 and not is_batch(paths)
+    if fmt == "xlsx":
+        from .. import report
+        from ..views.output import write_atomic
+
+        assert output is not None
+        sheet = report.score_sheet(
+            report.single_pack(assessments), assessments, chosen_lang(), timestamp_of(timestamp)
+        )
+        write_atomic(output, sheet)
+    else:
+        from ..views import tables
+
+        emit_tables(tables.for_assessments(assessments, single, chosen_lang()), output)
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@pack_option
+@outside_option
+@db_option
+@lang_option
+def validate_cmd(paths: tuple[str, ...], pack_id: str | None, db: str | None) -> None:
+    """检查提交文件能否评估（类型、取值范围、未知字段），并列出影响结论的缺报项。
+
+    \b
+    例：
+      ipscore validate scenarios/xiangtan-2015.yaml
+      ipscore validate scenarios/
+    """
+    from ..decide.pipeline import assess_paths
+    from ..errors import IpscoreError
+    from ..intake.files import submission_files
+
+    with other_years(db) as years:
+        try:
+            results = assess_paths(paths, pack_id, years)
+        except IpscoreError:
+            # Confirm the files that are fine before the errors, so that one bad file in a
+            # folder does not leave the office guessing about the others.
+            results = []
+            for path in submission_files(paths):
+                with contextlib.suppress(IpscoreError):
+                    results += assess_paths([path], pack_id, years)
+            _echo_validation(results)
+            raise
+    _echo_validation(results)
+
+
+def _echo_validation(results: list[Assessment]) -> None:
+    from ..views import tables
+
+    for result in results:
+        for line in tables.validation_lines(result, chosen_lang()):
+            click.echo(line)
+
+
+@click.command("template")
+@click.option("--pack", "pack_id", required=True, help="规则包编号或文件。")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="填报表文件（.xlsx）。",
+)
+def template_cmd(pack_id: str, output: Path) -> None:
+    """生成填报表（Excel）：中文项目名、单位、每格说明、是/否和选项下拉、数值校验。
+
+    填好后可直接交给 assess、validate、report。
+
+    \b
+    例：
+      ipscore template --pack cnipa-2015-demo-city -o 填报表.xlsx
+      ipscore validate 填报表.xlsx
+    """
+    from ..intake.formsheet import form
+    from ..packs import find_pack
+    from ..views.output import write_atomic
+
+    if output.suffix.lower() != ".xlsx":
+        raise click.BadParameter("填报表须为 .xlsx 文件", param_hint="-o")
+    write_atomic(output, form(find_pack(pack_id)))
+    click.echo(str(output))

@@ -1,0 +1,181 @@
+"""What every command family shares: the language option and its choice, the options many
+commands take (--pack, --db, --jobs, --allow-outside, --org/--reviewer), the output options
+(--format, -o, --no-timestamp) and the writing of what a command prints."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from ..text import LANGS
+from . import clicktext
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from ..store.lazy import ArchivedFigures
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Context:
+    def __init__(self) -> None:
+        self.lang = "zh"
+
+
+_CHOSEN: dict[str, str] = {}  # the --lang given, for click's own messages (see clicktext)
+
+
+def _set_lang(ctx: click.Context, _: click.Parameter, value: str | None) -> None:
+    if value:
+        ctx.find_root().ensure_object(Context).lang = value
+        _CHOSEN["lang"] = value
+
+
+clicktext.install(lambda: _CHOSEN.get("lang") or clicktext.env_lang())
+
+
+def lang_option(func: F) -> F:
+    """`--lang zh|en`, accepted before or after the command name; IPSCORE_LANG sets a default.
+
+    The one way the language of output and errors is chosen.
+    """
+    return click.option(
+        "--lang",
+        type=click.Choice(LANGS),
+        envvar="IPSCORE_LANG",
+        expose_value=False,
+        is_eager=True,
+        callback=_set_lang,
+        help="输出和错误信息的语言（默认中文）/ language of output and errors.",
+    )(func)
+
+
+def chosen_lang() -> str:
+    return click.get_current_context().ensure_object(Context).lang
+
+
+pack_option = click.option("--pack", "pack_id", help="规则包编号或文件；默认读提交文件的 pack 键。")
+
+
+def _allow_outside(ctx: click.Context, _: click.Parameter, value: bool) -> None:
+    from ..yamlio import OUTSIDE
+
+    OUTSIDE["allowed"] = value
+
+
+outside_option = click.option(
+    "--allow-outside",
+    is_flag=True,
+    expose_value=False,
+    callback=_allow_outside,
+    help="允许读取所在文件夹之外的 reference:、base: 文件（只用于自己的文件；"
+    "默认只读提交文件或情景文件所在文件夹内的文件）。",
+)
+
+jobs_option = click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="并行进程数（默认为本机的处理器核数）；大批量时按文件或表格行分给各进程，结果仍按输入顺序。",
+)
+
+db_option = click.option(
+    "--db",
+    envvar="IPSCORE_DB",
+    help="归档数据库：SQLite 文件路径，或数据库 URL（如 postgresql+psycopg://用户@主机/库）；"
+    "也可设环境变量 IPSCORE_DB；默认在用户数据目录（见 ipscore archive where）。",
+)
+
+
+@contextmanager
+def other_years(db: str | None) -> Iterator[ArchivedFigures | None]:
+    """Other years' figures from the archive named by --db or IPSCORE_DB, else the default
+    archive if there is one; opened only if a pack reads another year."""
+    from ..store.lazy import configured
+
+    figures = configured(db)
+    try:
+        yield figures
+    finally:
+        if figures is not None:
+            figures.close()
+
+
+def signoff_options(func: F) -> F:
+    """--org and --reviewer: the sign-off block at the end of a report."""
+    func = click.option(
+        "--reviewer",
+        envvar="IPSCORE_REVIEWER",
+        help="审核人，印在签署栏（也可设 IPSCORE_REVIEWER）。",
+    )(func)
+    return click.option(
+        "--org", envvar="IPSCORE_ORG", help="评估单位，印在报告末尾的签署栏（也可设 IPSCORE_ORG）。"
+    )(func)
+
+
+timestamp_option = click.option(
+    "--no-timestamp",
+    "timestamp",
+    flag_value=False,
+    default=True,
+    help="不写生成时间，同一输入得到逐字节相同的输出（也可设 SOURCE_DATE_EPOCH 固定时间）。",
+)
+
+
+def output_options(*formats: str, help_format: str | None = None) -> Callable[[F], F]:
+    """The options every command that prints a result shares: --format, -o and --no-timestamp."""
+
+    def decorate(func: F) -> F:
+        func = timestamp_option(func)
+        func = click.option(
+            "-o",
+            "--output",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="写入文件（整体写入，失败时不留半个文件）；默认输出到终端。",
+        )(func)
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(formats),
+            default=formats[0],
+            show_default=True,
+            help=help_format,
+        )(func)
+
+    return decorate
+
+
+def emit(text: str, output: Path | None) -> None:
+    from ..views.output import write_atomic
+
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+
+
+def emit_tables(items: list[Table], output: Path | None) -> None:
+    from ..views import tables
+
+    if output is None:
+        console = tables.console()
+        for table in items:
+            console.print(table)
+    else:
+        emit(tables.as_text(items), output)
+
+
+def timestamp_of(timestamp: bool) -> str | None:
+    from ..provenance import produced_at
+
+    return produced_at(timestamp)
+
+
+def usage_error(zh: str, en: str, option: str | None = None) -> Exception:
+    from ..errors import InputError, Problem
+
+    return InputError([Problem(zh, en, field=option)])

@@ -1,0 +1,249 @@
+"""What if, and the least work: `whatif`, `simulate`, `plan`, `sensitivity`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ..text import pick
+from .common import (
+    chosen_lang,
+    db_option,
+    emit,
+    emit_tables,
+    lang_option,
+    other_years,
+    output_options,
+    outside_option,
+    pack_option,
+    timestamp_of,
+    timestamp_option,
+    usage_error,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+def _pairs(items: tuple[str, ...], option: str) -> dict[str, str]:
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(
+                f"应写成 名称=值，例如 {option} enforcement.city_staff=3：{item}"
+            )
+        out[name.strip()] = value
+    return out
+
+
+@click.command("whatif")
+@click.argument("path", type=click.Path())
+@click.option("--set", "sets", multiple=True, help="改一个填报值：字段=值（值留空即为缺报）。")
+@click.option("--drop", multiple=True, help="假设不做这项任务（其要求按未达到计），如 T7。")
+@click.option("--complete", multiple=True, help="假设完成这项任务（其要求按达到计），如 T8。")
+@click.option("--param", "params", multiple=True, help="改规则包参数：名称=值，如 T4.R2=1.15。")
+@output_options("table", "json")
+@pack_option
+@outside_option
+@db_option
+@lang_option
+def whatif_cmd(
+    path: str,
+    sets: tuple[str, ...],
+    drop: tuple[str, ...],
+    complete: tuple[str, ...],
+    params: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    timestamp: bool,
+    pack_id: str | None,
+    db: str | None,
+) -> None:
+    """假设分析：改几个数、放弃或完成某项任务、改阈值，与基准并排比较。
+
+    \b
+    例：
+      ipscore whatif scenarios/xiangtan-2015.yaml --drop T7
+      ipscore whatif scenarios/xiangtan-2015.yaml --set talent.operation_staff=5 --complete T8
+      ipscore whatif scenarios/wuhan-2015.yaml --param T4.R2=1.15 --format json
+    """
+    from ..questions.whatif import command_line_variant, whatif
+
+    variant = command_line_variant(
+        _pairs(sets, "--set"), drop, complete, _pairs(params, "--param"), chosen_lang()
+    )
+    with other_years(db) as years:
+        result = whatif(path, variant, pack_id, years)
+    if fmt == "json":
+        from ..views.output import dumps
+
+        emit(dumps(result.to_dict(timestamp_of(timestamp))), output)
+    else:
+        from ..views import tables
+
+        title = f"{result.baseline.city}{pick(chosen_lang(), '：假设分析', ': what if')}"
+        emit_tables([tables.comparison([result], title, chosen_lang())], output)
+
+
+@click.command("simulate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="另存为对比报告：.html、.md、.pdf 或 .docx（只用于一个情景文件）。",
+)
+@timestamp_option
+@pack_option
+@outside_option
+@db_option
+@lang_option
+def simulate_cmd(
+    paths: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    timestamp: bool,
+    pack_id: str | None,
+    db: str | None,
+) -> None:
+    """运行情景文件：一个基准提交文件和若干命名的变化，输出一张对比表。
+
+    可以写几个情景文件，或目录（读其中的 *.whatif.yaml）。
+
+    \b
+    例：
+      ipscore simulate scenarios/xiangtan-options.whatif.yaml
+      ipscore simulate scenarios/                     目录下的全部情景文件
+      ipscore simulate scenarios/wuhan-thresholds.whatif.yaml --format json
+      ipscore simulate scenarios/xiangtan-options.whatif.yaml -o 湘潭-取舍.html
+    """
+    from ..intake.files import scenario_files
+    from ..questions.whatif import simulate
+
+    files = scenario_files(paths)
+    if output is not None and len(files) != 1:
+        raise usage_error(
+            f"-o 只能用于一个情景文件，这里有 {len(files)} 个",
+            f"-o takes one scenario file; {len(files)} were given",
+            "-o",
+        )
+    with other_years(db) as years:
+        results = [simulate(path, pack_id, years) for path in files]
+    stamp = timestamp_of(timestamp)
+    if output is not None:
+        from .. import report
+        from ..views.output import write_atomic
+
+        suffix = report.suffix_of(output, report.FORMATS)
+        write_atomic(output, report.simulation_report(results[0], suffix, chosen_lang(), stamp))
+    if fmt == "json":
+        from ..views.output import dumps
+
+        found = [r.to_dict(stamp) for r in results]
+        emit(dumps(found[0] if len(found) == 1 else found), None)
+    else:
+        from ..views import tables
+
+        emit_tables(
+            [tables.comparison(r.comparisons, r.name, chosen_lang()) for r in results], None
+        )
+
+
+@click.command("plan")
+@click.argument("path", type=click.Path())
+@click.option("--target", required=True, help="目标等级代码，如 excellent、good、pass。")
+@output_options("table", "json")
+@pack_option
+@outside_option
+@db_option
+@lang_option
+def plan_cmd(
+    path: str,
+    target: str,
+    fmt: str,
+    output: Path | None,
+    timestamp: bool,
+    pack_id: str | None,
+    db: str | None,
+) -> None:
+    """达到目标等级最少还要做什么：可证明最少的一组具体事项，以及做完后的得分和等级。
+
+    \b
+    例：
+      ipscore plan scenarios/shenzhen-2015.yaml --target good
+      ipscore plan scenarios/wuhan-2015.yaml --target excellent --format json
+    """
+    from ..intake.files import read_one
+    from ..questions.plan import least_work
+
+    pack, submission = read_one(path, pack_id)
+    with other_years(db) as years:
+        result = least_work(pack, submission, target, years)
+    if fmt == "json":
+        from ..views.output import dumps
+
+        emit(dumps(result.to_dict(timestamp_of(timestamp))), output)
+    else:
+        from ..views import tables
+
+        emit_tables([tables.plan_table(result, chosen_lang())], output)
+
+
+@click.command("sensitivity")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--param",
+    "params",
+    required=True,
+    multiple=True,
+    help="参数=值1,值2,…，如 T4.R2=1.1,1.2,1.3（一次一个参数）。",
+)
+@output_options("table", "json")
+@pack_option
+@outside_option
+@db_option
+@lang_option
+def sensitivity_cmd(
+    paths: tuple[str, ...],
+    params: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    timestamp: bool,
+    pack_id: str | None,
+    db: str | None,
+) -> None:
+    """阈值敏感性：对一个规则包参数的每个取值重新评估全部城市，列出等级变化的城市。
+
+    \b
+    例：
+      ipscore sensitivity scenarios/ --param T4.R2=1.1,1.2,1.3
+      ipscore sensitivity scenarios/ --param T3.R4=3,5,8
+      ipscore sensitivity scenarios/ --param bands.good=70,75,80 --format json
+    """
+    from ..questions.whatif import sensitivity
+
+    if len(params) > 1:
+        raise click.UsageError(
+            "sensitivity 一次扫描一个参数；要同时改几个参数，请写情景文件用 simulate，"
+            f"或分别运行（收到 {len(params)} 个 --param）"
+        )
+    ((name, values),) = _pairs(params, "--param").items()
+    chosen = [v.strip() for v in values.split(",") if v.strip()]
+    if not chosen:
+        raise click.UsageError(f"--param {name}= 没有给出取值，例如 --param {name}=1.1,1.2,1.3")
+    with other_years(db) as years:
+        result = sensitivity(paths, name, chosen, pack_id, years)
+    if fmt == "json":
+        from ..views.output import dumps
+
+        emit(dumps(result.to_dict(timestamp_of(timestamp))), output)
+    else:
+        from ..views import tables
+
+        emit_tables([tables.sensitivity_table(result, chosen_lang())], output)

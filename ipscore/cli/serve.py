@@ -1,0 +1,100 @@
+"""The web app: `serve`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ..text import pick
+from .common import (
+    chosen_lang,
+    db_option,
+    usage_error,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+@click.command("serve")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="监听的地址（默认只有本机能访问）。"
+)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--users",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="用户文件（users.yaml）：需要登录，city 用户只看本城市；不写则不需登录（只宜本机使用）。",
+)
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="上传文件和会话密钥的存放目录（默认在用户数据目录 ipscore/web 下）。",
+)
+@click.option("--max-upload", default=20, show_default=True, type=click.IntRange(1, 1024),
+              help="单次上传的上限（MB）。")  # fmt: skip
+@click.option(
+    "--hash-password", is_flag=True, help="读入一个密码，打印写进用户文件的散列，然后退出。"
+)
+@db_option
+def serve_cmd(
+    host: str,
+    port: int,
+    users: Path | None,
+    data: Path | None,
+    max_upload: int,
+    hash_password: bool,
+    db: str | None,
+) -> None:
+    """在浏览器里自查和审核：启动本地网页服务（需要 pip install 'ipscore[web]'）。
+
+    城市用户：下载填报表、上传、看自查报告、假设分析、下载 PDF/Word/Excel。审核人员：上传一个年度的
+    全部城市（多个文件或一个 zip，存入归档）、按层级排名、核验佐证材料、三年复核、下载汇总报告。
+    默认只在本机（127.0.0.1）监听、不需登录；在办公网上用时请写 --host 和 --users。
+
+    \b
+    例：
+      ipscore serve                                  浏览器打开 http://127.0.0.1:8000
+      ipscore serve --hash-password                  为用户文件生成密码散列
+      ipscore serve --host 0.0.0.0 --users users.yaml --db postgresql+psycopg://…
+    """
+    from importlib.util import find_spec
+
+    if any(find_spec(m) is None for m in ("starlette", "uvicorn", "multipart", "itsdangerous")):
+        raise usage_error(
+            "网页服务需要另装：pip install 'ipscore[web]'",
+            "the web app needs its extra: pip install 'ipscore[web]'",
+        )
+    from ..web.auth import hash_password as hashed
+    from ..web.auth import load_users
+
+    if hash_password:
+        password = click.prompt(
+            pick(chosen_lang(), "密码", "Password"), hide_input=True, confirmation_prompt=True
+        )
+        click.echo(hashed(password))
+        return
+    if users is None and host not in ("127.0.0.1", "localhost", "::1"):
+        raise usage_error(
+            "在本机以外监听时必须用 --users 要求登录",
+            "listening beyond this machine needs --users (sign-in)",
+            "--host",
+        )
+    import uvicorn
+
+    from ..store.places import default_location
+    from ..web.app import Settings, create_app
+
+    folder = data or default_location().parent / "web"
+    settings = Settings(folder, db, load_users(users) if users else None, max_upload * 2**20)
+    click.echo(
+        pick(
+            chosen_lang(),
+            f"ipscore 网页服务：http://{host}:{port}/（按 Ctrl-C 停止）",
+            f"ipscore web app: http://{host}:{port}/ (Ctrl-C stops it)",
+        ),
+        err=True,
+    )
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")

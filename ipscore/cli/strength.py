@@ -1,0 +1,101 @@
+"""The strength evaluation: `strength`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from .common import (
+    chosen_lang,
+    db_option,
+    emit,
+    emit_tables,
+    lang_option,
+    other_years,
+    output_options,
+    outside_option,
+    signoff_options,
+    timestamp_of,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+@click.command("strength")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--pack",
+    "pack_id",
+    help="指数规则包（kind: index）编号或文件；默认读提交文件的 pack 键，如 cnipa-2015-strength。",
+)
+@click.option(
+    "--uncertainty",
+    "draws",
+    type=click.IntRange(0, 20_000),  # draws × cities are held in memory: 20,000 is plenty
+    default=0,
+    help="蒙特卡洛次数：随机变动权重（及规则包列出的标准化方法），给出每个城市排名的中位数和"
+    "5%–95%区间。",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="随机数种子（结果可重现）。")
+@output_options("table", "json", "csv")
+@outside_option
+@signoff_options
+@db_option
+@lang_option
+def strength_cmd(
+    paths: tuple[str, ...],
+    pack_id: str | None,
+    draws: int,
+    seed: int,
+    fmt: str,
+    output: Path | None,
+    timestamp: bool,
+    org: str | None,
+    reviewer: str | None,
+    db: str | None,
+) -> None:
+    """实力状况评价（工作计划四（二））：按创造、运用、保护、管理、服务的客观结果计算指数，
+    在同一层级内排名。
+
+    数据核对（如发明专利授权量不超过授权总量）由规则引擎判定，未通过的城市不参加排名并列出原因。
+    归档中有上一年度同一规则包的数据时，列出上年的指数和排名。-o 的扩展名为 .html、.md、.pdf、
+    .docx 时生成评价报告（每个城市一张雷达图），.xlsx、.csv 时生成排名表。
+
+    \b
+    例：
+      ipscore strength scenarios/strength-2015/
+      ipscore strength scenarios/strength-2015/ --uncertainty 1000 --seed 1
+      ipscore strength scenarios/strength-2015/ -o 实力状况评价.pdf
+    """
+    from .. import report
+    from ..strength.evaluation import evaluate
+
+    if output is not None:
+        report.suffix_of(output, (*report.FORMATS, ".xlsx", ".csv", ".json", ".txt"))
+    with other_years(db) as archive:
+        result = evaluate(paths, pack_id, draws, seed, archive)
+    stamp = timestamp_of(timestamp)
+    suffix = output.suffix.lower() if output is not None else ""
+    if output is not None or fmt != "table":  # the terminal table lists them itself
+        from ..views.tables import excluded_lines
+
+        for line in excluded_lines(result, chosen_lang()):
+            click.echo(line, err=True)
+    if output is not None and suffix in (*report.FORMATS, ".xlsx", ".csv"):
+        report.write_strength(result, output, chosen_lang(), stamp, report.SignOff(org, reviewer))
+        click.echo(str(output))
+    elif fmt == "json":
+        from ..views.output import dumps
+
+        emit(dumps(result.to_dict(stamp)), output)
+    elif fmt == "csv":
+        from ..report.strength import csv_text
+
+        emit(csv_text(result, chosen_lang()), output)
+    else:
+        from ..views import tables
+
+        emit_tables(tables.strength_tables(result, chosen_lang()), output)
