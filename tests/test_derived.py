@@ -12,7 +12,7 @@ import pytest
 from ipscore import InputError, PackError, assess, load_pack
 from ipscore.decide.explain import show
 from ipscore.intake.submission import parse_submission
-from ipscore.views.tables import validation_lines
+from ipscore.views.tables.assessment import validation_lines
 
 ROOT = Path(__file__).parents[1]
 

@@ -20,7 +20,8 @@ from ipscore.intake.files import submission_files
 from ipscore.intake.submission import parse_submission
 from ipscore.report import context
 from ipscore.report.render import render
-from ipscore.views import tables
+from ipscore.views.tables.assessment import for_assessments
+from ipscore.views.tables.base import as_text
 
 from .conftest import ROOT, SCENARIOS
 
@@ -340,7 +341,7 @@ def test_a_plan_without_mandatory_tasks_labels_none_optional():
     # Issue 14: a plan with no mandatory tasks says nothing about them in its report (but for
     # the pack's own scoring note, which says so).
     assert "必做" not in html and "选做" not in html
-    text = tables.as_text(tables.for_assessments([a], True, "zh"))
+    text = as_text(for_assessments([a], True, "zh"))
     assert "不分必做选做" in text and "选做 ·" not in text and "必做 ·" not in text
 
 

@@ -130,7 +130,8 @@ def test_a_reference_file_must_say_where_its_figures_come_from(tmp_path):
 def test_an_example_is_marked_in_every_output(tmp_path):
     from ipscore.report import city_report, score_sheet
     from ipscore.views.output import to_csv, to_json
-    from ipscore.views.tables import as_text, summary
+    from ipscore.views.tables.assessment import summary
+    from ipscore.views.tables.base import as_text
 
     pack, sub = read_one(SCENARIOS / "northeast-2017-opinions" / "jilin-2017.yaml")
     a = assess(pack, sub)

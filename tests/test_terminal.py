@@ -18,14 +18,16 @@ from rich.text import Text
 from ipscore.decide.pipeline import assess, assess_paths
 from ipscore.intake.files import read_all
 from ipscore.strength.evaluation import evaluate
-from ipscore.views import tables
 from ipscore.views.fit import _unbreakable, fit
+from ipscore.views.tables.assessment import for_assessments, summary
+from ipscore.views.tables.base import _Folding
+from ipscore.views.tables.strength import strength_tables
 
 from .conftest import ROOT
 
 
 def _printed(items: list[Table], width: int = 80) -> list[str]:
-    console = tables._Folding(width=width, record=True, file=io.StringIO(), highlight=False)
+    console = _Folding(width=width, record=True, file=io.StringIO(), highlight=False)
     for item in items:
         console.print(item)
     return console.export_text().splitlines()
@@ -46,7 +48,7 @@ def _latin_words(table: Table) -> set[str]:
 
 
 def test_the_english_ranking_keeps_every_word_whole_at_80_columns(cities):
-    table = tables.summary(cities, "en")
+    table = summary(cities, "en")
     allowed = _latin_words(table)
     lines = _printed([table])
     assert max(cell_len(line) for line in lines) <= 80
@@ -60,7 +62,7 @@ def test_the_english_ranking_keeps_every_word_whole_at_80_columns(cities):
 
 
 def test_the_chinese_ranking_keeps_names_and_states_whole_at_80_columns(cities):
-    lines = _printed([tables.summary(cities, "zh")])
+    lines = _printed([summary(cities, "zh")])
     assert max(cell_len(line) for line in lines) <= 80
     text = "\n".join(lines)
     for word in ("北京市朝阳区", "直辖市所辖区", "全部完成", "不合格", "层级内排名"):
@@ -69,7 +71,7 @@ def test_the_chinese_ranking_keeps_names_and_states_whole_at_80_columns(cities):
 
 def test_a_table_that_fits_is_left_as_rich_draws_it(cities):
     wuhan = [a for a in cities if a.city == "武汉市"]
-    table = tables.summary(wuhan, "zh")
+    table = summary(wuhan, "zh")
     _printed([table], width=140)
     assert all(c.width is None for c in table.columns)
     assert table.padding == (0, 1, 0, 1) and table.show_edge
@@ -77,7 +79,7 @@ def test_a_table_that_fits_is_left_as_rich_draws_it(cities):
 
 def test_the_strength_ranking_prints_a_table_per_tier_with_every_dimension_whole():
     s = evaluate([ROOT / "scenarios" / "strength-2015"])
-    lines = _printed(tables.strength_tables(s, "en"))
+    lines = _printed(strength_tables(s, "en"))
     assert max(cell_len(line) for line in lines) <= 80
     heads = next(line for line in lines if "Creation" in line).split()
     assert heads[-5:] == ["Creation", "Utilisation", "Protection", "Management", "Services"]
@@ -93,7 +95,7 @@ def test_the_strength_ranking_prints_a_table_per_tier_with_every_dimension_whole
 def test_the_to_do_list_of_one_city_fits_80_columns_with_its_inputs_whole():
     pack, submission = next((p, s) for p, s in read_all([ROOT / "scenarios" / "wuhan-2015.yaml"]))
     a = assess(pack, submission)
-    lines = _printed(tables.for_assessments([a], True, "en"))
+    lines = _printed(for_assessments([a], True, "en"))
     assert max(cell_len(line) for line in lines) <= 80
     assert any("77,999,999 yuan" in line for line in lines)  # a figure never split
 
@@ -118,7 +120,7 @@ def test_a_table_whose_words_cannot_fit_is_left_to_rich_to_fold():
     for k in range(12):
         table.add_column(f"Column{k}")
     table.add_row(*(f"Abundantly{k}" for k in range(12)))
-    console = tables._Folding(width=80, file=io.StringIO())
+    console = _Folding(width=80, file=io.StringIO())
     fit(table, console)
     assert all(c.width is None for c in table.columns)
 

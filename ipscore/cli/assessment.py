@@ -87,9 +87,9 @@ def assess_cmd(
         )
         write_atomic(output, sheet)
     else:
-        from ..views import tables
+        from ..views.tables.assessment import for_assessments
 
-        emit_tables(tables.for_assessments(assessments, single, chosen_lang()), output)
+        emit_tables(for_assessments(assessments, single, chosen_lang()), output)
 
 
 @click.command("validate")
@@ -126,10 +126,10 @@ def validate_cmd(paths: tuple[str, ...], pack_id: str | None, db: str | None) ->
 
 
 def _echo_validation(results: list[Assessment]) -> None:
-    from ..views import tables
+    from ..views.tables.assessment import validation_lines
 
     for result in results:
-        for line in tables.validation_lines(result, chosen_lang()):
+        for line in validation_lines(result, chosen_lang()):
             click.echo(line)
 
 

@@ -159,14 +159,14 @@ def emit(text: str, output: Path | None) -> None:
 
 
 def emit_tables(items: list[Table], output: Path | None) -> None:
-    from ..views import tables
+    from ..views.tables.base import as_text, console
 
     if output is None:
-        console = tables.console()
+        terminal = console()
         for table in items:
-            console.print(table)
+            terminal.print(table)
     else:
-        emit(tables.as_text(items), output)
+        emit(as_text(items), output)
 
 
 def timestamp_of(timestamp: bool) -> str | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -22,9 +21,6 @@ from .common import (
     timestamp_option,
     usage_error,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 def _pairs(items: tuple[str, ...], option: str) -> dict[str, str]:
@@ -82,10 +78,10 @@ def whatif_cmd(
 
         emit(dumps(result.to_dict(timestamp_of(timestamp))), output)
     else:
-        from ..views import tables
+        from ..views.tables.questions import comparison
 
         title = f"{result.baseline.city}{pick(chosen_lang(), '：假设分析', ': what if')}"
-        emit_tables([tables.comparison([result], title, chosen_lang())], output)
+        emit_tables([comparison([result], title, chosen_lang())], output)
 
 
 @click.command("simulate")
@@ -148,11 +144,9 @@ def simulate_cmd(
         found = [r.to_dict(stamp) for r in results]
         emit(dumps(found[0] if len(found) == 1 else found), None)
     else:
-        from ..views import tables
+        from ..views.tables.questions import comparison
 
-        emit_tables(
-            [tables.comparison(r.comparisons, r.name, chosen_lang()) for r in results], None
-        )
+        emit_tables([comparison(r.comparisons, r.name, chosen_lang()) for r in results], None)
 
 
 @click.command("plan")
@@ -190,9 +184,9 @@ def plan_cmd(
 
         emit(dumps(result.to_dict(timestamp_of(timestamp))), output)
     else:
-        from ..views import tables
+        from ..views.tables.questions import plan_table
 
-        emit_tables([tables.plan_table(result, chosen_lang())], output)
+        emit_tables([plan_table(result, chosen_lang())], output)
 
 
 @click.command("sensitivity")
@@ -244,6 +238,6 @@ def sensitivity_cmd(
 
         emit(dumps(result.to_dict(timestamp_of(timestamp))), output)
     else:
-        from ..views import tables
+        from ..views.tables.questions import sensitivity_table
 
-        emit_tables([tables.sensitivity_table(result, chosen_lang())], output)
+        emit_tables([sensitivity_table(result, chosen_lang())], output)

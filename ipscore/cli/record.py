@@ -76,11 +76,14 @@ def archive_add(
       ipscore archive add 武汉-2014.yaml --pack cnipa-2015-demo-city
     """
     from ..provenance import now
-    from ..views import batch, tables
+    from ..views import batch
+    from ..views.tables.record import (
+        archived_lines,
+    )
 
     with _archive(db) as archive:
         done = batch.archive(archive, paths, now(), by, pack_id, jobs)
-    for line in tables.archived_lines(done, chosen_lang()):
+    for line in archived_lines(done, chosen_lang()):
         click.echo(line)
 
 
@@ -95,11 +98,14 @@ def archive_list(
     city: str | None, year: int | None, pack_id: str | None, every_version: bool, db: str | None
 ) -> None:
     """列出存档（默认只列当前版本）。"""
-    from ..views import tables
+    from ..views.tables.base import console
+    from ..views.tables.record import (
+        archive_table,
+    )
 
     with _archive(db) as archive:
         stored = archive.submissions(city, year, pack_id, every_version)
-    tables.console().print(tables.archive_table(stored, chosen_lang()))
+    console().print(archive_table(stored, chosen_lang()))
 
 
 @archive_group.command("show")
@@ -122,15 +128,18 @@ def archive_show(
       ipscore archive show 武汉市 2015
       ipscore archive show 武汉市 2015 --version 1 --format json
     """
-    from ..views import tables
     from ..views.output import dumps
+    from ..views.tables.base import console
+    from ..views.tables.record import (
+        stored_table,
+    )
 
     with _archive(db) as archive:
         found = archive.find(city, year, pack_id, version)
     if fmt == "json":
         click.echo(dumps(found.to_dict()), nl=False)
     else:
-        tables.console().print(tables.stored_table(found, chosen_lang()))
+        console().print(stored_table(found, chosen_lang()))
 
 
 @archive_group.command("export")
@@ -261,9 +270,11 @@ def history_cmd(
 
         emit(dumps({**found.to_dict(), "produced_at": timestamp_of(timestamp)}), output)
     else:
-        from ..views import tables
+        from ..views.tables.record import (
+            history_table,
+        )
 
-        emit_tables([tables.history_table(found, chosen_lang())], output)
+        emit_tables([history_table(found, chosen_lang())], output)
 
 
 @click.command("review")
@@ -316,9 +327,11 @@ def review_cmd(
 
         emit(dumps({**result.to_dict(), "produced_at": timestamp_of(timestamp)}), output)
     else:
-        from ..views import tables
+        from ..views.tables.record import (
+            review_table,
+        )
 
-        emit_tables([tables.review_table(result, chosen_lang())], output)
+        emit_tables([review_table(result, chosen_lang())], output)
 
 
 @click.command("publish")
@@ -403,8 +416,11 @@ def verify_cmd(
       ipscore verify --pending 武汉市
     """
     from ..record.verification import REJECTED, VERIFIED, record, verification
-    from ..views import tables
     from ..views.output import dumps
+    from ..views.tables.record import (
+        pending_table,
+        verification_table,
+    )
 
     if pending:
         from ..record.verification import pending as still_to_check
@@ -428,7 +444,7 @@ def verify_cmd(
                 output,
             )
         else:
-            emit_tables([tables.pending_table(items, notes, chosen_lang())], output)
+            emit_tables([pending_table(items, notes, chosen_lang())], output)
         return
     if city is None or year is None:
         raise usage_error(
@@ -475,4 +491,4 @@ def verify_cmd(
     if fmt == "json":
         emit(dumps({**found.to_dict(), "produced_at": timestamp_of(timestamp)}), output)
     else:
-        emit_tables([tables.verification_table(found, chosen_lang())], output)
+        emit_tables([verification_table(found, chosen_lang())], output)

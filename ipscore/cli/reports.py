@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -19,9 +18,6 @@ from .common import (
     timestamp_of,
     timestamp_option,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.command("report")

@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
 import click
 
 from ..text import pick
-from .common import (
-    chosen_lang,
-    lang_option,
-)
-
-if TYPE_CHECKING:
-    pass
+from .common import chosen_lang, lang_option
 
 
 @click.command("test")
@@ -39,16 +32,20 @@ def test_cmd(packs: tuple[str, ...], min_coverage: float) -> None:
     """
     from ..packcheck.cases import cases_file, run_file
     from ..packs import shipped_packs
-    from ..views import tables
+    from ..views.tables.base import console
+    from ..views.tables.rules import (
+        pack_test_line,
+        pack_test_table,
+    )
 
     failing = False
     for name in packs or tuple(shipped_packs()):
         report = run_file(cases_file(name))
-        click.echo(tables.pack_test_line(report, chosen_lang()))
-        table = tables.pack_test_table(report, chosen_lang())
+        click.echo(pack_test_line(report, chosen_lang()))
+        table = pack_test_table(report, chosen_lang())
         if table is None:
             continue
-        tables.console().print(table)
+        console().print(table)
         failing |= bool(report.failed) or report.coverage < min_coverage
     if failing:
         sys.exit(1)
@@ -72,10 +69,13 @@ def rules_group() -> None:
 def rules_list() -> None:
     """列出随工具提供的规则包，及其版本和内容指纹。"""
     from ..packs import find_pack, shipped_packs
-    from ..views import tables
+    from ..views.tables.base import console
+    from ..views.tables.rules import (
+        packs_table,
+    )
 
     packs = [find_pack(pack_id) for pack_id in shipped_packs()]
-    tables.console().print(tables.packs_table(packs, chosen_lang()))
+    console().print(packs_table(packs, chosen_lang()))
 
 
 @rules_group.command("show")
@@ -101,23 +101,29 @@ def rules_show(pack_id: str, fmt: str, show_fields: bool) -> None:
     """
     from ..decide.explain import requirement_list
     from ..packs import find_pack
-    from ..views import tables
     from ..views.output import dumps
+    from ..views.tables.base import console
+    from ..views.tables.rules import (
+        amendments_table,
+        field_list,
+        fields_table,
+        pack_table,
+    )
 
     pack = find_pack(pack_id)
     if show_fields:
         if fmt == "json":
-            click.echo(dumps(tables.field_list(pack, chosen_lang())), nl=False)
+            click.echo(dumps(field_list(pack, chosen_lang())), nl=False)
         else:
-            tables.console().print(tables.fields_table(pack, chosen_lang()))
+            console().print(fields_table(pack, chosen_lang()))
         return
     if fmt == "json":
         click.echo(dumps(requirement_list(pack, chosen_lang())), nl=False)
         return
-    tables.console().print(tables.pack_table(pack, chosen_lang()))
-    amendments = tables.amendments_table(pack, chosen_lang())
+    console().print(pack_table(pack, chosen_lang()))
+    amendments = amendments_table(pack, chosen_lang())
     if amendments is not None:
-        tables.console().print(amendments)
+        console().print(amendments)
     click.echo(pick(chosen_lang(), pack.scoring.note, pack.scoring.note_en))
 
 
@@ -138,14 +144,17 @@ def rules_diff(first: str, second: str, fmt: str) -> None:
     """
     from ..packs import find_pack
     from ..packs.diff import differences
-    from ..views import tables
     from ..views.output import dumps
+    from ..views.tables.base import console
+    from ..views.tables.rules import (
+        pack_diff_table,
+    )
 
     a, b = find_pack(first), find_pack(second)
     if fmt == "json":
         click.echo(dumps([d.to_dict() for d in differences(a, b)]), nl=False)
     else:
-        tables.console().print(tables.pack_diff_table(a, b, chosen_lang()))
+        console().print(pack_diff_table(a, b, chosen_lang()))
 
 
 @rules_group.command("check")
@@ -167,7 +176,7 @@ def rules_check(packs: tuple[str, ...], witness: bool) -> None:
     """
     from ..errors import PackError, Problem
     from ..packcheck.lint import check
-    from ..views.tables import proof_lines
+    from ..views.tables.rules import proof_lines
 
     lang = chosen_lang()
     errors: list[Problem] = []

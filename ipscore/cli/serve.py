@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from ..text import pick
-from .common import (
-    chosen_lang,
-    db_option,
-    usage_error,
-)
-
-if TYPE_CHECKING:
-    pass
+from .common import chosen_lang, db_option, usage_error
 
 
 @click.command("serve")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -19,9 +18,6 @@ from .common import (
     signoff_options,
     timestamp_of,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.command("strength")
@@ -80,7 +76,7 @@ def strength_cmd(
     stamp = timestamp_of(timestamp)
     suffix = output.suffix.lower() if output is not None else ""
     if output is not None or fmt != "table":  # the terminal table lists them itself
-        from ..views.tables import excluded_lines
+        from ..views.tables.strength import excluded_lines
 
         for line in excluded_lines(result, chosen_lang()):
             click.echo(line, err=True)
@@ -96,6 +92,6 @@ def strength_cmd(
 
         emit(csv_text(result, chosen_lang()), output)
     else:
-        from ..views import tables
+        from ..views.tables.strength import strength_tables
 
-        emit_tables(tables.strength_tables(result, chosen_lang()), output)
+        emit_tables(strength_tables(result, chosen_lang()), output)

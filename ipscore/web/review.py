@@ -181,12 +181,13 @@ async def three_years(request: Request) -> Response:
 async def history(request: Request) -> Response:
     require(request, reviewer=True)
     from ..record.history import history as years_of
-    from ..views import tables
+    from ..views.tables.base import as_text
+    from ..views.tables.record import history_table
 
     archive = _archive(request)
     try:
         found = years_of(archive, request.path_params["city"], None, None, None)
     finally:
         archive.close()
-    text = tables.as_text([tables.history_table(found, "zh")])
+    text = as_text([history_table(found, "zh")])
     return page(request, "web/message.html.j2", {"lang": "zh", "web": {"pre": text}})

@@ -1,0 +1,197 @@
+"""Tables of assessments: the ranked summary, one city's requirements and its to-do list,
+validation lines."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.cells import cell_len
+from rich.table import Table
+
+from ...decide.explain import field_label, level_label, show_input, uncomputable
+from ...decide.results import Assessment
+from ...decide.scoring import ranking
+from ...packs.model import Subject
+from ...text import pick
+from ...verdicts import LABELS, MISSING, TASK_LABELS, UNMET
+from .base import STYLE, file_notes, grade_cell, mandatory_cell, plain_line, user_text
+
+INPUTS_WIDTH = 30  # the to-do table's inputs column, in terminal cells
+
+
+def summary(assessments: list[Assessment], lang: str = "zh") -> Table:
+    # Cities assessed under different packs or years are ranked apart, and the table says so.
+    mixed = len({(a.pack.id, a.year) for a in assessments}) > 1
+    packs = {a.pack.pack.subject for a in assessments}
+    who = packs.pop() if len(packs) == 1 else Subject()
+    title = (
+        pick(
+            lang,
+            "评估结果（按规则包、年度和层级分别排名）",
+            "Assessment results, ranked within pack, year and tier",
+        )
+        if mixed
+        else pick(
+            lang, f"{who.title}评估结果（按层级排名）", "Assessment results, ranked within tier"
+        )
+    )
+    table = Table(
+        title=title,
+        box=box.SIMPLE_HEAVY,
+        caption=file_notes(assessments, lang),
+        caption_justify="left",
+    )
+    if mixed:
+        table.add_column(pick(lang, "规则包", "Pack"))
+        table.add_column(pick(lang, "年度", "Year"))
+    for head in (
+        pick(lang, who.noun, who.noun_en.capitalize()),
+        pick(lang, "省份", "Province"),
+        pick(lang, "层级", "Tier"),
+        pick(lang, "批次", "Batch"),
+        pick(lang, "得分", "Score"),
+        pick(lang, "等级", "Grade"),
+        pick(lang, "必做任务", "Mandatory"),
+        pick(lang, "层级内排名", "Rank in tier"),
+        pick(lang, "未达到/缺报", "Unmet / missing"),
+    ):
+        table.add_column(head, justify="right" if head in ("得分", "Score") else "left")
+    for row in ranking(assessments):
+        a = row.assessment
+        pack = a.pack
+        band = next(b for b in pack.scoring.grades if b.code == a.grade)
+        statuses = a.requirement_statuses().values()
+        unmet = sum(1 for s in statuses if s == UNMET)
+        missing = sum(1 for s in statuses if s == MISSING)
+        table.add_row(
+            *([a.pack.id, str(a.year)] if mixed else []),
+            user_text(a.city),
+            user_text(a.province or "—"),
+            level_label(pack, a.level, lang),
+            str(a.batch or "—"),
+            f"{a.score}",
+            grade_cell(a.grade, pick(lang, band.label, band.label_en)),
+            mandatory_cell(a, lang),
+            str(row.rank_in_tier),
+            f"{unmet}/{missing}",
+        )
+    return table
+
+
+def detail(a: Assessment, lang: str = "zh") -> Table:
+    table = Table(
+        title=pick(
+            lang,
+            f"{user_text(a.city)} {a.year}年度：{a.score}分，{a.grade_label}",
+            f"{user_text(a.city)} {a.year}: {a.score}, {a.grade_word(lang)}",
+        ),
+        box=box.SIMPLE,
+        show_lines=False,
+    )
+    table.add_column(pick(lang, "要求", "Req."), no_wrap=True)
+    table.add_column(pick(lang, "内容", "Requirement"), max_width=30, overflow="fold")
+    table.add_column(pick(lang, "结论", "Verdict"), no_wrap=True)
+    table.add_column(pick(lang, "差距 / 缺报", "Gap / missing"), max_width=40, overflow="fold")
+    table.add_column(pick(lang, "依据", "Source"), no_wrap=True)
+    for task in a.tasks:
+        mark = (
+            "—"
+            if not a.pack.mandatory
+            else pick(lang, "必做", "mandatory")
+            if task.mandatory
+            else pick(lang, "选做", "optional")
+        )
+        frac = "—" if task.fraction is None else f"{float(task.fraction):.0%}"
+        table.add_row(
+            f"[bold]{task.id}[/]",
+            f"[bold]{pick(lang, task.title, task.title_en)}[/]",
+            f"[bold]{TASK_LABELS[lang][task.status]}[/]",
+            f"{mark} · {pick(lang, '完成比例', 'fraction')} {frac}",
+            "",
+        )
+        for r in task.requirements:
+            note = pick(lang, r.gap or "", r.gap_en)
+            absent = [f for f, v in r.inputs.items() if v is None and f not in r.uncomputable]
+            if r.status == MISSING and absent:
+                note = pick(lang, "缺报：", "missing: ") + "、".join(absent)
+            table.add_row(
+                r.id,
+                pick(lang, r.title, r.title_en),
+                f"[{STYLE[r.status]}]{LABELS[lang][r.status]}[/]",
+                note,
+                r.citation["section"],
+            )
+    return table
+
+
+def for_assessments(assessments: list[Assessment], detailed: bool, lang: str) -> list[Table]:
+    """The summary; for a single city first its requirement table and its to-do list."""
+    out: list[Table] = []
+    if detailed:
+        for a in assessments:
+            out.append(detail(a, lang))
+            todo_table = todo(a, lang)
+            if todo_table is not None:
+                out.append(todo_table)
+    out.append(summary(assessments, lang))
+    return out
+
+
+def _input_line(label: str, value: str) -> str:
+    """A label and its value on one line where they fit the column, else the value on a line
+    of its own: folding at the edge cut 7,799.9999万元 into "7,79" and "9.9999万元"."""
+    return label + value if cell_len(label + value) <= INPUTS_WIDTH else f"{label}\n{value}"
+
+
+def validation_lines(a: Assessment, lang: str = "zh") -> list[str]:
+    """`ipscore validate`: the file is usable; the missing inputs that change a verdict;
+    the plausibility warnings."""
+    missing = a.missing
+    if lang == "en":
+        line = f"OK {plain_line(a.source)}: {plain_line(a.city)}"
+        line += f"; missing inputs: {', '.join(missing)}" if missing else "; nothing missing"
+    else:
+        line = f"✓ {plain_line(a.source)}：{plain_line(a.city)}，格式无误"
+        line += (
+            f"；影响结论的缺报 {len(missing)} 项：{'、'.join(missing)}" if missing else "，无缺报"
+        )
+    if a.uncomputable:
+        line += pick(lang, "；", "; ") + uncomputable(a.pack, a.uncomputable, lang)
+    warnings = [f"  ! {w['id']} {pick(lang, w['message'], w['message_en'])}" for w in a.warnings]
+    return [line, *warnings]
+
+
+def todo(a: Assessment, lang: str = "zh") -> Table | None:
+    """What a city office still has to do: every unmet or missing requirement, with evidence."""
+    open_items = [r for t in a.tasks for r in t.requirements if r.status in (UNMET, MISSING)]
+    if not open_items:
+        return None
+    table = Table(
+        title=pick(
+            lang,
+            f"{user_text(a.city)}：待办事项（未达到或缺报）",
+            f"{user_text(a.city)}: still to do",
+        ),
+        box=box.SIMPLE,
+        show_lines=True,
+    )
+    table.add_column(pick(lang, "要求", "Req."), no_wrap=True)
+    table.add_column(pick(lang, "填报值", "Inputs"), max_width=INPUTS_WIDTH, overflow="fold")
+    table.add_column(pick(lang, "判定标准", "Expected"), max_width=30, overflow="fold")
+    table.add_column(pick(lang, "怎么做", "Remedy"), max_width=40, overflow="fold")
+    pack = a.pack
+    for r in open_items:
+        inputs = "\n".join(
+            _input_line(
+                f"{field_label(pack, f, lang)}{pick(lang, '：', ': ')}",
+                user_text(show_input(pack, f, v, r.uncomputable, lang)),
+            )
+            for f, v in r.inputs.items()
+        )
+        head = f"{r.id}\n[{STYLE[r.status]}]{LABELS[lang][r.status]}[/]"
+        if lang == "en":
+            remedy = (r.remedy_en or r.remedy) + (f"\n({r.gap_en})" if r.gap_en else "")
+            table.add_row(head, inputs, r.expected_en, remedy)
+        else:
+            remedy = r.remedy + (f"\n（{r.gap}）" if r.gap else "")
+            table.add_row(head, inputs, r.expected, remedy)
+    return table

@@ -1,0 +1,121 @@
+"""Tables of what-if comparisons, least-work plans and sensitivity."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from rich import box
+from rich.table import Table
+
+from ...decide.explain import label, show
+from ...text import counted, pick
+from .base import grade_cell, mandatory_cell, user_text
+
+if TYPE_CHECKING:  # types only: the plan's solver (SciPy) loads when a plan is asked for
+    from ...questions.plan import Plan
+    from ...questions.whatif import Comparison, Sensitivity
+
+
+def comparison(rows: Iterable[Comparison], title: str, lang: str = "zh") -> Table:
+    """Baseline and variants side by side: score, grade, mandatory tasks, what changed."""
+    table = Table(title=title, box=box.SIMPLE_HEAVY, show_lines=True)
+    table.add_column(pick(lang, "情形", "Case"))
+    table.add_column(pick(lang, "得分", "Score"), justify="right")
+    table.add_column(pick(lang, "变化", "Δ"), justify="right")
+    table.add_column(pick(lang, "等级", "Grade"))
+    table.add_column(pick(lang, "必做任务", "Mandatory"))
+    table.add_column(
+        pick(lang, "结论有变化的任务和要求", "Tasks and requirements that changed"),
+        max_width=60,
+        overflow="fold",
+    )
+    rows = list(rows)
+    base = rows[0].baseline
+    table.add_row(
+        pick(lang, "基准", "baseline"),
+        f"{base.score:.1f}",
+        "",
+        grade_cell(base.grade, base.grade_word(lang)),
+        mandatory_cell(base, lang),
+        "",
+    )
+    for cmp in rows:
+        after = cmp.variant
+        table.add_row(
+            cmp.name,
+            f"{after.score:.1f}",
+            f"{cmp.score_change:+.1f}",
+            grade_cell(after.grade, after.grade_word(lang)),
+            mandatory_cell(after, lang),
+            pick(lang, "；", "; ").join(cmp.changes(lang)) or "—",
+        )
+    return table
+
+
+def plan_table(plan: Plan, lang: str = "zh") -> Table:
+    """The least work for a grade: one row per action."""
+    pack = plan.before.pack
+    before = f"{plan.before.score} {plan.before.grade_word(lang)}"
+    if not plan.reachable:
+        title = pick(
+            lang,
+            f"{user_text(plan.before.city)}：达不到{plan.target_label}",
+            f"{user_text(plan.before.city)}: {plan.before.pack.grade_label(plan.target, lang)} "
+            "cannot be reached",
+        )
+    elif not plan.actions:
+        title = pick(
+            lang,
+            f"{user_text(plan.before.city)}：已达到{plan.target_label}（{before}），无需再做",
+            f"{user_text(plan.before.city)}: "
+            f"{plan.before.pack.grade_label(plan.target, lang)} already reached ({before})",
+        )
+    else:
+        assert plan.after is not None  # a reachable plan was assessed again
+        after = f"{plan.after.score} {plan.after.grade_word(lang)}"
+        title = pick(
+            lang,
+            f"{user_text(plan.before.city)}：达到{plan.target_label}"
+            f"最少要做的 {len(plan.actions)} 件事"
+            f"（{before} → {after}）",
+            f"{user_text(plan.before.city)}: the least work for "
+            f"{plan.before.pack.grade_label(plan.target, lang)}, "
+            f"{counted(len(plan.actions), 'action')} ({before} → {after})",
+        )
+    table = Table(title=title, box=box.SIMPLE, show_lines=False, min_width=76)
+    if not plan.reachable:
+        table.add_column(pick(lang, "原因", "Why"), max_width=80, overflow="fold")
+        table.add_row(pick(lang, plan.reason or "", plan.reason_en))
+        return table
+    table.add_column(pick(lang, "事项", "Field"), max_width=44, overflow="fold")
+    table.add_column(pick(lang, "改为", "Set to"))
+    table.add_column(pick(lang, "满足的要求", "Meets"))
+    for action in plan.actions:
+        decl = pack.field(action.field)
+        table.add_row(
+            f"{label(decl, lang)}\n[dim]{action.field}[/]",
+            user_text(show(decl, action.value, lang)),
+            pick(lang, "、", ", ").join(action.requirements),
+        )
+    return table
+
+
+def sensitivity_table(result: Sensitivity, lang: str = "zh") -> Table:
+    table = Table(
+        title=pick(lang, f"参数 {result.param} 的敏感性", f"Sensitivity to {result.param}"),
+        box=box.SIMPLE_HEAVY,
+        show_lines=True,
+    )
+    table.add_column(pick(lang, "取值", "Value"))
+    table.add_column(pick(lang, "等级变化的城市", "Cities whose grade changes"), overflow="fold")
+    for row in result.rows:
+        lp, rp = pick(lang, "（", " ("), pick(lang, "）", ")")
+        changes = [
+            f"{user_text(c.city)} {c.before.grade_word(lang)}→"
+            f"{c.before.pack.grade_label(c.after.grade, lang)}"
+            f"{lp}{c.before.score:.1f}→{c.after.score:.1f}{rp}"
+            for c in row.changes
+        ]
+        table.add_row(row.value, "\n".join(changes) or pick(lang, "无", "none"))
+    return table

@@ -1,0 +1,407 @@
+"""Tables of the season's record: stored entries, a city's years, the three-year review, reviewers'
+checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from rich import box
+from rich.table import Table
+
+from ...packs import grade_word, installed_pack
+from ...text import pick
+from ...verdicts import MET, Verdict, verdict_word
+from .base import STYLE, grade_cell, joined_lines, plain_line, user_text
+
+if TYPE_CHECKING:
+    from ...record.archiving import Archived
+    from ...record.history import History, YearRow
+    from ...record.review import Review
+    from ...record.verification import Pending, Scored, Verification
+    from ...store.archive import Stored
+
+
+def _stored_title(pack_id: str | None, req_id: str, title: str, lang: str) -> str:
+    """A stored requirement's title in the reader's language (results store the Chinese)."""
+    pack = installed_pack(pack_id) if lang == "en" and pack_id else None
+    try:
+        return pick(lang, title, pack.requirement(req_id).title_en) if pack else title
+    except StopIteration:  # a requirement the pack no longer has
+        return title
+
+
+def archived_lines(done: Iterable[Archived], lang: str = "zh") -> list[str]:
+    """`archive add`: one line per stored submission, saying what was stored."""
+    out = []
+    for item in done:
+        city = plain_line(item.city)
+        if item.score is not None:
+            out.append(
+                pick(
+                    lang,
+                    f"✓ #{item.id} {city} {item.year}年度（{item.pack}）：已评估并存档，"
+                    f"{item.score}分，{item.grade_label}",
+                    f"OK #{item.id} {city} {item.year} ({item.pack}): assessed and stored, "
+                    f"{item.score}, {grade_word(item.pack, item.grade, item.grade_label, lang)}",
+                )
+            )
+        else:
+            out.append(
+                pick(
+                    lang,
+                    f"✓ #{item.id} {city} {item.year}年度（{item.pack}）：本规则包评估的是"
+                    f"{item.pack_year}年度，只存数据（{item.figures}项），供其他年度引用",
+                    f"OK #{item.id} {city} {item.year} ({item.pack}): the pack assesses "
+                    f"{item.pack_year}, so only its {item.figures} figures are stored",
+                )
+            )
+    return out
+
+
+def archive_table(stored: Iterable[Stored], lang: str = "zh") -> Table:
+    """`archive list`: one row per stored submission (current ones unless --all)."""
+    table = Table(title=pick(lang, "归档", "Archive"), box=box.SIMPLE_HEAVY)
+    for zh, en in (
+        ("编号", "id"),
+        ("规则包", "Pack"),
+        ("城市", "City"),
+        ("年度", "Year"),
+        ("内容", "Kind"),
+        ("版本", "Version"),
+        ("得分", "Score"),
+        ("等级", "Grade"),
+        ("存档时间", "Stored at"),
+        ("存档人", "By"),
+        ("输入指纹", "Input SHA-256"),
+    ):
+        table.add_column(pick(lang, zh, en))
+    for s in stored:
+        result = s.result or {}
+        kind = pick(lang, "评估", "assessment") if s.assessed else pick(lang, "只存数据", "figures")
+        version = f"{s.version}" + (pick(lang, "（当前）", " (current)") if s.current else "")
+        table.add_row(
+            str(s.id),
+            s.pack,
+            user_text(s.city),
+            str(s.year),
+            kind,
+            version,
+            "" if "score" not in result else f"{result['score']}",
+            grade_word(s.pack, result.get("grade"), result.get("grade_label"), lang),
+            s.stored_at,
+            s.stored_by or "—",
+            s.input_sha256[:12],
+        )
+    return table
+
+
+def stored_table(s: Stored, lang: str = "zh") -> Table:
+    """`archive show`: one stored submission — where it came from, its result, its figures."""
+    result = s.result or {}
+    headline = (
+        pick(
+            lang,
+            f"，{result['score']}分，{result['grade_label']}",
+            f", {result['score']}, "
+            f"{grade_word(s.pack, result.get('grade'), result.get('grade_label'), 'en')}",
+        )
+        if result
+        else pick(lang, "，只存数据", ", figures only")
+    )
+    table = Table(
+        title=pick(
+            lang,
+            f"{user_text(s.city)} {s.year}年度（{s.pack}，第{s.version}版"
+            f"{'，当前' if s.current else ''}）{headline}",
+            f"{user_text(s.city)} {s.year} ({s.pack}, version {s.version}"
+            f"{', current' if s.current else ''}){headline}",
+        ),
+        box=box.SIMPLE,
+    )
+    table.add_column(pick(lang, "项目", "Item"))
+    table.add_column(pick(lang, "值", "Value"), overflow="fold")
+    for zh, en, value in (
+        ("填报文件", "Input file", user_text(s.source)),
+        ("文件指纹", "Input SHA-256", s.input_sha256),
+        ("规则包版本", "Pack version", s.pack_version),
+        ("规则包指纹", "Pack SHA-256", s.pack_sha256),
+        ("存档时间", "Stored at", s.stored_at),
+        ("存档人", "Stored by", s.stored_by or "—"),
+        ("ipscore 版本", "ipscore version", s.ipscore_version),
+    ):
+        table.add_row(pick(lang, zh, en), value)
+    for name, figure in s.figures.items():
+        table.add_row(f"[dim]{name}[/]", str(figure))
+    return table
+
+
+_STATE_WORDS = {
+    "figures": ("只存数据，未考核", "figures only, not assessed"),
+    "absent": ("无存档", "nothing stored"),
+}
+
+
+def history_table(h: History, lang: str = "zh") -> Table:
+    """`history`: one row per year — score, grade, rank in tier, mandatory tasks, and what
+    changed since the year before."""
+    table = Table(
+        title=user_text(
+            pick(lang, f"{h.city} {h.first}–{h.last}年度", f"{h.city}, {h.first}–{h.last}")
+        ),
+        caption=_data_notes(h.notes, lang),
+        caption_justify="left",
+        box=box.SIMPLE_HEAVY,
+        show_lines=True,
+    )
+    for zh, en in (
+        ("年度", "Year"),
+        ("规则包", "Pack"),
+        ("得分", "Score"),
+        ("等级", "Grade"),
+        ("同级排名", "Rank in tier"),
+        ("必做任务", "Mandatory"),
+        ("与上年相比", "Since the year before"),
+    ):
+        table.add_column(pick(lang, zh, en))
+    for row in h.rows:
+        if row.state != "assessed":
+            zh, en = _STATE_WORDS[row.state]
+            fell = _fell_lines(row, lang)
+            table.add_row(str(row.year), row.pack or "—", "—", pick(lang, zh, en), "", "", fell)
+            continue
+        mandatory = (
+            ""
+            if row.mandatory_complete is None
+            else pick(lang, "全部完成", "complete")
+            if row.mandatory_complete
+            else pick(lang, "未完成", "not complete")
+        )
+        table.add_row(
+            str(row.year),
+            row.pack or "",
+            str(row.score),
+            grade_cell(row.grade or "", grade_word(row.pack, row.grade, row.grade_label, lang)),
+            f"{row.rank}/{row.tier_size}" if row.rank is not None else "—",
+            mandatory,
+            "\n".join(
+                [
+                    f"{c.id} {user_text(c.title)}：{verdict_word(c.before, lang)} → "
+                    f"{verdict_word(c.after, lang)}"
+                    for c in row.changed
+                ]
+                + [_fell_lines(row, lang)]
+            ).strip(),
+        )
+    return table
+
+
+def _data_notes(notes: Iterable[str], lang: str) -> str | None:
+    head = pick(lang, "数据说明：", "About the data: ")
+    return "\n".join(user_text(head + n) for n in notes) or None
+
+
+def _fell_lines(row: YearRow, lang: str) -> str:
+    return "\n".join(
+        pick(
+            lang,
+            f"{user_text(f.label)}下降：{f.before} → {f.after}",
+            f"{user_text(f.label)} fell: {f.before} → {f.after}",
+        )
+        for f in row.fell
+    )
+
+
+def review_table(r: Review, lang: str = "zh") -> Table:
+    """`review`: each city's years and the outcome, or the outcomes a missing year leaves open."""
+    about = r.policy.review
+    table = Table(
+        title=pick(
+            lang,
+            f"{about.title}（{r.first}–{r.last}）",
+            f"{about.title_en} ({r.first}–{r.last})",
+        ),
+        caption=joined_lines(
+            pick(lang, about.interpretation, about.interpretation_en), _data_notes(r.notes, lang)
+        ),
+        caption_justify="left",
+        box=box.SIMPLE_HEAVY,
+        show_lines=True,
+    )
+    table.add_column(pick(lang, "城市", "City"))
+    for year in range(r.first, r.last + 1):
+        table.add_column(str(year))
+    table.add_column(pick(lang, "平均分", "Mean"))
+    table.add_column(pick(lang, "复核结论", "Outcome"))
+    for c in r.cities:
+        cells = []
+        for y in c.years:
+            if y.state == "assessed":
+                word = grade_word(y.pack, y.grade, y.grade_label, lang)
+                cells.append(f"{y.score} {grade_cell(y.grade or '', word)}")
+            else:
+                cells.append(pick(lang, *_STATE_WORDS[y.state]))
+        mean = c.mean_score
+        if c.outcome is not None:
+            verdict = f"[bold]{pick(lang, c.outcome.label, c.outcome.label_en)}[/]"
+        else:
+            missing = "、".join(str(y) for y in c.missing)
+            verdict = pick(
+                lang,
+                f"无法判定：缺{missing}年度考核结果；可能为"
+                + "、".join(o.label for o in c.possible),
+                f"undecided: no result for {', '.join(str(y) for y in c.missing)}; could be "
+                + ", ".join(o.label_en or o.label for o in c.possible),
+            )
+        table.add_row(
+            user_text(c.city), *cells, "—" if mean is None else f"{float(mean):.1f}", verdict
+        )
+    return table
+
+
+_STATE_STYLE = {
+    "verified": "green",
+    "rejected": "bold red",
+    "unverified": "yellow",
+    "no_evidence": "dim",
+}
+
+
+def _scored(s: Scored, lang: str) -> str:
+    return f"{s.score} {grade_cell(s.grade, pick(lang, s.grade_label, s.grade_label_en))}"
+
+
+def verification_table(v: Verification, lang: str = "zh") -> Table:
+    """`verify CITY YEAR`: each requirement's verdict, documents and check; the score as
+    declared and as verified."""
+    from ...record.verification import state_word
+
+    policy = v.pack.scoring.verification
+    counts = v.counts()
+    head = pick(
+        lang,
+        f"申报得分 {_scored(v.declared, lang)}；核验得分 {_scored(v.verified, lang)}"
+        f"（“达到”{sum(counts.values())}项：已核实{counts['verified']}、"
+        f"已驳回{counts['rejected']}、待核验{counts['unverified']}、"
+        f"无佐证材料{counts['no_evidence']}）",
+        f"declared {_scored(v.declared, lang)}; verified {_scored(v.verified, lang)} "
+        f"({sum(counts.values())} met: {counts['verified']} verified, "
+        f"{counts['rejected']} rejected, {counts['unverified']} unverified, "
+        f"{counts['no_evidence']} without evidence)",
+    )
+    table = Table(
+        title=user_text(
+            pick(
+                lang,
+                f"{v.city} {v.year}年度佐证材料核验（第{v.version}版存档）",
+                f"{v.city} {v.year}: checks of supporting documents (stored version {v.version})",
+            )
+        ),
+        caption=joined_lines(
+            head,
+            pick(lang, policy.note or "", policy.note_en)
+            or pick(
+                lang,
+                "未核验的“达到”在核验得分中"
+                + ("照计" if policy.unverified == "counts" else "按未达到计"),
+                "an unverified met "
+                + ("counts" if policy.unverified == "counts" else "counts as unmet")
+                + " in the verified score",
+            ),
+            _data_notes(v.notes, lang),
+        ),
+        caption_justify="left",
+        box=box.SIMPLE_HEAVY,
+    )
+    for zh, en in (
+        ("要求", "Req."),
+        ("内容", "Requirement"),
+        ("结论", "Verdict"),
+        ("佐证材料", "Evidence"),
+        ("核验", "Check"),
+    ):
+        table.add_column(pick(lang, zh, en))
+    for r in v.requirements:
+        docs = "\n".join(user_text(_document(e, lang)) for e in r.evidence)
+        check = f"[{_STATE_STYLE[r.state]}]{state_word(r.state, lang)}[/]"
+        if r.status != MET and r.check is None and not r.evidence:
+            check = "—"  # nothing claimed, nothing to check
+        elif r.check is not None:
+            check += "\n" + user_text(
+                f"{r.check.checked_by} {r.check.checked_at}"
+                + (f"：{r.check.reason}" if r.check.reason else "")
+            )
+        elif r.outdated is not None:
+            check += "\n" + pick(
+                lang,
+                f"（{r.outdated.checked_by}的核验之后结论或材料已变，需重新核验）",
+                f"(checked by {user_text(r.outdated.checked_by)}; "
+                "verdict or documents changed since)",
+            )
+        table.add_row(
+            r.id,
+            user_text(pick(lang, r.title, v.pack.requirement(r.id).title_en)),
+            f"[{STYLE[Verdict(r.status)]}]{verdict_word(r.status, lang)}[/]",
+            docs,
+            check,
+        )
+    return table
+
+
+def _document(e: dict[str, Any], lang: str) -> str:
+    parts = [p for p in (e.get("doc"), e.get("title"), e.get("date")) if p]
+    file = e.get("file")
+    if file:
+        parts.append(
+            file
+            if e.get("present", True)
+            else pick(lang, f"{file}（文件缺失）", f"{file} (absent)")
+        )
+    return " · ".join(parts)
+
+
+def pending_table(items: Sequence[Pending], notes: Iterable[str], lang: str = "zh") -> Table:
+    """`verify --pending`: what still needs a check, what changes the grade first."""
+    from ...record.verification import state_word
+
+    table = Table(
+        title=pick(lang, f"待核验（{len(items)}项）", f"Still to check ({len(items)})"),
+        caption=joined_lines(
+            pick(
+                lang,
+                "按核验结果的影响排序：先列核实与驳回会得出不同等级的，再按分数差；"
+                "“核实则”“驳回则”按其他未核验的“达到”照申报计算。",
+                "Ordered by effect: first those whose check decides a grade, then by points; "
+                "“if verified” and “if rejected” take every other unchecked claim as declared.",
+            ),
+            _data_notes(notes, lang),
+        ),
+        caption_justify="left",
+        box=box.SIMPLE_HEAVY,
+    )
+    for zh, en in (
+        ("城市", "City"),
+        ("年度", "Year"),
+        ("要求", "Req."),
+        ("内容", "Requirement"),
+        ("状态", "State"),
+        ("核实则", "If verified"),
+        ("驳回则", "If rejected"),
+        ("影响", "Effect"),
+    ):
+        table.add_column(pick(lang, zh, en))
+    for p in items:
+        effect = f"{float(p.points):.1f}" + pick(lang, "分", " pts")
+        if p.changes_grade:
+            effect = f"[bold]{effect}{pick(lang, '；决定等级', '; decides the grade')}[/]"
+        table.add_row(
+            user_text(p.city),
+            str(p.year),
+            p.requirement,
+            user_text(_stored_title(p.pack, p.requirement, p.title, lang)),
+            state_word(p.state, lang),
+            _scored(p.if_verified, lang),
+            _scored(p.if_rejected, lang),
+            effect,
+        )
+    return table
