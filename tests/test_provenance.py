@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from ipscore import assess_paths, find_pack, load_pack
 from ipscore.packs import shipped_packs
 from ipscore.packs.params import with_params
-from ipscore.report import context
+from ipscore.report.contexts.city import city_context
 
 from .conftest import ROOT, SCENARIOS
 
@@ -68,7 +68,7 @@ def test_a_result_renders_against_its_own_pack_whatever_was_loaded_since(edited_
     (edited_result,) = assess_paths([WUHAN], str(edited_pack))
     # Both packs have the same id; each result still holds the pack that produced it.
     assert shipped_result.pack is not edited_result.pack
-    ctx = context.city(shipped_result)
+    ctx = city_context(shipped_result)
     assert shipped_result.pack.content_hash in dict(ctx["provenance"]["rows"]).values()
     assert ctx["grade"] == "fail"
 

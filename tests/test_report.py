@@ -18,7 +18,9 @@ from PIL import Image
 from ipscore import assess_paths, find_pack, report
 from ipscore.intake.files import submission_files
 from ipscore.intake.submission import parse_submission
-from ipscore.report import context
+from ipscore.report.contexts.city import city_context
+from ipscore.report.contexts.cohort import cohort_context
+from ipscore.report.contexts.common import TEXT
 from ipscore.report.render import render
 from ipscore.views.tables.assessment import for_assessments
 from ipscore.views.tables.base import as_text
@@ -160,17 +162,17 @@ def test_markdown_has_no_raw_html():
 
 def test_missing_template_value_fails_loudly():
     with pytest.raises(UndefinedError):
-        render("city.html.j2", {"t": context.TEXT["zh"], "lang": "zh"})
+        render("city.html.j2", {"t": TEXT["zh"], "lang": "zh"})
 
 
 def test_self_check_orders_by_effect_on_the_grade():
-    wuhan = context.city(_result(SCENARIOS / "wuhan-2015.yaml"), mode="self-check")
+    wuhan = city_context(_result(SCENARIOS / "wuhan-2015.yaml"), mode="self-check")
     # T4.R2 keeps a mandatory task incomplete, so it comes before T7.R6 whatever the points.
     assert [(i["id"], i["blocks"], i["points"]) for i in wuhan["todo"]] == [
         ("T4.R2", True, "4.4"),
         ("T7.R6", False, "1.4"),
     ]
-    xiangtan = context.city(_result(SCENARIOS / "xiangtan-2015.yaml"), mode="self-check")
+    xiangtan = city_context(_result(SCENARIOS / "xiangtan-2015.yaml"), mode="self-check")
     # 100 × 1 × 1 / 3 / 15 = 2.22 per T8 requirement; T7: 100 / 4.5 / 15 = 1.48 (advisory 0.74);
     # T9: 100 / 8 / 15 = 0.83.
     assert [i["id"] for i in xiangtan["todo"]] == [
@@ -194,7 +196,7 @@ def test_cohort_report_ranks_and_links(tmp_path):
         assert a.city in html
     assert 'href="cohort-cities/suzhou-2015.html"' in html
     assert (tmp_path / "cohort-cities" / "suzhou-2015.html").is_file()
-    ctx = context.cohort(find_pack("cnipa-2015-demo-city"), list(ALL.values()), {})
+    ctx = cohort_context(find_pack("cnipa-2015-demo-city"), list(ALL.values()), {})
     assert ctx["most_unmet"][0]["id"] == "T7.R5" and ctx["most_unmet"][0]["count"] == 4
     assert [g["count"] for g in ctx["distribution"]] == [2, 2, 1, 4]
     prefecture = next(t for t in ctx["tiers"] if t["name"] == "地级")
@@ -307,7 +309,7 @@ def test_a_pack_given_by_path_works_in_every_output(tmp_path):
 
 def test_city_report_groups_by_responsible_unit():
     (a,) = assess_paths([SCENARIOS / "xuancheng-2019-strong-city" / "xuancheng-2020.yaml"])
-    ctx = context.city(a)
+    ctx = city_context(a)
     first = ctx["by_unit"][0]
     # 市市场监管局 is named for every measure but (十七) and (十九), and 一(三) names no unit:
     # 3+2+3+2+1+1+1+1+1+1+1+2+4+2 = 25 requirements of (四)–(十六), (十八); 5 still open.
@@ -336,7 +338,7 @@ def test_city_report_groups_by_responsible_unit():
 def test_a_plan_without_mandatory_tasks_labels_none_optional():
     # Issue 11: every Xuancheng measure was labelled 选做, though the plan has no mandatory tasks.
     (a,) = assess_paths([SCENARIOS / "xuancheng-2019-strong-city" / "xuancheng-2020.yaml"])
-    assert {t["mandatory"] for t in context.city(a)["tasks"]} == {""}
+    assert {t["mandatory"] for t in city_context(a)["tasks"]} == {""}
     html = str(report.city_report(a, ".html")).replace(a.pack.scoring.note, "")
     # Issue 14: a plan with no mandatory tasks says nothing about them in its report (but for
     # the pack's own scoring note, which says so).
@@ -355,7 +357,7 @@ def test_a_note_shared_by_many_files_is_shown_once():
 
 def test_page_one_says_what_blocks_the_grade_and_what_fixing_it_gives():
     (wuhan,) = assess_paths([SCENARIOS / "wuhan-2015.yaml"])
-    page = context.city(wuhan)["conclusion"]
+    page = city_context(wuhan)["conclusion"]
     # 7799.9999万元 against 6500 × 1.2 = 7800: 0.0001万元 = 1元 short.
     assert [(b["id"], b["gap"]) for b in page["blockers"]] == [
         ("T4.R2", "增长19.9%，要求≥20%，还差1元")
@@ -367,7 +369,7 @@ def test_page_one_says_what_blocks_the_grade_and_what_fixing_it_gives():
     assert html.index("卡在") < html.index("各项任务完成比例")  # on page one, before the chart
 
     (xiangtan,) = assess_paths([SCENARIOS / "xiangtan-2015.yaml"])
-    ahead = context.city(xiangtan)["conclusion"]["ahead"]
+    ahead = city_context(xiangtan)["conclusion"]["ahead"]
     # 88.0 良好, nothing blocking: 90 − 88.0 = 2.0 to 优秀; each T8 requirement is one of three
     # required in an optional task of weight 1 out of Σw = 15 (6 mandatory × 2 + 3 × 1):
     # 100 × 1/3 / 15 = 2.2 points.
@@ -377,7 +379,7 @@ def test_page_one_says_what_blocks_the_grade_and_what_fixing_it_gives():
 
 def test_unreported_figures_are_asked_for_not_called_unmet():
     (chaoyang,) = assess_paths([SCENARIOS / "chaoyang-2015.json"])
-    page = context.city(chaoyang)["conclusion"]
+    page = city_context(chaoyang)["conclusion"]
     assert page["blockers"] == []
     assert page["to_fill"] and all(item["fields"] for item in page["to_fill"])
     html = report.city_report(chaoyang, ".html")
@@ -445,7 +447,7 @@ def test_the_task_chart_draws_each_tasks_fraction_to_scale():
 
 def test_the_cohort_shows_each_tiers_spread_of_scores():
     assessments = list(ALL.values())
-    ctx = context.cohort(find_pack("cnipa-2015-demo-city"), assessments, {})
+    ctx = cohort_context(find_pack("cnipa-2015-demo-city"), assessments, {})
     assert [t["name"] for t in ctx["tiers"]] == ["副省级", "地级", "县级市", "直辖市所辖区"]
     assert all(t["chart"].startswith("<svg") for t in ctx["tiers"])
     html = report.cohort_report(assessments, ".html", {})

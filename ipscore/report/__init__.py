@@ -17,8 +17,12 @@ from ..record.publish import Published
 from ..record.review import Review
 from ..record.verification import Checked, Records, checked_by_source
 from ..views.output import make_folder, write_all, write_atomic
-from . import context
-from .context import SignOff
+from .contexts.city import city_context
+from .contexts.cohort import cohort_context
+from .contexts.common import SignOff
+from .contexts.publish import publish_context
+from .contexts.review import review_context
+from .contexts.simulation import simulation_context
 from .parallel import render_all
 from .render import pdf, render, require_cjk_font
 from .xlsx import publish_sheet, score_sheet
@@ -57,7 +61,7 @@ def city_report(
     checked: Checked | None = None,
     signoff: SignOff | None = None,
 ) -> str | bytes:
-    ctx = context.city(a, lang, mode, produced_at, yoy, checked, signoff)
+    ctx = city_context(a, lang, mode, produced_at, yoy, checked, signoff)
     return _in_format(suffix, ctx, "city", "city")
 
 
@@ -71,21 +75,21 @@ def cohort_report(
     signoff: SignOff | None = None,
 ) -> str | bytes:
     pack = single_pack(assessments)
-    ctx = context.cohort(pack, assessments, links, lang, produced_at, earlier, signoff)
+    ctx = cohort_context(pack, assessments, links, lang, produced_at, earlier, signoff)
     return _in_format(suffix, ctx, "cohort", "cohort")
 
 
 def simulation_report(
     sim: Simulation, suffix: str, lang: str = "zh", produced_at: str | None = None
 ) -> str | bytes:
-    ctx = context.simulation(sim, lang, produced_at)
+    ctx = simulation_context(sim, lang, produced_at)
     return _in_format(suffix, ctx, "simulate", "simulation")
 
 
 def review_report(
     r: Review, suffix: str, lang: str = "zh", produced_at: str | None = None
 ) -> str | bytes:
-    ctx = context.review(r, lang, produced_at)
+    ctx = review_context(r, lang, produced_at)
     return _in_format(suffix, ctx, "review", "review")
 
 
@@ -154,7 +158,7 @@ def published_report(
     """The published list as a workbook (.xlsx), a page (.html) or a PDF."""
     if suffix == ".xlsx":
         return publish_sheet(p, lang, produced_at)
-    html = render("publish.html.j2", context.publish(p, lang, produced_at))
+    html = render("publish.html.j2", publish_context(p, lang, produced_at))
     return pdf(html) if suffix == ".pdf" else html
 
 

@@ -13,7 +13,7 @@ from ..strength.evaluation import CityStrength, Strength, shown_value
 from ..text import pick
 from ..views.output import csv_writer
 from .charts import svg_text
-from .context import SignOff, office, provenance, words
+from .contexts.common import SignOff, office, provenance, words
 
 WORDS: dict[str, dict[str, Any]] = {
     "zh": {

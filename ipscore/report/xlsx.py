@@ -21,8 +21,8 @@ from ..packs import Pack
 from ..record.publish import Published
 from ..text import cell_text, pick
 from ..verdicts import LABELS, TASK_LABELS
-from . import context
-from .context import provenance, words
+from .contexts.common import blocked_by, provenance, words
+from .contexts.publish import publish_context
 
 _FILL = {
     "met": "C8E6C9",
@@ -79,7 +79,7 @@ def score_sheet(
             complete = (
                 text["all_complete"] if record["mandatory_complete"] else text["not_complete"]
             )
-            row += [complete, context.blocked_by(place.assessment, lang)]
+            row += [complete, blocked_by(place.assessment, lang)]
         row += [record["rank_in_tier"]]
         statuses = [TASK_LABELS[lang][record[tid]] for tid in task_ids]
         statuses += [LABELS[lang][record[rid]] for rid in req_ids]
@@ -176,7 +176,7 @@ def _provenance_sheet(sheet: Worksheet, where: dict[str, Any], text: dict[str, A
 
 def publish_sheet(p: Published, lang: str = "zh", produced_at: str | None = None) -> bytes:
     """The published list as a workbook: one row per city, its tier in the first column."""
-    ctx = context.publish(p, lang, produced_at)
+    ctx = publish_context(p, lang, produced_at)
     t = ctx["t"]
     book = Workbook()
     sheet = cast(Worksheet, book.active)  # a new workbook has its one sheet active

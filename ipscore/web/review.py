@@ -17,7 +17,10 @@ from ..decide.results import Assessment
 from ..provenance import now
 from ..record.history import year_over_year
 from ..record.verification import REJECTED, VERIFIED, checked_by_source, record, verification
-from ..report import cohort_report, context, score_sheet, single_pack
+from ..report import cohort_report, score_sheet, single_pack
+from ..report.contexts.city import city_context
+from ..report.contexts.cohort import cohort_context
+from ..report.contexts.review import review_context
 from ..store.archive import Archive
 from .app import Denied, page, posted, require, settings_of
 from .selfcheck import file_response, within_limit
@@ -81,7 +84,7 @@ async def cohort(request: Request) -> Response:
     batch, results = _batch(request)
     pack = single_pack(results)
     links = {a.source: f"/batch/{batch.id}/city/{n}" for n, a in enumerate(results)}
-    ctx = context.cohort(pack, results, links, "zh")
+    ctx = cohort_context(pack, results, links, "zh")
     ctx["web"] = {"batch": batch.id, "year": results[0].year}
     return page(request, "web/cohort.html.j2", ctx)
 
@@ -99,7 +102,7 @@ async def city(request: Request) -> Response:
         earlier = year_over_year(archive, a)  # the city's earlier years, where archived
     finally:
         archive.close()
-    ctx = context.city(a, "zh", "full", yoy=earlier, checked=checked)
+    ctx = city_context(a, "zh", "full", yoy=earlier, checked=checked)
     ctx["web"] = {
         "batch": batch.id,
         "n": n,
@@ -175,7 +178,7 @@ async def three_years(request: Request) -> Response:
         found = review(archive, find_policy(None), span, ())
     finally:
         archive.close()
-    return page(request, "web/review.html.j2", context.review(found, "zh"))
+    return page(request, "web/review.html.j2", review_context(found, "zh"))
 
 
 async def history(request: Request) -> Response:

@@ -20,7 +20,8 @@ from ..intake.submission import Submission
 from ..packs import Pack, find_pack, shipped_packs
 from ..questions.plan import Plan, least_work
 from ..questions.whatif import Comparison, Variant, compare, run
-from ..report import city_report, context, score_sheet
+from ..report import city_report, score_sheet
+from ..report.contexts.city import city_context
 from .app import Denied, page, posted, require, settings_of, shown
 from .uploads import Store, Upload, keep, refused
 
@@ -167,7 +168,7 @@ async def show(request: Request) -> Response:
             comparison = compare("web", base.assessment, result)
         except IpscoreError as exc:
             problems = shown(exc.problems)
-    ctx = context.city(result, "zh", "self-check")
+    ctx = city_context(result, "zh", "self-check")
     ctx["web"] = {
         "upload": upload.id,
         "file": upload.meta.get("name"),

@@ -1,0 +1,403 @@
+"""A city's report: page one's conclusion, each task and requirement with its evidence, documents
+and reviewers' checks, last year beside this one."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+from ...decide.explain import field_label, level_label, show, show_input
+from ...decide.results import Assessment, RequirementResult, TaskResult
+from ...decide.scoring import blocking, blocks_grade, gains
+from ...intake.evidence import Attached
+from ...packs import Pack
+from ...record.history import YearOverYear
+from ...record.verification import REJECTED, Checked, Scored, Standing, met_by_state, state_word
+from ...text import counted, pick
+from ...verdicts import (
+    COMPLETE,
+    LABELS,
+    MET,
+    MISSING,
+    NOT_APPLICABLE,
+    TASK_LABELS,
+    UNMET,
+    verdict_word,
+)
+from .. import charts
+from .common import TEXT, SignOff, office, provenance, words
+
+
+def _points(value: Fraction) -> str:
+    return f"{float(value):.1f}"
+
+
+def _requirement(
+    pack: Pack,
+    r: RequirementResult,
+    lang: str,
+    attached: Attached | None = None,
+    standings: Mapping[str, Standing] | None = None,
+) -> dict[str, Any]:
+    source = next(s for s in pack.pack.sources if s.file == r.citation["source"])
+    state = (standings or {}).get(r.id)
+    return {
+        "id": r.id,
+        "title": pick(lang, r.title, r.title_en),
+        "kind": TEXT[lang]["kind"][r.kind],
+        "status": r.status,
+        "status_label": LABELS[lang][r.status],
+        "inputs": [
+            {
+                "field": f,
+                "label": field_label(pack, f, lang),
+                "value": show_input(pack, f, v, r.uncomputable, lang),
+            }
+            for f, v in r.inputs.items()
+        ],
+        "expected": pick(lang, r.expected, r.expected_en),
+        "gap": r.gap_en if lang == "en" else r.gap,  # no Chinese gap in an English report
+        "remedy": pick(lang, r.remedy, r.remedy_en),
+        "citation": {**r.citation, "title": pick(lang, source.title, source.title_en)},
+        "interpretive": pick(lang, r.interpretive, r.interpretive_en) if r.interpretive else None,
+        "open": r.status in (UNMET, MISSING),
+        "evidence": [p.words() for key in r.evidence for p in (attached or {}).get(key, ())],
+        "state": None if state is None else state.state.value,
+        "state_label": None if state is None else _state_label(state, lang),
+    }
+
+
+def _state_label(state: Standing, lang: str) -> str:
+    """A check's state, and for a rejection who rejected it and why (驳回：无盖章（张三）)."""
+    word = state_word(state.state, lang)
+    check = state.check
+    if state.state != REJECTED or check is None or not check.reason:
+        return word
+    colon, lp, rp = pick(lang, "：", ": "), pick(lang, "（", " ("), pick(lang, "）", ")")
+    return f"{word}{colon}{check.reason}{lp}{check.checked_by}{rp}"
+
+
+def _task(
+    pack: Pack,
+    t: TaskResult,
+    lang: str,
+    text: dict[str, Any],
+    attached: Attached | None = None,
+    standings: Mapping[str, Standing] | None = None,
+) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "title": pick(lang, t.title, t.title_en),
+        "mandatory": text["mandatory_task"] if t.mandatory else text["optional_task"],
+        "status": t.status,
+        "status_label": TASK_LABELS[lang][t.status],
+        "fraction": "—" if t.fraction is None else f"{float(t.fraction):.0%}",
+        "requirements": [_requirement(pack, r, lang, attached, standings) for r in t.requirements],
+    }
+
+
+def _summary(a: Assessment, grade: str, lang: str) -> str:
+    statuses = Counter(a.requirement_statuses().values())
+    open_tasks = [t for t in a.tasks if t.status != COMPLETE]
+    mandatory = pick(lang, "、", ", ").join(t.id for t in open_tasks if t.mandatory)
+    optional = pick(lang, "、", ", ").join(t.id for t in open_tasks if not t.mandatory)
+    parts = [
+        pick(
+            lang,
+            f"{a.city}{a.year}年度得分{a.score}分，等级为{grade}。",
+            f"{a.city} scored {a.score} in {a.year}: {grade}.",
+        )
+    ]
+    if not a.pack.mandatory:
+        if optional:
+            parts.append(pick(lang, f"{optional}尚未完成。", f"Not complete: {optional}."))
+    else:
+        parts.append(
+            pick(
+                lang,
+                f"必做任务中{mandatory}尚未完成，因此等级只能是最低一档。",
+                f"Mandatory tasks not complete: {mandatory}.",
+            )
+            if mandatory
+            else pick(lang, "必做任务全部完成。", "Every mandatory task is complete.")
+        )
+        if optional:
+            parts.append(
+                pick(
+                    lang,
+                    f"选做任务中{optional}尚未完成。",
+                    f"Optional tasks not complete: {optional}.",
+                )
+            )
+    parts.append(
+        pick(
+            lang,
+            f"共有{statuses[UNMET]}条要求未达到，{statuses[MISSING]}条因缺报无法判定。",
+            f"{counted(statuses[UNMET], 'requirement')} unmet, "
+            f"{counted(statuses[MISSING], 'requirement')} lacking data.",
+        )
+    )
+    return pick(lang, "", " ").join(parts)
+
+
+def city_context(
+    a: Assessment,
+    lang: str = "zh",
+    mode: str = "full",
+    produced_at: str | None = None,
+    yoy: YearOverYear | None = None,
+    checked: Checked | None = None,
+    signoff: SignOff | None = None,
+) -> dict[str, Any]:
+    """The city report; `checked`, the reviewers' checks from the archive, where there are any."""
+    pack = a.pack
+    text = words(pack, lang)
+    grade = pack.grade_label(a.grade, lang)
+    standings = None if checked is None else {s.id: s for s in checked.standings}
+    tasks = [_task(pack, t, lang, text, a.evidence, standings) for t in a.tasks]
+    point_gains = gains(a)
+    todo = []
+    for task in a.tasks:
+        for r in task.requirements:
+            if r.status in (UNMET, MISSING):
+                todo.append(
+                    {
+                        **_requirement(pack, r, lang),
+                        "task": task.id,
+                        "blocks": blocks_grade(task, r),
+                        "points": _points(point_gains[r.id]),
+                    }
+                )
+    todo.sort(key=lambda item: (not item["blocks"], -point_gains[item["id"]], item["id"]))
+    interpretive = [
+        {"id": r["id"], "text": r["interpretive"]}
+        for t in tasks
+        for r in t["requirements"]
+        if r["interpretive"]
+    ]
+    return {
+        "t": text,
+        "lang": lang,
+        "mode": mode,
+        "title": text["self_check"] if mode == "self-check" else text["city_report"],
+        "city": a.city,
+        "profile": _profile(a, text, lang),
+        "conclusion": _conclusion(a, lang, text),
+        "year": a.year,
+        "pack_id": pack.id,
+        "pack_title": pick(lang, pack.pack.title, pack.pack.title_en),
+        "pack_version": a.pack_version,
+        "provenance": provenance(pack, [a], produced_at, lang),
+        "office": office(pack, produced_at, signoff, lang),
+        "score": str(a.score),
+        "grade": a.grade,
+        "grade_label": grade,
+        "mandatory_complete": a.mandatory_complete,
+        "has_mandatory": bool(pack.mandatory),
+        "summary": _summary(a, grade, lang),
+        "chart": charts.task_fractions(a),
+        "tasks": tasks,
+        "todo": todo,
+        "missing": [{"field": f, "label": field_label(pack, f, lang)} for f in a.missing],
+        "warnings": [
+            {"id": w["id"], "text": pick(lang, w["message"], w["message_en"])} for w in a.warnings
+        ],
+        "interpretive": interpretive,
+        "other_years": _other_years(a, lang),
+        "yoy": None if yoy is None else _year_over_year(a, yoy, lang),
+        "documents": _documents(a, lang),
+        "checked": None if checked is None else _checked(pack, checked, text, lang),
+        "by_unit": _by_unit(a, lang),
+        "scoring_note": pick(lang, pack.scoring.note, pack.scoring.note_en),
+    }
+
+
+def _profile(a: Assessment, text: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
+    """The profile line under the title: only what the pack has and the city filled in."""
+    level = level_label(a.pack, a.level, lang) if a.level else None
+    rows = [
+        (text["province"], a.province),
+        (text["level"], None if level == "—" else level),
+        (text["batch"], None if a.batch is None else str(a.batch)),
+        (text["year"], str(a.year)),
+    ]
+    return [{"label": label, "value": value} for label, value in rows if value]
+
+
+def _conclusion(a: Assessment, lang: str, text: Mapping[str, Any]) -> dict[str, Any]:
+    """Page one: what blocks the grade (the gap in plain units, who is responsible), what
+    meeting it gives, the figures to report; or, with nothing blocking, how far the next grade
+    is and the requirements worth most."""
+    pack = a.pack
+    found = blocking(a)
+    blockers: list[dict[str, Any]] = []
+    to_fill: list[dict[str, Any]] = []
+    for r in found.requirements:
+        item = {
+            "id": r.id,
+            "title": pick(lang, r.title, r.title_en),
+            "gap": r.gap_en if lang == "en" else r.gap,
+            "responsible": pick(lang, "、", ", ").join(r.responsible),
+            "fields": [field_label(pack, f, lang) for f, v in r.inputs.items() if v is None],
+        }
+        (to_fill if r.status == MISSING else blockers).append(item)
+    fixed = None
+    if found.if_met is not None and found.lifts_grade:
+        band = found.if_met.band
+        fixed = f"{found.if_met.score} {pick(lang, band.label, band.label_en)}"
+    better = _next_band(pack, a.grade)
+    ahead = None
+    if not found.requirements and better is not None and better.min_score is not None:
+        worth = sorted(gains(a).items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+        titles = {r.id: pick(lang, r.title, r.title_en) for t in a.tasks for r in t.requirements}
+        ahead = {
+            "head": text["to_next"].format(
+                grade=pick(lang, better.label, better.label_en),
+                points=f"{float(better.min_score - a.score):.1f}",
+            ),
+            "best": [{"id": k, "title": titles[k], "points": _points(v)} for k, v in worth],
+        }
+    return {
+        "blockers": blockers,
+        "to_fill": to_fill,
+        "fixed": fixed,
+        "ahead": ahead,
+        "top": better is None,
+    }
+
+
+def _next_band(pack: Pack, grade: str) -> Any:
+    """The grade just above `grade`, or None at the top."""
+    codes = [b.code for b in pack.scoring.grades]
+    at = codes.index(grade) if grade in codes else 0
+    return pack.scoring.grades[at - 1] if at > 0 else None
+
+
+def _documents(a: Assessment, lang: str) -> list[dict[str, Any]]:
+    """Every supporting document of the submission, with what it is attached to and its file."""
+    reqs = {r.id: r for _, r in a.pack.requirements()}
+    return [
+        {
+            "key": key,
+            "label": f"{key} {pick(lang, reqs[key].title, reqs[key].title_en)}"
+            if key in reqs
+            else f"{field_label(a.pack, key, lang)}（{key}）",
+            "words": p.words(),
+            "file": p.file,
+            "sha256": p.sha256,
+            "absent": p.absent,
+        }
+        for key, pieces in a.evidence.items()
+        for p in pieces
+    ]
+
+
+def _checked(pack: Pack, checked: Checked, text: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    policy = pack.scoring.verification
+    counts = met_by_state(checked.standings)
+    return {
+        "declared": _scored(checked.declared, lang),
+        "verified": _scored(checked.verified, lang),
+        "states": text["met_states"].format(n=sum(counts.values()), **counts),
+        "policy": pick(lang, policy.note or "", policy.note_en),
+        "any": bool(checked.checks),
+    }
+
+
+def _scored(s: Scored, lang: str) -> str:
+    return f"{s.score} {pick(lang, s.grade_label, s.grade_label_en)}"
+
+
+def _year_over_year(a: Assessment, yoy: YearOverYear, lang: str) -> dict[str, Any]:
+    return {
+        "t": {
+            "title": pick(
+                lang, "与往年相比（据归档）", "Compared with earlier years (from the archive)"
+            ),
+            "trend": pick(lang, "历年得分", "Score by year"),
+            "changed": pick(lang, "与上年相比变化的要求", "Requirements changed since last year"),
+            "fell": pick(lang, "比上年下降的数据", "Figures lower than last year"),
+            "none": pick(lang, "无", "none"),
+            "last": pick(lang, "上年", "Last year"),
+            "rank": pick(lang, "同级第{rank}名", "rank {rank} in its tier"),
+        },
+        "chart": charts.score_trend(yoy.trend) if len(yoy.trend) > 1 else None,
+        "last": yoy.last_grade,
+        "last_rank": yoy.last_rank,
+        "changed": [
+            {
+                "id": c.id,
+                "title": c.title,
+                "before": verdict_word(c.before, lang),
+                "after": verdict_word(c.after, lang),
+            }
+            for c in yoy.changed
+        ],
+        "fell": [
+            {
+                "label": field_label(a.pack, f.field, lang),
+                "field": f.field,
+                "before": show(a.pack.field(f.field), f.before, lang),
+                "after": show(a.pack.field(f.field), f.after, lang),
+            }
+            for f in yoy.fell
+        ],
+    }
+
+
+def _other_years(a: Assessment, lang: str) -> list[dict[str, str]]:
+    """Each figure of another year the assessment used, and where it came from."""
+    rows = []
+    for name, used in a.other_years.items():
+        decl = a.pack.field(name)
+        if used["from"] == "archive":
+            origin = pick(
+                lang,
+                f"存档 #{used['id']}（{used['file']}，{used['stored_at']} 存档）",
+                f"archive #{used['id']} ({used['file']}, stored {used['stored_at']})",
+            )
+        else:
+            origin = pick(lang, "本提交文件的 history", "this submission's history")
+        if "as" in used:
+            origin += pick(lang, f"，即 {used['as']}", f", as {used['as']}")
+        rows.append(
+            {
+                "field": name,
+                "label": field_label(a.pack, name, lang),
+                "value": show(decl, used["value"], lang),
+                "origin": origin,
+            }
+        )
+    return rows
+
+
+def _by_unit(a: Assessment, lang: str) -> list[dict[str, Any]]:
+    """Each responsible unit with its requirements, the unit with most left to do first."""
+    units: dict[str, list[RequirementResult]] = {}
+    for task in a.tasks:
+        for r in task.requirements:
+            for unit in r.responsible:
+                units.setdefault(unit, []).append(r)
+    rows = []
+    for unit, reqs in units.items():
+        applicable = [r for r in reqs if r.status != NOT_APPLICABLE]
+        open_items = [r for r in applicable if r.status in (UNMET, MISSING)]
+        rows.append(
+            {
+                "unit": unit,
+                "met": sum(1 for r in applicable if r.status == MET),
+                "of": len(applicable),
+                "open": [
+                    {
+                        "id": r.id,
+                        "title": pick(lang, r.title, r.title_en),
+                        "status": r.status,
+                        "status_label": LABELS[lang][r.status],
+                    }
+                    for r in open_items
+                ],
+            }
+        )
+    return sorted(rows, key=lambda row: (-len(row["open"]), row["unit"]))

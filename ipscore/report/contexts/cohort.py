@@ -1,0 +1,161 @@
+"""The cohort report: the ranked table within each tier, the verdict grid, the histogram."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from ...decide.explain import level_label
+from ...decide.results import Assessment
+from ...decide.scoring import LEVEL_ORDER, ranking
+from ...packs import Pack
+from ...record.history import YearOverYear
+from ...text import pick
+from ...verdicts import LABELS, MET, NOT_APPLICABLE
+from .. import charts
+from .common import MARKS, SignOff, blocked_by, office, provenance, rank_since, words
+
+GRID_CITIES = 10  # cities per table of the verdict grid: ten columns fit A4 portrait beside
+
+
+def _grid_parts(cities: list[str], grid: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The requirement × city grid as tables of at most GRID_CITIES cities each, every one
+    repeating the requirement column; the 达到率 (over all cities) stays in the first."""
+    parts = []
+    for start in range(0, len(cities), GRID_CITIES):
+        end = start + GRID_CITIES
+        parts.append(
+            {
+                "first": start == 0,
+                "from": start + 1,
+                "to": min(end, len(cities)),
+                "cities": cities[start:end],
+                "rows": [{**row, "cells": row["cells"][start:end]} for row in grid],
+            }
+        )
+    return parts
+
+
+def cohort_context(
+    pack: Pack,
+    assessments: list[Assessment],
+    links: dict[str, str],
+    lang: str = "zh",
+    produced_at: str | None = None,
+    earlier: Mapping[str, YearOverYear] | None = None,
+    signoff: SignOff | None = None,
+) -> dict[str, Any]:
+    """The cohort view: ranking per tier, grade counts, the verdict grid, the weakest points.
+
+    `links` maps an assessment's source file to the relative address of its city report;
+    `earlier`, its year over year from the archive (last year's grade and rank), where known.
+    """
+    earlier = earlier or {}
+    text = words(pack, lang)
+    ranked = ranking(assessments)
+    tiers = []
+    for level in [*LEVEL_ORDER, None]:
+        rows = [
+            r
+            for r in ranked
+            if (r.assessment.level == level if level else r.assessment.level not in LEVEL_ORDER)
+        ]
+        if not rows:
+            continue
+        name = level_label(pack, level, lang)
+        tiers.append(
+            {
+                "name": None if name == "—" else name,
+                "chart": charts.score_histogram(
+                    [(float(r.assessment.score), r.assessment.grade) for r in rows],
+                    [b.code for b in pack.scoring.grades],
+                ),
+                "rows": [
+                    {
+                        "rank": row.rank_in_tier,
+                        "city": row.assessment.city,
+                        "province": row.assessment.province or "",
+                        "batch": "" if row.assessment.batch is None else row.assessment.batch,
+                        "score": f"{float(row.assessment.score):.1f}",
+                        "grade": row.assessment.grade,
+                        "grade_label": pack.grade_label(row.assessment.grade, lang),
+                        "mandatory": text["all_complete"]
+                        if row.assessment.mandatory_complete
+                        else text["not_complete"],
+                        "blocked": blocked_by(row.assessment, lang),
+                        "link": links.get(row.assessment.source),
+                        "since": rank_since(
+                            earlier.get(row.assessment.source), row.rank_in_tier, lang
+                        ),
+                    }
+                    for row in rows
+                ],
+            }
+        )
+    grades = Counter(a.grade for a in assessments)
+    distribution = [
+        {
+            "code": band.code,
+            "label": pick(lang, band.label, band.label_en),
+            "count": grades[band.code],
+            "percent": round(100 * grades[band.code] / len(assessments)),
+        }
+        for band in pack.scoring.grades
+    ]
+    requirement_ids = [r.id for _, r in pack.requirements()]
+    cities = [r.assessment for r in ranked]
+    columns = [a.requirement_statuses() for a in cities]
+    grid: list[dict[str, Any]] = []
+    unmet: list[dict[str, Any]] = []
+    for _, req in pack.requirements():
+        statuses = [column[req.id] for column in columns]
+        applicable = [s for s in statuses if s != NOT_APPLICABLE]
+        met = sum(1 for s in applicable if s == MET)
+        failing = len(applicable) - met
+        grid.append(
+            {
+                "id": req.id,
+                "title": pick(lang, req.title, req.title_en),
+                "cells": [
+                    {"status": s, "label": LABELS[lang][s], "mark": MARKS[s]} for s in statuses
+                ],
+                "rate": f"{met / len(applicable):.0%}" if applicable else "—",
+            }
+        )
+        if failing:
+            unmet.append(
+                {
+                    "id": req.id,
+                    "title": pick(lang, req.title, req.title_en),
+                    "count": failing,
+                    "of": len(applicable),
+                    "section": req.citation.section,
+                }
+            )
+    unmet.sort(key=lambda item: (-item["count"], requirement_ids.index(item["id"])))
+    return {
+        "t": text,
+        "lang": lang,
+        "title": text["cohort_report"],
+        "pack_title": pick(lang, pack.pack.title, pack.pack.title_en),
+        "pack_id": pack.id,
+        "pack_version": pack.pack.version,
+        "year": pack.pack.year,
+        "count": len(assessments),
+        "tiers": tiers,
+        "has_mandatory": bool(pack.mandatory),
+        "with_province": any(a.province for a in assessments),
+        "with_batch": any(a.batch is not None for a in assessments),
+        "with_since": bool(earlier),
+        "since_head": pick(lang, "与上年相比", "Since last year"),
+        "distribution": distribution,
+        "cities": [a.city for a in cities],
+        "grid": grid,
+        "grid_parts": _grid_parts([a.city for a in cities], grid),
+        "legend": [{"mark": MARKS[s], "label": LABELS[lang][s], "status": s} for s in MARKS],
+        "most_unmet": unmet[:10],
+        "scoring_note": pick(lang, pack.scoring.note, pack.scoring.note_en),
+        "provenance": provenance(pack, cities, produced_at, lang),
+        "office": office(pack, produced_at, signoff, lang),
+    }

@@ -1,0 +1,65 @@
+"""The published list: each tier's cities and grades, scores only when asked for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..._version import __version__
+from ...decide.explain import level_label
+from ...packs import installed_pack
+from ...record.publish import Published
+from ...text import pick
+
+
+def publish_context(
+    p: Published, lang: str = "zh", produced_at: str | None = None
+) -> dict[str, Any]:
+    """The published list: tiers of cities with their grades (and scores when asked for)."""
+    pack = installed_pack(p.pack)
+    title = pick(
+        lang,
+        f"{pack.pack.title if pack else p.pack}：{p.year}年度考核结果",
+        f"{pack.pack.title_en if pack and pack.pack.title_en else p.pack}: results for {p.year}",
+    )
+    t = {
+        "city": pick(lang, "城市", "City"),
+        "province": pick(lang, "省份", "Province"),
+        "grade": pick(lang, "等级", "Grade"),
+        "score": pick(lang, "得分", "Score"),
+        "rank": pick(lang, "同级排名", "Rank"),
+        "order": pick(
+            lang, "同一等级内按城市名称排列。", "Within a grade, cities are listed by name."
+        )
+        if not p.with_scores
+        else pick(lang, "按得分排列，同分同名次。", "Ranked by score; ties share a rank."),
+        "data_note": pick(lang, "数据说明：", "About the data: "),
+    }
+    when = produced_at or pick(lang, "未记录", "not recorded")
+    footer = f"ipscore {__version__} · {p.pack} · {when}"
+    grades = {b.code: pick(lang, b.label, b.label_en) for b in pack.scoring.grades} if pack else {}
+    return {
+        "lang": lang,
+        "t": t,
+        "title": title,
+        "with_scores": p.with_scores,
+        "tiers": [
+            {
+                "name": (level_label(pack, tier.level, lang) if pack and tier.level else None)
+                or tier.level
+                or pick(lang, "其他", "Other"),
+                "cities": [
+                    {
+                        "city": c.city,
+                        "province": c.province or "",
+                        "grade": c.grade,
+                        "grade_label": grades.get(c.grade, c.grade_label),
+                        "score": "" if c.score is None else str(c.score),
+                        "rank": c.rank,
+                    }
+                    for c in tier.cities
+                ],
+            }
+            for tier in p.tiers
+        ],
+        "provenance": {"footer": footer, "notes": p.notes},
+    }
