@@ -403,7 +403,8 @@ def web_pages() -> None:
     import httpx2
     from starlette.testclient import TestClient
 
-    from ipscore.web.app import Settings, create_app
+    from ipscore.web.app import create_app
+    from ipscore.web.pages import Settings
 
     wuhan = Path(__file__).resolve().parent.parent / "scenarios" / "wuhan-2015.yaml"
     with tempfile.TemporaryDirectory() as folder:

@@ -23,8 +23,8 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from ipscore.web.app import Settings
 from ipscore.web.auth import load_users
+from ipscore.web.pages import Settings
 
 from .conftest import SCENARIOS
 from .test_web import users_file, wuhan_form

@@ -15,8 +15,9 @@ from starlette.testclient import TestClient
 from ipscore import find_pack
 from ipscore.intake.files import read_all
 from ipscore.intake.formsheet import form
-from ipscore.web.app import Settings, create_app
+from ipscore.web.app import create_app
 from ipscore.web.auth import hash_password, load_users
+from ipscore.web.pages import Settings
 
 from .conftest import ROOT, SCENARIOS
 

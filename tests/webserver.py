@@ -10,7 +10,8 @@ from collections.abc import Iterator
 
 import uvicorn
 
-from ipscore.web.app import Settings, create_app
+from ipscore.web.app import create_app
+from ipscore.web.pages import Settings
 
 
 def _free_port() -> int:

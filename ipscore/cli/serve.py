@@ -77,7 +77,8 @@ def serve_cmd(
     import uvicorn
 
     from ..store.places import default_location
-    from ..web.app import Settings, create_app
+    from ..web.app import create_app
+    from ..web.pages import Settings
 
     folder = data or default_location().parent / "web"
     settings = Settings(folder, db, load_users(users) if users else None, max_upload * 2**20)

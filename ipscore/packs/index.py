@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .model import ID_PATTERN, Citation, Strict
+from .base import ID_PATTERN, Citation, Strict
 
 Normalisation = Literal["min_max", "distance_to_best", "z_score", "reference"]
 NORMALISATIONS: tuple[Normalisation, ...] = ("min_max", "distance_to_best", "z_score", "reference")

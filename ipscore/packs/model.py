@@ -6,34 +6,17 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ..text import pick
+from .base import ID_PATTERN, Citation, Source, Strict
 from .conditions import Condition, in_year, split_year
 from .identity import per_pack
+from .index import IndexSpec
 
 FieldType = Literal["bool", "count", "amount", "ratio", "date", "enum", "text"]
 NUMERIC = ("count", "amount", "ratio")
 SCALED = ("amount", "ratio")  # numbers with decimals, sent to the engine as scaled integers
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
-
-
-class Source(Strict):
-    file: str
-    title: str
-    title_en: str | None = None
-    issuer: str | None = None
-    doc_number: str | None = None
-    date: str | None = None
-
-
-class Citation(Strict):
-    source: str
-    section: str
-    text: str = Field(min_length=1)
 
 
 class CityDefault(Strict):
@@ -71,9 +54,6 @@ class FieldDecl(Strict):
     of: list[str] | None = Field(default=None, min_length=2, max_length=2)
     times: Decimal = Decimal(1)
     minus: Decimal = Decimal(0)
-
-
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
 
 def years_of(period: str) -> range:
@@ -310,10 +290,3 @@ def _previous_pairs(pack: Pack) -> dict[str, str]:
         and pack.field(name).type in NUMERIC
         and pack.field(name).type == pack.field(name.removesuffix("_prev")).type
     }
-
-
-# The index model builds on this module's Strict and Citation, so it is imported last and the
-# Pack model completed once it is there.
-from .index import IndexSpec  # noqa: E402
-
-Pack.model_rebuild()

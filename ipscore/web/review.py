@@ -22,7 +22,7 @@ from ..report.contexts.city import city_context
 from ..report.contexts.cohort import cohort_context
 from ..report.contexts.review import review_context
 from ..store.archive import Archive
-from .app import Denied, page, posted, require, settings_of
+from .pages import Denied, page, posted, require, settings_of
 from .selfcheck import file_response, within_limit
 from .uploads import Upload, keep, refused
 

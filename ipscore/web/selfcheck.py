@@ -22,7 +22,7 @@ from ..questions.plan import Plan, least_work
 from ..questions.whatif import Comparison, Variant, compare, run
 from ..report import city_report, score_sheet
 from ..report.contexts.city import city_context
-from .app import Denied, page, posted, require, settings_of, shown
+from .pages import Denied, page, posted, require, settings_of, shown
 from .uploads import Store, Upload, keep, refused
 
 MEDIA = {
