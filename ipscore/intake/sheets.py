@@ -2,7 +2,8 @@
 and batch tables (one row per city) that reviewers receive. People type these by hand, so the
 reader is tolerant where that is safe (是/否, 有/无, ✓, thousands separators, 2015年12月31日) and
 strict where it matters; every problem names the sheet, the row, the column and what is
-expected, all in one pass.
+expected, all in one pass. One piece: a form and a table share the cell reading, the yes/no
+and date words and the row-and-column messages, which must not drift apart.
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
 """A city's submission: the model built from a pack's field declarations, and its readers.
-
-Every declared field is optional in the model; an absent or empty one is *missing*, never
-false or zero. Values are checked strictly here, at the edge, so that the engine only ever
-sees values of the declared type.
-"""
+Every declared field is optional; an absent or empty one is *missing*, never false or zero.
+Values are checked strictly here, at the edge, so the engine sees only declared types.
+One piece: the quick typing and the pydantic model must accept and reject alike (a test says
+so), and the messages name a document's lines, so the two and their readers stay together."""
 
 from __future__ import annotations
 

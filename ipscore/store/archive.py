@@ -4,7 +4,8 @@ default or in PostgreSQL by URL.
 It knows submissions and results, never rules: what to store is worked out above it
 (`ipscore.record.archiving`). Append-only — nothing is updated or deleted; the newest row for a
 pack, city and year is the current one, and every earlier one stays readable. A batch is stored
-in one transaction, so a failed or killed `archive add` stores nothing of it.
+in one transaction, so a failed or killed `archive add` stores nothing of it. One piece: every
+read and write of the tables, and the export and import of them, speak one schema version.
 """
 
 from __future__ import annotations
