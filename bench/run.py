@@ -30,7 +30,8 @@ from ipscore import assess, find_pack
 from ipscore.decide.engine import engine_for
 from ipscore.decide.kleene import verdict
 from ipscore.decide.scoring import drop_grid
-from ipscore.intake.submission import Submission, derive
+from ipscore.intake.submission import Submission
+from ipscore.intake.values import derive
 from ipscore.packs import Pack
 from ipscore.questions.plan import least_work
 from ipscore.questions.whatif import sweep

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from ipscore.intake.submission import Submission, derive
+from ipscore.intake.submission import Submission
+from ipscore.intake.values import derive
 from ipscore.packs import FieldDecl, Pack
 
 CITIES = ["湘潭市", "苏州市", "深圳市", "郑州", "长春市", "佛山市", "常熟市"]

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from ipscore import PackError, load_pack
 from ipscore.decide import engine, kleene
 from ipscore.decide.engine import compile_ruleset, engine_for
-from ipscore.intake.submission import Submission, derive
+from ipscore.intake.submission import Submission
+from ipscore.intake.values import derive
 
 from .strategies import submissions
 

@@ -13,7 +13,8 @@ import pytest
 
 from ipscore import assess, find_pack
 from ipscore.intake.files import read_all
-from ipscore.intake.submission import Submission, derive, parse_submission
+from ipscore.intake.submission import Submission, parse_submission
+from ipscore.intake.values import derive
 from ipscore.packcheck.cases import load_cases
 from ipscore.questions.plan import least_work
 

@@ -286,7 +286,7 @@ def test_a_count_is_let_through_at_once_exactly_where_the_full_check_finds_nothi
     # full check every reader's messages come from.
     from decimal import Decimal
 
-    from ipscore.intake.submission import _number_problem, count_range
+    from ipscore.intake.values import _number_problem, count_range
 
     counts = [pack.field(n) for n in pack.field_names() if pack.field(n).type == "count"]
     assert counts

@@ -10,7 +10,7 @@ import pytest
 from ipscore import InputError, find_pack
 from ipscore.intake.files import read_all
 from ipscore.intake.sheets import coerce
-from ipscore.intake.submission import parse_value
+from ipscore.intake.values import parse_value
 from ipscore.text import cell_text, chinese_date, did_you_mean, plain_number, yes_no
 from ipscore.verdicts import MET, TaskStatus, Verdict
 

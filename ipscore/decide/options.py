@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 
-from ..intake.submission import Value, derive
+from ..intake.values import Value, derive
 from ..packs import FieldDecl, Pack
 from ..packs.conditions import AnyOf, Compare, Condition, Not, split_year
 from . import kleene

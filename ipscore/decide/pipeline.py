@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from ..intake.evidence import Attached
 from ..intake.files import read_all
-from ..intake.submission import Submission, Value, derive
+from ..intake.submission import Submission
+from ..intake.values import Value, derive
 from ..packs import Pack, per_pack
 from ..packs.conditions import YEAR, fields_read, in_year, split_year
 from ..verdicts import MISSING, PREV, UNMET, Verdicts

@@ -1,35 +1,40 @@
 """A city's submission: the model built from a pack's field declarations, and its readers.
-Every declared field is optional; an absent or empty one is *missing*, never false or zero.
-Values are checked strictly here, at the edge, so the engine sees only declared types.
-One piece: the quick typing and the pydantic model must accept and reject alike (a test says
-so), and the messages name a document's lines, so the two and their readers stay together."""
+
+Every declared field is optional in the model; an absent or empty one is *missing*, never
+false or zero. Values are checked strictly here, at the edge (each one through
+`values.checked`), so that the engine only ever sees values of the declared type.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any, TypeGuard
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from pydantic_core import PydanticCustomError
 
 from ..errors import InputError, Problem, display_path
 from ..packs import FieldDecl, Pack, per_pack
 from ..packs.conditions import in_year
 from ..provenance import InputFile, sha256
-from ..text import PERCENT, broken_character, did_you_mean, iso_date, plain_number, yes_no
+from ..text import broken_character, did_you_mean
 from ..validation import problems_from
 from ..yamlio import Lines, line_of, load_fast, load_with_bytes, within
 from .evidence import Attached
 from .evidence import read as read_evidence
+from .values import (
+    Value,
+    apply_defaults,
+    checked,
+    count_range,
+    derive,
+    shown_value,
+    validator,
+)
 
-# A Fraction is a computed ratio, exact until it is shown.
-Value = bool | int | Decimal | Fraction | dt.date | str
 PackChooser = Callable[[str | None], Pack]  # the pack for a file, given its own `pack:` key
 
 
@@ -53,164 +58,6 @@ class Submission:
     @property
     def city(self) -> str:
         return str(self.values["city.name"])
-
-
-def _fail(zh: str, en: str) -> PydanticCustomError:
-    return PydanticCustomError("ipscore", "{en}", {"zh": zh, "en": en})
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, str):
-        return f"文本“{value}”"
-    if isinstance(value, bool):
-        return f"是/否值 {'true' if value else 'false'}"
-    return str(value)
-
-
-def _want(decl: FieldDecl) -> tuple[str, str]:
-    """What a count or an amount must be, in words (only worked out for a message)."""
-    unit = decl.unit or ""
-    kind_zh = "不小于0的整数" if decl.type == "count" else "不小于0的数"
-    kind_en = "a whole number ≥ 0" if decl.type == "count" else "a number ≥ 0"
-    return (
-        f"应为{kind_zh}{f'（{unit}）' if unit else ''}",
-        f"expected {kind_en}{f' ({decl.unit_en})' if decl.unit_en else ''}",
-    )
-
-
-def _number(decl: FieldDecl, value: Any) -> Decimal:
-    if isinstance(value, str) and PERCENT.match(value):
-        want_zh, want_en = _want(decl)
-        raise _fail(f"{want_zh}，不能填写百分比“{value}”", f"{want_en}, not a percentage “{value}”")
-    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-        want_zh, want_en = _want(decl)
-        raise _fail(f"{want_zh}，实际为{_shown(value)}", f"{want_en}, got {value!r}")
-    number = Decimal(value) if isinstance(value, int) else Decimal(str(value))
-    problem = _number_problem(decl, number)
-    if problem is not None:
-        want_zh, want_en = _want(decl)
-        zh, en = problem
-        raise _fail(zh.format(want=want_zh, value=value), en.format(want=want_en, value=value))
-    return number
-
-
-def count_range(decl: FieldDecl) -> tuple[int | Decimal, int | Decimal]:
-    """The whole numbers `_number_problem` finds nothing wrong with in a count, lowest and
-    highest: told without a Decimal (most counts a city files)."""
-    low: int | Decimal = 0 if decl.min is None else max(Decimal(0), decl.min)
-    high: int | Decimal = 10**16 - 1 if decl.max is None else min(Decimal(10**16 - 1), decl.max)
-    return low, high
-
-
-def _number_problem(decl: FieldDecl, number: Decimal) -> tuple[str, str] | None:
-    """What is wrong with a number for this field, as message templates; None if nothing."""
-    if not number.is_finite():
-        shown = "NaN" if number.is_nan() else "{value}"
-        return f"{{want}}，实际为 {shown}", f"{{want}}, got {shown}"
-    out_of_range = "{want}，实际为超出范围的 {value}", "{want}, got the out-of-range {value}"
-    if number != 0 and number.adjusted() < -12:  # 1e-999999999 would hang exact arithmetic
-        return out_of_range
-    if number < 0:
-        return "{want}，不能为负数 {value}", "{want}, not the negative {value}"
-    if decl.type == "count" and number != number.to_integral_value():
-        return "{want}，实际为 {value}", "{want}, got {value}"
-    if decl.type == "amount":
-        exponent = number.normalize().as_tuple().exponent  # an int: the number is finite
-        if isinstance(exponent, int) and -exponent > decl.decimals:
-            return (
-                f"{{want}}，最多保留{decl.decimals}位小数，实际为 {{value}}",
-                f"{{want}} with at most {decl.decimals} decimals, got {{value}}",
-            )
-    if decl.min is not None and number < decl.min:
-        return f"应不小于 {decl.min}，实际为 {{value}}", f"must be ≥ {decl.min}, got {{value}}"
-    if decl.max is not None and number > decl.max:
-        return (
-            f"超出合理上限 {decl.max}{decl.unit or ''}，实际为 {{value}}",
-            f"exceeds the plausible maximum {decl.max}, got {{value}}",
-        )
-    if number.adjusted() > 15:  # no field needs more; the engine's integers would overflow
-        return out_of_range
-    return None
-
-
-def _validator(decl: FieldDecl, year: int | None = None) -> BeforeValidator:
-    return BeforeValidator(lambda value: checked(decl, value, year))
-
-
-def checked(decl: FieldDecl, value: Any, year: int | None = None) -> Value | None:
-    """A submitted value as the declared type, or a PydanticCustomError in both languages.
-
-    Every reader goes through this: YAML and JSON (in the model), spreadsheets, `--set`.
-    """
-    result = _typed(decl, value)
-    if decl.within_year and isinstance(result, dt.date) and result.year != year:
-        raise _fail(
-            f"应为{year}年内的日期，实际为 {result.isoformat()}",
-            f"must be a date in {year}, got {result.isoformat()}",
-        )
-    return result
-
-
-# Text fields hold names (a city, a province): a megabyte of name would only stall the reports.
-MAX_TEXT = 200
-
-
-def _typed(decl: FieldDecl, value: Any) -> Value | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if decl.required:
-            raise _fail("必填，不能为空", "required, cannot be empty")
-        return None  # an empty entry is missing, like an absent one
-    if decl.type == "bool":
-        if isinstance(value, bool):
-            return value
-        word = yes_no(value) if isinstance(value, str) else None
-        if word is not None:
-            return word
-        raise _fail(
-            f"应为 true 或 false（是/否），实际为{_shown(value)}",
-            f"expected true or false, got {value!r}",
-        )
-    if decl.type in ("count", "amount"):
-        if type(value) is int and decl.type == "count":
-            low, high = count_range(decl)
-            if low <= value <= high:
-                return value
-        number = _number(decl, value)
-        return int(number) if decl.type == "count" else number
-    if decl.type == "date":
-        found = iso_date(value)
-        if found is not None:
-            return found
-        raise _fail(
-            f"应为日期，格式如 2015-12-31，实际为{_shown(value)}",
-            f"expected a date such as 2015-12-31, got {value!r}",
-        )
-    if decl.type == "enum":
-        values = decl.values or {}
-        if isinstance(value, str) and value in values:
-            return value
-        if isinstance(value, str) and value in values.values():
-            return next(code for code, label in values.items() if label == value)
-        choices_zh = "、".join(f"{code}（{label}）" for code, label in values.items())
-        raise _fail(
-            f"应为以下之一：{choices_zh}，实际为{_shown(value)}",
-            f"expected one of {', '.join(values)}, got {value!r}",
-        )
-    if isinstance(value, str) and value.strip():
-        if len(value.strip()) > MAX_TEXT:
-            raise _fail(
-                f"文字太长（{len(value.strip()):,}个字符），最多{MAX_TEXT}个",
-                f"the text is too long ({len(value.strip()):,} characters); at most {MAX_TEXT}",
-            )
-        broken = broken_character(value)
-        if broken is not None:
-            raise _fail(
-                f"文字中有无法保存的字符 {broken}"
-                "（复制时损坏的文字，或 \\ud800 这样的转义），请删去",
-                f"the text holds a character no file can hold ({broken}); remove it",
-            )
-        return value.strip()
-    raise _fail(f"应为文本，实际为{_shown(value)}", f"expected text, got {value!r}")
 
 
 class _Model(BaseModel):
@@ -237,7 +84,7 @@ def _model(pack: Pack, year: int) -> type[BaseModel]:
     for group, decls in pack.fields.items():
         members: dict[str, Any] = {
             key: (
-                Annotated[Any, _validator(decl, year)],
+                Annotated[Any, validator(decl, year)],
                 ... if decl.required else None,
             )
             for key, decl in decls.items()
@@ -448,7 +295,7 @@ def parse_submission(
     if any_year and year is not None and not _is_year(year):
         problems.append(
             Problem(
-                f"年度应为1900到2100之间的整数年份，实际为{_shown(year)}",
+                f"年度应为1900到2100之间的整数年份，实际为{shown_value(year)}",
                 f"year must be a whole year from 1900 to 2100, got {year!r}",
                 name,
                 line_of(lines, ("year",)),
@@ -458,7 +305,7 @@ def parse_submission(
     elif year is not None and year != pack.pack.year and not any_year:
         problems.append(
             Problem(
-                f"本规则包评估的是{pack.pack.year}年度，提交的是 {_shown(year)}",
+                f"本规则包评估的是{pack.pack.year}年度，提交的是 {shown_value(year)}",
                 f"this pack assesses {pack.pack.year}, the submission says {year}",
                 name,
                 line_of(lines, ("year",)),
@@ -490,7 +337,7 @@ def parse_submission(
     problems += wrong
     if problems or values is None:
         raise InputError(problems)
-    _apply_defaults(pack, values)
+    apply_defaults(pack, values)
     derive(pack, values)
     values.update(history)
     return Submission(pack.id, this_year, values, name, read_from, evidence=attached)
@@ -711,89 +558,3 @@ def _history(
         derive(pack, found)
         values.update((in_year(k, other), v) for k, v in found.items())
     return values, problems
-
-
-def parse_value(pack: Pack, name: str, text: str) -> Value | None:
-    """A value typed on the command line (`--set plan.issued=是`), checked like a submission's.
-
-    An empty text makes the field missing.
-    """
-    if name not in pack.field_names():
-        zh, en = did_you_mean(name, pack.field_names())
-        raise InputError([Problem(f"未知字段{zh}", f"unknown field{en}", field=name)])
-    decl = pack.field(name)
-    if decl.type == "ratio":
-        raise InputError(
-            [
-                Problem(
-                    "这是算出的值，请改它所依据的字段",
-                    "this is computed; set its inputs",
-                    field=name,
-                )
-            ]
-        )
-    raw: Any = text.strip()
-    if decl.type in ("count", "amount") and raw and not PERCENT.match(raw):
-        with contextlib.suppress(ArithmeticError):
-            raw = Decimal(plain_number(raw) or raw)
-    try:
-        return checked(decl, raw, pack.pack.year)
-    except PydanticCustomError as exc:
-        ctx = exc.context or {}
-        raise InputError([Problem(ctx["zh"], ctx["en"], field=name)]) from None
-
-
-def derive(pack: Pack, values: dict[str, Value], year: int | None = None) -> None:
-    """Add every ratio field the pack declares (of `year`, if given), computed exactly: a
-    Fraction, compared exactly and rounded only where it is shown."""
-    for plain, of, decl in _ratios(pack):
-        name = in_year(plain, year)
-        top, bottom = (values.get(in_year(f, year)) for f in of)
-        values.pop(name, None)
-        # A ratio's inputs are counts or amounts; absent ones (None) leave it absent.
-        if not isinstance(top, (int, Decimal)) or not isinstance(bottom, (int, Decimal)):
-            continue
-        if bottom == 0:
-            continue
-        values[name] = Fraction(top) / Fraction(bottom) * Fraction(decl.times) - Fraction(
-            decl.minus
-        )
-
-
-@per_pack
-def _ratios(pack: Pack) -> tuple[tuple[str, list[str], FieldDecl], ...]:
-    """The computed ratios: name, what they are computed of, declaration."""
-    return tuple(
-        (name, decl.of, decl)
-        for name in pack.field_names()
-        if (decl := pack.field(name)).type == "ratio" and decl.of is not None
-    )
-
-
-@per_pack
-def _defaults(pack: Pack) -> tuple[tuple[str, FieldDecl, frozenset[str]], ...]:
-    """The fields with a default: name, declaration, the cities (without 市) it is for."""
-    return tuple(
-        (
-            f"{group}.{key}",
-            decl,
-            frozenset(c.removesuffix("市") for c in decl.default_for.cities)
-            if decl.default_for
-            else frozenset(),
-        )
-        for group, decls in pack.fields.items()
-        for key, decl in decls.items()
-        if decl.default_for or decl.default is not None
-    )
-
-
-def _apply_defaults(pack: Pack, values: dict[str, Value]) -> None:
-    """Fill absent profile flags from the pack, e.g. the five pilot-zone cities it names."""
-    short = str(values.get("city.name", "")).removesuffix("市")
-    for name, decl, cities in _defaults(pack):
-        if name in values:
-            continue
-        if decl.default_for and short in cities:
-            values[name] = decl.default_for.value
-        elif decl.default is not None:
-            values[name] = decl.default

@@ -27,7 +27,8 @@ from typing import Any
 import z3
 
 from ..decide.pipeline import assess
-from ..intake.submission import Submission, Value
+from ..intake.submission import Submission
+from ..intake.values import Value
 from ..packs import Pack, Requirement
 from ..packs.conditions import (
     All,

@@ -29,7 +29,8 @@ from ..decide.pipeline import OtherYears, assess, evaluate, with_other_years
 from ..decide.results import Assessment, RequirementResult, TaskResult, json_value
 from ..decide.scoring import gains
 from ..errors import InputError, Problem
-from ..intake.submission import Submission, Value, derive
+from ..intake.submission import Submission
+from ..intake.values import Value, derive
 from ..packs import FieldDecl, Pack, Requirement
 from ..packs.conditions import fields_read, normalise, split_year
 from ..packs.model import GradeBand

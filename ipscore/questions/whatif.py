@@ -21,7 +21,8 @@ from ..decide.results import Assessment
 from ..decide.scoring import mandatory_tasks, summarize
 from ..errors import InputError, Problem
 from ..intake.files import Variant, read_all, read_one, read_scenario
-from ..intake.submission import Submission, derive, parse_value
+from ..intake.submission import Submission
+from ..intake.values import derive, parse_value
 from ..packs import Pack
 from ..packs.params import WEIGHTS, with_params
 from ..provenance import Provenance
