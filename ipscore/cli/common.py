@@ -56,6 +56,7 @@ def lang_option(func: F) -> F:
 
 
 def chosen_lang() -> str:
+    """The language this command speaks: --lang, else IPSCORE_LANG, else Chinese."""
     return click.get_current_context().ensure_object(Context).lang
 
 
