@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
@@ -75,10 +76,12 @@ def _shot(driver: webdriver.Chrome, name: str) -> None:
 
 
 def _submit(driver: webdriver.Chrome, button: WebElement) -> None:
-    """Click and wait for the next page: a click returns before the browser has navigated."""
+    """Click and wait for the next page: a click returns before the browser has navigated.
+    Asked in the instant the old page goes, chromedriver may answer "Node with given id does
+    not belong to the document" rather than "stale" (seen once in CI): ask again."""
     page = driver.find_element(By.TAG_NAME, "html")
     button.click()
-    WebDriverWait(driver, 30).until(staleness_of(page))
+    WebDriverWait(driver, 30, ignored_exceptions=(WebDriverException,)).until(staleness_of(page))
 
 
 def _text(driver: webdriver.Chrome) -> str:
