@@ -34,6 +34,11 @@ def pick(lang: str, zh: str, en: str | None) -> str:
     return en if lang == "en" and en else zh
 
 
+def ranked(rank: int, tied: bool, lang: str) -> str:
+    """A rank as it is shown: 2, or 2（并列） where another city shares it."""
+    return pick(lang, f"{rank}（并列）", f"{rank} (tied)") if tied else str(rank)
+
+
 def suggest(name: str, known: Iterable[str]) -> str | None:
     """The known name closest to a mistyped one, if any is close."""
     hint = difflib.get_close_matches(name, list(known), n=1)

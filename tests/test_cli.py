@@ -79,11 +79,23 @@ def test_csv_has_one_row_per_city_with_rank():
     assert suzhou["得分"] == "100.0" and suzhou["层级内名次"] == "1"
     assert (suzhou["层级"], suzhou["等级"], suzhou["必做任务全部完成"]) == ("地级", "优秀", "是")
     assert (suzhou["T4.R4"], suzhou["T4"]) == ("不适用", "完成")
+    # Grade first, then score (issue 28): 佛山 and 郑州, 95.6 不合格 each, share rank 3 of
+    # 地级 below 湘潭's 88.0 良好, and the next column says they share it.
+    ranks = {r["城市"]: (r["层级内名次"], r["名次并列"]) for r in rows if r["层级"] == "地级"}
+    assert ranks == {
+        "苏州市": ("1", "否"),
+        "湘潭市": ("2", "否"),
+        "佛山市": ("3", "是"),
+        "郑州市": ("3", "是"),
+    }
+    heads = next(csv.reader(io.StringIO(invoke("assess", str(SCENARIOS), "--format", "csv"))))
+    assert heads[heads.index("层级内名次") + 1] == "名次并列"
     # --lang en keeps the codes other tools read.
     out = invoke("--lang", "en", "assess", str(SCENARIOS), "--format", "csv")
     suzhou = next(r for r in csv.DictReader(io.StringIO(out)) if r["city"] == "苏州市")
     assert suzhou["score"] == "100.0" and suzhou["rank_in_tier"] == "1"
     assert (suzhou["T4.R4"], suzhou["mandatory_complete"]) == ("not_applicable", "True")
+    assert suzhou["rank_tied"] == "False"
 
 
 def test_output_file_is_written_whole_and_inputs_untouched(tmp_path):

@@ -59,17 +59,35 @@ def test_scenario_matches_golden(path):
 
 
 def test_ranking_within_tier():
+    """Issue 28: a city ranks by its grade first, then its score. Worked from the goldens'
+    grades and scores: 副省级 — 成都 95.7 优秀, 深圳 63.2 合格, 武汉 94.2 不合格 (a mandatory
+    task unfinished); 地级 — 苏州 100.0 优秀, 湘潭 88.0 良好, then 佛山 and 郑州, both 95.6
+    不合格, sharing rank 3."""
     from ipscore.decide.scoring import batch_table
 
     results = assess_paths([SCENARIOS])
     table = batch_table(results).set_index("city")
-    assert table.loc["成都市", "rank_in_tier"] == 1
-    assert table.loc["武汉市", "rank_in_tier"] == 2
-    assert table.loc["深圳市", "rank_in_tier"] == 3
-    assert table.loc["苏州市", "rank_in_tier"] == 1
-    # 佛山 and 郑州 both score 95.6: they share rank 2 and 湘潭 is 4th.
-    assert table.loc["佛山市", "rank_in_tier"] == 2
-    assert table.loc["郑州市", "rank_in_tier"] == 2
-    assert table.loc["湘潭市", "rank_in_tier"] == 4
-    assert table.loc["常熟市", "rank_in_tier"] == 1
-    assert table.loc["北京市朝阳区", "rank_in_tier"] == 1
+    ranks = {city: (row["rank_in_tier"], row["rank_tied"]) for city, row in table.iterrows()}
+    assert ranks == {
+        "成都市": (1, False),
+        "深圳市": (2, False),
+        "武汉市": (3, False),
+        "苏州市": (1, False),
+        "湘潭市": (2, False),
+        "佛山市": (3, True),
+        "郑州市": (3, True),
+        "常熟市": (1, False),
+        "北京市朝阳区": (1, False),
+    }
+    # Ranking order: by rank, tied cities by pinyin (fo shan before zheng zhou).
+    assert list(table.index) == [
+        "成都市",
+        "深圳市",
+        "武汉市",
+        "苏州市",
+        "湘潭市",
+        "佛山市",
+        "郑州市",
+        "常熟市",
+        "北京市朝阳区",
+    ]

@@ -200,11 +200,12 @@ def test_cohort_report_ranks_and_links(tmp_path):
     assert ctx["most_unmet"][0]["id"] == "T7.R5" and ctx["most_unmet"][0]["count"] == 4
     assert [g["count"] for g in ctx["distribution"]] == [2, 2, 1, 4]
     prefecture = next(t for t in ctx["tiers"] if t["name"] == "地级")
+    # Grade first (issue 28): 湘潭's 良好 above the two 不合格 at 95.6, which share a rank.
     assert [(r["rank"], r["city"]) for r in prefecture["rows"]] == [
-        (1, "苏州市"),
-        (2, "佛山市"),
-        (2, "郑州市"),
-        (4, "湘潭市"),
+        ("1", "苏州市"),
+        ("2", "湘潭市"),
+        ("3（并列）", "佛山市"),
+        ("3（并列）", "郑州市"),
     ]
 
 

@@ -31,14 +31,16 @@ PACK = "cnipa-2015-demo-city"
 POLICY = find_policy(None)
 
 
-def _result(score: str, grade: str, level: str = "prefecture", **statuses: str) -> dict[str, Any]:
+def _result(
+    score: str, grade: str, level: str = "prefecture", province: str = "某省", **statuses: str
+) -> dict[str, Any]:
     labels = {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"}
     return {
         "score": float(score),
         "grade": grade,
         "grade_label": labels[grade],
         "level": level,
-        "province": "某省",
+        "province": province,
         "mandatory_complete": grade != "fail",
         "tasks": [
             {
@@ -291,7 +293,7 @@ def test_the_published_list_holds_tiers_and_grades_and_nothing_internal(archive)
     plain = published(archive, 2015)
     tiers = plain.to_dict()["tiers"]
     assert [t["level"] for t in tiers] == ["sub_provincial", "prefecture"]
-    # Without scores: by grade, then name (丁 before 乙 by code point), so no rank leaks.
+    # Without scores: by grade, then name in pinyin (ding before yi), so no rank leaks.
     assert [(c["city"], c["grade"]) for c in tiers[1]["cities"]] == [
         ("甲市", "excellent"),
         ("丁市", "good"),
@@ -307,6 +309,65 @@ def test_the_published_list_holds_tiers_and_grades_and_nothing_internal(archive)
     with pytest.raises(InputError) as none:
         published(archive, 2014)
     assert none.value.problems[0].zh == "归档中没有2014年度的考核结果"
+
+
+def test_the_published_list_orders_provinces_by_code_and_cities_by_pinyin(archive):
+    """Issue 28: never by character code (株 U+682A comes before 长 U+957F; 重庆 before 上海).
+    Provinces by their GB/T 2260 codes: 福建 35, 河南 41, 湖南 43, 浙江 33."""
+    cities = [
+        ("长沙市", "80.0", "good", "湖南省"),
+        ("株洲市", "78.0", "good", "湖南省"),
+        ("郑州市", "85.0", "good", "河南省"),
+        ("南平市", "70.0", "good", "福建省"),
+        ("宁波市", "64.4", "pass", "浙江省"),
+        ("温州市", "94.2", "fail", "浙江省"),
+        ("台州市", "94.2", "fail", "浙江省"),
+    ]
+    archive.add(
+        [_entry(c, 2015, _result(score, grade, province=p)) for c, score, grade, p in cities],
+        "2016-01-10T00:00:00Z",
+        "张三",
+    )
+    (tier,) = published(archive, 2015).to_dict()["tiers"]
+    # 良好: 福建, 河南, 湖南 (chang sha before zhu zhou); 合格; 不合格: tai before wen.
+    assert [c["city"] for c in tier["cities"]] == [
+        "南平市",
+        "郑州市",
+        "长沙市",
+        "株洲市",
+        "宁波市",
+        "台州市",
+        "温州市",
+    ]
+    (scored,) = published(archive, 2015, with_scores=True).to_dict()["tiers"]
+    # By grade, then score: 94.2 不合格 below 64.4 合格; the two at 94.2 share rank 6.
+    assert [(c["city"], c["rank"], c["rank_tied"]) for c in scored["cities"]] == [
+        ("郑州市", 1, False),
+        ("长沙市", 2, False),
+        ("株洲市", 3, False),
+        ("南平市", 4, False),
+        ("宁波市", 5, False),
+        ("台州市", 6, True),
+        ("温州市", 6, True),
+    ]
+
+
+def test_history_ranks_a_stored_year_by_grade_first(archive):
+    archive.add(
+        [
+            _entry("温州市", 2015, _result("94.2", "fail")),
+            _entry("宁波市", 2015, _result("64.4", "pass")),
+            _entry("台州市", 2015, _result("94.2", "fail")),
+        ],
+        "2016-01-10T00:00:00Z",
+        "张三",
+    )
+    rows = {c: history(archive, c).rows[-1] for c in ("宁波市", "温州市", "台州市")}
+    assert {c: (r.rank, r.tier_size, r.rank_tied) for c, r in rows.items()} == {
+        "宁波市": (1, 3, False),
+        "温州市": (2, 3, True),
+        "台州市": (2, 3, True),
+    }
 
 
 def test_the_published_workbook_writes_a_formula_looking_name_as_text(archive, tmp_path):
@@ -325,7 +386,8 @@ def test_the_published_workbook_writes_a_formula_looking_name_as_text(archive, t
 def test_reports_gain_the_year_over_year_where_the_archive_holds_last_year(tmp_path):
     """Last year's stored result for 武汉市 (written by hand): T4.R3 unmet then, met in the
     2015 file; pledge financing 9000 then, 7799.9999 now; alone in its tier then (rank 1),
-    second of three sub-provincial cities now."""
+    third of three sub-provincial cities now (its 不合格 below 深圳's 合格, whatever the
+    scores)."""
     db = tmp_path / "a.sqlite"
     archive = Archive(f"sqlite:///{db}")
     last = _result("80.0", "good", "sub_provincial", **{"T4.R3": "unmet"})
@@ -347,4 +409,4 @@ def test_reports_gain_the_year_over_year_where_the_archive_holds_last_year(tmp_p
     assert "9,000万元 → 7,799.9999万元" in html
     cohort = tmp_path / "cohort.html"
     assert run("report", str(SCENARIOS), "-o", str(cohort), db=db).returncode == 0
-    assert "上年 良好 第1名，↓1" in cohort.read_text(encoding="utf-8")
+    assert "上年 良好 第1名，↓2" in cohort.read_text(encoding="utf-8")

@@ -6,6 +6,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ipscore.decide import scoring
 
@@ -71,3 +73,48 @@ def test_the_score_weights_tasks():
     terms, denominator = scoring.score_terms([2, 1], [1, 0], [1, 0])
     assert Fraction(sum(terms), denominator) == 100
     assert scoring.score_terms([2, 1], [0, 0], [0, 0]) == ([0, 0], 0)
+
+
+def _key(city: str, grade: int, score: str, level: str = "prefecture") -> scoring.RankKey:
+    return ("p", 2015, level, grade, Decimal(score), city)
+
+
+def test_ranks_put_grade_before_score_and_share_a_rank_only_on_both():
+    """Issue 28's cohort, by hand: 宁波 64.4 合格 above every 不合格, however high; the two
+    不合格 at 94.2 share rank 3 and say so; the next city is 5th, not 4th."""
+    keys = [
+        _key("温州市", 3, "94.2"),
+        _key("宁波市", 2, "64.4"),
+        _key("成都市", 0, "95.7"),
+        _key("台州市", 3, "94.2"),
+        _key("绍兴市", 3, "60.0"),
+    ]
+    got = [(keys[i][5], rank, tied) for i, rank, tied in scoring.ranks(keys)]
+    assert got == [
+        ("成都市", 1, False),
+        ("宁波市", 2, False),
+        ("台州市", 3, True),  # tai before wen: pinyin, not character code
+        ("温州市", 3, True),
+        ("绍兴市", 5, False),
+    ]
+
+
+grades = st.integers(0, 3)
+scores = st.integers(0, 1000).map(lambda tenths: Decimal(tenths) / 10)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(grades, scores, st.sampled_from(["prefecture", "county_level"]))))
+def test_no_ranking_puts_a_lower_grade_above_a_higher_one(cities):
+    keys = [_key(f"城{i}", g, str(s), level) for i, (g, s, level) in enumerate(cities)]
+    placed = {i: (rank, tied) for i, rank, tied in scoring.ranks(keys)}
+    assert sorted(placed) == list(range(len(keys)))
+    for i, a in enumerate(keys):
+        rivals = [b for b in keys if b[2] == a[2]]
+        # One plus the cities of its tier strictly ahead: a better grade, or as good and more.
+        ahead = sum(1 for b in rivals if (b[3], -b[4]) < (a[3], -a[4]))
+        same = sum(1 for b in rivals if (b[3], b[4]) == (a[3], a[4]))
+        assert placed[i] == (1 + ahead, same > 1)
+        for j, b in enumerate(keys):
+            if b[2] == a[2] and b[3] > a[3]:
+                assert placed[i][0] < placed[j][0]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..packs import Pack, Requirement, per_pack
 from ..packs.model import GradeBand
+from ..regions import pinyin_key
 from ..verdicts import (
     COMPLETE,
     INCOMPLETE,
@@ -216,50 +217,64 @@ def blocking(a: Assessment) -> Blocking:
 class Ranked:
     assessment: Assessment
     rank_in_tier: int
+    tied: bool = False  # another city of the tier has the same grade and score
 
 
-# What ranking needs of a city: pack id, year, tier (city level), score, city name.
-RankKey = tuple[str, int, str | None, Decimal, str]
+# What ranking needs of a city: pack id, year, tier (city level), the grade's place among the
+# pack's grades (0 for the best), score, city name.
+RankKey = tuple[str, int, str | None, int, Decimal, str]
+# The 2015 pack's grades, best first: the order of a stored result whose pack is not installed.
+GRADE_ORDER = ("excellent", "good", "pass", "fail")
 
 
-def ranks(keys: Sequence[RankKey]) -> list[tuple[int, int]]:
-    """(index into `keys`, rank in tier) in ranking order: by pack, year, tier (sub-provincial
-    first), rank, then city name. Ties share a rank. Only the keys are needed, so a batch too
-    large to hold its results is ranked from its scores."""
-    groups: dict[tuple[str, int, str | None], list[Decimal]] = {}
-    for pack, year, level, score, _ in keys:
-        groups.setdefault((pack, year, level), []).append(score)
-    for scores in groups.values():
-        scores.sort()
+def grade_places(pack: Pack | None) -> dict[str, int]:
+    """Each grade's place, 0 for the best: the pack's grades are listed best first."""
+    return _places(pack) if pack is not None else {code: i for i, code in enumerate(GRADE_ORDER)}
+
+
+@per_pack
+def _places(pack: Pack) -> dict[str, int]:
+    return {band.code: i for i, band in enumerate(pack.scoring.grades)}
+
+
+def ranks(keys: Sequence[RankKey]) -> list[tuple[int, int, bool]]:
+    """(index into `keys`, rank in tier, tied) in ranking order: by pack, year, tier
+    (sub-provincial first), rank, then city name in pinyin. A city ranks by its grade first,
+    then its score, so no lower grade ever stands above a higher one (a 94.2 that failed a
+    mandatory task is below a 63.2 that passed); the same grade and score share a rank. Only
+    the keys are needed, so a batch too large to hold its results is ranked from its scores."""
+    groups: dict[tuple[str, int, str | None], list[tuple[int, Decimal]]] = {}
+    for pack, year, level, place, score, _ in keys:
+        groups.setdefault((pack, year, level), []).append((place, -score))
+    for standings in groups.values():
+        standings.sort()
     tiers = {level: i for i, level in enumerate(LEVEL_ORDER)}
-    rank = [
-        1 + len(scores) - bisect.bisect_right(scores, score)
-        for pack, year, level, score, _ in keys
-        for scores in [groups[(pack, year, level)]]
-    ]
-    order = sorted(
-        range(len(keys)),
-        key=lambda i: (
-            keys[i][0],
-            keys[i][1],
-            tiers.get(keys[i][2] or "", len(tiers)),
-            rank[i],
-            keys[i][4],
-        ),
-    )
-    return [(i, rank[i]) for i in order]
+    rank, tied = [], []
+    for pack, year, level, place, score, _ in keys:
+        standings = groups[(pack, year, level)]
+        ahead = bisect.bisect_left(standings, (place, -score))
+        rank.append(1 + ahead)
+        tied.append(bisect.bisect_right(standings, (place, -score)) - ahead > 1)
+    by_name = pinyin_key if any(tied) else str  # pypinyin loads only where cities tie
+
+    def order(i: int) -> tuple[Any, ...]:
+        pack, year, level, _, _, city = keys[i]
+        return (pack, year, tiers.get(level or "", len(tiers)), rank[i], by_name(city))
+
+    return [(i, rank[i], tied[i]) for i in sorted(range(len(keys)), key=order)]
 
 
 def rank_key(a: Assessment) -> RankKey:
-    return (a.pack.id, a.year, a.level, a.score, a.city)
+    return (a.pack.id, a.year, a.level, grade_places(a.pack)[a.grade], a.score, a.city)
 
 
 def ranking(assessments: Iterable[Assessment]) -> list[Ranked]:
-    """Every city ranked by score within its pack, year and tier (city level); ties share a
-    rank. Ordered by pack, year, tier (sub-provincial first), rank, then city name.
+    """Every city ranked by grade, then score, within its pack, year and tier (city level);
+    ties share a rank. Ordered by pack, year, tier (sub-provincial first), rank, then city
+    name in pinyin.
     """
     cities = list(assessments)
-    return [Ranked(cities[i], rank) for i, rank in ranks([rank_key(a) for a in cities])]
+    return [Ranked(cities[i], rank, tied) for i, rank, tied in ranks([rank_key(a) for a in cities])]
 
 
 def status_row(a: Assessment) -> dict[str, Any]:
@@ -288,7 +303,11 @@ def batch_table(assessments: Iterable[Assessment]) -> pd.DataFrame:
 
     return pd.DataFrame(
         [
-            {**status_row(ranked.assessment), "rank_in_tier": ranked.rank_in_tier}
+            {
+                **status_row(ranked.assessment),
+                "rank_in_tier": ranked.rank_in_tier,
+                "rank_tied": ranked.tied,
+            }
             for ranked in ranking(assessments)
         ]
     )

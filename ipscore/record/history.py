@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any, Literal, Protocol
 
 from ..decide.results import Assessment
-from ..decide.scoring import RankKey, ranks
+from ..decide.scoring import RankKey, grade_places, ranks
 from ..errors import InputError, Problem
 from ..packs import installed_pack
 from ..store.archive import Stored, Value
@@ -75,6 +75,7 @@ class YearRow:
     level: str | None = None
     rank: int | None = None  # in its tier: same pack, year and city level
     tier_size: int | None = None
+    rank_tied: bool = False  # another city of the tier has the same grade and score
     mandatory_complete: bool | None = None
     changed: tuple[Change, ...] = ()
     fell: tuple[Fell, ...] = ()
@@ -91,6 +92,7 @@ class YearRow:
             "grade_label": self.grade_label,
             "level": self.level,
             "rank": self.rank,
+            "rank_tied": self.rank_tied,
             "tier_size": self.tier_size,
             "mandatory_complete": self.mandatory_complete,
             "changed": [c.to_dict() for c in self.changed],
@@ -190,18 +192,23 @@ def data_notes(stored: Iterable[Stored]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in notes if n))
 
 
-def tier_ranks(archive: Stores, pack: str, year: int) -> dict[str, tuple[int, int]]:
-    """City → (rank, tier size) among the current assessments of a pack and year."""
+def stored_rank_key(s: Stored) -> RankKey:
+    """What ranking needs of a stored result: its grade's place among its pack's grades (the
+    2015 pack's order where the pack is not installed here), then its score."""
+    result = s.result or {}
+    places = grade_places(installed_pack(s.pack))
+    place = places.get(str(result.get("grade")), len(places))
+    return (s.pack, s.year, result.get("level"), place, headline_score(result), s.city)
+
+
+def tier_ranks(archive: Stores, pack: str, year: int) -> dict[str, tuple[int, int, bool]]:
+    """City → (rank, tier size, tied) among the current assessments of a pack and year."""
     stored = [s for s in archive.submissions(year=year, pack=pack) if s.assessed and s.result]
-    keys: list[RankKey] = [
-        (s.pack, s.year, s.result.get("level"), headline_score(s.result), s.city)
-        for s in stored
-        if s.result is not None
-    ]
+    keys = [stored_rank_key(s) for s in stored]
     sizes: dict[str | None, int] = {}
     for key in keys:
         sizes[key[2]] = sizes.get(key[2], 0) + 1
-    return {keys[i][4]: (rank, sizes[keys[i][2]]) for i, rank in ranks(keys)}
+    return {keys[i][5]: (rank, sizes[keys[i][2]], tied) for i, rank, tied in ranks(keys)}
 
 
 def _assessed_row(
@@ -209,7 +216,7 @@ def _assessed_row(
 ) -> YearRow:
     """A year assessed, its verdicts compared with those of the year before."""
     result = s.result or {}
-    rank, size = tier_ranks(archive, s.pack, s.year).get(s.city, (None, None))
+    rank, size, tied = tier_ranks(archive, s.pack, s.year).get(s.city, (None, None, False))
     then, now = statuses(before.result or {} if before else {}), statuses(result)
     changed = tuple(
         Change(rid, title, then[rid][0], status)
@@ -226,6 +233,7 @@ def _assessed_row(
         level=result.get("level"),
         rank=rank,
         tier_size=size,
+        rank_tied=tied,
         mandatory_complete=result.get("mandatory_complete"),
         changed=changed,
         fell=fell,
@@ -309,7 +317,7 @@ class YearOverYear:
 def year_over_year(
     archive: Stores,
     a: Assessment,
-    tiers: dict[tuple[str, int], dict[str, tuple[int, int]]] | None = None,
+    tiers: dict[tuple[str, int], dict[str, tuple[int, int, bool]]] | None = None,
 ) -> YearOverYear | None:
     """None when the archive holds no earlier year of the city. `tiers` keeps each year's
     ranks for the next city of a cohort (reading them is reading every result of the year)."""
@@ -344,7 +352,7 @@ def year_over_year(
         key = (last.pack, last.year)
         if key not in tiers:
             tiers[key] = tier_ranks(archive, *key)
-        rank = tiers[key].get(a.city, (None, None))[0]
+        rank = tiers[key].get(a.city, (None, None, False))[0]
     return YearOverYear(
         trend,
         changed,

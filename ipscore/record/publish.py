@@ -1,7 +1,8 @@
 """The published list (2015 plan, 四（一）: "考核结果以一定方式公布"): each tier's cities and their
 grades, from the archive's current results of a year. Nothing internal goes out: no figures, no
 verdicts, no evidence, no reviewer names, and scores only when asked for. Without scores the list
-is ordered by grade, then city name, so that it does not disclose a ranking either.
+is ordered by grade, then province (by its GB/T 2260 code) and city name in pinyin, so that it
+does not disclose a ranking either; with scores, by rank (grade first, then score).
 """
 
 from __future__ import annotations
@@ -10,12 +11,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ..decide.scoring import LEVEL_ORDER, RankKey, ranks
+from ..decide.scoring import LEVEL_ORDER, grade_places, ranks
 from ..errors import InputError, Problem
 from ..packs import installed_pack
-from .history import Stores, data_notes, headline_score
-
-GRADE_ORDER = ("excellent", "good", "pass", "fail")
+from ..regions import place_key
+from .history import Stores, data_notes, headline_score, stored_rank_key
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class Listed:
     grade_label: str
     score: Decimal | None  # only with scores
     rank: int | None  # only with scores
+    rank_tied: bool = False  # another city of the tier has the same grade and score
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,11 @@ class Published:
                             "grade": c.grade,
                             "grade_label": c.grade_label,
                             **(
-                                {"score": float(c.score or 0), "rank": c.rank}
+                                {
+                                    "score": float(c.score or 0),
+                                    "rank": c.rank,
+                                    "rank_tied": c.rank_tied,
+                                }
                                 if self.with_scores
                                 else {}
                             ),
@@ -98,12 +103,9 @@ def published(
                 )
             ]
         )
-    keys: list[RankKey] = [
-        (s.pack, s.year, result[s.id].get("level"), headline_score(result[s.id]), s.city)
-        for s in stored
-    ]
-    rank_of = {keys[i][4]: rank for i, rank in ranks(keys)}
-    order = _grade_order(packs[0])
+    keys = [stored_rank_key(s) for s in stored]
+    rank_of = {keys[i][5]: (rank, tied) for i, rank, tied in ranks(keys)}
+    order = grade_places(installed_pack(packs[0]))
     tiers = []
     for level in [*LEVEL_ORDER, None]:
         members = [
@@ -121,21 +123,15 @@ def published(
                 str(result[s.id].get("grade")),
                 str(result[s.id].get("grade_label")),
                 headline_score(result[s.id]) if with_scores else None,
-                rank_of[s.city] if with_scores else None,
+                rank_of[s.city][0] if with_scores else None,
+                with_scores and rank_of[s.city][1],
             )
             for s in members
         ]
         listed.sort(
-            key=(lambda c: (c.rank or 0, c.city))
+            key=(lambda c: (c.rank or 0, place_key(c.province, c.city)))
             if with_scores
-            else (lambda c: (order.get(c.grade, len(order)), c.city))
+            else (lambda c: (order.get(c.grade, len(order)), place_key(c.province, c.city)))
         )
         tiers.append(Tier(level, tuple(listed)))
     return Published(packs[0], year, with_scores, tuple(tiers), data_notes(stored))
-
-
-def _grade_order(pack_id: str) -> dict[str, int]:
-    """The pack's grades, best first; the 2015 pack's where the pack is not installed here."""
-    pack = installed_pack(pack_id)
-    codes = [g.code for g in pack.scoring.grades] if pack else list(GRADE_ORDER)
-    return {code: i for i, code in enumerate(codes)}

@@ -264,7 +264,7 @@ def _write(
     engine than WeasyPrint, handed as HTML to `printer`."""
     suffix = out.suffix.lower()
     earlier: dict[str, YearOverYear] = {}
-    tiers: dict[tuple[str, int], dict[str, tuple[int, int]]] = {}
+    tiers: dict[tuple[str, int], dict[str, tuple[int, int, bool]]] = {}
     for a in assessments if archive is not None else []:
         found = year_over_year(archive, a, tiers) if archive is not None else None
         if found is not None:

@@ -19,7 +19,7 @@ from ..decide.results import Assessment
 from ..decide.scoring import batch_table, ranking
 from ..packs import Pack
 from ..record.publish import Published
-from ..text import cell_text, pick
+from ..text import cell_text, pick, ranked
 from ..verdicts import LABELS, TASK_LABELS
 from .contexts.common import blocked_by, provenance, words
 from .contexts.publish import publish_context
@@ -64,9 +64,9 @@ def score_sheet(
     fixed += [text["rank"]]
     append_row(sheet, [*fixed, *[f"{tid} {text['task']}" for tid in task_ids], *req_ids])
     grades = {b.code: pick(lang, b.label, b.label_en) for b in pack.scoring.grades}
-    ranked = ranking(assessments)
+    standing = ranking(assessments)
     records = batch_table(assessments).to_dict("records")  # in ranking order too
-    for record, place in zip(records, ranked, strict=True):
+    for record, place in zip(records, standing, strict=True):
         row = [
             record["city"],
             record["province"],
@@ -80,7 +80,9 @@ def score_sheet(
                 text["all_complete"] if record["mandatory_complete"] else text["not_complete"]
             )
             row += [complete, blocked_by(place.assessment, lang)]
-        row += [record["rank_in_tier"]]
+        # A shared rank is said to, in words; the others stay numbers a sheet can sort.
+        tied = record["rank_tied"]
+        row += [ranked(record["rank_in_tier"], True, lang) if tied else record["rank_in_tier"]]
         statuses = [TASK_LABELS[lang][record[tid]] for tid in task_ids]
         statuses += [LABELS[lang][record[rid]] for rid in req_ids]
         append_row(sheet, [*row, *statuses])
@@ -192,7 +194,8 @@ def publish_sheet(p: Published, lang: str = "zh", produced_at: str | None = None
         for c in tier["cities"]:
             row = [tier["name"], c["city"], c["province"], c["grade_label"]]
             if p.with_scores:
-                row += [float(c["score"]), c["rank"]]
+                # As in the score sheet: a shared rank in words, the others as numbers.
+                row += [float(c["score"]), c["rank"] if c["rank_tied"] else c["rank_number"]]
             append_row(sheet, row)
     sheet["A1"].font = Font(bold=True, size=13)
     head_row = 2 + len(p.notes)

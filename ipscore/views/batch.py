@@ -525,7 +525,7 @@ def _spooled_rows(
     bom: bool,
     lang: str,
 ) -> None:
-    """The spooled rows in ranking order, each with its rank put in. Their cells come
+    """The spooled rows in ranking order, each with its rank and tie put in. Their cells come
     finished from the workers (in the reader's words, never a formula); a batch of several
     packs has each row's cells moved to where their columns are."""
     names = output.csv_columns(dict.fromkeys(c) for c in column_sets)
@@ -534,7 +534,11 @@ def _spooled_rows(
         sink.write(b"\xef\xbb\xbf")
     heads = [cell_text(h) for h in output.csv_heads(names, lang)]
     out = bytearray(output.csv_text(heads) + b"\n")
-    for i, rank in ranks(keys):
+    tie_cells = {
+        tied: str(cell_text(output.csv_cell("rank_tied", tied, lang))).encode()
+        for tied in (True, False)
+    }
+    for i, rank, tied in ranks(keys):
         at, head_size, tail_size, which = places[i]
         spool.seek(at)
         data = spool.read(head_size + tail_size)
@@ -543,7 +547,7 @@ def _spooled_rows(
             row = next(csv.reader([head.decode("utf-8")]))
             cells = dict(zip(column_sets[which], row, strict=True))
             head = output.csv_text(cells.get(c, "") for c in body)
-        out += b"%s,%d,%s\n" % (head, rank, tail)
+        out += b"%s,%d,%s,%s\n" % (head, rank, tie_cells[tied], tail)
         if len(out) > 1 << 20:
             sink.write(bytes(out))
             out.clear()

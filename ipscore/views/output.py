@@ -67,9 +67,11 @@ def out_of_list(item: bytes) -> bytes:
     return item[2:].replace(b"\n  ", b"\n")
 
 
-# The CSV's last columns: the rank, then where the row came from.
+# The CSV's last columns: the rank and whether another city shares it, then where the row
+# came from.
 CSV_TAIL = (
     "rank_in_tier",
+    "rank_tied",
     "pack_version",
     "pack_sha256",
     "input_sha256",
@@ -92,6 +94,7 @@ CSV_HEADS_ZH = {
     "mandatory_complete": "必做任务全部完成",
     "source": "填报文件",
     "rank_in_tier": "层级内名次",
+    "rank_tied": "名次并列",
     "pack_version": "规则包版本",
     "pack_sha256": "规则包指纹",
     "input_sha256": "文件指纹",
@@ -174,7 +177,7 @@ def csv_row(a: Assessment, produced_at: str | None, lang: str) -> CsvRow:
     workers hand on, so that the ranked rows at the end only take their rank in. A pack's
     rows share one tuple of columns, so it is pickled once for a part's rows."""
     cells = csv_cells(a, produced_at, lang)
-    after = len(CSV_TAIL) - 1  # the provenance, after the rank
+    after = len(CSV_TAIL) - 2  # the provenance, after the rank and the tie
     names, values = list(cells), list(cells.values())
     columns = tuple(names[:-after])
     return (
@@ -194,7 +197,7 @@ def csv_text(cells: Iterable[Any]) -> bytes:
 
 def csv_columns(records: Iterable[dict[str, Any]]) -> list[str]:
     """Every column, in the order the records name them (cities of several packs have
-    several sets of tasks), the rank before the provenance."""
+    several sets of tasks), the rank and the tie before the provenance."""
     columns: dict[str, None] = {}
     for record in records:
         columns.update(dict.fromkeys(k for k in record if k not in CSV_TAIL))
@@ -214,9 +217,9 @@ def to_csv(assessments: list[Assessment], produced_at: str | None = None, lang: 
     write = csv_writer(handle)
     columns = csv_columns(records)
     write(csv_heads(columns, lang))
-    for i, rank in ranks([rank_key(a) for a in assessments]):
-        row = records[i]
-        write([rank if c == "rank_in_tier" else csv_cell(c, row.get(c), lang) for c in columns])
+    for i, rank, tied in ranks([rank_key(a) for a in assessments]):
+        row = {**records[i], "rank_in_tier": rank, "rank_tied": tied}
+        write([csv_cell(c, row.get(c), lang) for c in columns])
     return handle.getvalue()
 
 

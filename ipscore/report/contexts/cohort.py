@@ -11,7 +11,7 @@ from ...decide.results import Assessment
 from ...decide.scoring import LEVEL_ORDER, ranking
 from ...packs import Pack
 from ...record.history import YearOverYear
-from ...text import pick
+from ...text import pick, ranked
 from ...verdicts import LABELS, MET, NOT_APPLICABLE
 from .. import charts
 from .common import MARKS, SignOff, blocked_by, office, provenance, rank_since, words
@@ -53,12 +53,12 @@ def cohort_context(
     """
     earlier = earlier or {}
     text = words(pack, lang)
-    ranked = ranking(assessments)
+    standing = ranking(assessments)
     tiers = []
     for level in [*LEVEL_ORDER, None]:
         rows = [
             r
-            for r in ranked
+            for r in standing
             if (r.assessment.level == level if level else r.assessment.level not in LEVEL_ORDER)
         ]
         if not rows:
@@ -73,7 +73,7 @@ def cohort_context(
                 ),
                 "rows": [
                     {
-                        "rank": row.rank_in_tier,
+                        "rank": ranked(row.rank_in_tier, row.tied, lang),
                         "city": row.assessment.city,
                         "province": row.assessment.province or "",
                         "batch": "" if row.assessment.batch is None else row.assessment.batch,
@@ -104,7 +104,7 @@ def cohort_context(
         for band in pack.scoring.grades
     ]
     requirement_ids = [r.id for _, r in pack.requirements()]
-    cities = [r.assessment for r in ranked]
+    cities = [r.assessment for r in standing]
     columns = [a.requirement_statuses() for a in cities]
     grid: list[dict[str, Any]] = []
     unmet: list[dict[str, Any]] = []

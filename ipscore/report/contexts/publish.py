@@ -8,7 +8,7 @@ from ..._version import __version__
 from ...decide.explain import level_label
 from ...packs import installed_pack
 from ...record.publish import Published
-from ...text import pick
+from ...text import pick, ranked
 
 
 def publish_context(
@@ -54,7 +54,9 @@ def publish_context(
                         "grade": c.grade,
                         "grade_label": grades.get(c.grade, c.grade_label),
                         "score": "" if c.score is None else str(c.score),
-                        "rank": c.rank,
+                        "rank": None if c.rank is None else ranked(c.rank, c.rank_tied, lang),
+                        "rank_number": c.rank,
+                        "rank_tied": c.rank_tied,
                     }
                     for c in tier.cities
                 ],

@@ -34,10 +34,19 @@ def summary(assessments: list[Assessment], lang: str = "zh") -> Table:
             lang, f"{who.title}评估结果（按层级排名）", "Assessment results, ranked within tier"
         )
     )
+    standing = ranking(assessments)
+    # A shared rank is marked "3*" and said once under the table: at 80 columns "3（并列）" in
+    # every tied row would squeeze the names.
+    tie_note = (
+        pick(lang, "* 并列：等级和得分相同的城市名次相同", "* tied: the same grade and score")
+        if any(row.tied for row in standing)
+        else None
+    )
+    notes = [n for n in (tie_note, file_notes(assessments, lang)) if n]
     table = Table(
         title=title,
         box=box.SIMPLE_HEAVY,
-        caption=file_notes(assessments, lang),
+        caption="\n".join(notes) or None,
         caption_justify="left",
     )
     if mixed:
@@ -55,7 +64,7 @@ def summary(assessments: list[Assessment], lang: str = "zh") -> Table:
         pick(lang, "未达到/缺报", "Unmet / missing"),
     ):
         table.add_column(head, justify="right" if head in ("得分", "Score") else "left")
-    for row in ranking(assessments):
+    for row in standing:
         a = row.assessment
         pack = a.pack
         band = next(b for b in pack.scoring.grades if b.code == a.grade)
@@ -71,7 +80,7 @@ def summary(assessments: list[Assessment], lang: str = "zh") -> Table:
             f"{a.score}",
             grade_cell(a.grade, pick(lang, band.label, band.label_en)),
             mandatory_cell(a, lang),
-            str(row.rank_in_tier),
+            f"{row.rank_in_tier}*" if row.tied else str(row.rank_in_tier),
             f"{unmet}/{missing}",
         )
     return table

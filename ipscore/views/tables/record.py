@@ -10,7 +10,7 @@ from rich import box
 from rich.table import Table
 
 from ...packs import grade_word, installed_pack
-from ...text import pick
+from ...text import pick, ranked
 from ...verdicts import MET, Verdict, verdict_word
 from .base import STYLE, grade_cell, joined_lines, plain_line, user_text
 
@@ -182,7 +182,9 @@ def history_table(h: History, lang: str = "zh") -> Table:
             row.pack or "",
             str(row.score),
             grade_cell(row.grade or "", grade_word(row.pack, row.grade, row.grade_label, lang)),
-            f"{row.rank}/{row.tier_size}" if row.rank is not None else "—",
+            f"{ranked(row.rank, row.rank_tied, lang)}/{row.tier_size}"
+            if row.rank is not None
+            else "—",
             mandatory,
             "\n".join(
                 [
