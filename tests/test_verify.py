@@ -303,6 +303,20 @@ def test_the_shipped_pack_counts_only_verified_claims(tmp_path):
         (("甲市", "2015", "T1.R1", "--reject", " ", "--by", "张三"), "--reject 要写明驳回理由"),
         (("甲市", "2015", "T1.R1"), "写了要求编号就要写 --ok 或 --reject"),
         (("--pending", "丙市"), "归档中没有 丙市的考核结果"),
+        # Issue 28: only a claim is checked — 乙市 held no training, so T2.R1 is unmet.
+        (
+            ("乙市", "2015", "T2.R1", "T2.R2", "--ok", "--by", "张三"),
+            "字段 T2.R1：乙市 2015年 T2.R1 的申报结论是“未达到”：只有申报为“达到”的要求才核验",
+        ),
+        (
+            ("乙市", "2015", "T1.R1", "T2.R1", "--reject", "无", "--by", "张三"),
+            "乙市 2015年 T2.R1 的申报结论是“未达到”",
+        ),
+        # The reason left out: "--by" is not taken for it.
+        (
+            ("甲市", "2015", "T1.R1", "--reject", "--by", "张三"),
+            "--reject 要写明驳回理由（“--by”是一个选项）",
+        ),
     ],
 )
 def test_bad_verify_requests_are_one_message_and_exit_2(stored, args, message):
@@ -318,6 +332,21 @@ def test_bad_verify_requests_are_one_message_and_exit_2(stored, args, message):
         assert archive.checks() == []
     finally:
         archive.close()
+
+
+def test_a_reason_and_a_reviewer_in_either_order_and_a_bare_year_is_a_year(stored):
+    _verify(stored, "甲市", "2015", "T1.R1", "--by", "张三", "--reject", "名单无盖章")
+    found = _verify(stored, "甲市", "2015", "T1.R2", "--reject", "方案无盖章", "--by", "李四")
+    checks = {r["id"]: r["check"] for r in found["requirements"] if r["check"]}
+    assert {k: (c["reason"], c["checked_by"]) for k, c in checks.items()} == {
+        "T1.R1": ("名单无盖章", "张三"),
+        "T1.R2": ("方案无盖章", "李四"),
+    }
+    # `verify --pending 2015` is the year 2015, not a city named "2015".
+    done = ok(
+        run("verify", "--pending", "2015", "--pack", str(PACK), "--format", "json", db=stored)
+    )
+    assert {p["city"] for p in json.loads(done.stdout)["pending"]} == {"甲市", "乙市"}
 
 
 def test_checks_travel_with_an_export(stored, tmp_path):

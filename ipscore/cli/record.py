@@ -422,6 +422,15 @@ def verify_cmd(
         verification_table,
     )
 
+    if city is not None and year is None and city.isascii() and city.isdigit() and len(city) == 4:
+        year, city = int(city), None  # `verify --pending 2015`: a bare year is a year
+    if reject is not None and reject.startswith("-"):
+        # `--reject --by 张三`: the reason was left out and the next option taken for it.
+        raise usage_error(
+            f"--reject 要写明驳回理由（“{reject}”是一个选项）",
+            f"--reject needs a reason (“{reject}” is an option)",
+            "--reject",
+        )
     if pending:
         from ..record.verification import pending as still_to_check
 

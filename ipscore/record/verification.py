@@ -27,7 +27,7 @@ from ..errors import InputError, Problem
 from ..packs import Pack, find_pack
 from ..store.archive import Check, Stored
 from ..text import did_you_mean
-from ..verdicts import MET, UNMET, Verdict
+from ..verdicts import MET, UNMET, Verdict, verdict_word
 from .history import Stores, data_notes
 
 
@@ -379,6 +379,20 @@ def record(
                 Problem(
                     f"规则包 {chosen.id} 没有要求 {req}{zh}",
                     f"pack {chosen.id} has no requirement {req}{en}",
+                    field=req,
+                )
+            )
+    for req in dict.fromkeys(requirements):
+        # Only a claim needs its documents checked: an unmet, missing or not applicable
+        # requirement scores nothing either way, and a check on it would only mislead.
+        if req in by_id and by_id[req].status != MET:
+            word = verdict_word(by_id[req].status, "zh")
+            problems.append(
+                Problem(
+                    f"{city} {year}年 {req} 的申报结论是“{word}”：只有申报为“达到”的要求才核验"
+                    "佐证材料",
+                    f"{city} {year} {req} was declared {by_id[req].status}: only a requirement "
+                    "declared met has its documents checked",
                     field=req,
                 )
             )
