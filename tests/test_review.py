@@ -290,7 +290,7 @@ def test_the_published_list_holds_tiers_and_grades_and_nothing_internal(archive)
         "2016-01-10T00:00:00Z",
         "张三",
     )
-    plain = published(archive, 2015)
+    plain = published(archive, 2015, basis="declared")
     tiers = plain.to_dict()["tiers"]
     assert [t["level"] for t in tiers] == ["sub_provincial", "prefecture"]
     # Without scores: by grade, then name in pinyin (ding before yi), so no rank leaks.
@@ -300,14 +300,15 @@ def test_the_published_list_holds_tiers_and_grades_and_nothing_internal(archive)
         ("乙市", "good"),
     ]
     assert set(tiers[1]["cities"][0]) == {"city", "province", "grade", "grade_label"}
-    scored = published(archive, 2015, with_scores=True).to_dict()["tiers"][1]["cities"]
+    scored = published(archive, 2015, with_scores=True, basis="declared")
+    scored = scored.to_dict()["tiers"][1]["cities"]
     assert [(c["city"], c["score"], c["rank"]) for c in scored] == [
         ("甲市", 95.0, 1),
         ("丁市", 85.0, 2),
         ("乙市", 80.0, 3),
     ]
     with pytest.raises(InputError) as none:
-        published(archive, 2014)
+        published(archive, 2014, basis="declared")
     assert none.value.problems[0].zh == "归档中没有2014年度的考核结果"
 
 
@@ -328,7 +329,7 @@ def test_the_published_list_orders_provinces_by_code_and_cities_by_pinyin(archiv
         "2016-01-10T00:00:00Z",
         "张三",
     )
-    (tier,) = published(archive, 2015).to_dict()["tiers"]
+    (tier,) = published(archive, 2015, basis="declared").to_dict()["tiers"]
     # 良好: 福建, 河南, 湖南 (chang sha before zhu zhou); 合格; 不合格: tai before wen.
     assert [c["city"] for c in tier["cities"]] == [
         "南平市",
@@ -339,7 +340,7 @@ def test_the_published_list_orders_provinces_by_code_and_cities_by_pinyin(archiv
         "台州市",
         "温州市",
     ]
-    (scored,) = published(archive, 2015, with_scores=True).to_dict()["tiers"]
+    (scored,) = published(archive, 2015, with_scores=True, basis="declared").to_dict()["tiers"]
     # By grade, then score: 94.2 不合格 below 64.4 合格; the two at 94.2 share rank 6.
     assert [(c["city"], c["rank"], c["rank_tied"]) for c in scored["cities"]] == [
         ("郑州市", 1, False),
@@ -377,7 +378,7 @@ def test_the_published_workbook_writes_a_formula_looking_name_as_text(archive, t
         None,
     )
     out = tmp_path / "公布.xlsx"
-    write_published(published(archive, 2015), out)
+    write_published(published(archive, 2015, basis="declared"), out)
     sheet = load_workbook(out).active
     cells = [c.value for row in sheet.iter_rows() for c in row if c.value]
     assert '\'=HYPERLINK("http://x","y")' in cells

@@ -349,6 +349,47 @@ def test_a_reason_and_a_reviewer_in_either_order_and_a_bare_year_is_a_year(store
     assert {p["city"] for p in json.loads(done.stdout)["pending"]} == {"甲市", "乙市"}
 
 
+def test_publish_asks_which_score_once_a_check_changes_one(stored, tmp_path):
+    """Issue 28. The verify pack counts an unchecked claim as met, so before any check both
+    scores agree and the list needs no choice. Rejecting 甲市's T1.R1 makes its score as
+    verified 75.0 (worked in test_pending_is_ordered_by_what_a_check_decides) against 100.0
+    declared: now `publish` refuses until told which, and says how the claims stand — 甲市
+    four declared met, 乙市 two; one rejected, five unchecked."""
+    out = tmp_path / "公布.xlsx"
+    pack = ("--pack", str(PACK))
+    first = ok(run("publish", "--year", "2015", "--with-scores", *pack, "-o", str(out), db=stored))
+    assert (
+        "得分和等级：各城市申报的（申报“达到”的要求中已核实 0 条、已驳回 0 条、尚未核验 6 条）"
+        in (first.stdout)
+    )
+    _verify(stored, "甲市", "2015", "T1.R1", "--reject", "名单无盖章", "--by", "张三")
+    refused = run("publish", "--year", "2015", *pack, "-o", str(out), db=stored)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert (
+        "字段 --score：2015年度有 1 个城市的核验得分或等级与申报的不同（申报“达到”的要求中，"
+        "尚未核验 5 条，已驳回 1 条，已核实 0 条）" in refused.stderr
+    )
+    args = ("publish", "--year", "2015", "--with-scores", *pack, "-o", str(out))
+    ok(run(*args, "--score", "verified", db=stored))
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert rows[1][0].startswith("得分和等级：核验后的（")
+    assert [r[1:6] for r in rows[4:]] == [
+        ("甲市", None, "良好", 75.0, 1),
+        ("乙市", None, "合格", 50.0, 2),
+    ]
+    ok(run(*args, "--score", "declared", db=stored))
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert [r[1:6] for r in rows[4:]] == [
+        ("甲市", None, "良好", 100.0, 1),
+        ("乙市", None, "合格", 50.0, 2),
+    ]
+    summary = _verify(stored, "--summary", "2015")
+    assert [
+        (c["city"], c["declared"]["score"], c["verified"]["score"], c["met_by_state"]["rejected"])
+        for c in summary["cities"]
+    ] == [("甲市", 100.0, 75.0, 1), ("乙市", 50.0, 50.0, 0)]  # jia before yi
+
+
 def test_checks_travel_with_an_export(stored, tmp_path):
     _verify(stored, "甲市", "2015", "T1.R1", "--reject", "名单无盖章", "--by", "张三")
     dump = tmp_path / "dump.jsonl"
@@ -376,3 +417,14 @@ def test_the_city_report_lists_documents_and_checks(stored, tmp_path):
     assert "《执法人员名单》（某政〔2015〕1号，2015-03-01）" in text
     assert "`附件/甲市-plan.pdf` SHA-256" in text
     assert "已驳回" in text
+
+
+def test_the_cohort_report_has_the_score_as_verified_beside_the_rank(stored, tmp_path):
+    _verify(stored, "甲市", "2015", "T1.R1", "--reject", "名单无盖章", "--by", "张三")
+    out = tmp_path / "汇总.md"
+    cities = [str(tmp_path / "甲市.yaml"), str(tmp_path / "乙市.yaml")]
+    ok(run("report", *cities, "--pack", str(PACK), "-o", str(out), db=stored))
+    rows = [line for line in out.read_text(encoding="utf-8").splitlines() if "甲市 |" in line]
+    assert "核验得分" in out.read_text(encoding="utf-8")
+    # 甲市: 100.0 良好 declared, 75.0 良好 as verified (T1.R1 rejected); ranked first.
+    assert rows and rows[0].startswith("| 1 | 甲市 |") and "| 75.0 良好 |" in rows[0]

@@ -145,8 +145,18 @@ def test_a_reviewer_uploads_a_year_and_rejects_evidence(client: TestClient, tmp_
     after = client.get(city.group(1)).text
     assert "没有盖章" in after and '核验得分 <strong class="verified">' in after
     assert re.search(r'核验得分 <strong class="verified">[\d.]+ 不合格', after)
-    for name in ("cohort.pdf", "scores.xlsx", "published.xlsx"):
+    for name in ("cohort.pdf", "scores.xlsx", "published-declared.xlsx"):
         assert client.get(f"/batch/{batch}/download/{name}").status_code == 200
+    # The cohort page has the score as verified beside each city (issue 28); the published
+    # list says which grades it gives.
+    cohort = client.get(done.headers["location"]).text
+    assert "<th>核验得分</th>" in cohort and re.search(r"<td>[\d.]+ 不合格</td>", cohort)
+    verified = client.get(f"/batch/{batch}/download/published-verified.xlsx")
+    sheet = load_workbook(io.BytesIO(verified.content)).active
+    assert str(sheet["A2"].value).startswith(
+        "得分和等级：核验后的（申报“达到”的要求中已核实 0 条、已驳回 1 条"
+    )
+    assert client.get(f"/batch/{batch}/download/published.xlsx").status_code == 403
     years = client.get(re.search(r'href="(/history/[^"]+)"', page).group(1))
     assert years.status_code == 200 and "95.7" in years.text and "2015" in years.text
     assert client.get("/review").status_code in (200, 400)  # one year archived: said so

@@ -336,8 +336,18 @@ def review_cmd(
 
 @click.command("publish")
 @click.option("--year", type=int, required=True, help="考核年度。")
-@click.option("--pack", "pack_id", help="规则包编号（该年度有多个规则包的结果时必填）。")
+@click.option(
+    "--pack",
+    "pack_id",
+    help="规则包编号或文件（该年度有多个规则包的结果时必填；公布核验得分时，自己的规则包写文件）。",
+)
 @click.option("--with-scores", is_flag=True, help="同时公布得分和同级排名（默认只公布等级）。")
+@click.option(
+    "--score",
+    "basis",
+    type=click.Choice(["declared", "verified"]),
+    help="公布哪种得分和等级：declared 申报的，verified 核验后的。两者对任何城市不同时必须写明。",
+)
 @click.option(
     "-o",
     "--output",
@@ -352,6 +362,7 @@ def publish_cmd(
     year: int,
     pack_id: str | None,
     with_scores: bool,
+    basis: str | None,
     output: Path,
     timestamp: bool,
     db: str | None,
@@ -361,19 +372,24 @@ def publish_cmd(
     只含城市、省份和等级（加 --with-scores 时含得分和排名）；
     不含填报数据、评估细节、佐证材料或审核人。
 
+    核验得分与申报得分对任何城市不同时（如还有未核验的“达到”，而规则包把未核验的按未达到计），
+    须用 --score 写明公布哪一种；输出末尾写明公布的是哪种，以及已核实、已驳回、未核验各多少条。
+
     \b
     例：
-      ipscore publish --year 2015 -o 公布.pdf
-      ipscore publish --year 2015 --with-scores -o 公布.xlsx
+      ipscore publish --year 2015 --score declared -o 公布.pdf
+      ipscore publish --year 2015 --score verified --with-scores -o 公布.xlsx
     """
     from .. import report
     from ..record.publish import published
+    from ..report.contexts.publish import basis_line
 
     report.suffix_of(output, (".html", ".pdf", ".xlsx"))
     with _archive(db) as archive:
-        found = published(archive, year, pack_id, with_scores)
+        found = published(archive, year, pack_id, with_scores, basis)
     report.write_published(found, output, chosen_lang(), timestamp_of(timestamp))
     click.echo(str(output))
+    click.echo(basis_line(found, chosen_lang()))
 
 
 @click.command("verify")
@@ -384,6 +400,9 @@ def publish_cmd(
 @click.option("--reject", metavar="理由", help="驳回佐证材料，并写明理由。")
 @click.option("--by", envvar="IPSCORE_REVIEWER", help="审核人（也可设环境变量 IPSCORE_REVIEWER）。")
 @click.option("--pending", is_flag=True, help="列出尚待核验的“达到”，按对等级的影响排序。")
+@click.option(
+    "--summary", is_flag=True, help="一个年度各城市的申报得分与核验得分对照，如 --summary 2015。"
+)
 @click.option("--pack", "pack_id", help="规则包编号或文件（该年度有多个规则包的结果时必填）。")
 @output_options("table", "json")
 @db_option
@@ -396,6 +415,7 @@ def verify_cmd(
     reject: str | None,
     by: str | None,
     pending: bool,
+    summary: bool,
     pack_id: str | None,
     fmt: str,
     output: Path | None,
@@ -414,6 +434,7 @@ def verify_cmd(
       ipscore verify 武汉市 2015 T2.R1 --reject "名单无盖章" --by 张三
       ipscore verify --pending --format json           全部待核验事项，影响等级的在前
       ipscore verify --pending 武汉市
+      ipscore verify --summary 2015                   各城市申报得分与核验得分对照
     """
     from ..record.verification import REJECTED, VERIFIED, record, verification
     from ..views.output import dumps
@@ -431,6 +452,24 @@ def verify_cmd(
             f"--reject needs a reason (“{reject}” is an option)",
             "--reject",
         )
+    if summary:
+        if year is None or city is not None or requirements or ok or reject is not None:
+            raise usage_error(
+                "--summary 只跟一个年度，如 ipscore verify --summary 2015",
+                "--summary takes a year alone, e.g. ipscore verify --summary 2015",
+                "--summary",
+            )
+        from ..record.verification import cohort_checks
+        from ..views.tables.record import checks_summary_table
+
+        with _archive(db) as archive:
+            cities = cohort_checks(archive, year, pack_id)
+        if fmt == "json":
+            body = {"year": year, "cities": [c.to_dict() for c in cities]}
+            emit(dumps({**body, "produced_at": timestamp_of(timestamp)}), output)
+        else:
+            emit_tables([checks_summary_table(cities, year, chosen_lang())], output)
+        return
     if pending:
         from ..record.verification import pending as still_to_check
 

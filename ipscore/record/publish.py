@@ -7,15 +7,28 @@ does not disclose a ranking either; with scores, by rank (grade first, then scor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-from ..decide.scoring import LEVEL_ORDER, grade_places, ranks
+from ..decide.scoring import LEVEL_ORDER, RankKey, grade_places, ranks
 from ..errors import InputError, Problem
-from ..packs import installed_pack
+from ..packs import find_pack, installed_pack
 from ..regions import place_key
-from .history import Stores, data_notes, headline_score, stored_rank_key
+from .history import data_notes
+from .verification import (
+    NO_EVIDENCE,
+    REJECTED,
+    UNVERIFIED,
+    VERIFIED,
+    Records,
+    State,
+    cohort_checks,
+)
+
+DECLARED, VERIFIED_BASIS = "declared", "verified"  # the scores a list can publish
+CLAIM_STATES = tuple(state.value for state in State)
 
 
 @dataclass(frozen=True)
@@ -42,6 +55,8 @@ class Published:
     with_scores: bool
     tiers: tuple[Tier, ...]
     notes: tuple[str, ...] = ()  # what the input files say of their data
+    basis: str = "declared"  # which score and grade: as declared, or as verified
+    claims: dict[str, int] = field(default_factory=dict)  # declared "met" verdicts by state
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -49,6 +64,8 @@ class Published:
             "pack": self.pack,
             "year": self.year,
             "with_scores": self.with_scores,
+            "score": self.basis,
+            "met_by_state": self.claims,
             "tiers": [
                 {
                     "level": t.level,
@@ -77,21 +94,20 @@ class Published:
 
 
 def published(
-    archive: Stores, year: int, pack: str | None = None, with_scores: bool = False
+    archive: Records,
+    year: int,
+    pack: str | None = None,
+    with_scores: bool = False,
+    basis: str | None = None,
 ) -> Published:
-    stored = [s for s in archive.submissions(year=year, pack=pack) if s.assessed and s.result]
-    result = {s.id: s.result or {} for s in stored}
+    """The list of a year. `basis` says which score and grade go out: "declared" (as the
+    cities filed them) or "verified" (as the reviewers' checks leave them). Left unsaid, the
+    list is made only where the two agree for every city: a reviewer who signs it must know
+    which one it is."""
+    chosen = find_pack(pack) if pack is not None and Path(pack).suffix else None
+    pack_id = chosen.id if chosen is not None else pack
+    stored = [s for s in archive.submissions(year=year, pack=pack_id) if s.assessed and s.result]
     packs = sorted({s.pack for s in stored})
-    if not packs:
-        raise InputError(
-            [
-                Problem(
-                    f"归档中没有{year}年度的考核结果" + (f"（规则包 {pack}）" if pack else ""),
-                    f"the archive holds no results for {year}" + (f" under {pack}" if pack else ""),
-                    field="--year",
-                )
-            ]
-        )
     if len(packs) > 1:
         raise InputError(
             [
@@ -103,35 +119,69 @@ def published(
                 )
             ]
         )
-    keys = [stored_rank_key(s) for s in stored]
+    both = {c.city: c for c in cohort_checks(archive, year, pack, basis != DECLARED)}
+    claims = {state: sum(c.claims[state] for c in both.values()) for state in CLAIM_STATES}
+    if basis is None:
+        if any(c.differs for c in both.values()):
+            raise InputError([_choose(year, claims, sum(c.differs for c in both.values()))])
+        basis = DECLARED
+    scored = {
+        city: c.verified if basis == VERIFIED_BASIS and c.verified else c.declared
+        for city, c in both.items()
+    }
+    places = grade_places(chosen or installed_pack(packs[0]))
+    keys: list[RankKey] = [
+        (
+            s.pack,
+            s.year,
+            (s.result or {}).get("level"),
+            places.get(scored[s.city].grade, len(places)),
+            scored[s.city].score,
+            s.city,
+        )
+        for s in stored
+    ]
     rank_of = {keys[i][5]: (rank, tied) for i, rank, tied in ranks(keys)}
-    order = grade_places(installed_pack(packs[0]))
     tiers = []
     for level in [*LEVEL_ORDER, None]:
         members = [
-            s
-            for s in stored
-            if result[s.id].get("level") == level
-            or (level is None and result[s.id].get("level") not in LEVEL_ORDER)
+            c
+            for c in both.values()
+            if c.level == level or (level is None and c.level not in LEVEL_ORDER)
         ]
         if not members:
             continue
         listed = [
             Listed(
-                s.city,
-                result[s.id].get("province"),
-                str(result[s.id].get("grade")),
-                str(result[s.id].get("grade_label")),
-                headline_score(result[s.id]) if with_scores else None,
-                rank_of[s.city][0] if with_scores else None,
-                with_scores and rank_of[s.city][1],
+                c.city,
+                c.province,
+                scored[c.city].grade,
+                scored[c.city].grade_label,
+                scored[c.city].score if with_scores else None,
+                rank_of[c.city][0] if with_scores else None,
+                with_scores and rank_of[c.city][1],
             )
-            for s in members
+            for c in members
         ]
         listed.sort(
             key=(lambda c: (c.rank or 0, place_key(c.province, c.city)))
             if with_scores
-            else (lambda c: (order.get(c.grade, len(order)), place_key(c.province, c.city)))
+            else (lambda c: (places.get(c.grade, len(places)), place_key(c.province, c.city)))
         )
         tiers.append(Tier(level, tuple(listed)))
-    return Published(packs[0], year, with_scores, tuple(tiers), data_notes(stored))
+    return Published(packs[0], year, with_scores, tuple(tiers), data_notes(stored), basis, claims)
+
+
+def _choose(year: int, claims: dict[str, int], cities: int) -> Problem:
+    """Why the list waits for --score: the counts a reviewer weighs before choosing."""
+    unchecked = claims[UNVERIFIED] + claims[NO_EVIDENCE]
+    return Problem(
+        f"{year}年度有 {cities} 个城市的核验得分或等级与申报的不同（申报“达到”的要求中，"
+        f"尚未核验 {unchecked} 条，已驳回 {claims[REJECTED]} 条，已核实 {claims[VERIFIED]} 条）："
+        "请用 --score declared 公布申报的得分和等级，或用 --score verified 公布核验后的",
+        f"{cities} cities of {year} score or grade otherwise as verified than as declared "
+        f"(of the requirements declared met, {unchecked} are unchecked, {claims[REJECTED]} "
+        f"rejected, {claims[VERIFIED]} verified): publish the declared scores and grades with "
+        "--score declared, or the verified ones with --score verified",
+        field="--score",
+    )

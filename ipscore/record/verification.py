@@ -19,12 +19,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from pathlib import Path
 from typing import Any, Protocol
 
 from ..decide import scoring
 from ..decide.results import Assessment
 from ..errors import InputError, Problem
-from ..packs import Pack, find_pack
+from ..packs import Pack, find_pack, installed_pack
+from ..regions import place_key
 from ..store.archive import Check, Stored
 from ..text import did_you_mean
 from ..verdicts import MET, UNMET, Verdict, verdict_word
@@ -516,3 +518,104 @@ def pending(
             )
     out.sort(key=lambda p: (not p.changes_grade, -p.points, p.city, p.year, p.requirement))
     return out, data_notes(stored)
+
+
+@dataclass(frozen=True)
+class CityChecks:
+    """A city's score as declared and as verified, and where its claims stand."""
+
+    city: str
+    province: str | None
+    level: str | None
+    declared: Scored
+    verified: Scored | None  # None where only the declared score was asked for
+    claims: dict[str, int]  # declared "met" verdicts by state
+
+    @property
+    def differs(self) -> bool:
+        return self.verified is not None and (self.declared.score, self.declared.grade) != (
+            self.verified.score,
+            self.verified.grade,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "city": self.city,
+            "province": self.province,
+            "level": self.level,
+            "declared": _scored(self.declared),
+            "verified": None if self.verified is None else _scored(self.verified),
+            "met_by_state": self.claims,
+        }
+
+
+def cohort_checks(
+    archive: Records, year: int, pack: str | None = None, verified: bool = True
+) -> tuple[CityChecks, ...]:
+    """Every current result of a year with both scores (`verify --summary`, and what
+    `publish` must choose between), by tier, province and name; the checks read once per
+    pack. Without `verified`, the declared score as stored and the claims' states only: no
+    pack is needed to work out the score as verified. `pack` is an id, or a pack file (a
+    reviewer's own pack, which scores the results stored under its id)."""
+    chosen = find_pack(pack) if pack is not None and Path(pack).suffix else None
+    if chosen is not None:
+        pack = chosen.id
+    stored = [s for s in archive.submissions(year=year, pack=pack) if s.assessed and s.result]
+    if not stored:
+        raise InputError(
+            [
+                Problem(
+                    f"归档中没有{year}年度的考核结果" + (f"（规则包 {pack}）" if pack else ""),
+                    f"the archive holds no results for {year}" + (f" under {pack}" if pack else ""),
+                    field="--year",
+                )
+            ]
+        )
+    found: dict[tuple[str, str], list[Check]] = {}
+    for pack_id in sorted({s.pack for s in stored}):
+        for c in archive.checks(pack_id, None, year):
+            found.setdefault((pack_id, c.city), []).append(c)
+    out = []
+    tiers = {level: i for i, level in enumerate(scoring.LEVEL_ORDER)}
+    stored.sort(
+        key=lambda s: (
+            tiers.get((s.result or {}).get("level") or "", len(tiers)),
+            place_key((s.result or {}).get("province"), s.city),
+        )
+    )
+    for s in stored:
+        result = s.result or {}
+        checks = found.get((s.pack, s.city), [])
+        if verified:
+            both = checked(chosen or find_pack(s.pack), result, checks)
+            scores: tuple[Scored, Scored | None] = (both.declared, both.verified)
+            standings = both.standings
+        else:
+            scores, standings = (_as_stored(s.pack, result), None), standing(result, checks)
+        out.append(
+            CityChecks(
+                s.city,
+                result.get("province"),
+                result.get("level"),
+                *scores,
+                met_by_state(standings),
+            )
+        )
+    return tuple(out)
+
+
+def _as_stored(pack_id: str, result: Mapping[str, Any]) -> Scored:
+    """A stored result's score and grade as it was published (one decimal)."""
+    pack = installed_pack(pack_id)
+    band = (
+        next((b for b in pack.scoring.grades if b.code == result["grade"]), None) if pack else None
+    )
+    score = Decimal(str(result["score"]))
+    label = str(result.get("grade_label") or result["grade"])
+    return Scored(
+        score,
+        Fraction(score),
+        str(result["grade"]),
+        label,
+        band.label_en if band and band.label_en else label,
+    )

@@ -73,9 +73,10 @@ def cohort_report(
     produced_at: str | None = None,
     earlier: Mapping[str, YearOverYear] | None = None,
     signoff: SignOff | None = None,
+    checked: Mapping[str, Checked] | None = None,
 ) -> str | bytes:
     pack = single_pack(assessments)
-    ctx = cohort_context(pack, assessments, links, lang, produced_at, earlier, signoff)
+    ctx = cohort_context(pack, assessments, links, lang, produced_at, earlier, signoff, checked)
     return _in_format(suffix, ctx, "cohort", "cohort")
 
 
@@ -309,7 +310,9 @@ def _write(
     jobs.insert(
         1,
         lambda: printed(
-            cohort_report(assessments, render_as, links, lang, produced_at, earlier, signoff)
+            cohort_report(
+                assessments, render_as, links, lang, produced_at, earlier, signoff, checked
+            )
         ),
     )
     done = render_all(jobs, workers, what)

@@ -327,6 +327,7 @@ def cohort(ctx: dict[str, Any]) -> bytes:
         head += [t["batch"]] if ctx["with_batch"] else []
         head += [t["score"], t["grade"]]
         head += [t["blocked_head"]] if ctx["has_mandatory"] else []
+        head += [ctx["verified_head"]] if ctx["with_verified"] else []
         head += [ctx["since_head"]] if ctx["with_since"] else []
         rows = []
         for row in tier["rows"]:
@@ -335,6 +336,7 @@ def cohort(ctx: dict[str, Any]) -> bytes:
             cells += [row["batch"]] if ctx["with_batch"] else []
             cells += [row["score"], (row["grade_label"], GRADE_COLOURS.get(row["grade"]))]
             cells += [row["blocked"]] if ctx["has_mandatory"] else []
+            cells += [row["verified"]] if ctx["with_verified"] else []
             cells += [row["since"]] if ctx["with_since"] else []
             rows.append(cells)
         doc.table(head, rows)

@@ -184,6 +184,7 @@ def publish_sheet(p: Published, lang: str = "zh", produced_at: str | None = None
     sheet = cast(Worksheet, book.active)  # a new workbook has its one sheet active
     sheet.title = pick(lang, "公布名单", "Published")
     append_row(sheet, [ctx["title"]])
+    append_row(sheet, [t["basis"]])
     for note in p.notes:
         append_row(sheet, [t["data_note"] + note])
     head = [pick(lang, "类别", "Tier"), t["city"], t["province"], t["grade"]]
@@ -198,7 +199,7 @@ def publish_sheet(p: Published, lang: str = "zh", produced_at: str | None = None
                 row += [float(c["score"]), c["rank"] if c["rank_tied"] else c["rank_number"]]
             append_row(sheet, row)
     sheet["A1"].font = Font(bold=True, size=13)
-    head_row = 2 + len(p.notes)
+    head_row = 3 + len(p.notes)
     for cell in sheet[head_row]:
         cell.font = Font(bold=True)
     for letter, width in zip("ABCDEF", (14, 20, 12, 10, 8, 10), strict=True):

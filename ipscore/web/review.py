@@ -84,7 +84,12 @@ async def cohort(request: Request) -> Response:
     batch, results = _batch(request)
     pack = single_pack(results)
     links = {a.source: f"/batch/{batch.id}/city/{n}" for n, a in enumerate(results)}
-    ctx = cohort_context(pack, results, links, "zh")
+    archive = _archive(request)
+    try:
+        checked = checked_by_source(archive, results)
+    finally:
+        archive.close()
+    ctx = cohort_context(pack, results, links, "zh", checked=checked)
     ctx["web"] = {"batch": batch.id, "year": results[0].year}
     return page(request, "web/cohort.html.j2", ctx)
 
@@ -148,13 +153,15 @@ async def download(request: Request) -> Response:
         return file_response(made, f"汇总报告{suffix}")
     if stem == "scores" and suffix == ".xlsx":
         return file_response(score_sheet(single_pack(results), results, "zh"), "评估结果.xlsx")
-    if stem == "published" and suffix in (".xlsx", ".pdf", ".html"):
+    # The list says which grades it gives: as declared or as verified (a link for each).
+    basis = stem.removeprefix("published-")
+    if basis in ("declared", "verified") and suffix in (".xlsx", ".pdf", ".html"):
         from ..record.publish import published
         from ..report import published_report
 
         archive = _archive(request)
         try:
-            found = published(archive, results[0].year, results[0].pack.id, False)
+            found = published(archive, results[0].year, results[0].pack.id, False, basis)
         finally:
             archive.close()
         return file_response(published_report(found, suffix), f"公布名单{suffix}")

@@ -11,6 +11,7 @@ from ...decide.results import Assessment
 from ...decide.scoring import LEVEL_ORDER, ranking
 from ...packs import Pack
 from ...record.history import YearOverYear
+from ...record.verification import Checked
 from ...text import pick, ranked
 from ...verdicts import LABELS, MET, NOT_APPLICABLE
 from .. import charts
@@ -45,13 +46,16 @@ def cohort_context(
     produced_at: str | None = None,
     earlier: Mapping[str, YearOverYear] | None = None,
     signoff: SignOff | None = None,
+    checked: Mapping[str, Checked] | None = None,
 ) -> dict[str, Any]:
     """The cohort view: ranking per tier, grade counts, the verdict grid, the weakest points.
 
     `links` maps an assessment's source file to the relative address of its city report;
-    `earlier`, its year over year from the archive (last year's grade and rank), where known.
+    `earlier`, its year over year from the archive (last year's grade and rank), where known;
+    `checked`, its reviewers' checks, for a column of the score as verified beside the rank.
     """
     earlier = earlier or {}
+    checked = checked or {}
     text = words(pack, lang)
     standing = ranking(assessments)
     tiers = []
@@ -85,6 +89,7 @@ def cohort_context(
                         else text["not_complete"],
                         "blocked": blocked_by(row.assessment, lang),
                         "link": links.get(row.assessment.source),
+                        "verified": _verified(checked.get(row.assessment.source), lang),
                         "since": rank_since(
                             earlier.get(row.assessment.source), row.rank_in_tier, lang
                         ),
@@ -148,6 +153,8 @@ def cohort_context(
         "with_province": any(a.province for a in assessments),
         "with_batch": any(a.batch is not None for a in assessments),
         "with_since": bool(earlier),
+        "with_verified": bool(checked),
+        "verified_head": pick(lang, "核验得分", "As verified"),
         "since_head": pick(lang, "与上年相比", "Since last year"),
         "distribution": distribution,
         "cities": [a.city for a in cities],
@@ -159,3 +166,11 @@ def cohort_context(
         "provenance": provenance(pack, cities, produced_at, lang),
         "office": office(pack, produced_at, signoff, lang),
     }
+
+
+def _verified(found: Checked | None, lang: str) -> str:
+    """The score and grade as verified, where the archive holds checks of the city."""
+    if found is None:
+        return pick(lang, "未核验", "not checked")
+    v = found.verified
+    return f"{v.score} {pick(lang, v.grade_label, v.grade_label_en)}"

@@ -28,10 +28,17 @@ def publish_context(
         "score": pick(lang, "得分", "Score"),
         "rank": pick(lang, "同级排名", "Rank"),
         "order": pick(
-            lang, "同一等级内按城市名称排列。", "Within a grade, cities are listed by name."
+            lang,
+            "同一等级内按省份（行政区划代码）、再按城市名称的拼音排列。",
+            "Within a grade, cities are listed by province (its division code), then by name.",
         )
         if not p.with_scores
-        else pick(lang, "按得分排列，同分同名次。", "Ranked by score; ties share a rank."),
+        else pick(
+            lang,
+            "先按等级、再按得分排列，等级和得分相同的名次并列。",
+            "Ranked by grade, then score; the same grade and score share a rank.",
+        ),
+        "basis": basis_line(p, lang),
         "data_note": pick(lang, "数据说明：", "About the data: "),
     }
     when = produced_at or pick(lang, "未记录", "not recorded")
@@ -65,3 +72,27 @@ def publish_context(
         ],
         "provenance": {"footer": footer, "notes": p.notes},
     }
+
+
+def basis_line(p: Published, lang: str) -> str:
+    """Which score and grade the list gives, and where the claims behind them stand."""
+    c = p.claims
+    unchecked = c.get("unverified", 0) + c.get("no_evidence", 0)
+    counts = pick(
+        lang,
+        f"申报“达到”的要求中已核实 {c.get('verified', 0)} 条、已驳回 {c.get('rejected', 0)} 条、"
+        f"尚未核验 {unchecked} 条",
+        f"of the requirements declared met, {c.get('verified', 0)} verified, "
+        f"{c.get('rejected', 0)} rejected, {unchecked} unchecked",
+    )
+    if p.basis == "verified":
+        return pick(
+            lang,
+            f"得分和等级：核验后的（{counts}）。",
+            f"Scores and grades as verified ({counts}).",
+        )
+    return pick(
+        lang,
+        f"得分和等级：各城市申报的（{counts}）。",
+        f"Scores and grades as declared ({counts}).",
+    )

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ...record.archiving import Archived
     from ...record.history import History, YearRow
     from ...record.review import Review
-    from ...record.verification import Pending, Scored, Verification
+    from ...record.verification import CityChecks, Pending, Scored, Verification
     from ...store.archive import Stored
 
 
@@ -405,5 +405,44 @@ def pending_table(items: Sequence[Pending], notes: Iterable[str], lang: str = "z
             _scored(p.if_verified, lang),
             _scored(p.if_rejected, lang),
             effect,
+        )
+    return table
+
+
+def checks_summary_table(cities: Sequence[CityChecks], year: int, lang: str = "zh") -> Table:
+    """`verify --summary`: each city's score as declared and as verified, and its claims by
+    state; the cities whose two differ are marked, as `publish` asks which to publish."""
+    from ...record.verification import NO_EVIDENCE, REJECTED, UNVERIFIED, VERIFIED, state_word
+
+    states = (VERIFIED, REJECTED, UNVERIFIED, NO_EVIDENCE)
+    table = Table(
+        title=pick(lang, f"{year}年度 申报得分与核验得分", f"{year}: declared and verified scores"),
+        box=box.SIMPLE_HEAVY,
+        caption=pick(
+            lang,
+            "* 核验后的得分或等级与申报的不同",
+            "* the verified score or grade differs from the declared",
+        )
+        if any(c.differs for c in cities)
+        else None,
+        caption_justify="left",
+    )
+    for head in (
+        pick(lang, "城市", "City"),
+        pick(lang, "申报", "Declared"),
+        pick(lang, "核验", "Verified"),
+        *(state_word(s, lang) for s in states),
+    ):
+        table.add_column(head)
+    for c in cities:  # by tier, province and name, as `cohort_checks` gives them
+        table.add_row(
+            user_text(c.city) + ("*" if c.differs else ""),
+            *(
+                "—"
+                if s is None
+                else grade_cell(s.grade, f"{s.score} {pick(lang, s.grade_label, s.grade_label_en)}")
+                for s in (c.declared, c.verified)
+            ),
+            *(str(c.claims[s]) for s in states),
         )
     return table
