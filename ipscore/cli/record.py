@@ -459,7 +459,7 @@ def verify_cmd(
                 "--summary takes a year alone, e.g. ipscore verify --summary 2015",
                 "--summary",
             )
-        from ..record.verification import cohort_checks
+        from ..record.checklists import cohort_checks
         from ..views.tables.record import checks_summary_table
 
         with _archive(db) as archive:
@@ -471,7 +471,7 @@ def verify_cmd(
             emit_tables([checks_summary_table(cities, year, chosen_lang())], output)
         return
     if pending:
-        from ..record.verification import pending as still_to_check
+        from ..record.checklists import pending as still_to_check
 
         if requirements or ok or reject is not None:
             raise usage_error(

@@ -16,16 +16,9 @@ from ..decide.scoring import LEVEL_ORDER, RankKey, grade_places, ranks
 from ..errors import InputError, Problem
 from ..packs import find_pack, installed_pack
 from ..regions import place_key
+from .checklists import cohort_checks
 from .history import data_notes
-from .verification import (
-    NO_EVIDENCE,
-    REJECTED,
-    UNVERIFIED,
-    VERIFIED,
-    Records,
-    State,
-    cohort_checks,
-)
+from .verification import NO_EVIDENCE, REJECTED, UNVERIFIED, VERIFIED, Records, State
 
 DECLARED, VERIFIED_BASIS = "declared", "verified"  # the scores a list can publish
 CLAIM_STATES = tuple(state.value for state in State)

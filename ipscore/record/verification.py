@@ -19,14 +19,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
-from pathlib import Path
 from typing import Any, Protocol
 
 from ..decide import scoring
 from ..decide.results import Assessment
 from ..errors import InputError, Problem
-from ..packs import Pack, find_pack, installed_pack
-from ..regions import place_key
+from ..packs import Pack, find_pack
 from ..store.archive import Check, Stored
 from ..text import did_you_mean
 from ..verdicts import MET, UNMET, Verdict, verdict_word
@@ -166,8 +164,8 @@ class Verification:
             "year": self.year,
             "submission_id": self.submission_id,
             "version": self.version,
-            "declared": _scored(self.declared),
-            "verified": _scored(self.verified),
+            "declared": scored_dict(self.declared),
+            "verified": scored_dict(self.verified),
             "unverified_counts": policy.unverified == "counts",
             "verification_note": policy.note,
             "met_by_state": self.counts(),
@@ -185,7 +183,7 @@ def met_by_state(standings: Iterable[Standing]) -> dict[str, int]:
     return out
 
 
-def _scored(s: Scored) -> dict[str, Any]:
+def scored_dict(s: Scored) -> dict[str, Any]:
     return {"score": float(s.score), "grade": s.grade, "grade_label": s.grade_label}
 
 
@@ -419,203 +417,3 @@ def record(
         ]
     )
     return _verification(chosen, stored, archive.checks(stored.pack, city, year))
-
-
-@dataclass(frozen=True)
-class Pending:
-    """A declared "met" still to check, with what its check decides: the score and grade if it
-    is verified and if it is rejected, every other unchecked claim taken as declared (so the
-    claims a grade rests on come first, whatever the pack's verified score counts)."""
-
-    city: str
-    year: int
-    pack: str
-    requirement: str
-    title: str
-    state: State
-    evidence: int  # how many documents it has
-    if_verified: Scored
-    if_rejected: Scored
-
-    @property
-    def points(self) -> Fraction:
-        return self.if_verified.exact - self.if_rejected.exact
-
-    @property
-    def changes_grade(self) -> bool:
-        return self.if_verified.grade != self.if_rejected.grade
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "city": self.city,
-            "year": self.year,
-            "pack": self.pack,
-            "requirement": self.requirement,
-            "title": self.title,
-            "state": self.state,
-            "evidence": self.evidence,
-            "if_verified": _scored(self.if_verified),
-            "if_rejected": _scored(self.if_rejected),
-            "points": round(float(self.points), 4),
-            "changes_grade": self.changes_grade,
-        }
-
-
-def pending(
-    archive: Checks,
-    year: int | None = None,
-    cities: Sequence[str] = (),
-    pack: str | None = None,
-) -> tuple[list[Pending], tuple[str, ...]]:
-    """Every declared "met" of the archive's current results not yet verified or rejected:
-    those whose check would change a grade first, then by the points it moves. Also the
-    stored inputs' notes (example data says so)."""
-    chosen = None if pack is None else find_pack(pack)
-    wanted = set(cities)
-    stored = [
-        s
-        for s in archive.submissions(year=year, pack=None if chosen is None else chosen.id)
-        if s.result is not None and (not wanted or s.city in wanted)
-    ]
-    missing = wanted - {s.city for s in stored}
-    if missing:
-        raise InputError(
-            [
-                Problem(
-                    f"归档中没有 {c}" + (f" {year}年度" if year else "") + "的考核结果",
-                    f"the archive holds no assessment of {c}" + (f" for {year}" if year else ""),
-                )
-                for c in sorted(missing)
-            ]
-        )
-    by_key: dict[tuple[str, str, int], list[Check]] = {}
-    for check in archive.checks(None if chosen is None else chosen.id, None, year):
-        by_key.setdefault((check.pack, check.city, check.year), []).append(check)
-    packs: dict[str, Pack] = {}
-    out = []
-    for s in stored:
-        if s.pack not in packs:
-            packs[s.pack] = chosen or find_pack(s.pack)
-        one = packs[s.pack]
-        result = s.result or {}
-        declared(one, result)
-        standings = standing(result, by_key.get((s.pack, s.city, s.year), []))
-        for r in standings:
-            if r.status != MET or r.state in (VERIFIED, REJECTED):
-                continue
-            out.append(
-                Pending(
-                    s.city,
-                    s.year,
-                    s.pack,
-                    r.id,
-                    r.title,
-                    r.state,
-                    len(r.evidence),
-                    score(one, result, standings, {r.id: True}, unverified=True),
-                    score(one, result, standings, {r.id: False}, unverified=True),
-                )
-            )
-    out.sort(key=lambda p: (not p.changes_grade, -p.points, p.city, p.year, p.requirement))
-    return out, data_notes(stored)
-
-
-@dataclass(frozen=True)
-class CityChecks:
-    """A city's score as declared and as verified, and where its claims stand."""
-
-    city: str
-    province: str | None
-    level: str | None
-    declared: Scored
-    verified: Scored | None  # None where only the declared score was asked for
-    claims: dict[str, int]  # declared "met" verdicts by state
-
-    @property
-    def differs(self) -> bool:
-        return self.verified is not None and (self.declared.score, self.declared.grade) != (
-            self.verified.score,
-            self.verified.grade,
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "city": self.city,
-            "province": self.province,
-            "level": self.level,
-            "declared": _scored(self.declared),
-            "verified": None if self.verified is None else _scored(self.verified),
-            "met_by_state": self.claims,
-        }
-
-
-def cohort_checks(
-    archive: Records, year: int, pack: str | None = None, verified: bool = True
-) -> tuple[CityChecks, ...]:
-    """Every current result of a year with both scores (`verify --summary`, and what
-    `publish` must choose between), by tier, province and name; the checks read once per
-    pack. Without `verified`, the declared score as stored and the claims' states only: no
-    pack is needed to work out the score as verified. `pack` is an id, or a pack file (a
-    reviewer's own pack, which scores the results stored under its id)."""
-    chosen = find_pack(pack) if pack is not None and Path(pack).suffix else None
-    if chosen is not None:
-        pack = chosen.id
-    stored = [s for s in archive.submissions(year=year, pack=pack) if s.assessed and s.result]
-    if not stored:
-        raise InputError(
-            [
-                Problem(
-                    f"归档中没有{year}年度的考核结果" + (f"（规则包 {pack}）" if pack else ""),
-                    f"the archive holds no results for {year}" + (f" under {pack}" if pack else ""),
-                    field="--year",
-                )
-            ]
-        )
-    found: dict[tuple[str, str], list[Check]] = {}
-    for pack_id in sorted({s.pack for s in stored}):
-        for c in archive.checks(pack_id, None, year):
-            found.setdefault((pack_id, c.city), []).append(c)
-    out = []
-    tiers = {level: i for i, level in enumerate(scoring.LEVEL_ORDER)}
-    stored.sort(
-        key=lambda s: (
-            tiers.get((s.result or {}).get("level") or "", len(tiers)),
-            place_key((s.result or {}).get("province"), s.city),
-        )
-    )
-    for s in stored:
-        result = s.result or {}
-        checks = found.get((s.pack, s.city), [])
-        if verified:
-            both = checked(chosen or find_pack(s.pack), result, checks)
-            scores: tuple[Scored, Scored | None] = (both.declared, both.verified)
-            standings = both.standings
-        else:
-            scores, standings = (_as_stored(s.pack, result), None), standing(result, checks)
-        out.append(
-            CityChecks(
-                s.city,
-                result.get("province"),
-                result.get("level"),
-                *scores,
-                met_by_state(standings),
-            )
-        )
-    return tuple(out)
-
-
-def _as_stored(pack_id: str, result: Mapping[str, Any]) -> Scored:
-    """A stored result's score and grade as it was published (one decimal)."""
-    pack = installed_pack(pack_id)
-    band = (
-        next((b for b in pack.scoring.grades if b.code == result["grade"]), None) if pack else None
-    )
-    score = Decimal(str(result["score"]))
-    label = str(result.get("grade_label") or result["grade"])
-    return Scored(
-        score,
-        Fraction(score),
-        str(result["grade"]),
-        label,
-        band.label_en if band and band.label_en else label,
-    )

@@ -16,9 +16,10 @@ from .base import STYLE, grade_cell, joined_lines, plain_line, user_text
 
 if TYPE_CHECKING:
     from ...record.archiving import Archived
+    from ...record.checklists import CityChecks, Pending
     from ...record.history import History, YearRow
     from ...record.review import Review
-    from ...record.verification import CityChecks, Pending, Scored, Verification
+    from ...record.verification import Scored, Verification
     from ...store.archive import Stored
 
 
