@@ -4,6 +4,7 @@ SQLite and on a real PostgreSQL server."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import sqlite3
@@ -13,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from ipscore import InputError
 from ipscore.packs import find_pack
@@ -139,33 +141,51 @@ def test_export_and_import_round_trip(archive, tmp_path):
         other.close()
 
 
-def test_concurrent_writers_lose_nothing(url):
+def test_concurrent_writers_lose_nothing(url, tmp_path):
+    """Three `archive add`s at once, each with its own 20 cities and the same Wuhan file: every
+    city of each is stored, and Wuhan once (the other two find it unchanged, issue 28)."""
     Archive(url).close()  # migrate first, so the writers only add
-    files = sorted(SCENARIOS.glob("*-2015.yaml"))
+    batches = []
+    for i in range(3):
+        batches.append(tmp_path / f"batch-{i}.csv")
+        _batch_csv(batches[-1], 20, prefix=f"示例市{i}")
     writers = [
         subprocess.Popen(
-            [sys.executable, "-m", "ipscore", "archive", "add", *map(str, files), "--by", f"w{i}"],
+            [
+                sys.executable,
+                "-m",
+                "ipscore",
+                "archive",
+                "add",
+                str(batch),
+                str(SCENARIOS / "wuhan-2015.yaml"),
+                "--by",
+                f"w{i}",
+            ],
             cwd=ROOT,
             env={**os.environ, "IPSCORE_DB": url},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for i in range(3)
+        for i, batch in enumerate(batches)
     ]
+    said = []
     for writer in writers:
-        _, err = writer.communicate(timeout=120)
+        out, err = writer.communicate(timeout=120)
         assert writer.returncode == 0, err
+        said.append(out)
     archive = Archive(url)
     try:
         stored = archive.submissions(every_version=True)
-        assert len(stored) == 3 * len(files)
-        assert sorted({s.version for s in stored}) == [1, 2, 3]
+        assert len(stored) == 3 * 20 + 1
+        assert {s.version for s in stored} == {1}
     finally:
         archive.close()
+    assert sum("武汉市 2015年度（cnipa-2015-demo-city）：未变化" in out for out in said) == 2
 
 
-def _batch_csv(path: Path, cities: int) -> None:
+def _batch_csv(path: Path, cities: int, prefix: str = "示例市") -> None:
     """A batch table of many cities (copies of Xiangtan's figures under other names)."""
     from ipscore.intake.files import read_one
 
@@ -173,7 +193,7 @@ def _batch_csv(path: Path, cities: int) -> None:
     names = [n for n in pack.field_names() if pack.field(n).type != "ratio"]
     rows = [",".join(["pack", "year", *names])]
     for i in range(cities):
-        values = dict(submission.values, **{"city.name": f"示例市{i:04d}"})
+        values = dict(submission.values, **{"city.name": f"{prefix}{i:04d}"})
         cells = [pack.id, "2015"]
         for name in names:
             value = values.get(name)
@@ -293,3 +313,125 @@ def test_where_names_the_database(tmp_path):
     assert done.stdout.strip() == f"sqlite:///{tmp_path / 'a.sqlite'}"
     done = run("archive", "where", "--db", "postgresql+psycopg://u:secret@host/db", db="x")
     assert done.stdout.strip() == "postgresql+psycopg://u:***@host/db"
+
+
+def test_an_unchanged_file_stores_nothing_and_says_so(archive, tmp_path):
+    """Issue 28: adding a file again, or the same figures typed otherwise (7799.99990), stores
+    no new version; its line says 未变化 and names the current version."""
+    (first,) = store(archive, [SCENARIOS / "wuhan-2015.yaml"], STAMP, by="张三")
+    assert (first.version, first.unchanged) == (1, False)
+    (again,) = store(archive, [SCENARIOS / "wuhan-2015.yaml"], "2016-02-01T09:00:00Z")
+    retyped = scenario_with(
+        tmp_path, "wuhan-2015.yaml", {"pledge_amount: 7799.9999": "pledge_amount: 7799.99990"}
+    )
+    (same,) = store(archive, [retyped], "2016-02-02T09:00:00Z", by="李四")
+    assert (again.id, again.version, again.unchanged) == (first.id, 1, True)
+    assert (same.id, same.version, same.unchanged) == (first.id, 1, True)
+    assert archive.count() == 1
+    from ipscore.views.tables.record import archived_lines
+
+    assert archived_lines([same]) == [
+        f"= #{first.id} 武汉市 2015年度（cnipa-2015-demo-city）："
+        "未变化，与当前的第1版相同，没有再存"
+    ]
+
+
+def test_a_correction_keeps_its_reason_and_the_diff_says_what_changed(archive, tmp_path):
+    from ipscore.record.corrections import version_diff
+
+    store(archive, [SCENARIOS / "wuhan-2015.yaml"], STAMP, by="张三")
+    corrected = scenario_with(
+        tmp_path, "wuhan-2015.yaml", {"pledge_amount: 7799.9999": "pledge_amount: 7800"}
+    )
+    (second,) = store(archive, [corrected], "2016-02-01T09:00:00Z", "李四", reason="更正质押融资")
+    assert (second.version, second.unchanged) == (2, False)
+    assert archive.find("武汉市", 2015).reason == "更正质押融资"
+    assert archive.find("武汉市", 2015, version=1).reason is None
+    d = version_diff(archive, "武汉市", 2015)
+    assert (d.before.version, d.after.version) == (1, 2)
+    # 7800 is 20% over 2014's 6500 (T4.R2: ≥ 1.2 × 6500 = 7800): the one verdict that moves,
+    # and with it the mandatory T4 — 94.2 不合格 becomes 98.6 优秀 (as the what-if shows).
+    assert [(f, str(a), str(b)) for f, a, b in d.figures] == [
+        ("finance.pledge_amount", "7799.9999", "7800")
+    ]
+    assert [(rid, a, b) for rid, _, a, b in d.verdicts] == [("T4.R2", "unmet", "met")]
+    assert d.headline(d.before) == (94.2, "fail", "不合格")
+    assert d.headline(d.after) == (98.6, "excellent", "优秀")
+    with pytest.raises(InputError) as one:
+        version_diff(archive, "武汉市", 2015, first=2)
+    assert "请写两个不同的版本" in one.value.problems[0].zh
+
+
+def test_archive_list_show_and_diff_in_every_format(tmp_path):
+    db = str(tmp_path / "a.sqlite")
+    assert run("archive", "add", str(SCENARIOS / "wuhan-2015.yaml"), db=db).returncode == 0
+    corrected = scenario_with(
+        tmp_path, "wuhan-2015.yaml", {"pledge_amount: 7799.9999": "pledge_amount: 7800"}
+    )
+    added = run("archive", "add", str(corrected), "--reason", "更正质押融资", "--by", "李四", db=db)
+    assert "存为第2版，98.6分，优秀" in added.stdout
+    listed = run("archive", "list", "--all", "--format", "csv", db=db).stdout.splitlines()
+    assert listed[0] == "编号,规则包,城市,年度,内容,版本,得分,等级,存档时间,存档人,理由,输入指纹"
+    assert listed[2].split(",")[5:11][:2] == ["2（当前）", "98.6"] and "更正质押融资" in listed[2]
+    data = json.loads(run("archive", "list", "--all", "--format", "json", db=db).stdout)
+    assert [(s["version"], s["reason"]) for s in data["submissions"]] == [
+        (1, None),
+        (2, "更正质押融资"),
+    ]
+    out = tmp_path / "归档.xlsx"
+    assert run("archive", "list", "--format", "xlsx", "-o", str(out), db=db).returncode == 0
+    sheet = load_workbook(out).active
+    assert sheet["K1"].value == "理由" and sheet["K2"].value == "更正质押融资"
+    shown = run("archive", "show", "武汉市", "2015", "--format", "csv", db=db).stdout
+    assert "理由,更正质押融资" in shown and "finance.pledge_amount,7800" in shown
+    diff = run("archive", "diff", "武汉市", "2015", db=db).stdout
+    assert "第1版 → 第2版" in diff and "更正质押融资" in diff
+    assert "7799.9999" in diff and "T4.R2" in diff
+    refused = run("archive", "list", "--format", "xlsx", db=db)
+    assert refused.returncode == 2 and "需要用 -o" in refused.stderr
+
+
+def test_an_archive_of_the_previous_release_moves_forward(tmp_path):
+    """tests/archives/schema-0002.sqlite was made by the release before reasons (武汉市 2015 and
+    2014's figures, 深圳市 2015, one check of 武汉市's T1.R2): opened, it is migrated to 0003 with
+    every record and check kept, and takes reasons from then on."""
+    db = tmp_path / "old.sqlite"
+    db.write_bytes((ROOT / "tests" / "archives" / "schema-0002.sqlite").read_bytes())
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)
+    archive = Archive(f"sqlite:///{db}")
+    try:
+        stored = archive.submissions(every_version=True)
+        assert sorted((s.city, s.year, s.kind) for s in stored) == [
+            ("武汉市", 2014, "figures"),
+            ("武汉市", 2015, "assessment"),
+            ("深圳市", 2015, "assessment"),
+        ]
+        assert {s.reason for s in stored} == {None}
+        assert [(c.city, c.requirement, c.checked_by) for c in archive.checks()] == [
+            ("武汉市", "T1.R2", "李四")
+        ]
+    finally:
+        archive.close()
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
+    found = json.loads(run("verify", "武汉市", "2015", "--format", "json", db=str(db)).stdout)
+    assert found["met_by_state"]["verified"] == 1
+    corrected = scenario_with(
+        tmp_path, "wuhan-2015.yaml", {"pledge_amount: 7799.9999": "pledge_amount: 7800"}
+    )
+    assert run("archive", "add", str(corrected), "--reason", "更正", db=str(db)).returncode == 0
+    assert "更正" in run("archive", "diff", "武汉市", "2015", db=str(db)).stdout
+
+
+def test_reasons_travel_with_an_export_and_an_older_export_still_imports(archive, tmp_path):
+    store(archive, [SCENARIOS / "wuhan-2015.yaml"], STAMP, reason="首次报送")
+    (record,) = list(archive.export())
+    assert record["reason"] == "首次报送"
+    older = {k: v for k, v in record.items() if k != "reason"}  # an export before reasons
+    other = Archive(f"sqlite:///{tmp_path / 'other.sqlite'}")
+    try:
+        assert other.import_records([older]) == (1, 0)
+        assert other.find("武汉市", 2015).reason is None
+    finally:
+        other.close()

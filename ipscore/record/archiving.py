@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
 from ..decide.results import Assessment
@@ -17,7 +17,7 @@ from ..intake.submission import Submission
 from ..packs import Pack
 
 if TYPE_CHECKING:  # SQLAlchemy loads when something is stored, not for every batch
-    from ..store.archive import Entry
+    from ..store.archive import Entry, Stored
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,29 @@ class Archived:
     score: Decimal | None = None  # when it was assessed
     grade: str | None = None
     grade_label: str | None = None
+    version: int = 0  # its version among those of its pack, city and year, once stored
+    unchanged: bool = False  # the current version says the same: nothing was stored
+
+
+def same_as(record: dict[str, Any], current: Stored) -> bool:
+    """Whether a record about to be stored says what the current version says: the same
+    figures (as values: 7799.9999 is 7799.99990), the same kind, and the same assessment under
+    the same pack — verdicts, score, documents, other years' figures — whatever file it came
+    from and whenever. Storing it would only add a version that changes nothing."""
+    from ..store.archive import figures_in
+
+    if (record["kind"], record["pack_sha256"]) != (current.kind, current.pack_sha256):
+        return False
+    if figures_in(record) != current.figures:
+        return False
+    return _content(record["result"]) == _content(current.result)
+
+
+def _content(result: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A stored result without where and when it was made."""
+    if result is None:
+        return None
+    return {k: v for k, v in result.items() if k not in ("provenance", "source")}
 
 
 def entry(pack: Pack, s: Submission, a: Assessment | None, stored_at: str) -> Entry:

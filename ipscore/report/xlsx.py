@@ -208,3 +208,20 @@ def publish_sheet(p: Published, lang: str = "zh", produced_at: str | None = None
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def plain_sheet(title: str, heads: list[str], rows: list[list[Any]]) -> bytes:
+    """A listing as a workbook (`archive list`, `archive show`, `archive diff`): a bold
+    heading row that stays in view, text cells never formulas."""
+    book = Workbook()
+    sheet = cast(Worksheet, book.active)  # a new workbook has its one sheet active
+    sheet.title = title[:31]  # Excel's limit for a sheet name
+    append_row(sheet, heads)
+    for row in rows:
+        append_row(sheet, row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -58,7 +58,7 @@ class Entry:
     references: tuple[dict[str, str], ...] = ()
     ipscore_version: str = ""
 
-    def record(self, stored_at: str, by: str | None) -> dict[str, Any]:
+    def record(self, stored_at: str, by: str | None, reason: str | None = None) -> dict[str, Any]:
         """As an exported record is written (`Stored.to_dict`), without id and version."""
         return {
             "pack": self.pack,
@@ -72,6 +72,7 @@ class Entry:
             "references": list(self.references),
             "stored_at": stored_at,
             "stored_by": by,
+            "reason": reason,
             "ipscore_version": self.ipscore_version,
             "figures": {k: _encoded(v) for k, v in self.figures.items()},
             "result": self.result,
@@ -99,6 +100,7 @@ class Stored:
     references: tuple[dict[str, str], ...] = ()
     result: dict[str, Any] | None = None
     figures: dict[str, Value] = field(default_factory=dict)
+    reason: str | None = None  # why this version was stored, where one was given
 
     @property
     def assessed(self) -> bool:
@@ -119,7 +121,7 @@ class Stored:
             self.references,
             self.ipscore_version,
         )
-        record = entry.record(self.stored_at, self.stored_by)
+        record = entry.record(self.stored_at, self.stored_by, self.reason)
         return {"id": self.id, **record, "version": self.version, "current": self.current}
 
 
@@ -255,6 +257,33 @@ class Archive:
         """Store every entry in one transaction: all of them, or (on any failure) none."""
         return self.add_records([entry.record(stored_at, by) for entry in entries])
 
+    def add_changed(
+        self,
+        records: Iterable[dict[str, Any]],
+        keys: Collection[tuple[str, str, int]],
+        same: Callable[[dict[str, Any], Stored], bool],
+    ) -> list[tuple[int, int, bool]]:
+        """Store records in one transaction, but not one that `same` finds saying what the
+        current version of its pack, city and year says: for each, in order, (id, version,
+        stored). `keys` are the records' (pack, city, year). The current versions are read
+        once this writer holds the write lock, so two writers adding the same file store it
+        once, and versions count up without a gap."""
+        with self._failing_clearly(), self._writing() as conn:
+            if conn.dialect.name == "postgresql":  # SQLite's BEGIN IMMEDIATE does this
+                conn.exec_driver_sql("LOCK TABLE submissions IN SHARE ROW EXCLUSIVE MODE")
+            current = self.current_versions(keys)
+            versions = {key: s.version for key, s in current.items()}
+            out = []
+            for record in records:
+                key = (record["pack"], record["city"], record["year"])
+                before = current.get(key)
+                if before is not None and same(record, before):
+                    out.append((before.id, before.version, False))
+                    continue
+                versions[key] = versions.get(key, 0) + 1
+                out.append((_insert(conn, record), versions[key], True))
+            return out
+
     def add_records(self, records: Iterable[dict[str, Any]]) -> list[int]:
         """Store records (`Entry.record`) as they come, in one transaction: a failure, in the
         database or in whatever yields them, stores none."""
@@ -269,15 +298,18 @@ class Archive:
         every_version: bool = False,
         details: bool = False,
         years: tuple[int, int] | None = None,
+        cities: Sequence[str] | None = None,
     ) -> list[Stored]:
         """Stored submissions, current ones only unless every version is asked for; ordered by
         pack, city, year and version. `details` reads each one's figures too; `years` is a
-        range, both ends included."""
+        range, both ends included; `cities`, several cities at once."""
         query = select(submissions).order_by(
             submissions.c.pack, submissions.c.city, submissions.c.year, submissions.c.id
         )
         if city is not None:
             query = query.where(submissions.c.city == city)
+        if cities is not None:
+            query = query.where(submissions.c.city.in_(cities))
         if year is not None:
             query = query.where(submissions.c.year == year)
         if years is not None:
@@ -300,6 +332,31 @@ class Archive:
                     continue
                 out.append(_stored(row, seen[key], current, conn if details else None))
         return out
+
+    def current_versions(
+        self, keys: Collection[tuple[str, str, int]]
+    ) -> dict[tuple[str, str, int], Stored]:
+        """The current version of each (pack, city, year) that has one, with its figures: what
+        a batch about to be stored is compared with. A query per 500 cities, whatever the
+        batch's size."""
+        cities = sorted({city for _, city, _ in keys})
+        found: dict[tuple[str, str, int], Stored] = {}
+        for start in range(0, len(cities), 500):
+            for s in self.submissions(cities=cities[start : start + 500]):
+                if (s.pack, s.city, s.year) in keys:
+                    found[(s.pack, s.city, s.year)] = s
+        ids = sorted(s.id for s in found.values())
+        values: dict[int, dict[str, Value]] = {i: {} for i in ids}
+        with self._failing_clearly(), self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                query = (
+                    select(figures)
+                    .where(figures.c.submission_id.in_(ids[start : start + 500]))
+                    .order_by(figures.c.id)
+                )
+                for r in conn.execute(query).mappings():
+                    values[r["submission_id"]][r["field"]] = _decoded(r["type"], r["value"])
+        return {key: replace(s, figures=values[s.id]) for key, s in found.items()}
 
     def figures_of(self, city: str, year: int) -> dict[str, tuple[Value, Stored]]:
         """The city's figures for a year from its current submissions (an earlier version's
@@ -568,6 +625,11 @@ def _encoded(value: Value) -> dict[str, str]:
     return {"type": "text", "value": value}
 
 
+def figures_in(record: dict[str, Any]) -> dict[str, Value]:
+    """A record's figures (`Entry.record`, an export's line) as values."""
+    return {name: _decoded(v["type"], v["value"]) for name, v in record["figures"].items()}
+
+
 def _decoded(kind: str, stored: str) -> Value:
     if kind == "bool":
         return stored == "true"
@@ -596,6 +658,7 @@ def _insert(conn: Connection, record: dict[str, Any]) -> int:
             references_json=json.dumps(record["references"], ensure_ascii=False),
             stored_at=record["stored_at"],
             stored_by=record["stored_by"],
+            reason=record.get("reason"),  # an export made before reasons has none
             ipscore_version=record["ipscore_version"],
             result_json=None
             if record["result"] is None
@@ -676,6 +739,7 @@ def _stored(row: Any, version: int, current: bool, conn: Connection | None) -> S
         references=tuple(json.loads(row["references_json"])),
         result=result,
         figures=found,
+        reason=row["reason"],
     )
 
 

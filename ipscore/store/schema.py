@@ -7,7 +7,7 @@ from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, String, Tab
 
 # The newest migration in migrations/versions/ (a test keeps the two in step): an archive at
 # this revision opens without loading Alembic.
-HEAD = "0002"
+HEAD = "0003"
 
 metadata = MetaData()
 
@@ -29,6 +29,7 @@ submissions = Table(
     Column("references_json", Text, nullable=False),  # [{"file", "sha256"}] of reference files
     Column("stored_at", String(32), nullable=False),  # UTC, ISO 8601
     Column("stored_by", String(200), nullable=True),
+    Column("reason", Text, nullable=True),  # why this version was stored (`--reason`)
     Column("ipscore_version", String(50), nullable=False),
     Column("result_json", Text, nullable=True),  # the assessment's JSON; null for figures only
     Index("submissions_key", "pack", "city", "year"),

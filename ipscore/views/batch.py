@@ -40,7 +40,7 @@ from ..intake.files import (
     twice,
 )
 from ..intake.submission import PackChooser, Submission
-from ..record.archiving import Archived, archived, entry
+from ..record.archiving import Archived, archived, entry, same_as
 from ..text import cell_text
 from ..yamlio import READ
 from . import output
@@ -64,8 +64,8 @@ class Job:
     csv: str | None = None  # the language of a CSV's cells, when a CSV is written
     produced_at: str | None = None
     # `archive add`: every year's submissions are read, and each is made an archive record
-    # (stored at, stored by); only those of the year its pack assesses are assessed.
-    store: tuple[str, str | None] | None = None
+    # (stored at, stored by, why); only those of the year its pack assesses are assessed.
+    store: tuple[str, str | None, str | None] | None = None
     # A folder where the workers leave each city's JSON, so that only its place crosses the
     # pipe to the one process that writes (a city's JSON is 43 KB; passing it on was a sixth
     # of a batch).
@@ -162,8 +162,8 @@ class _Worker:
         except IpscoreError as exc:  # an archive that cannot be read
             return Outcome(submission.source, tuple(exc.problems), row=row)
         if job.store is not None:
-            stored_at, by = job.store
-            record = entry(pack, submission, a, stored_at).record(stored_at, by)
+            stored_at, by, reason = job.store
+            record = entry(pack, submission, a, stored_at).record(stored_at, by, reason)
             return Outcome(
                 submission.source,
                 key=(submission.pack_id, submission.city, submission.year),
@@ -561,13 +561,15 @@ def archive(
     by: str | None = None,
     pack: str | None = None,
     jobs: int | None = None,
+    reason: str | None = None,
 ) -> list[Archived]:
     """`ipscore archive add`: read and assess every file first (all problems in one pass),
     each record waiting in a spool file on disk; then store them all in one transaction, or
-    none. Assessments read other years from the archive as it was before the batch."""
+    none. Assessments read other years from the archive as it was before the batch. A record
+    that says what its current version says is not stored again (`Archived.unchanged`)."""
     if ":memory:" in into.url:
         jobs = 1  # workers could not see a database that lives in this process
-    job = Job(pack, into.url, produced_at=stored_at, store=(stored_at, by))
+    job = Job(pack, into.url, produced_at=stored_at, store=(stored_at, by, reason))
     results = Results()
     done: list[Archived] = []
     with tempfile.TemporaryFile() as spool:
@@ -577,5 +579,12 @@ def archive(
             done.append(o.stored)
         results.check()
         spool.seek(0)
-        ids = into.add_records(orjson.loads(line) for line in spool)
-    return [replace(a, id=i) for a, i in zip(done, ids, strict=True)]
+        placed = into.add_changed(
+            (orjson.loads(line) for line in spool),
+            {(a.pack, a.city, a.year) for a in done},
+            same_as,
+        )
+    return [
+        replace(a, id=i, version=version, unchanged=not stored)
+        for a, (i, version, stored) in zip(done, placed, strict=True)
+    ]

@@ -17,6 +17,7 @@ from .base import STYLE, grade_cell, joined_lines, plain_line, user_text
 if TYPE_CHECKING:
     from ...record.archiving import Archived
     from ...record.checklists import CityChecks, Pending
+    from ...record.corrections import VersionDiff
     from ...record.history import History, YearRow
     from ...record.review import Review
     from ...record.verification import Scored, Verification
@@ -33,11 +34,36 @@ def _stored_title(pack_id: str | None, req_id: str, title: str, lang: str) -> st
 
 
 def archived_lines(done: Iterable[Archived], lang: str = "zh") -> list[str]:
-    """`archive add`: one line per stored submission, saying what was stored."""
+    """`archive add`: one line per submission, saying what was stored (a correction with its
+    version), or that nothing was, its current version saying the same."""
     out = []
     for item in done:
         city = plain_line(item.city)
-        if item.score is not None:
+        if item.unchanged:
+            out.append(
+                pick(
+                    lang,
+                    f"= #{item.id} {city} {item.year}年度（{item.pack}）：未变化，与当前的第"
+                    f"{item.version}版相同，没有再存",
+                    f"= #{item.id} {city} {item.year} ({item.pack}): unchanged, the same as the "
+                    f"current version {item.version}; nothing stored",
+                )
+            )
+            continue
+        if item.version > 1:  # a correction: which version it is now
+            grade = grade_word(item.pack, item.grade, item.grade_label, lang)
+            scored = item.score is not None
+            out.append(
+                pick(
+                    lang,
+                    f"✓ #{item.id} {city} {item.year}年度（{item.pack}）："
+                    f"更正，存为第{item.version}版"
+                    + (f"，{item.score}分，{item.grade_label}" if scored else ""),
+                    f"OK #{item.id} {city} {item.year} ({item.pack}): corrected, stored as "
+                    f"version {item.version}" + (f", {item.score}, {grade}" if scored else ""),
+                )
+            )
+        elif item.score is not None:
             out.append(
                 pick(
                     lang,
@@ -60,40 +86,92 @@ def archived_lines(done: Iterable[Archived], lang: str = "zh") -> list[str]:
     return out
 
 
-def archive_table(stored: Iterable[Stored], lang: str = "zh") -> Table:
-    """`archive list`: one row per stored submission (current ones unless --all)."""
-    table = Table(title=pick(lang, "归档", "Archive"), box=box.SIMPLE_HEAVY)
-    for zh, en in (
-        ("编号", "id"),
-        ("规则包", "Pack"),
-        ("城市", "City"),
-        ("年度", "Year"),
-        ("内容", "Kind"),
-        ("版本", "Version"),
-        ("得分", "Score"),
-        ("等级", "Grade"),
-        ("存档时间", "Stored at"),
-        ("存档人", "By"),
-        ("输入指纹", "Input SHA-256"),
-    ):
-        table.add_column(pick(lang, zh, en))
+ARCHIVE_COLUMNS = (
+    ("id", "编号", "id"),
+    ("pack", "规则包", "Pack"),
+    ("city", "城市", "City"),
+    ("year", "年度", "Year"),
+    ("kind", "内容", "Kind"),
+    ("version", "版本", "Version"),
+    ("score", "得分", "Score"),
+    ("grade", "等级", "Grade"),
+    ("stored_at", "存档时间", "Stored at"),
+    ("stored_by", "存档人", "By"),
+    ("reason", "理由", "Reason"),
+    ("input_sha256", "输入指纹", "Input SHA-256"),
+)
+
+
+def archive_listing(stored: Iterable[Stored]) -> list[dict[str, Any]]:
+    """`archive list` as data: one record a stored version (codes, for JSON)."""
+    return [
+        {
+            "id": s.id,
+            "pack": s.pack,
+            "city": s.city,
+            "year": s.year,
+            "kind": s.kind,
+            "version": s.version,
+            "current": s.current,
+            "score": (s.result or {}).get("score"),
+            "grade": (s.result or {}).get("grade"),
+            "stored_at": s.stored_at,
+            "stored_by": s.stored_by,
+            "reason": s.reason,
+            "input_sha256": s.input_sha256,
+        }
+        for s in stored
+    ]
+
+
+def archive_rows(stored: Iterable[Stored], lang: str = "zh") -> tuple[list[str], list[list[Any]]]:
+    """`archive list` in the reader's words: the headings and a row a stored version, as the
+    table, the CSV and the workbook show them."""
+    rows = []
     for s in stored:
         result = s.result or {}
         kind = pick(lang, "评估", "assessment") if s.assessed else pick(lang, "只存数据", "figures")
         version = f"{s.version}" + (pick(lang, "（当前）", " (current)") if s.current else "")
-        table.add_row(
-            str(s.id),
-            s.pack,
-            user_text(s.city),
-            str(s.year),
-            kind,
-            version,
-            "" if "score" not in result else f"{result['score']}",
-            grade_word(s.pack, result.get("grade"), result.get("grade_label"), lang),
-            s.stored_at,
-            s.stored_by or "—",
-            s.input_sha256[:12],
+        rows.append(
+            [
+                s.id,
+                s.pack,
+                s.city,
+                s.year,
+                kind,
+                version,
+                result.get("score"),
+                grade_word(s.pack, result.get("grade"), result.get("grade_label"), lang),
+                s.stored_at,
+                s.stored_by or "",
+                s.reason or "",
+                s.input_sha256,
+            ]
         )
+    return [pick(lang, zh, en) for _, zh, en in ARCHIVE_COLUMNS], rows
+
+
+def archive_table(stored: Iterable[Stored], lang: str = "zh") -> Table:
+    """`archive list`: one row per stored submission (current ones unless --all); the reason
+    column where any version has one."""
+    stored = list(stored)
+    heads, rows = archive_rows(stored, lang)
+    reasons = any(s.reason for s in stored)
+    table = Table(title=pick(lang, "归档", "Archive"), box=box.SIMPLE_HEAVY)
+    shown = [k for k, (key, _, _) in enumerate(ARCHIVE_COLUMNS) if key != "reason" or reasons]
+    for k in shown:
+        table.add_column(heads[k])
+    for row in rows:
+        cells = {
+            0: str(row[0]),
+            2: user_text(row[2]),
+            3: str(row[3]),
+            6: "" if row[6] is None else f"{row[6]}",
+            9: row[9] or "—",
+            10: user_text(row[10]),
+            11: row[11][:12],
+        }
+        table.add_row(*(cells.get(k, row[k]) for k in shown))
     return table
 
 
@@ -120,21 +198,34 @@ def stored_table(s: Stored, lang: str = "zh") -> Table:
         ),
         box=box.SIMPLE,
     )
-    table.add_column(pick(lang, "项目", "Item"))
-    table.add_column(pick(lang, "值", "Value"), overflow="fold")
-    for zh, en, value in (
-        ("填报文件", "Input file", user_text(s.source)),
-        ("文件指纹", "Input SHA-256", s.input_sha256),
-        ("规则包版本", "Pack version", s.pack_version),
-        ("规则包指纹", "Pack SHA-256", s.pack_sha256),
-        ("存档时间", "Stored at", s.stored_at),
-        ("存档人", "Stored by", s.stored_by or "—"),
-        ("ipscore 版本", "ipscore version", s.ipscore_version),
-    ):
-        table.add_row(pick(lang, zh, en), value)
-    for name, figure in s.figures.items():
-        table.add_row(f"[dim]{name}[/]", str(figure))
+    heads, rows = stored_rows(s, lang)
+    for head in heads:
+        table.add_column(head, overflow="fold")
+    sources = len(rows) - len(s.figures)  # where it came from, then its figures
+    for k, (item, value) in enumerate(rows):
+        name = user_text(item) if k < sources else f"[dim]{user_text(item)}[/]"
+        table.add_row(name, user_text(value) or "—")
     return table
+
+
+def stored_rows(s: Stored, lang: str = "zh") -> tuple[list[str], list[list[str]]]:
+    """`archive show` as rows of item and value: where the version came from, then each
+    filed figure — what the table, the CSV and the workbook show."""
+    rows = [
+        [pick(lang, zh, en), value]
+        for zh, en, value in (
+            ("填报文件", "Input file", s.source),
+            ("文件指纹", "Input SHA-256", s.input_sha256),
+            ("规则包版本", "Pack version", s.pack_version),
+            ("规则包指纹", "Pack SHA-256", s.pack_sha256),
+            ("存档时间", "Stored at", s.stored_at),
+            ("存档人", "Stored by", s.stored_by or ""),
+            ("理由", "Reason", s.reason or ""),
+            ("ipscore 版本", "ipscore version", s.ipscore_version),
+        )
+    ]
+    rows += [[name, str(figure)] for name, figure in s.figures.items()]
+    return [pick(lang, "项目", "Item"), pick(lang, "值", "Value")], rows
 
 
 _STATE_WORDS = {
@@ -445,5 +536,55 @@ def checks_summary_table(cities: Sequence[CityChecks], year: int, lang: str = "z
                 for s in (c.declared, c.verified)
             ),
             *(str(c.claims[s]) for s in states),
+        )
+    return table
+
+
+def diff_table(d: VersionDiff, lang: str = "zh") -> Table:
+    """`archive diff`: two versions side by side — when, by whom and why each was stored, the
+    score and grade, then only the figures and verdicts that differ."""
+    a, b = d.before, d.after
+    table = Table(
+        title=pick(
+            lang,
+            f"{user_text(b.city)} {b.year}年度（{b.pack}）：第{a.version}版 → 第{b.version}版",
+            f"{user_text(b.city)} {b.year} ({b.pack}): version {a.version} → {b.version}",
+        ),
+        caption=None
+        if d.figures or d.verdicts
+        else pick(lang, "填报数据和结论都没有变化", "no figure and no verdict changed"),
+        caption_justify="left",
+        box=box.SIMPLE,
+    )
+    for head in (
+        pick(lang, "项目", "Item"),
+        pick(lang, f"第{a.version}版", f"version {a.version}"),
+        pick(lang, f"第{b.version}版", f"version {b.version}"),
+    ):
+        table.add_column(head, overflow="fold")
+
+    def word(side: Stored) -> str:
+        _, grade, label = d.headline(side)
+        return grade_word(side.pack, grade, label, lang) if grade else "—"
+
+    for zh, en, left, right in (
+        ("存档时间", "Stored at", a.stored_at, b.stored_at),
+        ("存档人", "Stored by", a.stored_by or "—", b.stored_by or "—"),
+        ("理由", "Reason", a.reason or "—", b.reason or "—"),
+        ("得分", "Score", d.headline(a)[0], d.headline(b)[0]),
+        ("等级", "Grade", word(a), word(b)),
+    ):
+        table.add_row(
+            pick(lang, zh, en), *("—" if v is None else user_text(v) for v in (left, right))
+        )
+    for name, before, after in d.figures:
+        table.add_row(
+            f"[dim]{user_text(name)}[/]",
+            *("—" if v is None else user_text(v) for v in (before, after)),
+        )
+    for rid, title, before, after in d.verdicts:
+        table.add_row(
+            f"{rid} {user_text(title)}",
+            *("—" if v is None else verdict_word(v, lang) for v in (before, after)),
         )
     return table
