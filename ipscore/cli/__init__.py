@@ -1,9 +1,10 @@
 """The `ipscore` command: parse arguments, call the library, print. No logic of its own.
 
-One module per command family (assessment, reports, questions, rules, record, strength, serve),
-what they share in `common`. Heavy libraries (pandas, openpyxl, matplotlib, the engine) load
-inside the commands that use them, so `ipscore --help` starts quickly. A domain error becomes
-one readable message in the chosen language and exit code 2, at one place: `Group.invoke`.
+One module per command family (assessment, reports, questions, rules, archive, record, strength,
+serve), what they share in `common`. Heavy libraries (pandas, openpyxl, matplotlib, the engine)
+load inside the commands that use them, so `ipscore --help` starts quickly. A domain error
+becomes one readable message in the chosen language and exit code 2, at one place:
+`Group.invoke`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from .. import interrupt
 from .._version import __version__
 from ..errors import IpscoreError
 from ..text import pick
-from . import assessment, clicktext, questions, record, reports, rules, serve, strength
+from . import archive, assessment, clicktext, questions, record, reports, rules, serve, strength
 from .common import Context, lang_option
 
 
@@ -96,7 +97,7 @@ for command in (
     questions.sensitivity_cmd,
     rules.test_cmd,
     rules.rules_group,
-    record.archive_group,
+    archive.archive_group,
     record.history_cmd,
     record.review_cmd,
     record.publish_cmd,

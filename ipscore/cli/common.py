@@ -17,6 +17,7 @@ from . import clicktext
 if TYPE_CHECKING:
     from rich.table import Table
 
+    from ..store.archive import Archive
     from ..store.lazy import ArchivedFigures
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -180,3 +181,15 @@ def usage_error(zh: str, en: str, option: str | None = None) -> Exception:
     from ..errors import InputError, Problem
 
     return InputError([Problem(zh, en, field=option)])
+
+
+@contextmanager
+def opened_archive(db: str | None) -> Iterator[Archive]:
+    """The archive named by --db or IPSCORE_DB (else the default one), closed after use."""
+    from ..store.archive import Archive
+
+    archive = Archive.open(db)
+    try:
+        yield archive
+    finally:
+        archive.close()

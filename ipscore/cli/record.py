@@ -1,323 +1,27 @@
-"""The season's record in the archive: `archive …`, `history`, `review`, `publish`, `verify`."""
+"""The season's record read from the archive: `history`, `review`, `publish`, `verify`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
-from ..text import pick
 from .common import (
     chosen_lang,
     db_option,
     emit,
     emit_tables,
-    jobs_option,
     lang_option,
+    opened_archive,
     output_options,
-    outside_option,
-    pack_option,
     timestamp_of,
     timestamp_option,
     usage_error,
 )
 
 if TYPE_CHECKING:
-    from ..store.archive import Archive
-
-
-@click.group("archive")
-def archive_group() -> None:
-    """归档：存下每个城市每年的填报数据和评估结果，供往年对比和三年复核引用。
-
-    只增不改：同一规则包、城市、年度再次存档时，旧的一版保留，最新的一版为当前版。
-
-    \b
-    例：
-      ipscore archive add scenarios/ --by 张三
-      ipscore archive list --city 武汉市
-      ipscore archive show 武汉市 2015
-      ipscore archive export -o 归档.jsonl
-    """
-
-
-@contextmanager
-def _archive(db: str | None) -> Iterator[Archive]:
-    from ..store.archive import Archive
-
-    archive = Archive.open(db)
-    try:
-        yield archive
-    finally:
-        archive.close()
-
-
-@archive_group.command("add")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-@pack_option
-@outside_option
-@click.option("--by", help="存档人（记入每条存档）。")
-@click.option("--reason", help="为什么存这一版（如“更正2014年质押融资金额”），记入每条存档。")
-@db_option
-@jobs_option
-@lang_option
-def archive_add(
-    paths: tuple[str, ...],
-    pack_id: str | None,
-    by: str | None,
-    reason: str | None,
-    db: str | None,
-    jobs: int | None,
-) -> None:
-    """评估并存档提交文件（文件、目录、Excel、CSV）；整批一次写入，出错则一条也不存。
-
-    规则包评估年度以外的文件（如按2015年规则包字段填写的2014年数据）只存数据。
-
-    \b
-    例：
-      ipscore archive add scenarios/ --by 张三
-      ipscore archive add 武汉-2014.yaml --pack cnipa-2015-demo-city
-      ipscore archive add 武汉-2015.yaml --reason "更正质押融资金额" --by 张三
-
-    与当前一版数据和评估都相同的文件不再存，写明“未变化”；更正存为新的一版，旧版保留。
-    """
-    from ..provenance import now
-    from ..views import batch
-    from ..views.tables.record import (
-        archived_lines,
-    )
-
-    with _archive(db) as archive:
-        done = batch.archive(
-            archive, paths, now(), by, pack_id, jobs, (reason or "").strip() or None
-        )
-    for line in archived_lines(done, chosen_lang()):
-        click.echo(line)
-
-
-def _listing(
-    heads: list[str], rows: list[list[Any]], title: str, fmt: str, out: Path | None
-) -> None:
-    """A listing as CSV or a workbook (-o): the table's columns, text never a formula."""
-    if fmt == "xlsx":
-        from ..report.xlsx import plain_sheet
-        from ..views.output import write_atomic
-
-        if out is None:
-            raise click.UsageError("--format xlsx 需要用 -o 指定输出文件，例如 -o 归档.xlsx")
-        write_atomic(out, plain_sheet(title, heads, rows))
-        click.echo(str(out))
-        return
-    import io
-
-    from ..views.output import csv_writer
-
-    text = io.StringIO()
-    write = csv_writer(text)
-    for row in [heads, *rows]:
-        write(row)
-    emit(text.getvalue(), out)
-
-
-LIST_FORMATS = ("table", "csv", "xlsx", "json")
-
-
-@archive_group.command("list")
-@click.option("--city", help="只列这个城市。")
-@click.option("--year", type=int, help="只列这个年度。")
-@click.option("--pack", "pack_id", help="只列这个规则包。")
-@click.option("--all", "every_version", is_flag=True, help="也列出被更正取代的旧版本。")
-@output_options(
-    *LIST_FORMATS, help_format="table：终端表格；csv、xlsx（须用 -o）：表格文件；json。"
-)
-@db_option
-@lang_option
-def archive_list(
-    city: str | None,
-    year: int | None,
-    pack_id: str | None,
-    every_version: bool,
-    fmt: str,
-    output: Path | None,
-    timestamp: bool,
-    db: str | None,
-) -> None:
-    """列出存档（默认只列当前版本；--all 连同旧版本和每版的存档理由）。
-
-    \b
-    例：
-      ipscore archive list --city 武汉市 --all
-      ipscore archive list --year 2015 --format xlsx -o 归档.xlsx
-    """
-    from ..views.tables.record import archive_listing, archive_rows, archive_table
-
-    with _archive(db) as archive:
-        stored = archive.submissions(city, year, pack_id, every_version)
-    if fmt == "json":
-        from ..views.output import dumps
-
-        body = {"submissions": archive_listing(stored), "produced_at": timestamp_of(timestamp)}
-        emit(dumps(body), output)
-    elif fmt in ("csv", "xlsx"):
-        _listing(
-            *archive_rows(stored, chosen_lang()),
-            pick(chosen_lang(), "归档", "Archive"),
-            fmt,
-            output,
-        )
-    else:
-        emit_tables([archive_table(stored, chosen_lang())], output)
-
-
-@archive_group.command("show")
-@click.argument("city")
-@click.argument("year", type=int)
-@click.option("--pack", "pack_id", help="规则包编号（同一城市年度存在多个规则包时必填）。")
-@click.option("--version", "version", type=int, help="第几版（默认当前版）。")
-@output_options(*LIST_FORMATS)
-@db_option
-@lang_option
-def archive_show(
-    city: str,
-    year: int,
-    pack_id: str | None,
-    version: int | None,
-    fmt: str,
-    output: Path | None,
-    timestamp: bool,
-    db: str | None,
-) -> None:
-    """查看一条存档：来源、存档理由、评估结果和全部填报数据。
-
-    \b
-    例：
-      ipscore archive show 武汉市 2015
-      ipscore archive show 武汉市 2015 --version 1 --format json
-      ipscore archive show 武汉市 2015 --format xlsx -o 武汉-2015.xlsx
-    """
-    from ..views.output import dumps
-    from ..views.tables.record import stored_rows, stored_table
-
-    with _archive(db) as archive:
-        found = archive.find(city, year, pack_id, version)
-    if fmt == "json":
-        emit(dumps(found.to_dict()), output)
-    elif fmt in ("csv", "xlsx"):
-        _listing(*stored_rows(found, chosen_lang()), f"{city} {year}", fmt, output)
-    else:
-        emit_tables([stored_table(found, chosen_lang())], output)
-
-
-@archive_group.command("diff")
-@click.argument("city")
-@click.argument("year", type=int)
-@click.option("--pack", "pack_id", help="规则包编号（同一城市年度存在多个规则包时必填）。")
-@click.option("--from", "first", type=int, help="较早的一版（默认当前版的前一版）。")
-@click.option("--to", "last", type=int, help="较晚的一版（默认当前版）。")
-@output_options("table", "json")
-@db_option
-@lang_option
-def archive_diff(
-    city: str,
-    year: int,
-    pack_id: str | None,
-    first: int | None,
-    last: int | None,
-    fmt: str,
-    output: Path | None,
-    timestamp: bool,
-    db: str | None,
-) -> None:
-    """比较一个城市年度的两版存档：改了哪些填报数据、哪些要求的结论变了、得分和等级，以及每版的理由。
-
-    \b
-    例：
-      ipscore archive diff 武汉市 2015
-      ipscore archive diff 武汉市 2015 --from 1 --to 3 --format json
-    """
-    from ..record.corrections import version_diff
-    from ..views.tables.record import diff_table
-
-    with _archive(db) as archive:
-        found = version_diff(archive, city, year, pack_id, first, last)
-    if fmt == "json":
-        from ..views.output import dumps
-
-        emit(dumps({**found.to_dict(), "produced_at": timestamp_of(timestamp)}), output)
-    else:
-        emit_tables([diff_table(found, chosen_lang())], output)
-
-
-@archive_group.command("export")
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="导出文件（JSON Lines：每行一条存档，含每个版本）。",
-)
-@db_option
-@lang_option
-def archive_export(output: Path, db: str | None) -> None:
-    """导出全部存档（每个版本，含数据、结果和来源），可用 archive import 导入另一个数据库。
-
-    \b
-    例：
-      ipscore archive export -o 归档.jsonl
-      ipscore archive export -o 归档.jsonl --db postgresql+psycopg://审核@服务器/ipscore
-    """
-    from ..store.archive import dump_lines
-    from ..views.output import write_atomic
-
-    with _archive(db) as archive:
-        text = dump_lines(archive.export())
-    write_atomic(output, text)
-    click.echo(str(output))
-
-
-@archive_group.command("import")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@db_option
-@lang_option
-def archive_import(path: Path, db: str | None) -> None:
-    """导入 archive export 导出的文件；已有的存档跳过，整个文件一次写入。
-
-    \b
-    例：
-      ipscore archive import 归档.jsonl --db 新归档.sqlite
-    """
-    from ..store.archive import read_dump
-
-    records = read_dump(path)
-    with _archive(db) as archive:
-        stored, skipped = archive.import_records(records)
-    click.echo(
-        pick(
-            chosen_lang(),
-            f"✓ 导入 {stored} 条，已存在而跳过 {skipped} 条",
-            f"OK: {stored} imported, {skipped} already present",
-        )
-    )
-
-
-@archive_group.command("where")
-@db_option
-@lang_option
-def archive_where(db: str | None) -> None:
-    """显示归档数据库在哪里（--db、IPSCORE_DB 或默认位置）；密码不显示。
-
-    \b
-    例：
-      ipscore archive where
-      IPSCORE_DB=/data/ipscore.sqlite ipscore archive where
-    """
-    from ..store.archive import shown
-    from ..store.places import location
-
-    click.echo(shown(location(db)))
+    pass
 
 
 def _year_range(
@@ -372,7 +76,7 @@ def history_cmd(
     """
     from ..record.history import history
 
-    with _archive(db) as archive:
+    with opened_archive(db) as archive:
         found = history(archive, city, pack_id, first, last)
     if fmt == "json":
         from ..views.output import dumps
@@ -424,7 +128,7 @@ def review_cmd(
     from ..record.review import review
 
     chosen = find_policy(policy)
-    with _archive(db) as archive:
+    with opened_archive(db) as archive:
         result = review(archive, chosen, years, cities)
     if output is not None and output.suffix.lower() in (".html", ".md", ".pdf", ".docx"):
         from .. import report
@@ -494,7 +198,7 @@ def publish_cmd(
     from ..report.contexts.publish import basis_line
 
     report.suffix_of(output, (".html", ".pdf", ".xlsx"))
-    with _archive(db) as archive:
+    with opened_archive(db) as archive:
         found = published(archive, year, pack_id, with_scores, basis)
     report.write_published(found, output, chosen_lang(), timestamp_of(timestamp))
     click.echo(str(output))
@@ -571,7 +275,7 @@ def verify_cmd(
         from ..record.checklists import cohort_checks
         from ..views.tables.record import checks_summary_table
 
-        with _archive(db) as archive:
+        with opened_archive(db) as archive:
             cities = cohort_checks(archive, year, pack_id)
         if fmt == "json":
             body = {"year": year, "cities": [c.to_dict() for c in cities]}
@@ -587,7 +291,7 @@ def verify_cmd(
                 "--pending 只列待核验事项，不和要求编号、--ok、--reject 一起用",
                 "--pending lists what is still to check; it takes no requirement, --ok or --reject",
             )
-        with _archive(db) as archive:
+        with opened_archive(db) as archive:
             items, notes = still_to_check(archive, year, (city,) if city else (), pack_id)
         if fmt == "json":
             emit(
@@ -620,7 +324,7 @@ def verify_cmd(
             if requirements
             else "--ok and --reject need requirement ids: verify 武汉市 2015 T1.R2 --ok --by NAME",
         )
-    with _archive(db) as archive:
+    with opened_archive(db) as archive:
         if decided:
             if not (by or "").strip():
                 raise usage_error(
