@@ -86,8 +86,20 @@ def printing() -> Iterator[None]:
         yield
     finally:
         close()
-        shutil.rmtree(_profiles, ignore_errors=True)
+        _remove(_profiles)
         _profiles = None
+
+
+def _remove(folder: str) -> None:
+    """Remove the profiles' folder, again while it is still there: after Ctrl-C a stopped
+    worker's browser helpers may still write in their profile for a moment, so a first removal
+    can leave the folder behind (seen in one run of four under load); a few seconds at most."""
+    deadline = time.monotonic() + 5
+    while True:
+        shutil.rmtree(folder, ignore_errors=True)
+        if not os.path.lexists(folder) or time.monotonic() > deadline:
+            return
+        time.sleep(0.05)
 
 
 class _Browser:
