@@ -17,6 +17,7 @@ from .common import (
     jobs_option,
     lang_option,
     opened_archive,
+    output_file,
     output_options,
     outside_option,
     pack_option,
@@ -239,13 +240,7 @@ def archive_diff(
 
 
 @archive_group.command("export")
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="导出文件（JSON Lines：每行一条存档，含每个版本）。",
-)
+@output_file("导出文件（JSON Lines：每行一条存档，含每个版本）。")
 @db_option
 @lang_option
 def archive_export(output: Path, db: str | None) -> None:

@@ -15,6 +15,7 @@ from .common import (
     jobs_option,
     lang_option,
     other_years,
+    output_file,
     output_options,
     outside_option,
     pack_option,
@@ -135,13 +136,7 @@ def _echo_validation(results: list[Assessment]) -> None:
 
 @click.command("template")
 @click.option("--pack", "pack_id", required=True, help="规则包编号或文件。")
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="填报表文件（.xlsx）。",
-)
+@output_file("填报表文件（.xlsx）。")
 def template_cmd(pack_id: str, output: Path) -> None:
     """生成填报表（Excel）：中文项目名、单位、每格说明、是/否和选项下拉、数值校验。
 

@@ -128,6 +128,13 @@ timestamp_option = click.option(
 )
 
 
+def output_file(what: str) -> Callable[[F], F]:
+    """`-o FILE` where a command's only output is a file (a report, a list, an export)."""
+    return click.option(
+        "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help=what
+    )
+
+
 def output_options(*formats: str, help_format: str | None = None) -> Callable[[F], F]:
     """The options every command that prints a result shares: --format, -o and --no-timestamp."""
 

@@ -14,6 +14,7 @@ from .common import (
     emit_tables,
     lang_option,
     opened_archive,
+    output_file,
     output_options,
     timestamp_of,
     timestamp_option,
@@ -161,13 +162,7 @@ def review_cmd(
     type=click.Choice(["declared", "verified"]),
     help="公布哪种得分和等级：declared 申报的，verified 核验后的。两者对任何城市不同时必须写明。",
 )
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="公布名单文件；格式由扩展名决定：.html、.pdf、.xlsx。",
-)
+@output_file("公布名单文件；格式由扩展名决定：.html、.pdf、.xlsx。")
 @timestamp_option
 @db_option
 @lang_option

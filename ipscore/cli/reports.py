@@ -12,6 +12,7 @@ from .common import (
     jobs_option,
     lang_option,
     other_years,
+    output_file,
     outside_option,
     pack_option,
     signoff_options,
@@ -22,13 +23,7 @@ from .common import (
 
 @click.command("report")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="报告文件；格式由扩展名决定：.html、.md、.pdf。",
-)
+@output_file("报告文件；格式由扩展名决定：.html、.md、.pdf。")
 @click.option(
     "--mode",
     type=click.Choice(["full", "self-check"]),
