@@ -57,7 +57,7 @@ class Published:
             "pack": self.pack,
             "year": self.year,
             "with_scores": self.with_scores,
-            "score": self.basis,
+            "score_basis": self.basis,
             "met_by_state": self.claims,
             "tiers": [
                 {
