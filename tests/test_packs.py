@@ -215,3 +215,26 @@ def test_a_case_key_the_runner_does_not_know_fails_the_case():
     result = assess(pack, parse_submission({"city": {"name": "辽宁省"}}, pack, "x", {}))
     wrong = mismatches({"name": "x", "city": {"name": "黑龙江省"}}, result)
     assert list(wrong) == ["city"]
+
+
+def test_the_harbin_citations_name_the_section_their_words_stand_in():
+    """Issue 28: H6.R1 cited 三(三) for words that stand in 五、保障措施 (三). Every Harbin
+    citation's section is the heading (一、…) and item ((一)…) above its words in the plan."""
+    if not SEEDS.is_dir():
+        pytest.skip("the source documents (../shared/seeds) are not beside this checkout")
+    pack = load_pack(shipped_packs()["harbin-2007-demo-city"])
+    where: list[tuple[str, str]] = []  # each line of the plan with the section it is in
+    heading = item = ""
+    for line in (SEEDS / "000_2aad04427f87e833.txt").read_text(encoding="utf-8").splitlines():
+        text = line.strip()
+        if re.match(r"^[一二三四五六七八九十]+、", text):
+            heading, item = text.split("、")[0], ""
+        elif found := re.match(r"^\(([一二三四五六七八九十]+)\)", text):
+            item = f"({found.group(1)})"
+        where.append((_plain(text), heading + item))
+    for _, req in pack.requirements():
+        fragment = _plain(req.citation.text.split("…")[0])
+        sections = {section for text, section in where if fragment in text}
+        assert req.citation.section in sections, (req.id, req.citation.section, sections)
+    h6 = next(req for _, req in pack.requirements() if req.id == "H6.R1")
+    assert h6.citation.section == "五(三)"
