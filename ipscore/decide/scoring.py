@@ -255,11 +255,13 @@ def ranks(keys: Sequence[RankKey]) -> list[tuple[int, int, bool]]:
         ahead = bisect.bisect_left(standings, (place, -score))
         rank.append(1 + ahead)
         tied.append(bisect.bisect_right(standings, (place, -score)) - ahead > 1)
-    by_name = pinyin_key if any(tied) else str  # pypinyin loads only where cities tie
 
     def order(i: int) -> tuple[Any, ...]:
         pack, year, level, _, _, city = keys[i]
-        return (pack, year, tiers.get(level or "", len(tiers)), rank[i], by_name(city))
+        # Only tied cities share a place, so only their names are ever compared: pypinyin
+        # loads, and a name is spelled out, only for them.
+        name = pinyin_key(city) if tied[i] else ()
+        return (pack, year, tiers.get(level or "", len(tiers)), rank[i], name)
 
     return [(i, rank[i], tied[i]) for i in sorted(range(len(keys)), key=order)]
 
