@@ -261,7 +261,7 @@ def ranks(keys: Sequence[RankKey]) -> list[tuple[int, int, bool]]:
         # Only tied cities share a place, so only their names are ever compared: pypinyin
         # loads, and a name is spelled out, only for them.
         name = pinyin_key(city) if tied[i] else ()
-        return (pack, year, tiers.get(level or "", len(tiers)), rank[i], name)
+        return (pack, year, tiers.get(level or "", len(tiers)), level or "", rank[i], name)
 
     return [(i, rank[i], tied[i]) for i in sorted(range(len(keys)), key=order)]
 
