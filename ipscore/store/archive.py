@@ -271,7 +271,7 @@ class Archive:
         with self._failing_clearly(), self._writing() as conn:
             if conn.dialect.name == "postgresql":  # SQLite's BEGIN IMMEDIATE does this
                 conn.exec_driver_sql("LOCK TABLE submissions IN SHARE ROW EXCLUSIVE MODE")
-            current = self.current_versions(keys)
+            current = _current_versions(conn, keys)
             versions = {key: s.version for key, s in current.items()}
             out = []
             for record in records:
@@ -298,18 +298,15 @@ class Archive:
         every_version: bool = False,
         details: bool = False,
         years: tuple[int, int] | None = None,
-        cities: Sequence[str] | None = None,
     ) -> list[Stored]:
         """Stored submissions, current ones only unless every version is asked for; ordered by
         pack, city, year and version. `details` reads each one's figures too; `years` is a
-        range, both ends included; `cities`, several cities at once."""
+        range, both ends included."""
         query = select(submissions).order_by(
             submissions.c.pack, submissions.c.city, submissions.c.year, submissions.c.id
         )
         if city is not None:
             query = query.where(submissions.c.city == city)
-        if cities is not None:
-            query = query.where(submissions.c.city.in_(cities))
         if year is not None:
             query = query.where(submissions.c.year == year)
         if years is not None:
@@ -317,46 +314,15 @@ class Archive:
         if pack is not None:
             query = query.where(submissions.c.pack == pack)
         with self._failing_clearly(), self.engine.connect() as conn:
-            rows = conn.execute(query).mappings().all()
-            counts: dict[tuple[str, str, int], int] = {}
-            for row in rows:
-                key = (row["pack"], row["city"], row["year"])
-                counts[key] = counts.get(key, 0) + 1
-            seen: dict[tuple[str, str, int], int] = {}
-            out = []
-            for row in rows:
-                key = (row["pack"], row["city"], row["year"])
-                seen[key] = seen.get(key, 0) + 1
-                current = seen[key] == counts[key]
-                if not (every_version or current):
-                    continue
-                out.append(_stored(row, seen[key], current, conn if details else None))
-        return out
+            return _versions(conn, query, every_version, details)
 
     def current_versions(
         self, keys: Collection[tuple[str, str, int]]
     ) -> dict[tuple[str, str, int], Stored]:
         """The current version of each (pack, city, year) that has one, with its figures: what
-        a batch about to be stored is compared with. A query per 500 cities, whatever the
-        batch's size."""
-        cities = sorted({city for _, city, _ in keys})
-        found: dict[tuple[str, str, int], Stored] = {}
-        for start in range(0, len(cities), 500):
-            for s in self.submissions(cities=cities[start : start + 500]):
-                if (s.pack, s.city, s.year) in keys:
-                    found[(s.pack, s.city, s.year)] = s
-        ids = sorted(s.id for s in found.values())
-        values: dict[int, dict[str, Value]] = {i: {} for i in ids}
+        a batch about to be stored is compared with."""
         with self._failing_clearly(), self.engine.connect() as conn:
-            for start in range(0, len(ids), 500):
-                query = (
-                    select(figures)
-                    .where(figures.c.submission_id.in_(ids[start : start + 500]))
-                    .order_by(figures.c.id)
-                )
-                for r in conn.execute(query).mappings():
-                    values[r["submission_id"]][r["field"]] = _decoded(r["type"], r["value"])
-        return {key: replace(s, figures=values[s.id]) for key, s in found.items()}
+            return _current_versions(conn, keys)
 
     def figures_of(self, city: str, year: int) -> dict[str, tuple[Value, Stored]]:
         """The city's figures for a year from its current submissions (an earlier version's
@@ -711,6 +677,54 @@ def _import_check(
     row = {k: check[k] for k in CHECK_KEYS if k != "submission"}
     conn.execute(insert(checks).values(**row, submission_id=submission))
     return True
+
+
+def _versions(conn: Connection, query: Any, every_version: bool, details: bool) -> list[Stored]:
+    """The rows a query of `submissions` finds, each with its place among the versions of its
+    pack, city and year (the query must find every version of a key it finds one of)."""
+    rows = conn.execute(query).mappings().all()
+    counts: dict[tuple[str, str, int], int] = {}
+    for row in rows:
+        key = (row["pack"], row["city"], row["year"])
+        counts[key] = counts.get(key, 0) + 1
+    seen: dict[tuple[str, str, int], int] = {}
+    out = []
+    for row in rows:
+        key = (row["pack"], row["city"], row["year"])
+        seen[key] = seen.get(key, 0) + 1
+        current = seen[key] == counts[key]
+        if every_version or current:
+            out.append(_stored(row, seen[key], current, conn if details else None))
+    return out
+
+
+def _current_versions(
+    conn: Connection, keys: Collection[tuple[str, str, int]]
+) -> dict[tuple[str, str, int], Stored]:
+    """`Archive.current_versions` on a connection (a writer's, under its lock): a query per
+    500 cities and per 500 versions' figures, whatever the batch's size."""
+    cities = sorted({city for _, city, _ in keys})
+    found: dict[tuple[str, str, int], Stored] = {}
+    for start in range(0, len(cities), 500):
+        query = (
+            select(submissions)
+            .where(submissions.c.city.in_(cities[start : start + 500]))
+            .order_by(submissions.c.pack, submissions.c.city, submissions.c.year, submissions.c.id)
+        )
+        for s in _versions(conn, query, every_version=False, details=False):
+            if (s.pack, s.city, s.year) in keys:
+                found[(s.pack, s.city, s.year)] = s
+    ids = sorted(s.id for s in found.values())
+    values: dict[int, dict[str, Value]] = {i: {} for i in ids}
+    for start in range(0, len(ids), 500):
+        query = (
+            select(figures)
+            .where(figures.c.submission_id.in_(ids[start : start + 500]))
+            .order_by(figures.c.id)
+        )
+        for r in conn.execute(query).mappings():
+            values[r["submission_id"]][r["field"]] = _decoded(r["type"], r["value"])
+    return {key: replace(s, figures=values[s.id]) for key, s in found.items()}
 
 
 def _stored(row: Any, version: int, current: bool, conn: Connection | None) -> Stored:
