@@ -31,6 +31,13 @@ if TYPE_CHECKING:
     import pandas as pd
 
 LEVEL_ORDER = ("sub_provincial", "prefecture", "county_level", "municipal_district")
+_TIERS = {level: i for i, level in enumerate(LEVEL_ORDER)}
+
+
+def tier_place(level: str | None) -> int:
+    """A tier's place in every listing: sub-provincial first, a tier the contract does not
+    name last."""
+    return _TIERS.get(level or "", len(_TIERS))
 
 
 def requirement_weight(pack: Pack, req: Requirement) -> Fraction:
@@ -248,7 +255,6 @@ def ranks(keys: Sequence[RankKey]) -> list[tuple[int, int, bool]]:
         groups.setdefault((pack, year, level), []).append((place, -score))
     for standings in groups.values():
         standings.sort()
-    tiers = {level: i for i, level in enumerate(LEVEL_ORDER)}
     rank, tied = [], []
     for pack, year, level, place, score, _ in keys:
         standings = groups[(pack, year, level)]
@@ -261,7 +267,7 @@ def ranks(keys: Sequence[RankKey]) -> list[tuple[int, int, bool]]:
         # Only tied cities share a place, so only their names are ever compared: pypinyin
         # loads, and a name is spelled out, only for them.
         name = pinyin_key(city) if tied[i] else ()
-        return (pack, year, tiers.get(level or "", len(tiers)), level or "", rank[i], name)
+        return (pack, year, tier_place(level), level or "", rank[i], name)
 
     return [(i, rank[i], tied[i]) for i in sorted(range(len(keys)), key=order)]
 

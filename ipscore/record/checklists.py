@@ -15,7 +15,7 @@ from ..decide import scoring
 from ..errors import InputError, Problem
 from ..packs import Pack, find_pack, installed_pack
 from ..regions import place_key
-from ..store.archive import Check
+from ..store.archive import Check, Stored
 from ..verdicts import MET
 from .history import data_notes
 from .verification import (
@@ -162,14 +162,11 @@ class CityChecks:
         }
 
 
-def cohort_checks(
-    archive: Records, year: int, pack: str | None = None, verified: bool = True
-) -> tuple[CityChecks, ...]:
-    """Every current result of a year with both scores (`verify --summary`, and what
-    `publish` must choose between), by tier, province and name; the checks read once per
-    pack. Without `verified`, the declared score as stored and the claims' states only: no
-    pack is needed to work out the score as verified. `pack` is an id, or a pack file (a
-    reviewer's own pack, which scores the results stored under its id)."""
+def year_results(
+    archive: Records, year: int, pack: str | None = None
+) -> tuple[Pack | None, list[Stored]]:
+    """A year's current assessed results, and the pack named where it is a file: a reviewer's
+    own pack, which scores the results stored under its id (`pack` may also be an id)."""
     chosen = find_pack(pack) if pack is not None and Path(pack).suffix else None
     if chosen is not None:
         pack = chosen.id
@@ -184,19 +181,38 @@ def cohort_checks(
                 )
             ]
         )
+    return chosen, stored
+
+
+def cohort_checks(archive: Records, year: int, pack: str | None = None) -> tuple[CityChecks, ...]:
+    """Every current result of a year with both scores (`verify --summary`)."""
+    chosen, stored = year_results(archive, year, pack)
+    return checks_of(archive, year, stored, chosen)
+
+
+def checks_of(
+    archive: Records,
+    year: int,
+    stored: Sequence[Stored],
+    chosen: Pack | None = None,
+    verified: bool = True,
+) -> tuple[CityChecks, ...]:
+    """Stored results of a year with their claims' states and both scores (what `publish`
+    must choose between), by tier, province and name; the checks read once per pack. Each is
+    scored again under `chosen`, else its own pack. Without `verified`, the declared score as
+    stored only: no pack is needed to work out the score as verified."""
     found: dict[tuple[str, str], list[Check]] = {}
     for pack_id in sorted({s.pack for s in stored}):
         for c in archive.checks(pack_id, None, year):
             found.setdefault((pack_id, c.city), []).append(c)
     out = []
-    tiers = {level: i for i, level in enumerate(scoring.LEVEL_ORDER)}
-    stored.sort(
+    for s in sorted(
+        stored,
         key=lambda s: (
-            tiers.get((s.result or {}).get("level") or "", len(tiers)),
+            scoring.tier_place((s.result or {}).get("level")),
             place_key((s.result or {}).get("province"), s.city),
-        )
-    )
-    for s in stored:
+        ),
+    ):
         result = s.result or {}
         checks = found.get((s.pack, s.city), [])
         if verified:

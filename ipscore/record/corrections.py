@@ -99,9 +99,10 @@ def version_diff(
         or (name in before.figures) != (name in after.figures)
     )
     then, now = statuses(before.result or {}), statuses(after.result or {})
-    verdicts = tuple(
-        (rid, (now.get(rid) or then[rid])[1], then.get(rid, (None,))[0], now.get(rid, (None,))[0])
-        for rid in dict.fromkeys([*then, *now])
-        if then.get(rid, (None,))[0] != now.get(rid, (None,))[0]
-    )
-    return VersionDiff(before, after, figures, verdicts)
+    verdicts = []
+    for rid in dict.fromkeys([*then, *now]):
+        was, was_title = then.get(rid, (None, ""))
+        is_, title = now.get(rid, (None, was_title))
+        if was != is_:
+            verdicts.append((rid, title, was, is_))
+    return VersionDiff(before, after, figures, tuple(verdicts))

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from ..decide.scoring import LEVEL_ORDER, RankKey, grade_places, ranks
 from ..errors import InputError, Problem
-from ..packs import find_pack, installed_pack
+from ..packs import installed_pack
 from ..regions import place_key
-from .checklists import cohort_checks
+from .checklists import checks_of, year_results
 from .history import data_notes
 from .verification import NO_EVIDENCE, REJECTED, UNVERIFIED, VERIFIED, Records, State
 
@@ -97,9 +96,7 @@ def published(
     cities filed them) or "verified" (as the reviewers' checks leave them). Left unsaid, the
     list is made only where the two agree for every city: a reviewer who signs it must know
     which one it is."""
-    chosen = find_pack(pack) if pack is not None and Path(pack).suffix else None
-    pack_id = chosen.id if chosen is not None else pack
-    stored = [s for s in archive.submissions(year=year, pack=pack_id) if s.assessed and s.result]
+    chosen, stored = year_results(archive, year, pack)
     packs = sorted({s.pack for s in stored})
     if len(packs) > 1:
         raise InputError(
@@ -112,7 +109,7 @@ def published(
                 )
             ]
         )
-    both = {c.city: c for c in cohort_checks(archive, year, pack, basis != DECLARED)}
+    both = {c.city: c for c in checks_of(archive, year, stored, chosen, basis != DECLARED)}
     claims = {state: sum(c.claims[state] for c in both.values()) for state in CLAIM_STATES}
     if basis is None:
         if any(c.differs for c in both.values()):

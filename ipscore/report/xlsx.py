@@ -80,9 +80,7 @@ def score_sheet(
                 text["all_complete"] if record["mandatory_complete"] else text["not_complete"]
             )
             row += [complete, blocked_by(place.assessment, lang)]
-        # A shared rank is said to, in words; the others stay numbers a sheet can sort.
-        tied = record["rank_tied"]
-        row += [ranked(record["rank_in_tier"], True, lang) if tied else record["rank_in_tier"]]
+        row += [_rank_cell(record["rank_in_tier"], record["rank_tied"], lang)]
         statuses = [TASK_LABELS[lang][record[tid]] for tid in task_ids]
         statuses += [LABELS[lang][record[rid]] for rid in req_ids]
         append_row(sheet, [*row, *statuses])
@@ -157,6 +155,11 @@ def _legend_sheet(sheet: Worksheet, pack: Pack, text: dict[str, Any], lang: str)
     print_setup(sheet, "1:1")
 
 
+def _rank_cell(rank: int, tied: bool, lang: str) -> int | str:
+    """A shared rank in words ("3（并列）"); the others stay numbers a sheet can sort."""
+    return ranked(rank, tied, lang) if tied else rank
+
+
 def append_row(sheet: Worksheet, row: list[Any]) -> None:
     """A row whose text cells stay text: never a live formula, never a control character."""
     sheet.append([cell_text(v) for v in row])
@@ -195,8 +198,7 @@ def publish_sheet(p: Published, lang: str = "zh", produced_at: str | None = None
         for c in tier["cities"]:
             row = [tier["name"], c["city"], c["province"], c["grade_label"]]
             if p.with_scores:
-                # As in the score sheet: a shared rank in words, the others as numbers.
-                row += [float(c["score"]), c["rank"] if c["rank_tied"] else c["rank_number"]]
+                row += [float(c["score"]), _rank_cell(c["rank_number"], c["rank_tied"], lang)]
             append_row(sheet, row)
     sheet["A1"].font = Font(bold=True, size=13)
     head_row = 3 + len(p.notes)

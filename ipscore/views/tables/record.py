@@ -526,7 +526,7 @@ def checks_summary_table(cities: Sequence[CityChecks], year: int, lang: str = "z
         *(state_word(s, lang) for s in states),
     ):
         table.add_column(head)
-    for c in cities:  # by tier, province and name, as `cohort_checks` gives them
+    for c in cities:  # by tier, province and name, as `checks_of` gives them
         table.add_row(
             user_text(c.city) + ("*" if c.differs else ""),
             *(
