@@ -161,16 +161,22 @@ def load_fast(path: Path, error: type[IpscoreError] = InputError) -> tuple[Any, 
         # a file with more `*` than aliases allowed goes to it straight away.
         if text.count("*") > MAX_ALIASES:
             return None
-        loader = yaml.CSafeLoader(text)
-        try:
-            node = loader.get_single_node()
-            return (None if node is None else _built(node, loader, [MAX_NODES])), raw
-        finally:
-            loader.dispose()
+        return parse_fast(text), raw
     except _TooBig:  # as the careful reader would find, after expanding it all again
         raise _bomb(error, display_path(path)) from None
     except (yaml.YAMLError, ValueError, RecursionError, InputError):
         return None
+
+
+def parse_fast(text: str) -> Any:
+    """YAML text as `load_fast` reads it (numbers with a point exact); a ValueError or a
+    YAMLError where it needs the careful reader."""
+    loader = yaml.CSafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        return None if node is None else _built(node, loader, [MAX_NODES])
+    finally:
+        loader.dispose()
 
 
 def _built(node: Any, loader: Any, budget: list[int]) -> Any:

@@ -19,12 +19,14 @@ from openpyxl import load_workbook
 from ipscore import InputError
 from ipscore.packs import find_pack
 from ipscore.store.archive import Archive, Entry
+from ipscore.store.schema import HEAD
 from ipscore.views.batch import archive as store
 
 from .conftest import ROOT, SCENARIOS, scenario_with
 from .databases import fresh_postgres
 
 STAMP = "2016-01-15T09:00:00Z"
+PACK = "cnipa-2015-demo-city"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -58,7 +60,7 @@ def _wuhan_2014(tmp_path: Path) -> Path:
 
 
 def test_add_stores_each_assessment_with_its_provenance(archive):
-    done = store(archive, [SCENARIOS], STAMP, by="张三")
+    done, _ = store(archive, [SCENARIOS], STAMP, by="张三")
     assert [d.city for d in done][:2] == ["常熟市", "北京市朝阳区"]
     assert archive.count() == 9
     wuhan = archive.find("武汉市", 2015)
@@ -91,7 +93,7 @@ def test_a_correction_is_a_new_version_and_the_first_stays_readable(archive, tmp
 
 
 def test_another_years_file_is_stored_as_figures_only(archive, tmp_path):
-    done = store(archive, [_wuhan_2014(tmp_path)], STAMP)
+    done, _ = store(archive, [_wuhan_2014(tmp_path)], STAMP)
     assert done[0].score is None
     stored = archive.find("武汉市", 2014)
     assert (stored.kind, stored.result) == ("figures", None)
@@ -125,13 +127,18 @@ def test_a_failing_batch_stores_nothing(archive):
 
 
 def test_export_and_import_round_trip(archive, tmp_path):
+    """Nine cities, 武汉市's 2014 figures, and its 2015 result assessed again once they came
+    (the same file and the same second as its first version: told apart by its reason); the
+    pack that made them travels with them."""
     store(archive, [SCENARIOS], STAMP, by="张三")
     store(archive, [_wuhan_2014(tmp_path)], STAMP)
     exported = list(archive.export())
+    assert [r["stored_pack"]["pack"] for r in exported if "stored_pack" in r] == [PACK]
     other = Archive(f"sqlite:///{tmp_path / 'other.sqlite'}")
     try:
-        assert other.import_records(exported) == (10, 0)
-        assert other.import_records(exported) == (0, 10)
+        assert other.import_records(exported) == (11, 0)
+        assert other.import_records(exported) == (0, 11)
+        assert other.pack_hashes() == archive.pack_hashes()
 
         def comparable(records):
             return [{k: v for k, v in r.items() if k != "id"} for r in records]
@@ -318,13 +325,13 @@ def test_where_names_the_database(tmp_path):
 def test_an_unchanged_file_stores_nothing_and_says_so(archive, tmp_path):
     """Issue 28: adding a file again, or the same figures typed otherwise (7799.99990), stores
     no new version; its line says 未变化 and names the current version."""
-    (first,) = store(archive, [SCENARIOS / "wuhan-2015.yaml"], STAMP, by="张三")
+    (first,), _ = store(archive, [SCENARIOS / "wuhan-2015.yaml"], STAMP, by="张三")
     assert (first.version, first.unchanged) == (1, False)
-    (again,) = store(archive, [SCENARIOS / "wuhan-2015.yaml"], "2016-02-01T09:00:00Z")
+    (again,), _ = store(archive, [SCENARIOS / "wuhan-2015.yaml"], "2016-02-01T09:00:00Z")
     retyped = scenario_with(
         tmp_path, "wuhan-2015.yaml", {"pledge_amount: 7799.9999": "pledge_amount: 7799.99990"}
     )
-    (same,) = store(archive, [retyped], "2016-02-02T09:00:00Z", by="李四")
+    (same,), _ = store(archive, [retyped], "2016-02-02T09:00:00Z", by="李四")
     assert (again.id, again.version, again.unchanged) == (first.id, 1, True)
     assert (same.id, same.version, same.unchanged) == (first.id, 1, True)
     assert archive.count() == 1
@@ -343,7 +350,7 @@ def test_a_correction_keeps_its_reason_and_the_diff_says_what_changed(archive, t
     corrected = scenario_with(
         tmp_path, "wuhan-2015.yaml", {"pledge_amount: 7799.9999": "pledge_amount: 7800"}
     )
-    (second,) = store(archive, [corrected], "2016-02-01T09:00:00Z", "李四", reason="更正质押融资")
+    (second,), _ = store(archive, [corrected], "2016-02-01T09:00:00Z", "李四", reason="更正质押融资")
     assert (second.version, second.unchanged) == (2, False)
     assert archive.find("武汉市", 2015).reason == "更正质押融资"
     assert archive.find("武汉市", 2015, version=1).reason is None
@@ -414,7 +421,7 @@ def test_an_archive_of_the_previous_release_moves_forward(tmp_path):
     finally:
         archive.close()
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD,)
     found = json.loads(run("verify", "武汉市", "2015", "--format", "json", db=str(db)).stdout)
     assert found["met_by_state"]["verified"] == 1
     corrected = scenario_with(
@@ -426,7 +433,7 @@ def test_an_archive_of_the_previous_release_moves_forward(tmp_path):
 
 def test_reasons_travel_with_an_export_and_an_older_export_still_imports(archive, tmp_path):
     store(archive, [SCENARIOS / "wuhan-2015.yaml"], STAMP, reason="首次报送")
-    (record,) = list(archive.export())
+    (_, record) = list(archive.export())  # the pack, then the version
     assert record["reason"] == "首次报送"
     older = {k: v for k, v in record.items() if k != "reason"}  # an export before reasons
     other = Archive(f"sqlite:///{tmp_path / 'other.sqlite'}")

@@ -1,10 +1,10 @@
-"""The archive: `archive add|list|show|diff|export|import|where` — what is stored, each
-version with its reason, and what a correction changed."""
+"""The archive: `archive add|list|show|diff|replay|reassess|export|import|where` — what is
+stored, each version with its reason, what a correction changed, and a result made again."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
@@ -23,9 +23,6 @@ from .common import (
     pack_option,
     timestamp_of,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.group("archive")
@@ -74,15 +71,13 @@ def archive_add(
     """
     from ..provenance import now
     from ..views import batch
-    from ..views.tables.record import (
-        archived_lines,
-    )
+    from ..views.tables.record import archived_lines, refreshed_lines
 
     with opened_archive(db) as archive:
-        done = batch.archive(
+        done, refreshed = batch.archive(
             archive, paths, now(), by, pack_id, jobs, (reason or "").strip() or None
         )
-    for line in archived_lines(done, chosen_lang()):
+    for line in archived_lines(done, chosen_lang()) + refreshed_lines(refreshed, chosen_lang()):
         click.echo(line)
 
 
@@ -118,6 +113,11 @@ LIST_FORMATS = ("table", "csv", "xlsx", "json")
 @click.option("--year", type=int, help="只列这个年度。")
 @click.option("--pack", "pack_id", help="只列这个规则包。")
 @click.option("--all", "every_version", is_flag=True, help="也列出被更正取代的旧版本。")
+@click.option(
+    "--stale",
+    is_flag=True,
+    help="只列规则包已更新的当前结果：它的规则包编号现在对应的规则包与评出它的不同。",
+)
 @output_options(
     *LIST_FORMATS, help_format="table：终端表格；csv、xlsx（须用 -o）：表格文件；json。"
 )
@@ -128,6 +128,7 @@ def archive_list(
     year: int | None,
     pack_id: str | None,
     every_version: bool,
+    stale: bool,
     fmt: str,
     output: Path | None,
     timestamp: bool,
@@ -139,11 +140,22 @@ def archive_list(
     例：
       ipscore archive list --city 武汉市 --all
       ipscore archive list --year 2015 --format xlsx -o 归档.xlsx
+      ipscore archive list --stale
     """
-    from ..views.tables.record import archive_listing, archive_rows, archive_table
+    from ..views.tables.record import archive_listing, archive_rows, archive_table, stale_lines
 
     with opened_archive(db) as archive:
-        stored = archive.submissions(city, year, pack_id, every_version)
+        if stale:
+            from ..record.replay import every_stale
+
+            found = [
+                (s, now)
+                for s, now in every_stale(archive, year)
+                if (city is None or s.city == city) and (pack_id is None or s.pack == pack_id)
+            ]
+            stored = [s for s, _ in found]
+        else:
+            stored = archive.submissions(city, year, pack_id, every_version)
     if fmt == "json":
         from ..views.output import dumps
 
@@ -156,8 +168,11 @@ def archive_list(
             fmt,
             output,
         )
-    else:
+    elif stored or not stale:
         emit_tables([archive_table(stored, chosen_lang())], output)
+    if stale and fmt != "json":
+        for line in stale_lines(found, chosen_lang()):
+            click.echo(line, err=output is None and fmt != "table")
 
 
 @archive_group.command("show")
@@ -239,6 +254,109 @@ def archive_diff(
         emit_tables([diff_table(found, chosen_lang())], output)
 
 
+@archive_group.command("replay")
+@click.argument("city")
+@click.argument("year", type=int)
+@click.option(
+    "--pack",
+    "pack_id",
+    help="规则包编号（同一城市年度存在多个规则包时必填）；或规则包文件：本版以前存入、"
+    "归档中没有规则包的结果，用它重放。",
+)
+@click.option("--version", "version", type=int, help="第几版（默认当前版）。")
+@output_options("table", "json")
+@db_option
+@lang_option
+def archive_replay(
+    city: str,
+    year: int,
+    pack_id: str | None,
+    version: int | None,
+    fmt: str,
+    output: Path | None,
+    timestamp: bool,
+    db: str | None,
+) -> None:
+    """重放一条存档的评估：用存档中的规则包和它读过的数据重新评估，核对是否与存档结果完全一致。
+
+    不一致时列出不同之处，退出码 1。规则包文件后来改了、删了都不影响：用的是存档时存下的规则包。
+
+    \b
+    例：
+      ipscore archive replay 武汉市 2015
+      ipscore archive replay 武汉市 2015 --version 1 --format json
+    """
+    from ..packs import find_pack
+    from ..record.replay import replay
+    from ..views.tables.record import replayed_lines
+
+    chosen = find_pack(pack_id) if pack_id and Path(pack_id).suffix else None
+    with opened_archive(db) as archive:
+        stored = archive.find(city, year, chosen.id if chosen else pack_id, version)
+        done = replay(archive, stored, chosen)
+    if fmt == "json":
+        from ..views.output import dumps
+
+        body = {
+            "city": city,
+            "year": year,
+            "pack": done.stored.pack,
+            "pack_sha256": done.stored.pack_sha256,
+            "version": done.stored.version,
+            "exact": done.exact,
+            "differences": list(done.differences),
+            "stored": {k: (done.stored.result or {}).get(k) for k in ("score", "grade")},
+            "replayed": {k: done.result.get(k) for k in ("score", "grade")},
+            "produced_at": timestamp_of(timestamp),
+        }
+        emit(dumps(body), output)
+    else:
+        emit("\n".join(replayed_lines(done, chosen_lang())) + "\n", output)
+    if not done.exact:
+        raise SystemExit(1)
+
+
+@archive_group.command("reassess")
+@click.option(
+    "--pack", "pack_id", required=True, help="新的规则包（编号或文件）：按它重新评估同编号的结果。"
+)
+@click.option("--year", type=int, help="只重新评估这个年度。")
+@click.option("--by", help="操作人（记入每个新版本）。")
+@click.option("--reason", help="为什么重新评估（如“规则包更正T4.R2阈值”），记入每个新版本。")
+@db_option
+@lang_option
+def archive_reassess(
+    pack_id: str, year: int | None, by: str | None, reason: str | None, db: str | None
+) -> None:
+    """按新的规则包重新评估：同一规则包编号、由别的版本评出的当前结果，各存为新的一版并写明理由。
+
+    用存档中的填报数据（文件里填的往年数照旧，其余往年数取归档当前的），一次写入；读它们的
+    其他年度结果随之更新。先用 archive list --stale 看有哪些。
+
+    \b
+    例：
+      ipscore archive reassess --pack cnipa-2015-demo-city --by 张三
+      ipscore archive reassess --pack 我的规则包.yaml --year 2014 --reason "更正阈值"
+    """
+    from ..packs import find_pack
+    from ..provenance import now
+    from ..record.replay import Refreshed, reassess
+    from ..views.tables.record import refreshed_lines
+
+    pack = find_pack(pack_id)
+    done: list[Refreshed] = []
+    with opened_archive(db) as archive:
+        stamp = now()
+        archive.rewrite(
+            lambda writing: done.extend(
+                reassess(writing, pack, year, stamp, by, (reason or "").strip() or None)
+            )
+        )
+    lines = refreshed_lines(done, chosen_lang())
+    for line in lines or [pick(chosen_lang(), "没有需要重新评估的结果", "nothing to reassess")]:
+        click.echo(line)
+
+
 @archive_group.command("export")
 @output_file("导出文件（JSON Lines：每行一条存档，含每个版本）。")
 @db_option
@@ -251,7 +369,7 @@ def archive_export(output: Path, db: str | None) -> None:
       ipscore archive export -o 归档.jsonl
       ipscore archive export -o 归档.jsonl --db postgresql+psycopg://审核@服务器/ipscore
     """
-    from ..store.archive import dump_lines
+    from ..store.records import dump_lines
     from ..views.output import write_atomic
 
     with opened_archive(db) as archive:
@@ -271,7 +389,7 @@ def archive_import(path: Path, db: str | None) -> None:
     例：
       ipscore archive import 归档.jsonl --db 新归档.sqlite
     """
-    from ..store.archive import read_dump
+    from ..store.records import read_dump
 
     records = read_dump(path)
     with opened_archive(db) as archive:
@@ -296,7 +414,7 @@ def archive_where(db: str | None) -> None:
       ipscore archive where
       IPSCORE_DB=/data/ipscore.sqlite ipscore archive where
     """
-    from ..store.archive import shown
+    from ..store.connect import shown
     from ..store.places import location
 
     click.echo(shown(location(db)))

@@ -26,7 +26,7 @@ from .engine import engine_for
 from .results import Assessment, Gap, RequirementFacts, RequirementResult, TaskResult
 
 if TYPE_CHECKING:
-    from ..store.archive import Stored
+    from ..store.records import Stored
 
 
 @per_pack

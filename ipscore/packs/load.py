@@ -66,6 +66,12 @@ def _load(path: Path, data: Any, lines: Lines) -> Pack:
     params: dict[str, Any] = {}
     if "extends" in data:
         data, params = merged(path, data, lines)
+    return built(name, data, params, lines)
+
+
+def built(name: str, data: dict[str, Any], params: dict[str, Any], lines: Lines) -> Pack:
+    """The pack a document describes once any `extends` is merged into it, with the parameters
+    its amendments set: checked, and remembering that document (`_document`)."""
     try:
         raw = Pack.model_validate(data)
     except ValidationError as exc:
@@ -75,14 +81,18 @@ def _load(path: Path, data: Any, lines: Lines) -> Pack:
     _check(pack, checker)
     if checker.problems:
         raise PackError(checker.problems)
-    if not params:
-        return pack
-    try:
-        return _restated(with_params(pack, params), params)
-    except IpscoreError as exc:  # a `set` naming no parameter of the pack it extends
-        raise PackError(
-            [Problem(p.zh, p.en, name, line_of(lines, ("changes",)), p.field) for p in exc.problems]
-        ) from None
+    if params:
+        try:
+            pack = _restated(with_params(pack, params), params)
+        except IpscoreError as exc:  # a `set` naming no parameter of the pack it extends
+            raise PackError(
+                [
+                    Problem(p.zh, p.en, name, line_of(lines, ("changes",)), p.field)
+                    for p in exc.problems
+                ]
+            ) from None
+    pack._document = (pack.content_hash, data, params)
+    return pack
 
 
 def _restated(pack: Pack, params: dict[str, Any]) -> Pack:

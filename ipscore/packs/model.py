@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from ..text import pick
 from .base import ID_PATTERN, Citation, Source, Strict
@@ -198,6 +198,9 @@ class Pack(Strict):
     extends: str | None = None
     amendments: list[Amendment] = []
     index: IndexSpec | None = None
+    # The document it was built from, with its hash then (packs/document.py): what the
+    # archive stores so that a result can be replayed. A copy changed since has another hash.
+    _document: tuple[str, dict[str, Any], dict[str, Any]] | None = PrivateAttr(default=None)
 
     @property
     def id(self) -> str:

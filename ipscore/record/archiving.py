@@ -6,18 +6,22 @@ the archive. `batch.archive` reads, assesses and stores a whole batch.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
 from ..decide.results import Assessment
+from ..errors import InputError, Problem
 from ..intake.submission import Submission
 from ..packs import Pack
 
 if TYPE_CHECKING:  # SQLAlchemy loads when something is stored, not for every batch
-    from ..store.archive import Entry, Stored
+    from ..store.archive import Archive, Writing
+    from ..store.records import Entry, Stored
+    from .replay import Refreshed
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class Archived:
     grade_label: str | None = None
     version: int = 0  # its version among those of its pack, city and year, once stored
     unchanged: bool = False  # the current version says the same: nothing was stored
+    pack_sha256: str = ""
 
 
 def same_as(record: dict[str, Any], current: Stored) -> bool:
@@ -42,16 +47,16 @@ def same_as(record: dict[str, Any], current: Stored) -> bool:
     figures (as values: 7799.9999 is 7799.99990), the same kind, and the same assessment under
     the same pack — verdicts, score, documents, other years' figures — whatever file it came
     from and whenever. Storing it would only add a version that changes nothing."""
-    from ..store.archive import figures_in
+    from ..store.records import figures_in
 
     if (record["kind"], record["pack_sha256"]) != (current.kind, current.pack_sha256):
         return False
     if figures_in(record) != current.figures:
         return False
-    return _content(record["result"]) == _content(current.result)
+    return content_of(record["result"]) == content_of(current.result)
 
 
-def _content(result: dict[str, Any] | None) -> dict[str, Any] | None:
+def content_of(result: dict[str, Any] | None) -> dict[str, Any] | None:
     """A stored result without where and when it was made."""
     if result is None:
         return None
@@ -59,7 +64,7 @@ def _content(result: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def entry(pack: Pack, s: Submission, a: Assessment | None, stored_at: str) -> Entry:
-    from ..store.archive import Entry
+    from ..store.records import Entry
 
     first = s.inputs[0] if s.inputs else None
     return Entry(
@@ -90,4 +95,61 @@ def archived(pack: Pack, s: Submission, a: Assessment | None, figures: int) -> A
         None if a is None else a.score,
         None if a is None else a.grade,
         None if a is None else a.grade_label,
+        pack_sha256=pack.content_hash,
+    )
+
+
+def store(
+    into: Archive,
+    records: Iterable[dict[str, Any]],
+    done: list[Archived],
+    stored_at: str,
+    by: str | None,
+    choose: Callable[[str], Pack],
+) -> tuple[list[Archived], list[Refreshed]]:
+    """Store a batch's records (in `done`'s order) in one transaction with the packs that made
+    them, then re-assess in it every current result that reads a year the batch stored
+    (`replay.refresh`): what `archive add` says of each record, and of each result changed."""
+    from .replay import Packs, pack_row, refresh
+
+    rows = {}
+    for a in done:
+        if a.pack_sha256 not in rows:
+            pack = choose(a.pack)
+            if pack.content_hash != a.pack_sha256:
+                raise InputError([_pack_changed(pack)])
+            rows[a.pack_sha256] = pack_row(pack, stored_at)
+    refreshed: list[Refreshed] = []
+
+    def then(writing: Writing, placed: list[tuple[int, int, bool]]) -> None:
+        changed: dict[tuple[str, int], int] = {}
+        for a, (_, version, stored) in zip(done, placed, strict=True):
+            if stored:
+                changed[(a.city, a.year)] = max(changed.get((a.city, a.year), 0), version)
+        refreshed.extend(refresh(writing, changed, stored_at, by, Packs(writing.pack_document)))
+
+    placed = into.add_changed(
+        records, {(a.pack, a.city, a.year) for a in done}, same_as, rows.values(), then
+    )
+    now = {(r.pack, r.city, r.year): r for r in refreshed if r.in_place and r.after}
+    out = []
+    for a, (i, version, stored) in zip(done, placed, strict=True):
+        a = replace(a, id=i, version=version, unchanged=not stored)
+        fresh = now.get((a.pack, a.city, a.year))
+        if fresh is not None and fresh.after is not None:
+            score = fresh.after["score"]
+            a = replace(
+                a,
+                score=Decimal(str(score)),
+                grade=fresh.after["grade"],
+                grade_label=fresh.after["grade_label"],
+            )
+        out.append(a)
+    return out, [r for r in refreshed if not r.in_place]
+
+
+def _pack_changed(pack: Pack) -> Problem:
+    return Problem(
+        f"规则包 {pack.id} 在存档过程中被修改：请重新存档",
+        f"the pack {pack.id} changed while the batch was being stored: add it again",
     )

@@ -15,9 +15,10 @@ from ..decide import scoring
 from ..errors import InputError, Problem
 from ..packs import Pack, find_pack, installed_pack
 from ..regions import place_key
-from ..store.archive import Check, Stored
+from ..store.records import Check, Stored
 from ..verdicts import MET
 from .history import data_notes
+from .replay import pack_of
 from .verification import (
     REJECTED,
     VERIFIED,
@@ -104,12 +105,9 @@ def pending(
     by_key: dict[tuple[str, str, int], list[Check]] = {}
     for check in archive.checks(None if chosen is None else chosen.id, None, year):
         by_key.setdefault((check.pack, check.city, check.year), []).append(check)
-    packs: dict[str, Pack] = {}
     out = []
     for s in stored:
-        if s.pack not in packs:
-            packs[s.pack] = chosen or find_pack(s.pack)
-        one = packs[s.pack]
+        one = pack_of(archive, s, chosen)
         result = s.result or {}
         declared(one, result)
         standings = standing(result, by_key.get((s.pack, s.city, s.year), []))
@@ -216,7 +214,7 @@ def checks_of(
         result = s.result or {}
         checks = found.get((s.pack, s.city), [])
         if verified:
-            both = checked(chosen or find_pack(s.pack), result, checks)
+            both = checked(pack_of(archive, s, chosen), result, checks)
             scores: tuple[Scored, Scored | None] = (both.declared, both.verified)
             standings = both.standings
         else:

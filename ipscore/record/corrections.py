@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..errors import InputError, Problem
-from ..store.archive import Stored, Value
+from ..store.records import Stored, Value
 from .history import statuses
 
 

@@ -14,7 +14,7 @@ from ..decide.results import Assessment
 from ..decide.scoring import RankKey, grade_places, ranks
 from ..errors import InputError, Problem
 from ..packs import installed_pack
-from ..store.archive import Stored, Value
+from ..store.records import Stored, Value
 
 State = Literal["assessed", "figures", "absent"]
 
@@ -31,6 +31,8 @@ class Stores(Protocol):
         details: bool = False,
         years: tuple[int, int] | None = None,
     ) -> list[Stored]: ...
+
+    def pack_document(self, sha256: str) -> str | None: ...
 
 
 @dataclass(frozen=True)

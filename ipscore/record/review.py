@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import InputError, Problem
 from ..packs.review import Bound, Outcome, ReviewPolicy, When, as_dict
-from ..store.archive import Stored
+from ..store.records import Stored
 from .history import State, Stores, data_notes, headline_score
 
 

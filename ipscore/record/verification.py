@@ -25,10 +25,11 @@ from ..decide import scoring
 from ..decide.results import Assessment
 from ..errors import InputError, Problem
 from ..packs import Pack, find_pack
-from ..store.archive import Check, Stored
+from ..store.records import Check, Stored
 from ..text import did_you_mean
 from ..verdicts import MET, UNMET, Verdict, verdict_word
 from .history import Stores, data_notes
+from .replay import pack_of
 
 
 class State(StrEnum):
@@ -331,7 +332,7 @@ def _stored(archive: Checks, city: str, year: int, pack: str | None) -> tuple[Pa
                 )
             ]
         )
-    return chosen or find_pack(stored.pack), stored
+    return pack_of(archive, stored, chosen), stored
 
 
 def verification(archive: Checks, city: str, year: int, pack: str | None = None) -> Verification:

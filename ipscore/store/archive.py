@@ -10,237 +10,44 @@ read and write of the tables, and the export and import of them, speak one schem
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import orjson
 from sqlalchemy import (
     Connection,
-    Engine,
-    create_engine,
-    event,
     func,
     insert,
-    inspect,
     select,
-    text,
+    update,
 )
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
 from ..errors import InputError, Problem
+from .connect import database_problem, engine_for, migrate
 from .places import location
-from .schema import HEAD, checks, figures, submissions
-
-Value = bool | int | Decimal | dt.date | str
-ASSESSMENT, FIGURES = "assessment", "figures"
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One submission to store: who it is, where it came from, its figures and its result."""
-
-    pack: str
-    pack_version: str
-    pack_sha256: str
-    city: str
-    year: int
-    source: str
-    input_sha256: str
-    figures: dict[str, Value]
-    result: dict[str, Any] | None = None  # the assessment's JSON; None for figures only
-    references: tuple[dict[str, str], ...] = ()
-    ipscore_version: str = ""
-
-    def record(self, stored_at: str, by: str | None, reason: str | None = None) -> dict[str, Any]:
-        """As an exported record is written (`Stored.to_dict`), without id and version."""
-        return {
-            "pack": self.pack,
-            "pack_version": self.pack_version,
-            "pack_sha256": self.pack_sha256,
-            "city": self.city,
-            "year": self.year,
-            "kind": FIGURES if self.result is None else ASSESSMENT,
-            "source": self.source,
-            "input_sha256": self.input_sha256,
-            "references": list(self.references),
-            "stored_at": stored_at,
-            "stored_by": by,
-            "reason": reason,
-            "ipscore_version": self.ipscore_version,
-            "figures": {k: _encoded(v) for k, v in self.figures.items()},
-            "result": self.result,
-        }
-
-
-@dataclass(frozen=True)
-class Stored:
-    """A stored submission as read back, with its place among the versions of its key."""
-
-    id: int
-    pack: str
-    pack_version: str
-    pack_sha256: str
-    city: str
-    year: int
-    kind: str
-    source: str
-    input_sha256: str
-    stored_at: str
-    stored_by: str | None
-    ipscore_version: str
-    version: int  # 1 for the first stored for this pack, city and year
-    current: bool
-    references: tuple[dict[str, str], ...] = ()
-    result: dict[str, Any] | None = None
-    figures: dict[str, Value] = field(default_factory=dict)
-    reason: str | None = None  # why this version was stored, where one was given
-
-    @property
-    def assessed(self) -> bool:
-        return self.kind == ASSESSMENT
-
-    def to_dict(self) -> dict[str, Any]:
-        """The record as exported: what was stored, with its id and place among the versions."""
-        entry = Entry(
-            self.pack,
-            self.pack_version,
-            self.pack_sha256,
-            self.city,
-            self.year,
-            self.source,
-            self.input_sha256,
-            self.figures,
-            self.result,
-            self.references,
-            self.ipscore_version,
-        )
-        record = entry.record(self.stored_at, self.stored_by, self.reason)
-        return {"id": self.id, **record, "version": self.version, "current": self.current}
-
-
-@dataclass(frozen=True)
-class Check:
-    """A reviewer's check of one requirement of a stored submission."""
-
-    id: int
-    submission_id: int
-    pack: str
-    city: str
-    year: int
-    requirement: str
-    decision: str  # verified | rejected
-    reason: str | None
-    checked_by: str
-    checked_at: str
-    verdict: str  # the requirement's verdict when it was checked
-    evidence_sha256: str  # the hash of its documents when it was checked
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "requirement": self.requirement,
-            "decision": self.decision,
-            "reason": self.reason,
-            "checked_by": self.checked_by,
-            "checked_at": self.checked_at,
-            "verdict": self.verdict,
-            "evidence_sha256": self.evidence_sha256,
-            "submission_id": self.submission_id,
-        }
-
-
-CHECK_KEYS = (
-    "pack",
-    "city",
-    "year",
-    "requirement",
-    "decision",
-    "reason",
-    "checked_by",
-    "checked_at",
-    "verdict",
-    "evidence_sha256",
-    "submission",
+from .records import (
+    CHECK_KEYS,
+    Check,
+    Entry,
+    Stored,
+    Value,
+    decoded,
 )
-
-
-def dump_lines(records: Iterable[dict[str, Any]]) -> str:
-    """Exported records as JSON Lines."""
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-
-
-RECORD_KEYS = (
-    "pack",
-    "pack_version",
-    "pack_sha256",
-    "city",
-    "year",
-    "kind",
-    "source",
-    "input_sha256",
-    "references",
-    "stored_at",
-    "stored_by",
-    "ipscore_version",
-    "figures",
-    "result",
-)
-
-
-def read_dump(path: Path) -> list[dict[str, Any]]:
-    """The records of an export file, every bad line reported at once."""
-    from ..errors import display_path
-    from ..yamlio import decode, read_bytes
-
-    name = display_path(path)
-    content = decode(read_bytes(path), name)
-    records, problems = [], []
-    for n, line in enumerate(content.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(
-                Problem(f"不是有效的 JSON：{exc.msg}", f"not valid JSON: {exc.msg}", name, n)
-            )
-            continue
-        wanted = CHECK_KEYS if isinstance(record, dict) and "check" in record else RECORD_KEYS
-        body = record.get("check") if isinstance(record, dict) and "check" in record else record
-        missing = [k for k in wanted if not isinstance(body, dict) or k not in body]
-        if missing:
-            problems.append(
-                Problem(
-                    f"不是 archive export 导出的存档记录：缺少 {'、'.join(missing)}",
-                    f"not a record from archive export: {', '.join(missing)} missing",
-                    name,
-                    n,
-                )
-            )
-            continue
-        records.append(record)
-    if problems:
-        raise InputError(problems)
-    return records
-
-
-def shown(url: str) -> str:
-    """A URL fit to print: no password."""
-    return make_url(url).render_as_string(hide_password=True)
+from .schema import checks, figures, packs, submissions
 
 
 class Archive:
     def __init__(self, url: str):
         self.url = url
-        self.engine = _engine(url)
+        self.engine = engine_for(url)
         with self._failing_clearly():
-            _migrate(self.engine)
+            migrate(self.engine)
 
     @classmethod
     def open(cls, db: str | None = None) -> Archive:
@@ -262,17 +69,25 @@ class Archive:
         records: Iterable[dict[str, Any]],
         keys: Collection[tuple[str, str, int]],
         same: Callable[[dict[str, Any], Stored], bool],
+        packs: Iterable[dict[str, str]] = (),
+        then: Callable[[Writing, list[tuple[int, int, bool]]], None] | None = None,
     ) -> list[tuple[int, int, bool]]:
         """Store records in one transaction, but not one that `same` finds saying what the
         current version of its pack, city and year says: for each, in order, (id, version,
-        stored). `keys` are the records' (pack, city, year). The current versions are read
-        once this writer holds the write lock, so two writers adding the same file store it
-        once, and versions count up without a gap."""
+        stored). `keys` are the records' (pack, city, year); `packs` the documents of the packs
+        that made them (`pack_row`), each stored once. The current versions are read once this
+        writer holds the write lock, so two writers adding the same file store it once, and
+        versions count up without a gap. `then` is given the archive as this transaction sees
+        it once they are stored, and what was placed, to store what follows from them in the
+        same transaction."""
         with self._failing_clearly(), self._writing() as conn:
             if conn.dialect.name == "postgresql":  # SQLite's BEGIN IMMEDIATE does this
                 conn.exec_driver_sql("LOCK TABLE submissions IN SHARE ROW EXCLUSIVE MODE")
+            for row in packs:
+                _store_pack(conn, row)
             current = _current_versions(conn, keys)
             versions = {key: s.version for key, s in current.items()}
+            writing = Writing(conn)
             out = []
             for record in records:
                 key = (record["pack"], record["city"], record["year"])
@@ -281,14 +96,39 @@ class Archive:
                     out.append((before.id, before.version, False))
                     continue
                 versions[key] = versions.get(key, 0) + 1
-                out.append((_insert(conn, record), versions[key], True))
+                out.append((writing.store(record), versions[key], True))
+            if then is not None:
+                then(writing, out)
             return out
+
+    def store_packs(self, rows: Iterable[dict[str, str]]) -> None:
+        """Store pack documents (`pack_row`) the archive does not hold yet."""
+        with self._failing_clearly(), self._writing() as conn:
+            for row in rows:
+                _store_pack(conn, row)
+
+    def rewrite(self, then: Callable[[Writing], None]) -> None:
+        """Run `then` on the archive in one writing transaction (`archive reassess`)."""
+        with self._failing_clearly(), self._writing() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("LOCK TABLE submissions IN SHARE ROW EXCLUSIVE MODE")
+            then(Writing(conn))
+
+    def pack_document(self, sha256: str) -> str | None:
+        """The stored document of the pack with this content hash, if the archive holds it."""
+        with self._failing_clearly(), self.engine.connect() as conn:
+            return Reading(conn).pack_document(sha256)
+
+    def pack_hashes(self) -> set[str]:
+        with self._failing_clearly(), self.engine.connect() as conn:
+            return set(conn.execute(select(packs.c.sha256)).scalars())
 
     def add_records(self, records: Iterable[dict[str, Any]]) -> list[int]:
         """Store records (`Entry.record`) as they come, in one transaction: a failure, in the
         database or in whatever yields them, stores none."""
         with self._failing_clearly(), self._writing() as conn:
-            return [_insert(conn, record) for record in records]
+            writing = Writing(conn)
+            return [writing.store(record) for record in records]
 
     def submissions(
         self,
@@ -325,20 +165,14 @@ class Archive:
             return _current_versions(conn, keys)
 
     def figures_of(self, city: str, year: int) -> dict[str, tuple[Value, Stored]]:
-        """The city's figures for a year from its current submissions (an earlier version's
-        figure that a correction left out does not count): each field from the newest one that
-        holds it, with that submission."""
-        current = {s.id: s for s in self.submissions(city=city, year=year)}
-        query = (
-            select(figures)
-            .where(figures.c.submission_id.in_(list(current)))
-            .order_by(figures.c.submission_id)
-        )
+        """The city's figures for a year from its current submissions (`Reading.figures_of`)."""
         with self._failing_clearly(), self.engine.connect() as conn:
-            rows = conn.execute(query).mappings().all()
-        return {
-            r["field"]: (_decoded(r["type"], r["value"]), current[r["submission_id"]]) for r in rows
-        }
+            return Reading(conn).figures_of(city, year)
+
+    def figures_by_id(self, ids: Collection[int]) -> dict[int, dict[str, Value]]:
+        """The figures of stored versions, by their ids (any version, current or not)."""
+        with self._failing_clearly(), self.engine.connect() as conn:
+            return Reading(conn).figures_by_id(ids)
 
     def find(
         self, city: str, year: int, pack: str | None = None, version: int | None = None
@@ -410,8 +244,14 @@ class Archive:
             return int(conn.execute(select(func.count()).select_from(submissions)).scalar_one())
 
     def export(self) -> Iterator[dict[str, Any]]:
-        """Every stored submission, every version, oldest first, with figures and result; then
-        every check, naming its submission by what identifies it in any archive."""
+        """Every stored pack document; every stored submission, every version, oldest first,
+        with figures and result; then every check, naming its submission by what identifies
+        it in any archive."""
+        with self._failing_clearly(), self.engine.connect() as conn:
+            rows = conn.execute(select(packs).order_by(packs.c.stored_at, packs.c.sha256))
+            stored_packs = [dict(row) for row in rows.mappings()]
+        for row in stored_packs:
+            yield {"stored_pack": row}
         every = sorted(self.submissions(every_version=True, details=True), key=_by_id)
         for stored in every:
             yield stored.to_dict()
@@ -427,6 +267,8 @@ class Archive:
                     "submission": {
                         "input_sha256": stored.input_sha256,
                         "stored_at": stored.stored_at,
+                        "pack_sha256": stored.pack_sha256,
+                        "reason": stored.reason,
                     },
                 }
             }
@@ -434,14 +276,13 @@ class Archive:
     def import_records(self, records: Iterable[dict[str, Any]]) -> tuple[int, int]:
         """Store exported records as they were (time, reviewer, hashes): (stored, skipped).
 
-        A record already present (same pack, city, year, input hash and time) is skipped, so
+        A record already present (same pack, city, year, input hash, time, pack hash and
+        reason: a result assessed again from the same file differs in these) is skipped, so
         importing a dump twice stores it once.
         """
-        ids = {
-            (s.pack, s.city, s.year, s.input_sha256, s.stored_at): s.id
-            for s in self.submissions(every_version=True)
-        }
-        present = set(ids)
+        ids: dict[tuple[Any, ...], int] = {}
+        for s in self.submissions(every_version=True):
+            ids[_key(s.to_dict())] = ids[_key(s.to_dict())[:5]] = s.id
         done = {
             (c.pack, c.city, c.year, c.requirement, c.checked_at, c.checked_by)
             for c in self.checks()
@@ -449,24 +290,20 @@ class Archive:
         stored = skipped = 0
         with self._failing_clearly(), self._writing() as conn:
             for record in records:
+                if "stored_pack" in record:  # a pack already held is the same pack
+                    _store_pack(conn, record["stored_pack"])
+                    continue
                 if "check" in record:
                     if _import_check(conn, record["check"], ids, done):
                         stored += 1
                     else:
                         skipped += 1
                     continue
-                key = (
-                    record["pack"],
-                    record["city"],
-                    record["year"],
-                    record["input_sha256"],
-                    record["stored_at"],
-                )
-                if key in present:
+                key = _key(record)
+                if key in ids:
                     skipped += 1
                     continue
-                present.add(key)
-                ids[key] = _insert(conn, record)
+                ids[key] = ids[key[:5]] = Writing(conn).store(record)
                 stored += 1
         return stored, skipped
 
@@ -481,131 +318,120 @@ class Archive:
         try:
             yield
         except sa_exc.DBAPIError as exc:
-            raise InputError([_database_problem(self.url, exc)]) from None
+            raise InputError([database_problem(self.url, exc)]) from None
 
 
-def _engine(url: str) -> Engine:
-    try:
-        engine = create_engine(url, connect_args={"timeout": 60} if _is_sqlite(url) else {})
-    except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError, ValueError) as exc:
-        raise InputError(
-            [
-                Problem(
-                    f"数据库地址无法识别：{url}（{exc}）",
-                    f"unrecognised database URL: {url} ({exc})",
-                    field="--db",
+class Reading:
+    """The archive as one connection sees it (a writer's: with what it has stored so far)."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def figures_of(self, city: str, year: int) -> dict[str, tuple[Value, Stored]]:
+        """The city's figures for a year from its current submissions (an earlier version's
+        figure that a correction left out does not count): each field from the newest one that
+        holds it, with that submission."""
+        query = (
+            select(submissions)
+            .where(submissions.c.city == city, submissions.c.year == year)
+            .order_by(submissions.c.pack, submissions.c.id)
+        )
+        current = {s.id: s for s in _versions(self.conn, query, False, False)}
+        rows = self.conn.execute(
+            select(figures)
+            .where(figures.c.submission_id.in_(list(current)))
+            .order_by(figures.c.submission_id)
+        ).mappings()
+        return {
+            r["field"]: (decoded(r["type"], r["value"]), current[r["submission_id"]]) for r in rows
+        }
+
+    def figures_by_id(self, ids: Collection[int]) -> dict[int, dict[str, Value]]:
+        out: dict[int, dict[str, Value]] = {i: {} for i in ids}
+        chosen = sorted(out)
+        for start in range(0, len(chosen), 500):
+            query = (
+                select(figures)
+                .where(figures.c.submission_id.in_(chosen[start : start + 500]))
+                .order_by(figures.c.id)
+            )
+            for r in self.conn.execute(query).mappings():
+                out[r["submission_id"]][r["field"]] = decoded(r["type"], r["value"])
+        return out
+
+    def current_of(self, cities: Collection[str]) -> list[Stored]:
+        """The current version of every pack and year of these cities, with its figures."""
+        found = []
+        chosen = sorted(cities)
+        for start in range(0, len(chosen), 500):
+            query = (
+                select(submissions)
+                .where(submissions.c.city.in_(chosen[start : start + 500]))
+                .order_by(
+                    submissions.c.pack, submissions.c.city, submissions.c.year, submissions.c.id
                 )
-            ]
-        ) from None
-    except ImportError:
-        raise InputError(
-            [
-                Problem(
-                    "使用 PostgreSQL 需要安装数据库驱动：pip install 'ipscore[postgres]'",
-                    "PostgreSQL needs its driver: pip install 'ipscore[postgres]'",
-                    field="--db",
-                )
-            ]
-        ) from None
-    if _is_sqlite(url):
-        _serialise_sqlite_writers(engine)
-    return engine
+            )
+            found += _versions(self.conn, query, every_version=False, details=False)
+        values = self.figures_by_id([s.id for s in found])
+        return [replace(s, figures=values[s.id]) for s in found]
+
+    def cities_of(self, pack: str, year: int | None = None) -> set[str]:
+        """The cities with anything stored under a pack (for a year)."""
+        query = select(submissions.c.city).where(submissions.c.pack == pack).distinct()
+        if year is not None:
+            query = query.where(submissions.c.year == year)
+        return set(self.conn.execute(query).scalars())
+
+    def pack_document(self, sha256: str) -> str | None:
+        query = select(packs.c.document).where(packs.c.sha256 == sha256)
+        document: str | None = self.conn.execute(query).scalar()
+        return document
 
 
-def _is_sqlite(url: str) -> bool:
-    return url.startswith("sqlite")
+class Writing(Reading):
+    """A writer's transaction: stores records; a result it stored itself may still be
+    replaced (nobody has seen it), anything stored before is never changed."""
 
+    def __init__(self, conn: Connection):
+        super().__init__(conn)
+        self.fresh: set[int] = set()
 
-def _serialise_sqlite_writers(engine: Engine) -> None:
-    """Writers take SQLite's write lock when their transaction begins (BEGIN IMMEDIATE), so two
-    `archive add`s wait for each other (up to the 60 s timeout) instead of one failing."""
+    def store(self, record: dict[str, Any]) -> int:
+        """One record (`Entry.record`) and its figures; the new row's id."""
+        row = _insert(self.conn, record)
+        self.fresh.add(row)
+        return row
 
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection: Any, _: Any) -> None:
-        dbapi_connection.isolation_level = None  # SQLAlchemy's begin event emits BEGIN itself
-        dbapi_connection.execute("PRAGMA foreign_keys = ON")
+    def store_pack(self, row: dict[str, str]) -> None:
+        _store_pack(self.conn, row)
 
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Connection) -> None:
-        write = conn.get_execution_options().get("ipscore_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-
-def _migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration (creating it in an empty database)."""
-    with engine.connect() as conn:
-        if inspect(conn).has_table("alembic_version"):
-            current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            if current == HEAD:
-                return  # nothing to write: a read-only archive can still be read
-    from alembic import command
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    with engine.connect().execution_options(ipscore_write=True) as conn, conn.begin():
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
-
-
-def _database_problem(url: str, exc: sa_exc.DBAPIError) -> Problem:
-    text = str(exc.orig).lower()
-    where = shown(url)
-    if "file is not a database" in text or "file is encrypted" in text:
-        return Problem(
-            "不是 SQLite 数据库文件（请用 --db 指定归档数据库，或新的文件名）",
-            "not an SQLite database file (name the archive with --db, or a new file name)",
-            where,
+    def replace_result(self, row: int, result: dict[str, Any]) -> None:
+        """The result of a version this transaction stored, worked out again."""
+        assert row in self.fresh, "a committed version is never changed"
+        self.conn.execute(
+            update(submissions)
+            .where(submissions.c.id == row)
+            .values(result_json=json.dumps(result, ensure_ascii=False))
         )
-    if "readonly" in text or "read-only" in text:
-        return Problem(
-            "数据库是只读的，无法写入（检查文件和目录的写权限）",
-            "the database is read-only (check the write permission of the file and folder)",
-            where,
-        )
-    if "unable to open database file" in text:
-        return Problem(
-            "无法打开数据库文件（目录不存在或没有权限）",
-            "cannot open the database file (its folder is missing or not accessible)",
-            where,
-        )
-    if isinstance(exc, sa_exc.OperationalError) and not _is_sqlite(url):
-        first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
-        return Problem(
-            f"无法连接数据库：{first}",
-            f"cannot connect to the database: {first}",
-            where,
-        )
-    return Problem(f"数据库出错：{exc.orig}", f"database error: {exc.orig}", where)
 
 
-def _encoded(value: Value) -> dict[str, str]:
-    if isinstance(value, bool):
-        return {"type": "bool", "value": "true" if value else "false"}
-    if isinstance(value, int):
-        return {"type": "int", "value": str(value)}
-    if isinstance(value, Decimal):
-        return {"type": "decimal", "value": str(value)}
-    if isinstance(value, dt.date):
-        return {"type": "date", "value": value.isoformat()}
-    return {"type": "text", "value": value}
+def pack_row(sha256: str, pack: str, version: str, document: str, at: str) -> dict[str, str]:
+    return {
+        "sha256": sha256,
+        "pack": pack,
+        "pack_version": version,
+        "document": document,
+        "stored_at": at,
+    }
 
 
-def figures_in(record: dict[str, Any]) -> dict[str, Value]:
-    """A record's figures (`Entry.record`, an export's line) as values."""
-    return {name: _decoded(v["type"], v["value"]) for name, v in record["figures"].items()}
+def _store_pack(conn: Connection, row: dict[str, str]) -> None:
+    """A pack document, unless one with its hash is stored (two writers may race to it)."""
+    from sqlalchemy.dialects import postgresql, sqlite
 
-
-def _decoded(kind: str, stored: str) -> Value:
-    if kind == "bool":
-        return stored == "true"
-    if kind == "int":
-        return int(stored)
-    if kind == "decimal":
-        return Decimal(stored)
-    if kind == "date":
-        return dt.date.fromisoformat(stored)
-    return stored
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    wanted = {k: row[k] for k in ("sha256", "pack", "pack_version", "document", "stored_at")}
+    conn.execute(dialect.insert(packs).values(**wanted).on_conflict_do_nothing())
 
 
 def _insert(conn: Connection, record: dict[str, Any]) -> int:
@@ -641,10 +467,23 @@ def _insert(conn: Connection, record: dict[str, Any]) -> int:
     return row
 
 
+def _key(record: dict[str, Any]) -> tuple[Any, ...]:
+    """What identifies a stored version in any archive; its first five, in an older export."""
+    return (
+        record["pack"],
+        record["city"],
+        record["year"],
+        record["input_sha256"],
+        record["stored_at"],
+        record["pack_sha256"],
+        record.get("reason"),
+    )
+
+
 def _import_check(
     conn: Connection,
     check: dict[str, Any],
-    ids: dict[tuple[str, str, int, str, str], int],
+    ids: dict[tuple[Any, ...], int],
     done: set[tuple[str, str, int, str, str, str]],
 ) -> bool:
     """Store an exported check against its submission; False if it is already present."""
@@ -659,9 +498,16 @@ def _import_check(
     if key in done:
         return False
     of = check["submission"]
-    submission = ids.get(
-        (check["pack"], check["city"], check["year"], of["input_sha256"], of["stored_at"])
+    named: tuple[Any, ...] = (
+        check["pack"],
+        check["city"],
+        check["year"],
+        of["input_sha256"],
+        of["stored_at"],
     )
+    # An export from before pack hashes names its submission by the first five alone.
+    full = (*named, of["pack_sha256"], of.get("reason")) if "pack_sha256" in of else named
+    submission = ids.get(full)
     if submission is None:
         raise InputError(
             [
@@ -723,7 +569,7 @@ def _current_versions(
             .order_by(figures.c.id)
         )
         for r in conn.execute(query).mappings():
-            values[r["submission_id"]][r["field"]] = _decoded(r["type"], r["value"])
+            values[r["submission_id"]][r["field"]] = decoded(r["type"], r["value"])
     return {key: replace(s, figures=values[s.id]) for key, s in found.items()}
 
 
@@ -731,9 +577,7 @@ def _stored(row: Any, version: int, current: bool, conn: Connection | None) -> S
     found: dict[str, Value] = {}
     if conn is not None:
         query = select(figures).where(figures.c.submission_id == row["id"]).order_by(figures.c.id)
-        found = {
-            r["field"]: _decoded(r["type"], r["value"]) for r in conn.execute(query).mappings()
-        }
+        found = {r["field"]: decoded(r["type"], r["value"]) for r in conn.execute(query).mappings()}
     result = None if row["result_json"] is None else orjson.loads(row["result_json"])
     return Stored(
         id=row["id"],

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from .places import location
 
 if TYPE_CHECKING:
-    from .archive import Archive, Check, Stored, Value
+    from .archive import Archive
+    from .records import Check, Stored, Value
 
 
 class ArchivedFigures:
@@ -40,6 +41,10 @@ class ArchivedFigures:
     ) -> list[Check]:
         """Reviewers' checks (`Archive.checks`): what a report's verification states are."""
         return self._opened().checks(pack, city, year)
+
+    def pack_document(self, sha256: str) -> str | None:
+        """A stored pack's document (`Archive.pack_document`): what scored a stored result."""
+        return self._opened().pack_document(sha256)
 
     def _opened(self) -> Archive:
         if self._archive is None:

@@ -7,7 +7,7 @@ from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, String, Tab
 
 # The newest migration in migrations/versions/ (a test keeps the two in step): an archive at
 # this revision opens without loading Alembic.
-HEAD = "0003"
+HEAD = "0004"
 
 metadata = MetaData()
 
@@ -68,4 +68,16 @@ checks = Table(
     Column("verdict", String(20), nullable=False),  # the requirement's verdict when checked
     Column("evidence_sha256", String(64), nullable=False),  # its documents when checked
     Index("checks_key", "pack", "city", "year"),
+)
+
+# Each pack that made a stored result, once, by its content hash (`packs.document`): the pack's
+# whole document, whatever it extends merged in, from which the result can be replayed.
+packs = Table(
+    "packs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("pack", String(100), nullable=False),
+    Column("pack_version", String(50), nullable=False),
+    Column("document", Text, nullable=False),
+    Column("stored_at", String(32), nullable=False),  # UTC, ISO 8601: when first stored
 )

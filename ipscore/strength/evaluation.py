@@ -31,7 +31,7 @@ Value = Any
 
 if TYPE_CHECKING:  # the archive's libraries load only when an archive is used
     from ..record.history import Stores
-    from ..store.archive import Stored
+    from ..store.records import Stored
 
 
 @dataclass(frozen=True)

@@ -40,12 +40,13 @@ from ..intake.files import (
     twice,
 )
 from ..intake.submission import PackChooser, Submission
-from ..record.archiving import Archived, archived, entry, same_as
+from ..record.archiving import Archived, archived, entry, store
 from ..text import cell_text
 from ..yamlio import READ
 from . import output
 
 if TYPE_CHECKING:
+    from ..record.replay import Refreshed
     from ..store.archive import Archive
 
 FILES_PER_PART = 32  # submission files a worker reads per request
@@ -562,11 +563,13 @@ def archive(
     pack: str | None = None,
     jobs: int | None = None,
     reason: str | None = None,
-) -> list[Archived]:
+) -> tuple[list[Archived], list[Refreshed]]:
     """`ipscore archive add`: read and assess every file first (all problems in one pass),
     each record waiting in a spool file on disk; then store them all in one transaction, or
-    none. Assessments read other years from the archive as it was before the batch. A record
-    that says what its current version says is not stored again (`Archived.unchanged`)."""
+    none. Workers assess against the archive as it was before the batch; once the batch is
+    stored, every current result reading a year it stored is assessed again in the same
+    transaction (`archiving.store`). A record that says what its current version says is not
+    stored again (`Archived.unchanged`)."""
     if ":memory:" in into.url:
         jobs = 1  # workers could not see a database that lives in this process
     job = Job(pack, into.url, produced_at=stored_at, store=(stored_at, by, reason))
@@ -579,12 +582,11 @@ def archive(
             done.append(o.stored)
         results.check()
         spool.seek(0)
-        placed = into.add_changed(
+        return store(
+            into,
             (orjson.loads(line) for line in spool),
-            {(a.pack, a.city, a.year) for a in done},
-            same_as,
+            done,
+            stored_at,
+            by,
+            pack_chooser(pack),
         )
-    return [
-        replace(a, id=i, version=version, unchanged=not stored)
-        for a, (i, version, stored) in zip(done, placed, strict=True)
-    ]

@@ -15,13 +15,15 @@ from ...verdicts import MET, Verdict, verdict_word
 from .base import STYLE, grade_cell, joined_lines, plain_line, user_text
 
 if TYPE_CHECKING:
+    from ...packs import Pack
     from ...record.archiving import Archived
     from ...record.checklists import CityChecks, Pending
     from ...record.corrections import VersionDiff
     from ...record.history import History, YearRow
+    from ...record.replay import Refreshed, Replayed
     from ...record.review import Review
     from ...record.verification import Scored, Verification
-    from ...store.archive import Stored
+    from ...store.records import Stored
 
 
 def _stored_title(pack_id: str | None, req_id: str, title: str, lang: str) -> str:
@@ -84,6 +86,108 @@ def archived_lines(done: Iterable[Archived], lang: str = "zh") -> list[str]:
                 )
             )
     return out
+
+
+def refreshed_lines(refreshed: Iterable[Refreshed], lang: str = "zh") -> list[str]:
+    """`archive add`: each stored result that read a year just stored, assessed again: its
+    new version with the reason, and the score and grade before and after."""
+    out = []
+    for r in refreshed:
+        city = plain_line(r.city)
+        head = f"{city} {r.year}年度（{r.pack}）"
+        head_en = f"{city} {r.year} ({r.pack})"
+        if r.after is None:
+            out.append(
+                pick(
+                    lang,
+                    f"! {head}：读到刚存入的数据，但评出它的规则包不在归档中，无法重新评估"
+                    "（用 ipscore archive reassess --pack 规则包文件）",
+                    f"! {head_en}: reads the figures just stored, but its pack is not in the "
+                    "archive: it could not be assessed again (ipscore archive reassess --pack)",
+                )
+            )
+            continue
+        before, after = (_headline(r.pack, side, lang) for side in (r.before, r.after))
+        moved = before != after
+        out.append(
+            pick(
+                lang,
+                f"↻ #{r.id} {head}：{r.reason}，重新评估存为第{r.version}版："
+                + (f"{before[0]} → {after[0]}" if moved else f"得分等级未变（{after[0]}）"),
+                f"↻ #{r.id} {head_en}: {r.reason}; assessed again as version {r.version}: "
+                + (
+                    f"{before[1]} → {after[1]}"
+                    if moved
+                    else f"score and grade unchanged ({after[1]})"
+                ),
+            )
+        )
+    return out
+
+
+def replayed_lines(done: Replayed, lang: str = "zh") -> list[str]:
+    """`archive replay`: the result made again, and whether it is the stored one exactly."""
+    s = done.stored
+    head = pick(
+        lang,
+        f"{plain_line(s.city)} {s.year}年度第{s.version}版（{s.pack} {s.pack_version}，"
+        f"规则包哈希 {s.pack_sha256[:12]}…）",
+        f"{plain_line(s.city)} {s.year} version {s.version} ({s.pack} {s.pack_version}, "
+        f"pack hash {s.pack_sha256[:12]}…)",
+    )
+    stored, again = (_headline(s.pack, r, lang) for r in (s.result or {}, done.result))
+    used = {
+        "archive": ("存档的规则包", "its stored pack"),
+        "installed": ("本机同一哈希的规则包（归档中尚未存）", "the installed pack of that hash"),
+        "file": ("--pack 指定的规则包文件", "the pack file given with --pack"),
+    }[done.pack_from]
+    if done.exact:
+        return [
+            pick(
+                lang,
+                f"✓ {head}：用{used[0]}和存档的数据重放，得 {again[0]}，与存档结果完全一致",
+                f"OK {head}: replayed with {used[1]} and its stored figures: {again[1]}, "
+                "exactly the stored result",
+            )
+        ]
+    return [
+        pick(
+            lang,
+            f"✗ {head}：重放得 {again[0]}，存档为 {stored[0]}；不同之处："
+            + "、".join(done.differences),
+            f"FAIL {head}: replayed as {again[1]}, stored as {stored[1]}; differs in: "
+            + ", ".join(done.differences),
+        )
+    ]
+
+
+def stale_lines(found: Sequence[tuple[Stored, Pack]], lang: str = "zh") -> list[str]:
+    """`archive list --stale`: what each pack id resolves to now, and what to run."""
+    if not found:
+        return [pick(lang, "没有规则包已更新的当前结果", "no current result has an updated pack")]
+    out = []
+    for pack in {p.content_hash: p for _, p in found}.values():
+        count = sum(1 for _, p in found if p is pack)
+        out.append(
+            pick(
+                lang,
+                f"规则包 {pack.id} 现为 {pack.pack.version}（哈希 {pack.content_hash[:12]}…），"
+                f"以上 {count} 条结果由它的其他版本评出；按新版重新评估："
+                f"ipscore archive reassess --pack {pack.id}",
+                f"pack {pack.id} is now {pack.pack.version} ({pack.content_hash[:12]}…); "
+                f"{count} results above were made by another version: "
+                f"ipscore archive reassess --pack {pack.id}",
+            )
+        )
+    return out
+
+
+def _headline(pack: str, result: Any, lang: str) -> tuple[str, str]:
+    grade = grade_word(pack, result.get("grade"), result.get("grade_label"), lang)
+    return (
+        f"{result.get('score')}分 {result.get('grade_label')}",
+        f"{result.get('score')} {grade}",
+    )
 
 
 ARCHIVE_COLUMNS = (
