@@ -350,7 +350,8 @@ def test_a_correction_keeps_its_reason_and_the_diff_says_what_changed(archive, t
     corrected = scenario_with(
         tmp_path, "wuhan-2015.yaml", {"pledge_amount: 7799.9999": "pledge_amount: 7800"}
     )
-    (second,), _ = store(archive, [corrected], "2016-02-01T09:00:00Z", "李四", reason="更正质押融资")
+    stamp = "2016-02-01T09:00:00Z"
+    (second,), _ = store(archive, [corrected], stamp, "李四", reason="更正质押融资")
     assert (second.version, second.unchanged) == (2, False)
     assert archive.find("武汉市", 2015).reason == "更正质押融资"
     assert archive.find("武汉市", 2015, version=1).reason is None
