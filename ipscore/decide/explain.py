@@ -32,6 +32,41 @@ def label(decl: FieldDecl, lang: str) -> str:
     return pick(lang, decl.label, decl.label_en)
 
 
+PREV_HEAD = ("往年数与记录不符", "Last year's figures differ from the record")
+
+
+def recorded_differs(
+    pack: Pack, other_years: Mapping[str, Mapping[str, Any]], lang: str = "zh"
+) -> list[str]:
+    """Each last-year figure the city typed that differs from the figure on record (the
+    archive, or its own `history`), both given: "2014年专利权质押融资金额：填报6,500万元，存档
+    6,000万元". From an assessment's `other_years`, or a stored result's (numbers as JSON)."""
+    out = []
+    for used in other_years.values():
+        if not used.get("differs"):
+            continue
+        decl = pack.field(used["field"])  # the `_prev` field: its label names last year
+        recorded = used["recorded"]
+        typed, known = (_exact(v) for v in (used["value"], recorded["value"]))
+        where = {"archive": ("存档", "the archive"), "history": ("history", "history")}.get(
+            recorded.get("from", ""), ("记录", "the record")
+        )
+        out.append(
+            pick(
+                lang,
+                f"{label(decl, 'zh')}：填报{show(decl, typed)}，{where[0]}{show(decl, known)}",
+                f"{label(decl, 'en')}: entered {show(decl, typed, 'en')}, {where[1]} "
+                f"{show(decl, known, 'en')}",
+            )
+        )
+    return out
+
+
+def _exact(value: Any) -> Any:
+    """A number from JSON as the exact decimal it was written as."""
+    return Decimal(repr(value)) if isinstance(value, float) else value
+
+
 def field_label(pack: Pack, name: str, lang: str = "zh", with_year: bool = False) -> str:
     """A field's label, with its year when it is another year's figure (财政资金（2009年）) or
     when asked for (beside other years' figures)."""

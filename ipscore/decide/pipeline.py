@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..intake.evidence import Attached
 from ..intake.files import read_all
@@ -240,11 +240,34 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
         + _absent_files(submission.evidence),
         inputs=submission.inputs,
         evidence=submission.evidence,
-        other_years={
-            name: {"value": submission.values[name], **origin}
-            for name, origin in sorted(submission.other_years.items())
-        },
+        other_years=_other_years_used(pack, submission),
     )
+
+
+def _other_years_used(pack: Pack, submission: Submission) -> dict[str, dict[str, Any]]:
+    """Each other year's figure the assessment used, with where it came from. Where the city
+    typed last year's figure itself (`x_prev`), that is the figure used: the entry says so,
+    and gives the figure on record beside it (`recorded`) and whether the two differ."""
+    values = submission.values
+    typed_twins = {
+        in_year(base, submission.year - 1): prev
+        for prev, base in pack.previous_pairs().items()
+        if prev in values and prev not in submission.other_years
+    }
+    out = {}
+    for name, origin in sorted(submission.other_years.items()):
+        prev = typed_twins.get(name)
+        if prev is None:
+            out[name] = {"value": values[name], **origin}
+            continue
+        out[name] = {
+            "value": values[prev],
+            "from": "submission",
+            "field": prev,
+            "recorded": {"value": values[name], **origin},
+            "differs": values[prev] != values[name],
+        }
+    return out
 
 
 def _absent_inputs(pack: Pack, read: Iterable[str], values: Mapping[str, Value]) -> list[str]:

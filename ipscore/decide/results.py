@@ -260,15 +260,19 @@ class Assessment:
             "uncomputable": list(self.uncomputable),
             "warnings": list(self.warnings),
             "scoring_note": self.scoring_note,
-            "other_years": {
-                name: {**used, "value": json_value(used["value"])}
-                for name, used in self.other_years.items()
-            },
+            "other_years": {name: _used_json(used) for name, used in self.other_years.items()},
             "evidence": {
                 key: [p.to_dict() for p in pieces] for key, pieces in self.evidence.items()
             },
             "provenance": self.provenance(produced_at).to_dict(),
         }
+
+
+def _used_json(used: dict[str, Any]) -> dict[str, Any]:
+    out = {**used, "value": json_value(used["value"])}
+    if "recorded" in used:
+        out["recorded"] = {**used["recorded"], "value": json_value(used["recorded"]["value"])}
+    return out
 
 
 def _requirement(r: RequirementResult) -> dict[str, Any]:

@@ -6,22 +6,19 @@ the archive. `batch.archive` reads, assesses and stores a whole batch.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
 from ..decide.results import Assessment
-from ..errors import InputError, Problem
 from ..intake.submission import Submission
 from ..packs import Pack
 
 if TYPE_CHECKING:  # SQLAlchemy loads when something is stored, not for every batch
-    from ..store.archive import Archive, Writing
     from ..store.records import Entry, Stored
-    from .replay import Refreshed
 
 
 @dataclass(frozen=True)
@@ -40,6 +37,9 @@ class Archived:
     version: int = 0  # its version among those of its pack, city and year, once stored
     unchanged: bool = False  # the current version says the same: nothing was stored
     pack_sha256: str = ""
+    # Last year's figures typed other than the record has them (Chinese, English): a growth
+    # target passed on an understated base shows where the batch is stored.
+    differs: tuple[tuple[str, str], ...] = ()
 
 
 def same_as(record: dict[str, Any], current: Stored) -> bool:
@@ -96,60 +96,12 @@ def archived(pack: Pack, s: Submission, a: Assessment | None, figures: int) -> A
         None if a is None else a.grade,
         None if a is None else a.grade_label,
         pack_sha256=pack.content_hash,
+        differs=() if a is None else differing(pack, a.other_years),
     )
 
 
-def store(
-    into: Archive,
-    records: Iterable[dict[str, Any]],
-    done: list[Archived],
-    stored_at: str,
-    by: str | None,
-    choose: Callable[[str], Pack],
-) -> tuple[list[Archived], list[Refreshed]]:
-    """Store a batch's records (in `done`'s order) in one transaction with the packs that made
-    them, then re-assess in it every current result that reads a year the batch stored
-    (`replay.refresh`): what `archive add` says of each record, and of each result changed."""
-    from .replay import Packs, pack_row, refresh
+def differing(pack: Pack, other_years: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    from ..decide.explain import recorded_differs
 
-    rows = {}
-    for a in done:
-        if a.pack_sha256 not in rows:
-            pack = choose(a.pack)
-            if pack.content_hash != a.pack_sha256:
-                raise InputError([_pack_changed(pack)])
-            rows[a.pack_sha256] = pack_row(pack, stored_at)
-    refreshed: list[Refreshed] = []
-
-    def then(writing: Writing, placed: list[tuple[int, int, bool]]) -> None:
-        changed: dict[tuple[str, int], int] = {}
-        for a, (_, version, stored) in zip(done, placed, strict=True):
-            if stored:
-                changed[(a.city, a.year)] = max(changed.get((a.city, a.year), 0), version)
-        refreshed.extend(refresh(writing, changed, stored_at, by, Packs(writing.pack_document)))
-
-    placed = into.add_changed(
-        records, {(a.pack, a.city, a.year) for a in done}, same_as, rows.values(), then
-    )
-    now = {(r.pack, r.city, r.year): r for r in refreshed if r.in_place and r.after}
-    out = []
-    for a, (i, version, stored) in zip(done, placed, strict=True):
-        a = replace(a, id=i, version=version, unchanged=not stored)
-        fresh = now.get((a.pack, a.city, a.year))
-        if fresh is not None and fresh.after is not None:
-            score = fresh.after["score"]
-            a = replace(
-                a,
-                score=Decimal(str(score)),
-                grade=fresh.after["grade"],
-                grade_label=fresh.after["grade_label"],
-            )
-        out.append(a)
-    return out, [r for r in refreshed if not r.in_place]
-
-
-def _pack_changed(pack: Pack) -> Problem:
-    return Problem(
-        f"规则包 {pack.id} 在存档过程中被修改：请重新存档",
-        f"the pack {pack.id} changed while the batch was being stored: add it again",
-    )
+    both = (recorded_differs(pack, other_years, lang) for lang in ("zh", "en"))
+    return tuple(zip(*both, strict=True))

@@ -29,7 +29,7 @@ from ..packs.conditions import split_year
 from ..packs.document import document_of, has_document, pack_from_document
 from ..provenance import InputFile
 from ..store.records import Stored
-from .archiving import content_of
+from .archiving import content_of, differing
 
 # Packs by content hash: the hash names what a pack decides, so one loaded from any archive
 # serves every archive.
@@ -106,7 +106,8 @@ def submission_of(
     derive(pack, values)
     origins: dict[str, dict[str, Any]] = {}
     for name, used in result.get("other_years", {}).items():
-        origin = {k: v for k, v in used.items() if k != "value"}
+        recorded = used.get("recorded", used)  # beside a typed `_prev`: the year's own figure
+        origin = {k: v for k, v in recorded.items() if k != "value"}
         if split_year(name)[1] is None or "as" in origin:
             continue  # a `_prev` filled from last year's figure: filled again
         base = split_year(name)[0]
@@ -117,7 +118,7 @@ def submission_of(
             if value is None:
                 continue
         else:
-            value = _typed(pack, name, used["value"])
+            value = _typed(pack, name, recorded["value"])
         values[name] = value
         origins[name] = origin
     provenance = result.get("provenance", {})
@@ -161,11 +162,8 @@ def _evidence(piece: Mapping[str, Any]) -> Evidence:
 
 
 def _archived_ids(stored: Stored) -> list[int]:
-    return [
-        used["id"]
-        for used in (stored.result or {}).get("other_years", {}).values()
-        if used.get("from") == "archive" and "id" in used
-    ]
+    used = [u.get("recorded", u) for u in (stored.result or {}).get("other_years", {}).values()]
+    return [u["id"] for u in used if u.get("from") == "archive" and "id" in u]
 
 
 @dataclass(frozen=True)
@@ -244,6 +242,7 @@ class Refreshed:
     version: int = 0
     in_place: bool = False  # stored in this same batch: its result replaced, no new version
     reason: str = ""
+    differs: tuple[tuple[str, str], ...] = ()  # last year's figures typed other than on record
 
 
 def refresh(
@@ -299,6 +298,7 @@ def refresh(
                         stored.version,
                         True,
                         reason,
+                        differing(pack, fresh.other_years),
                     )
                 )
                 continue
@@ -327,6 +327,7 @@ def refresh(
                     stored.version + 1,
                     False,
                     reason,
+                    differing(pack, fresh.other_years),
                 )
             )
         pending = made
@@ -411,7 +412,16 @@ def reassess(
         changed[(s.city, s.year)] = s.version + 1
         done.append(
             Refreshed(
-                s.city, s.year, s.pack, s.result or {}, result, row, s.version + 1, False, why
+                s.city,
+                s.year,
+                s.pack,
+                s.result or {},
+                result,
+                row,
+                s.version + 1,
+                False,
+                why,
+                differing(pack, fresh.other_years),
             )
         )
     packs = Packs(writing.pack_document)

@@ -294,6 +294,13 @@ def city(ctx: dict[str, Any]) -> bytes:
         )
     else:
         doc.para(t["evidence_none"])
+    if ctx["other_years"]:
+        doc.heading(t["other_years"], 1)
+        doc.table(
+            [t["field"], t["figure_used"], t["origin"]],
+            [[f"{y['label']}\n{y['field']}", y["value"], y["origin"]] for y in ctx["other_years"]],
+            (50, 30, 90),
+        )
     if ctx["warnings"]:
         doc.heading(t["warnings"], 1)
         doc.bullets(f"{w['id']} {w['text']}" for w in ctx["warnings"])
@@ -328,6 +335,7 @@ def cohort(ctx: dict[str, Any]) -> bytes:
         head += [t["score"], t["grade"]]
         head += [t["blocked_head"]] if ctx["has_mandatory"] else []
         head += [ctx["verified_head"]] if ctx["with_verified"] else []
+        head += [ctx["prev_head"]] if ctx["with_prev"] else []
         head += [ctx["since_head"]] if ctx["with_since"] else []
         rows = []
         for row in tier["rows"]:
@@ -337,6 +345,7 @@ def cohort(ctx: dict[str, Any]) -> bytes:
             cells += [row["score"], (row["grade_label"], GRADE_COLOURS.get(row["grade"]))]
             cells += [row["blocked"]] if ctx["has_mandatory"] else []
             cells += [row["verified"]] if ctx["with_verified"] else []
+            cells += [row["prev"]] if ctx["with_prev"] else []
             cells += [row["since"]] if ctx["with_since"] else []
             rows.append(cells)
         doc.table(head, rows)

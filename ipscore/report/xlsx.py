@@ -14,7 +14,7 @@ from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..decide.explain import level_label
+from ..decide.explain import PREV_HEAD, level_label, recorded_differs
 from ..decide.results import Assessment
 from ..decide.scoring import batch_table, ranking
 from ..packs import Pack
@@ -62,6 +62,8 @@ def score_sheet(
     if pack.mandatory:
         fixed += [text["mandatory"], text["blocked_head"]]
     fixed += [text["rank"]]
+    with_prev = any(recorded_differs(pack, a.other_years) for a in assessments)
+    fixed += [pick(lang, *PREV_HEAD)] if with_prev else []
     append_row(sheet, [*fixed, *[f"{tid} {text['task']}" for tid in task_ids], *req_ids])
     grades = {b.code: pick(lang, b.label, b.label_en) for b in pack.scoring.grades}
     standing = ranking(assessments)
@@ -81,6 +83,8 @@ def score_sheet(
             )
             row += [complete, blocked_by(place.assessment, lang)]
         row += [_rank_cell(record["rank_in_tier"], record["rank_tied"], lang)]
+        if with_prev:
+            row += ["；".join(recorded_differs(pack, place.assessment.other_years, lang))]
         statuses = [TASK_LABELS[lang][record[tid]] for tid in task_ids]
         statuses += [LABELS[lang][record[rid]] for rid in req_ids]
         append_row(sheet, [*row, *statuses])

@@ -40,7 +40,8 @@ from ..intake.files import (
     twice,
 )
 from ..intake.submission import PackChooser, Submission
-from ..record.archiving import Archived, archived, entry, store
+from ..record.archiving import Archived, archived, entry
+from ..record.storing import store
 from ..text import cell_text
 from ..yamlio import READ
 from . import output

@@ -347,30 +347,58 @@ def _year_over_year(a: Assessment, yoy: YearOverYear, lang: str) -> dict[str, An
     }
 
 
-def _other_years(a: Assessment, lang: str) -> list[dict[str, str]]:
-    """Each figure of another year the assessment used, and where it came from."""
+def _other_years(a: Assessment, lang: str) -> list[dict[str, Any]]:
+    """Each figure of another year the assessment used, and where it came from; where the
+    city typed last year's figure, the figure on record beside it, and a warning where they
+    differ (the typed one is used)."""
     rows = []
     for name, used in a.other_years.items():
         decl = a.pack.field(name)
-        if used["from"] == "archive":
-            origin = pick(
+        origin = _origin(used, lang)
+        recorded = used.get("recorded")
+        if recorded is not None:
+            origin += pick(
                 lang,
-                f"存档 #{used['id']}（{used['file']}，{used['stored_at']} 存档）",
-                f"archive #{used['id']} ({used['file']}, stored {used['stored_at']})",
+                f"；{_origin(recorded, lang)}为{show(decl, recorded['value'], lang)}",
+                f"; {_origin(recorded, lang)} holds {show(decl, recorded['value'], lang)}",
             )
-        else:
-            origin = pick(lang, "本提交文件的 history", "this submission's history")
-        if "as" in used:
-            origin += pick(lang, f"，即 {used['as']}", f", as {used['as']}")
+        if used.get("differs"):
+            origin += pick(
+                lang,
+                "。两者不一致：评估用填报的数，请核对",
+                ". They differ: the entered figure is used; check it",
+            )
         rows.append(
             {
                 "field": name,
                 "label": field_label(a.pack, name, lang),
                 "value": show(decl, used["value"], lang),
                 "origin": origin,
+                "differs": bool(used.get("differs")),
             }
         )
     return rows
+
+
+def _origin(used: dict[str, Any], lang: str) -> str:
+    """Where one figure came from, in words."""
+    if used["from"] == "archive":
+        origin = pick(
+            lang,
+            f"存档 #{used['id']}（{used['file']}，{used['stored_at']} 存档）",
+            f"archive #{used['id']} ({used['file']}, stored {used['stored_at']})",
+        )
+    elif used["from"] == "submission":
+        origin = pick(
+            lang,
+            f"本提交文件填报（{used['field']}）",
+            f"entered in this submission ({used['field']})",
+        )
+    else:
+        origin = pick(lang, "本提交文件的 history", "this submission's history")
+    if "as" in used:
+        origin += pick(lang, f"，即 {used['as']}", f", as {used['as']}")
+    return origin
 
 
 def _by_unit(a: Assessment, lang: str) -> list[dict[str, Any]]:

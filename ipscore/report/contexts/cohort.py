@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from ...decide.explain import level_label
+from ...decide.explain import PREV_HEAD, level_label, recorded_differs
 from ...decide.results import Assessment
 from ...decide.scoring import LEVEL_ORDER, ranking
 from ...packs import Pack
@@ -88,6 +88,7 @@ def cohort_context(
                         if row.assessment.mandatory_complete
                         else text["not_complete"],
                         "blocked": blocked_by(row.assessment, lang),
+                        "prev": "；".join(recorded_differs(pack, row.assessment.other_years, lang)),
                         "link": links.get(row.assessment.source),
                         "verified": _verified(checked.get(row.assessment.source), lang),
                         "since": rank_since(
@@ -154,6 +155,8 @@ def cohort_context(
         "with_batch": any(a.batch is not None for a in assessments),
         "with_since": bool(earlier),
         "with_verified": bool(checked),
+        "with_prev": any(recorded_differs(pack, a.other_years) for a in assessments),
+        "prev_head": pick(lang, *PREV_HEAD),
         "verified_head": pick(lang, "核验得分", "As verified"),
         "since_head": pick(lang, "与上年相比", "Since last year"),
         "distribution": distribution,

@@ -7,7 +7,14 @@ from rich import box
 from rich.cells import cell_len
 from rich.table import Table
 
-from ...decide.explain import field_label, level_label, show_input, uncomputable
+from ...decide.explain import (
+    PREV_HEAD,
+    field_label,
+    level_label,
+    recorded_differs,
+    show_input,
+    uncomputable,
+)
 from ...decide.results import Assessment
 from ...decide.scoring import ranking
 from ...packs.model import Subject
@@ -64,6 +71,11 @@ def summary(assessments: list[Assessment], lang: str = "zh") -> Table:
         pick(lang, "未达到/缺报", "Unmet / missing"),
     ):
         table.add_column(head, justify="right" if head in ("得分", "Score") else "left")
+    # Only where a city typed a last-year figure other than the one on record: the column a
+    # reviewer reads to catch a growth target passed on an understated base.
+    differs = {id(a): recorded_differs(a.pack, a.other_years, lang) for a in assessments}
+    if any(differs.values()):
+        table.add_column(pick(lang, *PREV_HEAD), style="yellow")
     for row in standing:
         a = row.assessment
         pack = a.pack
@@ -82,6 +94,7 @@ def summary(assessments: list[Assessment], lang: str = "zh") -> Table:
             mandatory_cell(a, lang),
             f"{row.rank_in_tier}*" if row.tied else str(row.rank_in_tier),
             f"{unmet}/{missing}",
+            *(["\n".join(differs[id(a)])] if any(differs.values()) else []),
         )
     return table
 

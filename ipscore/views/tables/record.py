@@ -40,52 +40,58 @@ def archived_lines(done: Iterable[Archived], lang: str = "zh") -> list[str]:
     version), or that nothing was, its current version saying the same."""
     out = []
     for item in done:
-        city = plain_line(item.city)
-        if item.unchanged:
-            out.append(
-                pick(
-                    lang,
-                    f"= #{item.id} {city} {item.year}年度（{item.pack}）：未变化，与当前的第"
-                    f"{item.version}版相同，没有再存",
-                    f"= #{item.id} {city} {item.year} ({item.pack}): unchanged, the same as the "
-                    f"current version {item.version}; nothing stored",
-                )
-            )
-            continue
-        if item.version > 1:  # a correction: which version it is now
-            grade = grade_word(item.pack, item.grade, item.grade_label, lang)
-            scored = item.score is not None
-            out.append(
-                pick(
-                    lang,
-                    f"✓ #{item.id} {city} {item.year}年度（{item.pack}）："
-                    f"更正，存为第{item.version}版"
-                    + (f"，{item.score}分，{item.grade_label}" if scored else ""),
-                    f"OK #{item.id} {city} {item.year} ({item.pack}): corrected, stored as "
-                    f"version {item.version}" + (f", {item.score}, {grade}" if scored else ""),
-                )
-            )
-        elif item.score is not None:
-            out.append(
-                pick(
-                    lang,
-                    f"✓ #{item.id} {city} {item.year}年度（{item.pack}）：已评估并存档，"
-                    f"{item.score}分，{item.grade_label}",
-                    f"OK #{item.id} {city} {item.year} ({item.pack}): assessed and stored, "
-                    f"{item.score}, {grade_word(item.pack, item.grade, item.grade_label, lang)}",
-                )
-            )
-        else:
-            out.append(
-                pick(
-                    lang,
-                    f"✓ #{item.id} {city} {item.year}年度（{item.pack}）：本规则包评估的是"
-                    f"{item.pack_year}年度，只存数据（{item.figures}项），供其他年度引用",
-                    f"OK #{item.id} {city} {item.year} ({item.pack}): the pack assesses "
-                    f"{item.pack_year}, so only its {item.figures} figures are stored",
-                )
-            )
+        out += [_one_archived(item, lang), *_differs_lines(item.differs, lang)]
     return out
+
+
+def _differs_lines(differs: Iterable[tuple[str, str]], lang: str) -> list[str]:
+    """Under a stored result: each last-year figure typed other than on record."""
+    return [
+        pick(
+            lang,
+            f"  ! 往年数与记录不符：{zh}；评估用填报的数，请核对",
+            f"  ! last year's figure differs from the record: {en}; the entered figure is used",
+        )
+        for zh, en in differs
+    ]
+
+
+def _one_archived(item: Archived, lang: str) -> str:
+    city = plain_line(item.city)
+    head, head_en = (
+        f"#{item.id} {city} {item.year}年度（{item.pack}）",
+        (f"#{item.id} {city} {item.year} ({item.pack})"),
+    )
+    if item.unchanged:
+        return pick(
+            lang,
+            f"= {head}：未变化，与当前的第{item.version}版相同，没有再存",
+            f"= {head_en}: unchanged, the same as the current version {item.version}; "
+            "nothing stored",
+        )
+    grade = grade_word(item.pack, item.grade, item.grade_label, lang)
+    if item.version > 1:  # a correction: which version it is now
+        scored = item.score is not None
+        return pick(
+            lang,
+            f"✓ {head}：更正，存为第{item.version}版"
+            + (f"，{item.score}分，{item.grade_label}" if scored else ""),
+            f"OK {head_en}: corrected, stored as version {item.version}"
+            + (f", {item.score}, {grade}" if scored else ""),
+        )
+    if item.score is not None:
+        return pick(
+            lang,
+            f"✓ {head}：已评估并存档，{item.score}分，{item.grade_label}",
+            f"OK {head_en}: assessed and stored, {item.score}, {grade}",
+        )
+    return pick(
+        lang,
+        f"✓ {head}：本规则包评估的是{item.pack_year}年度，只存数据（{item.figures}项），"
+        "供其他年度引用",
+        f"OK {head_en}: the pack assesses {item.pack_year}, so only its {item.figures} "
+        "figures are stored",
+    )
 
 
 def refreshed_lines(refreshed: Iterable[Refreshed], lang: str = "zh") -> list[str]:
@@ -122,6 +128,7 @@ def refreshed_lines(refreshed: Iterable[Refreshed], lang: str = "zh") -> list[st
                 ),
             )
         )
+        out += _differs_lines(r.differs, lang)
     return out
 
 

@@ -1,0 +1,73 @@
+"""Storing a batch (`archive add`): its records in one transaction with the packs that made
+them, then, in the same transaction, every current result that reads a year the batch stored
+assessed again (`replay.refresh`), so that no stored result goes stale."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from ..errors import InputError, Problem
+from ..packs import Pack
+from .archiving import Archived, same_as
+from .replay import Packs, Refreshed, pack_row, refresh
+
+if TYPE_CHECKING:
+    from ..store.archive import Archive, Writing
+
+
+def store(
+    into: Archive,
+    records: Iterable[dict[str, Any]],
+    done: list[Archived],
+    stored_at: str,
+    by: str | None,
+    choose: Callable[[str], Pack],
+) -> tuple[list[Archived], list[Refreshed]]:
+    """Store a batch's records (in `done`'s order) in one transaction with the packs that made
+    them, then re-assess in it every current result that reads a year the batch stored
+    (`replay.refresh`): what `archive add` says of each record, and of each result changed."""
+    rows = {}
+    for a in done:
+        if a.pack_sha256 not in rows:
+            pack = choose(a.pack)
+            if pack.content_hash != a.pack_sha256:
+                raise InputError([_pack_changed(pack)])
+            rows[a.pack_sha256] = pack_row(pack, stored_at)
+    refreshed: list[Refreshed] = []
+
+    def then(writing: Writing, placed: list[tuple[int, int, bool]]) -> None:
+        changed: dict[tuple[str, int], int] = {}
+        for a, (_, version, stored) in zip(done, placed, strict=True):
+            if stored:
+                changed[(a.city, a.year)] = max(changed.get((a.city, a.year), 0), version)
+        refreshed.extend(refresh(writing, changed, stored_at, by, Packs(writing.pack_document)))
+
+    placed = into.add_changed(
+        records, {(a.pack, a.city, a.year) for a in done}, same_as, rows.values(), then
+    )
+    now = {(r.pack, r.city, r.year): r for r in refreshed if r.in_place and r.after}
+    out = []
+    for a, (i, version, stored) in zip(done, placed, strict=True):
+        a = replace(a, id=i, version=version, unchanged=not stored)
+        fresh = now.get((a.pack, a.city, a.year))
+        if fresh is not None and fresh.after is not None:
+            score = fresh.after["score"]
+            a = replace(
+                a,
+                score=Decimal(str(score)),
+                grade=fresh.after["grade"],
+                grade_label=fresh.after["grade_label"],
+                differs=fresh.differs,
+            )
+        out.append(a)
+    return out, [r for r in refreshed if not r.in_place]
+
+
+def _pack_changed(pack: Pack) -> Problem:
+    return Problem(
+        f"规则包 {pack.id} 在存档过程中被修改：请重新存档",
+        f"the pack {pack.id} changed while the batch was being stored: add it again",
+    )
