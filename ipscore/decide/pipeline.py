@@ -132,7 +132,8 @@ def with_other_years(
     first, then the archive's current figures for that city and year. A `_prev` figure left
     blank is last year's figure, where one is known."""
     nothing_to_read = other_years is None and not submission.other_years
-    if nothing_to_read and not any(YEAR in k for k in submission.values):
+    aliases = {a: t for a, t in pack.aliases().items() if a in submission.values}
+    if nothing_to_read and not aliases and not any(YEAR in k for k in submission.values):
         return submission  # no other year to read and none to fill from
     values = dict(submission.values)
     origins = dict(submission.other_years)  # filled before: keep where they came from
@@ -158,6 +159,11 @@ def with_other_years(
                 "sha256": stored.input_sha256,
                 "stored_at": stored.stored_at,
             }
+    for alias, target in aliases.items():  # a figure typed under its older name is used
+        origin: dict[str, Any] = {"from": "submission", "field": alias}
+        if target in values:
+            origin["recorded"] = {"value": values[target], **origins.get(target, {})}
+        values[target], origins[target] = values[alias], origin
     years = sorted({split_year(n)[1] or submission.year for n in values} | {submission.year})
     for year in years:  # x_prev of a year left blank is x of the year before
         for prev, base in pack.previous_pairs().items():
@@ -237,6 +243,7 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
             if c.id in verdicts.warnings
         )
         + tuple(_disagreement(pack, submission, w) for w in verdicts.warnings if w.startswith(PREV))
+        + _renamed_disagreements(pack, submission)
         + _absent_files(submission.evidence),
         inputs=submission.inputs,
         evidence=submission.evidence,
@@ -259,6 +266,8 @@ def _other_years_used(pack: Pack, submission: Submission) -> dict[str, dict[str,
         prev = typed_twins.get(name)
         if prev is None:
             out[name] = {"value": values[name], **origin}
+            if "recorded" in origin:  # typed under an older name (`same_as`)
+                out[name]["differs"] = values[name] != origin["recorded"]["value"]
             continue
         out[name] = {
             "value": values[prev],
@@ -316,6 +325,33 @@ def _disagreement(pack: Pack, submission: Submission, warning: str) -> dict[str,
         f"{explain.show(decl, typed, 'en')}, but {record[1]} holds "
         f"{explain.show(decl, known, 'en')} for {year}; the entered figure is used",
     }
+
+
+def _renamed_disagreements(pack: Pack, submission: Submission) -> tuple[dict[str, str], ...]:
+    """A warning for each other year's figure typed under its older name (`same_as`) that
+    differs from the figure on record: the typed one is used."""
+    out = []
+    for alias, target in pack.aliases().items():
+        recorded = submission.other_years.get(target, {}).get("recorded")
+        if recorded is None or recorded["value"] == submission.values[target]:
+            continue
+        decl = pack.field(alias)
+        where = {"archive": ("存档", "the archive"), "history": ("history 中", "history")}.get(
+            recorded.get("from", ""), ("记录", "the record")
+        )
+        typed, known = submission.values[target], recorded["value"]
+        year = split_year(target)[1]
+        out.append(
+            {
+                "id": f"renamed:{alias}",
+                "message": f"{explain.label(decl, 'zh')}填报{explain.show(decl, typed)}，"
+                f"而{year}年度{where[0]}为{explain.show(decl, known)}；评估用填报的数，请核对",
+                "message_en": f"{explain.label(decl, 'en')} is entered as "
+                f"{explain.show(decl, typed, 'en')}, but {where[1]} holds "
+                f"{explain.show(decl, known, 'en')} for {year}; the entered figure is used",
+            }
+        )
+    return tuple(out)
 
 
 def _absent_files(attached: Attached) -> tuple[dict[str, str], ...]:

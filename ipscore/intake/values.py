@@ -177,6 +177,13 @@ def _typed(decl: FieldDecl, value: Any) -> Value | None:
                 "（复制时损坏的文字，或 \\ud800 这样的转义），请删去",
                 f"the text holds a character no file can hold ({broken}); remove it",
             )
+        if decl.names is not None and value.strip() not in decl.names:
+            hint_zh, hint_en = did_you_mean(value.strip(), decl.names)
+            raise _fail(
+                f"不是本规则包认识的名称：{shown_value(value)}{hint_zh}"
+                f"（可写：{'、'.join(decl.names)}）",
+                f"not a name this pack knows: {value!r}{hint_en} (known: {', '.join(decl.names)})",
+            )
         return value.strip()
     raise _fail(f"应为文本，实际为{shown_value(value)}", f"expected text, got {value!r}")
 

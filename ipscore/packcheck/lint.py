@@ -27,6 +27,10 @@ def findings(pack: Pack, file: str) -> tuple[list[Problem], list[Problem], list[
     read = {split_year(f)[0] for cond in pack.conditions() for f in fields_read(cond)}
     for name in pack.field_names():
         read.update(pack.field(name).of or [])
+    # An older name is read wherever the figure it names is; a `_prev` figure, by the check
+    # that it agrees with last year's figure on record.
+    read.update(a for a, target in pack.aliases().items() if split_year(target)[0] in read)
+    read.update(prev for prev, base in pack.previous_pairs().items() if base in read)
     if pack.index is not None:  # an index reads its indicators' fields and ranks by tier
         read.update(f for i in pack.index.indicators for f in (i.field, i.per) if f)
         read.update([pack.index.tier] if pack.index.tier else [])

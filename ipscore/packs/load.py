@@ -247,6 +247,35 @@ def _typed(cond: Condition, pack: Pack, path: Path_, checker: _Checker) -> Condi
     return _replace(cond, mapping)
 
 
+def _check_aliases(pack: Pack, checker: _Checker) -> None:
+    """`same_as` names another year's figure of a declared field of the same type."""
+    for alias, target in pack.aliases().items():
+        group, key = alias.split(".", 1)
+        where: Path_ = ("fields", group, key, "same_as")
+        base, year = split_year(target)
+        if year is None or base not in pack.field_names() or year == pack.pack.year:
+            checker.add(
+                where,
+                f"same_as 应写另一年度的字段，如 patents.applications@2009，实际为 {target}",
+                f"same_as names another year's figure, e.g. patents.applications@2009: {target}",
+                alias,
+            )
+        elif year not in pack.years():
+            checker.add(
+                where,
+                f"same_as 的年度 {year} 超出规则包的期间（pack.period）",
+                f"same_as reads {year}, outside the pack's period",
+                alias,
+            )
+        elif pack.field(base).type != pack.field(alias).type:
+            checker.add(
+                where,
+                f"{alias} 与 {base} 的类型不同，不能互为别名",
+                f"{alias} and {base} differ in type",
+                alias,
+            )
+
+
 def _check_ratio_compare(
     pack: Pack, cmp: Compare, other: FieldDecl | None, path: Path_, checker: _Checker
 ) -> None:
@@ -338,6 +367,7 @@ def _type_zh(decl: FieldDecl) -> str:
 
 def _check(pack: Pack, checker: _Checker) -> None:
     _check_fields(pack, checker)
+    _check_aliases(pack, checker)
     if pack.pack.year not in pack.years():
         checker.add(
             ("pack", "period"),

@@ -54,6 +54,12 @@ class FieldDecl(Strict):
     of: list[str] | None = Field(default=None, min_length=2, max_length=2)
     times: Decimal = Decimal(1)
     minus: Decimal = Decimal(0)
+    # The names a text field may take, with their usual qualifiers (吉林省, 吉林): anything else
+    # is refused with the nearest name offered, not silently matched by no rule.
+    names: list[str] | None = None
+    # An older name for another year's figure (`applications_2009` for `applications@2009`):
+    # a figure typed under it is that figure, and is used before the one on record.
+    same_as: str | None = None
 
 
 def years_of(period: str) -> range:
@@ -233,7 +239,11 @@ class Pack(Strict):
 
     def filed_as(self, name: str) -> str:
         """The figure a city files for `name`: for `x_prev` of an earlier year, `x` of the year
-        before that (the assessed year's own `x_prev` is a field of the form)."""
+        before that (the assessed year's own `x_prev` is a field of the form); for another
+        year's figure the form names (`same_as`), that field."""
+        named = {target: alias for alias, target in self.aliases().items()}.get(name)
+        if named is not None:
+            return named
         base, year = split_year(name)
         twin = self.previous_pairs().get(base)
         if twin is None or year is None:
@@ -245,6 +255,10 @@ class Pack(Strict):
         contract's last-year figures, which mean `x` of the year before. Worked out once per
         pack (assessing reads it for every city)."""
         return _previous_pairs(self)
+
+    def aliases(self) -> dict[str, str]:
+        """Field → the other year's figure it is another name for (`same_as`)."""
+        return _aliases(self)
 
     def years(self) -> range:
         """The years whose figures the pack may read."""
@@ -280,6 +294,16 @@ def _by_name(pack: Pack) -> dict[str, FieldDecl]:
     """Every field's declaration by its dotted name (a city's data asks for them by the
     hundred)."""
     return {f"{g}.{k}": decl for g, decls in pack.fields.items() for k, decl in decls.items()}
+
+
+@per_pack
+def _aliases(pack: Pack) -> dict[str, str]:
+    return {
+        f"{group}.{key}": decl.same_as
+        for group, decls in pack.fields.items()
+        for key, decl in decls.items()
+        if decl.same_as
+    }
 
 
 @per_pack

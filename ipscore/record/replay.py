@@ -108,8 +108,8 @@ def submission_of(
     for name, used in result.get("other_years", {}).items():
         recorded = used.get("recorded", used)  # beside a typed `_prev`: the year's own figure
         origin = {k: v for k, v in recorded.items() if k != "value"}
-        if split_year(name)[1] is None or "as" in origin:
-            continue  # a `_prev` filled from last year's figure: filled again
+        if split_year(name)[1] is None or "as" in origin or origin["from"] == "submission":
+            continue  # filled again: a `_prev` from last year's figure, or from an older name
         base = split_year(name)[0]
         if origin.get("from") == "archive":
             if not keep_archived:
