@@ -13,7 +13,7 @@ from typing import Any, Literal, Protocol
 from ..decide.results import Assessment
 from ..decide.scoring import RankKey, grade_places, ranks
 from ..errors import InputError, Problem
-from ..packs import installed_pack
+from ..packs import Pack, installed_pack
 from ..store.records import Stored, Value
 
 State = Literal["assessed", "figures", "absent"]
@@ -194,11 +194,18 @@ def data_notes(stored: Iterable[Stored]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in notes if n))
 
 
-def stored_rank_key(s: Stored) -> RankKey:
-    """What ranking needs of a stored result: its grade's place among its pack's grades (the
-    2015 pack's order where the pack is not installed here), then its score."""
+def stored_pack(archive: Stores, s: Stored) -> Pack | None:
+    from .replay import stored_pack as found  # the engine loads only when a pack is replayed
+
+    return found(archive, s)
+
+
+def stored_rank_key(s: Stored, pack: Pack | None = None) -> RankKey:
+    """What ranking needs of a stored result: its grade's place among the grades of the pack
+    that made it (`pack`, else the installed one of its id; the 2015 pack's order where there
+    is neither), then its score."""
     result = s.result or {}
-    places = grade_places(installed_pack(s.pack))
+    places = grade_places(pack or installed_pack(s.pack))
     place = places.get(str(result.get("grade")), len(places))
     return (s.pack, s.year, result.get("level"), place, headline_score(result), s.city)
 
@@ -206,7 +213,7 @@ def stored_rank_key(s: Stored) -> RankKey:
 def tier_ranks(archive: Stores, pack: str, year: int) -> dict[str, tuple[int, int, bool]]:
     """City → (rank, tier size, tied) among the current assessments of a pack and year."""
     stored = [s for s in archive.submissions(year=year, pack=pack) if s.assessed and s.result]
-    keys = [stored_rank_key(s) for s in stored]
+    keys = [stored_rank_key(s, stored_pack(archive, s)) for s in stored]
     sizes: dict[str | None, int] = {}
     for key in keys:
         sizes[key[2]] = sizes.get(key[2], 0) + 1

@@ -13,10 +13,9 @@ from typing import Any
 
 from ..decide.scoring import LEVEL_ORDER, RankKey, grade_places, ranks
 from ..errors import InputError, Problem
-from ..packs import installed_pack
 from ..regions import place_key
 from .checklists import checks_of, year_results
-from .history import data_notes
+from .history import data_notes, stored_pack
 from .verification import NO_EVIDENCE, REJECTED, UNVERIFIED, VERIFIED, Records, State
 
 DECLARED, VERIFIED_BASIS = "declared", "verified"  # the scores a list can publish
@@ -119,7 +118,7 @@ def published(
         city: c.verified if basis == VERIFIED_BASIS and c.verified else c.declared
         for city, c in both.items()
     }
-    places = grade_places(chosen or installed_pack(packs[0]))
+    places = grade_places(chosen or stored_pack(archive, stored[0]))
     keys: list[RankKey] = [
         (
             s.pack,

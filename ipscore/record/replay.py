@@ -68,6 +68,11 @@ class Packs:
         return pack
 
 
+def stored_pack(archive: Any, stored: Stored) -> Pack | None:
+    """The pack that made a stored result, where the archive or this installation has it."""
+    return Packs(archive.pack_document).of(stored.pack, stored.pack_sha256)
+
+
 def pack_of(archive: Any, stored: Stored, chosen: Pack | None = None) -> Pack:
     """The pack that scored a stored result: `chosen` (a reviewer's --pack file) if given,
     else the one stored with it, else the installed one if it still has its hash."""
@@ -262,19 +267,17 @@ def refresh(
     for _ in range(20):  # each round follows the versions the last one made; years run out
         if not pending:
             break
+        years: dict[str, set[int]] = {}
+        for city, year in pending:
+            years.setdefault(city, set()).add(year)
+
         made: dict[tuple[str, int], int] = {}
-        for stored in writing.current_of({city for city, _ in pending}):
-            if not stored.assessed:
-                continue
+
+        def wanted(s: Stored, years: dict[str, set[int]] = years) -> bool:
+            return s.assessed and bool(_touched(s, years, packs))
+
+        for stored in writing.current_of(years, wanted):
             pack = packs.of(stored.pack, stored.pack_sha256)
-            reads = _years_read(pack) if pack is not None else None
-            touched = sorted(
-                y
-                for (c, y) in pending
-                if c == stored.city and y != stored.year and (reads is None or y in reads)
-            )
-            if not touched:
-                continue
             if pack is None:
                 done.append(
                     Refreshed(stored.city, stored.year, stored.pack, stored.result or {}, None)
@@ -284,7 +287,10 @@ def refresh(
             result = fresh.to_dict(stored_at)
             if content_of(result) == content_of(stored.result):
                 continue
-            reason = "；".join(f"{y}年数据更新（版本{pending[(stored.city, y)]}）" for y in touched)
+            reason = "；".join(
+                f"{y}年数据更新（版本{pending[(stored.city, y)]}）"
+                for y in _touched(stored, years, packs)
+            )
             if stored.id in writing.fresh:
                 writing.replace_result(stored.id, result)
                 done.append(
@@ -335,6 +341,16 @@ def refresh(
         writing.store_pack(pack_row(pack, stored_at))
     packs.unstored.clear()
     return done
+
+
+def _touched(stored: Stored, years: Mapping[str, set[int]], packs: Packs) -> list[int]:
+    """The years just stored for its city that a result reads (all of them where its pack is
+    not to be had: it is then reported, not re-assessed)."""
+    pack = packs.of(stored.pack, stored.pack_sha256)
+    reads = _years_read(pack) if pack is not None else None
+    return sorted(
+        y for y in years.get(stored.city, ()) if y != stored.year and (reads is None or y in reads)
+    )
 
 
 def _years_read(pack: Pack) -> set[int]:

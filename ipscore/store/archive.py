@@ -321,6 +321,10 @@ class Archive:
             raise InputError([database_problem(self.url, exc)]) from None
 
 
+# A submission's columns but its result: what finding versions and figures needs.
+_LIGHT = [c for c in submissions.c if c.name != "result_json"]
+
+
 class Reading:
     """The archive as one connection sees it (a writer's: with what it has stored so far)."""
 
@@ -332,7 +336,7 @@ class Reading:
         figure that a correction left out does not count): each field from the newest one that
         holds it, with that submission."""
         query = (
-            select(submissions)
+            select(*_LIGHT)
             .where(submissions.c.city == city, submissions.c.year == year)
             .order_by(submissions.c.pack, submissions.c.id)
         )
@@ -359,21 +363,37 @@ class Reading:
                 out[r["submission_id"]][r["field"]] = decoded(r["type"], r["value"])
         return out
 
-    def current_of(self, cities: Collection[str]) -> list[Stored]:
-        """The current version of every pack and year of these cities, with its figures."""
+    def current_of(
+        self, cities: Collection[str], keep: Callable[[Stored], bool] | None = None
+    ) -> list[Stored]:
+        """The current version of every pack and year of these cities that `keep` keeps (it
+        sees each without its result and figures), with its result and figures: a batch's
+        cities are sifted before any result is read."""
         found = []
         chosen = sorted(cities)
         for start in range(0, len(chosen), 500):
             query = (
-                select(submissions)
+                select(*_LIGHT)
                 .where(submissions.c.city.in_(chosen[start : start + 500]))
                 .order_by(
                     submissions.c.pack, submissions.c.city, submissions.c.year, submissions.c.id
                 )
             )
-            found += _versions(self.conn, query, every_version=False, details=False)
-        values = self.figures_by_id([s.id for s in found])
-        return [replace(s, figures=values[s.id]) for s in found]
+            found += [
+                s
+                for s in _versions(self.conn, query, every_version=False, details=False)
+                if keep is None or keep(s)
+            ]
+        ids = [s.id for s in found]
+        results: dict[int, Any] = {}
+        for start in range(0, len(ids), 500):
+            query = select(submissions.c.id, submissions.c.result_json).where(
+                submissions.c.id.in_(ids[start : start + 500])
+            )
+            for row, text in self.conn.execute(query):
+                results[row] = None if text is None else orjson.loads(text)
+        values = self.figures_by_id(ids)
+        return [replace(s, result=results[s.id], figures=values[s.id]) for s in found]
 
     def cities_of(self, pack: str, year: int | None = None) -> set[str]:
         """The cities with anything stored under a pack (for a year)."""
@@ -578,7 +598,8 @@ def _stored(row: Any, version: int, current: bool, conn: Connection | None) -> S
     if conn is not None:
         query = select(figures).where(figures.c.submission_id == row["id"]).order_by(figures.c.id)
         found = {r["field"]: decoded(r["type"], r["value"]) for r in conn.execute(query).mappings()}
-    result = None if row["result_json"] is None else orjson.loads(row["result_json"])
+    text = row.get("result_json")  # not read where only the rows' keys are wanted
+    result = None if text is None else orjson.loads(text)
     return Stored(
         id=row["id"],
         pack=row["pack"],
