@@ -335,7 +335,7 @@ def test_an_unchanged_file_stores_nothing_and_says_so(archive, tmp_path):
     assert (again.id, again.version, again.unchanged) == (first.id, 1, True)
     assert (same.id, same.version, same.unchanged) == (first.id, 1, True)
     assert archive.count() == 1
-    from ipscore.views.tables.record import archived_lines
+    from ipscore.views.tables.archive import archived_lines
 
     assert archived_lines([same]) == [
         f"= #{first.id} 武汉市 2015年度（cnipa-2015-demo-city）："

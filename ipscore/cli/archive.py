@@ -71,7 +71,7 @@ def archive_add(
     """
     from ..provenance import now
     from ..views import batch
-    from ..views.tables.record import archived_lines, refreshed_lines
+    from ..views.tables.archive import archived_lines, refreshed_lines
 
     with opened_archive(db) as archive:
         done, refreshed = batch.archive(
@@ -142,7 +142,7 @@ def archive_list(
       ipscore archive list --year 2015 --format xlsx -o 归档.xlsx
       ipscore archive list --stale
     """
-    from ..views.tables.record import archive_listing, archive_rows, archive_table, stale_lines
+    from ..views.tables.archive import archive_listing, archive_rows, archive_table, stale_lines
 
     with opened_archive(db) as archive:
         if stale:
@@ -202,7 +202,7 @@ def archive_show(
       ipscore archive show 武汉市 2015 --format xlsx -o 武汉-2015.xlsx
     """
     from ..views.output import dumps
-    from ..views.tables.record import stored_rows, stored_table
+    from ..views.tables.archive import stored_rows, stored_table
 
     with opened_archive(db) as archive:
         found = archive.find(city, year, pack_id, version)
@@ -242,7 +242,7 @@ def archive_diff(
       ipscore archive diff 武汉市 2015 --from 1 --to 3 --format json
     """
     from ..record.corrections import version_diff
-    from ..views.tables.record import diff_table
+    from ..views.tables.archive import diff_table
 
     with opened_archive(db) as archive:
         found = version_diff(archive, city, year, pack_id, first, last)
@@ -288,7 +288,7 @@ def archive_replay(
     """
     from ..packs import find_pack
     from ..record.replay import replay
-    from ..views.tables.record import replayed_lines
+    from ..views.tables.archive import replayed_lines
 
     chosen = find_pack(pack_id) if pack_id and Path(pack_id).suffix else None
     with opened_archive(db) as archive:
@@ -341,7 +341,7 @@ def archive_reassess(
     from ..packs import find_pack
     from ..provenance import now
     from ..record.replay import Refreshed, reassess
-    from ..views.tables.record import refreshed_lines
+    from ..views.tables.archive import refreshed_lines
 
     pack = find_pack(pack_id)
     done: list[Refreshed] = []
