@@ -8,6 +8,7 @@ names still read as the same facts."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -163,3 +164,38 @@ def test_the_older_2009_names_are_the_same_facts(tmp_path):
         "field": "patents.grants_2009",
     }
     assert not [w for w in result.warnings if w["id"].startswith("renamed:")]
+
+
+def test_a_region_is_one_region_however_it_is_written(tmp_path):
+    """North-east: 吉林 is stored as 吉林省 (so its years meet in the archive); a misspelt
+    name is refused with the nearest one, naming the file, line and field."""
+    folder = tmp_path / "northeast"
+    shutil.copytree(SCENARIOS / "northeast-2017-opinions", folder)
+    jilin = folder / "jilin-2017.yaml"
+    text = jilin.read_text("utf-8")
+    assert text.count("name: 吉林省") == 1
+    jilin.write_text(text.replace("name: 吉林省", "name: 吉林"), "utf-8")
+    ((_, submission),) = read_all([jilin])
+    assert submission.city == "吉林省"
+    jilin.write_text(text.replace("name: 吉林省", "name: 吉林生"), "utf-8")
+    refused = run("assess", str(jilin), db=str(tmp_path / "a.sqlite"))
+    assert refused.returncode == 2
+    line = next(n for n, x in enumerate(text.splitlines(), start=1) if "name: 吉林省" in x)
+    assert (
+        f"jilin-2017.yaml，第{line}行，字段 city.name：不是本规则包认识的省（区）或地区：吉林生"
+        in (refused.stderr)
+    )
+    assert "是否想写 吉林？" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_a_terminal_table_is_not_written_as_a_workbook(tmp_path):
+    sheet = tmp_path / "成绩.xlsx"
+    refused = run(
+        "assess",
+        str(SCENARIOS / "wuhan-2015.yaml"),
+        "-o",
+        str(sheet),
+        db=str(tmp_path / "a.sqlite"),
+    )
+    assert refused.returncode == 2 and "--format" in refused.stderr
+    assert not sheet.exists()

@@ -145,7 +145,9 @@ def test_a_late_last_year_gives_the_fresh_grade_everywhere_in_either_order(tmp_p
     assert run("archive", "add", str(this_year), str(last_year), "--pack", PACK, db=together)
     outcomes.append((together, ""))
     first_order = outcomes[0][1]
-    assert "↻ #3 武汉市 2015年度（cnipa-2015-demo-city）：2014年数据更新（版本1），" in first_order
+    assert (
+        "↻ #3 武汉市 2015年度（cnipa-2015-demo-city）：2014年数据更新（#2，版本1），" in first_order
+    )
     assert "87.7分 不合格 → 98.6分 优秀" in first_order
     for db, _ in outcomes:
         opened = Archive(f"sqlite:///{db}")
@@ -252,3 +254,74 @@ def test_an_archive_of_the_previous_release_is_replayed_with_the_installed_pack(
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0004",)
         assert conn.execute("SELECT count(*) FROM packs").fetchone() == (0,)
+
+
+def test_an_import_renames_the_rows_results_cite_and_refreshes_what_reads_them(tmp_path):
+    """Exported from one archive (2015 with `_prev` blank, then 2014: the 2015 result cites
+    2014's row) into one that already holds other rows: the cited row gets another id there,
+    and the imported result cites it by that id, so it replays exactly. Imported under a
+    2015 result stored before, 2014's figures refresh it, as `archive add` would."""
+    this_year, last_year = _blank_prev(tmp_path), _last_year(tmp_path)
+    source = str(tmp_path / "source.sqlite")
+    for path in (this_year, last_year):
+        assert run("archive", "add", str(path), "--pack", PACK, db=source).returncode == 0
+    dump = tmp_path / "source.jsonl"
+    assert run("archive", "export", "-o", str(dump), db=source).returncode == 0
+    target = str(tmp_path / "target.sqlite")
+    others = [str(SCENARIOS / "shenzhen-2015.yaml"), str(SCENARIOS / "suzhou-2015.yaml")]
+    assert run("archive", "add", *others, db=target).returncode == 0
+    assert run("archive", "import", str(dump), db=target).returncode == 0
+    for version in ("1", "2"):
+        again = run("archive", "replay", "武汉市", "2015", "--version", version, db=target)
+        assert again.returncode == 0, again.stdout + again.stderr
+    # Only 2014 exported, imported under a stale 2015 result: the 2015 result follows.
+    only_2014 = str(tmp_path / "only-2014.sqlite")
+    assert run("archive", "add", str(last_year), "--pack", PACK, db=only_2014).returncode == 0
+    dump_2014 = tmp_path / "2014.jsonl"
+    assert run("archive", "export", "-o", str(dump_2014), db=only_2014).returncode == 0
+    late = str(tmp_path / "late.sqlite")
+    assert run("archive", "add", str(this_year), db=late).returncode == 0
+    done = run("archive", "import", str(dump_2014), db=late)
+    assert done.returncode == 0, done.stderr
+    assert "2014年数据导入（#2），重新评估存为第2版：87.7分 不合格 → 98.6分 优秀" in done.stdout
+    opened = Archive(f"sqlite:///{late}")
+    try:
+        (current,) = [s for s in opened.submissions(year=2015) if s.assessed]
+        assert content_of(current.result) == content_of(_fresh(opened, this_year))
+    finally:
+        opened.close()
+
+
+def test_a_result_that_only_cites_a_new_row_says_its_figures_did_not_change(tmp_path):
+    """武汉市 2014 assessed under a reviewer's own pack, 2015 (its `_prev` blank) reading
+    it; the own pack edited and 2014 reassessed: 2014's figures are the same, only its row is
+    new, and the 2015 version that cites it says so rather than "2014年数据更新"."""
+    pack_file = tmp_path / "own-2014.yaml"
+    pack_file.write_text((ROOT / "tests/cnipa-2014-example.yaml").read_text("utf-8"), "utf-8")
+    text = (SCENARIOS / "earlier-years" / "wuhan-2014.yaml").read_text("utf-8")
+    own_2014 = tmp_path / "wuhan-2014-own.yaml"
+    own_2014.write_text(text.replace(f"pack: {PACK}", "pack: cnipa-2014-example"), "utf-8")
+    db = str(tmp_path / "a.sqlite")
+    assert run("archive", "add", str(own_2014), "--pack", str(pack_file), db=db).returncode == 0
+    assert run("archive", "add", str(_blank_prev(tmp_path)), db=db).returncode == 0
+    pack_file.write_text(
+        pack_file.read_text("utf-8").replace(
+            "changes: []",
+            "changes:\n  - {set: T2.R1, value: 10, citation: {source: example-2014.txt, "
+            "section: 一, text: 市局明确执法办案人员10人以上}}",
+        ),
+        "utf-8",
+    )
+    stale = run("archive", "list", "--stale", "--pack", str(pack_file), db=db)
+    assert "武汉市" in stale.stdout and "cnipa-2014-example" in stale.stdout
+    again = run("archive", "reassess", "--pack", str(pack_file), db=db)
+    assert again.returncode == 0, again.stderr
+    (line,) = [x for x in again.stdout.splitlines() if "2015年度" in x]
+    assert "2014年存档更新为 #3（数据未变）" in line and "数据更新" not in line
+    replayed = run(
+        "archive", "replay", "武汉市", "2014", "--version", "1", "--pack", str(pack_file), db=db
+    )
+    assert replayed.returncode == 1
+    assert (
+        "--pack 文件的内容指纹为" in replayed.stdout and "不是评出该结果的规则包" in replayed.stdout
+    )

@@ -116,7 +116,8 @@ LIST_FORMATS = ("table", "csv", "xlsx", "json")
 @click.option(
     "--stale",
     is_flag=True,
-    help="只列规则包已更新的当前结果：它的规则包编号现在对应的规则包与评出它的不同。",
+    help="只列规则包已更新的当前结果：它的规则包编号现在对应的规则包与评出它的不同"
+    "（审核人员自己的规则包文件：--stale --pack 文件）。",
 )
 @output_options(
     *LIST_FORMATS, help_format="table：终端表格；csv、xlsx（须用 -o）：表格文件；json。"
@@ -146,13 +147,19 @@ def archive_list(
 
     with opened_archive(db) as archive:
         if stale:
-            from ..record.replay import every_stale
+            from ..packs import find_pack
+            from ..record.replay import every_stale, stale_under
 
-            found = [
-                (s, now)
-                for s, now in every_stale(archive, year)
-                if (city is None or s.city == city) and (pack_id is None or s.pack == pack_id)
-            ]
+            if pack_id and Path(pack_id).suffix:  # a reviewer's pack file: its id's results
+                newer = find_pack(pack_id)
+                found = [(s, newer) for s in stale_under(archive, newer, year)]
+            else:
+                found = [
+                    (s, now)
+                    for s, now in every_stale(archive, year)
+                    if pack_id is None or s.pack == pack_id
+                ]
+            found = [(s, now) for s, now in found if city is None or s.city == city]
             stored = [s for s, _ in found]
         else:
             stored = archive.submissions(city, year, pack_id, every_version)
@@ -305,6 +312,8 @@ def archive_replay(
             "version": done.stored.version,
             "exact": done.exact,
             "differences": list(done.differences),
+            "pack_from": done.pack_from,
+            "pack_used_sha256": done.pack_used,
             "stored": {k: (done.stored.result or {}).get(k) for k in ("score", "grade")},
             "replayed": {k: done.result.get(k) for k in ("score", "grade")},
             "produced_at": timestamp_of(timestamp),
@@ -331,7 +340,7 @@ def archive_reassess(
     """按新的规则包重新评估：同一规则包编号、由别的版本评出的当前结果，各存为新的一版并写明理由。
 
     用存档中的填报数据（文件里填的往年数照旧，其余往年数取归档当前的），一次写入；读它们的
-    其他年度结果随之更新。先用 archive list --stale 看有哪些。
+    其他年度结果随之更新。先用 archive list --stale 看有哪些（规则包文件：--stale --pack 文件）。
 
     \b
     例：
@@ -385,15 +394,20 @@ def archive_export(output: Path, db: str | None) -> None:
 def archive_import(path: Path, db: str | None) -> None:
     """导入 archive export 导出的文件；已有的存档跳过，整个文件一次写入。
 
+    读了导入的年度数据的当前结果随之重新评估，各存为新的一版（导入的记录保持原样）。
+
     \b
     例：
       ipscore archive import 归档.jsonl --db 新归档.sqlite
     """
+    from ..provenance import now
+    from ..record.storing import imported
     from ..store.records import read_dump
+    from ..views.tables.archive import refreshed_lines
 
     records = read_dump(path)
     with opened_archive(db) as archive:
-        stored, skipped = archive.import_records(records)
+        stored, skipped, refreshed = imported(archive, records, now())
     click.echo(
         pick(
             chosen_lang(),
@@ -401,6 +415,8 @@ def archive_import(path: Path, db: str | None) -> None:
             f"OK: {stored} imported, {skipped} already present",
         )
     )
+    for line in refreshed_lines(refreshed, chosen_lang()):
+        click.echo(line)
 
 
 @archive_group.command("where")

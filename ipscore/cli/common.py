@@ -174,8 +174,13 @@ def emit_tables(items: list[Table], output: Path | None) -> None:
         terminal = console()
         for table in items:
             terminal.print(table)
-    else:
-        emit(as_text(items), output)
+        return
+    if output.suffix.lower() in (".xlsx", ".xls", ".docx", ".pdf"):
+        raise click.UsageError(
+            f"终端表格是文字，不能存为 {output.suffix} 文件：请用 --format 选该命令支持的文件格式"
+            "（如 xlsx、csv、json），或换用 .txt 文件名"
+        )
+    emit(as_text(items), output)
 
 
 def timestamp_of(timestamp: bool) -> str | None:

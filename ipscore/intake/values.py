@@ -119,6 +119,19 @@ def checked(decl: FieldDecl, value: Any, year: int | None = None) -> Value | Non
     return result
 
 
+def _named(decl: FieldDecl, text: str) -> str:
+    """One of the pack's names (`names`), however it is written; anything else refused."""
+    spellings = decl.spellings()
+    if text in spellings:
+        return spellings[text]
+    hint_zh, hint_en = did_you_mean(text, spellings)
+    raise _fail(
+        f"不是本规则包认识的{decl.label}：{text}{hint_zh}（可写：{'、'.join(spellings)}）",
+        f"not a {decl.label_en.lower()} this pack knows: {text!r}{hint_en} "
+        f"(known: {', '.join(spellings)})",
+    )
+
+
 # Text fields hold names (a city, a province): a megabyte of name would only stall the reports.
 MAX_TEXT = 200
 
@@ -177,13 +190,8 @@ def _typed(decl: FieldDecl, value: Any) -> Value | None:
                 "（复制时损坏的文字，或 \\ud800 这样的转义），请删去",
                 f"the text holds a character no file can hold ({broken}); remove it",
             )
-        if decl.names is not None and value.strip() not in decl.names:
-            hint_zh, hint_en = did_you_mean(value.strip(), decl.names)
-            raise _fail(
-                f"不是本规则包认识的名称：{shown_value(value)}{hint_zh}"
-                f"（可写：{'、'.join(decl.names)}）",
-                f"not a name this pack knows: {value!r}{hint_en} (known: {', '.join(decl.names)})",
-            )
+        if decl.names is not None:
+            return _named(decl, value.strip())
         return value.strip()
     raise _fail(f"应为文本，实际为{shown_value(value)}", f"expected text, got {value!r}")
 

@@ -1,4 +1,8 @@
-"""Loading a rule pack from YAML and checking it statically, with file:line in every error."""
+"""Loading a rule pack from YAML and checking it statically, with file:line in every error.
+
+One piece: every static check writes to the one collector of problems, each with its line, so
+that a pack's author sees all of them in one run.
+"""
 
 from __future__ import annotations
 

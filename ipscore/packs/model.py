@@ -54,9 +54,18 @@ class FieldDecl(Strict):
     of: list[str] | None = Field(default=None, min_length=2, max_length=2)
     times: Decimal = Decimal(1)
     minus: Decimal = Decimal(0)
-    # The names a text field may take, with their usual qualifiers (吉林省, 吉林): anything else
-    # is refused with the nearest name offered, not silently matched by no rule.
-    names: list[str] | None = None
+    # The names a text field may take, each with the other ways offices write it ({吉林省:
+    # [吉林]}): one is stored as its name, so one place is one place; anything else is refused
+    # with the nearest name offered, not silently matched by no rule.
+    names: dict[str, list[str]] | None = None
+
+    def spellings(self) -> dict[str, str]:
+        """Each way of writing a name (`names`) → the name."""
+        out = {}
+        for name, others in (self.names or {}).items():
+            out.update({name: name, **dict.fromkeys(others, name)})
+        return out
+
     # An older name for another year's figure (`applications_2009` for `applications@2009`):
     # a figure typed under it is that figure, and is used before the one on record.
     same_as: str | None = None

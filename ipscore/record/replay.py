@@ -179,6 +179,7 @@ class Replayed:
     result: dict[str, Any]
     differences: tuple[str, ...]  # what differs: empty when it is reproduced exactly
     pack_from: str = "archive"  # archive | installed (an archive from before) | file (--pack)
+    pack_used: str = ""  # the content hash of the pack it was made again with
 
     @property
     def exact(self) -> bool:
@@ -208,7 +209,9 @@ def replay(archive: Any, stored: Stored, chosen: Pack | None = None) -> Replayed
         pack_from = "installed"
     else:
         pack_from = "archive"
-    return Replayed(stored, result, differences(stored.result or {}, result), pack_from)
+    return Replayed(
+        stored, result, differences(stored.result or {}, result), pack_from, pack.content_hash
+    )
 
 
 def differences(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[str, ...]:
@@ -252,16 +255,17 @@ class Refreshed:
 
 def refresh(
     writing: Any,
-    changed: Mapping[tuple[str, int], int],
+    changed: Mapping[tuple[str, int], str],
     stored_at: str,
     by: str | None,
     packs: Packs,
 ) -> list[Refreshed]:
     """Re-assess, in the writer's transaction, every current result of the cities whose
-    figures for a year were stored (city, year → the version stored) that reads that year,
-    against the archive as the transaction now sees it. A result whose content changes is
-    stored as a new version with the reason, or, if this transaction stored it, replaced;
-    a new version is itself a change of its year, so what reads it follows."""
+    figures for a year were stored (city, year → what was stored, in words: "2014年数据更新
+    （#2，版本1）") that reads that year, against the archive as the transaction now sees it.
+    A result whose content changes is stored as a new version with the reason, or, if this
+    transaction stored it, replaced. A new version is a new row of its year, which a result
+    reading that year cites: what reads it follows, told that the figures did not change."""
     done: list[Refreshed] = []
     pending = dict(changed)
     for _ in range(20):  # each round follows the versions the last one made; years run out
@@ -271,7 +275,7 @@ def refresh(
         for city, year in pending:
             years.setdefault(city, set()).add(year)
 
-        made: dict[tuple[str, int], int] = {}
+        made: dict[tuple[str, int], str] = {}
 
         def wanted(s: Stored, years: dict[str, set[int]] = years) -> bool:
             return s.assessed and bool(_touched(s, years, packs))
@@ -287,10 +291,7 @@ def refresh(
             result = fresh.to_dict(stored_at)
             if content_of(result) == content_of(stored.result):
                 continue
-            reason = "；".join(
-                f"{y}年数据更新（版本{pending[(stored.city, y)]}）"
-                for y in _touched(stored, years, packs)
-            )
+            reason = "；".join(pending[(stored.city, y)] for y in _touched(stored, years, packs))
             if stored.id in writing.fresh:
                 writing.replace_result(stored.id, result)
                 done.append(
@@ -321,7 +322,7 @@ def refresh(
                 "ipscore_version": __version__,
             }
             row = writing.store(record)
-            made[(stored.city, stored.year)] = stored.version + 1
+            made[(stored.city, stored.year)] = unchanged_figures(stored.year, row)
             done.append(
                 Refreshed(
                     stored.city,
@@ -341,6 +342,11 @@ def refresh(
         writing.store_pack(pack_row(pack, stored_at))
     packs.unstored.clear()
     return done
+
+
+def unchanged_figures(year: int, row: int) -> str:
+    """Why a result reading `year` is stored again when only the row it cites is new."""
+    return f"{year}年存档更新为 #{row}（数据未变）"
 
 
 def _touched(stored: Stored, years: Mapping[str, set[int]], packs: Packs) -> list[int]:
@@ -367,7 +373,7 @@ def years_of(records: Iterable[tuple[dict[str, Any], int, bool]]) -> dict[tuple[
     return out
 
 
-def stale(archive: Any, pack: Pack, year: int | None = None) -> list[Stored]:
+def stale_under(archive: Any, pack: Pack, year: int | None = None) -> list[Stored]:
     """The current results stored under `pack`'s id but made by another version of it."""
     return [
         s
@@ -383,7 +389,7 @@ def every_stale(archive: Any, year: int | None = None) -> list[tuple[Stored, Pac
     for pack_id in sorted({s.pack for s in archive.submissions(year=year) if s.assessed}):
         pack = installed_pack(pack_id)
         if pack is not None:
-            out += [(s, pack) for s in stale(archive, pack, year)]
+            out += [(s, pack) for s in stale_under(archive, pack, year)]
     return out
 
 
@@ -406,7 +412,8 @@ def reassess(
         and s.pack_sha256 != pack.content_hash
         and (year is None or s.year == year)
     ]
-    done, changed = [], {}
+    done: list[Refreshed] = []
+    changed: dict[tuple[str, int], str] = {}
     for s in found:
         fresh = assess(pack, submission_of(pack, s, {}, keep_archived=False), writing)
         why = (
@@ -425,7 +432,7 @@ def reassess(
             "ipscore_version": __version__,
         }
         row = writing.store(record)
-        changed[(s.city, s.year)] = s.version + 1
+        changed[(s.city, s.year)] = unchanged_figures(s.year, row)
         done.append(
             Refreshed(
                 s.city,

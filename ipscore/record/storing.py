@@ -39,10 +39,10 @@ def store(
     refreshed: list[Refreshed] = []
 
     def then(writing: Writing, placed: list[tuple[int, int, bool]]) -> None:
-        changed: dict[tuple[str, int], int] = {}
-        for a, (_, version, stored) in zip(done, placed, strict=True):
-            if stored:
-                changed[(a.city, a.year)] = max(changed.get((a.city, a.year), 0), version)
+        changed: dict[tuple[str, int], str] = {}
+        for a, (row, version, stored) in zip(done, placed, strict=True):
+            if stored:  # what a result reading the year says of it: the row and its version
+                changed[(a.city, a.year)] = f"{a.year}年数据更新（#{row}，版本{version}）"
         refreshed.extend(refresh(writing, changed, stored_at, by, Packs(writing.pack_document)))
 
     placed = into.add_changed(
@@ -71,3 +71,20 @@ def _pack_changed(pack: Pack) -> Problem:
         f"规则包 {pack.id} 在存档过程中被修改：请重新存档",
         f"the pack {pack.id} changed while the batch was being stored: add it again",
     )
+
+
+def imported(
+    into: Archive, records: Iterable[dict[str, Any]], stored_at: str, by: str | None = None
+) -> tuple[int, int, list[Refreshed]]:
+    """`archive import`: the records stored as they were, then, in the same transaction,
+    every current result that reads a year they brought assessed again (as `store` does).
+    (stored, skipped, the results assessed again)."""
+    refreshed: list[Refreshed] = []
+
+    def then(writing: Writing, placed: list[tuple[str, int, int]]) -> None:
+        changed = {(city, year): f"{year}年数据导入（#{row}）" for city, year, row in placed}
+        found = refresh(writing, changed, stored_at, by, Packs(writing.pack_document))
+        refreshed.extend(found)
+
+    stored, skipped = into.import_records(records, then)
+    return stored, skipped, refreshed

@@ -273,12 +273,18 @@ class Archive:
                 }
             }
 
-    def import_records(self, records: Iterable[dict[str, Any]]) -> tuple[int, int]:
+    def import_records(
+        self,
+        records: Iterable[dict[str, Any]],
+        then: Callable[[Writing, list[tuple[str, int, int]]], None] | None = None,
+    ) -> tuple[int, int]:
         """Store exported records as they were (time, reviewer, hashes): (stored, skipped).
 
         A record already present (same pack, city, year, input hash, time, pack hash and
         reason: a result assessed again from the same file differs in these) is skipped, so
-        importing a dump twice stores it once.
+        importing a dump twice stores it once. A stored row gets a new id here: a result's
+        other years name the rows they came from by id, renamed to match. `then` is given
+        the archive as this transaction sees it and (city, year, id) of each record stored.
         """
         ids: dict[tuple[Any, ...], int] = {}
         for s in self.submissions(every_version=True):
@@ -288,7 +294,10 @@ class Archive:
             for c in self.checks()
         }
         stored = skipped = 0
+        renamed: dict[int, int] = {}  # an exported row's id → its id here
+        placed: list[tuple[str, int, int]] = []
         with self._failing_clearly(), self._writing() as conn:
+            writing = Writing(conn)
             for record in records:
                 if "stored_pack" in record:  # a pack already held is the same pack
                     _store_pack(conn, record["stored_pack"])
@@ -301,10 +310,19 @@ class Archive:
                     continue
                 key = _key(record)
                 if key in ids:
+                    if "id" in record:
+                        renamed[record["id"]] = ids[key]
                     skipped += 1
                     continue
-                ids[key] = ids[key[:5]] = Writing(conn).store(record)
+                row = writing.store(_renamed(record, renamed))
+                ids[key] = ids[key[:5]] = row
+                if "id" in record:
+                    renamed[record["id"]] = row
+                placed.append((record["city"], record["year"], row))
                 stored += 1
+            if then is not None:
+                writing.fresh.clear()  # imported rows stay as they were exported: never replaced
+                then(writing, placed)
         return stored, skipped
 
     @contextmanager
@@ -485,6 +503,28 @@ def _insert(conn: Connection, record: dict[str, Any]) -> int:
     if rows:
         conn.execute(insert(figures), rows)
     return row
+
+
+def _renamed(record: dict[str, Any], renamed: dict[int, int]) -> dict[str, Any]:
+    """An exported record whose result names the rows its other years came from by their ids
+    in the archive it was exported from: named by their ids here (those imported before it;
+    an export lists rows oldest first, and a result cites only older rows)."""
+    result = record.get("result")
+    if not result or not result.get("other_years"):
+        return record
+    other_years = {}
+    for name, used in result["other_years"].items():
+        used = _origin_renamed(used, renamed)
+        if isinstance(used.get("recorded"), dict):
+            used = {**used, "recorded": _origin_renamed(used["recorded"], renamed)}
+        other_years[name] = used
+    return {**record, "result": {**result, "other_years": other_years}}
+
+
+def _origin_renamed(origin: dict[str, Any], renamed: dict[int, int]) -> dict[str, Any]:
+    if origin.get("from") == "archive" and origin.get("id") in renamed:
+        return {**origin, "id": renamed[origin["id"]]}
+    return origin
 
 
 def _key(record: dict[str, Any]) -> tuple[Any, ...]:

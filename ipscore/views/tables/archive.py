@@ -136,6 +136,19 @@ def replayed_lines(done: Replayed, lang: str = "zh") -> list[str]:
         "installed": ("本机同一哈希的规则包（归档中尚未存）", "the installed pack of that hash"),
         "file": ("--pack 指定的规则包文件", "the pack file given with --pack"),
     }[done.pack_from]
+    other = (
+        [
+            pick(
+                lang,
+                f"  ! --pack 文件的内容指纹为 {done.pack_used[:12]}…，不是评出该结果的规则包"
+                f"（{s.pack_sha256[:12]}…）：结果不同可能只因规则包不同",
+                f"  ! the --pack file's hash is {done.pack_used[:12]}…, not that of the pack "
+                f"that made the result ({s.pack_sha256[:12]}…): a difference may be the pack's",
+            )
+        ]
+        if done.pack_used != s.pack_sha256
+        else []
+    )
     if done.exact:
         return [
             pick(
@@ -143,16 +156,18 @@ def replayed_lines(done: Replayed, lang: str = "zh") -> list[str]:
                 f"✓ {head}：用{used[0]}和存档的数据重放，得 {again[0]}，与存档结果完全一致",
                 f"OK {head}: replayed with {used[1]} and its stored figures: {again[1]}, "
                 "exactly the stored result",
-            )
+            ),
+            *other,
         ]
     return [
         pick(
             lang,
-            f"✗ {head}：重放得 {again[0]}，存档为 {stored[0]}；不同之处："
+            f"✗ {head}：用{used[0]}重放得 {again[0]}，存档为 {stored[0]}；不同之处："
             + "、".join(done.differences),
-            f"FAIL {head}: replayed as {again[1]}, stored as {stored[1]}; differs in: "
-            + ", ".join(done.differences),
-        )
+            f"FAIL {head}: replayed with {used[1]} as {again[1]}, stored as {stored[1]}; "
+            "differs in: " + ", ".join(done.differences),
+        ),
+        *other,
     ]
 
 
