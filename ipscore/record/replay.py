@@ -2,7 +2,8 @@
 pack and the figures it read, and must give the same result; `refresh` re-evaluates it with
 the archive's figures as they are now, so that a result never goes stale when another year's
 figures arrive or change (storing them re-assesses, in the same transaction, every current
-result that reads them); `stale` and `reassess` move results to a pack's new version.
+result that reads them); `stale_under`, `every_stale` and `reassess` move results to a
+pack's new version.
 
 What a stored result is made of: the pack it names by content hash (the archive's document of
 it, or, for an archive from before packs were stored, the installed pack if it still has that
@@ -13,7 +14,7 @@ them — those typed in its file (`history`) kept, those from the archive read f
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -309,19 +310,7 @@ def refresh(
                     )
                 )
                 continue
-            record = {
-                **{
-                    k: v
-                    for k, v in stored.to_dict().items()
-                    if k not in ("id", "version", "current")
-                },
-                "result": result,
-                "stored_at": stored_at,
-                "stored_by": by,
-                "reason": reason,
-                "ipscore_version": __version__,
-            }
-            row = writing.store(record)
+            row = writing.store(_new_version(stored, result, stored_at, by, reason))
             made[(stored.city, stored.year)] = unchanged_figures(stored.year, row)
             done.append(
                 Refreshed(
@@ -363,14 +352,22 @@ def _years_read(pack: Pack) -> set[int]:
     return {y for n in other_years_read(pack) if (y := split_year(n)[1]) is not None}
 
 
-def years_of(records: Iterable[tuple[dict[str, Any], int, bool]]) -> dict[tuple[str, int], int]:
-    """City, year → version for every record stored (not those found unchanged)."""
-    out: dict[tuple[str, int], int] = {}
-    for record, version, stored in records:
-        if stored:
-            key = (record["city"], record["year"])
-            out[key] = max(out.get(key, 0), version)
-    return out
+def _new_version(
+    stored: Stored,
+    result: dict[str, Any],
+    stored_at: str,
+    by: str | None,
+    reason: str,
+    pack: Pack | None = None,
+) -> dict[str, Any]:
+    """A stored version's record again (its file, figures, references) with a new result,
+    made by whom, when and why; under `pack` where it is assessed under another version."""
+    record = {k: v for k, v in stored.to_dict().items() if k not in ("id", "version", "current")}
+    record.update(result=result, stored_at=stored_at, stored_by=by, reason=reason)
+    record["ipscore_version"] = __version__
+    if pack is not None:
+        record.update(pack_version=pack.pack.version, pack_sha256=pack.content_hash)
+    return record
 
 
 def stale_under(archive: Any, pack: Pack, year: int | None = None) -> list[Stored]:
@@ -404,14 +401,16 @@ def reassess(
     """Assess again, as new versions, the current results of `pack`'s id (of a year) that
     another version of it made, from their stored figures; then what reads them follows."""
     writing.store_pack(pack_row(pack, stored_at))
-    found = [
-        s
-        for s in writing.current_of(writing.cities_of(pack.id, year))
-        if s.pack == pack.id
-        and s.assessed
-        and s.pack_sha256 != pack.content_hash
-        and (year is None or s.year == year)
-    ]
+
+    def made_by_another(s: Stored) -> bool:
+        return (
+            s.pack == pack.id
+            and s.assessed
+            and s.pack_sha256 != pack.content_hash
+            and (year is None or s.year == year)
+        )
+
+    found = writing.current_of(writing.cities_of(pack.id, year), made_by_another)
     done: list[Refreshed] = []
     changed: dict[tuple[str, int], str] = {}
     for s in found:
@@ -421,17 +420,7 @@ def reassess(
             f"原为 {s.pack_version}（哈希 {s.pack_sha256[:8]}）"
         ) + (f"：{reason}" if reason else "")
         result = fresh.to_dict(stored_at)
-        record = {
-            **{k: v for k, v in s.to_dict().items() if k not in ("id", "version", "current")},
-            "pack_version": pack.pack.version,
-            "pack_sha256": pack.content_hash,
-            "result": result,
-            "stored_at": stored_at,
-            "stored_by": by,
-            "reason": why,
-            "ipscore_version": __version__,
-        }
-        row = writing.store(record)
+        row = writing.store(_new_version(s, result, stored_at, by, why, pack))
         changed[(s.city, s.year)] = unchanged_figures(s.year, row)
         done.append(
             Refreshed(
