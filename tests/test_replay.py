@@ -142,7 +142,8 @@ def test_a_late_last_year_gives_the_fresh_grade_everywhere_in_either_order(tmp_p
             assert added.returncode == 0, added.stderr
         outcomes.append((db, added.stdout))
     together = str(tmp_path / "together.sqlite")
-    assert run("archive", "add", str(this_year), str(last_year), "--pack", PACK, db=together)
+    both = run("archive", "add", str(this_year), str(last_year), "--pack", PACK, db=together)
+    assert both.returncode == 0, both.stderr
     outcomes.append((together, ""))
     first_order = outcomes[0][1]
     assert (

@@ -293,25 +293,14 @@ def refresh(
             if content_of(result) == content_of(stored.result):
                 continue
             reason = "；".join(pending[(stored.city, y)] for y in _touched(stored, years, packs))
-            if stored.id in writing.fresh:
+            in_place = stored.id in writing.fresh
+            if in_place:
                 writing.replace_result(stored.id, result)
-                done.append(
-                    Refreshed(
-                        stored.city,
-                        stored.year,
-                        stored.pack,
-                        stored.result or {},
-                        result,
-                        stored.id,
-                        stored.version,
-                        True,
-                        reason,
-                        differing(pack, fresh.other_years),
-                    )
-                )
-                continue
-            row = writing.store(_new_version(stored, result, stored_at, by, reason))
-            made[(stored.city, stored.year)] = unchanged_figures(stored.year, row)
+                row, version = stored.id, stored.version
+            else:
+                row = writing.store(_new_version(stored, result, stored_at, by, reason))
+                version = stored.version + 1
+                made[(stored.city, stored.year)] = unchanged_figures(stored.year, row)
             done.append(
                 Refreshed(
                     stored.city,
@@ -320,8 +309,8 @@ def refresh(
                     stored.result or {},
                     result,
                     row,
-                    stored.version + 1,
-                    False,
+                    version,
+                    in_place,
                     reason,
                     differing(pack, fresh.other_years),
                 )
