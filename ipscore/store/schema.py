@@ -33,6 +33,7 @@ submissions = Table(
     Column("ipscore_version", String(50), nullable=False),
     Column("result_json", Text, nullable=True),  # the assessment's JSON; null for figures only
     Index("submissions_key", "pack", "city", "year"),
+    Index("submissions_city_year", "city", "year"),  # other years of a city, whatever the pack
 )
 
 # Each submitted figure of a stored submission: what other years are read from.
@@ -47,6 +48,7 @@ figures = Table(
     Column("type", String(10), nullable=False),  # bool | int | decimal | date | text
     Column("value", Text, nullable=False),
     Index("figures_key", "city", "year", "field"),
+    Index("figures_submission", "submission_id"),
 )
 
 # A reviewer's check of one requirement's supporting documents, never updated or deleted: the

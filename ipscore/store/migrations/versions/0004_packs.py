@@ -2,6 +2,9 @@
 replay` re-evaluates a result with. An archive from before has none; a result whose pack is
 still installed unchanged is replayed with that one, and `archive add` stores it then.
 
+Also two indexes for reading other years while a batch is stored: a city's submissions of a
+year, and a submission's figures (both were read by scanning the whole table).
+
 Revision ID: 0004
 Revises: 0003
 """
@@ -26,3 +29,5 @@ def upgrade() -> None:
         sa.Column("document", sa.Text, nullable=False),
         sa.Column("stored_at", sa.String(32), nullable=False),
     )
+    op.create_index("submissions_city_year", "submissions", ["city", "year"])
+    op.create_index("figures_submission", "figures", ["submission_id"])
