@@ -36,6 +36,19 @@ class Problem:
 
 _WHERE = {"zh": ("第{}行", "字段 {}", "，", "："), "en": ("line {}", "field {}", ", ", ": ")}
 
+# Past this many problems a reader stops: a junk file is refused at once, not read to its end
+# (every row of an 8 MB one wrong would otherwise take half a minute and a page of screens).
+MOST_PROBLEMS = 1000
+
+
+def too_many(where: str | None) -> Problem:
+    return Problem(
+        f"问题超过{MOST_PROBLEMS}处，只列出前{MOST_PROBLEMS}处，其余部分没有检查：请先改正这些",
+        f"over {MOST_PROBLEMS} problems: the first {MOST_PROBLEMS} are listed, the rest is "
+        "not checked; correct these first",
+        where,
+    )
+
 
 @dataclass
 class IpscoreError(Exception):

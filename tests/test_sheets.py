@@ -13,6 +13,7 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
@@ -274,3 +275,23 @@ def test_column_letters_are_excel_s():
         "A", "Z", "AA", "AZ", "BA", "ZZ", "AAA",
     ]  # fmt: skip
     assert all(column_letter(n) == get_column_letter(n) for n in range(1, 18_279))
+
+
+def test_a_junk_table_is_refused_after_the_first_thousand_problems(tmp_path):
+    """Every row wrong (an unknown level, text for a count): the reader stops at 1,000
+    problems and says the rest was not checked, instead of reading the file to its end."""
+    from ipscore.errors import MOST_PROBLEMS, InputError
+    from ipscore.intake.files import read_all
+
+    rows = ["pack,year,city.name,city.level,enforcement.city_staff"]
+    rows += [f"cnipa-2015-demo-city,2015,市{n},x,abc" for n in range(5000)]
+    junk = tmp_path / "junk.csv"
+    junk.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_all([junk])
+    problems = caught.value.problems
+    assert len(problems) == MOST_PROBLEMS + 1
+    assert problems[-1].zh.startswith("问题超过1000处，只列出前1000处")
+    # Three problems a row (the level, the count, the batch not given): 333 rows make 999, and
+    # the thousandth is the first of the 334th row, on line 335.
+    assert problems[0].line == 2 and problems[-2].line == 335

@@ -107,7 +107,8 @@ def test_upload_errors_are_listed_with_their_place(client: TestClient):
     assert done.status_code == 400
     assert "第2行" in done.text and "enforcement.city_staff" in done.text
     assert "不能为负数 -1" in done.text and "Traceback" not in done.text
-    assert not any((client.app.state.store.root).iterdir())  # nothing kept of a rejected file
+    uploads = client.app.state.settings.data / "uploads"
+    assert not any(uploads.iterdir())  # nothing kept of a rejected file
 
 
 def test_a_bad_what_if_is_a_message_not_an_error(client: TestClient):
@@ -267,3 +268,34 @@ def test_serve_refuses_an_open_address_without_sign_in_and_hashes_passwords():
     assert done.returncode == 0, done.stderr
     hashed = done.stdout.strip().splitlines()[-1]
     assert password_matches("s3cret", hashed) and not password_matches("other", hashed)
+
+
+def test_the_work_runs_in_worker_processes_and_answers_the_same(tmp_path: Path):
+    """With two worker processes (spawned, as `ipscore serve` starts them): a sign-in checked
+    there, an upload read there, its page and PDF made there, a problem and a refusal raised
+    there come back as the same 400 and 403 pages."""
+    settings = Settings(
+        tmp_path / "data",
+        db=f"sqlite:///{tmp_path / 'a.db'}",
+        users=load_users(users_file(tmp_path)),
+        workers=2,
+    )
+    with TestClient(create_app(settings)) as clerk, TestClient(create_app(settings)) as other:
+        form = {"csrf": token(clerk.get("/login").text), "name": "wuhan"}
+        wrong = clerk.post("/login", data={**form, "password": "nope"})
+        assert "用户名或密码不对" in wrong.text
+        signed = clerk.post("/login", data={**form, "password": "w-pass"}, follow_redirects=False)
+        assert signed.status_code == 303
+        done = upload(clerk, WUHAN)
+        assert done.status_code == 303, done.text
+        where = done.headers["location"]
+        page = clerk.get(where)
+        assert page.status_code == 200 and "94.2" in page.text
+        assert clerk.get(f"{where}/download/report.pdf").content[:4] == b"%PDF"
+        bad = upload(clerk, ROOT / "tests" / "bad_inputs" / "many_bad_rows.csv")
+        assert bad.status_code == 400 and "第2行" in bad.text
+        shenzhen = upload(clerk, SCENARIOS / "shenzhen-2015.yaml")
+        assert shenzhen.status_code == 403 and "只能自查本城市" in shenzhen.text
+        form = {"csrf": token(other.get("/login").text), "name": "zhang", "password": "z-pass"}
+        other.post("/login", data=form)
+        assert other.get(where).status_code == 200  # a reviewer sees every city

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -107,23 +106,18 @@ def validate_cmd(paths: tuple[str, ...], pack_id: str | None, db: str | None) ->
       ipscore validate scenarios/xiangtan-2015.yaml
       ipscore validate scenarios/
     """
-    from ..decide.pipeline import assess_paths
-    from ..errors import IpscoreError
-    from ..intake.files import submission_files
+    from ..decide.pipeline import assess
+    from ..errors import InputError
+    from ..intake.files import read_each
 
+    read, problems = read_each(paths, pack_id)
     with other_years(db) as years:
-        try:
-            results = assess_paths(paths, pack_id, years)
-        except IpscoreError:
-            # Confirm the files that are fine before the errors, so that one bad file in a
-            # folder does not leave the office guessing about the others.
-            results = []
-            for path in submission_files(paths):
-                with contextlib.suppress(IpscoreError):
-                    results += assess_paths([path], pack_id, years)
-            _echo_validation(results)
-            raise
+        results = [assess(pack, submission, years) for pack, submission in read]
+    # The files that are fine are confirmed beside the errors, so that one bad file in a
+    # folder does not leave the office guessing about the others.
     _echo_validation(results)
+    if problems:
+        raise InputError(problems)
 
 
 def _echo_validation(results: list[Assessment]) -> None:

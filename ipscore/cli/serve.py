@@ -28,6 +28,12 @@ from .common import chosen_lang, db_option, usage_error
 @click.option("--max-upload", default=20, show_default=True, type=click.IntRange(1, 1024),
               help="单次上传的上限（MB）。")  # fmt: skip
 @click.option(
+    "--workers",
+    type=click.IntRange(0, 64),
+    help="做评估、生成报告、核对密码的工作进程数（默认为CPU核数；0：在服务进程的一个线程里做，"
+    "只宜一人在本机使用）。",
+)
+@click.option(
     "--hash-password", is_flag=True, help="读入一个密码，打印写进用户文件的散列，然后退出。"
 )
 @db_option
@@ -37,6 +43,7 @@ def serve_cmd(
     users: Path | None,
     data: Path | None,
     max_upload: int,
+    workers: int | None,
     hash_password: bool,
     db: str | None,
 ) -> None:
@@ -81,7 +88,12 @@ def serve_cmd(
     from ..web.pages import Settings
 
     folder = data or default_location().parent / "web"
-    settings = Settings(folder, db, load_users(users) if users else None, max_upload * 2**20)
+    import os
+
+    count = (os.cpu_count() or 1) if workers is None else workers
+    settings = Settings(
+        folder, db, load_users(users) if users else None, max_upload * 2**20, workers=count
+    )
     click.echo(
         pick(
             chosen_lang(),

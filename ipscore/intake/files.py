@@ -177,6 +177,17 @@ def read_all(
     With `any_year`, submissions for years their pack does not assess are read too (the
     archive stores them as figures); a city may then appear once per year.
     """
+    out, problems = read_each(paths, pack, any_year)
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def read_each(
+    paths: Iterable[str | Path], pack: str | None = None, any_year: bool = False
+) -> tuple[list[tuple[Pack, Submission]], list[Problem]]:
+    """Every submission of the files that read cleanly, and every problem of those that do
+    not: `validate` confirms the good files beside the bad, reading each once."""
     choose = pack_chooser(pack)
     out: list[tuple[Pack, Submission]] = []
     problems: list[Problem] = []
@@ -194,9 +205,7 @@ def read_all(
                 continue
             seen[key] = submission.source
             out.append((choose(submission.pack_id), submission))
-    if problems:
-        raise InputError(problems)
-    return out
+    return out, problems
 
 
 def read_one(path: str | Path, pack: str | None = None) -> tuple[Pack, Submission]:

@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputError, IpscoreError, Problem, display_path
+from ..errors import MOST_PROBLEMS, InputError, IpscoreError, Problem, display_path, too_many
 from ..packs import FieldDecl, Pack, per_pack
 from ..provenance import InputFile, sha256
 from ..text import chinese_date, did_you_mean, plain_number, yes_no
@@ -592,20 +592,22 @@ def empty(table: Table) -> Problem:
 
 def collect(table: Table, rows: Iterable[TypedRow]) -> list[Submission]:
     """Every row typed, every problem (a bad row, a city named twice) reported at once."""
-    problems: list[Problem] = []
+    problems: dict[Problem, None] = {}  # each once, in order (a list's `in` is quadratic)
     out: list[Submission] = []
     seen: dict[str, int] = {}
     for row in rows:
+        if len(problems) >= MOST_PROBLEMS:
+            raise InputError([*list(problems)[:MOST_PROBLEMS], too_many(table.where)])
         if isinstance(row.result, InputError):
-            problems += [p for p in row.result.problems if p not in problems]
+            problems.update(dict.fromkeys(row.result.problems))
         elif row.result.city in seen:
             city = row.result.city
-            problems.append(twice(table.where, row.n, city, seen[city], row.city_column))
+            problems[twice(table.where, row.n, city, seen[city], row.city_column)] = None
         else:
             seen[row.result.city] = row.n
             out.append(row.result)
     if problems:
-        raise InputError(problems)
+        raise InputError(list(problems))
     if not out:
         raise InputError([empty(table)])
     return out

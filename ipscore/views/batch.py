@@ -29,7 +29,7 @@ import orjson
 from ..decide.pipeline import assess
 from ..decide.results import Assessment
 from ..decide.scoring import RankKey, rank_key, ranks
-from ..errors import InputError, IpscoreError, Problem, display_path
+from ..errors import MOST_PROBLEMS, InputError, IpscoreError, Problem, display_path, too_many
 from ..intake.files import (
     SHEET_SUFFIXES,
     is_batch,
@@ -342,6 +342,10 @@ class Results:
 
     def good(self, found: Iterable[Outcome]) -> Generator[Outcome, None, None]:
         for o in found:
+            if len(self.problems) >= MOST_PROBLEMS:  # a junk batch: stop reading it
+                listed = list(self.problems)[:MOST_PROBLEMS]
+                self.problems = dict.fromkeys([*listed, too_many(None)])
+                return
             if o.problems:
                 self.problems.update(dict.fromkeys(o.problems))
                 continue

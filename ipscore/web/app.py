@@ -8,6 +8,8 @@ pipeline, what-if, plan, verification and report modules, and shows their result
 from __future__ import annotations
 
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -18,29 +20,40 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..errors import IpscoreError
-from . import review, selfcheck
+from . import routes as pages
+from .auth import password_matches
 from .pages import Denied, Settings, page, posted, settings_of, shown, user_of
-from .uploads import Store
+from .work import Workers
 
 
 def create_app(settings: Settings) -> Starlette:
     settings.data.mkdir(parents=True, exist_ok=True, mode=0o700)
     routes = [
-        Route("/", selfcheck.home),
+        Route("/", pages.home),
         Route("/login", login, methods=["GET", "POST"]),
         Route("/logout", logout, methods=["POST"]),
-        Route("/form/{pack}", selfcheck.form),
-        Route("/check", selfcheck.upload, methods=["POST"]),
-        Route("/check/{id}", selfcheck.show),
-        Route("/check/{id}/download/{name}", selfcheck.download),
-        Route("/batch", review.upload, methods=["POST"]),
-        Route("/batch/{id}", review.cohort),
-        Route("/batch/{id}/city/{n:int}", review.city),
-        Route("/batch/{id}/verify", review.verify, methods=["POST"]),
-        Route("/batch/{id}/download/{name}", review.download),
-        Route("/review", review.three_years),
-        Route("/history/{city}", review.history),
+        Route("/form/{pack}", pages.form),
+        Route("/check", pages.check_upload, methods=["POST"]),
+        Route("/check/{id}", pages.check),
+        Route("/check/{id}/download/{name}", pages.check_download),
+        Route("/batch", pages.batch_upload, methods=["POST"]),
+        Route("/batch/{id}", pages.cohort),
+        Route("/batch/{id}/city/{n:int}", pages.city),
+        Route("/batch/{id}/verify", pages.verify, methods=["POST"]),
+        Route("/batch/{id}/download/{name}", pages.batch_download),
+        Route("/review", pages.three_years),
+        Route("/history/{city}", pages.history),
     ]
+    workers = Workers(settings.workers)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        workers.start()
+        try:
+            yield
+        finally:
+            workers.close()
+
     app = Starlette(
         routes=routes,
         middleware=[
@@ -53,9 +66,10 @@ def create_app(settings: Settings) -> Starlette:
             )
         ],
         exception_handlers={Denied: _denied, IpscoreError: _problems},
+        lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.store = Store(settings.data)
+    app.state.workers = workers
     return app
 
 
@@ -75,7 +89,11 @@ async def login(request: Request) -> Response:
     problem = None
     if request.method == "POST":
         form = await posted(request)
-        found = users.sign_in(str(form.get("name") or ""), str(form.get("password") or ""))
+        name, password = str(form.get("name") or ""), str(form.get("password") or "")
+        matches = await request.app.state.workers.run(
+            password_matches, password, users.hash_of(name)
+        )
+        found = users.get(name) if matches else None
         if found is not None:
             request.session.clear()
             request.session["user"] = found.name

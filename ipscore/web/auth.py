@@ -61,11 +61,14 @@ class Users:
     accounts: dict[str, tuple[str, User]]  # name → (password hash, user)
 
     def sign_in(self, name: str, password: str) -> User | None:
+        ok = password_matches(password, self.hash_of(name))
+        return self.get(name) if ok else None
+
+    def hash_of(self, name: str) -> str:
+        """The stored hash to check a password against; for a name that does not exist, a
+        hash of a random password, so that timing does not tell names apart."""
         found = self.accounts.get(name)
-        # A name that does not exist costs a hash too, so timing does not tell names apart.
-        stored = found[0] if found else _DUMMY
-        ok = password_matches(password, stored)
-        return found[1] if found and ok else None
+        return found[0] if found else _DUMMY
 
     def get(self, name: str) -> User | None:
         found = self.accounts.get(name)

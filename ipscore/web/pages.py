@@ -10,11 +10,12 @@ from typing import Any
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 
 from ..errors import Problem
 from ..report.render import render
 from .auth import LOCAL, User, Users, new_token, same_token
+from .work import Page, answer
 
 MB = 2**20
 
@@ -26,6 +27,7 @@ class Settings:
     users: Users | None = None
     max_upload: int = 20 * MB
     lang: str = "zh"
+    workers: int = 0  # worker processes for the pages' work (0: a thread of the server)
 
 
 class Denied(Exception):
@@ -74,16 +76,26 @@ async def posted(request: Request, files: int = 0) -> FormData:
     return form
 
 
-def page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
-    """A page through the report templates, with who is signed in and the form token."""
-    user = user_of(request)
-    web = {
-        "user": user,
+def web_of(request: Request) -> dict[str, Any]:
+    """What every page shows of the request: who is signed in, whether people sign in here,
+    the form token. Plain values: a worker renders the page with them."""
+    return {
+        "user": user_of(request),
         "sign_in": settings_of(request).users is not None,
         "csrf": csrf(request),
-        **context.pop("web", {}),
     }
-    return HTMLResponse(render(template, {**context, "web": web}), status_code=status)
+
+
+def rendered(
+    template: str, context: dict[str, Any], web: dict[str, Any], status: int = 200
+) -> Page:
+    """A page through the report templates, with `web_of`'s values and the page's own."""
+    return Page(render(template, {**context, "web": {**web, **context.pop("web", {})}}), status)
+
+
+def page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
+    """A small page rendered here, in the event loop (sign-in, a message)."""
+    return answer(rendered(template, context, web_of(request), status))
 
 
 def shown(problems: list[Problem]) -> list[dict[str, str]]:

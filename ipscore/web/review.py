@@ -1,16 +1,15 @@
-"""A reviewer's pages: upload a year's batch (several files or a zip), stored in the archive;
-the cohort ranking with each city's blocker; a city's report with its evidence checks (verify
-or reject with a reason); the three-year review and a city's history from the archive; the
-cohort report, score sheet and published list to download."""
+"""A reviewer's pages, their work (run in a worker, `web.work`): upload a year's batch
+(several files or a zip), stored in the archive; the cohort ranking with each city's blocker;
+a city's report with its evidence checks (verify or reject with a reason); the three-year
+review and a city's history from the archive; the cohort report, score sheet and published
+list to download. Each job takes plain values and returns a reply."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
-
-from starlette.requests import Request
-from starlette.responses import Response
 
 from ..decide.pipeline import assess_paths
 from ..decide.results import Assessment
@@ -22,54 +21,35 @@ from ..report.contexts.city import city_context
 from ..report.contexts.cohort import cohort_context
 from ..report.contexts.review import review_context
 from ..store.archive import Archive
-from .pages import Denied, page, posted, require, settings_of
-from .selfcheck import file_response, within_limit
-from .uploads import Upload, keep, refused
+from .pages import Denied, rendered
+from .uploads import Store, Upload, keep, refused
+from .work import File, Page, Redirect
 
 _CACHE: OrderedDict[str, list[Assessment]] = OrderedDict()
+_ARCHIVES: dict[str | None, Archive] = {}
 
 
-def _archive(request: Request) -> Archive:
-    return Archive.open(settings_of(request).db)
+def _archive(db: str | None) -> Archive:
+    """This worker's archive for a database, opened once (its engine keeps the connections)."""
+    if db not in _ARCHIVES:
+        _ARCHIVES[db] = Archive.open(db)
+    return _ARCHIVES[db]
 
 
-async def upload(request: Request) -> Response:
+def upload(root: Path, db: str | None, by: str, sent: list[tuple[str, bytes]]) -> Redirect:
     """A year's batch: every file read and assessed first (every problem listed at once), then
     all stored in the archive in one transaction, or none."""
-    user = require(request, reviewer=True)
-    settings = settings_of(request)
-    within_limit(request, settings.max_upload)
-    form = await posted(request, files=500)
-    sent = [
-        (f.filename, await f.read())
-        for f in form.getlist("files")
-        if not isinstance(f, str) and f.filename
-    ]
-    await form.close()
-    if sum(len(data) for _, data in sent) > settings.max_upload:  # sent without a length
-        raise refused(
-            f"上传的文件合计超过 {settings.max_upload // 2**20} MB 的上限",
-            f"the files together exceed the {settings.max_upload // 2**20} MB limit",
-        )
-    if not sent:
-        raise refused("请选择要上传的文件（可多选，或一个 zip）", "choose the files (or one zip)")
-    store = request.app.state.store
     from ..views.batch import archive as store_all
 
-    with store.kept_if_read({"kind": "batch", "by": user.name}) as batch:
+    with Store(root).kept_if_read({"kind": "batch", "by": by}) as batch:
         for name, data in sent:
             keep(batch, name, data)
-        archive = _archive(request)
-        try:
-            store_all(archive, [batch.files], now(), user.name, jobs=1)
-        finally:
-            archive.close()
-    return Response(status_code=303, headers={"location": f"/batch/{batch.id}"})
+        store_all(_archive(db), [batch.files], now(), by, jobs=1)
+    return Redirect(f"/batch/{batch.id}")
 
 
-def _batch(request: Request) -> tuple[Upload, list[Assessment]]:
-    require(request, reviewer=True)
-    found = request.app.state.store.get(request.path_params["id"])
+def _batch(root: Path, batch_id: str) -> tuple[Upload, list[Assessment]]:
+    found = Store(root).get(batch_id)
     if found is None or found.meta.get("kind") != "batch":
         raise Denied("没有这批上传")
     results = _CACHE.get(found.id)
@@ -80,33 +60,25 @@ def _batch(request: Request) -> tuple[Upload, list[Assessment]]:
     return found, results
 
 
-async def cohort(request: Request) -> Response:
-    batch, results = _batch(request)
+def cohort(root: Path, db: str | None, batch_id: str, web: dict[str, Any]) -> Page:
+    batch, results = _batch(root, batch_id)
     pack = single_pack(results)
     links = {a.source: f"/batch/{batch.id}/city/{n}" for n, a in enumerate(results)}
-    archive = _archive(request)
-    try:
-        checked = checked_by_source(archive, results)
-    finally:
-        archive.close()
+    checked = checked_by_source(_archive(db), results)
     ctx = cohort_context(pack, results, links, "zh", checked=checked)
     ctx["web"] = {"batch": batch.id, "year": results[0].year}
-    return page(request, "web/cohort.html.j2", ctx)
+    return rendered("web/cohort.html.j2", ctx, web)
 
 
-async def city(request: Request) -> Response:
-    batch, results = _batch(request)
-    n = request.path_params["n"]
+def city(root: Path, db: str | None, batch_id: str, n: int, web: dict[str, Any]) -> Page:
+    batch, results = _batch(root, batch_id)
     if not 0 <= n < len(results):
         raise Denied("没有这个城市")
     a = results[n]
-    archive = _archive(request)
-    try:
-        checked = checked_by_source(archive, [a]).get(a.source)
-        found = verification(archive, a.city, a.year, a.pack.id)
-        earlier = year_over_year(archive, a)  # the city's earlier years, where archived
-    finally:
-        archive.close()
+    archive = _archive(db)
+    checked = checked_by_source(archive, [a]).get(a.source)
+    found = verification(archive, a.city, a.year, a.pack.id)
+    earlier = year_over_year(archive, a)  # the city's earlier years, where archived
     ctx = city_context(a, "zh", "full", yoy=earlier, checked=checked)
     ctx["web"] = {
         "batch": batch.id,
@@ -116,88 +88,70 @@ async def city(request: Request) -> Response:
         "verified": f"{found.verified.score} {found.verified.grade_label}",
         "city": quote(a.city),
     }
-    return page(request, "web/city.html.j2", ctx)
+    return rendered("web/city.html.j2", ctx, web)
 
 
-async def verify(request: Request) -> Response:
-    user = require(request, reviewer=True)
-    batch, results = _batch(request)
-    form = await posted(request)
-    n = int(str(form.get("n") or -1))
+def verify(root: Path, db: str | None, batch_id: str, by: str, form: dict[str, str]) -> Redirect:
+    """A reviewer's decision on one requirement: verified, or rejected with a reason."""
+    batch, results = _batch(root, batch_id)
+    n = int(form.get("n") or -1)
     if not 0 <= n < len(results):
         raise Denied("没有这个城市")
     a = results[n]
     decision = VERIFIED if form.get("decision") == "ok" else REJECTED
-    reason = str(form.get("reason") or "").strip() or None
+    reason = (form.get("reason") or "").strip() or None
     if decision == REJECTED and not reason:
         raise refused("驳回要写明理由", "a rejection needs a reason")
-    by = user.name if settings_of(request).users else str(form.get("by") or "").strip()
     if not by:
         raise refused("请写明审核人", "name the reviewer")
-    archive = _archive(request)
-    try:
-        record(archive, a.city, a.year, [str(form.get("requirement"))], decision, reason, by,
-               now(), a.pack.id)  # fmt: skip
-    finally:
-        archive.close()
-    return Response(status_code=303, headers={"location": f"/batch/{batch.id}/city/{n}"})
+    record(_archive(db), a.city, a.year, [str(form.get("requirement"))], decision, reason, by,
+           now(), a.pack.id)  # fmt: skip
+    return Redirect(f"/batch/{batch.id}/city/{n}")
 
 
-async def download(request: Request) -> Response:
-    _, results = _batch(request)
-    name = request.path_params["name"]
+def download(root: Path, db: str | None, batch_id: str, name: str) -> File:
+    _, results = _batch(root, batch_id)
     suffix = Path(name).suffix.lower()
     stem = Path(name).stem
     if stem == "cohort" and suffix in (".pdf", ".docx", ".html"):
         made = cohort_report(results, suffix, {}, "zh")
-        return file_response(made, f"汇总报告{suffix}")
+        return File(_bytes(made), f"汇总报告{suffix}")
     if stem == "scores" and suffix == ".xlsx":
-        return file_response(score_sheet(single_pack(results), results, "zh"), "评估结果.xlsx")
+        return File(score_sheet(single_pack(results), results, "zh"), "评估结果.xlsx")
     # The list says which grades it gives: as declared or as verified (a link for each).
     basis = stem.removeprefix("published-")
     if basis in ("declared", "verified") and suffix in (".xlsx", ".pdf", ".html"):
         from ..record.publish import published
         from ..report import published_report
 
-        archive = _archive(request)
-        try:
-            found = published(archive, results[0].year, results[0].pack.id, False, basis)
-        finally:
-            archive.close()
-        return file_response(published_report(found, suffix), f"公布名单{suffix}")
+        found = published(_archive(db), results[0].year, results[0].pack.id, False, basis)
+        return File(_bytes(published_report(found, suffix)), f"公布名单{suffix}")
     raise Denied("没有这个下载")
 
 
-async def three_years(request: Request) -> Response:
-    require(request, reviewer=True)
+def _bytes(made: str | bytes) -> bytes:
+    return made.encode("utf-8") if isinstance(made, str) else made
+
+
+def three_years(db: str | None, years: str | None, web: dict[str, Any]) -> Page:
     from ..packs.review import find_policy
     from ..record.review import review
 
-    years = request.query_params.get("years")
     span = None
     if years:
         first, _, last = years.partition("-")
         if not (first.isdigit() and last.isdigit()):
             raise refused("年度范围写作 2013-2015", "years are written 2013-2015")
         span = (int(first), int(last))
-    archive = _archive(request)
-    try:
-        found = review(archive, find_policy(None), span, ())
-    finally:
-        archive.close()
-    return page(request, "web/review.html.j2", review_context(found, "zh"))
+    found = review(_archive(db), find_policy(None), span, ())
+    return rendered("web/review.html.j2", review_context(found, "zh"), web)
 
 
-async def history(request: Request) -> Response:
-    require(request, reviewer=True)
+def history(db: str | None, city_name: str, web: dict[str, Any]) -> Page:
     from ..record.history import history as years_of
     from ..views.tables.base import as_text
     from ..views.tables.record import history_table
 
-    archive = _archive(request)
-    try:
-        found = years_of(archive, request.path_params["city"], None, None, None)
-    finally:
-        archive.close()
+    found = years_of(_archive(db), city_name, None, None, None)
     text = as_text([history_table(found, "zh")])
-    return page(request, "web/message.html.j2", {"lang": "zh", "web": {"pre": text}})
+    return rendered("web/message.html.j2", {"lang": "zh"}, {**web, "pre": text})

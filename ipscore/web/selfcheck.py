@@ -1,16 +1,16 @@
-"""A city office's self-check: download the form, upload it filled in, see the self-check
-report; change a value, drop or complete a task, move a threshold, and see the score and
-grade beside the baseline; ask for the least work to a grade; download the report."""
+"""A city office's self-check, the work of its pages (run in a worker, `web.work`): read an
+uploaded form, show the self-check report; change a value, drop or complete a task, move a
+threshold, and see the score and grade beside the baseline; ask for the least work to a
+grade; download the form and the report. Each job takes plain values and returns a reply."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.datastructures import QueryParams
 
 from ..decide.pipeline import Evaluation, evaluate
 from ..decide.results import json_value
@@ -22,54 +22,24 @@ from ..questions.plan import Plan, least_work
 from ..questions.whatif import Comparison, Variant, compare, run
 from ..report import city_report, score_sheet
 from ..report.contexts.city import city_context
-from .pages import Denied, page, posted, require, settings_of, shown
+from .auth import User
+from .pages import Denied, rendered, shown
 from .uploads import Store, Upload, keep, refused
-
-MEDIA = {
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".html": "text/html; charset=utf-8",
-}
+from .work import File, Page, Redirect
 
 
-async def home(request: Request) -> Response:
-    user = require(request)
-    packs = [find_pack(p) for p in shipped_packs()]
-    return page(
-        request,
-        "web/home.html.j2",
-        {
-            "lang": "zh",
-            "web": {"packs": [(p.id, p.pack.title) for p in packs], "reviewer": user.reviewer},
-        },
-    )
-
-
-async def form(request: Request) -> Response:
-    require(request)
+def form(pack_id: str) -> File:
     from ..intake.formsheet import form as blank
 
-    pack_id = request.path_params["pack"]
     if pack_id not in shipped_packs():
         raise Denied("没有这个规则包")
-    return file_response(blank(find_pack(pack_id)), f"{pack_id}-填报表.xlsx")
+    return File(blank(find_pack(pack_id)), f"{pack_id}-填报表.xlsx")
 
 
-async def upload(request: Request) -> Response:
+def upload(root: Path, user: User, name: str, data: bytes) -> Redirect:
     """One city's file (a form, YAML, JSON or a one-row CSV), read by the strict readers: every
     problem is shown at once, with its file, line or row and field."""
-    user = require(request)
-    settings = settings_of(request)
-    within_limit(request, settings.max_upload)
-    form_data = await posted(request, files=1)
-    sent = form_data.get("file")
-    if sent is None or isinstance(sent, str) or not sent.filename:
-        await form_data.close()
-        raise refused("请选择要上传的文件", "choose a file to upload")
-    name, data = sent.filename, await sent.read()
-    await form_data.close()
-    store = request.app.state.store
+    store = Store(root)
     with store.kept_if_read({"kind": "check", "by": user.name, "name": name}) as target:
         path = keep(target, name, data)
         if path.is_dir():
@@ -78,17 +48,7 @@ async def upload(request: Request) -> Response:
         if not user.may_see(submission.city):
             raise Denied(f"你只能自查本城市（{user.city}）的数据")
         store.update(target, city=submission.city, pack=pack.id, file=path.name)
-    return Response(status_code=303, headers={"location": f"/check/{target.id}"})
-
-
-def within_limit(request: Request, limit: int) -> None:
-    size = request.headers.get("content-length")
-    if size is not None and size.isdigit() and int(size) > limit:
-        raise refused(
-            f"文件太大（{int(size) / 2**20:.1f} MB），上限为 {limit // 2**20} MB",
-            f"the upload is too large ({int(size) / 2**20:.1f} MB); "
-            f"the limit is {limit // 2**20} MB",
-        )
+    return Redirect(f"/check/{target.id}")
 
 
 _CACHE: OrderedDict[str, tuple[Pack, Submission, Evaluation]] = OrderedDict()
@@ -107,11 +67,9 @@ def _evaluated(upload: Upload) -> tuple[Pack, Submission, Evaluation]:
     return found
 
 
-def _upload(request: Request) -> Upload:
+def _upload(root: Path, upload_id: str, user: User) -> Upload:
     """The self-check upload the address names, if this user may see its city."""
-    user = require(request)
-    store: Store = request.app.state.store
-    found = store.get(request.path_params["id"])
+    found = Store(root).get(upload_id)
     if found is None or found.meta.get("kind") != "check" or "file" not in found.meta:
         raise Denied("没有这份上传，或它已被删除")
     if not user.may_see(found.meta.get("city", "")):
@@ -119,9 +77,8 @@ def _upload(request: Request) -> Upload:
     return found
 
 
-def variant_of(request: Request) -> Variant:
+def variant_of(query: QueryParams) -> Variant:
     """The what-if asked for in the address: set=字段=值, drop=T7, complete=T8, param=名=值."""
-    query = request.query_params
 
     def pairs(key: str) -> dict[str, str]:
         out = {}
@@ -153,12 +110,13 @@ def _changed(variant: Variant) -> bool:
     return bool(variant.sets or variant.drop or variant.complete or variant.params)
 
 
-async def show(request: Request) -> Response:
+def show(root: Path, upload_id: str, web: dict[str, Any], query: str) -> Page:
     """The self-check page: page one's conclusion, the to-do list, every verdict with its
     evidence; with a what-if in the address, the changed result beside the baseline."""
-    upload = _upload(request)
+    upload = _upload(root, upload_id, web["user"])
     pack, submission, base = _evaluated(upload)
-    variant = variant_of(request)
+    asked = QueryParams(query)
+    variant = variant_of(asked)
     result = base.assessment
     comparison: Comparison | None = None
     problems: list[dict[str, str]] = []
@@ -174,17 +132,17 @@ async def show(request: Request) -> Response:
         "file": upload.meta.get("name"),
         "comparison": _comparison(comparison),
         "problems": problems,
-        "plan": _plan(request, pack, submission),
-        "query": str(request.url.query),
+        "plan": _plan(asked.get("target"), pack, submission),
+        "query": query,
         "variant": variant,
         "fields": [
             (f, pack.field(f).label) for f in pack.field_names() if pack.field(f).type != "ratio"
         ],
         "tasks": [(t.id, t.title) for t in pack.tasks],
         "grades": [(g.code, g.label) for g in pack.scoring.grades[:-1]],
-        "target": request.query_params.get("target", ""),
+        "target": asked.get("target", ""),
     }
-    return page(request, "web/check.html.j2", ctx, 400 if problems else 200)
+    return rendered("web/check.html.j2", ctx, web, 400 if problems else 200)
 
 
 def _comparison(c: Comparison | None) -> dict[str, Any] | None:
@@ -199,9 +157,8 @@ def _comparison(c: Comparison | None) -> dict[str, Any] | None:
     }
 
 
-def _plan(request: Request, pack: Pack, submission: Submission) -> dict[str, Any] | None:
+def _plan(target: str | None, pack: Pack, submission: Submission) -> dict[str, Any] | None:
     """The least work to the grade asked for (`target=`), with a link that applies it."""
-    target = request.query_params.get("target")
     if not target:
         return None
     found: Plan = least_work(pack, submission, target)
@@ -232,27 +189,18 @@ def _typed(value: Any) -> str:
     return str(value)
 
 
-async def download(request: Request) -> Response:
+def download(root: Path, upload_id: str, user: User, query: str, name: str) -> File:
     """The report (.pdf, .docx, .html) or the score sheet (.xlsx) of what the page shows."""
-    upload = _upload(request)
+    upload = _upload(root, upload_id, user)
     pack, submission, base = _evaluated(upload)
-    variant = variant_of(request)
+    variant = variant_of(QueryParams(query))
     result = run(pack, submission, base.verdicts, variant) if _changed(variant) else base.assessment
-    name = request.path_params["name"]
     suffix = Path(name).suffix.lower()
     if Path(name).stem == "scores" and suffix == ".xlsx":
-        return file_response(score_sheet(pack, [result], "zh"), f"{result.city}-评估结果.xlsx")
+        return File(score_sheet(pack, [result], "zh"), f"{result.city}-评估结果.xlsx")
     if Path(name).stem != "report" or suffix not in (".pdf", ".docx", ".html"):
         raise Denied("没有这个下载")
     made = city_report(result, suffix, "zh", "self-check")
-    return file_response(made, f"{result.city}-自查报告{suffix}")
-
-
-def file_response(content: str | bytes, name: str) -> Response:
-    """A download named in Chinese (RFC 5987), whole."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    return Response(
-        data,
-        media_type=MEDIA.get(Path(name).suffix.lower(), "application/octet-stream"),
-        headers={"content-disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+    return File(
+        made.encode("utf-8") if isinstance(made, str) else made, f"{result.city}-自查报告{suffix}"
     )

@@ -1,0 +1,168 @@
+"""The pages' routes, in the event loop: who asks, what they may do, what they sent; then the
+work goes to a worker (`web.work`) and its reply comes back as the response. Nothing here
+reads a submission, assesses, renders a report or hashes a password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ..packs import find_pack, shipped_packs
+from . import review, selfcheck
+from .pages import Denied, page, posted, require, settings_of, web_of
+from .uploads import refused
+from .work import Reply, Workers, answer
+
+
+def workers(request: Request) -> Workers:
+    found: Workers = request.app.state.workers
+    return found
+
+
+async def _done(request: Request, job: Any, *args: Any) -> Response:
+    reply: Reply = await workers(request).run(job, *args)
+    return answer(reply)
+
+
+async def home(request: Request) -> Response:
+    """The first page, rendered here: it must answer at once however busy the workers are."""
+    user = require(request)
+    packs = [find_pack(p) for p in shipped_packs()]  # loaded once, then cached
+    listed = [(p.id, p.pack.title) for p in packs]
+    return page(
+        request,
+        "web/home.html.j2",
+        {"lang": "zh", "web": {"packs": listed, "reviewer": user.reviewer}},
+    )
+
+
+async def form(request: Request) -> Response:
+    require(request)
+    return await _done(request, selfcheck.form, request.path_params["pack"])
+
+
+async def check_upload(request: Request) -> Response:
+    user = require(request)
+    settings = settings_of(request)
+    within_limit(request, settings.max_upload)
+    form_data = await posted(request, files=1)
+    sent = form_data.get("file")
+    if sent is None or isinstance(sent, str) or not sent.filename:
+        await form_data.close()
+        raise refused("请选择要上传的文件", "choose a file to upload")
+    name, data = sent.filename, await sent.read()
+    await form_data.close()
+    return await _done(request, selfcheck.upload, settings.data, user, name, data)
+
+
+async def check(request: Request) -> Response:
+    require(request)
+    return await _done(
+        request,
+        selfcheck.show,
+        settings_of(request).data,
+        request.path_params["id"],
+        web_of(request),
+        str(request.url.query),
+    )
+
+
+async def check_download(request: Request) -> Response:
+    user = require(request)
+    return await _done(
+        request,
+        selfcheck.download,
+        settings_of(request).data,
+        request.path_params["id"],
+        user,
+        str(request.url.query),
+        request.path_params["name"],
+    )
+
+
+async def batch_upload(request: Request) -> Response:
+    """A year's batch: the files as sent, stored by a worker in one transaction, or none."""
+    user = require(request, reviewer=True)
+    settings = settings_of(request)
+    within_limit(request, settings.max_upload)
+    form = await posted(request, files=500)
+    sent = [
+        (f.filename, await f.read())
+        for f in form.getlist("files")
+        if not isinstance(f, str) and f.filename
+    ]
+    await form.close()
+    if sum(len(data) for _, data in sent) > settings.max_upload:  # sent without a length
+        raise refused(
+            f"上传的文件合计超过 {settings.max_upload // 2**20} MB 的上限",
+            f"the files together exceed the {settings.max_upload // 2**20} MB limit",
+        )
+    if not sent:
+        raise refused("请选择要上传的文件（可多选，或一个 zip）", "choose the files (or one zip)")
+    return await _done(request, review.upload, settings.data, settings.db, user.name, sent)
+
+
+async def cohort(request: Request) -> Response:
+    require(request, reviewer=True)
+    settings = settings_of(request)
+    return await _done(
+        request, review.cohort, settings.data, settings.db, request.path_params["id"],
+        web_of(request),
+    )  # fmt: skip
+
+
+async def city(request: Request) -> Response:
+    require(request, reviewer=True)
+    settings = settings_of(request)
+    return await _done(
+        request, review.city, settings.data, settings.db, request.path_params["id"],
+        request.path_params["n"], web_of(request),
+    )  # fmt: skip
+
+
+async def verify(request: Request) -> Response:
+    user = require(request, reviewer=True)
+    settings = settings_of(request)
+    form = await posted(request)
+    fields = {k: str(form.get(k) or "") for k in ("n", "decision", "reason", "requirement")}
+    if not fields["n"].lstrip("-").isdigit():
+        raise Denied("没有这个城市")
+    by = user.name if settings.users else str(form.get("by") or "").strip()
+    return await _done(
+        request, review.verify, settings.data, settings.db, request.path_params["id"], by, fields
+    )
+
+
+async def batch_download(request: Request) -> Response:
+    require(request, reviewer=True)
+    settings = settings_of(request)
+    return await _done(
+        request, review.download, settings.data, settings.db, request.path_params["id"],
+        request.path_params["name"],
+    )  # fmt: skip
+
+
+async def three_years(request: Request) -> Response:
+    require(request, reviewer=True)
+    settings = settings_of(request)
+    years = request.query_params.get("years")
+    return await _done(request, review.three_years, settings.db, years, web_of(request))
+
+
+async def history(request: Request) -> Response:
+    require(request, reviewer=True)
+    settings = settings_of(request)
+    city_name = request.path_params["city"]
+    return await _done(request, review.history, settings.db, city_name, web_of(request))
+
+
+def within_limit(request: Request, limit: int) -> None:
+    size = request.headers.get("content-length")
+    if size is not None and size.isdigit() and int(size) > limit:
+        raise refused(
+            f"文件太大（{int(size) / 2**20:.1f} MB），上限为 {limit // 2**20} MB",
+            f"the upload is too large ({int(size) / 2**20:.1f} MB); "
+            f"the limit is {limit // 2**20} MB",
+        )
