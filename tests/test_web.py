@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import socket
 import zipfile
 from pathlib import Path
 
@@ -299,3 +300,48 @@ def test_the_work_runs_in_worker_processes_and_answers_the_same(tmp_path: Path):
         form = {"csrf": token(other.get("/login").text), "name": "zhang", "password": "z-pass"}
         other.post("/login", data=form)
         assert other.get(where).status_code == 200  # a reviewer sees every city
+
+
+def test_a_chunked_upload_past_the_limit_gets_413_and_leaves_nothing(tmp_path: Path):
+    """60 MB sent without a length (chunked) to the real server, limit 2 MB: the body is
+    counted as it arrives, the request ends with 413 after a few megabytes, and nothing of it
+    is kept. A declared length past the limit is refused before the body is read."""
+    import httpx2
+
+    from .webserver import serve
+
+    settings = Settings(tmp_path / "data", db=f"sqlite:///{tmp_path / 'a.db'}", max_upload=2**21)
+    server = serve(settings)
+    site = next(server)
+    try:
+        with httpx2.Client(base_url=site, timeout=60) as http:
+            csrf = token(http.get("/").text)
+            sent = [0]
+
+            def body():
+                yield (f'--xx\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{csrf}\r\n'
+                       '--xx\r\nContent-Disposition: form-data; name="files"; '
+                       'filename="big.csv"\r\n\r\n').encode()  # fmt: skip
+                for _ in range(60):
+                    sent[0] += 1
+                    yield b"a" * 2**20
+
+            done = http.post(
+                "/batch",
+                content=body(),
+                headers={"content-type": "multipart/form-data; boundary=xx"},
+            )
+            assert done.status_code == 413 and "没有保存任何部分" in done.text
+            assert sent[0] < 20  # it stopped reading long before the end
+        # A declared 100 MB: refused from the headers, before any of the body is read.
+        host, port = site.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as raw:
+            raw.sendall(
+                b"POST /batch HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; "
+                b"boundary=xx\r\nContent-Length: 104857600\r\n\r\n--xx\r\n"
+            )
+            assert raw.recv(100).startswith(b"HTTP/1.1 413")
+    finally:
+        next(server, None)
+    kept = [p for p in settings.data.rglob("*") if p.name != "session.key"]
+    assert all(p.is_dir() for p in kept)  # no file of the upload anywhere

@@ -22,6 +22,7 @@ from starlette.routing import Route
 from ..errors import IpscoreError
 from . import routes as pages
 from .auth import password_matches
+from .limits import BodyLimit
 from .pages import Denied, Settings, page, posted, settings_of, shown, user_of
 from .work import Workers
 
@@ -57,13 +58,14 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(
         routes=routes,
         middleware=[
+            Middleware(BodyLimit, limit=settings.max_upload),
             Middleware(
                 SessionMiddleware,
                 secret_key=_secret(settings.data),
                 session_cookie="ipscore",
                 same_site="strict",
                 max_age=8 * 3600,
-            )
+            ),
         ],
         exception_handlers={Denied: _denied, IpscoreError: _problems},
         lifespan=lifespan,
