@@ -173,7 +173,7 @@ def test_hostile_uploads_are_refused(client: TestClient, tmp_path: Path):
     assert done.status_code == 400 and "压缩炸弹" in done.text
     big = b"x" * (50 * 2**20)
     done = client.post("/check", data={"csrf": csrf}, files={"file": ("big.yaml", big)})
-    assert done.status_code == 400 and "文件太大" in done.text
+    assert done.status_code == 413 and "文件太大" in done.text
     formula = load_workbook(io.BytesIO(wuhan_form()))
     for row in formula["填报表"].iter_rows(min_row=5):
         if row[5].value == "enforcement.city_staff":

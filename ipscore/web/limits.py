@@ -24,8 +24,9 @@ class TooLarge(Exception):
 def _page(limit: int) -> bytes:
     mb = limit // 2**20
     return (
-        '<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8"><title>上传太大</title>'
-        f"<p>上传的内容超过 {mb} MB 的上限，没有保存任何部分。请分批上传，或把文件压缩成 zip。</p>"
+        '<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8"><title>文件太大</title>'
+        f"<p>文件太大：上传的内容超过 {mb} MB 的上限，没有保存任何部分。请分批上传，或把文件"
+        '压缩成 zip。<a href="/">返回</a></p>'
         f"<p>The upload exceeds the {mb} MB limit; nothing of it was kept.</p></html>"
     ).encode()
 
