@@ -146,7 +146,11 @@ def test_a_reviewer_ranks_the_year_and_rejects_evidence(site: str, browser: webd
 
 
 def test_a_city_user_cannot_open_another_citys_page(tmp_path: Path, browser: webdriver.Chrome):
-    settings = Settings(tmp_path / "data", users=load_users(users_file(tmp_path)))
+    settings = Settings(
+        tmp_path / "data",
+        db=f"sqlite:///{tmp_path / 'a.db'}",
+        users=load_users(users_file(tmp_path)),
+    )
     for site in _serve(settings):
 
         def sign_in(name: str, password: str, site: str = site) -> None:

@@ -4,8 +4,10 @@ Starlette's test client; tests/test_browser.py drives the same app in a real Chr
 from __future__ import annotations
 
 import io
+import os
 import re
 import socket
+import time
 import zipfile
 from pathlib import Path
 
@@ -188,7 +190,8 @@ def test_hostile_uploads_are_refused(client: TestClient, tmp_path: Path):
 
 
 def test_city_users_see_only_their_own_city(tmp_path: Path):
-    app = create_app(Settings(tmp_path / "data", users=load_users(users_file(tmp_path))))
+    users = load_users(users_file(tmp_path))
+    app = create_app(Settings(tmp_path / "data", db=f"sqlite:///{tmp_path / 'a.db'}", users=users))
     reviewer, clerk = TestClient(app), TestClient(app)
     first = reviewer.get("/", follow_redirects=False)  # not signed in: to the sign-in page
     assert first.status_code == 303 and first.headers["location"] == "/login"
@@ -345,3 +348,84 @@ def test_a_chunked_upload_past_the_limit_gets_413_and_leaves_nothing(tmp_path: P
         next(server, None)
     kept = [p for p in settings.data.rglob("*") if p.name != "session.key"]
     assert all(p.is_dir() for p in kept)  # no file of the upload anywhere
+
+
+def _signed_in(app, name: str, password: str) -> TestClient:
+    who = TestClient(app)
+    form = {"csrf": token(who.get("/login").text), "name": name, "password": password}
+    assert who.post("/login", data=form, follow_redirects=False).status_code == 303
+    return who
+
+
+def test_a_session_ends_at_sign_out_on_a_password_change_and_when_idle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Sessions live in the archive's database: a cookie copied before signing out opens
+    nothing after; a password changed in the users file ends the sessions made with the old
+    one; a session unused for longer than the idle time has ended."""
+    path = users_file(tmp_path)
+    settings = Settings(
+        tmp_path / "data",
+        db=f"sqlite:///{tmp_path / 'a.db'}",
+        users=load_users(path),
+        users_file=path,
+        idle_minutes=30,
+    )
+    app = create_app(settings)
+    clerk = _signed_in(app, "wuhan", "w-pass")
+    copied = TestClient(app, cookies=dict(clerk.cookies))
+    assert copied.get("/", follow_redirects=False).status_code == 200
+    clerk.post("/logout", data={"csrf": token(clerk.get("/").text)})
+    assert copied.get("/", follow_redirects=False).headers["location"] == "/login"
+
+    clerk = _signed_in(app, "wuhan", "w-pass")
+    assert clerk.get("/", follow_redirects=False).status_code == 200
+    text = path.read_text("utf-8")
+    old = next(line for line in text.splitlines() if line.strip().startswith("wuhan:"))
+    path.write_text(text.replace(old, f'  wuhan: {{password: "{hash_password("new")}", '
+                                     'role: city, city: 武汉市}'), "utf-8")  # fmt: skip
+    os.utime(path, ns=(time.time_ns(), time.time_ns() + 10**9))  # seen as changed
+    assert clerk.get("/", follow_redirects=False).headers["location"] == "/login"
+
+    reviewer = _signed_in(app, "zhang", "z-pass")
+    later = time.time() + 31 * 60
+    monkeypatch.setattr("ipscore.store.sessions.time.time", lambda: later)
+    assert reviewer.get("/", follow_redirects=False).headers["location"] == "/login"
+
+
+def test_sign_in_is_throttled_by_name_and_address(tmp_path: Path):
+    """Five wrong passwords, then the right one: refused (429) with the wait, before the
+    password is looked at; the attempts are in the database, so a restarted server (another
+    app on the same archive) refuses too."""
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    settings = Settings(tmp_path / "data", db=db, users=load_users(users_file(tmp_path)))
+    who = TestClient(create_app(settings))
+    form = {"csrf": token(who.get("/login").text), "name": "wuhan"}
+    for _ in range(5):
+        assert who.post("/login", data={**form, "password": "wrong"}).status_code == 400
+    refused = who.post("/login", data={**form, "password": "w-pass"})
+    assert refused.status_code == 429 and "登录失败次数过多，请于1秒后再试" in refused.text
+    other = TestClient(create_app(settings))
+    form = {"csrf": token(other.get("/login").text), "name": "wuhan", "password": "w-pass"}
+    assert other.post("/login", data=form).status_code == 429
+    time.sleep(1.1)
+    assert other.post("/login", data=form, follow_redirects=False).status_code == 303
+
+
+def test_every_page_carries_the_safety_headers_and_redirects_stay_here(tmp_path: Path):
+    settings = Settings(tmp_path / "data", db=f"sqlite:///{tmp_path / 'a.db'}")
+    client = TestClient(create_app(settings))
+    home = client.get("/")
+    assert "default-src 'self'" in home.headers["content-security-policy"]
+    assert "script-src 'none'" in home.headers["content-security-policy"]
+    assert home.headers["x-frame-options"] == "DENY"
+    assert home.headers["x-content-type-options"] == "nosniff"
+    assert home.headers["referrer-policy"] == "same-origin"
+    evil = client.get("/check/", headers={"host": "evil.example"}, follow_redirects=False)
+    assert "evil.example" not in evil.headers.get("location", "")
+    secure = TestClient(create_app(Settings(tmp_path / "d2", secure_cookies=True)))
+    assert "secure" in secure.get("/").headers["set-cookie"].lower()
+    over_https = TestClient(create_app(Settings(tmp_path / "d3")), base_url="https://testserver")
+    assert "secure" in over_https.get("/").headers["set-cookie"].lower()
+    plain = TestClient(create_app(Settings(tmp_path / "d4")))
+    assert "secure" not in plain.get("/").headers["set-cookie"].lower()

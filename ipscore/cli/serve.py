@@ -34,6 +34,22 @@ from .common import chosen_lang, db_option, usage_error
     "只宜一人在本机使用）。",
 )
 @click.option(
+    "--idle-minutes",
+    default=30,
+    show_default=True,
+    type=click.IntRange(1, 24 * 60),
+    help="登录后多久不用即需重新登录（分钟）。",
+)
+@click.option(
+    "--secure-cookies", is_flag=True, help="只经 HTTPS 发送登录 cookie（HTTPS 部署时用）。"
+)
+@click.option(
+    "--proxy-headers",
+    is_flag=True,
+    help="在反向代理后面：采用代理给出的客户地址和协议（X-Forwarded-For、X-Forwarded-Proto）；"
+    "代理说是 HTTPS 时 cookie 自动只经 HTTPS 发送。",
+)
+@click.option(
     "--hash-password", is_flag=True, help="读入一个密码，打印写进用户文件的散列，然后退出。"
 )
 @db_option
@@ -44,6 +60,9 @@ def serve_cmd(
     data: Path | None,
     max_upload: int,
     workers: int | None,
+    idle_minutes: int,
+    secure_cookies: bool,
+    proxy_headers: bool,
     hash_password: bool,
     db: str | None,
 ) -> None:
@@ -81,6 +100,8 @@ def serve_cmd(
             "listening beyond this machine needs --users (sign-in)",
             "--host",
         )
+    import os
+
     import uvicorn
 
     from ..store.places import default_location
@@ -88,11 +109,16 @@ def serve_cmd(
     from ..web.pages import Settings
 
     folder = data or default_location().parent / "web"
-    import os
-
     count = (os.cpu_count() or 1) if workers is None else workers
     settings = Settings(
-        folder, db, load_users(users) if users else None, max_upload * 2**20, workers=count
+        folder,
+        db,
+        load_users(users) if users else None,
+        max_upload * 2**20,
+        workers=count,
+        users_file=users,
+        idle_minutes=idle_minutes,
+        secure_cookies=secure_cookies,
     )
     click.echo(
         pick(
@@ -102,4 +128,11 @@ def serve_cmd(
         ),
         err=True,
     )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips="*" if proxy_headers else None,
+    )

@@ -3,11 +3,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 
 # The newest migration in migrations/versions/ (a test keeps the two in step): an archive at
 # this revision opens without loading Alembic.
-HEAD = "0004"
+HEAD = "0005"
 
 metadata = MetaData()
 
@@ -82,4 +93,32 @@ packs = Table(
     Column("pack_version", String(50), nullable=False),
     Column("document", Text, nullable=False),
     Column("stored_at", String(32), nullable=False),  # UTC, ISO 8601: when first stored
+)
+
+# A signed-in session of `ipscore serve`: the cookie holds a random token, this row its SHA-256.
+# It ends at sign-out, after being idle, or once the user's password is not the one it was
+# made with (`password`: a fingerprint of the hash). Times in seconds since the epoch.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("user_name", String(200), nullable=False),
+    Column("password", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("seen_at", Float, nullable=False),
+    Column("ended_at", Float, nullable=True),
+    Column("address", String(100), nullable=True),
+)
+
+# Each sign-in attempt, by name and address: what the throttle counts.
+sign_ins = Table(
+    "sign_ins",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_name", String(200), nullable=False),
+    Column("address", String(100), nullable=False),
+    Column("at", Float, nullable=False),
+    Column("ok", Boolean, nullable=False),
+    Index("sign_ins_name", "user_name", "at"),
+    Index("sign_ins_address", "address", "at"),
 )

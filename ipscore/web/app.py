@@ -7,6 +7,7 @@ pipeline, what-if, plan, verification and report modules, and shows their result
 
 from __future__ import annotations
 
+import math
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,10 +21,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..errors import IpscoreError
+from ..store.sessions import Sessions
 from . import routes as pages
 from .auth import password_matches
-from .limits import BodyLimit
-from .pages import Denied, Settings, page, posted, settings_of, shown, user_of
+from .limits import BodyLimit, Headers
+from .pages import Denied, Settings, page, posted, settings_of, shown, user_of, users_now
 from .work import Workers
 
 
@@ -59,19 +61,27 @@ def create_app(settings: Settings) -> Starlette:
         routes=routes,
         middleware=[
             Middleware(BodyLimit, limit=settings.max_upload),
+            Middleware(Headers, secure_cookies=settings.secure_cookies),
             Middleware(
                 SessionMiddleware,
                 secret_key=_secret(settings.data),
                 session_cookie="ipscore",
                 same_site="strict",
-                max_age=8 * 3600,
+                max_age=12 * 3600,  # the session behind it ends sooner (store.sessions)
+                https_only=settings.secure_cookies,
             ),
         ],
         exception_handlers={Denied: _denied, IpscoreError: _problems},
         lifespan=lifespan,
     )
+    app.router.redirect_slashes = False  # its redirect is built from the request's Host
     app.state.settings = settings
     app.state.workers = workers
+    if settings.users is not None or settings.users_file is not None:
+        from ..store.archive import Archive
+
+        # Sessions live in the archive's database: every server process sharing it agrees.
+        app.state.sessions = Sessions(Archive.open(settings.db).engine, settings.idle_minutes * 60)
     return app
 
 
@@ -85,27 +95,37 @@ def _secret(data: Path) -> str:
 
 
 async def login(request: Request) -> Response:
-    users = settings_of(request).users
+    settings = settings_of(request)
+    users = users_now(settings)
     if users is None:
         return Response(status_code=303, headers={"location": "/"})
-    problem = None
+    problem, status = None, 200
     if request.method == "POST":
         form = await posted(request)
         name, password = str(form.get("name") or ""), str(form.get("password") or "")
-        matches = await request.app.state.workers.run(
-            password_matches, password, users.hash_of(name)
-        )
-        found = users.get(name) if matches else None
-        if found is not None:
-            request.session.clear()
-            request.session["user"] = found.name
-            return Response(status_code=303, headers={"location": "/"})
-        problem = "用户名或密码不对"
-    return page(request, "web/login.html.j2", {"lang": "zh", "web": {"problem": problem}})
+        address = request.client.host if request.client else "?"
+        sessions: Sessions = request.app.state.sessions
+        wait = sessions.wait(name, address)
+        if wait > 0:  # refused before the password is even looked at
+            problem, status = f"登录失败次数过多，请于{math.ceil(wait)}秒后再试", 429
+        else:
+            stored = users.hash_of(name)  # scrypt takes a worker's CPU, not the event loop's
+            ok = await request.app.state.workers.run(password_matches, password, stored)
+            found = users.get(name) if ok else None
+            sessions.attempted(name, address, found is not None)
+            if found is not None:
+                request.session.clear()
+                request.session["sid"] = sessions.start(found.name, stored, address)
+                return Response(status_code=303, headers={"location": "/"})
+            problem, status = "用户名或密码不对", 400
+    return page(request, "web/login.html.j2", {"lang": "zh", "web": {"problem": problem}}, status)
 
 
 async def logout(request: Request) -> Response:
     await posted(request)
+    token = request.session.get("sid")
+    if isinstance(token, str) and hasattr(request.app.state, "sessions"):
+        request.app.state.sessions.end(token)  # a copy of the cookie opens nothing now
     request.session.clear()
     return Response(status_code=303, headers={"location": "/login"})
 

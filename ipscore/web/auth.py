@@ -64,6 +64,11 @@ class Users:
         ok = password_matches(password, self.hash_of(name))
         return self.get(name) if ok else None
 
+    def hash_if_any(self, name: str) -> str | None:
+        """A user's password hash, or None where there is no such user (any more)."""
+        found = self.accounts.get(name)
+        return found[0] if found else None
+
     def hash_of(self, name: str) -> str:
         """The stored hash to check a password against; for a name that does not exist, a
         hash of a random password, so that timing does not tell names apart."""

@@ -1,6 +1,7 @@
-"""Limits that hold whatever a client sends: a request's body is counted as it arrives, with a
-length or chunked, and past the limit the request ends with 413 before anything of it is
-kept; the answer to a refused request is the same page either way."""
+"""What every answer holds to, whatever a client sends: a request's body is counted as it
+arrives, with a length or chunked, and past the limit the request ends with 413 before
+anything of it is kept; every response carries the browser's safety headers, and its cookies
+are marked Secure when asked or when the request came over HTTPS."""
 
 from __future__ import annotations
 
@@ -85,3 +86,46 @@ class BodyLimit:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+# No script runs on these pages; styles are inline (the reports' CSS, the charts' SVG).
+SAFETY = [
+    (
+        b"content-security-policy",
+        b"default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        b"script-src 'none'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+        b"form-action 'self'",
+    ),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+]
+
+
+class Headers:
+    """ASGI middleware: the safety headers on every response; Secure on every cookie set
+    when `secure_cookies`, or when the request came over HTTPS (`--proxy-headers` behind a
+    proxy that says so)."""
+
+    def __init__(self, app: ASGIApp, secure_cookies: bool = False):
+        self.app = app
+        self.secure_cookies = secure_cookies
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        secure = self.secure_cookies or scope.get("scheme") == "https"
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (k, v + b"; Secure")
+                    if secure and k.lower() == b"set-cookie" and b"secure" not in v.lower()
+                    else (k, v)
+                    for k, v in message.get("headers", [])
+                ]
+                message["headers"] = headers + SAFETY
+            await send(message)
+
+        await self.app(scope, receive, sending)

@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..errors import Problem
+from ..errors import IpscoreError, Problem
 from ..report.render import render
 from .auth import LOCAL, User, Users, new_token, same_token
 from .work import Page, answer
@@ -28,6 +28,11 @@ class Settings:
     max_upload: int = 20 * MB
     lang: str = "zh"
     workers: int = 0  # worker processes for the pages' work (0: a thread of the server)
+    # The users file `users` was read from: read again when it changes, so that a password
+    # changed there ends the sessions made with the old one.
+    users_file: Path | None = None
+    idle_minutes: float = 30  # a session unused this long has ended
+    secure_cookies: bool = False  # cookies only over HTTPS (also whenever a request is https)
 
 
 class Denied(Exception):
@@ -39,13 +44,47 @@ def settings_of(request: Request) -> Settings:
     return found
 
 
+_READ: dict[Path, tuple[int, Users]] = {}
+
+
+def users_now(settings: Settings) -> Users | None:
+    """The users as the users file says now (read again when it has changed)."""
+    if settings.users_file is None:
+        return settings.users
+    from .auth import load_users
+
+    try:
+        stamp = settings.users_file.stat().st_mtime_ns
+    except OSError:
+        return settings.users  # gone for a moment (being replaced): as last read
+    known = _READ.get(settings.users_file)
+    if known is None or known[0] != stamp:
+        try:
+            known = _READ[settings.users_file] = (stamp, load_users(settings.users_file))
+        except IpscoreError:  # half written: as last read
+            return known[1] if known else settings.users
+    return known[1]
+
+
 def user_of(request: Request) -> User | None:
-    """The signed-in user; everyone is the local user when there is no users file."""
-    users = settings_of(request).users
+    """The signed-in user: the one of the session the cookie names, while it stands (not
+    signed out, not idle, the password unchanged); everyone is the local user when there is
+    no users file."""
+    if "user" in request.scope.get("ipscore", {}):
+        found: User | None = request.scope["ipscore"]["user"]
+        return found
+    users = users_now(settings_of(request))
     if users is None:
         return LOCAL
-    name = request.session.get("user")
-    return users.get(name) if isinstance(name, str) else None
+    token = request.session.get("sid")
+    user = None
+    if isinstance(token, str):
+        session = request.app.state.sessions.find(token, users.hash_if_any)
+        user = users.get(session.user) if session else None
+        if user is None:
+            request.session.pop("sid", None)
+    request.scope.setdefault("ipscore", {})["user"] = user
+    return user
 
 
 def require(request: Request, reviewer: bool = False) -> User:
@@ -81,7 +120,7 @@ def web_of(request: Request) -> dict[str, Any]:
     the form token. Plain values: a worker renders the page with them."""
     return {
         "user": user_of(request),
-        "sign_in": settings_of(request).users is not None,
+        "sign_in": users_now(settings_of(request)) is not None,
         "csrf": csrf(request),
     }
 
