@@ -8,6 +8,9 @@ The CLI turns these into exit code 2 and never shows a traceback.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -71,10 +74,29 @@ class PackError(IpscoreError):
     """A rule pack that cannot be loaded or fails its static checks."""
 
 
+# Where paths are shown from instead of the working directory: the server shows an uploaded
+# file by its own name, never by where the server keeps it.
+SHOWN_FROM: ContextVar[Path | None] = ContextVar("shown_from", default=None)
+
+
+@contextmanager
+def shown_from(folder: Path) -> Iterator[None]:
+    """Within this, a path inside `folder` is shown relative to it (`display_path`)."""
+    token = SHOWN_FROM.set(folder.resolve())
+    try:
+        yield
+    finally:
+        SHOWN_FROM.reset(token)
+
+
 def display_path(path: Path | str) -> str:
     """The path as the user typed it, relative to the working directory where possible (its
     folder's links followed, not the file's own)."""
     p = Path(path)
+    root = SHOWN_FROM.get()
+    if root is not None:
+        with suppress(ValueError):
+            return str(p.resolve().relative_to(root))
     if not p.is_absolute() and ".." not in p.parts:
         return str(p)  # already as typed and relative (resolving costs a dozen system calls)
     folder = _shown_folder(os.getcwd(), str(p.parent))

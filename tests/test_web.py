@@ -12,12 +12,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from starlette.testclient import TestClient
 
 from ipscore import find_pack
 from ipscore.intake.files import read_all
 from ipscore.intake.formsheet import form
+from ipscore.store.archive import Archive
 from ipscore.web.app import create_app
 from ipscore.web.auth import hash_password, load_users
 from ipscore.web.pages import Settings
@@ -429,3 +432,116 @@ def test_every_page_carries_the_safety_headers_and_redirects_stay_here(tmp_path:
     assert "secure" in over_https.get("/").headers["set-cookie"].lower()
     plain = TestClient(create_app(Settings(tmp_path / "d4")))
     assert "secure" not in plain.get("/").headers["set-cookie"].lower()
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+def _batch(client: TestClient, files: list[tuple[str, bytes]]):
+    csrf = token(client.get("/").text)
+    return client.post(
+        "/batch",
+        data={"csrf": csrf},
+        files=[("files", f) for f in files],
+        follow_redirects=False,
+    )
+
+
+def test_a_zip_of_the_shipped_scenarios_stores_every_city(client: TestClient, tmp_path: Path):
+    """The nine shipped 2015 cities zipped in their folder: all nine read and stored; a file
+    beside a zip is read with the zip's; names that meet are refused with a message, never a
+    500; pages and documents name a file by its own name, never where the server keeps it."""
+    cities = {f"scenarios/{p.name}": p.read_bytes() for p in sorted(SCENARIOS.glob("*-2015.*"))}
+    assert len(cities) == 9
+    done = _batch(client, [("cities.zip", _zip(cities))])
+    assert done.status_code == 303, done.text
+    page = client.get(done.headers["location"])
+    assert page.status_code == 200 and all(c in page.text for c in ("武汉市", "深圳市", "湘潭市"))
+    stored = Archive(client.app.state.settings.db)
+    try:
+        assert len({s.city for s in stored.submissions(year=2015)}) == 9
+    finally:
+        stored.close()
+    report = client.get(f"{done.headers['location']}/download/cohort.html").text
+    data = str(client.app.state.settings.data)
+    assert "scenarios_wuhan-2015.yaml" in report and data not in report and data not in page.text
+
+    other = TestClient(create_app(Settings(tmp_path / "d2", db=f"sqlite:///{tmp_path / 'b.db'}")))
+    shenzhen = (SCENARIOS / "shenzhen-2015.yaml").read_bytes()
+    beside = _batch(
+        other,
+        [("wuhan-2015.yaml", WUHAN.read_bytes()), ("more.zip", _zip({"深圳.yaml": shenzhen}))],
+    )
+    assert beside.status_code == 303
+    assert "深圳市" in other.get(beside.headers["location"]).text
+    inside = _zip({"wuhan.yaml": WUHAN.read_bytes()})
+    twice = _batch(other, [("wuhan.yaml", WUHAN.read_bytes()), ("wuhan.yaml.zip", inside)])
+    assert twice.status_code == 400 and "两个文件同名：wuhan.yaml" in twice.text
+    same_zip = _zip({"a.yaml": WUHAN.read_bytes()})
+    twice = _batch(other, [("a.zip", same_zip), ("a.zip", same_zip)])
+    assert twice.status_code == 400 and "两个文件同名" in twice.text
+    assert "Traceback" not in twice.text
+
+
+def test_a_decision_about_no_city_is_refused_not_an_error(client: TestClient):
+    done = _batch(client, [("wuhan-2015.yaml", WUHAN.read_bytes())])
+    where = done.headers["location"]
+    csrf = token(client.get(f"{where}/city/0").text)
+    for n in ("abc", "", "-1", "99", "1e9"):
+        form = {"csrf": csrf, "n": n, "decision": "ok", "requirement": "T1.R1", "by": "张三"}
+        answer = client.post(f"{where}/verify", data=form)
+        assert answer.status_code == 403 and "没有这个城市" in answer.text, n
+
+
+FIELD = st.sampled_from(["csrf", "n", "decision", "reason", "requirement", "by", "name",
+                         "password", "file", "files", "x"])  # fmt: skip
+VALUE = st.one_of(st.text(max_size=20), st.sampled_from(["", "0", "-1", "abc", "ok", "T1.R1"]))
+BODY = st.one_of(
+    st.binary(max_size=200),
+    st.sampled_from([b"", b"PK\x03\x04", b"city: {name: x}\n", WUHAN.read_bytes()]),
+)
+FILES = st.lists(
+    st.tuples(
+        st.sampled_from(["file", "files"]),
+        st.tuples(st.sampled_from(["a.yaml", "a.zip", "a.csv", "a.xlsx", "a.exe", ""]), BODY),
+    ),
+    max_size=3,
+)
+
+
+@settings(
+    max_examples=40,  # each posts one form; forty mixes of fields, files and routes
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    route=st.sampled_from(["/check", "/batch", "/batch/{id}/verify", "/login", "/logout"]),
+    fields=st.dictionaries(FIELD, VALUE, max_size=6),
+    files=FILES,
+    with_token=st.booleans(),
+)
+def test_every_form_answers_a_message_never_a_500(
+    fuzzed: tuple[TestClient, str], route, fields, files, with_token
+):
+    client, batch = fuzzed
+    data = dict(fields)
+    if with_token:
+        data["csrf"] = token(client.get("/").text)
+    sent = client.post(
+        route.format(id=batch), data=data, files=files or None, follow_redirects=False
+    )
+    assert sent.status_code < 500, (route, data, files, sent.text[:300])
+    assert "Traceback" not in sent.text
+
+
+@pytest.fixture(scope="module")
+def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> tuple[TestClient, str]:
+    folder = tmp_path_factory.mktemp("fuzz")
+    client = TestClient(create_app(Settings(folder / "data", db=f"sqlite:///{folder / 'a.db'}")))
+    done = _batch(client, [("wuhan-2015.yaml", WUHAN.read_bytes())])
+    return client, done.headers["location"].rsplit("/", 1)[-1]

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from ..decide.pipeline import assess_paths
 from ..decide.results import Assessment
+from ..errors import shown_from
 from ..provenance import now
 from ..record.history import year_over_year
 from ..record.verification import REJECTED, VERIFIED, checked_by_source, record, verification
@@ -44,7 +45,8 @@ def upload(root: Path, db: str | None, by: str, sent: list[tuple[str, bytes]]) -
     with Store(root).kept_if_read({"kind": "batch", "by": by}) as batch:
         for name, data in sent:
             keep(batch, name, data)
-        store_all(_archive(db), [batch.files], now(), by, jobs=1)
+        with shown_from(batch.files):  # files by their own names, not where they are kept
+            store_all(_archive(db), [batch.files], now(), by, jobs=1)
     return Redirect(f"/batch/{batch.id}")
 
 
@@ -54,7 +56,8 @@ def _batch(root: Path, batch_id: str) -> tuple[Upload, list[Assessment]]:
         raise Denied("没有这批上传")
     results = _CACHE.get(found.id)
     if results is None:
-        results = _CACHE[found.id] = assess_paths([found.files])
+        with shown_from(found.files):
+            results = _CACHE[found.id] = assess_paths([found.files])
         while len(_CACHE) > 16:
             _CACHE.popitem(last=False)
     return found, results

@@ -14,7 +14,7 @@ from starlette.datastructures import QueryParams
 
 from ..decide.pipeline import Evaluation, evaluate
 from ..decide.results import json_value
-from ..errors import InputError, IpscoreError, Problem
+from ..errors import InputError, IpscoreError, Problem, shown_from
 from ..intake.files import read_one
 from ..intake.submission import Submission
 from ..packs import Pack, find_pack, shipped_packs
@@ -44,7 +44,8 @@ def upload(root: Path, user: User, name: str, data: bytes) -> Redirect:
         path = keep(target, name, data)
         if path.is_dir():
             raise refused("自查一次上传一个城市的文件，不要上传 zip", "one city's file, not a zip")
-        pack, submission = read_one(path)  # raises with every problem of the file
+        with shown_from(target.files):
+            pack, submission = read_one(path)  # raises with every problem of the file
         if not user.may_see(submission.city):
             raise Denied(f"你只能自查本城市（{user.city}）的数据")
         store.update(target, city=submission.city, pack=pack.id, file=path.name)
@@ -58,7 +59,8 @@ def _evaluated(upload: Upload) -> tuple[Pack, Submission, Evaluation]:
     """The upload read and evaluated once; a what-if reuses it (its verdicts too)."""
     found = _CACHE.get(upload.id)
     if found is None:
-        pack, submission = read_one(upload.files / upload.meta["file"])
+        with shown_from(upload.files):  # the file by its own name, not where it is kept
+            pack, submission = read_one(upload.files / upload.meta["file"])
         found = (pack, submission, evaluate(pack, submission))
         _CACHE[upload.id] = found
         while len(_CACHE) > 64:

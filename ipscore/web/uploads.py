@@ -129,22 +129,27 @@ def _unzip(folder: Path, name: str, data: bytes) -> Path:
             "the zip unpacks too large or at an abnormal ratio (a zip bomb?): refused",
             name,
         )
-    out = folder / Path(name).stem
-    out.mkdir()
     written = 0
     for member in members:
         if member.is_dir():
             continue
         parts = [p for p in re.split(r"[\\/]", member.filename) if p not in ("", ".", "..")]
         if not parts or Path(parts[-1]).suffix.lower() not in SUBMISSIONS:
-            continue  # only submissions are kept; paths are flattened inside the folder
+            continue  # only submissions are kept
         if (member.external_attr >> 16) & 0o170000 == 0o120000:
             continue  # a symbolic link is never followed or kept
-        target = out / safe_name("_".join(parts))
+        # Read whole, folders and all: beside the other files, named by its path in the zip.
+        target = folder / safe_name("_".join(parts))
+        if target.exists():
+            raise refused(
+                f"两个文件同名：{target.name}（zip 中的 {member.filename} 与另一个上传的文件）",
+                f"two files named {target.name} (the zip's {member.filename} and another)",
+                name,
+            )
         with archive.open(member) as source:
             chunk = source.read(MAX_UNPACKED - written + 1)
         written += len(chunk)
         if written > MAX_UNPACKED:  # sizes in the directory can lie
             raise refused("zip 解压后过大，拒绝处理", "the zip unpacks too large: refused", name)
         target.write_bytes(chunk)
-    return out
+    return folder
