@@ -10,6 +10,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -18,7 +19,7 @@ from sqlalchemy import (
 
 # The newest migration in migrations/versions/ (a test keeps the two in step): an archive at
 # this revision opens without loading Alembic.
-HEAD = "0005"
+HEAD = "0006"
 
 metadata = MetaData()
 
@@ -121,4 +122,32 @@ sign_ins = Table(
     Column("ok", Boolean, nullable=False),
     Index("sign_ins_name", "user_name", "at"),
     Index("sign_ins_address", "address", "at"),
+)
+
+# What `ipscore serve` was sent: a self-check's file or a reviewer's batch, with what is known
+# of it (`meta`, JSON: kind, by, city, pack, file), and each file as it arrived.
+uploads = Table(
+    "uploads",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("meta", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
+upload_files = Table(
+    "upload_files",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("upload_id", String(32), ForeignKey("uploads.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Index("upload_files_upload", "upload_id"),
+)
+
+# Secrets every server process sharing the database must share: the key that signs cookies.
+web_keys = Table(
+    "web_keys",
+    metadata,
+    Column("name", String(50), primary_key=True),
+    Column("value", String(200), nullable=False),
 )

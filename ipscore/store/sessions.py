@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, insert, select, update
 
-from .schema import sessions, sign_ins
+from .schema import sessions, sign_ins, web_keys
 
 IDLE = 30 * 60  # a session unused this long has ended
 LONGEST = 12 * 3600  # and none lasts longer than a working day
@@ -48,6 +48,23 @@ class Sessions:
     def __init__(self, engine: Engine, idle: float = IDLE):
         self.engine = engine
         self.idle = idle
+
+    def signing_key(self) -> str:
+        """The key that signs the server's cookies: made by the first process to ask, then the
+        same for every process (and machine) sharing the database."""
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        with self.engine.begin() as conn:
+            conn.execute(
+                dialect.insert(web_keys)
+                .values(name="cookies", value=secrets.token_hex(32))
+                .on_conflict_do_nothing()
+            )
+            key: str = conn.execute(
+                select(web_keys.c.value).where(web_keys.c.name == "cookies")
+            ).scalar_one()
+        return key
 
     def start(self, user: str, password_hash: str, address: str | None) -> str:
         """A new session for a user who has just signed in: its token, for the cookie."""

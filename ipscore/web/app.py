@@ -48,6 +48,13 @@ def create_app(settings: Settings) -> Starlette:
         Route("/history/{city}", pages.history),
     ]
     workers = Workers(settings.workers)
+    sessions = None
+    if settings.users is not None or settings.users_file is not None:
+        from .uploads import archive_of
+
+        # Sessions live in the archive's database, and so does the key that signs the cookie
+        # naming one: every server process sharing the database agrees on both.
+        sessions = Sessions(archive_of(settings.db).engine, settings.idle_minutes * 60)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -64,7 +71,7 @@ def create_app(settings: Settings) -> Starlette:
             Middleware(Headers, secure_cookies=settings.secure_cookies),
             Middleware(
                 SessionMiddleware,
-                secret_key=_secret(settings.data),
+                secret_key=sessions.signing_key() if sessions else _secret(settings.data),
                 session_cookie="ipscore",
                 same_site="strict",
                 max_age=12 * 3600,  # the session behind it ends sooner (store.sessions)
@@ -77,16 +84,14 @@ def create_app(settings: Settings) -> Starlette:
     app.router.redirect_slashes = False  # its redirect is built from the request's Host
     app.state.settings = settings
     app.state.workers = workers
-    if settings.users is not None or settings.users_file is not None:
-        from ..store.archive import Archive
-
-        # Sessions live in the archive's database: every server process sharing it agrees.
-        app.state.sessions = Sessions(Archive.open(settings.db).engine, settings.idle_minutes * 60)
+    if sessions is not None:
+        app.state.sessions = sessions
     return app
 
 
 def _secret(data: Path) -> str:
-    """The key that signs sessions: made once, readable by this user only."""
+    """The key that signs the cookie of a server without sign-in (one person, this machine):
+    made once, readable by this user only."""
     path = data / "session.key"
     if not path.exists():
         path.touch(mode=0o600)

@@ -21,20 +21,12 @@ from ..report import cohort_report, score_sheet, single_pack
 from ..report.contexts.city import city_context
 from ..report.contexts.cohort import cohort_context
 from ..report.contexts.review import review_context
-from ..store.archive import Archive
 from .pages import Denied, rendered
-from .uploads import Store, Upload, keep, refused
+from .uploads import Store, Upload, archive_of, keep, refused
 from .work import File, Page, Redirect
 
 _CACHE: OrderedDict[str, list[Assessment]] = OrderedDict()
-_ARCHIVES: dict[str | None, Archive] = {}
-
-
-def _archive(db: str | None) -> Archive:
-    """This worker's archive for a database, opened once (its engine keeps the connections)."""
-    if db not in _ARCHIVES:
-        _ARCHIVES[db] = Archive.open(db)
-    return _ARCHIVES[db]
+_archive = archive_of
 
 
 def upload(root: Path, db: str | None, by: str, sent: list[tuple[str, bytes]]) -> Redirect:
@@ -42,16 +34,18 @@ def upload(root: Path, db: str | None, by: str, sent: list[tuple[str, bytes]]) -
     all stored in the archive in one transaction, or none."""
     from ..views.batch import archive as store_all
 
-    with Store(root).kept_if_read({"kind": "batch", "by": by}) as batch:
+    store = Store(root, db)
+    with store.kept_if_read({"kind": "batch", "by": by}) as batch:
         for name, data in sent:
             keep(batch, name, data)
         with shown_from(batch.files):  # files by their own names, not where they are kept
             store_all(_archive(db), [batch.files], now(), by, jobs=1)
+        store.save(batch)
     return Redirect(f"/batch/{batch.id}")
 
 
-def _batch(root: Path, batch_id: str) -> tuple[Upload, list[Assessment]]:
-    found = Store(root).get(batch_id)
+def _batch(root: Path, db: str | None, batch_id: str) -> tuple[Upload, list[Assessment]]:
+    found = Store(root, db).get(batch_id)
     if found is None or found.meta.get("kind") != "batch":
         raise Denied("没有这批上传")
     results = _CACHE.get(found.id)
@@ -64,7 +58,7 @@ def _batch(root: Path, batch_id: str) -> tuple[Upload, list[Assessment]]:
 
 
 def cohort(root: Path, db: str | None, batch_id: str, web: dict[str, Any]) -> Page:
-    batch, results = _batch(root, batch_id)
+    batch, results = _batch(root, db, batch_id)
     pack = single_pack(results)
     links = {a.source: f"/batch/{batch.id}/city/{n}" for n, a in enumerate(results)}
     checked = checked_by_source(_archive(db), results)
@@ -74,7 +68,7 @@ def cohort(root: Path, db: str | None, batch_id: str, web: dict[str, Any]) -> Pa
 
 
 def city(root: Path, db: str | None, batch_id: str, n: int, web: dict[str, Any]) -> Page:
-    batch, results = _batch(root, batch_id)
+    batch, results = _batch(root, db, batch_id)
     if not 0 <= n < len(results):
         raise Denied("没有这个城市")
     a = results[n]
@@ -96,7 +90,7 @@ def city(root: Path, db: str | None, batch_id: str, n: int, web: dict[str, Any])
 
 def verify(root: Path, db: str | None, batch_id: str, by: str, form: dict[str, str]) -> Redirect:
     """A reviewer's decision on one requirement: verified, or rejected with a reason."""
-    batch, results = _batch(root, batch_id)
+    batch, results = _batch(root, db, batch_id)
     n = int(form.get("n") or -1)
     if not 0 <= n < len(results):
         raise Denied("没有这个城市")
@@ -113,7 +107,7 @@ def verify(root: Path, db: str | None, batch_id: str, by: str, form: dict[str, s
 
 
 def download(root: Path, db: str | None, batch_id: str, name: str) -> File:
-    _, results = _batch(root, batch_id)
+    _, results = _batch(root, db, batch_id)
     suffix = Path(name).suffix.lower()
     stem = Path(name).stem
     if stem == "cohort" and suffix in (".pdf", ".docx", ".html"):

@@ -54,7 +54,7 @@ async def check_upload(request: Request) -> Response:
         raise refused("请选择要上传的文件", "choose a file to upload")
     name, data = sent.filename, await sent.read()
     await form_data.close()
-    return await _done(request, selfcheck.upload, settings.data, user, name, data)
+    return await _done(request, selfcheck.upload, settings.data, settings.db, user, name, data)
 
 
 async def check(request: Request) -> Response:
@@ -63,6 +63,7 @@ async def check(request: Request) -> Response:
         request,
         selfcheck.show,
         settings_of(request).data,
+        settings_of(request).db,
         request.path_params["id"],
         web_of(request),
         str(request.url.query),
@@ -75,6 +76,7 @@ async def check_download(request: Request) -> Response:
         request,
         selfcheck.download,
         settings_of(request).data,
+        settings_of(request).db,
         request.path_params["id"],
         user,
         str(request.url.query),

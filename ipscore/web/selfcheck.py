@@ -36,10 +36,10 @@ def form(pack_id: str) -> File:
     return File(blank(find_pack(pack_id)), f"{pack_id}-填报表.xlsx")
 
 
-def upload(root: Path, user: User, name: str, data: bytes) -> Redirect:
+def upload(root: Path, db: str | None, user: User, name: str, data: bytes) -> Redirect:
     """One city's file (a form, YAML, JSON or a one-row CSV), read by the strict readers: every
     problem is shown at once, with its file, line or row and field."""
-    store = Store(root)
+    store = Store(root, db)
     with store.kept_if_read({"kind": "check", "by": user.name, "name": name}) as target:
         path = keep(target, name, data)
         if path.is_dir():
@@ -48,7 +48,7 @@ def upload(root: Path, user: User, name: str, data: bytes) -> Redirect:
             pack, submission = read_one(path)  # raises with every problem of the file
         if not user.may_see(submission.city):
             raise Denied(f"你只能自查本城市（{user.city}）的数据")
-        store.update(target, city=submission.city, pack=pack.id, file=path.name)
+        store.save(target, city=submission.city, pack=pack.id, file=path.name)
     return Redirect(f"/check/{target.id}")
 
 
@@ -69,9 +69,9 @@ def _evaluated(upload: Upload) -> tuple[Pack, Submission, Evaluation]:
     return found
 
 
-def _upload(root: Path, upload_id: str, user: User) -> Upload:
+def _upload(root: Path, db: str | None, upload_id: str, user: User) -> Upload:
     """The self-check upload the address names, if this user may see its city."""
-    found = Store(root).get(upload_id)
+    found = Store(root, db).get(upload_id)
     if found is None or found.meta.get("kind") != "check" or "file" not in found.meta:
         raise Denied("没有这份上传，或它已被删除")
     if not user.may_see(found.meta.get("city", "")):
@@ -112,10 +112,10 @@ def _changed(variant: Variant) -> bool:
     return bool(variant.sets or variant.drop or variant.complete or variant.params)
 
 
-def show(root: Path, upload_id: str, web: dict[str, Any], query: str) -> Page:
+def show(root: Path, db: str | None, upload_id: str, web: dict[str, Any], query: str) -> Page:
     """The self-check page: page one's conclusion, the to-do list, every verdict with its
     evidence; with a what-if in the address, the changed result beside the baseline."""
-    upload = _upload(root, upload_id, web["user"])
+    upload = _upload(root, db, upload_id, web["user"])
     pack, submission, base = _evaluated(upload)
     asked = QueryParams(query)
     variant = variant_of(asked)
@@ -191,9 +191,9 @@ def _typed(value: Any) -> str:
     return str(value)
 
 
-def download(root: Path, upload_id: str, user: User, query: str, name: str) -> File:
+def download(root: Path, db: str | None, upload_id: str, user: User, query: str, name: str) -> File:
     """The report (.pdf, .docx, .html) or the score sheet (.xlsx) of what the page shows."""
-    upload = _upload(root, upload_id, user)
+    upload = _upload(root, db, upload_id, user)
     pack, submission, base = _evaluated(upload)
     variant = variant_of(QueryParams(query))
     result = run(pack, submission, base.verdicts, variant) if _changed(variant) else base.assessment

@@ -1,14 +1,16 @@
-"""Uploads kept whole inside the data directory: one folder per upload, named by a random id;
-file names reduced to a safe base name with an accepted suffix; a size limit while reading; a
-zip unpacked only within limits of count, size and ratio, never outside its folder. Nothing
-uploaded is executed: it is read by the same strict readers as on the command line."""
+"""Uploads: each read in a folder of its own inside the data directory, named by a random id;
+file names reduced to a safe base name with an accepted suffix; a zip unpacked only within
+limits of count, size and ratio, never outside its folder. Once read, an upload is kept in
+the archive's database (`store.drafts`), so that every server process sharing it can open it;
+the folder is then only this process's working copy. Nothing uploaded is executed: it is read
+by the same strict readers as on the command line."""
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Problem
+from ..store.archive import Archive
+from ..store.drafts import Drafts
 
 SUBMISSIONS = (".yaml", ".yml", ".json", ".xlsx", ".csv")
 MAX_FILES = 2_000
@@ -47,34 +51,54 @@ class Upload:
         return self.folder / "files"
 
 
-class Store:
-    """The uploads folder of the data directory."""
+_ARCHIVES: dict[str | None, Archive] = {}
 
-    def __init__(self, root: Path):
+
+def archive_of(db: str | None) -> Archive:
+    """This process's archive for a database, opened once (its engine keeps the connections)."""
+    if db not in _ARCHIVES:
+        _ARCHIVES[db] = Archive.open(db)
+    return _ARCHIVES[db]
+
+
+class Store:
+    """Uploads: kept in the archive's database, read in folders of the data directory."""
+
+    def __init__(self, root: Path, db: str | None):
         self.root = root / "uploads"
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.drafts = Drafts(archive_of(db).engine)
 
     def new(self, meta: dict[str, Any]) -> Upload:
         upload_id = secrets.token_hex(16)
         folder = self.root / upload_id
         (folder / "files").mkdir(parents=True, mode=0o700)
-        (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         return Upload(upload_id, folder, meta)
 
     def get(self, upload_id: str) -> Upload | None:
+        """An upload by its id, its files in this process's folder (fetched from the database
+        when another process took it)."""
         if not _ID.match(upload_id):
             return None
-        folder = self.root / upload_id
-        try:
-            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        meta = self.drafts.meta(upload_id)
+        if meta is None:
             return None
+        folder = self.root / upload_id
+        if not (folder / "files").is_dir():
+            staged = Path(tempfile.mkdtemp(dir=self.root, prefix=f".{upload_id}-"))
+            (staged / "files").mkdir()
+            for name, data in self.drafts.files(upload_id):
+                (staged / "files" / safe_name(name)).write_bytes(data)
+            try:
+                staged.rename(folder)  # whole, or (another worker was first) not at all
+            except OSError:
+                shutil.rmtree(staged, ignore_errors=True)
         return Upload(upload_id, folder, meta)
 
     @contextmanager
     def kept_if_read(self, meta: dict[str, Any]) -> Iterator[Upload]:
         """A new upload that is removed again if reading it fails: a rejected file leaves
-        nothing behind."""
+        nothing behind, here or in the database."""
         upload = self.new(meta)
         try:
             yield upload
@@ -82,11 +106,12 @@ class Store:
             shutil.rmtree(upload.folder, ignore_errors=True)
             raise
 
-    def update(self, upload: Upload, **changes: Any) -> Upload:
+    def save(self, upload: Upload, **changes: Any) -> Upload:
+        """The upload, read, into the database: its files as read (a zip's, unpacked) and
+        what is known of it."""
         meta = {**upload.meta, **changes}
-        staged = upload.folder / "meta.json.tmp"
-        staged.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        staged.replace(upload.folder / "meta.json")
+        files = sorted(p for p in upload.files.iterdir() if p.is_file())
+        self.drafts.save(upload.id, meta, ((p.name, p.read_bytes()) for p in files))
         return Upload(upload.id, upload.folder, meta)
 
 
