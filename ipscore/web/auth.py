@@ -149,4 +149,5 @@ def new_token() -> str:
 
 
 def same_token(a: str | None, b: str | None) -> bool:
-    return bool(a) and bool(b) and hmac.compare_digest(str(a), str(b))
+    # As bytes: a token typed with any character is a mismatch, never an error.
+    return bool(a) and bool(b) and hmac.compare_digest(str(a).encode(), str(b).encode())
