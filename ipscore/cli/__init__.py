@@ -97,6 +97,7 @@ for command in (
     questions.sensitivity_cmd,
     rules.test_cmd,
     rules.rules_group,
+    rules.schema_cmd,
     archive.archive_group,
     record.history_cmd,
     record.review_cmd,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -191,3 +192,38 @@ def rules_check(packs: tuple[str, ...], witness: bool) -> None:
             click.echo(line)
     if errors:
         raise PackError(list(errors))
+
+
+@click.command("schema")
+@click.option("--pack", "pack_id", required=True, help="规则包编号或文件。")
+@click.option("--result", is_flag=True, help="给出评估结果（assess --format json）的结构。")
+@click.option(
+    "--year", type=int, help="另一年度的数据文件（只作往年数据存档）的结构；默认为本包评估的年度。"
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="写入文件（整体写入）；默认输出到终端。",
+)
+@lang_option
+def schema_cmd(pack_id: str, result: bool, year: int | None, output: Path | None) -> None:
+    """打印规则包提交文件（或评估结果）的 JSON Schema，供省级系统等对接时校验数据。
+
+    提交文件的结构由规则包的字段声明生成：字段名、类型、单位、取值范围、选项、必填项。
+    校验以 ipscore 的读取为准（例如佐证材料文件是否存在只有 ipscore 能查）。
+
+    \b
+    例：
+      ipscore schema --pack cnipa-2015-demo-city -o 提交文件.schema.json
+      ipscore schema --pack cnipa-2015-demo-city --result
+    """
+    from ..packs import find_pack
+    from ..packs.schema import result_schema, submission_schema
+    from ..views.output import dumps
+    from .common import emit, usage_error
+
+    if result and year is not None:
+        raise usage_error("--year 只用于提交文件的结构", "--year is for a submission", "--year")
+    pack = find_pack(pack_id)
+    emit(dumps(result_schema(pack) if result else submission_schema(pack, year)), output)

@@ -1,14 +1,19 @@
 """Who may do what in `ipscore serve`: without `--users` everyone on the machine (the server
 listens on 127.0.0.1 only) may do everything; with `--users users.yaml` people sign in, a
 `city` user sees only its own city and a `reviewer` everything. Passwords are stored as scrypt
-hashes (the standard library's, no extra dependency); forms carry a CSRF token."""
+hashes (the standard library's, no extra dependency); forms carry a CSRF token.
+
+Machine clients of the JSON API (`web.api`) send a token instead: the file's `tokens:` hold
+each one's SHA-256 (a token is 32 random bytes, so a fast hash is enough), a role, and the city
+or the province it may see."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, Problem, display_path
@@ -43,13 +48,16 @@ class User:
     name: str
     role: str  # "city" or "reviewer"
     city: str | None = None
+    province: str | None = None  # a reviewer of one province sees its cities only
 
     @property
     def reviewer(self) -> bool:
         return self.role == "reviewer"
 
-    def may_see(self, city: str) -> bool:
-        return self.reviewer or city == self.city
+    def may_see(self, city: str, province: str | None = None) -> bool:
+        if not self.reviewer:
+            return city == self.city
+        return self.province is None or province == self.province
 
 
 # Without a users file: one person at their own machine, allowed everything.
@@ -59,6 +67,11 @@ LOCAL = User("本机", "reviewer")
 @dataclass(frozen=True)
 class Users:
     accounts: dict[str, tuple[str, User]]  # name → (password hash, user)
+    tokens: dict[str, User] = field(default_factory=dict)  # "sha256$…" → the client
+
+    def by_token(self, token: str) -> User | None:
+        """The machine client a token belongs to, or None."""
+        return self.tokens.get(token_hash(token))
 
     def sign_in(self, name: str, password: str) -> User | None:
         ok = password_matches(password, self.hash_of(name))
@@ -85,48 +98,32 @@ _DUMMY = hash_password(secrets.token_hex(8))
 
 def load_users(path: Path) -> Users:
     """users.yaml: `users: {张三: {password: "scrypt$…", role: reviewer}, 武汉: {password: …,
-    role: city, city: 武汉市}}`; every problem named with its line."""
+    role: city, city: 武汉市}}` and, for the JSON API, `tokens: {省平台: {hash: "sha256$…",
+    role: reviewer, province: 湖北省}}`; every problem named with its line."""
     data, lines = load_document(path, InputError)
     name = display_path(path)
     problems: list[Problem] = []
     accounts: dict[str, tuple[str, User]] = {}
     users = data.get("users") if isinstance(data, dict) else None
+    tokens = data.get("tokens") if isinstance(data, dict) else None
     if not isinstance(users, dict) or not users:
-        raise InputError(
-            [
-                Problem(
-                    "用户文件应写成 users: {用户名: {password: …, role: …}}",
-                    "a users file is `users: {name: {password: …, role: …}}`",
-                    name,
-                )
-            ]
-        )
+        if not isinstance(tokens, dict) or not tokens:
+            raise InputError(
+                [
+                    Problem(
+                        "用户文件应写成 users: {用户名: {password: …, role: …}}",
+                        "a users file is `users: {name: {password: …, role: …}}`",
+                        name,
+                    )
+                ]
+            )
+        users = {}
     for user, entry in users.items():
         line = line_of(lines, ("users", user))
-        if not isinstance(entry, dict):
-            problems.append(Problem("应为一个映射", "must be a mapping", name, line, str(user)))
+        found = _scope(entry, str(user), name, line, problems)
+        stored = entry.get("password") if isinstance(entry, dict) else None
+        if found is None:
             continue
-        role, city, stored = entry.get("role"), entry.get("city"), entry.get("password")
-        if role not in ("city", "reviewer"):
-            problems.append(
-                Problem(
-                    "role 应为 city 或 reviewer",
-                    "role must be city or reviewer",
-                    name,
-                    line,
-                    str(user),
-                )
-            )
-        elif role == "city" and not isinstance(city, str):
-            problems.append(
-                Problem(
-                    "city 用户要写 city（城市名）",
-                    "a city user needs `city`",
-                    name,
-                    line,
-                    str(user),
-                )
-            )
         if not isinstance(stored, str) or not stored.startswith("scrypt$"):
             problems.append(
                 Problem(
@@ -138,10 +135,81 @@ def load_users(path: Path) -> Users:
                 )
             )
             continue
-        accounts[str(user)] = (stored, User(str(user), str(role), city))
+        accounts[str(user)] = (stored, found)
+    by_hash: dict[str, User] = {}
+    if tokens is not None and not isinstance(tokens, dict):
+        problems.append(
+            Problem(
+                "tokens 应写成 {客户名: {hash: …, role: …}}",
+                "tokens is `{client: {hash: …, role: …}}`",
+                name,
+                line_of(lines, ("tokens",)),
+                "tokens",
+            )
+        )
+    for client, entry in (tokens or {}).items() if isinstance(tokens, dict) else ():
+        line = line_of(lines, ("tokens", client))
+        found = _scope(entry, str(client), name, line, problems)
+        stored = entry.get("hash") if isinstance(entry, dict) else None
+        if found is None:
+            continue
+        if not isinstance(stored, str) or not _TOKEN_HASH.fullmatch(stored):
+            problems.append(
+                Problem(
+                    "hash 应为 ipscore serve --new-token 打印的 sha256$…，不能写令牌本身",
+                    "hash must be the sha256$… that ipscore serve --new-token prints, "
+                    "never the token itself",
+                    name,
+                    line,
+                    str(client),
+                )
+            )
+            continue
+        by_hash[stored] = found
     if problems:
         raise InputError(problems)
-    return Users(accounts)
+    return Users(accounts, by_hash)
+
+
+def _scope(
+    entry: object, who: str, file: str, line: int | None, problems: list[Problem]
+) -> User | None:
+    """The role and the city or province of a user or a token; None, with its problems noted,
+    where they are not right."""
+    if not isinstance(entry, dict):
+        problems.append(Problem("应为一个映射", "must be a mapping", file, line, who))
+        return None
+    role, city, province = entry.get("role"), entry.get("city"), entry.get("province")
+    if role not in ("city", "reviewer"):
+        problems.append(
+            Problem("role 应为 city 或 reviewer", "role must be city or reviewer", file, line, who)
+        )
+        return None
+    if role == "city" and not isinstance(city, str):
+        problems.append(
+            Problem("city 用户要写 city（城市名）", "a city user needs `city`", file, line, who)
+        )
+        return None
+    if province is not None and (role != "reviewer" or not isinstance(province, str)):
+        problems.append(
+            Problem(
+                "province（省份名）只用于 reviewer",
+                "province (a province's name) is for a reviewer only",
+                file,
+                line,
+                who,
+            )
+        )
+        return None
+    return User(who, str(role), city if role == "city" else None, province)
+
+
+_TOKEN_HASH = re.compile(r"sha256\$[0-9a-f]{64}")
+
+
+def token_hash(token: str) -> str:
+    """What the users file keeps of a token."""
+    return "sha256$" + hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def new_token() -> str:

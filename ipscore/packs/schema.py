@@ -1,0 +1,233 @@
+"""JSON Schema (draft 2020-12) of a pack's submission and of an assessment result, for the
+systems that send cities' figures to ipscore or read its verdicts (`ipscore schema`, the JSON
+API's `/api/v1/packs/{id}/schema`).
+
+Built from the pack's field declarations, not from the pydantic model: the model takes any
+value and checks it in `intake.values`, so its own schema says nothing of types. The schema
+says what the readers accept of a YAML or JSON document; the readers stay the judge (a
+document the schema accepts can still name an evidence file that is not there). Numbers are
+best checked as decimals (`json.loads(…, parse_float=Decimal)`): a binary float cannot say
+whether 7799.99 has two decimals."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ..text import FALSE_WORDS, TRUE_WORDS
+from ..verdicts import LABELS, TASK_LABELS
+from .model import FieldDecl, Pack
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+# A path inside the submission's folder: not absolute, no `..` (the readers refuse the rest).
+INSIDE = r"^(?![/\\])(?![A-Za-z]:)(?!.*(^|[/\\])\.\.([/\\]|$))"
+DATE = r"^\d{4}-\d{2}-\d{2}$"
+MAX_TEXT = 200  # intake.values.MAX_TEXT
+LARGEST = 10**16 - 1  # intake.values.count_range: beyond it a number is refused
+
+
+def submission_schema(pack: Pack, year: int | None = None) -> dict[str, Any]:
+    """What a city's YAML or JSON file for `pack` may hold: by default a file of the year the
+    pack assesses; of another `year`, a file of that year's figures (kept in the archive for
+    the years after it)."""
+    year = pack.pack.year if year is None else year
+    facts = {
+        group: _group(decls, year)
+        for group, decls in pack.fields.items()
+        if group != "city" and _group(decls, year)["properties"]
+    }
+    earlier = {
+        group: _group(decls, None) for group, decls in pack.fields.items() if group != "city"
+    }
+    keys = [req.id for _, req in pack.requirements()]
+    keys += [n for n in pack.field_names() if pack.field(n).type != "ratio"]
+    city = _group(pack.fields["city"], year)
+    return {
+        "$schema": DRAFT,
+        "$id": f"urn:ipscore:{pack.id}:{pack.pack.version}:submission:{year}",
+        "title": f"{pack.pack.title}：提交文件",
+        "description": (
+            f"规则包 {pack.id} {pack.pack.version}（{year}年度）的提交文件（YAML 或 JSON）。"
+            "缺报的项不写或写 null；是否项可写 true/false 或 是/否。"
+        ),
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["pack", "city"],
+        "properties": {
+            "pack": {"enum": [p for p in (pack.id, pack.extends) if p]},
+            "year": {"const": year},
+            "note": {"type": ["string", "null"], "description": "数据说明（如“示例数据”）"},
+            "reference": {
+                "type": "string",
+                "pattern": INSIDE,
+                "description": "参考数据文件（提交文件所在文件夹内）",
+            },
+            "city": city,
+            "facts": _object(facts, nullable=True),
+            "history": {
+                "type": "object",
+                "description": "往年数据：{年份: {组: {字段: 值}}}",
+                "propertyNames": {"pattern": r"^(19|20)\d{2}$"},
+                "additionalProperties": _object(earlier, nullable=True),
+            },
+            "evidence": {
+                "type": "object",
+                "description": "佐证材料：{要求编号或字段: [{doc, title, date, file}]}",
+                "propertyNames": {"enum": keys},
+                "additionalProperties": {
+                    "anyOf": [_document(), {"type": "array", "items": _document()}]
+                },
+            },
+        },
+    }
+
+
+def _group(decls: dict[str, FieldDecl], year: int | None) -> dict[str, Any]:
+    members = {k: _field(d, year) for k, d in decls.items() if d.type != "ratio"}
+    required = [k for k, d in decls.items() if d.required and d.type != "ratio"]
+    shape = _object(members, nullable=not required)
+    return {**shape, "required": required} if required else shape
+
+
+def _object(properties: dict[str, Any], nullable: bool) -> dict[str, Any]:
+    return {
+        "type": ["object", "null"] if nullable else "object",
+        "additionalProperties": False,
+        "properties": properties,
+    }
+
+
+def _field(decl: FieldDecl, year: int | None) -> dict[str, Any]:
+    described = {
+        "title": decl.label + (f"（{decl.unit}）" if decl.unit else ""),
+        **({"description": decl.help} if decl.help else {}),
+    }
+    typed: dict[str, Any]
+    if decl.type == "bool":
+        words = sorted(TRUE_WORDS | FALSE_WORDS)
+        typed = {"anyOf": [{"type": "boolean"}, {"enum": words}]}
+    elif decl.type in ("count", "amount"):
+        typed = {
+            "type": "integer" if decl.type == "count" else "number",
+            "minimum": _number(max(Decimal(0), decl.min or Decimal(0))),
+            "maximum": _number(min(Decimal(LARGEST), decl.max or Decimal(LARGEST))),
+        }
+        if decl.type == "amount":
+            typed["multipleOf"] = _number(Decimal(1).scaleb(-decl.decimals))
+    elif decl.type == "date":
+        pattern = rf"^{year}-\d{{2}}-\d{{2}}$" if decl.within_year and year else DATE
+        typed = {"type": "string", "format": "date", "pattern": pattern}
+    elif decl.type == "enum":
+        values = decl.values or {}
+        typed = {"enum": [*values, *values.values()]}
+    elif decl.names is not None:
+        typed = {"enum": list(decl.spellings())}
+    else:
+        typed = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT}
+    if not decl.required:  # an absent or empty figure is missing, never false or zero
+        typed = {"anyOf": [typed, {"type": "null"}]}
+    return {**described, **typed}
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _document() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "doc": {"type": "string", "description": "文号", "maxLength": MAX_TEXT},
+            "title": {"type": "string", "description": "标题", "maxLength": MAX_TEXT},
+            "date": {"type": "string", "pattern": DATE, "description": "日期，如 2015-11-20"},
+            "file": {"type": "string", "pattern": INSIDE, "description": "文件（所在文件夹内）"},
+        },
+    }
+
+
+REQUIRED = [
+    "pack",
+    "pack_version",
+    "year",
+    "city",
+    "score",
+    "grade",
+    "grade_label",
+    "mandatory_complete",
+    "tasks",
+    "missing",
+    "provenance",
+]
+
+
+def result_schema(pack: Pack) -> dict[str, Any]:
+    """What `ipscore assess --format json` (and `/api/v1/assess`) gives for one city."""
+    grades = [g.code for g in pack.scoring.grades]
+    requirement = {
+        "type": "object",
+        "required": ["id", "kind", "title", "status", "weight", "inputs", "citation"],
+        "properties": {
+            "id": {"enum": [req.id for _, req in pack.requirements()]},
+            "kind": {"enum": ["required", "advisory"]},
+            "title": {"type": "string"},
+            "status": {"enum": list(LABELS["en"])},
+            "weight": {"type": "number"},
+            "inputs": {"type": "object", "description": "判定读过的填报值"},
+            "expected": {"type": ["string", "null"]},
+            "gap": {"type": ["string", "null"], "description": "差距，如“还差1人”"},
+            "remedy": {"type": ["string", "null"]},
+            "citation": {
+                "type": "object",
+                "required": ["source", "section", "text"],
+                "properties": {k: {"type": "string"} for k in ("source", "section", "text")},
+            },
+        },
+    }
+    task = {
+        "type": "object",
+        "required": ["id", "title", "mandatory", "status", "requirements"],
+        "properties": {
+            "id": {"enum": [t.id for t in pack.tasks]},
+            "title": {"type": "string"},
+            "mandatory": {"type": "boolean"},
+            "status": {"enum": list(TASK_LABELS["en"])},
+            "weight": {"type": "number"},
+            "fraction": {"type": ["number", "null"]},
+            "requirements": {"type": "array", "items": requirement},
+        },
+    }
+    return {
+        "$schema": DRAFT,
+        "$id": f"urn:ipscore:{pack.id}:{pack.pack.version}:result",
+        "title": f"{pack.pack.title}：评估结果",
+        "type": "object",
+        "required": REQUIRED,
+        "properties": {
+            "pack": {"const": pack.id},
+            "pack_version": {"const": pack.pack.version},
+            "year": {"type": "integer"},
+            "city": {"type": "string"},
+            "province": {"type": ["string", "null"]},
+            "source": {"type": "string", "description": "提交文件（按其本名）"},
+            "score": {"type": ["number", "null"], "description": "得分（一位小数）"},
+            "grade": {"enum": [*grades, None]},
+            "grade_label": {"type": ["string", "null"]},
+            "mandatory_complete": {"type": ["boolean", "null"]},
+            "tasks": {"type": "array", "items": task},
+            "missing": {"type": "array", "items": {"type": "string"}},
+            "uncomputable": {"type": "array", "items": {"type": "string"}},
+            "warnings": {"type": "array", "items": {"type": "object"}},
+            "other_years": {"type": "object"},
+            "evidence": {"type": "object"},
+            "provenance": {
+                "type": "object",
+                "required": ["pack", "pack_version", "pack_sha256", "input_sha256"],
+                "properties": {
+                    "pack_sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                    "input_sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                    "produced_at": {"type": ["string", "null"]},
+                },
+            },
+        },
+    }
