@@ -26,6 +26,16 @@ class Problem:
     line: int | None = None
     field: str | None = None
 
+    def to_dict(self) -> dict[str, str | int | None]:
+        """As the JSON outputs and the API give it: where, and what, in both languages."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "field": self.field,
+            "message": self.zh,
+            "message_en": self.en,
+        }
+
     def render(self, lang: str = "zh") -> str:
         line, field, sep, colon = _WHERE[lang]
         where = [self.file] if self.file else []

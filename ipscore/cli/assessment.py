@@ -10,6 +10,7 @@ import click
 from .common import (
     chosen_lang,
     db_option,
+    emit,
     emit_tables,
     jobs_option,
     lang_option,
@@ -97,14 +98,28 @@ def assess_cmd(
 @pack_option
 @outside_option
 @db_option
+@output_options(
+    "table",
+    "json",
+    help_format="table：逐个文件一行；json：可用的文件及其缺报项，和不可用文件的全部问题"
+    "（有问题时退出码仍为 2）。",
+)
 @lang_option
-def validate_cmd(paths: tuple[str, ...], pack_id: str | None, db: str | None) -> None:
+def validate_cmd(
+    paths: tuple[str, ...],
+    pack_id: str | None,
+    db: str | None,
+    fmt: str,
+    output: Path | None,
+    timestamp: bool,
+) -> None:
     """检查提交文件能否评估（类型、取值范围、未知字段），并列出影响结论的缺报项。
 
     \b
     例：
       ipscore validate scenarios/xiangtan-2015.yaml
       ipscore validate scenarios/
+      ipscore validate scenarios/ --format json
     """
     from ..decide.pipeline import assess
     from ..errors import InputError
@@ -113,6 +128,13 @@ def validate_cmd(paths: tuple[str, ...], pack_id: str | None, db: str | None) ->
     read, problems = read_each(paths, pack_id)
     with other_years(db) as years:
         results = [assess(pack, submission, years) for pack, submission in read]
+    if fmt == "json":
+        from ..views.output import dumps, validation
+
+        emit(dumps(validation(results, problems, timestamp_of(timestamp))), output)
+        if problems:
+            raise SystemExit(2)  # the problems are in the JSON: no second message
+        return
     # The files that are fine are confirmed beside the errors, so that one bad file in a
     # folder does not leave the office guessing about the others.
     _echo_validation(results)

@@ -162,7 +162,7 @@ def review_cmd(
     type=click.Choice(["declared", "verified"]),
     help="公布哪种得分和等级：declared 申报的，verified 核验后的。两者对任何城市不同时必须写明。",
 )
-@output_file("公布名单文件；格式由扩展名决定：.html、.pdf、.xlsx。")
+@output_file("公布名单文件；格式由扩展名决定：.html、.pdf、.xlsx，或 .json（供其他系统读取）。")
 @timestamp_option
 @db_option
 @lang_option
@@ -192,7 +192,7 @@ def publish_cmd(
     from ..record.publish import published
     from ..report.contexts.publish import basis_line
 
-    report.suffix_of(output, (".html", ".pdf", ".xlsx"))
+    report.suffix_of(output, (".html", ".pdf", ".xlsx", ".json"))
     with opened_archive(db) as archive:
         found = published(archive, year, pack_id, with_scores, basis)
     report.write_published(found, output, chosen_lang(), timestamp_of(timestamp))

@@ -52,6 +52,12 @@ from .common import chosen_lang, db_option, usage_error
 @click.option(
     "--hash-password", is_flag=True, help="读入一个密码，打印写进用户文件的散列，然后退出。"
 )
+@click.option(
+    "--new-token",
+    is_flag=True,
+    help="生成一个 JSON 接口的令牌：打印令牌（只显示这一次）和写进用户文件 tokens: 的散列，"
+    "然后退出。",
+)
 @db_option
 def serve_cmd(
     host: str,
@@ -64,6 +70,7 @@ def serve_cmd(
     secure_cookies: bool,
     proxy_headers: bool,
     hash_password: bool,
+    new_token: bool,
     db: str | None,
 ) -> None:
     """在浏览器里自查和审核：启动本地网页服务（需要 pip install 'ipscore[web]'）。
@@ -76,6 +83,7 @@ def serve_cmd(
     例：
       ipscore serve                                  浏览器打开 http://127.0.0.1:8000
       ipscore serve --hash-password                  为用户文件生成密码散列
+      ipscore serve --new-token                      为 JSON 接口的客户生成令牌
       ipscore serve --host 0.0.0.0 --users users.yaml --db postgresql+psycopg://…
     """
     from importlib.util import find_spec
@@ -86,7 +94,20 @@ def serve_cmd(
             "the web app needs its extra: pip install 'ipscore[web]'",
         )
     from ..web.auth import hash_password as hashed
-    from ..web.auth import load_users
+    from ..web.auth import load_users, token_hash
+
+    if new_token:
+        from ..web.auth import new_token as made
+
+        token = made()
+        click.echo(pick(chosen_lang(), f"令牌（交给客户，只显示这一次）：{token}",
+                        f"token (give it to the client; shown this once): {token}"))  # fmt: skip
+        click.echo(
+            pick(chosen_lang(), "用户文件中写：", "in the users file:")
+            + f'\ntokens:\n  客户名: {{hash: "{token_hash(token)}", role: reviewer, '
+            "province: 湖北省}"
+        )
+        return
 
     if hash_password:
         password = click.prompt(

@@ -149,14 +149,19 @@ def write_review(r: Review, out: Path, lang: str = "zh", produced_at: str | None
 def write_published(
     p: Published, out: Path, lang: str = "zh", produced_at: str | None = None
 ) -> None:
-    suffix = suffix_of(out, (".html", ".pdf", ".xlsx"))
+    suffix = suffix_of(out, (".html", ".pdf", ".xlsx", ".json"))
     write_atomic(out, published_report(p, suffix, lang, produced_at))
 
 
 def published_report(
     p: Published, suffix: str, lang: str = "zh", produced_at: str | None = None
 ) -> str | bytes:
-    """The published list as a workbook (.xlsx), a page (.html) or a PDF."""
+    """The published list as a workbook (.xlsx), a page (.html), a PDF, or JSON for the
+    systems that show it (the API's `/api/v1/published`)."""
+    if suffix == ".json":
+        from ..views.output import dumps
+
+        return dumps({**p.to_dict(), "produced_at": produced_at})
     if suffix == ".xlsx":
         return publish_sheet(p, lang, produced_at)
     html = render("publish.html.j2", publish_context(p, lang, produced_at))

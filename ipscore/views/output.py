@@ -35,6 +35,30 @@ def to_json(assessments: list[Assessment], single: bool, produced_at: str | None
     return dumps([a.to_dict(produced_at) for a in assessments])
 
 
+def validation(
+    results: Sequence[Assessment], problems: Sequence[Problem], produced_at: str | None
+) -> dict[str, Any]:
+    """`ipscore validate --format json`: each usable file with what it misses, then every
+    problem of the files that are not usable."""
+    return {
+        "ok": not problems,
+        "files": [
+            {
+                "source": a.source,
+                "city": a.city,
+                "pack": a.pack.id,
+                "year": a.year,
+                "missing": list(a.missing),
+                "uncomputable": list(a.uncomputable),
+                "warnings": list(a.warnings),
+            }
+            for a in results
+        ],
+        "problems": [p.to_dict() for p in problems],
+        "produced_at": produced_at,
+    }
+
+
 def dumps(data: Any) -> str:
     """JSON as every command writes it: UTF-8 Chinese, indented, one newline at the end."""
     return json_bytes(data).decode("utf-8") + "\n"

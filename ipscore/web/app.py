@@ -22,6 +22,7 @@ from starlette.routing import Route
 
 from ..errors import IpscoreError
 from ..store.sessions import Sessions
+from . import api
 from . import routes as pages
 from .auth import password_matches
 from .limits import BodyLimit, Headers
@@ -46,6 +47,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/batch/{id}/download/{name}", pages.batch_download),
         Route("/review", pages.three_years),
         Route("/history/{city}", pages.history),
+        *api.ROUTES,
     ]
     workers = Workers(settings.workers)
     sessions = None

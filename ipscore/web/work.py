@@ -2,10 +2,10 @@
 documents, checking passwords. The event loop only routes requests and sends answers, so one
 clerk's PDF never holds up another's page (each worker has its own durable-rules state).
 
-A job is a plain function of plain values (`web.jobs`) that returns a `Page`, a `File` or a
-`Redirect`; its `Denied` or `IpscoreError` comes back as raised. With `workers=0` jobs run
-one at a time in one thread of this process instead (durable-rules' state is not for two
-threads at once): for tests, and one clerk at their own machine.
+A job is a plain function of plain values (`web.selfcheck`, `web.review`, `web.answers`)
+that returns a `Page`, a `File`, a `Redirect` or `Json`; its `Denied` or `IpscoreError` comes
+back as raised. With `workers=0` jobs run one at a time in one thread of this process instead
+(durable-rules' state is not for two threads at once): for tests, one clerk at their machine.
 """
 
 from __future__ import annotations
@@ -49,12 +49,20 @@ class Redirect:
     location: str  # a path on this site, never built from the request's Host
 
 
-Reply = Page | File | Redirect
+@dataclass(frozen=True)
+class Json:
+    data: bytes  # as the command line writes it (`views.output.dumps`)
+    status: int = 200
+
+
+Reply = Page | File | Redirect | Json
 
 
 def answer(reply: Reply) -> Response:
     if isinstance(reply, Page):
         return HTMLResponse(reply.html, status_code=reply.status)
+    if isinstance(reply, Json):
+        return Response(reply.data, reply.status, media_type="application/json")
     if isinstance(reply, File):
         return Response(
             reply.data,
