@@ -266,3 +266,10 @@ def test_new_token_prints_a_token_and_its_hash():
     given = first.rpartition("：")[2]
     assert len(given) == 43 and token_hash(given) in rest
     assert json.dumps(token_hash(given))[1:8] == "sha256$"
+
+
+def test_a_body_past_the_limit_is_413_in_json(tmp_path: Path, db: str):
+    client = TestClient(create_app(Settings(tmp_path / "data", db=db, max_upload=2**20)))
+    done = client.post("/api/v1/assess", content=b"#" * (3 * 2**20), params={"name": "a.yaml"})
+    assert done.status_code == 413
+    assert done.json() == {"error": "请求体超过 1 MB 的上限，什么也没有保存"}

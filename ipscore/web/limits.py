@@ -5,6 +5,7 @@ are marked Secure when asked or when the request came over HTTPS."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -45,8 +46,9 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
+        api = str(scope.get("path", "")).startswith("/api/")
         if declared is not None and declared.isdigit() and int(declared) > self.most:
-            await self._refuse(send)
+            await self._refuse(send, api)
             return
         counted = 0
         started = False
@@ -70,16 +72,20 @@ class BodyLimit:
             await self.app(scope, counting, watching)
         except TooLarge:
             if not started:
-                await self._refuse(send)
+                await self._refuse(send, api)
 
-    async def _refuse(self, send: Send) -> None:
-        body = _page(self.limit)
+    async def _refuse(self, send: Send, api: bool) -> None:
+        """A page for a person, JSON for a machine client of the API."""
+        mb = self.limit // 2**20
+        message = {"error": f"请求体超过 {mb} MB 的上限，什么也没有保存"}
+        body = json.dumps(message, ensure_ascii=False).encode() if api else _page(self.limit)
+        media = b"application/json" if api else b"text/html; charset=utf-8"
         await send(
             {
                 "type": "http.response.start",
                 "status": 413,
                 "headers": [
-                    (b"content-type", b"text/html; charset=utf-8"),
+                    (b"content-type", media),
                     (b"content-length", str(len(body)).encode()),
                     (b"connection", b"close"),
                 ],
