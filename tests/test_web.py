@@ -107,6 +107,47 @@ def test_a_clerk_checks_the_wuhan_form_and_asks_what_if(client: TestClient):
     assert client.get(f"{where}/download/scores.xlsx").content[:2] == b"PK"
 
 
+def test_the_what_if_offers_fields_and_thresholds_by_name_after_the_result(client: TestClient):
+    """The result first, then the tools; a figure chosen by its Chinese name and unit (never
+    the city's name); a threshold chosen from the pack's parameters, each said in words with
+    its value; two thresholds carried one hidden input each, and each can be taken back."""
+    where = upload(client, WUHAN).headers["location"]
+    page = client.get(where).text
+    assert page.index('class="conclusion"') < page.index('id="whatif"')
+    fields = re.search(r'<select name="setfield">(.*?)</select>', page, re.S).group(1)
+    assert (
+        '<option value="finance.pledge_amount">2015年专利权质押融资金额（万元）</option>' in fields
+    )
+    assert 'value="city.name"' not in fields and 'value="city.level"' not in fields
+    assert 'value="finance.pledge_amount_prev">2014年专利权质押融资金额（万元）' in fields
+    params = re.search(r'<select name="paramname">(.*?)</select>', page, re.S).group(1)
+    assert (
+        '<option value="T4.R2">T4.R2 专利权质押融资金额增长20%以上（未开展的实现突破）：'
+        "2015年专利权质押融资金额 ≥ 2014年专利权质押融资金额 × 1.2</option>"
+    ) in params
+    assert '<option value="T2.R1#2">T2.R1 市局明确执法办案人员（第2个阈值）：' in params
+    assert '<option value="bands.excellent">等级线：优秀 ≥ 90分</option>' in params
+    assert '<option value="weights.advisory">权重：建议要求 0.5</option>' in params
+    # A threshold carried from before, another chosen now: 7799 ≥ 6500 × 1.1, T4 complete.
+    both = client.get(
+        where, params=[("param", "T4.R2=1.1"), ("paramname", "T2.R1"), ("paramvalue", "2")]
+    ).text
+    assert re.search(r"改动后 <strong class=\"after\">98.6 优秀</strong>", both)
+    assert re.findall(r'<input type="hidden" name="param" value="([^"]+)">', both) == [
+        "T4.R2=1.1",
+        "T2.R1=2",
+    ]
+    assert "T4.R2=1.1T2.R1=2" not in both
+    undo = re.findall(r"改为 ([\d.]+) <a href=\"/check/[0-9a-f]+\?([^\"]+)\">去掉这一项</a>", both)
+    assert undo == [("1.1", "param=T2.R1%3D2"), ("2", "param=T4.R2%3D1.1")]
+    # The address form of before still works; a bad value is said beside the form.
+    typed = client.get(where, params={"param": "T4.R2=1.1"}).text
+    assert re.search(r"改动后 <strong class=\"after\">98.6 优秀</strong>", typed)
+    bad = client.get(where, params={"paramname": "T4.R2", "paramvalue": "abc"})
+    assert bad.status_code == 400 and "假设的改动没有算" in bad.text
+    assert "参数值“abc”不是数" in bad.text and 'class="conclusion"' in bad.text
+
+
 def test_upload_errors_are_listed_with_their_place(client: TestClient):
     bad = ROOT / "tests" / "bad_inputs" / "many_bad_rows.csv"
     done = upload(client, bad)
