@@ -148,6 +148,33 @@ def test_the_what_if_offers_fields_and_thresholds_by_name_after_the_result(clien
     assert "参数值“abc”不是数" in bad.text and 'class="conclusion"' in bad.text
 
 
+def test_error_pages_say_what_did_not_work_in_the_webs_words(client: TestClient):
+    """Each refusal is headed for what was asked; no option of the command line reaches a page."""
+    csrf = token(client.get("/").text)
+    nothing = client.post("/check", data={"csrf": csrf}, files={"file": ("", b"")})
+    assert nothing.status_code == 400
+    assert '<h1 class="failed">上传没有成功：</h1>' in nothing.text
+    assert "<p>请选择要上传的文件</p>" in nothing.text and "处问题" not in nothing.text
+    no_pack = WUHAN.read_text(encoding="utf-8").replace("pack: cnipa-2015-demo-city\n", "")
+    done = upload(client, Path("w.yaml"), no_pack.encode("utf-8"))
+    assert done.status_code == 400 and "上传的文件有 1 处问题，请逐一改正后重新上传" in done.text
+    assert "提交文件没有写 pack（规则包编号），请在文件中写明，或下载填报表填好后上传" in done.text
+    two = "pack,year,city.name,city.level,city.batch,city.counties\n" + "".join(
+        f"cnipa-2015-demo-city,2015,{city},prefecture,3,5\n" for city in ("甲市", "乙市")
+    )
+    done = upload(client, Path("two.csv"), two.encode("utf-8"))
+    assert "自查一次只处理一个城市，文件中有 2 个" in done.text
+    _batch(client, [("wuhan-2015.yaml", WUHAN.read_bytes())])
+    review = client.get("/review", params={"years": "2013-2020"})
+    assert '<h1 class="failed">三年复核没有做成：</h1>' in review.text
+    assert "所选年度 2013-2020 是8个年度" in review.text
+    where = upload(client, WUHAN).headers["location"]
+    plan = client.get(where, params={"target": "best"})
+    assert "没有等级 best" in plan.text and "<code>目标等级</code>" in plan.text
+    for page in (nothing, done, review, plan):
+        assert not re.search(r"--[a-z]", page.text.split("<body>")[1]), page.text
+
+
 def test_upload_errors_are_listed_with_their_place(client: TestClient):
     bad = ROOT / "tests" / "bad_inputs" / "many_bad_rows.csv"
     done = upload(client, bad)

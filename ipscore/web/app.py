@@ -25,7 +25,17 @@ from ..store.sessions import Sessions
 from . import routes as pages
 from .auth import password_matches
 from .limits import BodyLimit, Headers
-from .pages import Denied, Settings, page, posted, settings_of, shown, user_of, users_now
+from .pages import (
+    Denied,
+    Settings,
+    failed,
+    page,
+    posted,
+    settings_of,
+    shown,
+    user_of,
+    users_now,
+)
 from .work import Workers
 
 
@@ -138,7 +148,8 @@ async def logout(request: Request) -> Response:
 async def _denied(request: Request, exc: Exception) -> Response:
     if user_of(request) is None and request.method == "GET":  # not signed in: sign in first
         return Response(status_code=303, headers={"location": "/login"})
-    return page(request, "web/message.html.j2", {"lang": "zh", "web": {"message": str(exc)}}, 403)
+    said = {"message": str(exc), **failed(request)}
+    return page(request, "web/message.html.j2", {"lang": "zh", "web": said}, 403)
 
 
 async def _problems(request: Request, exc: Exception) -> Response:
@@ -146,6 +157,6 @@ async def _problems(request: Request, exc: Exception) -> Response:
     return page(
         request,
         "web/message.html.j2",
-        {"lang": "zh", "web": {"problems": shown(exc.problems)}},
+        {"lang": "zh", "web": {"problems": shown(exc.problems), **failed(request)}},
         400,
     )
