@@ -198,27 +198,32 @@ def test_a_reviewer_uploads_a_year_and_rejects_evidence(client: TestClient, tmp_
     assert done.status_code == 303, done.text
     cohort = client.get(done.headers["location"]).text
     assert "成都市" in cohort and "卡在" in cohort
-    city = re.search(r'<td>成都市</td>.*?href="(/batch/[0-9a-f]+/city/\d+)"', cohort, re.S)
-    assert city, "the ranking links each city"
+    city = re.search(r'<td><a href="(/batch/[0-9a-f]+/city/\d+)">成都市</a></td>', cohort)
+    assert city, "the ranking links each city by its name"
     page = client.get(city.group(1)).text
     assert "申报得分 <strong>95.7 优秀</strong>" in page
+    # Nothing checked yet: no score "as verified" (the pack counts an unchecked "met" as unmet).
+    assert '核验得分 <strong class="verified">尚未核验</strong>' in page and "已记下" not in page
     n = city.group(1).rsplit("/", 1)[1]
     batch = city.group(1).split("/")[2]
+    decision = {"csrf": csrf, "n": n, "requirement": "T4.R1", "decision": "reject", "by": "张三"}
+    refused = client.post(f"/batch/{batch}/verify", data=decision)
+    assert refused.status_code == 400
+    assert (
+        '<h1 class="failed">核验未记下：</h1>' in refused.text and "驳回要写明理由" in refused.text
+    )
+    assert "上传" not in refused.text.split("<body>")[1]  # not worded as an upload
     posted = client.post(
-        f"/batch/{batch}/verify",
-        data={
-            "csrf": csrf,
-            "n": n,
-            "requirement": "T4.R1",
-            "decision": "reject",
-            "reason": "没有盖章",
-            "by": "张三",
-        },
-        follow_redirects=False,
+        f"/batch/{batch}/verify", data={**decision, "reason": "没有盖章"}, follow_redirects=False
     )
     assert posted.status_code == 303
-    after = client.get(city.group(1)).text
-    assert "没有盖章" in after and '核验得分 <strong class="verified">' in after
+    assert posted.headers["location"] == f"{city.group(1)}?done=T4.R1#verify"
+    after = client.get(posted.headers["location"]).text
+    assert (
+        '<p class="done" role="status">已记下：T4.R1 出台或完善质押融资、专利保险政策措施 '
+        "已驳回（没有盖章），张三</p>"
+    ) in after
+    assert "已记下" not in client.get(city.group(1)).text  # said once, after the decision
     assert re.search(r'核验得分 <strong class="verified">[\d.]+ 不合格', after)
     for name in ("cohort.pdf", "scores.xlsx", "published-declared.xlsx"):
         assert client.get(f"/batch/{batch}/download/{name}").status_code == 200
