@@ -184,10 +184,14 @@ _WEB_WORDS = (
 _WEB_FIELDS = {"--years": "年度", "--target": "目标等级", "--pack": "规则包", "--from/--to": "年度"}
 
 
+# A pack's note may name the command that does a thing: "（ipscore verify --ok）".
+_COMMAND = re.compile(r"（ipscore [^）]*）")
+
+
 def for_the_web(text: str) -> str:
     for cli, web in _WEB_WORDS:
         text = text.replace(cli, web)
-    return text
+    return _COMMAND.sub("", text)
 
 
 def shown(problems: list[Problem]) -> list[dict[str, str]]:

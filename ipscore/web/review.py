@@ -29,7 +29,7 @@ from ..report import cohort_report, score_sheet, single_pack
 from ..report.contexts.city import city_context
 from ..report.contexts.cohort import cohort_context
 from ..report.contexts.review import review_context
-from .pages import Denied, rendered
+from .pages import Denied, for_the_web, rendered
 from .uploads import Store, Upload, archive_of, keep, refused
 from .work import File, Page, Redirect
 
@@ -89,6 +89,8 @@ def city(
     found = verification(archive, a.city, a.year, a.pack.id)
     earlier = year_over_year(archive, a)  # the city's earlier years, where archived
     ctx = city_context(a, "zh", "full", yoy=earlier, checked=checked)
+    if ctx.get("checked"):
+        ctx["checked"]["policy"] = for_the_web(ctx["checked"]["policy"])
     ctx["web"] = {
         "batch": batch.id,
         "n": n,
