@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import time
 import zipfile
@@ -130,8 +131,7 @@ def test_a_reviewer_ranks_the_year_and_rejects_evidence(site: str, browser: webd
     page = _text(browser)
     assert "成都市" in page and "卡在" in page
     _shot(browser, "web-cohort.png")
-    row = browser.find_element(By.XPATH, "//tr[td[text()='成都市']]")
-    _submit(browser, row.find_element(By.TAG_NAME, "a"))
+    _submit(browser, browser.find_element(By.LINK_TEXT, "成都市"))
     assert "申报得分 95.7 优秀" in _text(browser)
     verify = browser.find_element(By.ID, "verify")
     Select(verify.find_element(By.NAME, "requirement")).select_by_value("T4.R1")
@@ -192,3 +192,119 @@ def test_hostile_uploads_get_a_clear_message(site: str, browser: webdriver.Chrom
         browser.get(site)
         _upload_one(browser, path)
         assert message in _text(browser), path.name
+
+
+SCREENS = {"desktop": (1366, 900), "phone": (390, 844)}
+
+
+def _fits(driver: webdriver.Chrome, page: str) -> None:
+    """Nothing makes the page scroll sideways (a wide table scrolls in its own box), and no
+    option of the command line is shown."""
+    wide, inner = driver.execute_script(
+        "return [document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert wide <= inner, f"{page}: {wide} px wide in a {inner} px window"
+    assert not re.findall(r"(?<![\w-])--[a-z][\w-]*", _text(driver)), page
+
+
+def _before(driver: webdriver.Chrome, first: str, then: str) -> bool:
+    """Whether the element `first` (a CSS selector) comes before `then` in the document."""
+    found: bool = driver.execute_script(
+        "const a = document.querySelector(arguments[0]), b = document.querySelector(arguments[1]);"
+        "return Boolean(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);",
+        first,
+        then,
+    )
+    return found
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_every_page_fits_the_screen_with_the_result_before_the_tools(
+    site: str, browser: webdriver.Chrome, tmp_path: Path, screen: str
+):
+    """A clerk and a reviewer on a desktop (1366 px) and a phone (390 px): no page scrolls
+    sideways; the result comes first (on the phone, within the first screen), the tools after
+    it; a figure and a threshold are chosen by name; a decision is said to be recorded."""
+    width, height = SCREENS[screen]
+    browser.set_window_size(width, height)
+    assert browser.execute_script("return window.innerWidth") == width
+    browser.get(site)
+    _fits(browser, "home")
+    _shot(browser, f"web-home-{screen}.png")
+    path = tmp_path / "武汉-填报表.xlsx"
+    path.write_bytes(wuhan_form())
+    _upload_one(browser, path)
+    _fits(browser, "check")
+    assert _before(browser, ".conclusion", "#whatif")
+    top = browser.execute_script(
+        "return document.querySelector('.conclusion').getBoundingClientRect().top"
+    )
+    assert top < height, "the conclusion is on the first screen"
+    _shot(browser, f"web-check-{screen}.png")
+
+    whatif = browser.find_element(By.ID, "whatif")
+    Select(whatif.find_element(By.NAME, "setfield")).select_by_visible_text(
+        "2015年专利权质押融资金额（万元）"
+    )
+    whatif.find_element(By.NAME, "setvalue").send_keys("7800")
+    _submit(browser, whatif.find_element(By.CSS_SELECTOR, "button"))
+    compared = browser.find_element(By.ID, "compare").text
+    assert "基准 94.2 不合格 → 改动后 98.6 优秀（+4.4）" in compared
+    _fits(browser, "what-if")
+    _shot(browser, f"web-whatif-{screen}.png")
+
+    # A threshold chosen from the pack's, then a second one: each kept, each said in words.
+    browser.find_element(By.LINK_TEXT, "回到基准").click()
+    for name, value in (("T4.R2", "1.1"), ("T2.R1", "2")):
+        whatif = browser.find_element(By.ID, "whatif")
+        Select(whatif.find_element(By.NAME, "paramname")).select_by_value(name)
+        whatif.find_element(By.NAME, "paramvalue").send_keys(value)
+        _submit(browser, whatif.find_element(By.CSS_SELECTOR, "button"))
+    assert "改动后 98.6 优秀" in browser.find_element(By.ID, "compare").text
+    changed = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "ul.changed li")]
+    assert changed == [
+        "T4.R2 专利权质押融资金额增长20%以上（未开展的实现突破）：2015年专利权质押融资金额 ≥ "
+        "2014年专利权质押融资金额 × 1.2，改为 1.1 去掉这一项",
+        "T2.R1 市局明确执法办案人员：市局主要从事执法办案工作的人员 ≥ 3人，改为 2 去掉这一项",
+    ]
+    _fits(browser, "thresholds")
+    _shot(browser, f"web-thresholds-{screen}.png")
+
+    browser.get(site)
+    form = browser.find_element(By.CSS_SELECTOR, 'form[action="/batch"]')
+    files = sorted(str(p) for p in SCENARIOS.glob("*-2015.*"))
+    form.find_element(By.NAME, "files").send_keys("\n".join(files))
+    _submit(browser, form.find_element(By.CSS_SELECTOR, "button"))
+    _fits(browser, "cohort")
+    _shot(browser, f"web-cohort-{screen}.png")
+    _submit(browser, browser.find_element(By.LINK_TEXT, "成都市"))
+    _fits(browser, "city")
+    assert _before(browser, ".conclusion", "#verify")
+    assert browser.find_element(By.CSS_SELECTOR, "strong.verified").text == "尚未核验"
+    verify = browser.find_element(By.ID, "verify")
+    Select(verify.find_element(By.NAME, "requirement")).select_by_value("T4.R1")
+    verify.find_element(By.CSS_SELECTOR, 'input[value="reject"]').click()
+    verify.find_element(By.NAME, "by").send_keys("张三")
+    _submit(browser, verify.find_element(By.CSS_SELECTOR, "button"))
+    assert browser.find_element(By.TAG_NAME, "h1").text == "核验未记下："
+    assert "驳回要写明理由" in _text(browser) and "上传" not in _text(browser).split("退出")[-1]
+    _fits(browser, "refused")
+    browser.back()
+    verify = browser.find_element(By.ID, "verify")
+    Select(verify.find_element(By.NAME, "requirement")).select_by_value("T4.R1")
+    verify.find_element(By.CSS_SELECTOR, 'input[value="reject"]').click()
+    verify.find_element(By.NAME, "reason").send_keys("没有盖章")
+    by = verify.find_element(By.NAME, "by")
+    by.clear()
+    by.send_keys("张三")
+    _submit(browser, verify.find_element(By.CSS_SELECTOR, "button"))
+    done = browser.find_element(By.CSS_SELECTOR, "#verify .done")
+    assert (
+        done.text == "已记下：T4.R1 出台或完善质押融资、专利保险政策措施 已驳回（没有盖章），张三"
+    )
+    assert done.location["y"] <= browser.execute_script("return window.scrollY") + height
+    _fits(browser, "verified")
+    _shot(browser, f"web-verify-{screen}.png")
+    browser.get(f"{site}/review")
+    _fits(browser, "review")
+    _shot(browser, f"web-review-{screen}.png")

@@ -107,6 +107,74 @@ def test_a_clerk_checks_the_wuhan_form_and_asks_what_if(client: TestClient):
     assert client.get(f"{where}/download/scores.xlsx").content[:2] == b"PK"
 
 
+def test_the_what_if_offers_fields_and_thresholds_by_name_after_the_result(client: TestClient):
+    """The result first, then the tools; a figure chosen by its Chinese name and unit (never
+    the city's name); a threshold chosen from the pack's parameters, each said in words with
+    its value; two thresholds carried one hidden input each, and each can be taken back."""
+    where = upload(client, WUHAN).headers["location"]
+    page = client.get(where).text
+    assert page.index('class="conclusion"') < page.index('id="whatif"')
+    fields = re.search(r'<select name="setfield">(.*?)</select>', page, re.S).group(1)
+    assert (
+        '<option value="finance.pledge_amount">2015年专利权质押融资金额（万元）</option>' in fields
+    )
+    assert 'value="city.name"' not in fields and 'value="city.level"' not in fields
+    assert 'value="finance.pledge_amount_prev">2014年专利权质押融资金额（万元）' in fields
+    params = re.search(r'<select name="paramname">(.*?)</select>', page, re.S).group(1)
+    assert (
+        '<option value="T4.R2">T4.R2 专利权质押融资金额增长20%以上（未开展的实现突破）：'
+        "2015年专利权质押融资金额 ≥ 2014年专利权质押融资金额 × 1.2</option>"
+    ) in params
+    assert '<option value="T2.R1#2">T2.R1 市局明确执法办案人员（第2个阈值）：' in params
+    assert '<option value="bands.excellent">等级线：优秀 ≥ 90分</option>' in params
+    assert '<option value="weights.advisory">权重：建议要求 0.5</option>' in params
+    # A threshold carried from before, another chosen now: 7799 ≥ 6500 × 1.1, T4 complete.
+    both = client.get(
+        where, params=[("param", "T4.R2=1.1"), ("paramname", "T2.R1"), ("paramvalue", "2")]
+    ).text
+    assert re.search(r"改动后 <strong class=\"after\">98.6 优秀</strong>", both)
+    assert re.findall(r'<input type="hidden" name="param" value="([^"]+)">', both) == [
+        "T4.R2=1.1",
+        "T2.R1=2",
+    ]
+    assert "T4.R2=1.1T2.R1=2" not in both
+    undo = re.findall(r"改为 ([\d.]+) <a href=\"/check/[0-9a-f]+\?([^\"]+)\">去掉这一项</a>", both)
+    assert undo == [("1.1", "param=T2.R1%3D2"), ("2", "param=T4.R2%3D1.1")]
+    # The address form of before still works; a bad value is said beside the form.
+    typed = client.get(where, params={"param": "T4.R2=1.1"}).text
+    assert re.search(r"改动后 <strong class=\"after\">98.6 优秀</strong>", typed)
+    bad = client.get(where, params={"paramname": "T4.R2", "paramvalue": "abc"})
+    assert bad.status_code == 400 and "假设的改动没有算" in bad.text
+    assert "参数值“abc”不是数" in bad.text and 'class="conclusion"' in bad.text
+
+
+def test_error_pages_say_what_did_not_work_in_the_webs_words(client: TestClient):
+    """Each refusal is headed for what was asked; no option of the command line reaches a page."""
+    csrf = token(client.get("/").text)
+    nothing = client.post("/check", data={"csrf": csrf}, files={"file": ("", b"")})
+    assert nothing.status_code == 400
+    assert '<h1 class="failed">上传没有成功：</h1>' in nothing.text
+    assert "<p>请选择要上传的文件</p>" in nothing.text and "处问题" not in nothing.text
+    no_pack = WUHAN.read_text(encoding="utf-8").replace("pack: cnipa-2015-demo-city\n", "")
+    done = upload(client, Path("w.yaml"), no_pack.encode("utf-8"))
+    assert done.status_code == 400 and "上传的文件有 1 处问题，请逐一改正后重新上传" in done.text
+    assert "提交文件没有写 pack（规则包编号），请在文件中写明，或下载填报表填好后上传" in done.text
+    two = "pack,year,city.name,city.level,city.batch,city.counties\n" + "".join(
+        f"cnipa-2015-demo-city,2015,{city},prefecture,3,5\n" for city in ("甲市", "乙市")
+    )
+    done = upload(client, Path("two.csv"), two.encode("utf-8"))
+    assert "自查一次只处理一个城市，文件中有 2 个" in done.text
+    _batch(client, [("wuhan-2015.yaml", WUHAN.read_bytes())])
+    review = client.get("/review", params={"years": "2013-2020"})
+    assert '<h1 class="failed">三年复核没有做成：</h1>' in review.text
+    assert "所选年度 2013-2020 是8个年度" in review.text
+    where = upload(client, WUHAN).headers["location"]
+    plan = client.get(where, params={"target": "best"})
+    assert "没有等级 best" in plan.text and "<code>目标等级</code>" in plan.text
+    for page in (nothing, done, review, plan):
+        assert not re.search(r"--[a-z]", page.text.split("<body>")[1]), page.text
+
+
 def test_upload_errors_are_listed_with_their_place(client: TestClient):
     bad = ROOT / "tests" / "bad_inputs" / "many_bad_rows.csv"
     done = upload(client, bad)
@@ -130,27 +198,32 @@ def test_a_reviewer_uploads_a_year_and_rejects_evidence(client: TestClient, tmp_
     assert done.status_code == 303, done.text
     cohort = client.get(done.headers["location"]).text
     assert "成都市" in cohort and "卡在" in cohort
-    city = re.search(r'<td>成都市</td>.*?href="(/batch/[0-9a-f]+/city/\d+)"', cohort, re.S)
-    assert city, "the ranking links each city"
+    city = re.search(r'<td><a href="(/batch/[0-9a-f]+/city/\d+)">成都市</a></td>', cohort)
+    assert city, "the ranking links each city by its name"
     page = client.get(city.group(1)).text
     assert "申报得分 <strong>95.7 优秀</strong>" in page
+    # Nothing checked yet: no score "as verified" (the pack counts an unchecked "met" as unmet).
+    assert '核验得分 <strong class="verified">尚未核验</strong>' in page and "已记下" not in page
     n = city.group(1).rsplit("/", 1)[1]
     batch = city.group(1).split("/")[2]
+    decision = {"csrf": csrf, "n": n, "requirement": "T4.R1", "decision": "reject", "by": "张三"}
+    refused = client.post(f"/batch/{batch}/verify", data=decision)
+    assert refused.status_code == 400
+    assert (
+        '<h1 class="failed">核验未记下：</h1>' in refused.text and "驳回要写明理由" in refused.text
+    )
+    assert "上传" not in refused.text.split("<body>")[1]  # not worded as an upload
     posted = client.post(
-        f"/batch/{batch}/verify",
-        data={
-            "csrf": csrf,
-            "n": n,
-            "requirement": "T4.R1",
-            "decision": "reject",
-            "reason": "没有盖章",
-            "by": "张三",
-        },
-        follow_redirects=False,
+        f"/batch/{batch}/verify", data={**decision, "reason": "没有盖章"}, follow_redirects=False
     )
     assert posted.status_code == 303
-    after = client.get(city.group(1)).text
-    assert "没有盖章" in after and '核验得分 <strong class="verified">' in after
+    assert posted.headers["location"] == f"{city.group(1)}?done=T4.R1#verify"
+    after = client.get(posted.headers["location"]).text
+    assert (
+        '<p class="done" role="status">已记下：T4.R1 出台或完善质押融资、专利保险政策措施 '
+        "已驳回（没有盖章），张三</p>"
+    ) in after
+    assert "已记下" not in client.get(city.group(1)).text  # said once, after the decision
     assert re.search(r'核验得分 <strong class="verified">[\d.]+ 不合格', after)
     for name in ("cohort.pdf", "scores.xlsx", "published-declared.xlsx"):
         assert client.get(f"/batch/{batch}/download/{name}").status_code == 200

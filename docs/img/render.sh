@@ -25,5 +25,10 @@ pdftoppm -png -r 80 -f 1 -l 1 -singlefile "$out/form.pdf" docs/img/form
 ipscore strength scenarios/strength-2015/ --uncertainty 1000 -o "$out/strength.pdf" >/dev/null 2>&1
 pdftoppm -png -r 70 -f 1 -l 1 -singlefile "$out/strength.pdf" docs/img/strength-pdf-1
 pdftoppm -png -r 70 -f 5 -l 5 -singlefile "$out/strength.pdf" docs/img/strength-pdf-5
-# ipscore serve in Chromium (needs chromium-driver): the pages the browser tests walk through.
-IPSCORE_SCREENSHOTS="$PWD/docs/img" python -m pytest -q tests/test_browser.py >/dev/null
+# ipscore serve in Chromium (needs chromium-driver): the pages the browser tests walk through,
+# those the README shows (the tests also shoot every page at 1366 and 390 px).
+mkdir "$out/web"
+IPSCORE_SCREENSHOTS="$out/web" python -m pytest -q tests/test_browser.py >/dev/null
+for name in home check whatif cohort verify check-phone verify-phone; do
+  cp "$out/web/web-$name.png" docs/img/
+done

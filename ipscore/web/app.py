@@ -26,7 +26,17 @@ from . import api
 from . import routes as pages
 from .auth import password_matches
 from .limits import BodyLimit, Headers
-from .pages import Denied, Settings, page, posted, settings_of, shown, user_of, users_now
+from .pages import (
+    Denied,
+    Settings,
+    failed,
+    page,
+    posted,
+    settings_of,
+    shown,
+    user_of,
+    users_now,
+)
 from .work import Workers
 
 
@@ -140,7 +150,8 @@ async def logout(request: Request) -> Response:
 async def _denied(request: Request, exc: Exception) -> Response:
     if user_of(request) is None and request.method == "GET":  # not signed in: sign in first
         return Response(status_code=303, headers={"location": "/login"})
-    return page(request, "web/message.html.j2", {"lang": "zh", "web": {"message": str(exc)}}, 403)
+    said = {"message": str(exc), **failed(request)}
+    return page(request, "web/message.html.j2", {"lang": "zh", "web": said}, 403)
 
 
 async def _problems(request: Request, exc: Exception) -> Response:
@@ -148,6 +159,6 @@ async def _problems(request: Request, exc: Exception) -> Response:
     return page(
         request,
         "web/message.html.j2",
-        {"lang": "zh", "web": {"problems": shown(exc.problems)}},
+        {"lang": "zh", "web": {"problems": shown(exc.problems), **failed(request)}},
         400,
     )

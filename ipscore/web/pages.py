@@ -4,6 +4,7 @@ the report templates, problems shown with file, line and field."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -137,14 +138,71 @@ def page(request: Request, template: str, context: dict[str, Any], status: int =
     return answer(rendered(template, context, web_of(request), status))
 
 
+# What a page that did not work was for, by the request that asked: its heading says so.
+_ACTIONS = (
+    ("POST", re.compile(r"/check"), "上传没有成功"),
+    ("POST", re.compile(r"/batch"), "上传没有成功，这批文件一个也没有存入归档"),
+    ("POST", re.compile(r"/batch/[^/]+/verify"), "核验未记下"),
+    ("POST", re.compile(r"/login"), "没有登录"),
+    ("POST", re.compile(r"/logout"), "没有退出"),
+    ("GET", re.compile(r"/(check|batch)/[^/]+/download/.*"), "没有下载"),
+    ("GET", re.compile(r"/review"), "三年复核没有做成"),
+    ("GET", re.compile(r"/history/.*"), "没有查到历年考核"),
+)
+
+
+def failed(request: Request) -> dict[str, str]:
+    """The heading of a page saying that what was asked did not work, fitting what it was;
+    for an upload, the words over its list of problems."""
+    heading = next(
+        (
+            words
+            for method, path, words in _ACTIONS
+            if request.method == method and path.fullmatch(request.url.path)
+        ),
+        "这一页打不开",
+    )
+    upload = request.method == "POST" and request.url.path in ("/check", "/batch")
+    return {
+        "heading": heading,
+        "lead": "上传的文件有 {} 处问题，请逐一改正后重新上传：" if upload else "",
+    }
+
+
+# The command line's words in messages that can reach a page, said for the web.
+_WEB_WORDS = (
+    ("，请在文件中写明或使用 --pack", "，请在文件中写明，或下载填报表填好后上传"),
+    ("这个命令一次只处理一个城市", "自查一次只处理一个城市"),
+    ("（自己的文件可加 --allow-outside）", ""),
+    (
+        "：请用 --pack 指定评出该结果的规则包文件",
+        "：须用评出它的规则包文件核验，网页上做不到，请告诉管理员",
+    ),
+    ("，请用 --pack 指定：", "，无法确定用哪一个："),
+    ("--years ", "所选年度 "),
+)
+_WEB_FIELDS = {"--years": "年度", "--target": "目标等级", "--pack": "规则包", "--from/--to": "年度"}
+
+
+# A pack's note may name the command that does a thing: "（ipscore verify --ok）".
+_COMMAND = re.compile(r"（ipscore [^）]*）")
+
+
+def for_the_web(text: str) -> str:
+    for cli, web in _WEB_WORDS:
+        text = text.replace(cli, web)
+    return _COMMAND.sub("", text)
+
+
 def shown(problems: list[Problem]) -> list[dict[str, str]]:
-    """Each problem with where it is (file, line or row, field) and what is wrong, in Chinese."""
+    """Each problem with where it is (file, line or row, field) and what is wrong, in Chinese,
+    in the web's words."""
     return [
         {
             "file": Path(p.file).name if p.file else "",
             "line": f"第{p.line}行" if p.line else "",
-            "field": p.field or "",
-            "text": p.zh,
+            "field": _WEB_FIELDS.get(p.field or "", p.field or ""),
+            "text": for_the_web(p.zh),
         }
         for p in problems
     ]

@@ -16,12 +16,20 @@ from ..decide.results import Assessment
 from ..errors import shown_from
 from ..provenance import now
 from ..record.history import year_over_year
-from ..record.verification import REJECTED, VERIFIED, checked_by_source, record, verification
+from ..record.verification import (
+    REJECTED,
+    VERIFIED,
+    Standing,
+    checked_by_source,
+    record,
+    state_word,
+    verification,
+)
 from ..report import cohort_report, score_sheet, single_pack
 from ..report.contexts.city import city_context
 from ..report.contexts.cohort import cohort_context
 from ..report.contexts.review import review_context
-from .pages import Denied, rendered
+from .pages import Denied, for_the_web, rendered
 from .uploads import Store, Upload, archive_of, keep, refused
 from .work import File, Page, Redirect
 
@@ -67,7 +75,11 @@ def cohort(root: Path, db: str | None, batch_id: str, web: dict[str, Any]) -> Pa
     return rendered("web/cohort.html.j2", ctx, web)
 
 
-def city(root: Path, db: str | None, batch_id: str, n: int, web: dict[str, Any]) -> Page:
+def city(
+    root: Path, db: str | None, batch_id: str, n: int, web: dict[str, Any], done: str | None = None
+) -> Page:
+    """A city's report with the reviewer's checks; after a decision (`done`, the requirement
+    decided), what was recorded, read back from the archive."""
     batch, results = _batch(root, db, batch_id)
     if not 0 <= n < len(results):
         raise Denied("没有这个城市")
@@ -77,15 +89,33 @@ def city(root: Path, db: str | None, batch_id: str, n: int, web: dict[str, Any])
     found = verification(archive, a.city, a.year, a.pack.id)
     earlier = year_over_year(archive, a)  # the city's earlier years, where archived
     ctx = city_context(a, "zh", "full", yoy=earlier, checked=checked)
+    if ctx.get("checked"):
+        ctx["checked"]["policy"] = for_the_web(ctx["checked"]["policy"])
     ctx["web"] = {
         "batch": batch.id,
         "n": n,
         "met": [(r.id, r.title) for t in a.tasks for r in t.requirements if r.status == "met"],
         "declared": f"{found.declared.score} {found.declared.grade_label}",
-        "verified": f"{found.verified.score} {found.verified.grade_label}",
+        # Before any decision the score "as verified" is not yet a finding (under a pack that
+        # counts an unchecked "met" as unmet it would read 0.0 不合格).
+        "verified": f"{found.verified.score} {found.verified.grade_label}"
+        if any(r.check for r in found.requirements)
+        else "尚未核验",
         "city": quote(a.city),
+        "city_name": a.city,
+        "done": _recorded(found.requirements, done),
     }
     return rendered("web/city.html.j2", ctx, web)
+
+
+def _recorded(standings: tuple[Standing, ...], requirement: str | None) -> str | None:
+    """The decision that stands on a requirement, in words ("T4.R1 … 已驳回（没有盖章），张三")."""
+    found = next((r for r in standings if r.id == requirement and r.check), None)
+    if found is None or found.check is None:
+        return None
+    check = found.check
+    why = f"（{check.reason}）" if check.decision == REJECTED and check.reason else ""
+    return f"{found.id} {found.title} {state_word(check.decision, 'zh')}{why}，{check.checked_by}"
 
 
 def verify(root: Path, db: str | None, batch_id: str, by: str, form: dict[str, str]) -> Redirect:
@@ -103,7 +133,8 @@ def verify(root: Path, db: str | None, batch_id: str, by: str, form: dict[str, s
         raise refused("请写明审核人", "name the reviewer")
     record(_archive(db), a.city, a.year, [str(form.get("requirement"))], decision, reason, by,
            now(), a.pack.id)  # fmt: skip
-    return Redirect(f"/batch/{batch.id}/city/{n}")
+    # Back to the form, saying what was recorded.
+    return Redirect(f"/batch/{batch.id}/city/{n}?done={quote(str(form.get('requirement')))}#verify")
 
 
 def download(root: Path, db: str | None, batch_id: str, name: str) -> File:

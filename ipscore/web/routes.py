@@ -120,7 +120,7 @@ async def city(request: Request) -> Response:
     settings = settings_of(request)
     return await _done(
         request, review.city, settings.data, settings.db, request.path_params["id"],
-        request.path_params["n"], web_of(request),
+        request.path_params["n"], web_of(request), request.query_params.get("done"),
     )  # fmt: skip
 
 

@@ -12,12 +12,15 @@ from urllib.parse import urlencode
 
 from starlette.datastructures import QueryParams
 
+from ..decide.explain import describe
 from ..decide.pipeline import Evaluation, evaluate
 from ..decide.results import json_value
 from ..errors import InputError, IpscoreError, Problem, shown_from
 from ..intake.files import read_one
 from ..intake.submission import Submission
 from ..packs import Pack, find_pack, shipped_packs
+from ..packs.conditions import FieldRef
+from ..packs.params import WEIGHTS, thresholds
 from ..questions.plan import Plan, least_work
 from ..questions.whatif import Comparison, Variant, compare, run
 from ..report import city_report, score_sheet
@@ -95,17 +98,73 @@ def variant_of(query: QueryParams) -> Variant:
             out[name.strip()] = value.strip()
         return out
 
-    sets = pairs("set")
-    field, value = query.get("setfield"), (query.get("setvalue") or "").strip()
-    if field and value:  # the form's one field and value
-        sets[field] = value
+    sets, params = pairs("set"), pairs("param")
+    # The form's one field and value, and its one parameter and value: a later choice of the
+    # same name replaces the one carried from before.
+    pairs_asked = (("setfield", "setvalue", sets), ("paramname", "paramvalue", params))
+    for chosen, typed, into in pairs_asked:
+        name, value = query.get(chosen), (query.get(typed) or "").strip()
+        if name and value:
+            into[name] = value
     return Variant(
         "web",
         sets,
         tuple(t for t in query.getlist("drop") if t),
         tuple(t for t in query.getlist("complete") if t),
-        pairs("param"),
+        params,
     )
+
+
+def _address(variant: Variant, **without: str) -> str:
+    """The what-if's query, one change left out (`set=`, `param=` by name): a link undoing it."""
+    items = [("set", f"{k}={v}") for k, v in variant.sets.items() if k != without.get("set")]
+    items += [("drop", t) for t in variant.drop] + [("complete", t) for t in variant.complete]
+    items += [("param", f"{k}={v}") for k, v in variant.params.items() if k != without.get("param")]
+    return urlencode(items)
+
+
+def input_fields(pack: Pack) -> list[tuple[str, str]]:
+    """The figures a city's work changes, by their Chinese names with the unit: achievements
+    and last year's figures; not the city's profile (its name, level, batch), a computed ratio
+    or a text."""
+    return [
+        (name, _labelled(pack, name))
+        for name in pack.field_names()
+        if pack.field(name).role in ("achievement", "baseline")
+        and pack.field(name).type not in ("ratio", "text")
+    ]
+
+
+def _labelled(pack: Pack, name: str) -> str:
+    decl = pack.field(name)
+    return f"{decl.label}（{decl.unit}）" if decl.unit else decl.label
+
+
+_WEIGHT_WORDS = {
+    "weights.mandatory": "必做任务",
+    "weights.optional": "选做任务",
+    "weights.required": "必需要求",
+    "weights.advisory": "建议要求",
+}
+
+
+def parameters(pack: Pack) -> dict[str, str]:
+    """Each parameter a what-if may change (`packs.params.names`), in words with its value in
+    the pack: "T2.R1 市局明确执法办案人员：市局主要从事执法办案工作的人员 ≥ 3人"."""
+    out = {}
+    for _, req in pack.requirements():
+        for i, cmp in enumerate(thresholds(req.check)):
+            what = "倍数" if isinstance(cmp.value, FieldRef) else "阈值"
+            nth = f"（第{i + 1}个{what}）" if i else ""
+            name = req.id if i == 0 else f"{req.id}#{i + 1}"
+            out[name] = f"{req.id} {req.title}{nth}：{describe(pack, cmp, 'zh')}"
+    for band in pack.scoring.grades:
+        if band.min_score is not None:
+            out[f"bands.{band.code}"] = f"等级线：{band.label} ≥ {band.min_score}分"
+    for name, (part, key) in WEIGHTS.items():
+        weight = getattr(getattr(pack.scoring, part), key)
+        out[name] = f"权重：{_WEIGHT_WORDS[name]} {weight}"
+    return out
 
 
 def _changed(variant: Variant) -> bool:
@@ -118,16 +177,18 @@ def show(root: Path, db: str | None, upload_id: str, web: dict[str, Any], query:
     upload = _upload(root, db, upload_id, web["user"])
     pack, submission, base = _evaluated(upload)
     asked = QueryParams(query)
-    variant = variant_of(asked)
     result = base.assessment
     comparison: Comparison | None = None
     problems: list[dict[str, str]] = []
-    if _changed(variant):
-        try:
+    variant = Variant("web")
+    try:  # a what-if badly asked is said beside its form, never a page of its own
+        variant = variant_of(asked)
+        if _changed(variant):
             result = run(pack, submission, base.verdicts, variant)
             comparison = compare("web", base.assessment, result)
-        except IpscoreError as exc:
-            problems = shown(exc.problems)
+    except IpscoreError as exc:
+        problems = shown(exc.problems)
+    known = parameters(pack)
     ctx = city_context(result, "zh", "self-check")
     ctx["web"] = {
         "upload": upload.id,
@@ -137,14 +198,29 @@ def show(root: Path, db: str | None, upload_id: str, web: dict[str, Any], query:
         "plan": _plan(asked.get("target"), pack, submission),
         "query": query,
         "variant": variant,
-        "fields": [
-            (f, pack.field(f).label) for f in pack.field_names() if pack.field(f).type != "ratio"
+        "fields": input_fields(pack),
+        "params": known,
+        # What the what-if changes, in words, each with a link that undoes it.
+        "changed": [
+            (f"{_field_words(pack, k)} 改为 {v}", _address(variant, set=k))
+            for k, v in variant.sets.items()
+        ]
+        + [
+            (f"{known.get(k, k)}，改为 {v}", _address(variant, param=k))
+            for k, v in variant.params.items()
         ],
         "tasks": [(t.id, t.title) for t in pack.tasks],
         "grades": [(g.code, g.label) for g in pack.scoring.grades[:-1]],
         "target": asked.get("target", ""),
     }
     return rendered("web/check.html.j2", ctx, web, 400 if problems else 200)
+
+
+def _field_words(pack: Pack, name: str) -> str:
+    try:
+        return _labelled(pack, name)
+    except KeyError:  # a name the what-if refused: shown as typed
+        return name
 
 
 def _comparison(c: Comparison | None) -> dict[str, Any] | None:
