@@ -153,6 +153,10 @@ def test_refusals_are_json_with_where_and_what(local):
     assert path.json() == {"error": "name 只写文件名，不带路径：../etc/x.yaml"}
     empty = local.post("/api/v1/assess", params={"name": "a.yaml"})
     assert empty.status_code == 400 and "空" in empty.json()["error"]
+    no_pack = sent(local, "assess", BAD / "no_pack.yaml").json()["problems"]
+    assert no_pack[0]["message"] == "提交文件没有写 pack（规则包编号），请在文件中写明或使用 ?pack="
+    best = sent(local, "plan", SCENARIOS / "wuhan-2015.yaml", target="best").json()["problems"]
+    assert best[0]["field"] == "target" and best[0]["message"].startswith("没有等级 best")
     assert local.get("/api/v1/nothing").status_code == 404
     assert local.get("/api/v1/nothing").json()["error"].startswith("没有这个接口")
     assert local.get("/api/v1/published", params={"year": "abc"}).status_code == 400

@@ -70,9 +70,25 @@ async def _run(request: Request, job: Any, *args: Any) -> Response:
         return _error(str(exc), 403)
     except IpscoreError as exc:
         return _error(
-            f"有 {len(exc.problems)} 处问题，未能完成", 400, [p.to_dict() for p in exc.problems]
+            f"有 {len(exc.problems)} 处问题，未能完成",
+            400,
+            [_said(p.to_dict()) for p in exc.problems],
         )
     return answer(reply)
+
+
+# The command line's options, as this API's query parameters, in messages the library writes.
+_OPTIONS = (("--from/--to", "?from=/?to="), ("--pack", "?pack="), ("--target", "?target="))
+
+
+def _said(problem: dict[str, Any]) -> dict[str, Any]:
+    for key in ("message", "message_en"):
+        for option, parameter in _OPTIONS:
+            problem[key] = problem[key].replace(option, parameter)
+    field = problem["field"]
+    if isinstance(field, str) and field.startswith("--"):  # an option: the parameter's name
+        problem["field"] = field[2:]
+    return problem
 
 
 def _flag(request: Request, name: str, default: bool) -> bool:
