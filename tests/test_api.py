@@ -177,7 +177,6 @@ def test_the_openapi_document_names_every_route(local):
     assert schema["properties"]["pack"] == {"enum": ["cnipa-2015-demo-city"]}
     result = local.get("/api/v1/packs/cnipa-2015-demo-city/schema", params={"result": 1}).json()
     assert result["$id"].endswith(":result")
-    assert local.get("/api/v1/packs/nope/schema").status_code == 403
 
 
 @pytest.fixture
@@ -277,3 +276,62 @@ def test_a_body_past_the_limit_is_413_in_json(tmp_path: Path, db: str):
     done = client.post("/api/v1/assess", content=b"#" * (3 * 2**20), params={"name": "a.yaml"})
     assert done.status_code == 413
     assert done.json() == {"error": "请求体超过 1 MB 的上限，什么也没有保存"}
+
+
+def test_a_province_token_cannot_reach_another_provinces_record_by_claiming_its_city(
+    guarded, tokens, tmp_path: Path, db: str
+):
+    """深圳市's 2014 figures are on record (广东省). A 湖北省 token sends 深圳市's 2015 file
+    claiming 湖北省, its 2014 figures blank: were the archive read for it, the answer would
+    carry 深圳市's 2014 record. It is refused before, on the province the archive holds."""
+    text = (SCENARIOS / "shenzhen-2015.yaml").read_text(encoding="utf-8")
+    earlier = tmp_path / "shenzhen-2014.yaml"
+    earlier.write_text(text.replace("year: 2015", "year: 2014"), encoding="utf-8")
+    assert cli("archive", "add", str(earlier), db=db).returncode == 0
+    claimed = text.replace("广东省", "湖北省")
+    assert claimed != text
+    hubei = bearer(tokens["hubei"])
+    for route in ("assess", "validate", "whatif", "plan"):
+        asked = {"name": "sz.yaml", "target": "good"}
+        done = guarded.post(f"/api/v1/{route}", content=claimed.encode(), params=asked,
+                            headers=hubei)  # fmt: skip
+        assert done.status_code == 403, route
+        assert done.json() == {"error": "这个令牌只能看湖北省的数据，不能看深圳市的"}
+        assert "2014" not in done.text
+
+
+def test_odd_numbers_and_names_are_400_never_500(guarded, tokens):
+    nation = bearer(tokens["nation"])
+    for params in ({"year": "²"}, {"year": "٢٠١٥"}, {"year": "9" * 20}):
+        done = guarded.get("/api/v1/published", params={**params, "score": "declared"},
+                           headers=nation)  # fmt: skip
+        assert done.status_code == 400 and "应为不超过9位的整数" in done.json()["error"]
+    assert guarded.get("/api/v1/archive/武汉市/" + "9" * 20, headers=nation).status_code == 400
+    wuhan = (SCENARIOS / "wuhan-2015.yaml").read_bytes()
+    for name in ("a\x00.yaml", "x" * 300 + ".yaml", "a\n.yaml"):
+        done = guarded.post("/api/v1/assess", content=wuhan, params={"name": name},
+                            headers=nation)  # fmt: skip
+        assert done.status_code == 400, name
+
+
+def test_the_published_list_is_for_reviewers_and_a_province_gets_its_own(guarded, tokens):
+    asked = {"year": 2015, "score": "declared", "with_scores": 1}
+    city = guarded.get("/api/v1/published", params=asked, headers=bearer(tokens["wuhan"]))
+    assert city.status_code == 403
+    hubei = guarded.get("/api/v1/published", params=asked, headers=bearer(tokens["hubei"]))
+    nation = guarded.get("/api/v1/published", params=asked, headers=bearer(tokens["nation"]))
+    listed = [c["city"] for t in hubei.json()["tiers"] for c in t["cities"]]
+    assert listed == ["武汉市"]
+    whole = {c["city"]: c for t in nation.json()["tiers"] for c in t["cities"]}
+    assert sorted(whole) == ["武汉市", "深圳市"]
+    (wuhan,) = (c for t in hubei.json()["tiers"] for c in t["cities"])
+    assert wuhan == whole["武汉市"]  # ranked as in the whole list
+
+
+def test_a_wrong_method_is_405_and_an_unknown_pack_404(local):
+    done = local.get("/api/v1/assess")
+    assert done.status_code == 405 and done.headers["allow"] == "POST"
+    assert done.json() == {"error": "/api/v1/assess 只接受 POST"}
+    assert local.patch("/api/v1/published").status_code == 405
+    missing = local.get("/api/v1/packs/nope/schema")
+    assert missing.status_code == 404 and missing.json()["error"].startswith("没有这个规则包")

@@ -5,9 +5,10 @@ API's `/api/v1/packs/{id}/schema`).
 Built from the pack's field declarations, not from the pydantic model: the model takes any
 value and checks it in `intake.values`, so its own schema says nothing of types. The schema
 says what the readers accept of a YAML or JSON document; the readers stay the judge (a
-document the schema accepts can still name an evidence file that is not there). Numbers are
-best checked as decimals (`json.loads(…, parse_float=Decimal)`): a binary float cannot say
-whether 7799.99 has two decimals."""
+document the schema accepts can still name an evidence file that is not there). An amount's
+decimals are in `x-decimals`, a keyword of ipscore's own: a checker that knows it reads the
+number's text (`Decimal(str(n))`) and counts the digits after the point. Not `multipleOf`:
+validators divide binary floats, and refuse 0.07 as a multiple of 0.01."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 INSIDE = r"^(?![/\\])(?![A-Za-z]:)(?!.*(^|[/\\])\.\.([/\\]|$))"
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 MAX_TEXT = 200  # intake.values.MAX_TEXT
+DECIMALS = "x-decimals"
 LARGEST = 10**16 - 1  # intake.values.count_range: beyond it a number is refused
 
 
@@ -113,7 +115,10 @@ def _field(decl: FieldDecl, year: int | None) -> dict[str, Any]:
             "maximum": _number(min(Decimal(LARGEST), decl.max or Decimal(LARGEST))),
         }
         if decl.type == "amount":
-            typed["multipleOf"] = _number(Decimal(1).scaleb(-decl.decimals))
+            # Not `multipleOf`: validators divide binary floats, and 0.07 / 0.01 is not whole
+            # there, so figures the readers take would be refused. Said in a keyword of its own.
+            typed[DECIMALS] = decl.decimals
+            typed["description"] = f"最多{decl.decimals}位小数"
     elif decl.type == "date":
         pattern = rf"^{year}-\d{{2}}-\d{{2}}$" if decl.within_year and year else DATE
         typed = {"type": "string", "format": "date", "pattern": pattern}

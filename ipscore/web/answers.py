@@ -17,6 +17,7 @@ from ..provenance import produced_at
 from ..store.records import Stored
 from .auth import User
 from .pages import Denied
+from .uploads import archive_of
 from .work import Json
 
 SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
@@ -46,6 +47,22 @@ def _may_see(user: User, city: str, province: str | None) -> None:
         raise Denied(f"这个令牌只能看{where}的数据，不能看{city}的")
 
 
+def _may_send(user: User, db: str | None, path: Path, pack_id: str | None) -> None:
+    """Refuse a file about a city this client may not see before anything of the archive is
+    read for it (other years' figures would tell that city's record). A province is taken
+    from the archive where the city is on record, never from the file alone: a file may
+    claim any province."""
+    from ..intake.files import read_each
+
+    read, _ = read_each([str(path)], pack_id)  # the problems come again from the job itself
+    for _, submission in read:
+        claimed = submission.values.get("city.province")
+        _may_see(user, submission.city, str(claimed) if claimed is not None else None)
+        if user.reviewer and user.province is not None:
+            for one in archive_of(db).submissions(submission.city):
+                _may_see(user, one.city, _stored_province(one))
+
+
 def _stored_province(stored: Stored) -> str | None:
     found = (stored.result or {}).get("province") or stored.figures.get("city.province")
     return str(found) if found is not None else None
@@ -58,6 +75,7 @@ def assess(
     from ..views import batch
 
     with _sent(name, data) as path:
+        _may_send(user, db, path, pack_id)
         out = path.parent.parent / "result.json"
         job = batch.job_for("json", pack_id, db, produced_at(stamp), "zh")
         batch.write([path], "json", out, job, jobs=1)
@@ -78,6 +96,7 @@ def validate(
     from ..views.output import validation
 
     with _sent(name, data) as path:
+        _may_send(user, db, path, pack_id)
         read, problems = read_each([str(path)], pack_id)
         years = configured(db)
         try:
@@ -112,6 +131,7 @@ def whatif(
         "zh",
     )
     with _sent(name, data) as path:
+        _may_send(user, db, path, pack_id)
         years = configured(db)
         try:
             result = compared(str(path), variant, pack_id, years)
@@ -155,9 +175,8 @@ def plan(
     from ..store.lazy import configured
 
     with _sent(name, data) as path:
+        _may_send(user, db, path, pack_id)
         pack, submission = read_one(str(path), pack_id)
-        province = submission.values.get("city.province")
-        _may_see(user, submission.city, str(province) if province is not None else None)
         years = configured(db)
         try:
             result = least_work(pack, submission, target, years)
@@ -178,7 +197,6 @@ def submissions(
 ) -> Json:
     """`ipscore archive list --format json`, of the cities this client may see."""
     from ..views.tables.archive import archive_listing
-    from .uploads import archive_of
 
     stored = archive_of(db).submissions(city, year, pack_id, every_version)
     seen = [s for s in stored if user.may_see(s.city, _stored_province(s))]
@@ -189,7 +207,6 @@ def stored(
     db: str | None, user: User, city: str, year: int, pack_id: str | None, version: int | None
 ) -> Json:
     """`ipscore archive show CITY YEAR --format json`."""
-    from .uploads import archive_of
 
     found = archive_of(db).find(city, year, pack_id, version)
     _may_see(user, found.city, _stored_province(found))
@@ -207,7 +224,6 @@ def history(
 ) -> Json:
     """`ipscore history CITY --format json`."""
     from ..record.history import history as years_of
-    from .uploads import archive_of
 
     archive = archive_of(db)
     for one in archive.submissions(city):
@@ -220,6 +236,7 @@ def history(
 
 def published(
     db: str | None,
+    user: User,
     year: int,
     pack_id: str | None,
     with_scores: bool,
@@ -227,12 +244,23 @@ def published(
     stamp: bool,
 ) -> Json:
     """`ipscore publish --year Y -o list.json`: the list as made public (grades, and with
-    `with_scores` the scores and ranks); no figures, no reviewers."""
+    `with_scores` the scores and ranks); no figures, no reviewers. For reviewers: it is made
+    before it is public. A province's reviewer gets its province's cities, ranked as in the
+    whole list."""
+    from dataclasses import replace
+
     from ..record.publish import published as listed
     from ..report import published_report
-    from .uploads import archive_of
 
+    if not user.reviewer:
+        raise Denied("公布名单在公布前只给审核人员")
     found = listed(archive_of(db), year, pack_id, with_scores, basis)
+    if user.province is not None:
+        tiers = [
+            replace(t, cities=tuple(c for c in t.cities if c.province == user.province))
+            for t in found.tiers
+        ]
+        found = replace(found, tiers=tuple(t for t in tiers if t.cities))
     text = published_report(found, ".json", "zh", produced_at(stamp))
     return Json(text.encode("utf-8") if isinstance(text, str) else text)
 

@@ -8,12 +8,13 @@ run in a worker); a problem is `{"error": …, "problems": [{file, line, field, 
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePath
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Match, Route
 
 from ..errors import IpscoreError
 from . import answers
@@ -100,10 +101,14 @@ def _flag(request: Request, name: str, default: bool) -> bool:
 
 def _number(request: Request, name: str) -> int | None:
     value = request.query_params.get(name)
-    if value is None or value == "":
-        return None
-    if not value.strip().isdigit():
-        raise _Bad(f"{name} 应为整数，实际为“{value}”")
+    return None if value is None or value == "" else _whole(name, value)
+
+
+def _whole(name: str, value: str) -> int:
+    """A year or a version number: ASCII digits only (`'²'.isdigit()` is true), and few of
+    them, so that no database is asked for a number it cannot hold."""
+    if not re.fullmatch(r"[0-9]{1,9}", value):
+        raise _Bad(f"{name} 应为不超过9位的整数，实际为“{value[:40]}”")
     return int(value)
 
 
@@ -122,6 +127,8 @@ async def _file(request: Request) -> tuple[str, bytes]:
                 "请用 ?name=文件名（.yaml、.json、.csv 或 .xlsx）"
                 "或 Content-Type 说明请求体是什么文件"
             )
+    if len(name.encode("utf-8", "surrogatepass")) > 200 or not name.isprintable():
+        raise _Bad("name 应为不超过200字节、不含控制字符的文件名")
     if PurePath(name).name != name or name.startswith(".") or "\\" in name:
         raise _Bad(f"name 只写文件名，不带路径：{name}")
     if PurePath(name).suffix.lower() not in answers.SUFFIXES:
@@ -197,7 +204,8 @@ async def submissions(request: Request, user: User) -> Response:
 async def stored(request: Request, user: User) -> Response:
     p = request.path_params
     return await _run(
-        request, answers.stored, settings_of(request).db, user, p["city"], p["year"],
+        request, answers.stored, settings_of(request).db, user, p["city"],
+        _whole("year", p["year"]),
         request.query_params.get("pack"), _number(request, "version"),
     )  # fmt: skip
 
@@ -220,7 +228,7 @@ async def published(request: Request, user: User) -> Response:
     if basis not in (None, "declared", "verified"):
         raise _Bad(f"score 应为 declared 或 verified，实际为“{basis}”")
     return await _run(
-        request, answers.published, settings_of(request).db, year,
+        request, answers.published, settings_of(request).db, user, year,
         request.query_params.get("pack"), _flag(request, "with_scores", False), basis,
         _flag(request, "timestamp", True),
     )  # fmt: skip
@@ -250,6 +258,10 @@ async def packs(request: Request, user: User) -> Response:
 
 @_guarded
 async def pack_schema(request: Request, user: User) -> Response:
+    from ..packs import shipped_packs
+
+    if request.path_params["pack"] not in shipped_packs():
+        return _error(f"没有这个规则包：{request.path_params['pack']}（见 {PREFIX}/packs）", 404)
     return await _run(
         request, answers.pack_schema, request.path_params["pack"],
         _flag(request, "result", False), _number(request, "year"),
@@ -262,6 +274,15 @@ async def openapi(request: Request) -> Response:
 
 
 async def unknown(request: Request) -> Response:
+    """Past every route: 405 where the path is a route asked with another method, else 404."""
+    for route in ROUTES[:-1]:
+        if route.matches(request.scope)[0] == Match.PARTIAL:
+            allowed = ", ".join(sorted(route.methods or ()))
+            return JSONResponse(
+                {"error": f"{request.url.path} 只接受 {allowed}"},
+                405,
+                headers={"allow": allowed},
+            )
     return _error(f"没有这个接口：{request.url.path}（见 {PREFIX}/openapi.json）", 404)
 
 
@@ -274,8 +295,12 @@ ROUTES = [
     Route(f"{PREFIX}/whatif", whatif, methods=["POST"]),
     Route(f"{PREFIX}/plan", plan, methods=["POST"]),
     Route(f"{PREFIX}/archive/submissions", submissions),
-    Route(f"{PREFIX}/archive/{{city}}/{{year:int}}", stored),
+    Route(f"{PREFIX}/archive/{{city}}/{{year}}", stored),
     Route(f"{PREFIX}/history/{{city}}", history),
     Route(f"{PREFIX}/published", published),
-    Route(f"{PREFIX}/{{rest:path}}", unknown, methods=["GET", "POST", "PUT", "DELETE"]),
+    Route(
+        f"{PREFIX}/{{rest:path}}",
+        unknown,
+        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+    ),
 ]

@@ -9,16 +9,28 @@ from typing import Any
 
 from .._version import __version__
 
-_BODY_TYPES = ("application/yaml", "application/json", "text/csv",
-               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+_BODY_TYPES = (
+    "application/yaml",
+    "application/x-yaml",
+    "text/yaml",
+    "application/json",
+    "text/csv",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
 
 
-def _query(name: str, about: str, kind: str = "string", many: bool = False) -> dict[str, Any]:
+def _query(
+    name: str, about: str, kind: str = "string", many: bool = False, required: bool = False
+) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": kind}
     if many:
         schema = {"type": "array", "items": schema}
-    return {"name": name, "in": "query", "description": about, "schema": schema,
-            **({"explode": True} if many else {})}  # fmt: skip
+    found: dict[str, Any] = {"name": name, "in": "query", "description": about, "schema": schema}
+    if many:
+        found["explode"] = True
+    if required:
+        found["required"] = True
+    return found
 
 
 def _path(name: str, about: str, kind: str = "string") -> dict[str, Any]:
@@ -44,6 +56,7 @@ def _answer(about: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
         "400": {"$ref": "#/components/responses/Problems"},
         "401": {"$ref": "#/components/responses/Unauthorized"},
         "403": {"$ref": "#/components/responses/Forbidden"},
+        "404": {"$ref": "#/components/responses/NotFound"},
     }
     return found
 
@@ -118,7 +131,7 @@ def document() -> dict[str, Any]:
             "/api/v1/plan": _post(
                 "达到目标等级最少还要做什么",
                 "plan --format json",
-                [_query("target", "目标等级代码，如 excellent、good、pass")],
+                [_query("target", "目标等级代码，如 excellent、good、pass", required=True)],
             ),
             "/api/v1/archive/submissions": _get(
                 "归档列表（只列令牌可看的城市）",
@@ -153,9 +166,9 @@ def document() -> dict[str, Any]:
                 "history --format json",
             ),
             "/api/v1/published": _get(
-                "公布名单",
+                "公布名单（审核令牌；省级令牌只得本省城市，排名同全国名单）",
                 [
-                    _query("year", "考核年度", "integer"),
+                    _query("year", "考核年度", "integer", required=True),
                     _query("pack", "规则包编号"),
                     _query("with_scores", "1：同时公布得分和同级排名"),
                     _query("score", "declared（申报的）或 verified（核验后的）"),
@@ -187,7 +200,8 @@ def document() -> dict[str, Any]:
             "responses": {
                 "Problems": {"description": "提交的文件或参数有问题，逐条列出", **ref},
                 "Unauthorized": {"description": "没有令牌或令牌不对", **ref},
-                "Forbidden": {"description": "令牌无权看这个城市", **ref},
+                "Forbidden": {"description": "令牌无权看这个城市（公布名单：只给审核令牌）", **ref},
+                "NotFound": {"description": "没有这条存档、这个规则包或这个接口", **ref},
             },
         },
     }
