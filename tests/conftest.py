@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,14 @@ from ipscore.packs import Pack, find_pack
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def as_in_a_terminal() -> None:
+    """A child's Ctrl-C as in a terminal's foreground job (for `preexec_fn`): the default
+    action, which Python turns into KeyboardInterrupt. A test run as a background job (`cmd &`
+    in a script) has SIGINT ignored, and a child inherits that: it would never see the Ctrl-C
+    a test sends and end with 0 instead of 130."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def ipscore(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -31,7 +31,7 @@ from ipscore.questions.whatif import toggle
 from ipscore.views import batch, output
 from ipscore.views.output import to_csv, to_json
 
-from .conftest import ROOT, SCENARIOS
+from .conftest import ROOT, SCENARIOS, as_in_a_terminal
 
 
 def run(*args: str, **kwargs) -> subprocess.CompletedProcess[str]:
@@ -148,6 +148,7 @@ def test_ctrl_c_in_a_parallel_batch_stops_every_process_and_leaves_nothing(tmp_p
          "-o", str(out), "--jobs", "2"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         start_new_session=True, env={**os.environ, "TMPDIR": str(temp)},
+        preexec_fn=as_in_a_terminal,
     )  # fmt: skip
     time.sleep(1.5)
     # Ctrl-C in a terminal reaches the whole process group: the workers too.

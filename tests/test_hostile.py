@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, SCENARIOS, scenario_with
+from .conftest import ROOT, SCENARIOS, as_in_a_terminal, scenario_with
 from .test_report import need
 
 EVIL = '=HYPERLINK("http://x","y")[/]\x1b[31mX'
@@ -133,6 +133,7 @@ def _interrupted(*args: str, after: float, env: dict[str, str] | None = None) ->
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=as_in_a_terminal,
     )
     time.sleep(after)
     child.send_signal(signal.SIGINT)

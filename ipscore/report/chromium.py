@@ -53,12 +53,14 @@ def pdf(html: str) -> bytes:
         executable = find()
         if executable is None:
             raise IpscoreError([_not_found()])
-        _browser = _Browser(executable)
-        # A pool worker leaves through multiprocessing's exit, which runs these (not atexit);
-        # one stopped on Ctrl-C (SIGTERM from the pool) takes its browser with it.
-        Finalize(None, close, exitpriority=10)
+        # A pool worker stopped on Ctrl-C (SIGTERM from the pool) takes its browser with it,
+        # also one still starting: a browser runs in its own session, and one left by a worker
+        # that died mid-start kept writing in its profile (under load, after Ctrl-C).
         if multiprocessing.parent_process() is not None:
             signal.signal(signal.SIGTERM, _stopped)
+        _browser = _Browser(executable)
+        # A pool worker leaves through multiprocessing's exit, which runs these (not atexit).
+        Finalize(None, close, exitpriority=10)
     try:
         return _browser.print(html)
     except IpscoreError:
@@ -148,11 +150,16 @@ class _Browser:
         self._owner = os.getpid()
         self._buffer = b""
         self._last = 0
+        global _starting
+        _starting = self
         try:
             self._open_page()
-        except IpscoreError:
-            self.close()  # one that started but does not answer is stopped, not left running
+        except BaseException:  # no answer, or Ctrl-C while it starts: stopped, not left running
+            self._close_fds(self._to_browser, self._from_browser)
+            self.kill()
             raise
+        finally:
+            _starting = None
 
     def _open_page(self) -> None:
         target = self._call("Target.createTarget", {"url": "about:blank"})["targetId"]
@@ -264,6 +271,8 @@ def _failed(zh: str, en: str) -> Problem:
 
 def _stopped(*_: object) -> None:
     try:
+        if _starting is not None:
+            _starting.kill()  # spawned, not yet answering: nothing of it to wait for
         if _browser is not None:
             _browser.close()  # it cleans up after itself as it exits; killed if it lingers
     finally:
@@ -288,5 +297,6 @@ def _forget_in_child() -> None:
 
 
 _browser: _Browser | None = None
+_starting: _Browser | None = None  # spawned, its first page not yet open
 _profiles: str | None = None
 os.register_at_fork(after_in_child=_forget_in_child)
