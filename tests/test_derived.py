@@ -195,3 +195,116 @@ def test_a_shortfall_smaller_than_shown_says_so():
     result = assess(pack, parse_submission(data, pack, "x.yaml", {}))
     req = next(r for t in result.tasks for r in t.requirements if r.id == "G1.R2")
     assert (req.status, req.gap) == ("unmet", "还差不足0.01件/万人")
+
+
+PLUS_TEXT = """
+pack:
+  id: plus
+  version: "1"
+  title: 加
+  title_en: Plus
+  year: 2010
+  sources: [{file: plan.txt, title: 计划}]
+fields:
+  city:
+    name: {type: text, required: true, label: 城市, label_en: City}
+  t:
+    top: {type: count, max: 1000, label: 分子, label_en: Top}
+    bottom: {type: count, max: 1000, label: 分母, label_en: Bottom}
+    limit: {type: amount, decimals: 2, max: 1000, label: 限值, label_en: Limit}
+    r: {type: ratio, of: [t.top, t.bottom], minus: -0.5, decimals: 2, label: 比值加0.5,
+        label_en: Ratio plus 0.5}
+tasks:
+  - id: T1
+    section: 一
+    title: 比值
+    requirements:
+      - id: T1.R1
+        kind: required
+        title: 比值加0.5不超过限值的3倍
+        check: {field: t.r, lte: {field: t.limit, times: 3}}
+        remedy: .
+        citation: {source: plan.txt, section: 一, text: 不超过}
+scoring:
+  note: .
+  grades:
+    - {code: ok, label: 好, label_en: OK, min_score: 100}
+    - {code: no, label: 差, label_en: No}
+"""
+
+
+@pytest.mark.parametrize(
+    ("limit", "status"), [(Decimal("0.16"), "unmet"), (Decimal("0.17"), "met")]
+)
+def test_a_ratio_with_a_negative_minus_against_a_field_rounds_the_sign_test_up(
+    tmp_path, limit, status
+):
+    """0/1 + 0.5 = 0.5 against 3 × limit. The engine decides `top ≤ bottom·(3·limit − 50)/100`
+    (limit in hundredths) on the sign of 3·limit − 50, i.e. limit ≥ 50/3 = 16.67 rounded UP to
+    17: at 0.16, 0.5 ≤ 0.48 is unmet (rounded down to 16, the negative side was taken as
+    positive and truncated to 0, and 0 ≤ 0 made it met); at 0.17, 0.5 ≤ 0.51 is met."""
+    path = tmp_path / "plus.yaml"
+    path.write_text(PLUS_TEXT, encoding="utf-8")
+    plus = load_pack(path)
+    data = {"city": {"name": "某市"}, "facts": {"t": {"top": 0, "bottom": 1, "limit": limit}}}
+    result = assess(plus, parse_submission(data, plus, "x.yaml", {}))
+    assert result.requirement_statuses() == {"T1.R1": status}
+
+
+GAPS_TEXT = """
+pack:
+  id: gaps
+  version: "1"
+  title: 差距
+  title_en: Gaps
+  year: 2010
+  sources: [{file: plan.txt, title: 计划}]
+fields:
+  city:
+    name: {type: text, required: true, label: 城市, label_en: City}
+  t:
+    cases: {type: count, max: 1000, unit: 件, label: 积案, label_en: Backlog}
+    top: {type: count, max: 100000, label: 发明, label_en: Inventions}
+    bottom: {type: count, max: 100000, label: 申请, label_en: Applications}
+    share: {type: ratio, of: [t.top, t.bottom], times: 100, decimals: 1, unit: "%",
+            label: 发明占比, label_en: Share}
+tasks:
+  - id: T1
+    section: 一
+    title: 差距
+    requirements:
+      - id: T1.R1
+        kind: required
+        title: 积案少于10件
+        check: {field: t.cases, lt: 10}
+        remedy: .
+        citation: {source: plan.txt, section: 一, text: 少于10件}
+      - id: T1.R2
+        kind: required
+        title: 发明占比不低于40%
+        check: {field: t.share, gte: 40}
+        remedy: .
+        citation: {source: plan.txt, section: 一, text: 40%以上}
+scoring:
+  note: .
+  grades:
+    - {code: ok, label: 好, label_en: OK, min_score: 100}
+    - {code: no, label: 差, label_en: No}
+"""
+
+
+def test_the_gaps_of_a_ceiling_and_of_a_ratio_one_step_short(tmp_path):
+    """12 cases against "fewer than 10": the most allowed is 9, so 超出3件 (not 2). A share of
+    399/1000 = 39.9% against 40% is exactly one display step short: 还差0.1%, not 还差不足0.1%
+    (that is for less than a step, as 39.95%)."""
+    path = tmp_path / "gaps.yaml"
+    path.write_text(GAPS_TEXT, encoding="utf-8")
+    gaps = load_pack(path)
+
+    def gap_of(facts: dict[str, int]) -> list[str | None]:
+        data = {"city": {"name": "某市"}, "facts": {"t": facts}}
+        result = assess(gaps, parse_submission(data, gaps, "x.yaml", {}))
+        return [r.gap for r in result.tasks[0].requirements]
+
+    assert gap_of({"cases": 12, "top": 399, "bottom": 1000}) == ["超出3件", "还差0.1%"]
+    assert gap_of({"cases": 10, "top": 799, "bottom": 2000})[1] == "还差不足0.1%"

@@ -6,12 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import durable_rules_engine as dre
 import pytest
 from hypothesis import HealthCheck, given, settings
 
 from ipscore import PackError, load_pack
 from ipscore.decide import engine, kleene
-from ipscore.decide.engine import compile_ruleset, engine_for
+from ipscore.decide.engine import _SID, compile_ruleset, engine_for
 from ipscore.intake.submission import Submission
 from ipscore.intake.values import derive
 
@@ -114,6 +115,18 @@ def test_a_ratio_against_a_negative_bound_rounds_down():
     assert _verdicts(OPS_PACK, values)["R18"] == "met"
 
 
+def test_a_ratio_plus_a_constant_against_an_amount_tests_its_sign_rounded_up():
+    # R23: c/d + 0.5 ≤ 3 × m. With c = 0, d = 1 and m = 0.16: 0.5 ≤ 0.48, unmet. The engine
+    # decides c ≤ d·(3·m − 50)/100 (m in hundredths) on the sign of 3·m − 50, that is
+    # m ≥ 50/3 = 16.67 rounded up to 17; rounded down to 16, the negative side would be taken
+    # as positive and truncated to 0, and 0 ≤ 0 would make it met. At 0.17, 0.5 ≤ 0.51: met.
+    for m, want in ((Decimal("0.16"), "unmet"), (Decimal("0.17"), "met")):
+        values = {"city.name": "甲", "x.c": 0, "x.d": 1, "x.m": m}
+        derive(OPS_PACK, values)
+        assert _verdicts(OPS_PACK, values)["R23"] == want
+        _agree(OPS_PACK, Submission(OPS_PACK.id, 2015, values))
+
+
 def _agree(pack, submission):
     got = engine_for(pack).verdicts(submission)
     for _, req in pack.requirements():
@@ -126,11 +139,18 @@ def _agree(pack, submission):
 
 
 def test_state_is_deleted_after_each_assessment(pack):
+    """More assessments than durable-rules' 1,024 live sessions, two cities taking turns: each
+    is decided on its own facts alone (a session left with the last city's facts would
+    decide T1.R1 for the other), and the engine keeps no session after it answers."""
     eng = engine_for(pack)
-    values = {"city.name": "甲市", "city.level": "prefecture", "city.batch": 1, "city.counties": 0}
-    # More assessments than durable-rules' 1,024 live sessions: each must be cleaned up.
-    for _ in range(1500):
-        eng.verdicts(Submission(pack.id, 2015, values))
+    city = {"city.name": "甲市", "city.level": "prefecture", "city.batch": 1, "city.counties": 0}
+    done = {**city, "plan.in_city_fyp": True}
+    undone = {**city, "plan.in_city_fyp": False}
+    for i in range(1500):
+        got = eng.verdicts(Submission(pack.id, 2015, done if i % 2 else undone))
+        assert got.statuses["T1.R1"] == ("met" if i % 2 else "unmet")
+    with pytest.raises(dre.error, match="error code: 309"):  # no such session
+        dre.get_state(eng._handle, _SID)
 
 
 def _wide_pack(tmp_path, n: int, check: str):

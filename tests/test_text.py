@@ -94,6 +94,11 @@ def test_verdicts_and_task_states_serialise_as_the_contracts_strings():
     "typed, cell",
     [
         ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
+        # Every character a spreadsheet starts a formula with (OWASP's CSV injection list).
+        ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(1)", "'@SUM(1)"),
+        ("\t=1", "'\t=1"),
         ("\x01=cmd", "'=cmd"),  # a control character hides no formula
         ("\r=cmd", "'\n=cmd"),
         ("甲\r\n乙", "甲\n乙"),  # a lone carriage return would end a CSV row
