@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Literal
 
@@ -51,6 +52,43 @@ def did_you_mean(name: str, known: Iterable[str]) -> tuple[str, str]:
     if hint is None:
         return "", ""
     return f"，是否想写 {hint}？", f"; did you mean {hint}?"
+
+
+def _clean_char(ch: str) -> str:
+    """A character as a name is identified by: nothing for a space of any width or an
+    invisible one (zero-width, BOM, joiners, controls), the plain letter or digit for a
+    full-width or compatibility one (Ａ, １, the Kangxi radical ⼦ for 子); punctuation kept, so
+    （） and ： stay as Chinese writes them."""
+    if ch.isspace() or unicodedata.category(ch) in ("Cf", "Cc"):
+        return ""
+    folded = unicodedata.normalize("NFKC", ch)
+    return folded if folded != ch and folded.isalnum() else ch
+
+
+def clean_name(text: str) -> str:
+    """A name as one identity: 湘潭市 whatever invisible or odd characters were typed in it."""
+    text = unicodedata.normalize("NFC", text)
+    if text.isascii() and text.isprintable() and " " not in text:
+        return text
+    return "".join(map(_clean_char, text))
+
+
+def odd_in_name(text: str) -> tuple[str, str] | None:
+    """What makes a name another spelling of its clean one, in Chinese and English ("有看不见
+    的字符（U+200B）"), naming the first such character; None for a clean name."""
+    text = unicodedata.normalize("NFC", text)  # é typed as e and an accent is é: not odd
+    if clean_name(text) == text:
+        return None
+    ch = next(c for c in text if _clean_char(c) != c)
+    code = f"U+{ord(ch):04X}"
+    if ch.isspace():
+        return f"有空格（{code}）", f"holds a space ({code})"
+    if _clean_char(ch) == "":
+        return f"有看不见的字符（{code}）", f"holds an invisible character ({code})"
+    return (
+        f"有全角或兼容写法的字符“{ch}”（{code}）",
+        f"holds a full-width or compatibility character “{ch}” ({code})",
+    )
 
 
 def yes_no(word: str) -> bool | None:

@@ -69,6 +69,10 @@ EXPECTED = {
     "encrypted.xlsx": "：这是加密的工作簿或旧版 .xls 文件：请在 Excel 中取消密码，另存为 .xlsx",
     "duplicate_column.csv": "，第1行，字段 H列：H列与G列都是 enforcement.city_staff，请删去一列",
     "many_bad_rows.csv": "，第2行，字段 enforcement.city_staff（G列）：应为不小于0的整数（人），不能为负数 -1",
+    "invisible_in_name.csv": "，第3行，字段 city.name（C列）：名称中有看不见的字符（U+200B），是否想写 湘潭市？",
+    "space_in_name.yaml": "，第3行，字段 city.name：名称中有空格（U+3000），是否想写 湘潭市？",
+    "fullwidth_in_name.yaml": "，第3行，字段 city.name：名称中有全角或兼容写法的字符“⾦”（U+2FA6），"
+    "是否想写 金华市？",
     "strength_negative.yaml": "，第9行，字段 protection.cases_handled：应为不小于0的整数（件），不能为负数 -3",
 }
 
