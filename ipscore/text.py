@@ -20,7 +20,11 @@ LANGS: tuple[Lang, ...] = ("zh", "en")
 TRUE_WORDS = frozenset({"是", "有", "✓", "√", "true", "yes", "y", "对"})
 FALSE_WORDS = frozenset({"否", "无", "✗", "×", "false", "no", "n", "没有"})
 
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$", re.ASCII)
+# A number as Decimal reads it, in ASCII: Python's int() and Decimal() also take 1_000 as 1000
+# and ٣ (Arabic-Indic) as 3, which nobody filing a form means.
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，＋－", "0123456789.,+-")
 _DATE = re.compile(r"^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?$")
 PERCENT = re.compile(r"^\s*-?[\d.,]+\s*%\s*$")
 
@@ -105,6 +109,36 @@ def plain_number(text: str) -> str | None:
     """A number typed with thousands separators ("1,234.5") without them; else None."""
     stripped = text.strip()
     return stripped.replace(",", "") if _THOUSANDS.match(stripped) else None
+
+
+def number_text(text: str) -> str | None:
+    """A number typed in a cell or on a command line as ASCII text for Decimal: full-width
+    digits (１２３) as plain ones, thousands separators dropped; None for anything else
+    (1_000, ٣, NaN), which stays text and is refused as such."""
+    stripped = text.strip().translate(_FULL_WIDTH)
+    plain = plain_number(stripped) or stripped
+    return plain if _NUMBER.fullmatch(plain) else None
+
+
+def odd_number(text: str) -> tuple[str, str] | None:
+    """Why a text that looks like a number is not read as one, in Chinese and English: an
+    underscore (1_000), a leading zero (010) or a digit other than 0–9 and ０–９ (٣); None if
+    none of these."""
+    if "_" in text and any(c.isdigit() for c in text):
+        return "数字中不能有下划线", "no underscores in a number"
+    if re.fullmatch(r"[+-]?0[0-9]+", text):  # only YAML leaves one unread: 8 or 10 to it
+        return (
+            "整数不能以0开头（YAML 会把 010 读作八进制的 8）",
+            "no leading zero (YAML reads 010 as octal 8)",
+        )
+    other = next((c for c in text.translate(_FULL_WIDTH) if c.isdigit() and not c.isascii()), None)
+    if other is not None:
+        code = f"U+{ord(other):04X}"
+        return (
+            f"只能用数字 0–9（或全角 ０–９），不能用 {other}（{code}）",
+            f"digits must be 0–9 (or full-width ０–９), not {other} ({code})",
+        )
+    return None
 
 
 def chinese_date(text: str) -> dt.date | None:

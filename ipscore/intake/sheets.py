@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import MOST_PROBLEMS, InputError, IpscoreError, Problem, display_path, too_many
 from ..packs import FieldDecl, Pack, per_pack
 from ..provenance import InputFile, sha256
-from ..text import chinese_date, did_you_mean, plain_number, yes_no
+from ..text import chinese_date, did_you_mean, number_text, yes_no
 from ..yamlio import MAX_BYTES, Lines, read_bytes
 from .evidence import from_cell
 from .submission import PackChooser, Submission, parse_submission
@@ -73,7 +73,9 @@ def coerce(decl: FieldDecl, raw: Any) -> Any:
     if decl.type in ("count", "amount") and isinstance(raw, str):
         if raw.isascii() and raw.isdigit():  # most cells: a plain whole number
             return int(raw)
-        text = plain_number(raw) or raw  # "1,234" as the README promises
+        text = number_text(raw)  # "1,234" as the README promises, "１２" too; never "1_000"
+        if text is None:
+            return raw
         try:  # from the text, never through a binary float
             return Decimal(text) if "." in text or "e" in text.lower() else int(text)
         except (ArithmeticError, ValueError):

@@ -23,8 +23,9 @@ from ..text import (
     clean_name,
     did_you_mean,
     iso_date,
+    number_text,
     odd_in_name,
-    plain_number,
+    odd_number,
     yes_no,
 )
 
@@ -61,6 +62,9 @@ def _number(decl: FieldDecl, value: Any) -> Decimal:
         raise _fail(f"{want_zh}，不能填写百分比“{value}”", f"{want_en}, not a percentage “{value}”")
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         want_zh, want_en = _want(decl)
+        odd = odd_number(value) if isinstance(value, str) else None
+        if odd is not None:
+            raise _fail(f"{want_zh}，{odd[0]}，实际为“{value}”", f"{want_en}; {odd[1]}: {value!r}")
         raise _fail(f"{want_zh}，实际为{shown_value(value)}", f"{want_en}, got {value!r}")
     number = Decimal(value) if isinstance(value, int) else Decimal(str(value))
     problem = _number_problem(decl, number)
@@ -238,9 +242,10 @@ def parse_value(pack: Pack, name: str, text: str) -> Value | None:
             ]
         )
     raw: Any = text.strip()
-    if decl.type in ("count", "amount") and raw and not PERCENT.match(raw):
+    number = number_text(raw) if decl.type in ("count", "amount") else None
+    if number is not None:
         with contextlib.suppress(ArithmeticError):
-            raw = Decimal(plain_number(raw) or raw)
+            raw = Decimal(number)
     try:
         return checked(decl, raw, pack.pack.year)
     except PydanticCustomError as exc:
