@@ -81,6 +81,7 @@ EXPECTED = {
     "整数不能以0开头（YAML 会把 010 读作八进制的 8），实际为“010”",
     "other_digits.csv": "，第2行，字段 enforcement.city_staff（G列）：应为不小于0的整数（人），"
     "只能用数字 0–9（或全角 ０–９），不能用 ٣（U+0663），实际为“٣”",
+    "mixed_encoding.csv": "，第4行：这一行是 UTF-8 编码，文件其余部分是 GB18030：请把整个文件另存为 UTF-8 的 CSV",
     "strength_negative.yaml": "，第9行，字段 protection.cases_handled：应为不小于0的整数（件），不能为负数 -3",
 }
 
