@@ -85,6 +85,8 @@ def odd_in_name(text: str) -> tuple[str, str] | None:
         return None
     ch = next(c for c in text if _clean_char(c) != c)
     code = f"U+{ord(ch):04X}"
+    if ch in "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029":
+        return f"有换行符（{code}）", f"holds a line break ({code})"
     if ch.isspace():
         return f"有空格（{code}）", f"holds a space ({code})"
     if _clean_char(ch) == "":

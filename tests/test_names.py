@@ -30,6 +30,8 @@ SPELLINGS = {
     "湘潭\u3000市": "有空格（U+3000）",
     "湘 潭市": "有空格（U+0020）",
     "湘潭市\u2060": "有看不见的字符（U+2060）",
+    "湘潭\r\n市": "有换行符（U+000D）",
+    "湘\t潭市": "有空格（U+0009）",
 }
 
 
@@ -54,7 +56,8 @@ def _files(folder: Path, *names: str) -> list[Path]:
     out = []
     for i, name in enumerate(names):
         path = folder / f"xiangtan-{i}.yaml"
-        path.write_text(XIANGTAN.replace("name: 湘潭市", f'name: "{name}"'), encoding="utf-8")
+        quoted = json.dumps(name)  # escaped as YAML reads them: a raw line break would fold
+        path.write_text(XIANGTAN.replace("name: 湘潭市", f"name: {quoted}"), encoding="utf-8")
         out.append(path)
     return out
 
