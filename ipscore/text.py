@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Literal
 
@@ -19,7 +20,11 @@ LANGS: tuple[Lang, ...] = ("zh", "en")
 TRUE_WORDS = frozenset({"是", "有", "✓", "√", "true", "yes", "y", "对"})
 FALSE_WORDS = frozenset({"否", "无", "✗", "×", "false", "no", "n", "没有"})
 
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$", re.ASCII)
+# A number as Decimal reads it, in ASCII: Python's int() and Decimal() also take 1_000 as 1000
+# and ٣ (Arabic-Indic) as 3, which nobody filing a form means.
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，＋－", "0123456789.,+-")
 _DATE = re.compile(r"^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?$")
 PERCENT = re.compile(r"^\s*-?[\d.,]+\s*%\s*$")
 
@@ -53,6 +58,45 @@ def did_you_mean(name: str, known: Iterable[str]) -> tuple[str, str]:
     return f"，是否想写 {hint}？", f"; did you mean {hint}?"
 
 
+def _clean_char(ch: str) -> str:
+    """A character as a name is identified by: nothing for a space of any width or an
+    invisible one (zero-width, BOM, joiners, controls), the plain letter or digit for a
+    full-width or compatibility one (Ａ, １, the Kangxi radical ⼦ for 子); punctuation kept, so
+    （） and ： stay as Chinese writes them."""
+    if ch.isspace() or unicodedata.category(ch) in ("Cf", "Cc"):
+        return ""
+    folded = unicodedata.normalize("NFKC", ch)
+    return folded if folded != ch and folded.isalnum() else ch
+
+
+def clean_name(text: str) -> str:
+    """A name as one identity: 湘潭市 whatever invisible or odd characters were typed in it."""
+    text = unicodedata.normalize("NFC", text)
+    if text.isascii() and text.isprintable() and " " not in text:
+        return text
+    return "".join(map(_clean_char, text))
+
+
+def odd_in_name(text: str) -> tuple[str, str] | None:
+    """What makes a name another spelling of its clean one, in Chinese and English ("有看不见
+    的字符（U+200B）"), naming the first such character; None for a clean name."""
+    text = unicodedata.normalize("NFC", text)  # é typed as e and an accent is é: not odd
+    if clean_name(text) == text:
+        return None
+    ch = next(c for c in text if _clean_char(c) != c)
+    code = f"U+{ord(ch):04X}"
+    if ch in "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029":
+        return f"有换行符（{code}）", f"holds a line break ({code})"
+    if ch.isspace():
+        return f"有空格（{code}）", f"holds a space ({code})"
+    if _clean_char(ch) == "":
+        return f"有看不见的字符（{code}）", f"holds an invisible character ({code})"
+    return (
+        f"有全角或兼容写法的字符“{ch}”（{code}）",
+        f"holds a full-width or compatibility character “{ch}” ({code})",
+    )
+
+
 def yes_no(word: str) -> bool | None:
     """是/有/✓/yes → True, 否/无/✗/no → False; anything else None."""
     folded = word.strip().lower()
@@ -67,6 +111,36 @@ def plain_number(text: str) -> str | None:
     """A number typed with thousands separators ("1,234.5") without them; else None."""
     stripped = text.strip()
     return stripped.replace(",", "") if _THOUSANDS.match(stripped) else None
+
+
+def number_text(text: str) -> str | None:
+    """A number typed in a cell or on a command line as ASCII text for Decimal: full-width
+    digits (１２３) as plain ones, thousands separators dropped; None for anything else
+    (1_000, ٣, NaN), which stays text and is refused as such."""
+    stripped = text.strip().translate(_FULL_WIDTH)
+    plain = plain_number(stripped) or stripped
+    return plain if _NUMBER.fullmatch(plain) else None
+
+
+def odd_number(text: str) -> tuple[str, str] | None:
+    """Why a text that looks like a number is not read as one, in Chinese and English: an
+    underscore (1_000), a leading zero (010) or a digit other than 0–9 and ０–９ (٣); None if
+    none of these."""
+    if "_" in text and any(c.isdigit() for c in text):
+        return "数字中不能有下划线", "no underscores in a number"
+    if re.fullmatch(r"[+-]?0[0-9]+", text):  # only YAML leaves one unread: 8 or 10 to it
+        return (
+            "整数不能以0开头（YAML 会把 010 读作八进制的 8）",
+            "no leading zero (YAML reads 010 as octal 8)",
+        )
+    other = next((c for c in text.translate(_FULL_WIDTH) if c.isdigit() and not c.isascii()), None)
+    if other is not None:
+        code = f"U+{ord(other):04X}"
+        return (
+            f"只能用数字 0–9（或全角 ０–９），不能用 {other}（{code}）",
+            f"digits must be 0–9 (or full-width ０–９), not {other} ({code})",
+        )
+    return None
 
 
 def chinese_date(text: str) -> dt.date | None:

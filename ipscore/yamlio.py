@@ -190,8 +190,8 @@ def _built(node: Any, loader: Any, budget: list[int]) -> Any:
         tag, text = node.tag, node.value
         if tag == _STR:
             return text
-        if tag == _INT:  # plain decimal digits; 0x1F, 0o17, 1_000 and 0755 as YAML 1.1 says
-            return int(text) if text.isdigit() and text[0] != "0" else loader.construct_object(node)
+        if tag == _INT:
+            return _whole(loader, node)
         if tag == _FLOAT:
             return _exact_float(loader, node)
         if tag in _SIMPLE:
@@ -248,6 +248,7 @@ def load_with_bytes(path: Path, error: type[IpscoreError] = InputError) -> tuple
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     yaml.constructor.add_constructor("tag:yaml.org,2002:float", _exact_float)
+    yaml.constructor.add_constructor("tag:yaml.org,2002:int", _whole)
     try:
         _check_shape(yaml, text, name, error)
         node = yaml.load(text)
@@ -279,10 +280,23 @@ def load_with_bytes(path: Path, error: type[IpscoreError] = InputError) -> tuple
         raise _error(error, name, f"YAML 格式错误：{exc}", f"malformed YAML: {exc}") from None
 
 
+_DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)", re.ASCII)
+
+
+def _whole(constructor: Any, node: Any) -> int | str:
+    """A YAML integer in plain decimal digits; any other (1_000, 0x1F, 0o17, 010, 1:30, each
+    a different number to YAML 1.1 and 1.2, and none what a form's filler means) its text,
+    refused where a number is wanted."""
+    text = str(node.value)
+    return int(text) if _DECIMAL.fullmatch(text) else text
+
+
 def _exact_float(constructor: Any, node: Any) -> Any:
     """A YAML number with a point, from its source text: 7799.99999999999999 stays itself,
     never the binary float 7800.0 (rounding a submitted figure could change a verdict)."""
-    text = str(node.value).replace("_", "")
+    text = str(node.value)
+    if "_" in text or ":" in text:  # 1_000.5, 1:30.5: refused as text, as _whole's are
+        return text
     special = {".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
     return Decimal(special.get(text.lower(), text))
 

@@ -69,6 +69,19 @@ EXPECTED = {
     "encrypted.xlsx": "：这是加密的工作簿或旧版 .xls 文件：请在 Excel 中取消密码，另存为 .xlsx",
     "duplicate_column.csv": "，第1行，字段 H列：H列与G列都是 enforcement.city_staff，请删去一列",
     "many_bad_rows.csv": "，第2行，字段 enforcement.city_staff（G列）：应为不小于0的整数（人），不能为负数 -1",
+    "invisible_in_name.csv": "，第3行，字段 city.name（C列）：名称中有看不见的字符（U+200B），是否想写 湘潭市？",
+    "space_in_name.yaml": "，第3行，字段 city.name：名称中有空格（U+3000），是否想写 湘潭市？",
+    "fullwidth_in_name.yaml": "，第3行，字段 city.name：名称中有全角或兼容写法的字符“⾦”（U+2FA6），"
+    "是否想写 金华市？",
+    "underscore_number.csv": "，第2行，字段 enforcement.city_staff（G列）：应为不小于0的整数（人），"
+    "数字中不能有下划线，实际为“1_000”",
+    "underscore_number.yaml": "，第5行，字段 enforcement.city_staff：应为不小于0的整数（人），"
+    "数字中不能有下划线，实际为“1_000”",
+    "leading_zero.yaml": "，第5行，字段 enforcement.city_staff：应为不小于0的整数（人），"
+    "整数不能以0开头（YAML 会把 010 读作八进制的 8），实际为“010”",
+    "other_digits.csv": "，第2行，字段 enforcement.city_staff（G列）：应为不小于0的整数（人），"
+    "只能用数字 0–9（或全角 ０–９），不能用 ٣（U+0663），实际为“٣”",
+    "mixed_encoding.csv": "，第4行：这一行是 UTF-8 编码，文件其余部分是 GB18030：请把整个文件另存为 UTF-8 的 CSV",
     "strength_negative.yaml": "，第9行，字段 protection.cases_handled：应为不小于0的整数（件），不能为负数 -3",
 }
 

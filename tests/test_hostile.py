@@ -20,7 +20,7 @@ import pytest
 from .conftest import ROOT, SCENARIOS, as_in_a_terminal, scenario_with
 from .test_report import need
 
-EVIL = '=HYPERLINK("http://x","y")[/]\x1b[31mX'
+EVIL = '=HYPERLINK("http://x","y")[/][31mX'
 
 
 def run(*args: str, cwd: Path = ROOT, **kwargs) -> subprocess.CompletedProcess[str]:
@@ -34,7 +34,7 @@ def run(*args: str, cwd: Path = ROOT, **kwargs) -> subprocess.CompletedProcess[s
 
 
 def _evil_city(tmp_path: Path) -> Path:
-    quoted = EVIL.replace("\\", "\\\\").replace('"', '\\"').replace("\x1b", "\\e")
+    quoted = EVIL.replace("\\", "\\\\").replace('"', '\\"')
     changes = {"city: {name: 湘潭市,": f'city: {{name: "{quoted}",'}
     return scenario_with(tmp_path, "xiangtan-2015.yaml", changes, to="evil-2015.yaml")
 
@@ -67,6 +67,17 @@ def test_markup_and_escapes_in_a_name_reach_the_terminal_as_plain_text(tmp_path)
         assert "Traceback" not in done.stderr
         assert "\x1b" not in done.stdout
         assert "[/]" in done.stdout  # shown as typed, not read as markup
+
+
+def test_an_escape_in_a_name_is_refused_and_never_reaches_the_terminal(tmp_path):
+    path = scenario_with(
+        tmp_path, "xiangtan-2015.yaml", {"city: {name: 湘潭市,": 'city: {name: "湘潭\\e[31m市",'}
+    )
+    done = run("validate", str(path))
+    assert done.returncode == 2
+    assert "\x1b" not in done.stderr
+    refused = "第6行，字段 city.name：名称中有看不见的字符（U+001B），是否想写 湘潭[31m市？"
+    assert refused in done.stderr
 
 
 def test_output_never_overwrites_an_input(tmp_path):

@@ -295,3 +295,22 @@ def test_a_junk_table_is_refused_after_the_first_thousand_problems(tmp_path):
     # Three problems a row (the level, the count, the batch not given): 333 rows make 999, and
     # the thousandth is the first of the 334th row, on line 335.
     assert problems[0].line == 2 and problems[-2].line == 335
+
+
+def test_a_row_in_another_encoding_is_named_by_its_line_never_read_as_mojibake(tmp_path):
+    """Issue 30: a UTF-8 row in a GB18030 file read as 鐢插競; a GB18030 row in a UTF-8 file
+    made the whole file "unknown encoding". A file in one encoding reads as before."""
+    head = "pack,year,city.name,city.level,city.batch,city.counties,enforcement.city_staff\n"
+    cities = ("湘潭市", "甲市", "乙市")
+    rows = [f"cnipa-2015-demo-city,2015,{city},prefecture,3,5,4\n" for city in cities]
+    mixed = tmp_path / "u.csv"
+    mixed.write_bytes((head + rows[0] + rows[1]).encode() + rows[2].encode("gb18030"))
+    with pytest.raises(IpscoreError) as caught:
+        read_all([mixed])
+    assert caught.value.render() == (
+        f"{mixed}，第4行：这一行是 GB18030 编码，文件其余部分是 UTF-8："
+        "请把整个文件另存为 UTF-8 的 CSV"
+    )
+    whole = tmp_path / "gb.csv"
+    whole.write_bytes((head + "".join(rows)).encode("gb18030"))
+    assert [s.city for _, s in read_all([whole])] == list(cities)

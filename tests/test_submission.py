@@ -13,7 +13,7 @@ from ipscore import InputError, assess, load_pack
 from ipscore.intake.files import read_one
 from ipscore.intake.submission import _checked_values, _values_of, model_for, parse_submission
 
-from .conftest import SCENARIOS
+from .conftest import SCENARIOS, ipscore
 from .strategies import value_of
 
 CITY = {"name": "湘潭市", "level": "prefecture", "batch": 3, "counties": 5}
@@ -295,3 +295,23 @@ def test_a_count_is_let_through_at_once_exactly_where_the_full_check_finds_nothi
         for value in (-1, 0, 1, int(low) - 1, int(low), int(high), int(high) + 1, 10**16):
             fine = _number_problem(decl, Decimal(value)) is None
             assert (low <= value <= high) == fine, (decl.label, value)
+
+
+def test_an_evidence_file_over_the_limit_is_named_and_never_hashed(tmp_path):
+    """Issue 30: a 3 GB evidence file was hashed on every run (about 30 s each)."""
+    with (tmp_path / "scan.pdf").open("wb") as big:  # sparse: 201 MB that take no disk
+        big.truncate(201 * 2**20)
+    submission = tmp_path / "xiangtan.yaml"
+    submission.write_text(
+        "pack: cnipa-2015-demo-city\nyear: 2015\n"
+        "city: {name: 湘潭市, level: prefecture, batch: 3, counties: 5}\n"
+        "evidence:\n  T1.R2:\n    - {doc: 潭政〔2015〕8号, file: scan.pdf}\n",
+        encoding="utf-8",
+    )
+    done = ipscore("validate", str(submission))
+    assert done.returncode == 2
+    assert (
+        f"{submission}，第6行，字段 evidence.T1.R2[1].file：佐证材料文件 scan.pdf 有 201 MB，"
+        "超过上限 200 MB，没有计算校验值：请压缩或拆分（可用环境变量 IPSCORE_MAX_EVIDENCE_MB 调整）"
+    ) in done.stderr
+    assert ipscore("validate", str(submission), IPSCORE_MAX_EVIDENCE_MB="300").returncode == 0

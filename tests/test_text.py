@@ -4,6 +4,7 @@ is the contract's plain strings."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -47,6 +48,34 @@ def test_numbers_and_dates_typed_by_hand():
         parse_value(PACK, "finance.pledge_amount", "12,34")
     assert str(chinese_date("2015年12月31日")) == "2015-12-31"
     assert chinese_date("2015年2月30日") is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("1_000", "数字中不能有下划线"),  # int() and Decimal() would read 1000
+        ("٣", "只能用数字 0–9（或全角 ０–９），不能用 ٣（U+0663）"),  # Arabic-Indic 3
+        ("१२", "只能用数字 0–9（或全角 ０–９），不能用 १（U+0967）"),  # Devanagari 12
+        ("1,٢٣٤", "只能用数字 0–9（或全角 ０–９），不能用 ٢（U+0662）"),
+    ],
+)
+def test_a_number_in_other_digits_or_with_underscores_is_never_read(typed, reason):
+    """Issue 30: `1_000` was read as 1000 and `٣` as 3, in a cell and on the command line."""
+    decl = PACK.field("enforcement.city_staff")
+    assert coerce(decl, typed) == typed  # left as text, for the model to refuse
+    with pytest.raises(InputError) as caught:
+        parse_value(PACK, "enforcement.city_staff", typed)
+    assert caught.value.render() == (
+        f"字段 enforcement.city_staff：应为不小于0的整数（人），{reason}，实际为“{typed}”"
+    )
+
+
+def test_full_width_digits_are_read_as_typed_on_a_chinese_keyboard():
+    decl = PACK.field("enforcement.city_staff")
+    assert coerce(decl, "１２") == 12
+    assert coerce(decl, "１,２３４") == 1234
+    assert coerce(PACK.field("finance.pledge_amount"), "７８００．５") == Decimal("7800.5")
+    assert parse_value(PACK, "enforcement.city_staff", "３") == 3
 
 
 def test_did_you_mean():

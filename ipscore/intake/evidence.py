@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -209,6 +210,18 @@ def _item(
         ]
     if path.exists() and not path.is_file():
         return None, [problem(f"{file} 不是文件", f"{file} is not a file", "file")]
+    size = path.stat().st_size if path.is_file() else 0
+    if size > MAX_EVIDENCE:
+        return None, [
+            problem(
+                f"佐证材料文件 {file} 有 {size // 2**20} MB，超过上限 {MAX_EVIDENCE // 2**20} MB，"
+                "没有计算校验值：请压缩或拆分（可用环境变量 IPSCORE_MAX_EVIDENCE_MB 调整）",
+                f"the evidence file {file} is {size // 2**20} MB, over the "
+                f"{MAX_EVIDENCE // 2**20} MB limit, and was not hashed: compress or split it "
+                "(IPSCORE_MAX_EVIDENCE_MB)",
+                "file",
+            )
+        ]
     return Evidence(doc, title, when, file, display_path(path), _hash(path)), []
 
 
@@ -218,6 +231,11 @@ def _date(value: Any) -> dt.date | bool | None:
         return None
     found = iso_date(value)
     return False if found is None else found
+
+
+# Every run hashes every evidence file: a 3 GB one took 30 s each time. Scans of a season's
+# documents are tens of MB.
+MAX_EVIDENCE = int(os.environ.get("IPSCORE_MAX_EVIDENCE_MB", "200")) * 2**20
 
 
 def _hash(path: Path) -> str | None:

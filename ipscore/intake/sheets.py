@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import MOST_PROBLEMS, InputError, IpscoreError, Problem, display_path, too_many
 from ..packs import FieldDecl, Pack, per_pack
 from ..provenance import InputFile, sha256
-from ..text import chinese_date, did_you_mean, plain_number, yes_no
+from ..text import chinese_date, did_you_mean, number_text, yes_no
 from ..yamlio import MAX_BYTES, Lines, read_bytes
 from .evidence import from_cell
 from .submission import PackChooser, Submission, parse_submission
@@ -73,7 +73,9 @@ def coerce(decl: FieldDecl, raw: Any) -> Any:
     if decl.type in ("count", "amount") and isinstance(raw, str):
         if raw.isascii() and raw.isdigit():  # most cells: a plain whole number
             return int(raw)
-        text = plain_number(raw) or raw  # "1,234" as the README promises
+        text = number_text(raw)  # "1,234" as the README promises, "１２" too; never "1_000"
+        if text is None:
+            return raw
         try:  # from the text, never through a binary float
             return Decimal(text) if "." in text or "e" in text.lower() else int(text)
         except (ArithmeticError, ValueError):
@@ -366,27 +368,61 @@ def _cell(where: str, cell: Any, formula_sheet: Any) -> Any:
 def _csv_rows(raw: bytes, name: str) -> Body:
     """The non-empty rows, parsed as they are asked for (a large table is never held parsed
     whole); the first is the heading."""
-    for encoding in ("utf-8-sig", "gb18030"):
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        mixed = _mixed_encodings(raw, name)
+        if mixed:
+            raise InputError(mixed) from None
         try:
-            text = raw.decode(encoding)
-            break
+            text = raw.decode("gb18030")
         except UnicodeDecodeError:
-            continue
-    else:
-        raise InputError(
-            [
-                _problem(
-                    name,
-                    "无法识别文件编码，请另存为 UTF-8 或 GB18030 的 CSV",
-                    "unknown encoding: save the CSV as UTF-8 or GB18030",
-                )
-            ]
-        )
+            raise InputError(
+                [
+                    _problem(
+                        name,
+                        "无法识别文件编码，请另存为 UTF-8 或 GB18030 的 CSV",
+                        "unknown encoding: save the CSV as UTF-8 or GB18030",
+                    )
+                ]
+            ) from None
     rows = _parsed(csv.reader(io.StringIO(text)), name)
     first = next(rows, None)
     if first is None:
         raise InputError([_problem(name, "文件是空的", "the file is empty")])
     return itertools.chain([first], rows)
+
+
+def _mixed_encodings(raw: bytes, name: str) -> list[Problem]:
+    """The lines of a file that is not UTF-8 throughout but has UTF-8 lines: GB18030 reads
+    almost any bytes, so a UTF-8 row pasted into a GB18030 file would be read as mojibake
+    (鐢插競) without a word; a GB18030 row in a UTF-8 file is named too. A line is taken for
+    UTF-8 when it decodes as UTF-8 into Chinese (a GB18030 line rarely decodes at all, and
+    then into other scripts); the fewer kind is named."""
+    utf8: list[int] = []
+    other: list[int] = []
+    for n, line in enumerate(raw.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            other.append(n)
+            continue
+        (utf8 if all(c.isascii() or _chinese(c) for c in text) else other).append(n)
+    if not utf8 or not other:
+        return []
+    odd, encoding, rest = (
+        (utf8, "UTF-8", "GB18030") if len(utf8) <= len(other) else (other, "GB18030", "UTF-8")
+    )
+    zh = f"这一行是 {encoding} 编码，文件其余部分是 {rest}：请把整个文件另存为 UTF-8 的 CSV"
+    en = f"this line is {encoding}, the rest of the file {rest}: save the whole file as UTF-8"
+    return [_problem(name, zh, en, n) for n in odd[:MOST_PROBLEMS]]
+
+
+def _chinese(c: str) -> bool:
+    """A character of Chinese text: a hanzi, or Chinese and full-width punctuation."""
+    return "\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef" or c in "\ufeff\u2014\u2026“”‘’·"
 
 
 def _parsed(reader: Iterator[list[str]], name: str) -> Body:

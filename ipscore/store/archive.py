@@ -29,6 +29,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
 from ..errors import InputError, Problem
+from ..text import clean_name, odd_in_name
 from .connect import database_problem, engine_for, migrate
 from .places import location
 from .records import (
@@ -38,6 +39,7 @@ from .records import (
     Stored,
     Value,
     decoded,
+    odd_city,
 )
 from .schema import checks, figures, packs, submissions
 
@@ -433,15 +435,49 @@ class Writing(Reading):
     def __init__(self, conn: Connection):
         super().__init__(conn)
         self.fresh: set[int] = set()
+        self._cities: dict[str, str] | None = None  # clean name → the name stored
 
     def store(self, record: dict[str, Any]) -> int:
         """One record (`Entry.record`) and its figures; the new row's id."""
+        self._one_identity(record["city"])
         row = _insert(self.conn, record)
         self.fresh.add(row)
         return row
 
     def store_pack(self, row: dict[str, str]) -> None:
         _store_pack(self.conn, row)
+
+    def _one_identity(self, city: str) -> None:
+        """Refuse a second spelling of a city: a name with an invisible or odd character (an
+        import, a caller past the readers), or a clean one where the archive holds the city
+        written otherwise (by an ipscore before names were checked). A name exactly as held
+        is stored as it is: a held city's later versions (a reassessment) stay one city."""
+        if not isinstance(city, str):
+            return  # no name at all: the database's NOT NULL refuses it in its words
+        if self._cities is None:
+            stored = self.conn.execute(select(submissions.c.city).distinct()).scalars()
+            self._cities = {clean_name(c): c for c in stored}
+        clean = clean_name(city)
+        known = self._cities.get(clean)
+        if known == city:
+            return
+        odd = odd_city(city)
+        if odd is not None:
+            raise InputError([Problem(*odd, field="city")])
+        held = None if known is None else odd_in_name(known)
+        if held is not None:
+            raise InputError(
+                [
+                    Problem(
+                        f"档案库中已存的城市 {clean} 的名称中{held[0]}"
+                        "（由较早版本的 ipscore 存入）：同一城市不能存为两个名称",
+                        f"the archive holds the city {clean} under a name that {held[1]} "
+                        "(stored by an earlier ipscore): one city cannot be stored under two names",
+                        field="city",
+                    )
+                ]
+            )
+        self._cities[clean] = city
 
     def replace_result(self, row: int, result: dict[str, Any]) -> None:
         """The result of a version this transaction stored, worked out again."""

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Problem
+from ..text import clean_name, odd_in_name
 
 Value = bool | int | Decimal | dt.date | str
 ASSESSMENT, FIGURES = "assessment", "figures"
@@ -174,6 +175,17 @@ PACK_KEYS = ("sha256", "pack", "pack_version", "document", "stored_at")
 WRAPPED = {"check": CHECK_KEYS, "stored_pack": PACK_KEYS}
 
 
+def odd_city(city: str) -> tuple[str, str] | None:
+    """Why a city may not be stored under this name (another spelling of a clean one), in
+    Chinese and English; None for a clean name."""
+    odd = odd_in_name(city)
+    if odd is None:
+        return None
+    clean = clean_name(city)
+    zh = f"城市名称中{odd[0]}，是否想写 {clean}？"
+    return zh, f"the city's name {odd[1]}; did you mean {clean}?"
+
+
 def read_dump(path: Path) -> list[dict[str, Any]]:
     """The records of an export file, every bad line reported at once."""
     from ..errors import display_path
@@ -205,6 +217,10 @@ def read_dump(path: Path) -> list[dict[str, Any]]:
                     n,
                 )
             )
+            continue
+        odd = odd_city(str(body["city"]))
+        if odd is not None:
+            problems.append(Problem(*odd, name, n, "city"))
             continue
         records.append(record)
     if problems:
