@@ -25,7 +25,7 @@ from ipscore.report.render import render
 from ipscore.views.tables.assessment import for_assessments
 from ipscore.views.tables.base import as_text
 
-from .conftest import ROOT, SCENARIOS
+from .conftest import ROOT, SCENARIOS, scenario_with
 
 CASES = [p for p in submission_files([SCENARIOS]) if p.suffix in (".yaml", ".json")]
 ALL = {a.source: a for a in assess_paths([SCENARIOS])}
@@ -356,7 +356,7 @@ def test_a_note_shared_by_many_files_is_shown_once():
     assert md.count("示例数据，非官方统计") == 1 + sum(1 for _ in assessments)  # banner + appendix
 
 
-def test_page_one_says_what_blocks_the_grade_and_what_fixing_it_gives():
+def test_page_one_says_what_blocks_the_grade_and_what_fixing_it_gives(tmp_path):
     (wuhan,) = assess_paths([SCENARIOS / "wuhan-2015.yaml"])
     page = city_context(wuhan)["conclusion"]
     # 7799.9999万元 against 6500 × 1.2 = 7800: 0.0001万元 = 1元 short.
@@ -366,6 +366,11 @@ def test_page_one_says_what_blocks_the_grade_and_what_fixing_it_gives():
     # T4 complete: its fraction 5/7 → 1 adds 100 × 2 × 2/7 / 13 ≈ 4.4 (4 mandatory tasks of
     # weight 2, 5 optional of weight 1): 94.2 → 98.6, and every mandatory task complete: 优秀.
     assert page["fixed"] == "98.6 优秀" and page["to_fill"] == []
+    # A whole 1万元 short is said in 万元; only less than that in 元.
+    less = {"pledge_amount: 7799.9999": "pledge_amount: 7799"}
+    (short,) = assess_paths([scenario_with(tmp_path, "wuhan-2015.yaml", less)])
+    blockers = city_context(short)["conclusion"]["blockers"]
+    assert [b["gap"] for b in blockers] == ["增长19.9%，要求≥20%，还差1万元"]
     html = report.city_report(wuhan, ".html")
     assert html.index("卡在") < html.index("各项任务完成比例")  # on page one, before the chart
 

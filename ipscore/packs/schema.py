@@ -25,6 +25,13 @@ INSIDE = r"^(?![/\\])(?![A-Za-z]:)(?!.*(^|[/\\])\.\.([/\\]|$))"
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 MAX_TEXT = 200  # intake.values.MAX_TEXT
 DECIMALS = "x-decimals"
+# A name is one identity (text.clean_name): no space of any kind, nothing invisible, no control
+# character, no full-width letter or digit and no compatibility form of a character (Ａ for A,
+# ⾦ for 金); full-width punctuation is the ordinary kind in Chinese (哈尔滨市（初报稿）).
+NAME = (
+    r"^[^\s\x00-\x1f\x7f\u00ad\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff"
+    r"\u2f00-\u2fdf\uf900-\ufaff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+$"
+)
 LARGEST = 10**16 - 1  # intake.values.count_range: beyond it a number is refused
 
 
@@ -128,7 +135,7 @@ def _field(decl: FieldDecl, year: int | None) -> dict[str, Any]:
     elif decl.names is not None:
         typed = {"enum": list(decl.spellings())}
     else:
-        typed = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT}
+        typed = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT, "pattern": NAME}
     if not decl.required:  # an absent or empty figure is missing, never false or zero
         typed = {"anyOf": [typed, {"type": "null"}]}
     return {**described, **typed}
