@@ -394,19 +394,25 @@ def archive_export(output: Path, db: str | None) -> None:
 def archive_import(path: Path, db: str | None) -> None:
     """导入 archive export 导出的文件；已有的存档跳过，整个文件一次写入。
 
+    每一行先核对：类型、日期、年度、规则包（导出文件带的、归档中的或本机同样的），评估结果须能由
+    这条存档的数据和规则包重新评估得出；有一处不对，整个文件都不导入，逐行列出问题。
+
     读了导入的年度数据的当前结果随之重新评估，各存为新的一版（导入的记录保持原样）。
 
     \b
     例：
       ipscore archive import 归档.jsonl --db 新归档.sqlite
     """
+    from ..errors import display_path
     from ..provenance import now
+    from ..record.importing import checked_records
     from ..record.storing import imported
     from ..store.records import read_dump
     from ..views.tables.archive import refreshed_lines
 
-    records = read_dump(path)
+    lines = read_dump(path)
     with opened_archive(db) as archive:
+        records = checked_records(archive, lines, display_path(path))
         stored, skipped, refreshed = imported(archive, records, now())
     click.echo(
         pick(
