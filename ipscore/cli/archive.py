@@ -368,10 +368,18 @@ def archive_reassess(
 
 @archive_group.command("export")
 @output_file("导出文件（JSON Lines：每行一条存档，含每个版本）。")
+@click.option(
+    "--skip-damaged",
+    is_flag=True,
+    help="跳过已损坏的存档（及其核验记录），导出其余的；不加时有损坏的存档就不导出。",
+)
 @db_option
 @lang_option
-def archive_export(output: Path, db: str | None) -> None:
+def archive_export(output: Path, skip_damaged: bool, db: str | None) -> None:
     """导出全部存档（每个版本，含数据、结果和来源），可用 archive import 导入另一个数据库。
+
+    数据库中有损坏的存档（手工改过或旧版写入）时列出它们、不导出；加 --skip-damaged 导出其余的，
+    并写明跳过了哪些。
 
     \b
     例：
@@ -382,8 +390,17 @@ def archive_export(output: Path, db: str | None) -> None:
     from ..views.output import write_atomic
 
     with opened_archive(db) as archive:
-        text = dump_lines(archive.export())
-    write_atomic(output, text)
+        text = dump_lines(archive.export(skip_damaged))
+        write_atomic(output, text)
+        if archive.checks_skipped:
+            click.echo(
+                pick(
+                    chosen_lang(),
+                    f"! 已跳过损坏存档的核验记录 {archive.checks_skipped} 条",
+                    f"! skipped {archive.checks_skipped} checks of damaged rows",
+                ),
+                err=True,
+            )
     click.echo(str(output))
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
+import orjson
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -21,6 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ..errors import Problem
 from ..validation import dotted, translate
 
 HASH = re.compile(r"^[0-9a-f]{64}$")
@@ -184,11 +187,31 @@ _RECORD: dict[str, Callable[[Any], Any]] = {
     "pack_sha256": _sha256,
     "year": _year,
     "stored_at": _moment,
-    "result": _result,
 }
 
 
-class Record(BaseModel):
+class _Outcome(BaseModel):
+    """A row's kind and its result, which must go together."""
+
+    kind: Literal["assessment", "figures"]
+    result: Result | None
+
+    @field_validator("result", mode="before")
+    @classmethod
+    def _object(cls, value: Any) -> Any:
+        return _result(value)
+
+    @model_validator(mode="after")
+    def _kind_and_result(self) -> _Outcome:
+        if (self.kind == "assessment") != (self.result is not None):
+            raise _fail(
+                f"kind 为 {self.kind}，评估结果却{'为空' if self.result is None else '不为空'}",
+                f"kind is {self.kind} but the result is {'null' if self.result is None else 'set'}",
+            )
+        return self
+
+
+class Record(_Outcome):
     """A stored version (`Entry.record`, `Stored.to_dict`)."""
 
     pack: str
@@ -196,7 +219,6 @@ class Record(BaseModel):
     pack_sha256: str
     city: str
     year: Any
-    kind: Literal["assessment", "figures"]
     source: str
     input_sha256: str
     references: list[dict[str, Any]]
@@ -205,7 +227,6 @@ class Record(BaseModel):
     reason: str | None = None  # an export from before reasons has none
     ipscore_version: str
     figures: dict[str, Figure]
-    result: Result | None
 
     @field_validator(*_RECORD, mode="before")
     @classmethod
@@ -216,15 +237,6 @@ class Record(BaseModel):
     @classmethod
     def _input(cls, value: Any) -> Any:
         return value if value == "" else _sha256(value)  # "" where a submission had no file
-
-    @model_validator(mode="after")
-    def _kind_and_result(self) -> Record:
-        if (self.kind == "assessment") != (self.result is not None):
-            raise _fail(
-                f"kind 为 {self.kind}，评估结果却{'为空' if self.result is None else '不为空'}",
-                f"kind is {self.kind} but the result is {'null' if self.result is None else 'set'}",
-            )
-        return self
 
 
 class CheckedSubmission(BaseModel):
@@ -292,3 +304,103 @@ def problems_of(model: type[BaseModel], body: Any, root: str = "") -> list[tuple
             out.append((where, zh, en))
         return list(dict.fromkeys(out))
     return []
+
+
+@dataclass(frozen=True)
+class Damaged:
+    """A row of the database that is not what ipscore stores (written by hand with SQL, or by
+    an older version): named and skipped by every reader, never a traceback."""
+
+    id: int
+    pack: Any
+    city: Any
+    year: Any
+    what: tuple[tuple[str, str, str], ...]  # (field, Chinese, English)
+
+    def problem(self) -> Problem:
+        zh = "；".join(f"字段 {f}：{z}" if f else z for f, z, _ in self.what)
+        en = "; ".join(f"field {f}: {e}" if f else e for f, _, e in self.what)
+        under = f"，{self.pack}" if self.pack else ""
+        return Problem(
+            f"归档 #{self.id}（{self.city} {self.year}年度{under}）已损坏：{zh}",
+            f"archive row #{self.id} ({self.city} {self.year}{under}) is damaged: {en}",
+        )
+
+    def joined(self, other: Damaged) -> Damaged:
+        return Damaged(
+            self.id,
+            self.pack or other.pack,
+            self.city,
+            self.year,
+            tuple(dict.fromkeys((*self.what, *other.what))),
+        )
+
+
+# Where the row's result is not read (a listing), it stands in so that only what was read is
+# judged: a result of the shape every stored result has.
+_UNREAD = {"score": 0, "grade": "", "grade_label": "", "tasks": []}
+
+
+def row_damage(
+    row: Mapping[Any, Any], figure_rows: Iterable[Mapping[Any, Any]] = ()
+) -> Damaged | None:
+    """What is wrong with a row of `submissions` (and the rows of its figures), if anything."""
+    what: list[tuple[str, str, str]] = []
+    record = {k: row[k] for k in _ROW_COLUMNS}
+    record["references"] = _parsed(row["references_json"], "references", [], what)
+    if "result_json" in row:
+        text = row["result_json"]
+        instead = _UNREAD if row["kind"] == "assessment" else None
+        record["result"] = None if text is None else _parsed(text, "result", instead, what)
+    else:
+        record["result"] = _UNREAD if row["kind"] == "assessment" else None
+    record["figures"] = {}
+    what += problems_of(Record, record)
+    for f in figure_rows:
+        wrong = figure_problem(f["type"], f["value"])
+        if wrong:
+            what.append((f"figures.{f['field']}", *wrong))
+    if not what:
+        return None
+    return Damaged(row["id"], row["pack"], row["city"], row["year"], tuple(what))
+
+
+def result_damage(text: str | None, kind: str) -> tuple[tuple[str, str, str], ...]:
+    """What is wrong with a row's result as read on its own (`Reading.current_of`)."""
+    what: list[tuple[str, str, str]] = []
+    result = None if text is None else _parsed(text, "result", _UNREAD, what)
+    record = {"kind": kind, "result": result}
+    return (*what, *(p for p in problems_of(_Outcome, record)))
+
+
+def figure_damage(row: Mapping[Any, Any]) -> Damaged | None:
+    """A row of `figures` whose text is not a value of its type, as its submission's damage."""
+    wrong = figure_problem(row["type"], row["value"])
+    if wrong is None:
+        return None
+    what = ((f"figures.{row['field']}", *wrong),)
+    return Damaged(row["submission_id"], None, row["city"], row["year"], what)
+
+
+_ROW_COLUMNS = (
+    "pack",
+    "pack_version",
+    "pack_sha256",
+    "city",
+    "year",
+    "kind",
+    "source",
+    "input_sha256",
+    "stored_at",
+    "stored_by",
+    "reason",
+    "ipscore_version",
+)
+
+
+def _parsed(text: Any, name: str, instead: Any, what: list[tuple[str, str, str]]) -> Any:
+    try:
+        return orjson.loads(text)
+    except (orjson.JSONDecodeError, TypeError):
+        what.append((name, "不是有效的 JSON", "not valid JSON"))
+        return instead
