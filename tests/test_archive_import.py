@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -153,3 +154,126 @@ def test_a_pack_document_that_does_not_match_its_hash_is_refused(exported, tmp_p
     done = run("archive", "import", str(dump), db=tmp_path / "b.sqlite")
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert f"{dump}，第1行，字段 stored_pack.document：存档的规则包载入后哈希为" in done.stderr
+
+
+@pytest.fixture
+def damaged(tmp_path: Path) -> Path:
+    """An archive of Wuhan and Shenzhen with a check of Wuhan's T1.R2, then damaged with SQL."""
+    db = tmp_path / "a.sqlite"
+    wuhan, shenzhen = SCENARIOS / "wuhan-2015.yaml", SCENARIOS / "shenzhen-2015.yaml"
+    assert run("archive", "add", str(wuhan), str(shenzhen), db=db).returncode == 0
+    verified = run("verify", "武汉市", "2015", "T1.R2", "--ok", "--by", "李四", db=db)
+    assert verified.returncode == 0, verified.stderr
+    return db
+
+
+def _damage(db: Path, *statements: str) -> None:
+    with sqlite3.connect(db) as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+WUHAN_YEAR = (
+    "归档 #1（武汉市 20x5年度，cnipa-2015-demo-city）已损坏：字段 year：年度应为1900到2100之间的"
+    "整数年份，实际为文本“20x5”"
+)
+SHENZHEN_FIGURE = (
+    "归档 #2（深圳市 2015年度，cnipa-2015-demo-city）已损坏：字段 figures.city.batch：类型为 int，"
+    "值应为整数，实际为文本“abc”"
+)
+
+
+def test_list_names_a_damaged_row_and_shows_the_rest(damaged):
+    _damage(damaged, "UPDATE submissions SET year = '20x5' WHERE id = 1")
+    done = run("archive", "list", "--format", "json", db=damaged)
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert [s["city"] for s in json.loads(done.stdout)["submissions"]] == ["深圳市"]
+    assert done.stderr.splitlines() == [f"! 已跳过：{WUHAN_YEAR}"]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE submissions SET year = 2015.7 WHERE id = 2",
+        "UPDATE submissions SET result_json = '[1, 2]' WHERE id = 2",
+        "UPDATE submissions SET result_json = '{\"score\": 1' WHERE id = 2",
+    ],
+)
+def test_every_reader_skips_a_damaged_row(damaged, statement):
+    """Shenzhen's row damaged: what reads it names it; nothing crashes; Wuhan is still read."""
+    _damage(damaged, statement)
+    page = str(damaged.with_suffix(".html"))
+    for command, names in (
+        (["archive", "list"], True),
+        (["history", "深圳市"], True),
+        (["history", "武汉市"], False),
+        (["publish", "--year", "2015", "--score", "declared", "-o", page], False),
+        (["verify", "--summary", "2015"], False),
+        (["review", "武汉市"], False),
+    ):
+        done = run(*command, db=damaged)
+        assert "Traceback" not in done.stderr, (command, done.stderr)
+        assert done.returncode == (2 if command[1] == "深圳市" else 0), (command, done.stderr)
+        assert ("! 已跳过：归档 #2（深圳市 " in done.stderr) >= names, (command, done.stderr)
+    assert "武汉市" in (damaged.with_suffix(".html")).read_text(encoding="utf-8")
+
+
+def test_show_of_a_damaged_row_names_it(damaged):
+    _damage(
+        damaged, "UPDATE figures SET value = 'abc' WHERE submission_id = 2 AND field = 'city.batch'"
+    )
+    done = run("archive", "show", "深圳市", "2015", db=damaged)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[0] == f"! 已跳过：{SHENZHEN_FIGURE}"
+    assert "归档中没有 深圳市 2015年度的存档" in done.stderr
+
+
+def test_an_older_version_is_never_passed_off_as_current(damaged, tmp_path):
+    from .conftest import scenario_with
+
+    corrected = scenario_with(
+        tmp_path, "wuhan-2015.yaml", {"pledge_amount: 7799.9999": "pledge_amount: 7800"}
+    )
+    assert run("archive", "add", str(corrected), db=damaged).returncode == 0
+    _damage(damaged, "UPDATE submissions SET result_json = '[]' WHERE id = 3")
+    listed = json.loads(run("archive", "list", "--format", "json", db=damaged).stdout)
+    assert [s["city"] for s in listed["submissions"]] == ["深圳市"]
+    shown = run("archive", "show", "武汉市", "2015", db=damaged)
+    assert shown.returncode == 2
+    assert (
+        "武汉市 2015年度的当前一版已损坏，无法读取；较早的版本可用 --version 查看" in shown.stderr
+    )
+    older = run(
+        "archive", "show", "武汉市", "2015", "--version", "1", "--format", "json", db=damaged
+    )
+    assert older.returncode == 0 and json.loads(older.stdout)["result"]["score"] == 94.2
+
+
+def test_export_refuses_damaged_rows_unless_told_to_skip_them(damaged, tmp_path):
+    _damage(
+        damaged,
+        "UPDATE submissions SET year = '20x5' WHERE id = 1",
+        "UPDATE figures SET value = 'abc' WHERE submission_id = 2 AND field = 'city.batch'",
+    )
+    out = tmp_path / "x.jsonl"
+    refused = run("archive", "export", "-o", str(out), db=damaged)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert refused.stderr.splitlines()[1:] == [
+        WUHAN_YEAR,
+        SHENZHEN_FIGURE,
+        "以上存档已损坏，没有导出：可用 --skip-damaged 导出其余的存档"
+        "（损坏的存档及其核验记录不导出）",
+    ]
+    assert not out.exists()
+    mended = "UPDATE figures SET value = '1' WHERE submission_id = 2 AND field = 'city.batch'"
+    _damage(damaged, mended)
+    done = run("archive", "export", "--skip-damaged", "-o", str(out), db=damaged)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == [
+        f"! 已跳过：{WUHAN_YEAR}",
+        "! 已跳过损坏存档的核验记录 1 条",
+    ]
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r.get("city") for r in lines] == [None, "深圳市"]
+    again = run("archive", "import", str(out), db=tmp_path / "b.sqlite")
+    assert again.returncode == 0 and again.stdout.startswith("✓ 导入 1 条")

@@ -392,15 +392,15 @@ def archive_export(output: Path, skip_damaged: bool, db: str | None) -> None:
     with opened_archive(db) as archive:
         text = dump_lines(archive.export(skip_damaged))
         write_atomic(output, text)
-        if archive.checks_skipped:
-            click.echo(
-                pick(
-                    chosen_lang(),
-                    f"! 已跳过损坏存档的核验记录 {archive.checks_skipped} 条",
-                    f"! skipped {archive.checks_skipped} checks of damaged rows",
-                ),
-                err=True,
-            )
+    if archive.checks_skipped:  # after the rows they check, named as the archive closed
+        click.echo(
+            pick(
+                chosen_lang(),
+                f"! 已跳过损坏存档的核验记录 {archive.checks_skipped} 条",
+                f"! skipped {archive.checks_skipped} checks of damaged rows",
+            ),
+            err=True,
+        )
     click.echo(str(output))
 
 

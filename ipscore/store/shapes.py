@@ -95,7 +95,7 @@ def figure_problem(kind: Any, text: Any) -> tuple[str, str] | None:
     if not isinstance(text, str):
         return f"值应为文本，实际为{shown(text)}", f"the value must be text, got {text!r}"
     wanted = {
-        "bool": ("true 或 false", "true or false"),
+        "bool": ("“true”或“false”", "true or false"),
         "int": ("整数", "a whole number"),
         "decimal": ("数", "a number"),
         "date": ("存在的日期，格式如 2015-12-31", "a date that exists, such as 2015-12-31"),
