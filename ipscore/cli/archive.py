@@ -368,10 +368,18 @@ def archive_reassess(
 
 @archive_group.command("export")
 @output_file("导出文件（JSON Lines：每行一条存档，含每个版本）。")
+@click.option(
+    "--skip-damaged",
+    is_flag=True,
+    help="跳过已损坏的存档（及其核验记录），导出其余的；不加时有损坏的存档就不导出。",
+)
 @db_option
 @lang_option
-def archive_export(output: Path, db: str | None) -> None:
+def archive_export(output: Path, skip_damaged: bool, db: str | None) -> None:
     """导出全部存档（每个版本，含数据、结果和来源），可用 archive import 导入另一个数据库。
+
+    数据库中有损坏的存档（手工改过或旧版写入）时列出它们、不导出；加 --skip-damaged 导出其余的，
+    并写明跳过了哪些。
 
     \b
     例：
@@ -382,8 +390,17 @@ def archive_export(output: Path, db: str | None) -> None:
     from ..views.output import write_atomic
 
     with opened_archive(db) as archive:
-        text = dump_lines(archive.export())
-    write_atomic(output, text)
+        text = dump_lines(archive.export(skip_damaged))
+        write_atomic(output, text)
+    if archive.checks_skipped:  # after the rows they check, named as the archive closed
+        click.echo(
+            pick(
+                chosen_lang(),
+                f"! 已跳过损坏存档的核验记录 {archive.checks_skipped} 条",
+                f"! skipped {archive.checks_skipped} checks of damaged rows",
+            ),
+            err=True,
+        )
     click.echo(str(output))
 
 
@@ -394,19 +411,25 @@ def archive_export(output: Path, db: str | None) -> None:
 def archive_import(path: Path, db: str | None) -> None:
     """导入 archive export 导出的文件；已有的存档跳过，整个文件一次写入。
 
+    每一行先核对：类型、日期、年度、规则包（导出文件带的、归档中的或本机同样的），评估结果须能由
+    这条存档的数据和规则包重新评估得出；有一处不对，整个文件都不导入，逐行列出问题。
+
     读了导入的年度数据的当前结果随之重新评估，各存为新的一版（导入的记录保持原样）。
 
     \b
     例：
       ipscore archive import 归档.jsonl --db 新归档.sqlite
     """
+    from ..errors import display_path
     from ..provenance import now
+    from ..record.importing import checked_records
     from ..record.storing import imported
     from ..store.records import read_dump
     from ..views.tables.archive import refreshed_lines
 
-    records = read_dump(path)
+    lines = read_dump(path)
     with opened_archive(db) as archive:
+        records = checked_records(archive, lines, display_path(path))
         stored, skipped, refreshed = imported(archive, records, now())
     click.echo(
         pick(

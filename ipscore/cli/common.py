@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..text import LANGS
+from ..text import LANGS, pick
 from . import clicktext
 
 if TYPE_CHECKING:
@@ -197,7 +197,8 @@ def usage_error(zh: str, en: str, option: str | None = None) -> Exception:
 
 @contextmanager
 def opened_archive(db: str | None) -> Iterator[Archive]:
-    """The archive named by --db or IPSCORE_DB (else the default one), closed after use."""
+    """The archive named by --db or IPSCORE_DB (else the default one), closed after use; each
+    damaged row its readers skipped is named on stderr (`store.shapes.Damaged`)."""
     from ..store.archive import Archive
 
     archive = Archive.open(db)
@@ -205,3 +206,6 @@ def opened_archive(db: str | None) -> Iterator[Archive]:
         yield archive
     finally:
         archive.close()
+        for row in sorted(archive.damaged):
+            said = archive.damaged[row].problem().render(chosen_lang())
+            click.echo(pick(chosen_lang(), "! 已跳过：", "! skipped: ") + said, err=True)

@@ -201,9 +201,7 @@ def replay(archive: Any, stored: Stored, chosen: Pack | None = None) -> Replayed
             ]
         )
     pack = pack_of(archive, stored, chosen)
-    archived = archive.figures_by_id(_archived_ids(stored))
-    made = assess(pack, submission_of(pack, stored, archived))
-    result = made.to_dict((stored.result or {}).get("provenance", {}).get("produced_at"))
+    result = made_again(pack, stored, archive.figures_by_id(_archived_ids(stored)))
     if chosen is not None:
         pack_from = "file"
     elif archive.pack_document(stored.pack_sha256) is None:
@@ -213,6 +211,15 @@ def replay(archive: Any, stored: Stored, chosen: Pack | None = None) -> Replayed
     return Replayed(
         stored, result, differences(stored.result or {}, result), pack_from, pack.content_hash
     )
+
+
+def made_again(
+    pack: Pack, stored: Stored, archived: Mapping[int, Mapping[str, Value]]
+) -> dict[str, Any]:
+    """A stored result assessed again from its figures and the other years' figures it used
+    (those from the archive in `archived`, by the ids it names), dated as it was."""
+    made = assess(pack, submission_of(pack, stored, archived))
+    return made.to_dict((stored.result or {}).get("provenance", {}).get("produced_at"))
 
 
 def differences(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[str, ...]:

@@ -42,12 +42,16 @@ from .records import (
     odd_city,
 )
 from .schema import checks, figures, packs, submissions
+from .shapes import Damaged, figure_damage, result_damage, row_damage
 
 
 class Archive:
     def __init__(self, url: str):
         self.url = url
         self.engine = engine_for(url)
+        # Rows read that are not what ipscore stores, by id: skipped, named by the command.
+        self.damaged: dict[int, Damaged] = {}
+        self.checks_skipped = 0  # of damaged submissions, left out of an export
         with self._failing_clearly():
             migrate(self.engine)
 
@@ -87,9 +91,9 @@ class Archive:
                 conn.exec_driver_sql("LOCK TABLE submissions IN SHARE ROW EXCLUSIVE MODE")
             for row in packs:
                 _store_pack(conn, row)
-            current = _current_versions(conn, keys)
+            current = _current_versions(conn, keys, self.damaged)
             versions = {key: s.version for key, s in current.items()}
-            writing = Writing(conn)
+            writing = Writing(conn, self.damaged)
             out = []
             for record in records:
                 key = (record["pack"], record["city"], record["year"])
@@ -114,12 +118,12 @@ class Archive:
         with self._failing_clearly(), self._writing() as conn:
             if conn.dialect.name == "postgresql":
                 conn.exec_driver_sql("LOCK TABLE submissions IN SHARE ROW EXCLUSIVE MODE")
-            then(Writing(conn))
+            then(Writing(conn, self.damaged))
 
     def pack_document(self, sha256: str) -> str | None:
         """The stored document of the pack with this content hash, if the archive holds it."""
         with self._failing_clearly(), self.engine.connect() as conn:
-            return Reading(conn).pack_document(sha256)
+            return Reading(conn, self.damaged).pack_document(sha256)
 
     def pack_hashes(self) -> set[str]:
         with self._failing_clearly(), self.engine.connect() as conn:
@@ -129,7 +133,7 @@ class Archive:
         """Store records (`Entry.record`) as they come, in one transaction: a failure, in the
         database or in whatever yields them, stores none."""
         with self._failing_clearly(), self._writing() as conn:
-            writing = Writing(conn)
+            writing = Writing(conn, self.damaged)
             return [writing.store(record) for record in records]
 
     def submissions(
@@ -156,7 +160,7 @@ class Archive:
         if pack is not None:
             query = query.where(submissions.c.pack == pack)
         with self._failing_clearly(), self.engine.connect() as conn:
-            return _versions(conn, query, every_version, details)
+            return _versions(conn, query, every_version, details, self.damaged)
 
     def current_versions(
         self, keys: Collection[tuple[str, str, int]]
@@ -164,17 +168,17 @@ class Archive:
         """The current version of each (pack, city, year) that has one, with its figures: what
         a batch about to be stored is compared with."""
         with self._failing_clearly(), self.engine.connect() as conn:
-            return _current_versions(conn, keys)
+            return _current_versions(conn, keys, self.damaged)
 
     def figures_of(self, city: str, year: int) -> dict[str, tuple[Value, Stored]]:
         """The city's figures for a year from its current submissions (`Reading.figures_of`)."""
         with self._failing_clearly(), self.engine.connect() as conn:
-            return Reading(conn).figures_of(city, year)
+            return Reading(conn, self.damaged).figures_of(city, year)
 
     def figures_by_id(self, ids: Collection[int]) -> dict[int, dict[str, Value]]:
         """The figures of stored versions, by their ids (any version, current or not)."""
         with self._failing_clearly(), self.engine.connect() as conn:
-            return Reading(conn).figures_by_id(ids)
+            return Reading(conn, self.damaged).figures_by_id(ids)
 
     def find(
         self, city: str, year: int, pack: str | None = None, version: int | None = None
@@ -208,6 +212,17 @@ class Archive:
                 ]
             )
         if version is None:
+            if not found[-1].current:  # the newest version is damaged (named by the command)
+                raise InputError(
+                    [
+                        Problem(
+                            f"{city} {year}年度的当前一版已损坏，无法读取；"
+                            "较早的版本可用 --version 查看",
+                            f"the current version of {city} {year} is damaged; see an earlier "
+                            "one with --version",
+                        )
+                    ]
+                )
             return found[-1]
         chosen = [s for s in found if s.version == version]
         if not chosen:
@@ -245,20 +260,27 @@ class Archive:
         with self._failing_clearly(), self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(submissions)).scalar_one())
 
-    def export(self) -> Iterator[dict[str, Any]]:
+    def export(self, skip_damaged: bool = False) -> Iterator[dict[str, Any]]:
         """Every stored pack document; every stored submission, every version, oldest first,
         with figures and result; then every check, naming its submission by what identifies
-        it in any archive."""
+        it in any archive. A damaged row refuses the export, naming every one, unless
+        `skip_damaged`: then it and its checks are left out (in `damaged`, `checks_skipped`)."""
         with self._failing_clearly(), self.engine.connect() as conn:
             rows = conn.execute(select(packs).order_by(packs.c.stored_at, packs.c.sha256))
             stored_packs = [dict(row) for row in rows.mappings()]
         for row in stored_packs:
             yield {"stored_pack": row}
         every = sorted(self.submissions(every_version=True, details=True), key=_by_id)
+        if self.damaged and not skip_damaged:
+            problems = [self.damaged.pop(row).problem() for row in sorted(self.damaged)]
+            raise InputError([*problems, _export_refused()])
         for stored in every:
             yield stored.to_dict()
         by_id = {s.id: s for s in every}
         for check in self.checks():
+            if check.submission_id not in by_id:  # its submission is damaged
+                self.checks_skipped += 1
+                continue
             stored = by_id[check.submission_id]
             yield {
                 "check": {
@@ -299,7 +321,7 @@ class Archive:
         renamed: dict[int, int] = {}  # an exported row's id → its id here
         placed: list[tuple[str, int, int]] = []
         with self._failing_clearly(), self._writing() as conn:
-            writing = Writing(conn)
+            writing = Writing(conn, self.damaged)
             for record in records:
                 if "stored_pack" in record:  # a pack already held is the same pack
                     _store_pack(conn, record["stored_pack"])
@@ -348,8 +370,9 @@ _LIGHT = [c for c in submissions.c if c.name != "result_json"]
 class Reading:
     """The archive as one connection sees it (a writer's: with what it has stored so far)."""
 
-    def __init__(self, conn: Connection):
+    def __init__(self, conn: Connection, damaged: dict[int, Damaged] | None = None):
         self.conn = conn
+        self.damaged = {} if damaged is None else damaged
 
     def figures_of(self, city: str, year: int) -> dict[str, tuple[Value, Stored]]:
         """The city's figures for a year from its current submissions (an earlier version's
@@ -360,14 +383,13 @@ class Reading:
             .where(submissions.c.city == city, submissions.c.year == year)
             .order_by(submissions.c.pack, submissions.c.id)
         )
-        current = {s.id: s for s in _versions(self.conn, query, False, False)}
-        rows = self.conn.execute(
-            select(figures)
-            .where(figures.c.submission_id.in_(list(current)))
-            .order_by(figures.c.submission_id)
-        ).mappings()
+        current = {s.id: s for s in _versions(self.conn, query, False, False, self.damaged)}
+        values = self.figures_by_id(current)
         return {
-            r["field"]: (decoded(r["type"], r["value"]), current[r["submission_id"]]) for r in rows
+            name: (value, current[row])
+            for row in sorted(values)
+            if row not in self.damaged
+            for name, value in values[row].items()
         }
 
     def figures_by_id(self, ids: Collection[int]) -> dict[int, dict[str, Value]]:
@@ -380,7 +402,13 @@ class Reading:
                 .order_by(figures.c.id)
             )
             for r in self.conn.execute(query).mappings():
-                out[r["submission_id"]][r["field"]] = decoded(r["type"], r["value"])
+                damage = figure_damage(r)
+                if damage is None:
+                    out[r["submission_id"]][r["field"]] = decoded(r["type"], r["value"])
+                else:
+                    _note(self.damaged, damage)
+        for row in set(out) & set(self.damaged):
+            out[row] = {}  # none of a damaged submission's figures is used
         return out
 
     def current_of(
@@ -401,19 +429,31 @@ class Reading:
             )
             found += [
                 s
-                for s in _versions(self.conn, query, every_version=False, details=False)
+                for s in _versions(self.conn, query, False, False, self.damaged)
                 if keep is None or keep(s)
             ]
         ids = [s.id for s in found]
         results: dict[int, Any] = {}
         for start in range(0, len(ids), 500):
-            query = select(submissions.c.id, submissions.c.result_json).where(
-                submissions.c.id.in_(ids[start : start + 500])
-            )
-            for row, text in self.conn.execute(query):
-                results[row] = None if text is None else orjson.loads(text)
+            query = select(
+                submissions.c.id,
+                submissions.c.result_json,
+                submissions.c.kind,
+                submissions.c.city,
+                submissions.c.year,
+            ).where(submissions.c.id.in_(ids[start : start + 500]))
+            for row, text, kind, city, year in self.conn.execute(query):
+                what = result_damage(text, kind)
+                if what:
+                    _note(self.damaged, Damaged(row, None, city, year, what))
+                else:
+                    results[row] = None if text is None else orjson.loads(text)
         values = self.figures_by_id(ids)
-        return [replace(s, result=results[s.id], figures=values[s.id]) for s in found]
+        return [
+            replace(s, result=results[s.id], figures=values[s.id])
+            for s in found
+            if s.id not in self.damaged
+        ]
 
     def cities_of(self, pack: str, year: int | None = None) -> set[str]:
         """The cities with anything stored under a pack (for a year)."""
@@ -432,8 +472,8 @@ class Writing(Reading):
     """A writer's transaction: stores records; a result it stored itself may still be
     replaced (nobody has seen it), anything stored before is never changed."""
 
-    def __init__(self, conn: Connection):
-        super().__init__(conn)
+    def __init__(self, conn: Connection, damaged: dict[int, Damaged] | None = None):
+        super().__init__(conn, damaged)
         self.fresh: set[int] = set()
         self._cities: dict[str, str] | None = None  # clean name → the name stored
 
@@ -621,27 +661,66 @@ def _import_check(
     return True
 
 
-def _versions(conn: Connection, query: Any, every_version: bool, details: bool) -> list[Stored]:
+def _versions(
+    conn: Connection,
+    query: Any,
+    every_version: bool,
+    details: bool,
+    damaged: dict[int, Damaged],
+) -> list[Stored]:
     """The rows a query of `submissions` finds, each with its place among the versions of its
-    pack, city and year (the query must find every version of a key it finds one of)."""
+    pack, city and year (the query must find every version of a key it finds one of); with
+    `details`, each one's figures. A damaged row is noted in `damaged` and left out, but still
+    counts as the newest version of its key where that can be read: an older version is never
+    passed off as current in its place."""
     rows = conn.execute(query).mappings().all()
+    held = _figure_rows(conn, [r["id"] for r in rows]) if details else {}
     counts: dict[tuple[str, str, int], int] = {}
+    sound = []
     for row in rows:
+        damage = row_damage(row, held.get(row["id"], ()))
+        if damage is not None:
+            _note(damaged, damage)
         key = (row["pack"], row["city"], row["year"])
-        counts[key] = counts.get(key, 0) + 1
+        if damage is None or _readable(key):
+            counts[key] = counts.get(key, 0) + 1
+            sound.append((row, damage is None))
     seen: dict[tuple[str, str, int], int] = {}
     out = []
-    for row in rows:
+    for row, whole in sound:
         key = (row["pack"], row["city"], row["year"])
         seen[key] = seen.get(key, 0) + 1
         current = seen[key] == counts[key]
-        if every_version or current:
-            out.append(_stored(row, seen[key], current, conn if details else None))
+        if whole and (every_version or current):
+            out.append(_stored(row, seen[key], current, held.get(row["id"], [])))
     return out
 
 
+def _readable(key: tuple[Any, Any, Any]) -> bool:
+    pack, city, year = key
+    return isinstance(pack, str) and isinstance(city, str) and type(year) is int
+
+
+def _figure_rows(conn: Connection, ids: list[int]) -> dict[int, list[Any]]:
+    out: dict[int, list[Any]] = {}
+    for start in range(0, len(ids), 500):
+        query = (
+            select(figures)
+            .where(figures.c.submission_id.in_(ids[start : start + 500]))
+            .order_by(figures.c.id)
+        )
+        for r in conn.execute(query).mappings():
+            out.setdefault(r["submission_id"], []).append(r)
+    return out
+
+
+def _note(damaged: dict[int, Damaged], damage: Damaged) -> None:
+    before = damaged.get(damage.id)
+    damaged[damage.id] = damage if before is None else before.joined(damage)
+
+
 def _current_versions(
-    conn: Connection, keys: Collection[tuple[str, str, int]]
+    conn: Connection, keys: Collection[tuple[str, str, int]], damaged: dict[int, Damaged]
 ) -> dict[tuple[str, str, int], Stored]:
     """`Archive.current_versions` on a connection (a writer's, under its lock): a query per
     500 cities and per 500 versions' figures, whatever the batch's size."""
@@ -653,27 +732,17 @@ def _current_versions(
             .where(submissions.c.city.in_(cities[start : start + 500]))
             .order_by(submissions.c.pack, submissions.c.city, submissions.c.year, submissions.c.id)
         )
-        for s in _versions(conn, query, every_version=False, details=False):
+        for s in _versions(conn, query, False, False, damaged):
             if (s.pack, s.city, s.year) in keys:
                 found[(s.pack, s.city, s.year)] = s
-    ids = sorted(s.id for s in found.values())
-    values: dict[int, dict[str, Value]] = {i: {} for i in ids}
-    for start in range(0, len(ids), 500):
-        query = (
-            select(figures)
-            .where(figures.c.submission_id.in_(ids[start : start + 500]))
-            .order_by(figures.c.id)
-        )
-        for r in conn.execute(query).mappings():
-            values[r["submission_id"]][r["field"]] = decoded(r["type"], r["value"])
-    return {key: replace(s, figures=values[s.id]) for key, s in found.items()}
+    values = Reading(conn, damaged).figures_by_id([s.id for s in found.values()])
+    return {
+        key: replace(s, figures=values[s.id]) for key, s in found.items() if s.id not in damaged
+    }
 
 
-def _stored(row: Any, version: int, current: bool, conn: Connection | None) -> Stored:
-    found: dict[str, Value] = {}
-    if conn is not None:
-        query = select(figures).where(figures.c.submission_id == row["id"]).order_by(figures.c.id)
-        found = {r["field"]: decoded(r["type"], r["value"]) for r in conn.execute(query).mappings()}
+def _stored(row: Any, version: int, current: bool, held: list[Any]) -> Stored:
+    found = {r["field"]: decoded(r["type"], r["value"]) for r in held}
     text = row.get("result_json")  # not read where only the rows' keys are wanted
     result = None if text is None else orjson.loads(text)
     return Stored(
@@ -695,6 +764,15 @@ def _stored(row: Any, version: int, current: bool, conn: Connection | None) -> S
         result=result,
         figures=found,
         reason=row["reason"],
+    )
+
+
+def _export_refused() -> Problem:
+    return Problem(
+        "以上存档已损坏，没有导出：可用 --skip-damaged 导出其余的存档"
+        "（损坏的存档及其核验记录不导出）",
+        "the rows above are damaged; nothing was exported: --skip-damaged exports the rest "
+        "(without the damaged rows and their checks)",
     )
 
 

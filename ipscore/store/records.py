@@ -186,46 +186,70 @@ def odd_city(city: str) -> tuple[str, str] | None:
     return zh, f"the city's name {odd[1]}; did you mean {clean}?"
 
 
-def read_dump(path: Path) -> list[dict[str, Any]]:
-    """The records of an export file, every bad line reported at once."""
-    from ..errors import display_path
+def read_dump(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    """The records of an export file with their line numbers, each checked (`shapes`): every
+    bad line reported at once, so that nothing of a damaged file is imported."""
+    from ..errors import MOST_PROBLEMS, display_path, too_many
     from ..yamlio import decode, read_bytes
 
     name = display_path(path)
     content = decode(read_bytes(path), name)
-    records, problems = [], []
-    for n, line in enumerate(content.splitlines(), start=1):
+    records: list[tuple[int, dict[str, Any]]] = []
+    problems: list[Problem] = []
+    # Lines end at "\n" only: json.dumps leaves U+2028 and the like unescaped inside text.
+    for n, line in enumerate(content.split("\n"), start=1):
+        if len(problems) >= MOST_PROBLEMS:
+            problems.append(too_many(name))
+            break
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(
-                Problem(f"不是有效的 JSON：{exc.msg}", f"not valid JSON: {exc.msg}", name, n)
-            )
+            record = json.loads(line, parse_constant=_no_constant)
+        except (ValueError, RecursionError) as exc:
+            why = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc) or "too deep"
+            problems.append(Problem(f"不是有效的 JSON：{why}", f"not valid JSON: {why}", name, n))
             continue
-        kind = next((k for k in WRAPPED if isinstance(record, dict) and k in record), None)
-        wanted = WRAPPED[kind] if kind else RECORD_KEYS
-        body = record.get(kind) if kind else record
-        missing = [k for k in wanted if not isinstance(body, dict) or k not in body]
-        if missing:
-            problems.append(
-                Problem(
-                    f"不是 archive export 导出的存档记录：缺少 {'、'.join(missing)}",
-                    f"not a record from archive export: {', '.join(missing)} missing",
-                    name,
-                    n,
-                )
-            )
-            continue
-        odd = odd_city(str(body["city"]))
-        if odd is not None:
-            problems.append(Problem(*odd, name, n, "city"))
-            continue
-        records.append(record)
+        found = _line_problems(record)
+        problems += [Problem(zh, en, name, n, field or None) for field, zh, en in found]
+        if not found:
+            records.append((n, record))
     if problems:
         raise InputError(problems)
     return records
+
+
+def _no_constant(word: str) -> None:
+    raise ValueError(f"{word} is not a number JSON allows")
+
+
+def _line_problems(record: Any) -> list[tuple[str, str, str]]:
+    """(field, Chinese, English) for what is wrong with one line of an export."""
+    from pydantic import BaseModel
+
+    from . import shapes
+
+    kind = next((k for k in WRAPPED if isinstance(record, dict) and k in record), None)
+    wanted = WRAPPED[kind] if kind else RECORD_KEYS
+    body = record.get(kind) if kind else record
+    missing = [k for k in wanted if not isinstance(body, dict) or k not in body]
+    if missing:
+        return [
+            (
+                "",
+                f"不是 archive export 导出的存档记录：缺少 {'、'.join(missing)}",
+                f"not a record from archive export: {', '.join(missing)} missing",
+            )
+        ]
+    models: dict[str, type[BaseModel]] = {
+        "check": shapes.Check,
+        "stored_pack": shapes.StoredPack,
+    }
+    if kind != "stored_pack":  # a record or a check names a city: one spelling of it
+        odd = odd_city(str(body["city"]))
+        if odd is not None:
+            return [("city", *odd)]
+    model = models.get(kind or "", shapes.Record)
+    return shapes.problems_of(model, body, kind or "")
 
 
 def encoded(value: Value) -> dict[str, str]:
