@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
 
 from ipscore import InputError, assess, load_pack
 from ipscore.intake.files import read_one
 from ipscore.intake.submission import _checked_values, _values_of, model_for, parse_submission
+from ipscore.intake.values import checked
 
 from .conftest import SCENARIOS, ipscore
 from .strategies import value_of
@@ -315,3 +318,17 @@ def test_an_evidence_file_over_the_limit_is_named_and_never_hashed(tmp_path):
         "超过上限 200 MB，没有计算校验值：请压缩或拆分（可用环境变量 IPSCORE_MAX_EVIDENCE_MB 调整）"
     ) in done.stderr
     assert ipscore("validate", str(submission), IPSCORE_MAX_EVIDENCE_MB="300").returncode == 0
+
+
+def test_a_figure_at_its_field_maximum_is_taken_and_one_step_past_it_refused(pack):
+    """Pledge financing may be at most 100,000,000万元 (its `max`), to four decimals: the
+    maximum itself is a figure, 100,000,000.0001 is not. So with a count written as a
+    decimal (10000.0 persons, the most enforcement staff a city may file)."""
+    amount = pack.field("finance.pledge_amount")
+    assert checked(amount, Decimal("100000000")) == Decimal("100000000")
+    with pytest.raises(PydanticCustomError, match="exceeds the plausible maximum 100000000"):
+        checked(amount, Decimal("100000000.0001"))
+    staff = pack.field("enforcement.city_staff")
+    assert checked(staff, Decimal("10000.0")) == 10000
+    with pytest.raises(PydanticCustomError, match="exceeds the plausible maximum 10000"):
+        checked(staff, Decimal("10001.0"))
