@@ -92,6 +92,23 @@ def broken_character(text: str) -> str | None:
     return None if found is None else f"U+{ord(found.group()):04X}"
 
 
+def control_character(text: str) -> str | None:
+    """The first control character in a name (a NUL, a line break, an escape), as U+XXXX; None
+    when there is none. No file is named with one: a NUL would even end the name early."""
+    found = _CONTROL_NAME.search(text)
+    return None if found is None else f"U+{ord(found.group()):04X}"
+
+
+def bad_name(code: str) -> tuple[str, str]:
+    """The message for a file name holding the control character `code`, in Chinese and
+    English."""
+    return (
+        f"文件名含控制字符（{code}），不是有效的文件名",
+        f"the file name holds a control character ({code}): no file has that name",
+    )
+
+
+_CONTROL_NAME = re.compile(r"[\x00-\x1f\x7f]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
