@@ -196,11 +196,12 @@ def usage_error(zh: str, en: str, option: str | None = None) -> Exception:
 
 
 @contextmanager
-def opened_archive(db: str | None) -> Iterator[Archive]:
-    """The archive named by --db or IPSCORE_DB (else the default one), closed after use."""
+def opened_archive(db: str | None, writes: bool = False) -> Iterator[Archive]:
+    """The archive named by --db or IPSCORE_DB (else the default one), closed after use;
+    `writes` for a command that stores something (never into an in-memory database)."""
     from ..store.archive import Archive
 
-    archive = Archive.open(db)
+    archive = Archive.open(db, writes)
     try:
         yield archive
     finally:
