@@ -4,6 +4,7 @@ commands take (--pack, --db, --jobs, --allow-outside, --org/--reviewer), the out
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -79,10 +80,20 @@ outside_option = click.option(
     "默认只读提交文件或情景文件所在文件夹内的文件）。",
 )
 
+JOBS_PER_CORE = 4  # past a few processes a core, more only cost memory and forks
+
+
+def _capped_jobs(ctx: click.Context, _: click.Parameter, value: int | None) -> int | None:
+    """--jobs at most JOBS_PER_CORE a core this process may use: 10000 forked 5,000 workers."""
+    return None if value is None else min(value, JOBS_PER_CORE * len(os.sched_getaffinity(0)))
+
+
 jobs_option = click.option(
     "--jobs",
     type=click.IntRange(min=1),
-    help="并行进程数（默认为本机的处理器核数）；大批量时按文件或表格行分给各进程，结果仍按输入顺序。",
+    callback=_capped_jobs,
+    help="并行进程数（默认为本机的处理器核数，最多为核数的4倍）；大批量时按文件或表格行分给各进程，"
+    "结果仍按输入顺序。",
 )
 
 db_option = click.option(
