@@ -53,8 +53,9 @@ def css_string(text: str) -> str:
 
 
 # Anywhere in a line: what opens a link or an image ([, ]), a tag or an autolink (<), code,
-# emphasis, a table cell, an entity (&), a strikethrough, and the backslash itself.
-_MD_INLINE = re.compile(r"([\\`*_\[\]<&|~])")
+# emphasis, a table cell, an entity (&), a strikethrough, and the backslash itself. An `_`
+# between two letters or digits opens no emphasis: city_staff stays as written.
+_MD_INLINE = re.compile(r"([\\`*\[\]<&|~]|(?<![^\W_])_|_(?![^\W_]))")
 # At a line's start: a heading (# and a space), a quote (>), a list item (-, + or 1. and a
 # space), a line of - or = that would underline the line above as a heading.
 _MD_LINE_START = re.compile(
