@@ -124,8 +124,8 @@ def _shown_folder(cwd: str, folder: str) -> str:
 
 def resolved(path: Path) -> Path | None:
     """The path with every link followed, or None where links loop (Python 3.11 raises
-    RuntimeError there, later ones OSError)."""
+    RuntimeError there, later ones OSError) or the name holds a NUL (ValueError)."""
     try:
         return path.resolve()
-    except (RuntimeError, OSError):
+    except (RuntimeError, OSError, ValueError):
         return None

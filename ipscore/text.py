@@ -166,6 +166,36 @@ def broken_character(text: str) -> str | None:
     return None if found is None else f"U+{ord(found.group()):04X}"
 
 
+# What a terminal acts on instead of showing: C0 and C1 controls (ESC starts a sequence that
+# retitles the window or clears the screen; CSI U+009B is one on its own), DEL, and the
+# direction overrides that show text in another order than it is stored.
+_TERMINAL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(text: object) -> str:
+    """Stored or typed text (a city, a --by name, a reason, a file name) as the terminal shows
+    it: each control character a space, so nothing in it can forge lines or move the cursor.
+    The one cleaning every terminal table and message goes through."""
+    return _TERMINAL.sub(" ", str(text))
+
+
+def control_character(text: str) -> str | None:
+    """The first control character in a name (a NUL, a line break, an escape), as U+XXXX; None
+    when there is none. No file is named with one: a NUL would even end the name early."""
+    found = _CONTROL_NAME.search(text)
+    return None if found is None else f"U+{ord(found.group()):04X}"
+
+
+def bad_name(code: str) -> tuple[str, str]:
+    """The message for a file name holding the control character `code`, in Chinese and
+    English."""
+    return (
+        f"文件名含控制字符（{code}），不是有效的文件名",
+        f"the file name holds a control character ({code}): no file has that name",
+    )
+
+
+_CONTROL_NAME = re.compile(r"[\x00-\x1f\x7f]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

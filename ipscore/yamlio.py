@@ -302,12 +302,25 @@ def _exact_float(constructor: Any, node: Any) -> Any:
 
 
 def _check_shape(yaml: YAML, text: str, name: str, error: type[IpscoreError]) -> None:
-    """Refuse an alias bomb or absurd nesting from the event stream, before anything is built."""
-    if "*" not in text and text.count("[") + text.count("{") < MAX_DEPTH:
+    """Refuse an alias bomb, absurd nesting or a merge key from the event stream, before
+    anything is built. A merge key (`<<: *d`) is refused: ruamel keeps no line for the keys it
+    merges in, and a submission's figures are read where they are written."""
+    if "*" not in text and "<<" not in text and text.count("[") + text.count("{") < MAX_DEPTH:
         return
-    aliases = depth = 0
+    aliases = 0
+    # Per open collection: None for a sequence; for a mapping whether its next node is a key.
+    keys: list[bool | None] = []
     for event in yaml.parse(text):
         kind = type(event).__name__
+        merge = kind == "ScalarEvent" and event.value == "<<" and event.style is None
+        if merge and keys and keys[-1]:  # a plain << where a mapping's key goes
+            raise _error(
+                error,
+                name,
+                "不支持 YAML 合并键（<<），请把各项直接写出",
+                "YAML merge keys (<<) are not supported: write the keys out",
+                line=event.start_mark.line + 1,
+            )
         if kind == "AliasEvent":
             aliases += 1
             if aliases > MAX_ALIASES:
@@ -317,12 +330,15 @@ def _check_shape(yaml: YAML, text: str, name: str, error: type[IpscoreError]) ->
                     f"YAML 别名（*）超过 {MAX_ALIASES} 个，拒绝读取（可能是“别名炸弹”）",
                     f"more than {MAX_ALIASES} YAML aliases (*): refused (an alias bomb?)",
                 )
-        elif kind in ("MappingStartEvent", "SequenceStartEvent"):
-            depth += 1
-            if depth > MAX_DEPTH:
+        if kind in ("MappingStartEvent", "SequenceStartEvent"):
+            keys.append(True if kind == "MappingStartEvent" else None)
+            if len(keys) > MAX_DEPTH:
                 raise _too_deep(error, name)
-        elif kind in ("MappingEndEvent", "SequenceEndEvent"):
-            depth -= 1
+            continue
+        if kind in ("MappingEndEvent", "SequenceEndEvent"):
+            keys.pop()
+        if keys and keys[-1] is not None:  # a node of the mapping is complete: key ⇄ value
+            keys[-1] = not keys[-1]
 
 
 def _bomb(error: type[IpscoreError], name: str) -> IpscoreError:

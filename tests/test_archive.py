@@ -443,3 +443,55 @@ def test_reasons_travel_with_an_export_and_an_older_export_still_imports(archive
         assert other.find("武汉市", 2015).reason is None
     finally:
         other.close()
+
+
+_MEMORY = (
+    "字段 --db：这是内存中的数据库，命令结束时存下的内容就全部丢失：请用 --db 写一个数据库文件的"
+    "路径（如 归档.sqlite）或 PostgreSQL 的 URL"
+)
+
+
+@pytest.mark.parametrize(
+    "db, message",
+    [
+        (
+            "foo://admin:S3cretPw@h/db",
+            "字段 --db：数据库地址无法识别：foo://admin:***@h/db（应为 SQLite 文件的路径、"
+            "sqlite:/// 或 postgresql:// 开头的 URL）",
+        ),
+        (
+            "mysql+pymysql://u:S3cretPw@h/db",
+            "字段 --db：归档只能用 SQLite 或 PostgreSQL，不能用 MySQL（mysql+pymysql://u:***@h/db）",
+        ),
+        ("sqlite://", _MEMORY),
+        (":memory:", _MEMORY),
+        ("sqlite:///file::memory:?uri=true", _MEMORY),
+        (
+            "",
+            "字段 --db：不能为空：请写归档数据库文件的路径或数据库 URL（不写 --db 才用默认位置，"
+            "见 ipscore archive where）",
+        ),
+    ],
+)
+def test_a_database_url_that_cannot_keep_the_archive_is_refused_without_its_secret(
+    tmp_path, db, message
+):
+    # Issue 30: an in-memory database said ✓ 已存档 and lost it all at exit; --db '' meant the
+    # default archive; MySQL was told to install the PostgreSQL driver; the password printed.
+    done = run(
+        "archive",
+        "add",
+        str(SCENARIOS / "wuhan-2015.yaml"),
+        "--db",
+        db,
+        db=f"sqlite:///{tmp_path}/x",
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stdout == "" and "S3cretPw" not in done.stderr
+    assert message in done.stderr, done.stderr
+    assert list(tmp_path.iterdir()) == []  # and IPSCORE_DB's archive was not used instead
+
+
+def test_where_hides_a_password_in_the_query_too():
+    done = run("archive", "where", db="postgresql://u:S3cretPw@h:5/db?sslmode=require&password=Q1")
+    assert done.stdout == "postgresql://u:***@h:5/db?password=***&sslmode=require\n"

@@ -83,6 +83,15 @@ EXPECTED = {
     "只能用数字 0–9（或全角 ０–９），不能用 ٣（U+0663），实际为“٣”",
     "mixed_encoding.csv": "，第4行：这一行是 UTF-8 编码，文件其余部分是 GB18030：请把整个文件另存为 UTF-8 的 CSV",
     "strength_negative.yaml": "，第9行，字段 protection.cases_handled：应为不小于0的整数（件），不能为负数 -3",
+    # Issue 30: each was a traceback (KeyError, OverflowError, AttributeError, TypeError,
+    # ValueError).
+    "merge_key.yaml": "，第5行：不支持 YAML 合并键（<<），请把各项直接写出",
+    "year_infinite.csv": "，第2行，字段 year（B列）：本规则包评估的是2015年度，提交的是 文本“inf”",
+    "year_1e400.csv": "，第2行，字段 year（B列）：本规则包评估的是2015年度，提交的是 文本“1e400”",
+    "reference_facts_list.yaml": "，第5行，字段 facts：应为映射（键: 值）",
+    "reference_group_number.yaml": "，第7行，字段 facts.national：应为映射（键: 值）",
+    "evidence_nul.yaml": "，第6行，字段 evidence.T1.R2[1].file：文件名含控制字符（U+0000），"
+    "不是有效的文件名",
 }
 
 
@@ -158,3 +167,48 @@ def test_thousands_separators_and_long_decimals_in_a_table_are_read_exactly(tmp_
         else:
             assert done.returncode == 2
             assert f"最多保留4位小数，实际为 {shown}" in done.stderr
+
+
+def _validate(path: Path, command: str = "validate") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ipscore", command, str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+
+
+def test_a_reference_file_group_that_is_no_mapping_is_named_not_skipped(tmp_path):
+    # Its figures were silently left out, so the city was assessed without them.
+    (tmp_path / "nat.yaml").write_text("note: 示例\nfacts:\n  national: 5\n", "utf-8")
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "pack: northeast-2017-opinions\nyear: 2017\nreference: nat.yaml\ncity: {name: 辽宁省}\n",
+        "utf-8",
+    )
+    done = _validate(path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"{tmp_path}/nat.yaml，第3行，字段 facts.national：应为映射（键: 值）" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "name, text, command, line, field",
+    [
+        (
+            "s.yaml",
+            'pack: northeast-2017-opinions\nyear: 2017\nreference: "a\\0b.yaml"\n',
+            "validate",
+            3,
+            "reference",
+        ),
+        ("w.whatif.yaml", 'name: x\nbase: "a\\0b.yaml"\nvariants: []\n', "simulate", 2, "base"),
+    ],
+)
+def test_a_file_named_with_a_nul_is_refused_by_name(tmp_path, name, text, command, line, field):
+    (tmp_path / name).write_text(text, "utf-8")
+    done = _validate(tmp_path / name, command)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert (
+        f"{tmp_path}/{name}，第{line}行，字段 {field}：文件名含控制字符（U+0000），不是有效的文件名"
+        in done.stderr
+    ), done.stderr

@@ -275,3 +275,24 @@ def test_simulate_takes_several_files_and_folders(tmp_path):
     assert done.returncode == 2 and "-o 只能用于一个情景文件，这里有 2 个" in done.stderr
     done = run("simulate", str(tmp_path))
     assert done.returncode == 2 and "目录中没有情景文件（*.whatif.yaml）" in done.stderr
+
+
+def test_jobs_is_capped_at_four_processes_a_core(monkeypatch, tmp_path):
+    # Issue 30: --jobs 10000 forked over 5,000 workers.
+    import os
+
+    from ipscore.views import batch
+
+    asked: list[int | None] = []
+    real = batch.outcomes
+
+    def one_process(paths, job, jobs=None):
+        asked.append(jobs)
+        return real(paths, job, 1)
+
+    monkeypatch.setattr(batch, "outcomes", one_process)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1})
+    for jobs, used in (("10000", 8), ("3", 3)):
+        out = tmp_path / f"{jobs}.jsonl"
+        invoke("assess", XIANGTAN, "--jobs", jobs, "--format", "jsonl", "-o", str(out))
+        assert asked.pop() == used

@@ -340,3 +340,45 @@ def test_a_swallowed_ctrl_c_still_commits_no_output(tmp_path, monkeypatch):
         write_atomic(out, "new")
     assert out.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+# Issue 30: what was typed with --by and stored reached `archive list` raw.
+BY = "\x1b]0;pwned\x07\x1b[2J张三\x9b31m"
+
+
+def test_a_stored_by_name_reaches_archive_list_and_show_as_plain_text(tmp_path):
+    db = {"IPSCORE_DB": f"sqlite:///{tmp_path / 'a.sqlite'}"}
+    env = {**os.environ, **db}
+    added = run("archive", "add", str(SCENARIOS / "wuhan-2015.yaml"), "--by", BY, env=env)
+    assert added.returncode == 0, added.stderr
+    for command in (["archive", "list"], ["archive", "show", "武汉市", "2015"]):
+        done = run(*command, env=env)
+        assert done.returncode == 0, done.stderr
+        assert not {"\x1b", "\x07", "\x9b"} & set(done.stdout), command
+    # each control character a space, the rest as typed
+    shown = run("archive", "show", "武汉市", "2015", env=env).stdout
+    assert " ]0;pwned  [2J张三 31m" in shown
+
+
+def test_a_value_quoted_in_an_error_reaches_the_terminal_without_its_escapes(tmp_path):
+    changes = {"city_staff: 4,": 'city_staff: "\\e]0;pwn\\a\\e[2J三",'}
+    path = scenario_with(tmp_path, "xiangtan-2015.yaml", changes)
+    done = run("validate", str(path))
+    assert done.returncode == 2 and "\x1b" not in done.stderr and "\x07" not in done.stderr
+    assert "字段 enforcement.city_staff：应为不小于0的整数（人），实际为文本“ ]0;pwn  [2J三”" in (
+        done.stderr
+    )
+
+
+def test_markup_in_a_scenario_name_and_a_variant_name_is_shown_as_typed(tmp_path):
+    # `[/]` was a rich MarkupError (a traceback); `[bold red]` was obeyed.
+    (tmp_path / "wuhan-2015.yaml").write_bytes((SCENARIOS / "wuhan-2015.yaml").read_bytes())
+    scenario = tmp_path / "w.whatif.yaml"
+    scenario.write_text(
+        'name: "武汉[/]门槛[bold red]红"\nbase: wuhan-2015.yaml\n'
+        'variants:\n  - {name: "门槛[/]降[red]x", params: {T4.R2: "1.15"}}\n',
+        "utf-8",
+    )
+    done = run("simulate", str(scenario))
+    assert done.returncode == 0, done.stderr
+    assert "武汉[/]门槛[bold red]红" in done.stdout and "门槛[/]降[red]x" in done.stdout

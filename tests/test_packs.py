@@ -90,6 +90,13 @@ def test_every_citation_quotes_the_source_document(pack_id):
         ("duplicate_label.yaml", 14, "名称“人员”与 work.staff 重复"),
         ("index_weights.yaml", 51, "各维度权重之和应为1，实际为0.9"),
         ("index_negative_weight.yaml", 53, "字段 index.dimensions[1].weight：应≥0"),
+        # Issue 30: an amending pack of the wrong shape was a traceback.
+        ("amend_fields_list.yaml", 4, "字段 fields：应为映射（键: 值）"),
+        ("amend_field_group_number.yaml", 4, "字段 fields.finance：应为映射（键: 值）"),
+        ("amend_sources_text.yaml", 3, "字段 pack.sources.0：应为映射（键: 值）"),
+        ("amend_plausibility_number.yaml", 4, "字段 plausibility：应为列表"),
+        ("amend_changes_number.yaml", 4, "字段 changes：应为列表"),
+        ("amend_add_task_number.yaml", 5, "字段 changes.0.add_task：应为映射（键: 值）"),
     ],
 )
 def test_bad_pack_is_rejected_with_file_and_line(name, line, message):

@@ -154,6 +154,35 @@ def test_city_name_is_escaped(pack):
     assert r"\<script>alert(1)\</script>" in markdown
 
 
+def test_markdown_shows_every_field_as_written_and_nothing_live(pack, tmp_path):
+    # Issue 30: only `<` was escaped, so an evidence title made a live image of a local file
+    # or a javascript: link for any Markdown viewer, and an escape byte stayed in the file.
+    from markdown_it import MarkdownIt
+
+    from ipscore import assess
+
+    titles = ["![x](file:///etc/passwd)", "[c](javascript:alert(1))", "**粗** `码` \x1b[2J"]
+    data = {
+        "city": {"name": "1. # 甲市", "level": "prefecture", "batch": 1, "counties": 0},
+        "facts": {},
+        "evidence": {"T1.R2": [{"title": t} for t in titles]},
+    }
+    a = assess(pack, parse_submission(data, pack, "evil.yaml", {}, folder=tmp_path))
+    text = report.city_report(a, ".md")
+    assert "\x1b" not in text
+    assert (
+        r"《!\[x\](file:///etc/passwd)》；《\[c\](javascript:alert(1))》；"
+        r"《\*\*粗\*\* \`码\`  \[2J》" in text
+    )
+    html = MarkdownIt("commonmark").enable("table").render(text)
+    assert "<img" not in html and "<a " not in html and "<code>码" not in html
+    assert "<strong>粗" not in html
+    assert (
+        "《![x](file:///etc/passwd)》；《[c](javascript:alert(1))》；《**粗** `码`  [2J》" in html
+    )
+    assert "<h1>1. # 甲市" in html  # the city's name, not a list or a heading of its own
+
+
 def test_markdown_has_no_raw_html():
     text = report.city_report(_result(SCENARIOS / "wuhan-2015.yaml"), ".md")
     assert "<br>" not in text and "&gt;" not in text and "&lt;" not in text

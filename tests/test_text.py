@@ -12,7 +12,14 @@ from ipscore import InputError, find_pack
 from ipscore.intake.files import read_all
 from ipscore.intake.sheets import coerce
 from ipscore.intake.values import parse_value
-from ipscore.text import cell_text, chinese_date, did_you_mean, plain_number, yes_no
+from ipscore.text import (
+    cell_text,
+    chinese_date,
+    did_you_mean,
+    plain_number,
+    terminal_text,
+    yes_no,
+)
 from ipscore.verdicts import MET, TaskStatus, Verdict
 
 from .conftest import ipscore, scenario_with
@@ -137,3 +144,10 @@ def test_verdicts_and_task_states_serialise_as_the_contracts_strings():
 )
 def test_a_cell_is_text_on_one_line_break_kind_and_never_a_formula(typed, cell):
     assert cell_text(typed) == cell
+
+
+def test_stored_and_typed_text_for_the_terminal_has_no_control_character():
+    # ESC and BEL (a window title, a cleared screen), the one-byte CSI U+009B, a direction
+    # override (U+202E shows what follows backwards), a line feed that could forge a line.
+    assert terminal_text("a\x1b]0;x\x07b\x9b2J\u202ec\nd\x7f") == "a ]0;x b 2J c d "
+    assert terminal_text("湘潭市 [/] “引号”") == "湘潭市 [/] “引号”"

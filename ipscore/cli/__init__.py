@@ -17,7 +17,7 @@ import click
 from .. import interrupt
 from .._version import __version__
 from ..errors import IpscoreError
-from ..text import pick
+from ..text import pick, terminal_text
 from . import archive, assessment, clicktext, questions, record, reports, rules, serve, strength
 from .common import Context, lang_option
 
@@ -33,8 +33,11 @@ class Failure(click.ClickException):
         self.lang = lang
 
     def show(self, file: Any = None) -> None:
+        # A message quotes what was typed or stored (a value, a file name, a --by name): no
+        # control character of it reaches the terminal, each problem still on its own line.
         head = pick(self.lang, "错误：\n", "Error:\n")
-        click.echo(head + self.message, err=True)
+        lines = (terminal_text(line) for line in self.message.split("\n"))
+        click.echo(head + "\n".join(lines), err=True)
 
 
 class Group(click.Group):

@@ -73,7 +73,7 @@ def archive_add(
     from ..views import batch
     from ..views.tables.archive import archived_lines, refreshed_lines
 
-    with opened_archive(db) as archive:
+    with opened_archive(db, writes=True) as archive:
         done, refreshed = batch.archive(
             archive, paths, now(), by, pack_id, jobs, (reason or "").strip() or None
         )
@@ -354,7 +354,7 @@ def archive_reassess(
 
     pack = find_pack(pack_id)
     done: list[Refreshed] = []
-    with opened_archive(db) as archive:
+    with opened_archive(db, writes=True) as archive:
         stamp = now()
         archive.rewrite(
             lambda writing: done.extend(
@@ -428,7 +428,7 @@ def archive_import(path: Path, db: str | None) -> None:
     from ..views.tables.archive import refreshed_lines
 
     lines = read_dump(path)
-    with opened_archive(db) as archive:
+    with opened_archive(db, writes=True) as archive:
         records = checked_records(archive, lines, display_path(path))
         stored, skipped, refreshed = imported(archive, records, now())
     click.echo(

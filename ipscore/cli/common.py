@@ -4,6 +4,7 @@ commands take (--pack, --db, --jobs, --allow-outside, --org/--reviewer), the out
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..text import LANGS, pick
+from ..text import LANGS, pick, terminal_text
 from . import clicktext
 
 if TYPE_CHECKING:
@@ -79,10 +80,20 @@ outside_option = click.option(
     "默认只读提交文件或情景文件所在文件夹内的文件）。",
 )
 
+JOBS_PER_CORE = 4  # past a few processes a core, more only cost memory and forks
+
+
+def _capped_jobs(ctx: click.Context, _: click.Parameter, value: int | None) -> int | None:
+    """--jobs at most JOBS_PER_CORE a core this process may use: 10000 forked 5,000 workers."""
+    return None if value is None else min(value, JOBS_PER_CORE * len(os.sched_getaffinity(0)))
+
+
 jobs_option = click.option(
     "--jobs",
     type=click.IntRange(min=1),
-    help="并行进程数（默认为本机的处理器核数）；大批量时按文件或表格行分给各进程，结果仍按输入顺序。",
+    callback=_capped_jobs,
+    help="并行进程数（默认为本机的处理器核数，最多为核数的4倍）；大批量时按文件或表格行分给各进程，"
+    "结果仍按输入顺序。",
 )
 
 db_option = click.option(
@@ -196,16 +207,17 @@ def usage_error(zh: str, en: str, option: str | None = None) -> Exception:
 
 
 @contextmanager
-def opened_archive(db: str | None) -> Iterator[Archive]:
-    """The archive named by --db or IPSCORE_DB (else the default one), closed after use; each
+def opened_archive(db: str | None, writes: bool = False) -> Iterator[Archive]:
+    """The archive named by --db or IPSCORE_DB (else the default one), closed after use;
+    `writes` for a command that stores something (never into an in-memory database); each
     damaged row its readers skipped is named on stderr (`store.shapes.Damaged`)."""
     from ..store.archive import Archive
 
-    archive = Archive.open(db)
+    archive = Archive.open(db, writes)
     try:
         yield archive
     finally:
         archive.close()
         for row in sorted(archive.damaged):
-            said = archive.damaged[row].problem().render(chosen_lang())
+            said = terminal_text(archive.damaged[row].problem().render(chosen_lang()))
             click.echo(pick(chosen_lang(), "! 已跳过：", "! skipped: ") + said, err=True)

@@ -319,7 +319,7 @@ def verify_cmd(
             if requirements
             else "--ok and --reject need requirement ids: verify 武汉市 2015 T1.R2 --ok --by NAME",
         )
-    with opened_archive(db) as archive:
+    with opened_archive(db, writes=decided) as archive:
         if decided:
             if not (by or "").strip():
                 raise usage_error(

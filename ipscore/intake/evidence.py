@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import Problem, display_path
 from ..packs import Pack, per_pack
-from ..text import broken_character, did_you_mean, iso_date
+from ..text import bad_name, broken_character, control_character, did_you_mean, iso_date
 from ..yamlio import Lines, line_of, within
 
 KEYS = ("doc", "title", "date", "file")
@@ -173,6 +173,8 @@ def _item(
                     part,
                 )
             )
+        elif part == "file" and (code := control_character(value)):
+            problems.append(problem(*bad_name(code), part))
         else:
             texts[part] = value.strip()
     date = _date(item.get("date"))

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import InputError, IpscoreError, Problem, display_path
 from ..packs import Pack, find_pack
+from ..text import bad_name, control_character
 from ..yamlio import line_of, load_document, within
 from .submission import PackChooser, Submission, read_submission
 
@@ -305,7 +306,9 @@ def read_scenario(path: Path) -> Scenario:
             )
         )
     base = path.parent / data["base"]
-    if not within(path.parent, base):
+    if code := control_character(data["base"]):
+        problem(("base",), *bad_name(code))
+    elif not within(path.parent, base):
         problem(
             ("base",),
             f"基准提交文件须在情景文件所在的文件夹（或其子文件夹）内，实际为 {data['base']}"

@@ -8,13 +8,13 @@ and date words and the row-and-column messages, which must not drift apart.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import dataclasses
 import datetime as dt
 import io
 import itertools
 import os
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -129,15 +129,26 @@ def _data(pack: Pack, cells: dict[str, Any]) -> dict[str, Any]:
     for name, raw in cells.items():
         if name in ("pack", "year"):
             value = raw.strip() if isinstance(raw, str) else raw
-            if name == "year" and isinstance(value, (str, float)):
-                with contextlib.suppress(ValueError):
-                    value = int(float(value))
-            data[name] = value
+            data[name] = _year(value) if name == "year" else value
             continue
         group, key, decl = places[name]
         holder = data["city"] if group == "city" else data["facts"].setdefault(group, {})
         holder[key] = coerce(decl, raw)
     return data
+
+
+_YEAR = re.compile(r"[+-]?\d{1,9}(\.0*)?")
+
+
+def _year(value: Any) -> Any:
+    """A year cell as a whole number (2015, "2015", Excel's 2015.0); anything else as typed,
+    for the year's own message: "inf", "1e400" or twenty digits are no year, and no float
+    ever turns them into an overflow or a rounded 100000000000000000000."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e9:
+        return int(value)
+    if isinstance(value, str) and _YEAR.fullmatch(value):
+        return int(value.split(".")[0])
+    return value
 
 
 @per_pack

@@ -20,7 +20,7 @@ from ..errors import InputError, Problem, display_path
 from ..packs import FieldDecl, Pack, per_pack
 from ..packs.conditions import in_year
 from ..provenance import InputFile, sha256
-from ..text import broken_character, did_you_mean
+from ..text import bad_name, broken_character, control_character, did_you_mean
 from ..validation import problems_from
 from ..yamlio import Lines, line_of, load_fast, load_with_bytes, within
 from .evidence import Attached
@@ -204,6 +204,13 @@ def _with_reference(
                 )
             ]
         )
+    if code := control_character(raw):
+        raise InputError([Problem(*bad_name(code), name, where, "reference")])
+    # The two files' figures are merged group by group: each must be a mapping.
+    own = data.get("facts") or {}
+    shapes = _not_mappings(name, lines, {"facts": own}) or _not_mappings(name, lines, own, "facts")
+    if shapes:
+        raise InputError(shapes)
     ref_path = path.parent / raw.strip()
     if not within(path.parent, ref_path):
         raise InputError(
@@ -228,16 +235,14 @@ def _with_reference(
         )
     note = _note(ref_data, ref_name, ref_lines, required=True)
     read_from = (*read_from, InputFile(ref_name, sha256(ref_raw), note))
-    merged = {
-        **data,
-        "facts": {
-            g: dict(v) if isinstance(v, dict) else v for g, v in (data.get("facts") or {}).items()
-        },
-    }
+    shapes = _not_mappings(ref_name, ref_lines, facts, "facts")
+    if shapes:
+        raise InputError(shapes)
+    merged = {**data, "facts": {g: dict(v) if isinstance(v, dict) else v for g, v in own.items()}}
     merged.pop("reference")
     problems, moved = [], {}
     for group, members in facts.items():
-        for key, value in (members or {}).items() if isinstance(members, dict) else []:
+        for key, value in (members or {}).items():
             field = f"{group}.{key}"
             spot = line_of(ref_lines, ("facts", group, key))
             decl = pack.fields.get(group, {}).get(key)
@@ -277,6 +282,23 @@ def _with_reference(
                 for p in exc.problems
             ]
         ) from None
+
+
+def _not_mappings(
+    name: str, lines: Lines, items: dict[str, Any], under: str | None = None
+) -> list[Problem]:
+    """A problem for each item that is given but is no mapping (a list, a number)."""
+    return [
+        Problem(
+            "应为映射（键: 值）",
+            "expected a mapping (key: value)",
+            name,
+            line_of(lines, (under, key) if under else (key,)),
+            f"{under}.{key}" if under else key,
+        )
+        for key, value in items.items()
+        if value is not None and not isinstance(value, dict)
+    ]
 
 
 def parse_submission(

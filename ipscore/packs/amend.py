@@ -63,6 +63,8 @@ def merged(
     def problem(where: tuple[str | int, ...], zh: str, en: str) -> None:
         problems.append(Problem(zh, en, name, line_of(lines, where), ".".join(map(str, where))))
 
+    if not _well_shaped(data, problem):
+        raise PackError(problems)
     own = data.get("pack")
     if isinstance(own, dict):
         sources = list(out.get("pack", {}).get("sources") or [])
@@ -94,6 +96,42 @@ def merged(
     out["extends"] = str(data["extends"])
     out["amendments"] = amendments
     return out, params
+
+
+_MAPPING = ("应为映射（键: 值）", "expected a mapping (key: value)")
+_LIST = ("应为列表", "expected a list")
+
+
+def _well_shaped(data: dict[str, Any], problem: Any) -> bool:
+    """Whether what is merged into the base has the shape merging needs: `fields` a mapping of
+    mappings, `pack.sources` a list of mappings, `plausibility` and `changes` lists. Anything
+    else is a problem at its key (it broke the merging with a traceback)."""
+    wrong: list[tuple[tuple[str | int, ...], tuple[str, str]]] = []
+    fields = data.get("fields") or {}
+    if not isinstance(fields, dict):
+        wrong.append((("fields",), _MAPPING))
+    else:
+        wrong += [(("fields", g), _MAPPING) for g, d in fields.items() if not _mapping(d)]
+    own = data.get("pack")
+    sources = own.get("sources") or [] if isinstance(own, dict) else []
+    if not isinstance(sources, list):
+        wrong.append((("pack", "sources"), _LIST))
+    else:
+        wrong += [
+            (("pack", "sources", k), _MAPPING) for k, s in enumerate(sources) if not _mapping(s)
+        ]
+    wrong += [((key,), _LIST) for key in ("plausibility", "changes") if not _list(data.get(key))]
+    for where, (zh, en) in wrong:
+        problem(where, zh, en)
+    return not wrong
+
+
+def _mapping(value: Any) -> bool:
+    return value is None or isinstance(value, dict)
+
+
+def _list(value: Any) -> bool:
+    return value is None or isinstance(value, list)
 
 
 def _base_path(path: Path, ref: Any, name: str, lines: Lines) -> Path:
@@ -182,6 +220,9 @@ def _apply(
         task["requirements"].append(requirement)
         target = str(requirement.get("id"))
     elif kind == "add_task":
+        if not isinstance(change["add_task"], dict):
+            problem((*where, kind), *_MAPPING)
+            return None
         tasks.append(change["add_task"])
         target = str(change["add_task"].get("id"))
     else:

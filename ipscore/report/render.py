@@ -8,30 +8,37 @@ import shutil
 import subprocess
 from functools import cache
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from ..errors import IpscoreError, Problem
 from ..resources import data_dir
+from ..text import terminal_text
 
 
 @cache
 def environment(markdown: bool = False) -> Environment:
     """HTML templates escape HTML; Markdown ones escape what Markdown would read as markup
-    (a `<` that could open a tag), so a Markdown report carries no `&gt;` for a reader to
-    puzzle over and a city named "<script>" still prints as text. StrictUndefined: a value the
-    template expects but the context lacks fails loudly."""
+    (`markdown_text`), so a Markdown report carries no `&gt;` for a reader to puzzle over and a
+    city named "<script>" or an evidence title `[c](javascript:…)` still prints as text.
+    StrictUndefined: a value the template expects but the context lacks fails loudly."""
     env = Environment(
         loader=FileSystemLoader(str(data_dir("templates"))),
-        autoescape=not markdown,
-        finalize=_markdown_text if markdown else None,
+        # Markdown too: a macro's output comes back marked as done, never escaped twice.
+        autoescape=True,
+        finalize=_markdown_value if markdown else None,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
     env.filters["css_string"] = css_string
+    if markdown:
+        env.filters.update(
+            cell=markdown_cell, code=markdown_code, join=_markdown_join, urlencode=_markdown_link
+        )
     return env
 
 
@@ -45,12 +52,67 @@ def css_string(text: str) -> str:
     )
 
 
-_OPENS_TAG = re.compile(r"(?<!\\)<")
+# Anywhere in a line: what opens a link or an image ([, ]), a tag or an autolink (<), code,
+# emphasis, a table cell, an entity (&), a strikethrough, and the backslash itself. An `_`
+# between two letters or digits opens no emphasis: city_staff stays as written.
+_MD_INLINE = re.compile(r"([\\`*\[\]<&|~]|(?<![^\W_])_|_(?![^\W_]))")
+# At a line's start: a heading (# and a space), a quote (>), a list item (-, + or 1. and a
+# space), a line of - or = that would underline the line above as a heading.
+_MD_LINE_START = re.compile(
+    r"^([ \t]*)(#{1,6}(?=[ \t]|$)|>|[+-](?=[ \t]|$)|[=-]+(?=[ \t]*$)|\d{1,9}(?=[.)]([ \t]|$)))",
+    re.M,
+)
 
 
-def _markdown_text(value: Any) -> Any:
-    """A value as Markdown text: `<` backslash-escaped (CommonMark shows it as `<`), once."""
-    return _OPENS_TAG.sub(r"\\<", value) if isinstance(value, str) else value
+def markdown_text(text: object) -> Markup:
+    """Text as Markdown that shows it as written and nothing more: every character Markdown
+    would read as markup backslash-escaped (CommonMark shows `\\[` as `[`), a list marker or
+    a heading at a line's start too, and no control character (an escape byte) left. Marked as
+    done, so that it is never escaped twice."""
+    if isinstance(text, Markup):
+        return text
+    lines = (terminal_text(line) for line in str(text).split("\n"))
+    escaped = _MD_INLINE.sub(r"\\\1", "\n".join(lines))
+    return Markup(_MD_LINE_START.sub(_line_start, escaped))
+
+
+def _line_start(found: re.Match[str]) -> str:
+    indent, mark = found.group(1), found.group(2)
+    return f"{indent}{mark}\\" if mark.isdigit() else f"{indent}\\{mark}"
+
+
+def markdown_cell(text: object) -> Markup:
+    """Text for a Markdown table cell: `markdown_text` on one line."""
+    done = text if isinstance(text, Markup) else markdown_text(str(text).replace("\r", " "))
+    return Markup(str(done).replace("\n", " "))
+
+
+def markdown_code(text: object, cell: bool = False) -> Markup:
+    """Text as a Markdown code span, shown exactly (a file name, a hash): fenced by more
+    backticks than any run inside it, no control character, on one line; in a table cell a
+    `|` escaped (GFM splits cells before it reads code)."""
+    plain = terminal_text(str(text).replace("\n", " "))
+    if cell:
+        plain = plain.replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in re.findall("`+", plain)), default=0) + 1)
+    pad = " " if plain.startswith("`") or plain.endswith("`") else ""
+    return Markup(f"{fence}{pad}{plain}{pad}{fence}")
+
+
+def _markdown_join(items: Any, between: str = "") -> Markup:
+    return Markup(markdown_text(between).join(_markdown_value(i) for i in items))
+
+
+def _markdown_link(path: object) -> Markup:
+    """A relative link's target, percent-encoded: no space or parenthesis of a city's name
+    can end it."""
+    return Markup(quote(str(path), safe="/"))
+
+
+def _markdown_value(value: Any) -> Markup:
+    """Each value a Markdown template prints, escaped once (`markdown_text`); what a filter or
+    a macro already made as it is."""
+    return value if isinstance(value, Markup) else markdown_text(value)
 
 
 # Punctuation a template writes between values: full-width in Chinese, half-width in English.

@@ -31,7 +31,7 @@ from sqlalchemy.engine import make_url
 from ..errors import InputError, Problem
 from ..text import clean_name, odd_in_name
 from .connect import database_problem, engine_for, migrate
-from .places import location
+from .places import location, writable
 from .records import (
     CHECK_KEYS,
     Check,
@@ -56,8 +56,10 @@ class Archive:
             migrate(self.engine)
 
     @classmethod
-    def open(cls, db: str | None = None) -> Archive:
-        url = location(db)
+    def open(cls, db: str | None = None, writes: bool = False) -> Archive:
+        """The archive named by --db (else IPSCORE_DB, else the default place); `writes` for a
+        command that stores something, which an in-memory database would lose."""
+        url = writable(location(db)) if writes else location(db)
         if url.startswith("sqlite:///") and db is None:
             # The default place is ours to create; a place the user named must exist.
             Path(make_url(url).database or "").parent.mkdir(parents=True, exist_ok=True)

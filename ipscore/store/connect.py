@@ -3,6 +3,7 @@ brought to the newest migration, and database failures told in the user's words.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,19 +16,48 @@ from .schema import HEAD
 
 
 def shown(url: str) -> str:
-    """A URL fit to print: no password."""
-    return make_url(url).render_as_string(hide_password=True)
+    """A URL fit to print: no password, in its user part or its query (`?password=`); a URL
+    that cannot be parsed is shown by its scheme alone."""
+    try:
+        plain = make_url(url).render_as_string(hide_password=True)
+    except (sa_exc.ArgumentError, ValueError):
+        return url.split("://", 1)[0] + "://…"
+    return _SECRET.sub(r"\1=***", plain)
+
+
+_SECRET = re.compile(r"([?&][^=&]*(?:pass|pwd|secret|token|key)[^=&]*)=[^&]*", re.I)
+# The databases the archive is written for (its migrations, its locking, its types).
+KNOWN = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 
 def engine_for(url: str) -> Engine:
-    try:
-        engine = create_engine(url, connect_args={"timeout": 60} if _is_sqlite(url) else {})
-    except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError, ValueError) as exc:
+    where = shown(url)
+    backend = url.split("://", 1)[0].split("+", 1)[0].lower()
+    if backend not in KNOWN:
+        other = backend in _OTHERS
         raise InputError(
             [
                 Problem(
-                    f"数据库地址无法识别：{url}（{exc}）",
-                    f"unrecognised database URL: {url} ({exc})",
+                    f"归档只能用 SQLite 或 PostgreSQL，不能用 {_OTHERS[backend]}（{where}）"
+                    if other
+                    else f"数据库地址无法识别：{where}（应为 SQLite 文件的路径、sqlite:/// 或 "
+                    "postgresql:// 开头的 URL）",
+                    f"the archive is kept in SQLite or PostgreSQL, not {_OTHERS[backend]} ({where})"
+                    if other
+                    else f"unrecognised database URL: {where} (expected an SQLite file's path, "
+                    "sqlite:/// or postgresql://)",
+                    field="--db",
+                )
+            ]
+        )
+    try:
+        engine = create_engine(url, connect_args={"timeout": 60} if _is_sqlite(url) else {})
+    except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError, ValueError):
+        raise InputError(
+            [
+                Problem(
+                    f"数据库地址无法识别：{where}",
+                    f"unrecognised database URL: {where}",
                     field="--db",
                 )
             ]
@@ -45,6 +75,18 @@ def engine_for(url: str) -> Engine:
     if _is_sqlite(url):
         _serialise_sqlite_writers(engine)
     return engine
+
+
+_OTHERS = {
+    "mysql": "MySQL",
+    "mariadb": "MariaDB",
+    "oracle": "Oracle",
+    "mssql": "SQL Server",
+    "sqlserver": "SQL Server",
+    "db2": "Db2",
+    "dm": "达梦",
+    "kingbase": "人大金仓",
+}
 
 
 def _is_sqlite(url: str) -> bool:

@@ -57,7 +57,7 @@ _ARCHIVES: dict[str | None, Archive] = {}
 def archive_of(db: str | None) -> Archive:
     """This process's archive for a database, opened once (its engine keeps the connections)."""
     if db not in _ARCHIVES:
-        _ARCHIVES[db] = Archive.open(db)
+        _ARCHIVES[db] = Archive.open(db, writes=True)  # sessions and uploads are stored
     return _ARCHIVES[db]
 
 

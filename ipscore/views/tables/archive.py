@@ -277,15 +277,12 @@ def archive_table(stored: Iterable[Stored], lang: str = "zh") -> Table:
         table.add_column(heads[k])
     for row in rows:
         cells = {
-            0: str(row[0]),
-            2: user_text(row[2]),
-            3: str(row[3]),
             6: "" if row[6] is None else f"{row[6]}",
             9: row[9] or "—",
-            10: user_text(row[10]),
             11: row[11][:12],
         }
-        table.add_row(*(cells.get(k, row[k]) for k in shown))
+        # Every cell was stored, some typed by whoever stored it (--by, an imported file).
+        table.add_row(*(user_text(cells.get(k, row[k])) for k in shown))
     return table
 
 

@@ -4,7 +4,6 @@ text for -o, verdict and grade colours, submitted text made safe for the termina
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,7 +13,7 @@ from rich.table import Table
 
 from ...decide.results import Assessment
 from ...provenance import notes_by_text
-from ...text import counted, pick
+from ...text import counted, pick, terminal_text
 from ...verdicts import MET, MISSING, NOT_APPLICABLE, UNMET
 from ..fit import fit
 
@@ -23,18 +22,15 @@ _GRADE_STYLE = {"excellent": "bold green", "good": "green", "pass": "yellow", "f
 
 
 def user_text(text: object) -> str:
-    """Submitted text (a city's name, a typed value, a file name) for the terminal: shown as
-    typed, never read as rich markup (`[/]` would end a batch) nor as a control sequence
-    (an escape or a newline could forge lines)."""
-    return escape(_TERMINAL.sub(" ", str(text)))
-
-
-_TERMINAL = re.compile(r"[\x00-\x1f\x7f]")
+    """Submitted or stored text (a city's name, a typed value, a file name, a --by name) in a
+    table: shown as typed, never read as rich markup (`[/]` would end a batch) nor as a
+    control sequence (`text.terminal_text`)."""
+    return escape(terminal_text(text))
 
 
 def plain_line(text: str) -> str:
     """Submitted text on a plain output line: no control sequence reaches the terminal."""
-    return _TERMINAL.sub(" ", text)
+    return terminal_text(text)
 
 
 def file_notes(assessments: Iterable[Assessment], lang: str) -> str | None:

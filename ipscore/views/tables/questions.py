@@ -18,8 +18,9 @@ if TYPE_CHECKING:  # types only: the plan's solver (SciPy) loads when a plan is 
 
 
 def comparison(rows: Iterable[Comparison], title: str, lang: str = "zh") -> Table:
-    """Baseline and variants side by side: score, grade, mandatory tasks, what changed."""
-    table = Table(title=title, box=box.SIMPLE_HEAVY, show_lines=True)
+    """Baseline and variants side by side: score, grade, mandatory tasks, what changed. The
+    title and the variants' names are typed (a scenario file, --set): shown as text."""
+    table = Table(title=user_text(title), box=box.SIMPLE_HEAVY, show_lines=True)
     table.add_column(pick(lang, "情形", "Case"))
     table.add_column(pick(lang, "得分", "Score"), justify="right")
     table.add_column(pick(lang, "变化", "Δ"), justify="right")
@@ -43,12 +44,12 @@ def comparison(rows: Iterable[Comparison], title: str, lang: str = "zh") -> Tabl
     for cmp in rows:
         after = cmp.variant
         table.add_row(
-            cmp.name,
+            user_text(cmp.name),
             f"{after.score:.1f}",
             f"{cmp.score_change:+.1f}",
             grade_cell(after.grade, after.grade_word(lang)),
             mandatory_cell(after, lang),
-            pick(lang, "；", "; ").join(cmp.changes(lang)) or "—",
+            user_text(pick(lang, "；", "; ").join(cmp.changes(lang)) or "—"),
         )
     return table
 

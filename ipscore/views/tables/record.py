@@ -230,7 +230,7 @@ def verification_table(v: Verification, lang: str = "zh") -> Table:
         elif r.outdated is not None:
             check += "\n" + pick(
                 lang,
-                f"（{r.outdated.checked_by}的核验之后结论或材料已变，需重新核验）",
+                f"（{user_text(r.outdated.checked_by)}的核验之后结论或材料已变，需重新核验）",
                 f"(checked by {user_text(r.outdated.checked_by)}; "
                 "verdict or documents changed since)",
             )
