@@ -87,3 +87,37 @@ def test_an_amount_past_the_engines_integers_is_refused_not_a_type_error(tmp_pat
                 "第5行，字段 work.fund：应为不小于0的数，实际为超出范围的 "
                 "100000000000000" in done.stderr
             ), done.stderr
+
+
+def test_rules_check_states_the_engines_limit_for_one_rule(tmp_path):
+    """A requirement whose all of seven any-pairs expands into 2⁷ = 128 combinations, more than
+    durable-rules holds in one rule (64): `rules check` says so, naming the file."""
+    pack = (BAD_PACKS / "unreachable_grade.yaml").read_text(encoding="utf-8")
+    fields = "".join(
+        f"    f{i}: {{type: count, max: 100, label: F{i}, label_en: F{i}}}\n" for i in range(1, 15)
+    )
+    pairs = ", ".join(
+        f"{{any: [{{field: work.f{2 * i + 1}, gte: 1}}, {{field: work.f{2 * i + 2}, gte: 1}}]}}"
+        for i in range(7)
+    )
+    pack = pack.replace("  work:\n", "  work:\n" + fields).replace(
+        "min_score: 80}", "min_score: 70}"
+    )
+    (tmp_path / "combos.yaml").write_text(
+        pack.replace("check: {field: work.staff, gte: 3}", "check: {all: [" + pairs + "]}"),
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "ipscore", "rules", "check", "combos.yaml"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.endswith(
+        "combos.yaml，字段 T1.R1：规则包 tiny 的要求 T1.R1 的条件太复杂，规则引擎无法编译："
+        "展开后有 128 种组合（all 里的每个 any 都使组合成倍增加），一条规则最多 64 种；"
+        "请拆成几条要求\n"
+    ), done.stderr
