@@ -97,6 +97,20 @@ def test_every_citation_quotes_the_source_document(pack_id):
         ("amend_plausibility_number.yaml", 4, "字段 plausibility：应为列表"),
         ("amend_changes_number.yaml", 4, "字段 changes：应为列表"),
         ("amend_add_task_number.yaml", 5, "字段 changes.0.add_task：应为映射（键: 值）"),
+        # Issue 30: each grade line alone is sound; once both are set, 良好 cannot be reached.
+        ("amended_bands.yaml", 14, "等级 良好 永远达不到：排在前面的 优秀 的条件更宽"),
+        # Issue 30: a billion-digit constant, a million-digit factor: `rules check` ran past 90 s.
+        (
+            "huge_constant.yaml",
+            23,
+            "字段 work.staff 比较的常数 1E+999999999 超出范围（应为有限的数，"
+            "非零时绝对值在10的-12次方到10的16次方之间）",
+        ),
+        (
+            "tiny_factor.yaml",
+            23,
+            "倍数 times“1E-999999”超出范围（应为有限的数，量级在10的±12次方以内）",
+        ),
     ],
 )
 def test_bad_pack_is_rejected_with_file_and_line(name, line, message):

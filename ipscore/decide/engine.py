@@ -1,13 +1,14 @@
 """The durable-rules engine: the only module that imports `durable`.
 
-Each pack compiles to one durable-rules JSON ruleset. Every requirement gets a rule for each
-verdict it can be proved to have — `met` (applicable and condition true), `unmet` (applicable
-and the De Morgan negation true) and `not_applicable` (applicability false). A comparison with
-an absent field never matches in durable-rules, so a requirement none of whose rules fired is
-`missing`; the catch-all rule `city|seen` proves the city was evaluated at all. That is Kleene's
-three-valued logic, decided by rules that fired.
+Each pack compiles to durable-rules JSON rules, held in as many rulesets as the engine's limits
+need (`parts`). Every requirement gets a rule for each verdict it can be proved to have — `met`
+(applicable and condition true), `unmet` (applicable and the De Morgan negation true) and
+`not_applicable` (applicability false). A comparison with an absent field never matches in
+durable-rules, so a requirement none of whose rules fired is `missing`; the catch-all rule
+`city|seen` proves the city was evaluated at all. That is Kleene's three-valued logic, decided by
+rules that fired.
 
-The ruleset is driven through the C extension directly (`durable_rules_engine`): no `Host`, so
+The rulesets are driven through the C extension directly (`durable_rules_engine`): no `Host`, so
 none of its timer threads (which race `delete_state` and segfault), and no Python actions (whose
 exceptions durable-rules swallows). Numbers reach the engine as integers — amounts scaled by
 their declared decimals, dates as day ordinals — and a factor such as 1.2 becomes an integer
@@ -45,6 +46,7 @@ from ..packs.conditions import (
 )
 from ..packs.model import SCALED
 from ..verdicts import MET, MISSING, NOT_APPLICABLE, PREV, UNMET, Verdict, Verdicts
+from . import parts
 
 SEEN = "city|seen"
 _SID = "0"
@@ -344,9 +346,6 @@ def _encodings(pack: Pack) -> dict[str, tuple[str, FieldDecl]]:
     return {}
 
 
-_MAX_KEYS = 255 - 2  # durable-rules' MAX_OBJECT_PROPERTIES, less `kind` and `sid`
-
-
 def _rule_name(message: str) -> str:
     """The rule name of an action message `{"<name>": {"m": {...the whole fact...}}}`.
 
@@ -361,13 +360,49 @@ def _too_big(pack: Pack, zh: str, en: str) -> PackError:
     return PackError([Problem(f"规则包 {pack.id} 的{zh}", f"pack {pack.id}: {en}")])
 
 
+def _refused(too_big: list[parts.TooBig]) -> list[tuple[str, str, str]]:
+    """(what, zh, en) for each requirement or check with a rule no ruleset can hold, once."""
+    out: dict[str, tuple[str, str, str]] = {}
+    for big in too_big:
+        kind, _, name = big.rule.partition("|")
+        owner, zh, en = {
+            "mandatory": (
+                f"mandatory[{name}]",
+                f"必做任务规则 {name} 的",
+                f"mandatory rule {name}",
+            ),
+            "plausibility": (name, f"合理性检查 {name} 的", f"plausibility check {name}"),
+        }.get(kind, (kind, f"要求 {kind} 的", f"requirement {kind}"))
+        if owner in out:
+            continue
+        if big.keys > parts.MAX_KEYS:
+            out[owner] = (
+                owner,
+                f"{zh}条件共读取 {big.keys} 个字段（含往年的数），"
+                f"规则引擎一次最多读 {parts.MAX_KEYS} 个",
+                f"{en}: its condition reads {big.keys} fields (other years included); the "
+                f"engine reads at most {parts.MAX_KEYS} in one rule",
+            )
+        else:
+            out[owner] = (
+                owner,
+                f"{zh}条件太复杂，规则引擎无法编译：展开后有 {big.paths} 种组合"
+                f"（all 里的每个 any 都使组合成倍增加），一条规则最多 {parts.MAX_PATHS} 种；"
+                "请拆成几条要求",
+                f"{en}: its condition is too complex for the engine: it expands into "
+                f"{big.paths} combinations (each any inside an all multiplies them), at most "
+                f"{parts.MAX_PATHS} in one rule; split the requirement",
+            )
+    return list(out.values())
+
+
 class Engine:
-    """One compiled ruleset for one pack; assess one city at a time, leaving no state behind."""
+    """One pack compiled into as many durable-rules rulesets as it needs (`parts`); assess one
+    city at a time, leaving no state behind."""
 
     def __init__(self, pack: Pack):
         self.pack = pack
         self.ruleset = compile_ruleset(pack)
-        self.name = f"{pack.id}-{next(_names)}"
         # Rule name → the requirement and verdict it proves, worked out once: a city's fired
         # rules are read by name, not by asking for every rule of every requirement.
         self._proves = {
@@ -379,21 +414,29 @@ class Engine:
         self._mandatory = [(k, f"mandatory|{k}") for k in range(len(pack.mandatory))]
         self._plausibility = [(c.id, f"plausibility|{c.id}") for c in pack.plausibility]
         self._wanted = read_by_rules(pack)
-        if len(self._wanted) > _MAX_KEYS:
-            raise _too_big(
-                pack,
-                f"条件共读取 {len(self._wanted)} 个字段（含往年的数），"
-                f"规则引擎一次最多读 {_MAX_KEYS} 个",
-                f"its conditions read {len(self._wanted)} fields (other years included); the "
-                f"engine reads at most {_MAX_KEYS}",
+        split = list(parts.split(self.ruleset, SEEN))
+        refused = _refused([p for p in split if isinstance(p, parts.TooBig)])
+        if refused:
+            raise PackError(
+                [
+                    Problem(f"规则包 {pack.id} 的{zh}", f"pack {pack.id}: {en}", field=f)
+                    for f, zh, en in refused
+                ]
             )
+        # One part (most packs) reads the city's whole fact; several read only their keys.
+        self._parts = [
+            (self._compiled(p.rules), None if len(split) == 1 else p.keys)
+            for p in split
+            if isinstance(p, parts.Part)
+        ]
+
+    def _compiled(self, rules: dict[str, Any]) -> Any:
+        name = f"{self.pack.id}-{next(_names)}"
         try:  # durable-rules mutates what it is given: hand it a copy.
-            self._handle = dre.create_ruleset(
-                self.name, json.dumps(copy.deepcopy(self.ruleset), ensure_ascii=False)
-            )
+            return dre.create_ruleset(name, json.dumps(copy.deepcopy(rules), ensure_ascii=False))
         except dre.error as exc:
             raise _too_big(
-                pack,
+                self.pack,
                 f"条件太复杂，规则引擎无法编译（{exc}）："
                 "all 里的 any 展开后组合太多，请拆成几条要求",
                 f"its conditions are too complex for the engine ({exc}): an any inside an all "
@@ -401,25 +444,34 @@ class Engine:
             ) from None
 
     def fired(self, submission: Submission) -> set[str]:
-        """The names of every rule that fired for this city."""
+        """The names of every rule that fired for this city, in every part."""
+        whole = fact(self.pack, submission, self._wanted)
+        names: set[str] = set()
+        for handle, read in self._parts:
+            one = whole if read is None else {k: v for k, v in whole.items() if k in read}
+            one["kind"], one["sid"] = "city", _SID
+            names |= self._fired(handle, one, submission.city)
+        return names
+
+    @staticmethod
+    def _fired(handle: Any, one: dict[str, Any], city: str) -> set[str]:
         # orjson: a fact's JSON five times faster (its numbers are checked to fit 64 bits).
-        message = orjson.dumps(fact(self.pack, submission, self._wanted)).decode()
-        code, state = dre.assert_fact(self._handle, message)
+        code, state = dre.assert_fact(handle, orjson.dumps(one).decode())
         if code != 0:
-            raise EngineError(f"durable-rules returned {code} for {submission.city}")
+            raise EngineError(f"durable-rules returned {code} for {city}")
         names: set[str] = set()
         try:
-            result = dre.start_action_for_state(self._handle, state)
+            result = dre.start_action_for_state(handle, state)
             pending = result[1] if result else None
             while pending:
                 names.add(_rule_name(pending))
-                pending = dre.complete_and_start_action(self._handle, state)
+                pending = dre.complete_and_start_action(handle, state)
         finally:
             # One live session at a time, always cleaned: memory stays flat and the 1,024
             # session limit is never reached.
-            dre.delete_state(self._handle, _SID)
+            dre.delete_state(handle, _SID)
         if SEEN not in names:
-            raise EngineError(f"the catch-all rule did not fire for {submission.city}")
+            raise EngineError(f"the catch-all rule did not fire for {city}")
         return names
 
     def verdicts(self, submission: Submission) -> Verdicts:

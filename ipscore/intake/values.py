@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 from ..errors import InputError, Problem
 from ..packs import FieldDecl, Pack, per_pack
 from ..packs.conditions import in_year
+from ..packs.schema import largest
 from ..text import (
     PERCENT,
     broken_character,
@@ -109,7 +110,9 @@ def _number_problem(decl: FieldDecl, number: Decimal) -> tuple[str, str] | None:
             f"超出合理上限 {decl.max}{decl.unit or ''}，实际为 {{value}}",
             f"exceeds the plausible maximum {decl.max}, got {{value}}",
         )
-    if number.adjusted() > 15:  # no field needs more; the engine's integers would overflow
+    # No field needs more; the engine's 64-bit integers would overflow: it sees an amount
+    # in its least unit (15 digits with 4 decimals are 19 digits).
+    if number > largest(decl):
         return out_of_range
     return None
 

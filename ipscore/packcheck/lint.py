@@ -144,6 +144,11 @@ def check(refs: Sequence[str]) -> list[Checked]:
         except PackError as exc:
             out.append(Checked(name, None, tuple(exc.problems), ()))
             continue
-        errors, notes, proofs = findings(pack, name)
+        try:
+            errors, notes, proofs = findings(pack, name)
+        except PackError as exc:  # beyond the engine's limits: said, naming the pack's file
+            found = tuple(Problem(p.zh, p.en, name, p.line, p.field) for p in exc.problems)
+            out.append(Checked(name, pack, found, ()))
+            continue
         out.append(Checked(name, pack, tuple(errors), tuple(notes), tuple(proofs)))
     return out

@@ -266,17 +266,28 @@ def _dated(raw: dict[str, Any], path: Path) -> tuple[tuple[int, Any], ...]:
     return tuple(sorted(out))
 
 
+FACTOR_DIGITS = 12  # a factor's magnitude, as `--param` allows
+
+
 def exact_fraction(raw: Any, path: Path) -> Fraction:
     """A decimal written in the pack, read exactly (never through a binary float)."""
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str, Decimal)):
         raise ConditionError(path, '应为一个数，例如 "1.2"', 'expected a number, e.g. "1.2"')
     try:
-        value = Fraction(Decimal(str(raw)))
+        number = Decimal(str(raw))
     except (InvalidOperation, ValueError):
         raise ConditionError(path, f"“{raw}”不是数", f"“{raw}” is not a number") from None
-    if value <= 0:
+    if number <= 0:
         raise ConditionError(path, "倍数应大于0", "the factor must be greater than 0")
-    return value
+    # 1e-999999 read exactly is a million-digit fraction: every check after it would crawl.
+    if not number.is_finite() or not -FACTOR_DIGITS <= number.adjusted() <= FACTOR_DIGITS:
+        raise ConditionError(
+            path,
+            f"倍数 times“{raw}”超出范围（应为有限的数，量级在10的±{FACTOR_DIGITS}次方以内）",
+            f"the factor (times) “{raw}” is out of range "
+            f"(a finite number within 10^±{FACTOR_DIGITS})",
+        )
+    return Fraction(number)
 
 
 def negate(cond: Condition) -> Condition:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -42,14 +43,16 @@ Path_ = tuple[str | int, ...]
 
 
 class _Checker:
-    """Collects every problem of a pack so that an author sees them all at once."""
+    """Collects every problem of a pack so that an author sees them all at once; `where` gives
+    the place in the file of a problem at a place in the pack (an amendment's `set`)."""
 
-    def __init__(self, name: str, lines: Lines):
-        self.name, self.lines = name, lines
+    def __init__(self, name: str, lines: Lines, where: Callable[[Path_], Path_] | None = None):
+        self.name, self.lines, self.where = name, lines, where
         self.problems: list[Problem] = []
 
     def add(self, path: Path_, zh: str, en: str, field: str | None = None) -> None:
-        self.problems.append(Problem(zh, en, self.name, line_of(self.lines, path), field))
+        at = self.where(path) if self.where else path
+        self.problems.append(Problem(zh, en, self.name, line_of(self.lines, at), field))
 
 
 def load_pack(path: Path) -> Pack:
@@ -68,14 +71,27 @@ def _load(path: Path, data: Any, lines: Lines) -> Pack:
     if not isinstance(data, dict):
         raise PackError([Problem("规则包应为一个映射", "a rule pack must be a mapping", name)])
     params: dict[str, Any] = {}
+    sets: dict[str, Path_] = {}
     if "extends" in data:
+        changes = data.get("changes")
+        for k, change in enumerate(changes if isinstance(changes, list) else []):
+            if isinstance(change, dict) and "set" in change:
+                sets[str(change["set"])] = ("changes", k)
         data, params = merged(path, data, lines)
-    return built(name, data, params, lines)
+    return built(name, data, params, lines, sets)
 
 
-def built(name: str, data: dict[str, Any], params: dict[str, Any], lines: Lines) -> Pack:
+def built(
+    name: str,
+    data: dict[str, Any],
+    params: dict[str, Any],
+    lines: Lines,
+    sets: dict[str, Path_] | None = None,
+) -> Pack:
     """The pack a document describes once any `extends` is merged into it, with the parameters
-    its amendments set: checked, and remembering that document (`_document`)."""
+    its amendments set (`sets`: where each is set): checked before and after they are set, so
+    an amended pack is held to every check a plain one is, and remembering that document
+    (`_document`)."""
     try:
         raw = Pack.model_validate(data)
     except ValidationError as exc:
@@ -95,8 +111,26 @@ def built(name: str, data: dict[str, Any], params: dict[str, Any], lines: Lines)
                     for p in exc.problems
                 ]
             ) from None
+        again = _Checker(name, lines, _set_at(pack, sets or {}))
+        _check(pack, again)
+        if again.problems:
+            raise PackError(again.problems)
     pack._document = (pack.content_hash, data, params)
     return pack
+
+
+def _set_at(pack: Pack, sets: dict[str, Path_]) -> Callable[[Path_], Path_]:
+    """A problem found once the parameters are set is placed at the `set` that made it: a
+    grade's own, else any grade's, else the first."""
+
+    def where(path: Path_) -> Path_:
+        if path[:2] == ("scoring", "grades") and len(path) > 2:
+            own = f"bands.{pack.scoring.grades[int(path[2])].code}"
+            bands = [at for name, at in sets.items() if name.startswith("bands.")]
+            return sets.get(own) or next(iter(bands), None) or next(iter(sets.values()), path)
+        return next(iter(sets.values()), path)
+
+    return where
 
 
 def _restated(pack: Pack, params: dict[str, Any]) -> Pack:
@@ -229,6 +263,15 @@ def _typed(cond: Condition, pack: Pack, path: Path_, checker: _Checker) -> Condi
                 )
             continue
         items = value if cmp.op in ("in", "not_in") else (value,)
+        far = [item for item in items if decl.type in NUMERIC and _out_of_range(item)]
+        if far:
+            checker.add(
+                path,
+                f"字段 {cmp.field} 比较的常数 {far[0]} 超出范围（{RANGE_ZH}）",
+                f"field {cmp.field} is compared with {far[0]}, out of range ({RANGE_EN})",
+                cmp.field,
+            )
+            continue
         converted = [_constant(decl, item) for item in items]
         if any(c is None for c in converted):
             checker.add(
@@ -323,6 +366,25 @@ def _lookup(
     zh_hint, en_hint = did_you_mean(name, known)
     checker.add(path, f"未声明的字段 {name}{zh_hint}", f"undeclared field {name}{en_hint}", name)
     return None
+
+
+# A number written in a pack: the engine compares 64-bit integers (an amount's least unit),
+# and an exact 1e999999999 or 1e-999999 is a billion digits that every check would crawl over.
+LEAST, MOST = -12, 15
+RANGE_ZH = f"应为有限的数，非零时绝对值在10的{LEAST}次方到10的{MOST + 1}次方之间"
+RANGE_EN = f"a finite number, if not 0 between 10^{LEAST} and 10^{MOST + 1} in size"
+
+
+def _out_of_range(value: Any) -> bool:
+    """A number too large, too small or infinite for a pack (what is no number is reported
+    elsewhere)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        return False
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return False
+    return not number.is_finite() or (number != 0 and not LEAST <= number.adjusted() <= MOST)
 
 
 def _constant(decl: FieldDecl, value: Any) -> Any:
@@ -545,6 +607,14 @@ def _check_fields(pack: Pack, checker: _Checker) -> None:
                     "(spreadsheet headings use labels)",
                 )
             labels.setdefault(decl.label, name)
+            for attr in ("min", "max", "times", "minus"):
+                if _out_of_range(getattr(decl, attr)):
+                    checker.add(
+                        (*path, attr),
+                        f"字段 {name} 的 {attr} 超出范围（{RANGE_ZH}）",
+                        f"field {name}: {attr} is out of range ({RANGE_EN})",
+                        name,
+                    )
             if key in ("id", "sid") or "__" in key or "__" in group:
                 checker.add(
                     path,

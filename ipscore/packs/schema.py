@@ -35,6 +35,16 @@ NAME = (
 LARGEST = 10**16 - 1  # intake.values.count_range: beyond it a number is refused
 
 
+def largest(decl: FieldDecl) -> Decimal:
+    """The largest number intake takes for a count or amount: 16 digits, fewer for an amount
+    of over 2 decimals, which the engine sees in its least unit as a 64-bit integer."""
+    if decl.type != "amount":
+        return Decimal(LARGEST)
+    return min(
+        Decimal(LARGEST), Decimal(10) ** (18 - decl.decimals) - Decimal(10) ** -decl.decimals
+    )
+
+
 def submission_schema(pack: Pack, year: int | None = None) -> dict[str, Any]:
     """What a city's YAML or JSON file for `pack` may hold: by default a file of the year the
     pack assesses; of another `year`, a file of that year's figures (kept in the archive for
@@ -119,7 +129,7 @@ def _field(decl: FieldDecl, year: int | None) -> dict[str, Any]:
         typed = {
             "type": "integer" if decl.type == "count" else "number",
             "minimum": _number(max(Decimal(0), decl.min or Decimal(0))),
-            "maximum": _number(min(Decimal(LARGEST), decl.max or Decimal(LARGEST))),
+            "maximum": _number(min(largest(decl), decl.max or largest(decl))),
         }
         if decl.type == "amount":
             # Not `multipleOf`: validators divide binary floats, and 0.07 / 0.01 is not whole
