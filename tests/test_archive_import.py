@@ -56,6 +56,24 @@ def test_a_real_export_imports(exported, tmp_path):
     assert done.stdout.startswith("✓ 导入 2 条，已存在而跳过 0 条")
 
 
+def test_a_result_that_read_a_row_stored_after_it_imports(tmp_path):
+    """武汉市 2015 stored first, its 2014 figures after it in the same batch: the 2015 result is
+    corrected to read them (other_years from the archive, the row stored second). Its export
+    line comes before the 2014 line it cites, and it must still be reproduced on import."""
+    db, out = tmp_path / "a.sqlite", tmp_path / "x.jsonl"
+    wuhan, earlier = SCENARIOS / "wuhan-2015.yaml", SCENARIOS / "earlier-years" / "wuhan-2014.yaml"
+    assert run("archive", "add", str(wuhan), str(earlier), db=db).returncode == 0
+    assert run("archive", "export", "-o", str(out), db=db).returncode == 0
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(r.get("city"), r.get("year")) for r in lines[1:]] == [
+        ("武汉市", 2015),
+        ("武汉市", 2014),
+    ]
+    assert lines[1]["result"]["other_years"]  # it read the 2014 row
+    done = run("archive", "import", str(out), db=tmp_path / "b.sqlite")
+    assert done.returncode == 0, done.stderr
+
+
 def test_a_forged_result_is_refused_and_nothing_is_imported(exported, tmp_path):
     """The issue's forgery: 深圳市 99.9 优秀, stored later than the real one, so it would be the
     current version; its figures and its pack give 63.2 合格 (the real line just above)."""

@@ -48,7 +48,16 @@ def checked_records(
             problems += _pack_problems(record["stored_pack"], name, n)
             documents[record["stored_pack"]["sha256"]] = record["stored_pack"]["document"]
     packs = Packs(lambda sha: documents.get(sha) or archive.pack_document(sha))
-    figures: dict[int, dict[str, Value]] = {}  # an exported row's id → its figures
+    # An exported row's id → its figures, from every line: a result cites the rows it read by
+    # id, and a row stored later in the same batch (last year's file after this year's) is
+    # exported after the result it corrected.
+    figures: dict[int, dict[str, Value]] = {
+        record["id"]: figures_in(record)
+        for _, record in lines
+        if "stored_pack" not in record
+        and "check" not in record
+        and isinstance(record.get("id"), int)
+    }
     for n, record in lines:
         if "stored_pack" in record or "check" in record:
             continue
@@ -61,8 +70,6 @@ def checked_records(
         wrong = _figure_problems(found, record, values, where)
         if not wrong and record["result"] is not None:
             wrong = _reproduced(found, record, values, figures, where)
-        if isinstance(record.get("id"), int):
-            figures[record["id"]] = dict(values)
         problems += wrong
     if problems:
         raise InputError(problems)
