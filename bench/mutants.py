@@ -37,7 +37,7 @@ MUTANTS = [
     ("ipscore/decide/engine.py", 'if op in ("gte", "lt"):', 'if op in ("gt", "lt"):'),
     ("ipscore/decide/engine.py", '"gt": "$gt", "gte"', '"gt": "$gte", "gte"'),
     ("ipscore/decide/engine.py", "if round_up != negative:", "if round_up == negative:"),
-    ("ipscore/decide/engine.py", "dre.delete_state(self._handle, _SID)", "pass"),
+    ("ipscore/decide/engine.py", "dre.delete_state(handle, _SID)", "pass"),
     (
         "ipscore/decide/engine.py",
         '[{"$gt": {key(left.bottom): 0}}]',

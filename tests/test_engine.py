@@ -149,8 +149,9 @@ def test_state_is_deleted_after_each_assessment(pack):
     for i in range(1500):
         got = eng.verdicts(Submission(pack.id, 2015, done if i % 2 else undone))
         assert got.statuses["T1.R1"] == ("met" if i % 2 else "unmet")
-    with pytest.raises(dre.error, match="error code: 309"):  # no such session
-        dre.get_state(eng._handle, _SID)
+    for handle, _ in eng._parts:  # every ruleset of the pack
+        with pytest.raises(dre.error, match="error code: 309"):  # no such session
+            dre.get_state(handle, _SID)
 
 
 def _wide_pack(tmp_path, n: int, check: str):
@@ -209,3 +210,38 @@ def test_the_fact_carries_only_what_the_rules_read():
         PACK_2015, Submission(PACK_2015.id, 2015, values), engine.read_by_rules(PACK_2015)
     )
     assert "city__province" not in seen and seen["enforcement__city_staff"] == 3
+
+
+def test_a_factor_that_could_overflow_the_engine_is_refused_not_wrapped(tmp_path):
+    """`m ≥ 1.3 × n`, n an amount of 4 decimals without a max: intake takes n up to 10^14, the
+    engine sees 10^18 ten-thousandths, and 13 × 10^18 leaves its 64-bit integers — it would wrap
+    round without a word and decide wrongly. Refused, naming the field; with a max it compiles."""
+    text = """pack: {id: big, version: "1", title: b, title_en: b, year: 2015,
+       sources: [{file: a.txt, title: a}]}
+fields:
+  city:
+    name: {type: text, required: true, label: 城市, label_en: City}
+  x:
+    m: {type: amount, decimals: 4, max: 1000, label: M, label_en: M}
+    n: {type: amount, decimals: 4, MAX label: N, label_en: N}
+tasks:
+  - id: T1
+    section: 一
+    title: t
+    requirements:
+      - {id: R1, kind: required, title: r, check: {field: x.m, gte: {field: x.n, times: "1.3"}},
+         remedy: ., citation: {source: a.txt, section: 一, text: x}}
+scoring:
+  note: .
+  grades: [{code: ok, label: 好, label_en: OK, min_score: 100}, {code: no, label: 差, label_en: No}]
+"""
+    unbounded = tmp_path / "unbounded.yaml"
+    unbounded.write_text(text.replace("MAX ", ""), encoding="utf-8")
+    with pytest.raises(PackError) as caught:
+        compile_ruleset(load_pack(unbounded))
+    assert caught.value.problems[0].zh == (
+        "比较 x.m 时 x.n 乘以倍数后可能超出引擎的整数范围：请为 x.n 声明较小的 max"
+    )
+    bounded = tmp_path / "bounded.yaml"
+    bounded.write_text(text.replace("MAX ", "max: 1000, "), encoding="utf-8")
+    assert "R1|met" in compile_ruleset(load_pack(bounded))

@@ -101,6 +101,7 @@ def _compare(pack: Pack, cmp: Compare) -> dict[str, Any]:
         return _compare_ratio(pack, cmp)
     if ref is not None:
         factor = ref.times * Fraction(10) ** (_scale(pack, cmp.field) - _scale(pack, ref.field))
+        _check_product(pack, cmp, ref.field, factor)
         return _linear(name, cmp.op, key(ref.field), factor)
     if cmp.op in ("in", "not_in"):
         values = [_constant(pack, cmp.field, v) for v in cmp.value]
@@ -249,6 +250,30 @@ def _power(pack: Pack, field: str) -> int:
 
 def _exact(value: Any) -> Fraction:
     return value if isinstance(value, Fraction) else Fraction(value)
+
+
+def _check_product(pack: Pack, cmp: Compare, ref: str, factor: Fraction) -> None:
+    """Refuse `field op k·ref` where k's numerator times the largest `ref` intake takes (its
+    max, else the intake's ceiling) could leave the engine's 64-bit integers: the engine would
+    wrap round silently, not fail."""
+    from ..packs.schema import largest
+
+    decl = pack.field(ref)
+    high = decl.max if decl.max is not None else largest(decl)
+    scaled = int(Decimal(high).scaleb(_scale(pack, ref)))
+    if scaled * abs(factor.numerator) + factor.denominator < _INT64:
+        return
+    raise PackError(
+        [
+            Problem(
+                f"比较 {cmp.field} 时 {ref} 乘以倍数后可能超出引擎的整数范围：请为 {ref} 声明"
+                "较小的 max",
+                f"comparing {cmp.field}, {ref} times its factor could overflow the engine's "
+                f"integers: declare a smaller max for {ref}",
+                field=cmp.field,
+            )
+        ]
+    )
 
 
 def _check_range(pack: Pack, cmp: Compare, fields: list[str], a: int, b: int, d: int) -> None:
