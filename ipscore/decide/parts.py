@@ -7,14 +7,14 @@ Two limits of durable-rules 2.0.28 bound one ruleset, whatever the city files:
   303). The nodes waiting on that stack head distinct paths through the network, each ending in
   a rule, so rules with at most 64 paths in all (an `$or` adds a path per side, an `$and`
   multiplies them) never fill it: 64 one-test rules under `kind == "city"` pass, 65 fail;
-- a fact holds at most 255 keys (`MAX_OBJECT_PROPERTIES`, error 302): `kind`, `sid` and the
-  fields the part's rules read.
+- a fact holds at most 255 keys (`MAX_OBJECT_PROPERTIES`, error 302), of which it uses some
+  itself: measured, `kind`, `sid` and 251 fields fit, 252 fields are error 302.
 
 More than 64 paths fit in one ruleset in groups: each rule of group g first tests
 `kind != "part<g>"` (true of every city), one node shared by the group, so the stack holds the
 other groups' nodes waiting plus one group's paths: G groups of at most 65 − G paths each
 (measured: 8 groups of 57 one-test rules pass, of 58 fail). A part is one ruleset; a pack
-needs several only past `GROUPS × GROUP_PATHS` paths or 253 fields.
+needs several only past `GROUPS × GROUP_PATHS` paths or 251 fields.
 
 A part's rules are whole rules, each with its own name, and the verdicts of all parts are read
 together, so splitting changes no verdict. One rule beyond either limit cannot be split: it is
@@ -30,7 +30,7 @@ from typing import Any
 MAX_PATHS = 64  # durable-rules' MAX_STACK_SIZE
 GROUPS = 16
 GROUP_PATHS = MAX_PATHS - (GROUPS - 1)
-MAX_KEYS = 255 - 2  # its MAX_OBJECT_PROPERTIES, less `kind` and `sid`
+MAX_KEYS = 251  # fields a fact may carry beside `kind` and `sid` (measured; see above)
 
 _TESTS = ("$gt", "$gte", "$lt", "$lte", "$neq", "$ex", "$nex")
 
