@@ -382,3 +382,17 @@ def test_markup_in_a_scenario_name_and_a_variant_name_is_shown_as_typed(tmp_path
     done = run("simulate", str(scenario))
     assert done.returncode == 0, done.stderr
     assert "武汉[/]门槛[bold red]红" in done.stdout and "门槛[/]降[red]x" in done.stdout
+
+
+def test_markup_in_a_packs_text_is_shown_as_written(tmp_path):
+    """A pack's title with `[/]` and `[bold]` was a rich MarkupError in `rules show`."""
+    text = (ROOT / "rules" / "cnipa-2015-demo-city.yaml").read_text(encoding="utf-8")
+    marked = text.replace("  title: 2015年国家知识产权示范城市工作计划\n",
+                          '  title: "2015年[/]计划[bold]x"\n', 1)  # fmt: skip
+    assert marked != text
+    path = tmp_path / "marked.yaml"
+    path.write_text(marked, encoding="utf-8")
+    for command in (["rules", "show", str(path)], ["rules", "list"]):
+        done = run(*command)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert "2015年[/]计划[bold]x" in run("rules", "show", str(path)).stdout

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from rich.markup import escape
 from rich.table import Table
 
 from ...decide.explain import describe, expected, label, show
@@ -42,7 +43,7 @@ def packs_table(packs: Iterable[Pack], lang: str = "zh") -> Table:
             str(pack.pack.year),
             str(len(pack.tasks)),
             str(len(pack.requirements())),
-            pick(lang, pack.pack.title, pack.pack.title_en),
+            user_text(pick(lang, pack.pack.title, pack.pack.title_en)),
         )
     return table
 
@@ -78,14 +79,16 @@ def pack_diff_table(a: Pack, b: Pack, lang: str = "zh") -> Table:
     ra = {r.id: r for _, r in a.requirements()}
     rb = {r.id: r for _, r in b.requirements()}
     for d in differences(a, b):
-        detail = pick(lang, "、", ", ").join(d.parts)
+        detail = pick(lang, "、", ", ").join(d.parts)  # keys of the pack's YAML
         if d.what == "requirement" and d.kind == "changed" and "check" in d.parts:
             before = describe(a, ra[d.target].check, lang)
             detail += f"\n{before}\n→ {describe(b, rb[d.target].check, lang)}"
         elif d.what == "requirement" and d.kind == "added":
             detail = describe(b, rb[d.target].check, lang)
         table.add_row(
-            pick(lang, *kinds[d.kind]), f"{pick(lang, *whats[d.what])} {d.target}", detail
+            pick(lang, *kinds[d.kind]),
+            f"{pick(lang, *whats[d.what])} {user_text(d.target)}",
+            escape(detail),  # its line breaks kept
         )
     return table
 
@@ -96,11 +99,14 @@ _KIND_WORDS = {"required": ("必需", "required"), "advisory": ("建议", "advis
 def pack_table(pack: Pack, lang: str = "zh") -> Table:
     """`rules show`: every requirement with its test and the plan's words."""
     table = Table(
-        title=pick(
-            lang,
-            f"{pack.pack.title}（{pack.id} {pack.pack.version}，sha256 {pack.content_hash[:12]}）",
-            f"{pack.pack.title_en} ({pack.id} {pack.pack.version}, "
-            f"sha256 {pack.content_hash[:12]})",
+        title=user_text(
+            pick(
+                lang,
+                f"{pack.pack.title}（{pack.id} {pack.pack.version}，"
+                f"sha256 {pack.content_hash[:12]}）",
+                f"{pack.pack.title_en} ({pack.id} {pack.pack.version}, "
+                f"sha256 {pack.content_hash[:12]})",
+            )
         ),
         show_lines=True,
     )
@@ -116,13 +122,16 @@ def pack_table(pack: Pack, lang: str = "zh") -> Table:
         kind = [pick(lang, *_KIND_WORDS[req.kind])]
         kind += [pick(lang, "解读", "interpretive")] if req.interpretive else []
         kind += [pick(lang, "已修订", "amended")] if req.id in amended else []
+        # A pack's text is shown as written, never read as rich markup (a `[/]` in a title).
         table.add_row(
-            f"{req.id}\n{pick(lang, req.title, req.title_en)}",
+            f"{req.id}\n{user_text(pick(lang, req.title, req.title_en))}",
             pick(lang, "·", " · ").join(kind),
-            expected(pack, req, lang),
+            escape(expected(pack, req, lang)),  # its own line breaks kept
             # The plan's own words stay as written; only what frames them follows the reader.
-            f"{req.citation.text}{pick(lang, '（', ' (')}{req.citation.section}"
-            f"{pick(lang, '）', ')')}",
+            user_text(
+                f"{req.citation.text}{pick(lang, '（', ' (')}{req.citation.section}"
+                f"{pick(lang, '）', ')')}"
+            ),
         )
     return table
 
@@ -143,9 +152,9 @@ def fields_table(pack: Pack, lang: str = "zh") -> Table:
     for row in field_list(pack, lang):
         table.add_row(
             row["field"],
-            row["label"],
+            user_text(row["label"]),
             row["type"] + (pick(lang, "（算出）", " (computed)") if row["computed"] else ""),
-            row["unit"] or "",
+            user_text(row["unit"] or ""),
             pick(lang, "、", ", ").join(row["read_by"]) or "—",
         )
     return table
@@ -202,7 +211,9 @@ def pack_test_table(report: Report, lang: str = "zh") -> Table | None:
     table.add_column(pick(lang, "实际 / 未覆盖的结论", "Actual / verdict not reached"))
     for case, wrong in report.failed.items():
         for key, (want, got) in wrong.items():
-            table.add_row(f"{case}{pick(lang, '：', ': ')}{key}", str(want), str(got))
+            table.add_row(
+                user_text(f"{case}{pick(lang, '：', ': ')}{key}"), user_text(want), user_text(got)
+            )
     for rid, verdict in report.uncovered:
         table.add_row(rid, "", pick(lang, f"没有用例得到 {verdict}", f"no case reaches {verdict}"))
     return table
@@ -221,7 +232,9 @@ def amendments_table(pack: Pack, lang: str = "zh") -> Table | None:
     for a in pack.amendments:
         change = a.change + (f" = {a.value}" if a.value is not None else "")
         table.add_row(
-            change, a.target, f"{a.citation.text}（{a.citation.source} {a.citation.section}）"
+            user_text(change),
+            user_text(a.target),
+            user_text(f"{a.citation.text}（{a.citation.source} {a.citation.section}）"),
         )
     return table
 
