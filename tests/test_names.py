@@ -151,3 +151,19 @@ def _record(city: str) -> dict[str, object]:
         "figures": {},
         "result": None,
     }
+
+
+def test_a_city_asked_for_with_a_second_spelling_is_offered_the_clean_one(tmp_path):
+    """`history` and `archive show` of 湘潭市 typed with a zero-width or inner space: not "the
+    archive holds nothing", but the clean name offered."""
+    db = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    assert (
+        ipscore("archive", "add", str(SCENARIOS / "xiangtan-2015.yaml"), IPSCORE_DB=db).returncode
+        == 0
+    )
+    done = ipscore("history", "湘潭市\u200b", IPSCORE_DB=db)
+    assert done.returncode == 2
+    assert "字段 CITY：城市名称中有看不见的字符（U+200B），是否想写 湘潭市？" in done.stderr
+    done = ipscore("archive", "show", "湘潭 市", "2015", IPSCORE_DB=db)
+    assert done.returncode == 2 and "城市名称中有空格（U+0020），是否想写 湘潭市？" in done.stderr
+    assert ipscore("history", "湘潭市", IPSCORE_DB=db).returncode == 0

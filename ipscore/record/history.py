@@ -14,7 +14,7 @@ from ..decide.results import Assessment
 from ..decide.scoring import RankKey, grade_places, ranks
 from ..errors import InputError, Problem
 from ..packs import Pack, installed_pack
-from ..store.records import Stored, Value
+from ..store.records import Stored, Value, odd_city
 
 State = Literal["assessed", "figures", "absent"]
 
@@ -295,6 +295,9 @@ def _json(value: Value) -> Any:
 
 
 def _nothing_for(city: str, pack: str | None) -> Problem:
+    odd = odd_city(city)
+    if odd is not None:  # typed with a space or an invisible character: the clean name offered
+        return Problem(*odd, field="CITY")
     return Problem(
         f"归档中没有 {city}" + (f"（规则包 {pack}）" if pack else "") + " 的存档",
         f"the archive holds nothing for {city}" + (f" under {pack}" if pack else ""),

@@ -188,6 +188,9 @@ class Archive:
         """One stored submission with its figures and result: the current one unless a version
         is asked for."""
         found = self.submissions(city, year, pack, every_version=True, details=True)
+        odd = odd_city(city) if not found else None
+        if odd is not None:  # typed with a space or an invisible character: the clean one offered
+            raise InputError([Problem(*odd, field="CITY")])
         if not found:
             raise InputError(
                 [
