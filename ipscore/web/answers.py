@@ -54,6 +54,8 @@ def _may_send(user: User, db: str | None, path: Path, pack_id: str | None) -> No
     claim any province."""
     from ..intake.files import read_each
 
+    if user.reviewer and user.province is None:  # sees every city: nothing to read for
+        return
     read, _ = read_each([str(path)], pack_id)  # the problems come again from the job itself
     for _, submission in read:
         claimed = submission.values.get("city.province")
