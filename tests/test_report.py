@@ -163,7 +163,13 @@ def test_markdown_shows_every_field_as_written_and_nothing_live(pack, tmp_path):
 
     titles = ["![x](file:///etc/passwd)", "[c](javascript:alert(1))", "**粗** `码` \x1b[2J"]
     data = {
-        "city": {"name": "1. # 甲市", "level": "prefecture", "batch": 1, "counties": 0},
+        # A name holds no space (it is one identity), but may hold what Markdown reads.
+        "city": {
+            "name": "**甲**[市](javascript:x)",
+            "level": "prefecture",
+            "batch": 1,
+            "counties": 0,
+        },
         "facts": {},
         "evidence": {"T1.R2": [{"title": t} for t in titles]},
     }
@@ -180,7 +186,7 @@ def test_markdown_shows_every_field_as_written_and_nothing_live(pack, tmp_path):
     assert (
         "《![x](file:///etc/passwd)》；《[c](javascript:alert(1))》；《**粗** `码`  [2J》" in html
     )
-    assert "<h1>1. # 甲市" in html  # the city's name, not a list or a heading of its own
+    assert "<h1>**甲**[市](javascript:x)" in html  # the city's name, not a link nor bold
 
 
 def test_markdown_has_no_raw_html():

@@ -20,8 +20,9 @@ from ..verdicts import LABELS, TASK_LABELS
 from .model import FieldDecl, Pack
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-# A path inside the submission's folder: not absolute, no `..` (the readers refuse the rest).
-INSIDE = r"^(?![/\\])(?![A-Za-z]:)(?!.*(^|[/\\])\.\.([/\\]|$))"
+# A path inside the submission's folder: not absolute, no `..`, no control character (a NUL
+# names no file); the readers refuse the rest.
+INSIDE = r"^(?![/\\])(?![A-Za-z]:)(?!.*(^|[/\\])\.\.([/\\]|$))(?!.*[\x00-\x1f\x7f])"
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 MAX_TEXT = 200  # intake.values.MAX_TEXT
 DECIMALS = "x-decimals"
