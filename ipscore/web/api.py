@@ -154,29 +154,29 @@ def _guarded(handler: Any) -> Any:
     return guarded
 
 
-@_guarded
-async def assess(request: Request, user: User) -> Response:
+async def _on_file(request: Request, user: User, job: Any, *extra: Any) -> Response:
+    """A job on the file sent: the server's archive, the client, the file, `?pack=` and
+    `?timestamp=`, then what the route adds."""
     name, data = await _file(request)
     pack, stamp = request.query_params.get("pack"), _flag(request, "timestamp", True)
-    return await _run(request, answers.assess, settings_of(request).db, user, name, data,
-                      pack, stamp)  # fmt: skip
+    db = settings_of(request).db
+    return await _run(request, job, db, user, name, data, pack, stamp, *extra)
+
+
+@_guarded
+async def assess(request: Request, user: User) -> Response:
+    return await _on_file(request, user, answers.assess)
 
 
 @_guarded
 async def validate(request: Request, user: User) -> Response:
-    name, data = await _file(request)
-    pack, stamp = request.query_params.get("pack"), _flag(request, "timestamp", True)
-    return await _run(request, answers.validate, settings_of(request).db, user, name, data,
-                      pack, stamp)  # fmt: skip
+    return await _on_file(request, user, answers.validate)
 
 
 @_guarded
 async def whatif(request: Request, user: User) -> Response:
-    name, data = await _file(request)
-    pack, stamp = request.query_params.get("pack"), _flag(request, "timestamp", True)
     changes = {k: request.query_params.getlist(k) for k in ("set", "drop", "complete", "param")}
-    return await _run(request, answers.whatif, settings_of(request).db, user, name, data,
-                      pack, stamp, changes)  # fmt: skip
+    return await _on_file(request, user, answers.whatif, changes)
 
 
 @_guarded
@@ -184,10 +184,7 @@ async def plan(request: Request, user: User) -> Response:
     target = request.query_params.get("target")
     if not target:
         raise _Bad("请写目标等级：?target=excellent、good 或 pass")
-    name, data = await _file(request)
-    pack, stamp = request.query_params.get("pack"), _flag(request, "timestamp", True)
-    return await _run(request, answers.plan, settings_of(request).db, user, name, data,
-                      pack, stamp, target)  # fmt: skip
+    return await _on_file(request, user, answers.plan, target)
 
 
 @_guarded
