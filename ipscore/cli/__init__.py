@@ -18,7 +18,18 @@ from .. import interrupt
 from .._version import __version__
 from ..errors import IpscoreError
 from ..text import pick, terminal_text
-from . import archive, assessment, clicktext, questions, record, reports, rules, serve, strength
+from . import (
+    archive,
+    assessment,
+    clicktext,
+    questions,
+    record,
+    reports,
+    rules,
+    season,
+    serve,
+    strength,
+)
 from .common import Context, lang_option
 
 
@@ -107,6 +118,7 @@ for command in (
     record.publish_cmd,
     record.verify_cmd,
     strength.strength_cmd,
+    season.season_group,
     serve.serve_cmd,
 ):
     cli.add_command(command)

@@ -19,7 +19,7 @@ from sqlalchemy import (
 
 # The newest migration in migrations/versions/ (a test keeps the two in step): an archive at
 # this revision opens without loading Alembic.
-HEAD = "0006"
+HEAD = "0007"
 
 metadata = MetaData()
 
@@ -150,4 +150,60 @@ web_keys = Table(
     metadata,
     Column("name", String(50), primary_key=True),
     Column("value", String(200), nullable=False),
+)
+
+# A season file (`ipscore season open`): the year's stages, deadlines, notice period, quotas and
+# expert assignments as the national office set them, kept whole. Never updated: a changed
+# season file is a new row, and the newest of a year is the one that stands.
+seasons = Table(
+    "seasons",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("year", Integer, nullable=False),
+    Column("file", String(500), nullable=False),
+    Column("document", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("stored_at", String(32), nullable=False),  # UTC, ISO 8601
+    Column("stored_by", String(200), nullable=False),
+    Index("seasons_year", "year"),
+)
+
+# What each hand did to a city's file in a season (submitted, sent back, recommended, reviewed,
+# put on notice, objected to, made final), never updated or deleted: a city's stage is read from
+# its events in order, and a step is undone only by a later event.
+season_events = Table(
+    "season_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("year", Integer, nullable=False),
+    Column("city", String(200), nullable=False),
+    Column("pack", String(100), nullable=False),
+    Column("action", String(30), nullable=False),
+    Column("stage", String(30), nullable=False),  # the city's stage after this event
+    Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=True),
+    Column("by", String(200), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("at", String(32), nullable=False),  # UTC, ISO 8601
+    Column("opinion", Text, nullable=True),
+    Column("details_json", Text, nullable=False),  # reasons per item, the objector, deadlines
+    Column("late", Boolean, nullable=False),
+    Index("season_events_key", "year", "city"),
+)
+
+# One expert's points on one expert-scored item of a city's year, never updated: a changed score
+# is a new row, and the newest by that expert for that item stands.
+expert_scores = Table(
+    "expert_scores",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("pack", String(100), nullable=False),
+    Column("city", String(200), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("item", String(100), nullable=False),
+    Column("expert", String(200), nullable=False),
+    Column("points", String(40), nullable=False),  # an exact decimal, as written
+    Column("note", Text, nullable=True),
+    Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=True),
+    Column("scored_at", String(32), nullable=False),  # UTC, ISO 8601
+    Index("expert_scores_key", "pack", "city", "year"),
 )
