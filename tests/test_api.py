@@ -13,8 +13,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from ipscore.errors import InputError
+from ipscore.season.people import hash_password, load_users, new_token, token_hash
 from ipscore.web.app import create_app
-from ipscore.web.auth import hash_password, load_users, new_token, token_hash
 from ipscore.web.pages import Settings
 
 from .conftest import ROOT, SCENARIOS

@@ -25,7 +25,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from ipscore.web.auth import load_users
+from ipscore.season.people import load_users
 from ipscore.web.pages import Settings
 
 from .conftest import SCENARIOS

@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx2
 import pytest
 
+from ipscore.season.people import load_users
 from ipscore.store.archive import Archive
-from ipscore.web.auth import load_users
 from ipscore.web.pages import Settings
 
 from .conftest import SCENARIOS

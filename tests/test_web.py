@@ -20,9 +20,9 @@ from starlette.testclient import TestClient
 from ipscore import find_pack
 from ipscore.intake.files import read_all
 from ipscore.intake.formsheet import form
+from ipscore.season.people import hash_password, load_users
 from ipscore.store.archive import Archive
 from ipscore.web.app import create_app
-from ipscore.web.auth import hash_password, load_users
 from ipscore.web.pages import Settings
 
 from .conftest import ROOT, SCENARIOS
@@ -337,7 +337,7 @@ def test_serve_refuses_an_open_address_without_sign_in_and_hashes_passwords():
     import subprocess
     import sys
 
-    from ipscore.web.auth import password_matches
+    from ipscore.season.people import password_matches
 
     run = [sys.executable, "-m", "ipscore", "serve"]
     done = subprocess.run([*run, "--host", "0.0.0.0"], capture_output=True, text=True, cwd=ROOT)

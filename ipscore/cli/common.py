@@ -18,6 +18,7 @@ from . import clicktext
 if TYPE_CHECKING:
     from rich.table import Table
 
+    from ..season.people import User
     from ..store.archive import Archive
     from ..store.lazy import ArchivedFigures
 
@@ -221,3 +222,49 @@ def opened_archive(db: str | None, writes: bool = False) -> Iterator[Archive]:
         for row in sorted(archive.damaged):
             said = terminal_text(archive.damaged[row].problem().render(chosen_lang()))
             click.echo(pick(chosen_lang(), "! 已跳过：", "! skipped: ") + said, err=True)
+
+
+def user_options(func: F) -> F:
+    """--users and --user: who runs the command, by the users file `ipscore serve` reads. The
+    command line trusts whoever holds the machine's account (a password is asked by the web
+    only); the scope keeps each office to its own cities and the record says who acted."""
+    func = click.option(
+        "--user",
+        "user_name",
+        envvar="IPSCORE_USER",
+        help="以用户文件中的哪个用户办理（也可设 IPSCORE_USER）；须同时给 --users。",
+    )(func)
+    return click.option(
+        "--users",
+        "users_file",
+        envvar="IPSCORE_USERS",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="用户文件（与 ipscore serve --users 相同；也可设 IPSCORE_USERS）。",
+    )(func)
+
+
+def acting_user(users_file: Path | None, user_name: str | None, needed: bool = False) -> User:
+    """The user named by --user in --users; without them, the machine's own user, who may
+    do everything (`needed`: a step of the season, which is always taken in someone's name)."""
+    from ..season.people import LOCAL, load_users
+    from ..text import did_you_mean
+
+    if users_file is None or user_name is None:
+        if needed or (users_file is None) != (user_name is None):
+            raise usage_error(
+                "请用 --users 用户文件 --user 用户名 说明由谁办理（也可设 IPSCORE_USERS、"
+                "IPSCORE_USER）",
+                "say who acts with --users FILE --user NAME (or IPSCORE_USERS, IPSCORE_USER)",
+                "--user",
+            )
+        return LOCAL
+    users = load_users(users_file)
+    found = users.get(user_name)
+    if found is None:
+        zh, en = did_you_mean(user_name, users.accounts)
+        raise usage_error(
+            f"用户文件中没有“{user_name}”{zh}",
+            f"no user “{user_name}” in the users file{en}",
+            "--user",
+        )
+    return found

@@ -93,11 +93,11 @@ def serve_cmd(
             "网页服务需要另装：pip install 'ipscore[web]'",
             "the web app needs its extra: pip install 'ipscore[web]'",
         )
-    from ..web.auth import hash_password as hashed
-    from ..web.auth import load_users, token_hash
+    from ..season.people import hash_password as hashed
+    from ..season.people import load_users, token_hash
 
     if new_token:
-        from ..web.auth import new_token as made
+        from ..season.people import new_token as made
 
         token = made()
         click.echo(pick(chosen_lang(), f"令牌（交给客户，只显示这一次）：{token}",

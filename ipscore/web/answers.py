@@ -14,8 +14,8 @@ from typing import Any
 
 from ..errors import InputError, Problem, shown_from
 from ..provenance import produced_at
+from ..season.people import User
 from ..store.records import Stored
-from .auth import User
 from .pages import Denied
 from .uploads import archive_of
 from .work import Json
@@ -54,13 +54,13 @@ def _may_send(user: User, db: str | None, path: Path, pack_id: str | None) -> No
     claim any province."""
     from ..intake.files import read_each
 
-    if user.reviewer and user.province is None:  # sees every city: nothing to read for
+    if user.national:  # sees every city: nothing to read for
         return
     read, _ = read_each([str(path)], pack_id)  # the problems come again from the job itself
     for _, submission in read:
         claimed = submission.values.get("city.province")
         _may_see(user, submission.city, str(claimed) if claimed is not None else None)
-        if user.reviewer and user.province is not None:
+        if user.role == "province":
             for one in archive_of(db).submissions(submission.city):
                 _may_see(user, one.city, _stored_province(one))
 

@@ -17,8 +17,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Match, Route
 
 from ..errors import IpscoreError
+from ..season.people import LOCAL, User
 from . import answers
-from .auth import LOCAL, User
 from .openapi import document
 from .pages import Denied, settings_of, users_now
 from .work import Json, Workers, answer

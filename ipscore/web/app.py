@@ -21,10 +21,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..errors import IpscoreError
+from ..season.people import password_matches
 from ..store.sessions import Sessions
 from . import api
 from . import routes as pages
-from .auth import password_matches
 from .limits import BodyLimit, Headers
 from .pages import (
     Denied,

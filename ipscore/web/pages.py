@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from ..errors import IpscoreError, Problem
 from ..report.render import render
-from .auth import LOCAL, User, Users, new_token, same_token
+from ..season.people import LOCAL, User, Users, new_token, same_token
 from .work import Page, answer
 
 MB = 2**20
@@ -52,7 +52,7 @@ def users_now(settings: Settings) -> Users | None:
     """The users as the users file says now (read again when it has changed)."""
     if settings.users_file is None:
         return settings.users
-    from .auth import load_users
+    from ..season.people import load_users
 
     try:
         stamp = settings.users_file.stat().st_mtime_ns

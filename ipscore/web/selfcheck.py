@@ -25,7 +25,7 @@ from ..questions.plan import Plan, least_work
 from ..questions.whatif import Comparison, Variant, compare, run
 from ..report import city_report, score_sheet
 from ..report.contexts.city import city_context
-from .auth import User
+from ..season.people import User
 from .pages import Denied, rendered, shown
 from .uploads import Store, Upload, keep, refused
 from .work import File, Page, Redirect

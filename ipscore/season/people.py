@@ -1,7 +1,11 @@
-"""Who may do what in `ipscore serve`: without `--users` everyone on the machine (the server
-listens on 127.0.0.1 only) may do everything; with `--users users.yaml` people sign in, a
-`city` user sees only its own city and a `reviewer` everything. Passwords are stored as scrypt
-hashes (the standard library's, no extra dependency); forms carry a CSRF token.
+"""Who may do what, read from a users file: `ipscore serve --users users.yaml` signs people in,
+and a command given `--user NAME` acts as that person. Without a users file everyone on the
+machine (the server listens on 127.0.0.1 only) may do everything. Roles: `city` (its own
+city), `province` (the cities of its province), `national` (every city), `expert` (the cities
+and items a season assigns it, never of its own province), `admin` (the users, no city's
+record). `reviewer`, the older word, reads as `national`, or `province` where one is named.
+Passwords are stored as scrypt hashes (the standard library's, no extra dependency); forms carry
+a CSRF token.
 
 Machine clients of the JSON API (`web.api`) send a token instead: the file's `tokens:` hold
 each one's SHA-256 (a token is 32 random bytes, so a fast hash is enough), a role, and the city
@@ -43,25 +47,42 @@ def password_matches(password: str, stored: str) -> bool:
     return hmac.compare_digest(got.hex(), digest)
 
 
+ROLES = ("city", "province", "national", "expert", "admin")
+
+
 @dataclass(frozen=True)
 class User:
     name: str
-    role: str  # "city" or "reviewer"
+    role: str  # one of ROLES
     city: str | None = None
-    province: str | None = None  # a reviewer of one province sees its cities only
+    # A province user's province; an expert's own province, whose cities it never scores.
+    province: str | None = None
 
     @property
     def reviewer(self) -> bool:
-        return self.role == "reviewer"
+        """Whether the user reviews cities' files: a province's or the national office."""
+        return self.role in ("province", "national")
 
-    def may_see(self, city: str, province: str | None = None) -> bool:
-        if not self.reviewer:
-            return city == self.city
-        return self.province is None or province == self.province
+    @property
+    def national(self) -> bool:
+        return self.role == "national"
+
+    def may_see(
+        self, city: str, province: str | None = None, assigned: frozenset[str] = frozenset()
+    ) -> bool:
+        """Whether the user may read this city's record: `province` is the one the archive
+        holds for the city; `assigned`, the cities a season gives an expert."""
+        if self.role == "national":
+            return True
+        if self.role == "province":
+            return province is not None and province == self.province
+        if self.role == "expert":
+            return city in assigned and (province is None or province != self.province)
+        return self.role == "city" and city == self.city
 
 
 # Without a users file: one person at their own machine, allowed everything.
-LOCAL = User("本机", "reviewer")
+LOCAL = User("本机", "national")
 
 
 @dataclass(frozen=True)
@@ -180,9 +201,17 @@ def _scope(
         problems.append(Problem("应为一个映射", "must be a mapping", file, line, who))
         return None
     role, city, province = entry.get("role"), entry.get("city"), entry.get("province")
-    if role not in ("city", "reviewer"):
+    if role == "reviewer":  # the older word: the national office, or a province's office
+        role = "national" if province is None else "province"
+    if role not in ROLES:
         problems.append(
-            Problem("role 应为 city 或 reviewer", "role must be city or reviewer", file, line, who)
+            Problem(
+                "role 应为 city、province、national、expert 或 admin",
+                "role must be city, province, national, expert or admin",
+                file,
+                line,
+                who,
+            )
         )
         return None
     if role == "city" and not isinstance(city, str):
@@ -190,11 +219,22 @@ def _scope(
             Problem("city 用户要写 city（城市名）", "a city user needs `city`", file, line, who)
         )
         return None
-    if province is not None and (role != "reviewer" or not isinstance(province, str)):
+    if role in ("province", "expert") and not isinstance(province, str):
         problems.append(
             Problem(
-                "province（省份名）只用于 reviewer",
-                "province (a province's name) is for a reviewer only",
+                f"{role} 用户要写 province（省份名）",
+                f"a {role} user needs `province` (a province's name)",
+                file,
+                line,
+                who,
+            )
+        )
+        return None
+    if province is not None and role not in ("province", "expert"):
+        problems.append(
+            Problem(
+                "province（省份名）只用于 province 与 expert 用户",
+                "province (a province's name) is for a province or an expert user only",
                 file,
                 line,
                 who,
