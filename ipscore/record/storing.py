@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, Problem
 from ..packs import Pack
+from ..season.running import refuse_locked
 from .archiving import Archived, same_as
 from .replay import Packs, Refreshed, pack_row, refresh
 
@@ -25,10 +26,13 @@ def store(
     stored_at: str,
     by: str | None,
     choose: Callable[[str], Pack],
+    locked: bool = True,
 ) -> tuple[list[Archived], list[Refreshed]]:
     """Store a batch's records (in `done`'s order) in one transaction with the packs that made
     them, then re-assess in it every current result that reads a year the batch stored
-    (`replay.refresh`): what `archive add` says of each record, and of each result changed."""
+    (`replay.refresh`): what `archive add` says of each record, and of each result changed.
+    A city's year whose file is under review in a season is refused (`locked`; the season's
+    own steps store into it)."""
     rows = {}
     for a in done:
         if a.pack_sha256 not in rows:
@@ -39,6 +43,9 @@ def store(
     refreshed: list[Refreshed] = []
 
     def then(writing: Writing, placed: list[tuple[int, int, bool]]) -> None:
+        if locked:
+            pairs = zip(done, placed, strict=True)
+            refuse_locked(writing, [(a.city, a.year) for a, (_, _, new) in pairs if new])
         changed: dict[tuple[str, int], str] = {}
         for a, (row, version, stored) in zip(done, placed, strict=True):
             if stored:  # what a result reading the year says of it: the row and its version

@@ -43,6 +43,10 @@ class Season(Strict):
     title: str
     # The example marker every output shows, for a season file that is an example.
     example: str | None = None
+    # The year's cities by province, as the national office lists them: the cities the season
+    # waits on (a city that never stored anything is still listed) and the province each
+    # belongs to, whatever a file claims.
+    cities: dict[str, list[str]] = Field(default_factory=dict)
     deadlines: Deadlines
     notice: Notice
     quotas: list[Quota] = Field(default_factory=list)

@@ -122,6 +122,12 @@ class Archive:
                 conn.exec_driver_sql("LOCK TABLE submissions IN SHARE ROW EXCLUSIVE MODE")
             then(Writing(conn, self.damaged))
 
+    @contextmanager
+    def reading(self) -> Iterator[Reading]:
+        """The archive as one connection sees it, for reads that must agree with each other."""
+        with self._failing_clearly(), self.engine.connect() as conn:
+            yield Reading(conn, self.damaged)
+
     def pack_document(self, sha256: str) -> str | None:
         """The stored document of the pack with this content hash, if the archive holds it."""
         with self._failing_clearly(), self.engine.connect() as conn:
@@ -459,6 +465,11 @@ class Reading:
             for s in found
             if s.id not in self.damaged
         ]
+
+    def current(self, pack: str, city: str, year: int) -> Stored | None:
+        """The current version of a pack, city and year, with its figures; None if none."""
+        key = (pack, city, year)
+        return _current_versions(self.conn, {key}, self.damaged).get(key)
 
     def cities_of(self, pack: str, year: int | None = None) -> set[str]:
         """The cities with anything stored under a pack (for a year)."""

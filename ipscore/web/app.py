@@ -57,6 +57,10 @@ def create_app(settings: Settings) -> Starlette:
         Route("/batch/{id}/download/{name}", pages.batch_download),
         Route("/review", pages.three_years),
         Route("/history/{city}", pages.history),
+        Route("/season/{year:int}", pages.season_year),
+        Route("/season/{year:int}/download", pages.season_download),
+        Route("/season/{year:int}/{city}", pages.season_city),
+        Route("/season/{year:int}/{city}", pages.season_step, methods=["POST"]),
         *api.ROUTES,
     ]
     workers = Workers(settings.workers)

@@ -148,6 +148,8 @@ _ACTIONS = (
     ("GET", re.compile(r"/(check|batch)/[^/]+/download/.*"), "没有下载"),
     ("GET", re.compile(r"/review"), "三年复核没有做成"),
     ("GET", re.compile(r"/history/.*"), "没有查到历年考核"),
+    ("POST", re.compile(r"/season/\d+/.+"), "这一步没有办成"),
+    ("GET", re.compile(r"/season/.*"), "没有查到办理进度"),
 )
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from ..packs import find_pack, shipped_packs
-from . import review, selfcheck
+from . import review, season, selfcheck
 from .pages import Denied, page, posted, require, settings_of, web_of
 from .uploads import refused
 from .work import Reply, Workers, answer
@@ -27,14 +28,58 @@ async def _done(request: Request, job: Any, *args: Any) -> Response:
 
 
 async def home(request: Request) -> Response:
-    """The first page, rendered here: it must answer at once however busy the workers are."""
+    """The first page, rendered here: it must answer at once however busy the workers are, so
+    the to-do list is read in a thread (database reads, no assessing), not in a worker."""
     user = require(request)
     packs = [find_pack(p) for p in shipped_packs()]  # loaded once, then cached
     listed = [(p.id, p.pack.title) for p in packs]
+    years, todo = await run_in_threadpool(season.todo, settings_of(request).db, user)
     return page(
         request,
         "web/home.html.j2",
-        {"lang": "zh", "web": {"packs": listed, "reviewer": user.reviewer}},
+        {
+            "lang": "zh",
+            "web": {
+                "packs": listed,
+                "reviewer": user.reviewer,
+                "todo": todo,
+                "season_years": years,
+            },
+        },
+    )
+
+
+async def season_year(request: Request) -> Response:
+    user = require(request, reviewer=True)
+    year = request.path_params["year"]
+    return await _done(
+        request, season.year_page, settings_of(request).db, user, year, web_of(request)
+    )
+
+
+async def season_download(request: Request) -> Response:
+    user = require(request, reviewer=True)
+    year = request.path_params["year"]
+    return await _done(request, season.year_download, settings_of(request).db, user, year)
+
+
+async def season_city(request: Request) -> Response:
+    user = require(request)
+    p = request.path_params
+    done = request.query_params.get("done")
+    return await _done(
+        request, season.city_page, settings_of(request).db, user, p["year"], p["city"],
+        web_of(request), done,
+    )  # fmt: skip
+
+
+async def season_step(request: Request) -> Response:
+    user = require(request)
+    form = await posted(request)
+    fields = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+    p = request.path_params
+    return await _done(
+        request, season.take, settings_of(request).db, user, p["year"], p["city"], fields
     )
 
 

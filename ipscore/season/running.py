@@ -1,0 +1,227 @@
+"""The season on the archive: each step taken in one writing transaction (the city's events read,
+the step decided by `season.stages`, the event appended, so two hands acting at once cannot both
+move a file from the same stage), who is waiting on whom, which results are final, and the lock
+on a file under review."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..errors import InputError, Problem
+from ..store.stages import Event, add_event, events_of
+from .calendar import beijing_date
+from .people import User
+from .seasonfile import Season, season_from_document
+from .stages import ACTIONS, LOCKED, STAGES, WAITING, Standing, Step, decide, refused, standing
+
+if TYPE_CHECKING:
+    from ..store.archive import Archive, Reading, Writing
+
+
+def season_of(archive: Archive, year: int) -> Season:
+    """The year's standing season file, or an error saying how to open one."""
+    from ..store.seasons import standing_season
+
+    with archive.reading() as reading:
+        row = standing_season(reading.conn, year)
+    if row is None:
+        raise InputError(
+            [
+                Problem(
+                    f"{year}年度还没有开始按阶段办理：请国家局先用 ipscore season open "
+                    "年度文件 开启",
+                    f"no season is open for {year}: the national office opens one with "
+                    "ipscore season open FILE",
+                )
+            ]
+        )
+    return season_from_document(row.document, row.file)
+
+
+def province_of(season: Season, reading: Reading, city: str) -> str | None:
+    """The province a city belongs to: the season file's list, else what the archive holds for
+    the city (never what a new file claims)."""
+    for province, cities in season.cities.items():
+        if city in cities:
+            return province
+    current = reading.current(season.pack, city, season.year)
+    found = None if current is None else current.figures.get("city.province")
+    return None if found is None else str(found)
+
+
+def known_names(season: Season) -> dict[str, str]:
+    """The pack's requirement ids and field names, each with its title or label: what a
+    return's reasons may name."""
+    from ..packs import find_pack
+
+    pack = find_pack(season.pack)
+    names = {r.id: r.title for t in pack.tasks for r in t.requirements}
+    for group, decls in pack.fields.items():
+        names.update({f"{group}.{key}": d.label for key, d in decls.items()})
+    return names
+
+
+def act(archive: Archive, year: int, city: str, user: User, step: Step, at: str) -> Event:
+    """Take a step on a city's file, as `user`, at `at` (UTC, ISO 8601): the event appended,
+    or an error saying why not. A refused objection is recorded, then said as an error."""
+    season = season_of(archive, year)
+    known = known_names(season) if step.action == "return" else {}
+    if step.action == "review":
+        _verified(archive, season, city)
+    made: list[Event] = []
+
+    def then(writing: Writing) -> None:
+        province = province_of(season, writing, city)
+        if not user.may_see(city, province, assigned(season, user)):
+            raise _outside(user, city, province)
+        now = standing(city, province, events_of(writing.conn, year, city))
+        current = writing.current(season.pack, city, year)
+        event = decide(step, user, season, now, None if current is None else current.id, at, known)
+        made.append(add_event(writing.conn, event))
+
+    archive.rewrite(then)
+    said = refused(made[0])
+    if said is not None:
+        raise said
+    return made[0]
+
+
+def assigned(season: Season, user: User) -> frozenset[str]:
+    """The cities a season gives an expert to score."""
+    found = season.experts.get(user.name) if user.role == "expert" else None
+    return frozenset(found.cities) if found else frozenset()
+
+
+@dataclass(frozen=True)
+class Row:
+    """One city in `season status`."""
+
+    now: Standing
+    season: Season
+    version: int | None
+    today: dt.date
+
+    def to_dict(self) -> dict[str, Any]:
+        now, last = self.now, self.now.last
+        deadline = now.deadline(self.season)
+        back = now.returned
+        return {
+            "city": now.city,
+            "province": now.province,
+            "stage": now.stage,
+            "stage_label": STAGES[now.stage][0],
+            "submitted": now.submitted,
+            "waiting_on": WAITING[now.stage][0],
+            "deadline": None if deadline is None else deadline.isoformat(),
+            "overdue": now.overdue(self.season, self.today),
+            "late_steps": [ACTIONS[e.action][0] for e in now.events if e.late],
+            "version": self.version,
+            "last": None
+            if last is None
+            else {"action": ACTIONS[last.action][0], "by": last.by, "at": last.at},
+            "reasons": None if back is None else back.details.get("reasons"),
+            "objections": [{"id": e.id, "answered": a is not None} for e, a in now.objections()],
+        }
+
+
+def status(
+    archive: Archive, year: int, user: User, province: str | None = None, at: str | None = None
+) -> tuple[Season, list[Row]]:
+    """Every city of the season the user may see (of one province): its stage, who it waits
+    on, by when, and whether that day has passed."""
+    season = season_of(archive, year)
+    today = beijing_date(at) if at else dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+    mine = assigned(season, user)
+    with archive.reading() as reading:
+        events = events_of(reading.conn, year)
+        cities = (
+            {c for listed in season.cities.values() for c in listed}
+            | reading.cities_of(season.pack, year)
+            | {e.city for e in events}
+        )
+        rows = []
+        for city in cities:
+            where = province_of(season, reading, city)
+            if province is not None and where != province:
+                continue
+            if not user.may_see(city, where, mine):
+                continue
+            current = reading.current(season.pack, city, year)
+            now = standing(city, where, events)
+            rows.append(Row(now, season, None if current is None else current.id, today))
+    from ..regions import place_key
+
+    rows.sort(key=lambda r: place_key(r.now.province or "", r.now.city))
+    return season, rows
+
+
+def final_cities(archive: Archive, year: int) -> set[str] | None:
+    """The cities whose result for the year is final; None where the year is not run in
+    stages (no season opened), so that its list is made as before."""
+    from ..store.seasons import standing_season
+
+    with archive.reading() as reading:
+        if standing_season(reading.conn, year) is None:
+            return None
+        events = events_of(reading.conn, year)
+    last: dict[str, Event] = {}
+    for e in events:
+        last[e.city] = e
+    return {city for city, e in last.items() if e.stage == "final"}
+
+
+def refuse_locked(writing: Reading, keys: Iterable[tuple[str, int]]) -> None:
+    """Refuse storing a new version of a city's year while its file is under review (from its
+    submission until it is sent back): the version reviewers act on stays the one stored."""
+    problems = []
+    for city, year in sorted(set(keys)):
+        events = events_of(writing.conn, year, city)
+        if events and events[-1].stage in LOCKED:
+            stage = STAGES[events[-1].stage]
+            problems.append(
+                Problem(
+                    f"{city}{year}年度的材料已提交，现处于“{stage[0]}”阶段，已锁定：如需修改，"
+                    "请所在省局或国家局退回（ipscore season return）",
+                    f"{city}'s {year} file was submitted and is at “{stage[1]}”: it is locked; "
+                    "to change it, its province or the national office sends it back",
+                    field=city,
+                )
+            )
+    if problems:
+        raise InputError(problems)
+
+
+def _verified(archive: Archive, season: Season, city: str) -> None:
+    """Before the national office's review passes: every declared "met" checked."""
+    from ..record.checklists import pending
+
+    waiting, _ = pending(archive, season.year, [city], season.pack)
+    if waiting:
+        ids = "、".join(p.requirement for p in waiting[:8]) + ("…" if len(waiting) > 8 else "")
+        raise InputError(
+            [
+                Problem(
+                    f"{city}还有{len(waiting)}项申报“达到”的佐证材料未核验（{ids}）：请先用 "
+                    f"ipscore verify {city} {season.year} … --ok/--reject 核验",
+                    f"{city} has {len(waiting)} declared “met” whose documents are not checked "
+                    f"({ids}): check them with ipscore verify first",
+                )
+            ]
+        )
+
+
+def _outside(user: User, city: str, province: str | None) -> InputError:
+    return InputError(
+        [
+            Problem(
+                f"{user.name}（{user.role}）不能办理{province or ''}{city}的材料：不在其范围内",
+                f"{user.name} ({user.role}) may not act on {city}"
+                + (f" ({province})" if province else "")
+                + ": outside their scope",
+                field=city,
+            )
+        ]
+    )
