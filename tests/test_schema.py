@@ -97,7 +97,9 @@ def errors_of(path: Path, year: int | None = None) -> list[str] | None:
 SUBMISSIONS = sorted(
     p
     for p in SCENARIOS.rglob("*")
-    if p.suffix in (".yaml", ".json") and "whatif" not in p.name and "reference" not in p.parts
+    if p.suffix in (".yaml", ".json")
+    and not p.name.endswith((".whatif.yaml", ".season.yaml"))
+    and "reference" not in p.parts
 )
 
 

@@ -12,6 +12,7 @@ from ..errors import InputError, Problem
 
 BEIJING = dt.timezone(dt.timedelta(hours=8), "UTC+8")
 WEEKDAYS_ZH = "一二三四五六日"
+WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def covered() -> tuple[int, int]:
@@ -105,3 +106,8 @@ def is_late(at_utc_iso: str, deadline: dt.date) -> bool:
 def weekday_zh(day: dt.date) -> str:
     """星期一 … 星期日."""
     return "星期" + WEEKDAYS_ZH[day.weekday()]
+
+
+def weekday_en(day: dt.date) -> str:
+    """Monday … Sunday, whatever the machine's locale."""
+    return WEEKDAYS_EN[day.weekday()]

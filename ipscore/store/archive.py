@@ -355,6 +355,13 @@ class Archive:
         return stored, skipped
 
     @contextmanager
+    def connected(self, writes: bool = False) -> Iterator[Connection]:
+        """A connection for the tables read and written beside this class (`store.seasons`),
+        its failures in words; `writes`: one transaction holding the write lock."""
+        with self._failing_clearly(), self._writing() if writes else self.engine.connect() as c:
+            yield c
+
+    @contextmanager
     def _writing(self) -> Iterator[Connection]:
         with self.engine.connect().execution_options(ipscore_write=True) as conn, conn.begin():
             yield conn
