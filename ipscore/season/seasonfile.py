@@ -124,9 +124,9 @@ def _pack_of(season: Season, add: Add) -> Pack | None:
 def _check_with_pack(season: Season, pack: Pack, add: Add) -> None:
     if pack.pack.year != season.year:
         add(
-            ("year",),
-            f"规则包 {season.pack} 评估的是{pack.pack.year}年度，本文件写的是 {season.year}",
-            f"the rule pack {season.pack} assesses {pack.pack.year}; this file says {season.year}",
+            ("pack",),
+            f"规则包 {season.pack} 评估的是{pack.pack.year}年度，不是本文件的{season.year}年度",
+            f"the rule pack {season.pack} assesses {pack.pack.year}, not this file's {season.year}",
         )
     codes = [grade.code for grade in pack.scoring.grades]
     for i, quota in enumerate(season.quotas):

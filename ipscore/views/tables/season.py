@@ -5,6 +5,7 @@ and who opened it when."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from rich import box
@@ -52,7 +53,7 @@ def _notice(season: Season, lang: str) -> str:
     last = last_working_day(notice.start, notice.working_days)
     return pick(
         lang,
-        f"{days}，{_day(notice.start, lang)} 至 {_day(last, lang)}",
+        f"{days}，{_day(notice.start, lang)}至{_day(last, lang)}",
         f"{days}, {_day(notice.start, lang)} to {_day(last, lang)}",
     )
 
@@ -62,14 +63,14 @@ def _quota(quota: Quota, lang: str) -> str:
     if quota.at_most is not None:
         cap = pick(lang, f"不超过{quota.at_most}家", f"at most {quota.at_most}")
     else:  # a quota holds a count or a share (`Quota._one_cap`)
-        share = f"{((quota.share or 0) * 100).normalize():f}%"
+        share = f"{((quota.share or Decimal(0)) * 100).normalize():f}%"
         cap = pick(lang, f"不超过{share}", f"at most {share}")
     per, per_en = _PER[quota.per]
     ties, ties_en = _TIES[quota.ties]
     return pick(
         lang,
         f"{quota.id}：{what} {per}{cap}，{ties}",
-        f"{quota.id}: {what} {per_en} {cap}; {ties_en}",
+        f"{quota.id}: {what}, {cap} {per_en}; {ties_en}",
     )
 
 
