@@ -90,8 +90,9 @@ def season_open(file: Path, db: str | None, users_file: Path | None, user_name: 
 @db_option
 @lang_option
 def season_show(year: int, fmt: str, output: Path | None, timestamp: bool, db: str | None) -> None:
-    """查看一个年度当前的考核安排：规则包、各阶段截止日（及星期）、公示规则、名额、专家人数，
-    以及由谁、何时开启。
+    """查看一个年度当前的考核安排，以及由谁、何时开启。
+
+    列出规则包、各阶段截止日（及星期）、公示期和异议规则、名额、专家人数。
 
     \b
     例：

@@ -21,9 +21,9 @@ if TYPE_CHECKING:
     from ...store.seasons import StoredSeason
 
 _STEPS = (
-    ("submit", "自评提交", "cities submit"),
-    ("province", "省局初审", "provinces review"),
-    ("national", "国家局复核", "national review"),
+    ("submit", "自评提交截止", "Cities submit by"),
+    ("province", "省局初审截止", "Provinces review by"),
+    ("national", "国家局复核截止", "National review by"),
 )
 _PER = {
     "tier": ("每档", "per tier"),
@@ -85,9 +85,7 @@ def season_rows(season: Season, stored: StoredSeason, version: int, lang: str) -
         rows.append([pick(lang, "示例", "Example"), season.example])
     deadlines = season.deadlines.model_dump()
     for step, word, word_en in _STEPS:
-        rows.append(
-            [pick(lang, f"{word}截止", f"Deadline: {word_en}"), _day(deadlines[step], lang)]
-        )
+        rows.append([pick(lang, word, word_en), _day(deadlines[step], lang)])
     citation = season.notice.citation
     rows += [
         [pick(lang, "公示", "Notice"), _notice(season, lang)],
