@@ -61,8 +61,13 @@ class Season(Strict):
     deadlines: Deadlines
     notice: Notice
     quotas: list[Quota] = Field(default_factory=list)
-    # Whether experts score is the pack's to say: a pack with an expert part has its own id.
+    # Who scores which cities; whether experts score at all is the pack's to say (a pack with
+    # an expert part is a pack of its own id).
     experts: dict[str, Assignment] = Field(default_factory=dict)
+
+
+Path_ = tuple[str | int, ...]
+Add = Callable[[Path_, str, str], None]
 
 
 def load_season(path: Path) -> Season:
@@ -100,10 +105,6 @@ def season_from_document(text: str, file: str) -> Season:
     if problems:
         raise InputError(problems)
     return season
-
-
-Path_ = tuple[str | int, ...]
-Add = Callable[[Path_, str, str], None]
 
 
 def _pack_of(season: Season, add: Add) -> Pack | None:
