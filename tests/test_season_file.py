@@ -16,6 +16,7 @@ from ipscore.store.archive import Archive
 from ipscore.store.seasons import add_season, seasons_of, standing_season
 
 from .conftest import ROOT, SCENARIOS, ipscore
+from .databases import fresh_postgres
 
 EXAMPLE = SCENARIOS / "season-2015" / "2015.season.yaml"
 BAD = ROOT / "tests" / "bad_inputs" / "season"
@@ -117,7 +118,9 @@ def test_a_bad_season_file_is_refused_with_its_line_and_field(name, users, tmp_p
     line, field, message = EXPECTED[name]
     where = f"tests/bad_inputs/season/{name}，第{line}行" + (f"，字段 {field}" if field else "")
     assert f"{where}：{message}" in done.stderr, done.stderr
-    assert seasons_of(Archive.open(str(tmp_path / "a.sqlite")), 2015) == []
+    archive = Archive.open(str(tmp_path / "a.sqlite"))
+    assert seasons_of(archive, 2015) == []
+    archive.close()
 
 
 def test_every_problem_is_named_in_one_pass(tmp_path):
@@ -215,10 +218,15 @@ def test_a_season_is_stored_whole_once_and_a_change_appended(users, tmp_path):
     assert body["stored"]["version"] == 2 and body["stored"]["stored_by"] == "国家局"
     table = ipscore("season", "show", "2015", "--db", str(db))
     assert "第2版（#2），国家局 于 2016-04-01T00:00:00Z" in table.stdout
+    archive.close()
 
 
-def test_add_season_stores_a_year_s_text_once(tmp_path):
-    archive = Archive.open(str(tmp_path / "a.sqlite"), writes=True)
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_add_season_stores_a_year_s_text_once(kind, tmp_path, request):
+    if kind == "sqlite":
+        archive = Archive.open(str(tmp_path / "a.sqlite"), writes=True)
+    else:
+        archive = Archive(fresh_postgres(request.getfixturevalue("postgres_server")))
     row = {
         "year": 2015,
         "file": "a.season.yaml",
@@ -233,6 +241,7 @@ def test_add_season_stores_a_year_s_text_once(tmp_path):
     # Back to the first text: it stands again, as a new row.
     assert add_season(archive, row) == (3, True)
     assert [s.sha256[0] for s in seasons_of(archive, 2015)] == ["0", "1", "0"]
+    archive.close()
 
 
 def test_show_names_a_year_never_opened(tmp_path):
