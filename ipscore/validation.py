@@ -32,6 +32,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
 }
 
+_DATES = ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact")
+
 
 def translate(error: Mapping[str, Any]) -> tuple[str, str]:
     kind = error["type"]
@@ -47,6 +49,12 @@ def translate(error: Mapping[str, Any]) -> tuple[str, str]:
         bound = ctx.get("ge", ctx.get("le"))
         sign = "≥" if kind == "greater_than_equal" else "≤"
         return f"应{sign}{bound}", f"must be {sign} {bound}"
+    if kind in _DATES:
+        given = error.get("input")
+        return (
+            f"应为日期，格式如 2016-03-31，实际为“{given}”",
+            f"expected a date such as 2016-03-31; got “{given}”",
+        )
     if kind in _MESSAGES:
         return _MESSAGES[kind]
     return error["msg"], error["msg"]

@@ -229,8 +229,16 @@ def load_with_bytes(path: Path, error: type[IpscoreError] = InputError) -> tuple
     """`load_document`, and the bytes it was read from (for their hash)."""
     raw = read_bytes(path, error)
     name = display_path(path)
-    text = decode(raw, name, error)
-    if path.suffix.lower() == ".json":
+    data, lines = parse_document(decode(raw, name, error), name, error)
+    return data, lines, raw
+
+
+def parse_document(
+    text: str, name: str, error: type[IpscoreError] = InputError
+) -> tuple[Any, Lines]:
+    """A document's text (a stored one, or a file's) as `load_document` reads it; JSON where
+    `name` ends in .json, else YAML."""
+    if name.lower().endswith(".json"):
         try:
             json.loads(text, parse_float=Decimal)
         except RecursionError:
@@ -253,7 +261,7 @@ def load_with_bytes(path: Path, error: type[IpscoreError] = InputError) -> tuple
         _check_shape(yaml, text, name, error)
         node = yaml.load(text)
         lines: Lines = {}
-        return _plain(node, (), lines, [MAX_NODES]), lines, raw
+        return _plain(node, (), lines, [MAX_NODES]), lines
     except RecursionError:
         raise _too_deep(error, name) from None
     except _TooBig:

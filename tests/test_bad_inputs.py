@@ -96,7 +96,8 @@ EXPECTED = {
 
 
 def test_every_fixture_has_an_expected_message():
-    assert {p.name for p in BAD.iterdir()} == set(EXPECTED)
+    # season/ holds the season files' own (tests/test_season_file.py).
+    assert {p.name for p in BAD.iterdir() if p.is_file()} == set(EXPECTED)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

@@ -21,7 +21,7 @@ CASES = sorted(
     for p in SCENARIOS.rglob("*")
     if p.suffix in (".yaml", ".json")
     and p.parent.name not in NOT_ASSESSED
-    and not p.name.endswith(".whatif.yaml")  # a what-if scenario, not a submission
+    and not p.name.endswith((".whatif.yaml", ".season.yaml"))  # a what-if, a season's plan
 )
 
 

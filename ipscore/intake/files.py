@@ -22,10 +22,16 @@ SHEET_SUFFIXES = (".xlsx", ".csv")
 SUBMISSION_SUFFIXES = (".yaml", ".yml", ".json", *SHEET_SUFFIXES)
 # A what-if scenario kept beside the city file it starts from; not a submission.
 SCENARIO_SUFFIX = ".whatif.yaml"
+# The national office's plan of a year (`ipscore season open`); not a submission either.
+SEASON_SUFFIX = ".season.yaml"
 
 
 def is_scenario(path: Path) -> bool:
     return path.name.lower().endswith(SCENARIO_SUFFIX)
+
+
+def is_season(path: Path) -> bool:
+    return path.name.lower().endswith(SEASON_SUFFIX)
 
 
 def scenario_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -62,7 +68,9 @@ def submission_files(paths: Iterable[str | Path]) -> list[Path]:
             found = sorted(
                 p
                 for p in path.iterdir()
-                if p.suffix.lower() in SUBMISSION_SUFFIXES and not is_scenario(p)
+                if p.suffix.lower() in SUBMISSION_SUFFIXES
+                and not is_scenario(p)
+                and not is_season(p)
             )
             if not found:
                 problems.append(
@@ -103,6 +111,12 @@ def _unusable(path: Path) -> Problem | None:
         return Problem(
             "这是假设分析情景文件（*.whatif.yaml），不是提交文件：请用 ipscore simulate",
             "this is a what-if scenario (*.whatif.yaml), not a submission: use ipscore simulate",
+            display_path(path),
+        )
+    if is_season(path):
+        return Problem(
+            "这是考核年度文件（*.season.yaml），不是提交文件：请用 ipscore season open",
+            "this is a season file (*.season.yaml), not a submission: use ipscore season open",
             display_path(path),
         )
     return None

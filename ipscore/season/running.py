@@ -6,7 +6,8 @@ on a file under review."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,12 +22,20 @@ if TYPE_CHECKING:
     from ..store.archive import Archive, Reading, Writing
 
 
+@contextmanager
+def reading(archive: Archive) -> Iterator[Reading]:
+    """The archive as one connection sees it, for reads that must agree with each other."""
+    from ..store.archive import Reading
+
+    with archive.connected() as conn:
+        yield Reading(conn, archive.damaged)
+
+
 def season_of(archive: Archive, year: int) -> Season:
     """The year's standing season file, or an error saying how to open one."""
     from ..store.seasons import standing_season
 
-    with archive.reading() as reading:
-        row = standing_season(reading.conn, year)
+    row = standing_season(archive, year)
     if row is None:
         raise InputError(
             [
@@ -41,13 +50,13 @@ def season_of(archive: Archive, year: int) -> Season:
     return season_from_document(row.document, row.file)
 
 
-def province_of(season: Season, reading: Reading, city: str) -> str | None:
+def province_of(season: Season, seen: Reading, city: str) -> str | None:
     """The province a city belongs to: the season file's list, else what the archive holds for
     the city (never what a new file claims)."""
     for province, cities in season.cities.items():
         if city in cities:
             return province
-    current = reading.current(season.pack, city, season.year)
+    current = seen.current(season.pack, city, season.year)
     found = None if current is None else current.figures.get("city.province")
     return None if found is None else str(found)
 
@@ -135,21 +144,21 @@ def status(
     season = season_of(archive, year)
     today = beijing_date(at) if at else dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
     mine = assigned(season, user)
-    with archive.reading() as reading:
-        events = events_of(reading.conn, year)
+    with reading(archive) as seen:
+        events = events_of(seen.conn, year)
         cities = (
             {c for listed in season.cities.values() for c in listed}
-            | reading.cities_of(season.pack, year)
+            | seen.cities_of(season.pack, year)
             | {e.city for e in events}
         )
         rows = []
         for city in cities:
-            where = province_of(season, reading, city)
+            where = province_of(season, seen, city)
             if province is not None and where != province:
                 continue
             if not user.may_see(city, where, mine):
                 continue
-            current = reading.current(season.pack, city, year)
+            current = seen.current(season.pack, city, year)
             now = standing(city, where, events)
             rows.append(Row(now, season, None if current is None else current.id, today))
     from ..regions import place_key
@@ -163,10 +172,10 @@ def final_cities(archive: Archive, year: int) -> set[str] | None:
     stages (no season opened), so that its list is made as before."""
     from ..store.seasons import standing_season
 
-    with archive.reading() as reading:
-        if standing_season(reading.conn, year) is None:
-            return None
-        events = events_of(reading.conn, year)
+    if standing_season(archive, year) is None:
+        return None
+    with archive.connected() as conn:
+        events = events_of(conn, year)
     last: dict[str, Event] = {}
     for e in events:
         last[e.city] = e

@@ -122,12 +122,6 @@ class Archive:
                 conn.exec_driver_sql("LOCK TABLE submissions IN SHARE ROW EXCLUSIVE MODE")
             then(Writing(conn, self.damaged))
 
-    @contextmanager
-    def reading(self) -> Iterator[Reading]:
-        """The archive as one connection sees it, for reads that must agree with each other."""
-        with self._failing_clearly(), self.engine.connect() as conn:
-            yield Reading(conn, self.damaged)
-
     def pack_document(self, sha256: str) -> str | None:
         """The stored document of the pack with this content hash, if the archive holds it."""
         with self._failing_clearly(), self.engine.connect() as conn:
@@ -359,6 +353,13 @@ class Archive:
                 writing.fresh.clear()  # imported rows stay as they were exported: never replaced
                 then(writing, placed)
         return stored, skipped
+
+    @contextmanager
+    def connected(self, writes: bool = False) -> Iterator[Connection]:
+        """A connection for the tables read and written beside this class (`store.seasons`),
+        its failures in words; `writes`: one transaction holding the write lock."""
+        with self._failing_clearly(), self._writing() if writes else self.engine.connect() as c:
+            yield c
 
     @contextmanager
     def _writing(self) -> Iterator[Connection]:

@@ -12,7 +12,16 @@ from urllib.parse import quote
 from ..errors import InputError, Problem
 from ..provenance import now
 from ..season.people import User
-from ..season.running import Row, act, assigned, known_names, province_of, season_of, status
+from ..season.running import (
+    Row,
+    act,
+    assigned,
+    known_names,
+    province_of,
+    reading,
+    season_of,
+    status,
+)
 from ..season.stages import ACTIONS, STAGES, WAITING, Action, Objector, Step
 from ..store.stages import events_of
 from ..views.season import status_cells, status_xlsx
@@ -31,8 +40,7 @@ def todo(db: str | None, user: User) -> tuple[list[int], list[dict[str, Any]]]:
     from ..store.seasons import season_years
 
     archive = archive_of(db)
-    with archive.reading() as reading:
-        years = sorted(season_years(reading.conn), reverse=True)
+    years = season_years(archive)
     out = []
     for year in years:
         _, rows = status(archive, year, user, at=now())
@@ -104,10 +112,10 @@ def city_page(
     taken, and the forms for the steps this user may take."""
     archive = archive_of(db)
     season = season_of(archive, year)
-    with archive.reading() as reading:
-        where = province_of(season, reading, city)
-        events = events_of(reading.conn, year, city)
-        current = reading.current(season.pack, city, year)
+    with reading(archive) as seen:
+        where = province_of(season, seen, city)
+        events = events_of(seen.conn, year, city)
+        current = seen.current(season.pack, city, year)
     if not user.may_see(city, where, assigned(season, user)):
         raise Denied("这个城市不在你的范围内")
     _, rows = status(archive, year, user, where, now())
