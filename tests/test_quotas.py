@@ -6,12 +6,14 @@ value is worked out by hand from the cohort written beside it."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
+from openpyxl import load_workbook
 from pydantic import ValidationError
 
 from ipscore import InputError
@@ -319,6 +321,17 @@ def test_the_published_list_says_who_was_cut_by_which_quota(season):
     assert (
         "### 优秀每类不超过1家（`one-per-tier`）· 副省级\n\n"
         "- 不超过1家\n- 保留：广州市\n- 超出名额：武汉市\n" in markdown
+    )
+    book = load_workbook(io.BytesIO(published_report(found, ".xlsx")))
+    rows = list(book["公布名单"].iter_rows(values_only=True))
+    assert rows[2][-1] == "名额" and rows[4][1:4] == ("武汉市", "湖北省", "良好")
+    assert rows[4][-1] == "原为优秀，因名额 one-per-tier（优秀每类不超过1家）降为良好"
+    assert list(book["名额限制"].iter_rows(values_only=True))[1][:5] == (
+        "优秀每类不超过1家 (one-per-tier)",
+        "副省级",
+        "不超过1家",
+        "广州市",
+        "武汉市",
     )
     english = published_report(found, ".md", "en")
     assert isinstance(english, str)

@@ -226,7 +226,7 @@ def publish_sheet(p: Published, lang: str = "zh", produced_at: str | None = None
 def _quota_sheet(sheet: Worksheet, quotas: list[dict[str, str]], t: dict[str, str]) -> None:
     """Each quota's cut in each group: the cap and how it was worked out, who kept, who was
     cut, the tie and the rule."""
-    append_row(sheet, [t["quota"], "", "", t["kept"], t["cut"], t["tie"], ""])
+    append_row(sheet, [t[k] for k in ("quota", "group", "cap", "kept", "cut", "tie", "cited")])
     for q in quotas:
         append_row(
             sheet,

@@ -45,7 +45,9 @@ class Entrant:
     tier: str | None  # the city level
     grade: str
     score: Decimal  # the published score, as ranking reads it
-    submitted: dt.datetime | None = None  # 自评提交, for the earlier_submission rule
+    # 自评提交, for the earlier_submission rule: compared with each other, so all with a time
+    # zone (as the stage records give them) or all without.
+    submitted: dt.datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,9 @@ def publish_context(
         "kept": pick(lang, "保留", "Kept"),
         "cut": pick(lang, "超出名额", "Cut"),
         "tie": pick(lang, "并列", "Tie"),
-        "none": pick(lang, "无", "none"),
+        "group": pick(lang, "范围", "Counted in"),
+        "cap": pick(lang, "上限", "Cap"),
+        "cited": pick(lang, "依据", "Source"),
     }
     when = produced_at or pick(lang, "未记录", "not recorded")
     footer = f"ipscore {__version__} · {p.pack} · {when}"
