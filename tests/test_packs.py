@@ -83,6 +83,8 @@ def test_every_citation_quotes_the_source_document(pack_id):
         ("duplicate_id.yaml", 26, "要求编号 T1.R1 重复"),
         ("unreachable_grade.yaml", 30, "等级 尚可 永远达不到：排在前面的 良好 的条件更宽"),
         ("grade_above_100.yaml", 29, "分数线 120 不在0到100之间"),
+        # Issue 31: a quota on the lowest grade would cut cities to no grade at all.
+        ("quota_lowest_grade.yaml", 32, "名额 few-fails 限制的是最低等级 fail"),
         ("bad_operator.yaml", 23, "比较条件需要 field 和一个运算符"),
         ("unknown_key.yaml", 25, "字段 tasks[0].requirements[0].remedi：不认识的键"),
         ("malformed.yaml", 7, "YAML 格式错误"),

@@ -162,7 +162,9 @@ def review_cmd(
     type=click.Choice(["declared", "verified"]),
     help="公布哪种得分和等级：declared 申报的，verified 核验后的。两者对任何城市不同时必须写明。",
 )
-@output_file("公布名单文件；格式由扩展名决定：.html、.pdf、.xlsx，或 .json（供其他系统读取）。")
+@output_file(
+    "公布名单文件；格式由扩展名决定：.html、.md、.pdf、.xlsx，或 .json（供其他系统读取）。"
+)
 @timestamp_option
 @db_option
 @lang_option
@@ -183,6 +185,9 @@ def publish_cmd(
     核验得分与申报得分对任何城市不同时（如还有未核验的“达到”，而规则包把未核验的按未达到计），
     须用 --score 写明公布哪一种；输出末尾写明公布的是哪种，以及已核实、已驳回、未核验各多少条。
 
+    规则包声明了名额（如“优秀每类不超过1家”）时，按名额确定等级：超出名额的城市按排名
+    （先等级、再得分）降一等，名单写明谁因哪个名额降等、名额怎样算出、并列怎样处理。
+
     \b
     例：
       ipscore publish --year 2015 --score declared -o 公布.pdf
@@ -192,7 +197,7 @@ def publish_cmd(
     from ..record.publish import published
     from ..report.contexts.publish import basis_line
 
-    report.suffix_of(output, (".html", ".pdf", ".xlsx", ".json"))
+    report.suffix_of(output, report.PUBLISHED_FORMATS)
     with opened_archive(db) as archive:
         found = published(archive, year, pack_id, with_scores, basis)
     report.write_published(found, output, chosen_lang(), timestamp_of(timestamp))

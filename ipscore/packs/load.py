@@ -38,6 +38,7 @@ from .conditions import (
 )
 from .model import NUMERIC, SCALED, FieldDecl, GradeBand, Pack, Requirement, years_of
 from .params import with_params
+from .quotas import quota_problems
 
 Path_ = tuple[str | int, ...]
 
@@ -480,6 +481,15 @@ def _check(pack: Pack, checker: _Checker) -> None:
                 f"the change cites {amendment.citation.source}, not declared in pack.sources",
             )
     _check_grades(pack, checker)
+    for k, zh, en in quota_problems(pack.quotas, [b.code for b in pack.scoring.grades]):
+        checker.add(("quotas", k), zh, en)
+    for k, quota in enumerate(pack.quotas):
+        if quota.citation.source not in sources:
+            checker.add(
+                ("quotas", k, "citation", "source"),
+                f"名额引用的来源文件 {quota.citation.source} 未在 pack.sources 中声明",
+                f"the quota cites {quota.citation.source}, not declared in pack.sources",
+            )
     _check_index(pack, checker)
 
 

@@ -13,6 +13,7 @@ from .base import ID_PATTERN, Citation, Source, Strict
 from .conditions import Condition, in_year, split_year
 from .identity import per_pack
 from .index import IndexSpec
+from .quotas import Quota
 
 FieldType = Literal["bool", "count", "amount", "ratio", "date", "enum", "text"]
 NUMERIC = ("count", "amount", "ratio")
@@ -213,6 +214,9 @@ class Pack(Strict):
     extends: str | None = None
     amendments: list[Amendment] = []
     index: IndexSpec | None = None
+    # Caps on how many cities get a grade (only where a source states one); a season file's
+    # quotas add to these. Left empty, the pack's content hash is as before.
+    quotas: list[Quota] = []
     # The document it was built from, with its hash then (packs/document.py): what the
     # archive stores so that a result can be replayed. A copy changed since has another hash.
     _document: tuple[str, dict[str, Any], dict[str, Any]] | None = PrivateAttr(default=None)

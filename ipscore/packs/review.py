@@ -64,11 +64,15 @@ class Bound(_Strict):
 
 class When(_Strict):
     """Every condition given must hold: counts of failed years, the mean and the lowest of the
-    years' published scores."""
+    years' published scores, and the count of years in the top half of the city's tier."""
 
     failed_years: Bound | None = None
     mean_score: Bound | None = None
     min_score: Bound | None = None
+    # Years the city ranked in the top half of its tier (same pack, year and city level): rank
+    # ≤ n/2, n the tier's cities that year, so of 7 ranks 1–3 (the middle city is not in the top
+    # half); tied cities share the best of their places, so a tie across the half is in it.
+    top_half_years: Bound | None = None
 
 
 class Outcome(_Strict):
@@ -117,16 +121,25 @@ class ReviewPolicy(_Strict):
     def id(self) -> str:
         return self.review.id
 
+    @property
+    def reads_ranks(self) -> bool:
+        """Whether an outcome reads the city's rank in its tier (then every year's is shown)."""
+        return any(o.when is not None and o.when.top_half_years for o in self.outcomes)
+
 
 def shipped_policies() -> dict[str, Path]:
     return {p.stem: p for p in sorted(data_dir("rules").glob("reviews/*.yaml"))}
 
 
+DEFAULT_POLICY = "cnipa-demo-city-review"
+
+
 def find_policy(id_or_path: str | None) -> ReviewPolicy:
-    """A shipped review policy by id (the only one when none is named), or a file by path."""
+    """A shipped review policy by id (the three-year review when none is named), or a file by
+    path."""
     shipped = shipped_policies()
     if id_or_path is None:
-        id_or_path = next(iter(shipped))
+        id_or_path = DEFAULT_POLICY
     path = Path(id_or_path)
     if not path.suffix:
         if id_or_path not in shipped:

@@ -7,16 +7,21 @@ does not disclose a ranking either; with scores, by rank (grade first, then scor
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from ..decide.scoring import LEVEL_ORDER, RankKey, grade_places, ranks
 from ..errors import InputError, Problem
+from ..packs import Pack
+from ..packs.quotas import Quota
 from ..regions import place_key
-from .checklists import checks_of, year_results
+from ..season.quotas import Cut, Entrant, Outcome, apply_quotas, combined
+from .checklists import CityChecks, checks_of, year_results
 from .history import data_notes, stored_pack
-from .verification import NO_EVIDENCE, REJECTED, UNVERIFIED, VERIFIED, Records, State
+from .verification import NO_EVIDENCE, REJECTED, UNVERIFIED, VERIFIED, Records, Scored, State
 
 DECLARED, VERIFIED_BASIS = "declared", "verified"  # the scores a list can publish
 CLAIM_STATES = tuple(state.value for state in State)
@@ -31,6 +36,9 @@ class Listed:
     score: Decimal | None  # only with scores
     rank: int | None  # only with scores
     rank_tied: bool = False  # another city of the tier has the same grade and score
+    cut_by: tuple[str, ...] = ()  # the quotas that moved it down, in the order applied
+    before: str | None = None  # its grade before the quotas (only when cut)
+    before_label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,8 +56,12 @@ class Published:
     notes: tuple[str, ...] = ()  # what the input files say of their data
     basis: str = "declared"  # which score and grade: as declared, or as verified
     claims: dict[str, int] = field(default_factory=dict)  # declared "met" verdicts by state
+    quotas: tuple[Quota, ...] = ()  # the quotas applied: the pack's, then the season's
+    cuts: tuple[Cut, ...] = ()  # each grade quota's cut in each group
 
     def to_dict(self) -> dict[str, Any]:
+        # The quota keys only where quotas apply: a list without them is as it always was.
+        quotas = {"quotas": [c.to_dict() for c in self.cuts]} if self.quotas else {}
         return {
             "data_notes": list(self.notes),
             "pack": self.pack,
@@ -75,12 +87,18 @@ class Published:
                                 if self.with_scores
                                 else {}
                             ),
+                            **(
+                                {"cut_by": list(c.cut_by), "grade_before_quota": c.before}
+                                if self.quotas
+                                else {}
+                            ),
                         }
                         for c in t.cities
                     ],
                 }
                 for t in self.tiers
             ],
+            **quotas,
         }
 
 
@@ -90,11 +108,19 @@ def published(
     pack: str | None = None,
     with_scores: bool = False,
     basis: str | None = None,
+    *,
+    quotas: Sequence[Quota] = (),
+    submitted: Mapping[str, dt.datetime] | None = None,
 ) -> Published:
     """The list of a year. `basis` says which score and grade go out: "declared" (as the
     cities filed them) or "verified" (as the reviewers' checks leave them). Left unsaid, the
     list is made only where the two agree for every city: a reviewer who signs it must know
-    which one it is."""
+    which one it is.
+
+    The grade quotas of the pack that made the results, then `quotas` (a season file's), cut
+    the grades before the list is ranked (`season.quotas.apply_quotas`); `submitted` gives
+    each city's 自评提交 time for a quota whose ties go to the earlier submission. The list
+    names the quotas that cut each city and says each quota's cut."""
     chosen, stored = year_results(archive, year, pack)
     packs = sorted({s.pack for s in stored})
     if len(packs) > 1:
@@ -118,13 +144,17 @@ def published(
         city: c.verified if basis == VERIFIED_BASIS and c.verified else c.declared
         for city, c in both.items()
     }
-    places = grade_places(chosen or stored_pack(archive, stored[0]))
+    made_by = chosen or stored_pack(archive, stored[0])
+    places = grade_places(made_by)
+    applied = combined(made_by.quotas if made_by else [], quotas)
+    cut = _cut(made_by, applied, both, scored, submitted or {})
+    grade = {city: cut.grades.get(city, s.grade) for city, s in scored.items()}
     keys: list[RankKey] = [
         (
             s.pack,
             s.year,
             (s.result or {}).get("level"),
-            places.get(scored[s.city].grade, len(places)),
+            places.get(grade[s.city], len(places)),
             scored[s.city].score,
             s.city,
         )
@@ -141,16 +171,7 @@ def published(
         if not members:
             continue
         listed = [
-            Listed(
-                c.city,
-                c.province,
-                scored[c.city].grade,
-                scored[c.city].grade_label,
-                scored[c.city].score if with_scores else None,
-                rank_of[c.city][0] if with_scores else None,
-                with_scores and rank_of[c.city][1],
-            )
-            for c in members
+            _listed(c.city, c.province, scored, cut, made_by, with_scores, rank_of) for c in members
         ]
         listed.sort(
             key=(lambda c: (c.rank or 0, place_key(c.province, c.city)))
@@ -158,7 +179,78 @@ def published(
             else (lambda c: (places.get(c.grade, len(places)), place_key(c.province, c.city)))
         )
         tiers.append(Tier(level, tuple(listed)))
-    return Published(packs[0], year, with_scores, tuple(tiers), data_notes(stored), basis, claims)
+    return Published(
+        packs[0],
+        year,
+        with_scores,
+        tuple(tiers),
+        data_notes(stored),
+        basis,
+        claims,
+        tuple(applied),
+        cut.cuts,
+    )
+
+
+def _cut(
+    pack: Pack | None,
+    quotas: Sequence[Quota],
+    both: Mapping[str, CityChecks],
+    scored: Mapping[str, Scored],
+    submitted: Mapping[str, dt.datetime],
+) -> Outcome:
+    """The year's cohort after its grade quotas (none: every grade as scored)."""
+    if not quotas:
+        return Outcome({})
+    if pack is None:  # a stored result's pack is in the archive: only a very old one lacks it
+        raise InputError(
+            [
+                Problem(
+                    "找不到作出这些结果的规则包，无从按名额确定等级",
+                    "the pack that made these results is not at hand: the quotas cannot be "
+                    "applied without its grades",
+                    field="--pack",
+                )
+            ]
+        )
+    cohort = [
+        Entrant(
+            city,
+            c.province,
+            c.level,
+            scored[city].grade,
+            scored[city].score,
+            submitted.get(city),
+        )
+        for city, c in both.items()
+    ]
+    return apply_quotas(cohort, quotas, [b.code for b in pack.scoring.grades])
+
+
+def _listed(
+    city: str,
+    province: str | None,
+    scored: Mapping[str, Scored],
+    cut: Outcome,
+    pack: Pack | None,
+    with_scores: bool,
+    rank_of: Mapping[str, tuple[int, bool]],
+) -> Listed:
+    s = scored[city]
+    by = cut.cut_by.get(city, ())
+    grade = cut.grades.get(city, s.grade)
+    return Listed(
+        city,
+        province,
+        grade,
+        pack.grade_label(grade, "zh") if by and pack else s.grade_label,
+        s.score if with_scores else None,
+        rank_of[city][0] if with_scores else None,
+        with_scores and rank_of[city][1],
+        by,
+        s.grade if by else None,
+        s.grade_label if by else None,
+    )
 
 
 def _choose(year: int, claims: dict[str, int], cities: int) -> Problem:

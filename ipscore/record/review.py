@@ -15,7 +15,7 @@ from typing import Any
 from ..errors import InputError, Problem
 from ..packs.review import Bound, Outcome, ReviewPolicy, When, as_dict
 from ..store.records import Stored
-from .history import State, Stores, data_notes, headline_score
+from .history import State, Stores, data_notes, headline_score, tier_ranks
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,13 @@ class ReviewYear:
     failed: bool | None = None
     stored_id: int | None = None
     version: int | None = None
+    # Read only for a policy that reads ranks: the rank in its tier, the tier's size, and
+    # whether the rank is in the top half (2 × rank ≤ tier size).
+    rank: int | None = None
+    tier_size: int | None = None
+    top_half: bool | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, ranks: bool = False) -> dict[str, Any]:
         return {
             "year": self.year,
             "state": self.state,
@@ -41,6 +46,11 @@ class ReviewYear:
             "failed": self.failed,
             "stored_id": self.stored_id,
             "version": self.version,
+            **(
+                {"rank": self.rank, "tier_size": self.tier_size, "top_half": self.top_half}
+                if ranks
+                else {}
+            ),
         }
 
 
@@ -69,13 +79,17 @@ class CityReview:
         return sum(1 for y in self.years if y.failed)
 
     @property
+    def top_half_years(self) -> int:
+        return sum(1 for y in self.years if y.top_half)
+
+    @property
     def mean_score(self) -> Fraction | None:
         """The exact mean of the years' published scores; None while a year is missing."""
         if self.missing:
             return None
         return sum((Fraction(y.score or 0) for y in self.years), Fraction(0)) / len(self.years)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, ranks: bool = False) -> dict[str, Any]:
         mean = self.mean_score
         return {
             "city": self.city,
@@ -87,7 +101,8 @@ class CityReview:
             "missing_years": list(self.missing),
             "failed_years": self.failed_years,
             "mean_score": None if mean is None else round(float(mean), 2),
-            "years": [y.to_dict() for y in self.years],
+            **({"top_half_years": self.top_half_years} if ranks else {}),
+            "years": [y.to_dict(ranks) for y in self.years],
         }
 
 
@@ -113,7 +128,7 @@ class Review:
             "source": about.source.model_dump(),
             "annual_packs": list(self.policy.annual_packs),
             "rules": as_dict(self.policy)["outcomes"],
-            "cities": [c.to_dict() for c in self.cities],
+            "cities": [c.to_dict(self.policy.reads_ranks) for c in self.cities],
         }
 
 
@@ -161,7 +176,8 @@ def review(
             ]
         )
     names = list(cities) or sorted(by_city)
-    reviewed = tuple(_city(policy, c, by_city[c], first, last) for c in names)
+    tiers = _Tiers(archive) if policy.reads_ranks else None
+    reviewed = tuple(_city(policy, c, by_city[c], first, last, tiers) for c in names)
     return Review(policy, first, last, reviewed, data_notes(s for c in names for s in by_city[c]))
 
 
@@ -179,8 +195,29 @@ def _stored(archive: Stores, policy: ReviewPolicy, years: tuple[int, int] | None
     return archive.submissions(years=years)
 
 
+class _Tiers:
+    """Each pack-year's ranks in tier, read once (reading them reads every result of the year):
+    from the stored results, grade first, then score (`history.tier_ranks`)."""
+
+    def __init__(self, archive: Stores) -> None:
+        self.archive = archive
+        self.read: dict[tuple[str, int], dict[str, tuple[int, int, bool]]] = {}
+
+    def of(self, s: Stored) -> tuple[int, int]:
+        key = (s.pack, s.year)
+        if key not in self.read:
+            self.read[key] = tier_ranks(self.archive, *key)
+        rank, size, _ = self.read[key][s.city]
+        return rank, size
+
+
 def _city(
-    policy: ReviewPolicy, city: str, stored: Iterable[Stored], first: int, last: int
+    policy: ReviewPolicy,
+    city: str,
+    stored: Iterable[Stored],
+    first: int,
+    last: int,
+    tiers: _Tiers | None = None,
 ) -> CityReview:
     order = {pack: i for i, pack in enumerate(policy.annual_packs)}
     by_year: dict[int, list[Stored]] = {}
@@ -198,6 +235,7 @@ def _city(
         s = assessed[0]
         result = s.result or {}
         latest = result
+        rank, size = tiers.of(s) if tiers else (None, None)
         years.append(
             ReviewYear(
                 year,
@@ -209,6 +247,9 @@ def _city(
                 failed=result.get("grade") in policy.failed_grades,
                 stored_id=s.id,
                 version=s.version,
+                rank=rank,
+                tier_size=size,
+                top_half=None if rank is None or size is None else 2 * rank <= size,
             )
         )
     return CityReview(
@@ -240,8 +281,10 @@ def _holds(when: When, years: Sequence[ReviewYear], top: Decimal) -> bool | None
     known = [Fraction(y.score) for y in years if y.score is not None]
     missing = sum(1 for y in years if y.score is None)
     failed = sum(1 for y in years if y.failed)
+    halves = sum(1 for y in years if y.top_half)
     ranges: list[tuple[Bound | None, Fraction, Fraction]] = [
         (when.failed_years, Fraction(failed), Fraction(failed + missing)),
+        (when.top_half_years, Fraction(halves), Fraction(halves + missing)),
         (
             when.mean_score,
             sum(known, Fraction(0)) / len(years),

@@ -31,9 +31,11 @@ if TYPE_CHECKING:  # NumPy loads only when a strength evaluation is asked for
     from ..strength.evaluation import Strength
 
 FORMATS = (".html", ".md", ".pdf", ".docx")
+PUBLISHED_FORMATS = (".html", ".md", ".pdf", ".xlsx", ".json")
 
 __all__ = [
     "FORMATS",
+    "PUBLISHED_FORMATS",
     "IpscoreError",
     "SignOff",
     "city_report",
@@ -149,21 +151,23 @@ def write_review(r: Review, out: Path, lang: str = "zh", produced_at: str | None
 def write_published(
     p: Published, out: Path, lang: str = "zh", produced_at: str | None = None
 ) -> None:
-    suffix = suffix_of(out, (".html", ".pdf", ".xlsx", ".json"))
+    suffix = suffix_of(out, PUBLISHED_FORMATS)
     write_atomic(out, published_report(p, suffix, lang, produced_at))
 
 
 def published_report(
     p: Published, suffix: str, lang: str = "zh", produced_at: str | None = None
 ) -> str | bytes:
-    """The published list as a workbook (.xlsx), a page (.html), a PDF, or JSON for the
-    systems that show it (the API's `/api/v1/published`)."""
+    """The published list as a workbook (.xlsx), a page (.html), Markdown (.md), a PDF, or
+    JSON for the systems that show it (the API's `/api/v1/published`)."""
     if suffix == ".json":
         from ..views.output import dumps
 
         return dumps({**p.to_dict(), "produced_at": produced_at})
     if suffix == ".xlsx":
         return publish_sheet(p, lang, produced_at)
+    if suffix == ".md":
+        return render("publish.md.j2", publish_context(p, lang, produced_at))
     html = render("publish.html.j2", publish_context(p, lang, produced_at))
     return pdf(html) if suffix == ".pdf" else html
 

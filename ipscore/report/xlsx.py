@@ -197,13 +197,20 @@ def publish_sheet(p: Published, lang: str = "zh", produced_at: str | None = None
     head = [pick(lang, "类别", "Tier"), t["city"], t["province"], t["grade"]]
     if p.with_scores:
         head += [t["score"], t["rank"]]
+    quotas = ctx["quotas"]
+    if quotas is not None:
+        head.append(t["quota"])
     append_row(sheet, head)
     for tier in ctx["tiers"]:
         for c in tier["cities"]:
             row = [tier["name"], c["city"], c["province"], c["grade_label"]]
             if p.with_scores:
                 row += [float(c["score"]), _rank_cell(c["rank_number"], c["rank_tied"], lang)]
+            if quotas is not None:
+                row.append(c["cut"])
             append_row(sheet, row)
+    if quotas is not None:
+        _quota_sheet(book.create_sheet(t["quotas"]), quotas, t)
     sheet["A1"].font = Font(bold=True, size=13)
     head_row = 3 + len(p.notes)
     for cell in sheet[head_row]:
@@ -214,6 +221,27 @@ def publish_sheet(p: Published, lang: str = "zh", produced_at: str | None = None
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _quota_sheet(sheet: Worksheet, quotas: list[dict[str, str]], t: dict[str, str]) -> None:
+    """Each quota's cut in each group: the cap and how it was worked out, who kept, who was
+    cut, the tie and the rule."""
+    append_row(sheet, [t[k] for k in ("quota", "group", "cap", "kept", "cut", "tie", "cited")])
+    for q in quotas:
+        append_row(
+            sheet,
+            [
+                f"{q['label']} ({q['id']})",
+                q["group"],
+                q["cap"],
+                q["kept"],
+                q["cut"],
+                q["tie"],
+                q["citation"],
+            ],
+        )
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
 
 
 def plain_sheet(title: str, heads: list[str], rows: list[list[Any]]) -> bytes:

@@ -6,8 +6,9 @@ from typing import Any
 
 from ..._version import __version__
 from ...decide.explain import level_label
-from ...packs import installed_pack
-from ...record.publish import Published
+from ...packs import Pack, installed_pack
+from ...record.publish import Listed, Published
+from ...season.quotas import Cut
 from ...text import pick, ranked
 
 
@@ -40,6 +41,14 @@ def publish_context(
         ),
         "basis": basis_line(p, lang),
         "data_note": pick(lang, "数据说明：", "About the data: "),
+        "quota": pick(lang, "名额", "Quota"),
+        "quotas": pick(lang, "名额限制", "Quotas"),
+        "kept": pick(lang, "保留", "Kept"),
+        "cut": pick(lang, "超出名额", "Cut"),
+        "tie": pick(lang, "并列", "Tie"),
+        "group": pick(lang, "范围", "Counted in"),
+        "cap": pick(lang, "上限", "Cap"),
+        "cited": pick(lang, "依据", "Source"),
     }
     when = produced_at or pick(lang, "未记录", "not recorded")
     footer = f"ipscore {__version__} · {p.pack} · {when}"
@@ -64,13 +73,55 @@ def publish_context(
                         "rank": None if c.rank is None else ranked(c.rank, c.rank_tied, lang),
                         "rank_number": c.rank,
                         "rank_tied": c.rank_tied,
+                        "cut": _cut_note(p, c, grades, lang),
                     }
                     for c in tier.cities
                 ],
             }
             for tier in p.tiers
         ],
+        "quotas": [_cut_context(c, pack, lang) for c in p.cuts] if p.quotas else None,
         "provenance": {"footer": footer, "notes": p.notes},
+    }
+
+
+def _cut_note(p: Published, c: Listed, grades: dict[str, str], lang: str) -> str:
+    """ "原为优秀，因名额 one（优秀每类1家）降为良好" beside a city a quota cut."""
+    if not c.cut_by:
+        return ""
+    by = {q.id: q for q in p.quotas}
+    names = pick(lang, "、", ", ").join(
+        f"{q}" + pick(lang, f"（{by[q].label}）", f" ({by[q].label_en or by[q].label})")
+        for q in c.cut_by
+    )
+    before = grades.get(c.before or "", c.before_label or "")
+    now = grades.get(c.grade, c.grade_label)
+    return pick(
+        lang,
+        f"原为{before}，因名额 {names}降为{now}",
+        f"was {before}; cut to {now} by quota {names}",
+    )
+
+
+def _cut_context(c: Cut, pack: Pack | None, lang: str) -> dict[str, str]:
+    """One quota in one group as the list says it."""
+    q = c.quota
+    sep = pick(lang, "、", ", ")
+    group = (
+        (level_label(pack, c.group, lang) if pack and q.per == "tier" else None)
+        or c.group
+        or pick(lang, "全部城市", "all cities")
+    )
+    return {
+        "label": pick(lang, q.label, q.label_en or q.label),
+        "id": q.id,
+        "group": group,
+        "cap": pick(lang, c.cap_zh, c.cap_en),
+        "kept": sep.join(c.kept) or pick(lang, "无", "none"),
+        "cut": sep.join(c.cut) or pick(lang, "无", "none"),
+        "tie": pick(lang, c.tie.zh, c.tie.en) if c.tie else "",
+        "citation": f"{q.citation.source} {q.citation.section}{pick(lang, '：', ': ')}"
+        + q.citation.text,
     }
 
 

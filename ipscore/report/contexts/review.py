@@ -6,7 +6,7 @@ from typing import Any
 
 from ..._version import __version__
 from ...packs import grade_word
-from ...record.review import Review
+from ...record.review import Review, ReviewYear
 from ...text import pick
 
 _REVIEW_WORDS = {
@@ -66,7 +66,7 @@ def review_context(r: Review, lang: str = "zh", produced_at: str | None = None) 
             if y.state == "assessed":
                 years.append(
                     {
-                        "text": f"{y.score}",
+                        "text": f"{y.score}" + _rank(y, lang),
                         "grade": y.grade or "",
                         "grade_label": grade_word(y.pack, y.grade, y.grade_label, lang),
                         "stored": t["stored"].format(id=y.stored_id, version=y.version),
@@ -123,3 +123,15 @@ def review_context(r: Review, lang: str = "zh", produced_at: str | None = None) 
             ],
         },
     }
+
+
+def _rank(y: ReviewYear, lang: str) -> str:
+    """ ", 同级第2/5名（前一半）" where the policy reads ranks; nothing otherwise."""
+    if y.rank is None:
+        return ""
+    half = pick(lang, *(("前一半", "top half") if y.top_half else ("后一半", "lower half")))
+    return pick(
+        lang,
+        f"，同级第{y.rank}/{y.tier_size}名（{half}）",
+        f", rank {y.rank}/{y.tier_size} ({half})",
+    )

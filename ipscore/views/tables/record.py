@@ -134,7 +134,19 @@ def review_table(r: Review, lang: str = "zh") -> Table:
         for y in c.years:
             if y.state == "assessed":
                 word = grade_word(y.pack, y.grade, y.grade_label, lang)
-                cells.append(f"{y.score} {grade_cell(y.grade or '', word)}")
+                half = pick(
+                    lang, *(("前一半", "top half") if y.top_half else ("后一半", "lower half"))
+                )
+                rank = (
+                    ""
+                    if y.rank is None
+                    else pick(
+                        lang,
+                        f" 同级第{y.rank}/{y.tier_size}名（{half}）",
+                        f" rank {y.rank}/{y.tier_size} ({half})",
+                    )
+                )
+                cells.append(f"{y.score} {grade_cell(y.grade or '', word)}{rank}")
             else:
                 cells.append(pick(lang, *_STATE_WORDS[y.state]))
         mean = c.mean_score
