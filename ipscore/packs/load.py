@@ -36,6 +36,7 @@ from .conditions import (
     resolve_years,
     split_year,
 )
+from .expertcheck import check_part
 from .model import NUMERIC, SCALED, FieldDecl, GradeBand, Pack, Requirement, years_of
 from .params import with_params
 
@@ -481,6 +482,7 @@ def _check(pack: Pack, checker: _Checker) -> None:
             )
     _check_grades(pack, checker)
     _check_index(pack, checker)
+    check_part(pack, checker.add)
 
 
 def _check_index(pack: Pack, checker: _Checker) -> None:

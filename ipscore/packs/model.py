@@ -11,6 +11,7 @@ from pydantic import Field, PrivateAttr
 from ..text import pick
 from .base import ID_PATTERN, Citation, Source, Strict
 from .conditions import Condition, in_year, split_year
+from .experts import ExpertPart
 from .identity import per_pack
 from .index import IndexSpec
 
@@ -213,6 +214,8 @@ class Pack(Strict):
     extends: str | None = None
     amendments: list[Amendment] = []
     index: IndexSpec | None = None
+    # Items scored by experts (packs/experts.py): each one's aggregate fills a field.
+    experts: ExpertPart | None = None
     # The document it was built from, with its hash then (packs/document.py): what the
     # archive stores so that a result can be replayed. A copy changed since has another hash.
     _document: tuple[str, dict[str, Any], dict[str, Any]] | None = PrivateAttr(default=None)
