@@ -22,6 +22,7 @@ from . import (
     archive,
     assessment,
     clicktext,
+    experts,
     questions,
     record,
     reports,
@@ -122,3 +123,6 @@ for command in (
     serve.serve_cmd,
 ):
     cli.add_command(command)
+
+for command in (experts.score_cmd, experts.experts_cmd, experts.apply_cmd):
+    season.season_group.add_command(command)

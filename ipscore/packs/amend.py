@@ -6,6 +6,7 @@ show in `rules show` and `rules diff`).
     extends: cnipa-2015-demo-city          # a shipped pack id, or a file relative to this one
     pack: {id: …, version: …, year: 2016, sources: [the amending document]}
     fields: {finance: {new_field: {…}}}   # optional: fields added or redeclared
+    experts: {items: […], …}               # optional: an expert-scored part (packs/experts.py)
     changes:
       - {set: T4.R2, value: "1.3", citation: {…}}            # a threshold (as --param names it)
       - {set: bands.good, value: 80, citation: {…}}           # a grade line
@@ -82,6 +83,8 @@ def merged(
     for key in ("plausibility",):
         if key in data:
             out[key] = [*(out.get(key) or []), *data[key]]
+    if "experts" in data:  # the part whole; each item cites its own text
+        out["experts"] = data["experts"]
     for k, change in enumerate(data.get("changes") or []):
         where = ("changes", k)
         done = _apply(out, change, where, problem)
@@ -89,8 +92,12 @@ def merged(
             amendment, param = done
             amendments.append(amendment)
             params.update(param)
-    for key in set(data) - {"extends", "pack", "fields", "changes", "plausibility"}:
-        problem((key,), "修订包只能写 extends、pack、fields、changes、plausibility", "unknown key")
+    for key in set(data) - {"extends", "pack", "fields", "changes", "plausibility", "experts"}:
+        problem(
+            (key,),
+            "修订包只能写 extends、pack、fields、changes、plausibility、experts",
+            "unknown key",
+        )
     if problems:
         raise PackError(problems)
     out["extends"] = str(data["extends"])

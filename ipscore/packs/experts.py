@@ -5,11 +5,13 @@ scores are combined and what spread is discussed. Scores and their aggregation a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import Field, model_validator
 
+from ..errors import Problem
 from .base import ID_PATTERN, Citation, Strict
 
 
@@ -43,3 +45,31 @@ class ExpertPart(Strict):
     # Said on every page that shows the part: whose reading this is.
     note: str
     note_en: str | None = None
+
+
+class Filed(Protocol):
+    """A city's file as read (`intake.submission.Submission`)."""
+
+    @property
+    def values(self) -> Mapping[str, Any]: ...
+
+    @property
+    def source(self) -> str: ...
+
+
+def filed_expert_fields(part: ExpertPart | None, filed: Filed) -> list[Problem]:
+    """A city's own file that sets a field experts fill: refused when it is stored (a city does
+    not score itself); the national office stores the experts' aggregate (`season.experts`)."""
+    if part is None:
+        return []
+    return [
+        Problem(
+            f"{item.field}（{item.title}）由专家评分汇总填入，城市提交的文件不能自填；请删去这一项",
+            f"{item.field} ({item.title_en or item.title}) is filled from the experts' scores: "
+            "a city's own file cannot set it; remove it",
+            filed.source,
+            field=item.field,
+        )
+        for item in part.items
+        if item.field in filed.values
+    ]

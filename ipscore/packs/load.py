@@ -36,6 +36,7 @@ from .conditions import (
     resolve_years,
     split_year,
 )
+from .expertcheck import check_part
 from .model import NUMERIC, SCALED, FieldDecl, GradeBand, Pack, Requirement, years_of
 from .params import with_params
 from .quotas import quota_problems
@@ -491,6 +492,7 @@ def _check(pack: Pack, checker: _Checker) -> None:
                 f"the quota cites {quota.citation.source}, not declared in pack.sources",
             )
     _check_index(pack, checker)
+    check_part(pack, checker.add)
 
 
 def _check_index(pack: Pack, checker: _Checker) -> None:

@@ -11,6 +11,7 @@ from pydantic import Field, PrivateAttr
 from ..text import pick
 from .base import ID_PATTERN, Citation, Source, Strict
 from .conditions import Condition, in_year, split_year
+from .experts import ExpertPart
 from .identity import per_pack
 from .index import IndexSpec
 from .quotas import Quota
@@ -217,6 +218,8 @@ class Pack(Strict):
     # Caps on how many cities get a grade (only where a source states one); a season file's
     # quotas add to these. Left empty, the pack's content hash is as before.
     quotas: list[Quota] = []
+    # Items scored by experts (packs/experts.py): each one's aggregate fills a field.
+    experts: ExpertPart | None = None
     # The document it was built from, with its hash then (packs/document.py): what the
     # archive stores so that a result can be replayed. A copy changed since has another hash.
     _document: tuple[str, dict[str, Any], dict[str, Any]] | None = PrivateAttr(default=None)

@@ -204,9 +204,28 @@ def refuse_locked(writing: Reading, keys: Iterable[tuple[str, int]]) -> None:
 
 
 def _verified(archive: Archive, season: Season, city: str) -> None:
-    """Before the national office's review passes: every declared "met" checked."""
+    """Before the national office's review passes: the experts' aggregate stored, where the
+    pack has experts score, and every declared "met" checked."""
+    from ..packs import find_pack
     from ..record.checklists import pending
 
+    part = find_pack(season.pack).experts
+    if part is not None:
+        with reading(archive) as seen:
+            current = seen.current(season.pack, city, season.year)
+        held = {} if current is None else current.figures
+        missing = [i.title for i in part.items if i.field not in held]
+        if missing:
+            raise InputError(
+                [
+                    Problem(
+                        f"{city}的专家评分（{'、'.join(missing)}）尚未汇总存入：请先用 "
+                        f"ipscore season apply-scores {city} --year {season.year}",
+                        f"{city}'s experts' scores are not stored yet: ipscore season "
+                        "apply-scores first",
+                    )
+                ]
+            )
     waiting, _ = pending(archive, season.year, [city], season.pack)
     if waiting:
         ids = "、".join(p.requirement for p in waiting[:8]) + ("…" if len(waiting) > 8 else "")

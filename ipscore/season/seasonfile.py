@@ -133,6 +133,10 @@ def _check_with_pack(season: Season, pack: Pack, add: Add) -> None:
             f"规则包 {season.pack} 评估的是{pack.pack.year}年度，不是本文件的{season.year}年度",
             f"the rule pack {season.pack} assesses {pack.pack.year}, not this file's {season.year}",
         )
+    from .experts import check_assignments
+
+    for problem in check_assignments(season, pack):
+        add(tuple((problem.field or "experts").split(".")), problem.zh, problem.en)
     codes = [grade.code for grade in pack.scoring.grades]
     for i, quota in enumerate(season.quotas):
         if quota.grade is not None and quota.grade not in codes:

@@ -40,6 +40,7 @@ from ..intake.files import (
     twice,
 )
 from ..intake.submission import PackChooser, Submission
+from ..packs.experts import filed_expert_fields
 from ..record.archiving import Archived, archived, entry
 from ..record.storing import store
 from ..text import cell_text
@@ -155,6 +156,8 @@ class _Worker:
     ) -> Outcome:
         job = self.job
         pack = self.choose(submission.pack_id)
+        if job.store and (refused := filed_expert_fields(pack.experts, submission)):
+            return Outcome(submission.source, tuple(refused), row=row)
         try:
             a = (
                 assess(pack, submission, self.years)
