@@ -21,7 +21,7 @@ from ..packs.experts import ExpertItem, ExpertPart
 from ..text import did_you_mean
 from .people import User
 from .running import province_of, reading, season_of
-from .seasonfile import Assignment, Season
+from .seasonfile import Assignment, Season, check_assignments
 
 if TYPE_CHECKING:
     from ..store.archive import Archive
@@ -236,35 +236,6 @@ def may_score(
 
 def _refused(zh: str, en: str, field: str) -> InputError:
     return InputError([Problem(zh, en, field=field)])
-
-
-def check_assignments(season: Season, pack: Pack) -> list[Problem]:
-    """What a season file's expert assignments ask of its pack: a part to score, with every
-    item an assignment names. (Whether experts score at all is the pack's to say.)"""
-    if season.experts and pack.experts is None:
-        return [
-            Problem(
-                f"规则包 {pack.id} 没有专家评分部分（experts:），不能分配专家；"
-                "2015年的专家评分部分在 cnipa-2015-experts",
-                f"the pack {pack.id} has no expert part (experts:): no expert can be "
-                "assigned; the 2015 part is cnipa-2015-experts",
-                field="experts",
-            )
-        ]
-    problems = []
-    known = [i.id for i in pack.experts.items] if pack.experts else []
-    for name, assigned in season.experts.items():
-        for item in assigned.items or []:
-            if item not in known:
-                zh, en = did_you_mean(item, known)
-                problems.append(
-                    Problem(
-                        f"专家 {name} 分配的评分项 {item} 不在规则包 {pack.id} 中{zh}",
-                        f"the expert {name} is assigned {item}, not an item of {pack.id}{en}",
-                        field=f"experts.{name}.items",
-                    )
-                )
-    return problems
 
 
 def part_of(pack: Pack) -> ExpertPart:

@@ -133,8 +133,6 @@ def _check_with_pack(season: Season, pack: Pack, add: Add) -> None:
             f"规则包 {season.pack} 评估的是{pack.pack.year}年度，不是本文件的{season.year}年度",
             f"the rule pack {season.pack} assesses {pack.pack.year}, not this file's {season.year}",
         )
-    from .experts import check_assignments
-
     for problem in check_assignments(season, pack):
         add(tuple((problem.field or "experts").split(".")), problem.zh, problem.en)
     codes = [grade.code for grade in pack.scoring.grades]
@@ -212,3 +210,32 @@ def _check_notice(season: Season, add: Add) -> None:
     except IpscoreError as exc:
         for problem in exc.problems:
             add(("notice", "start"), problem.zh, problem.en)
+
+
+def check_assignments(season: Season, pack: Pack) -> list[Problem]:
+    """What a season file's expert assignments ask of its pack: a part to score, with every
+    item an assignment names. (Whether experts score at all is the pack's to say.)"""
+    if season.experts and pack.experts is None:
+        return [
+            Problem(
+                f"规则包 {pack.id} 没有专家评分部分（experts:），不能分配专家；"
+                "2015年的专家评分部分在 cnipa-2015-experts",
+                f"the pack {pack.id} has no expert part (experts:): no expert can be "
+                "assigned; the 2015 part is cnipa-2015-experts",
+                field="experts",
+            )
+        ]
+    problems = []
+    known = [i.id for i in pack.experts.items] if pack.experts else []
+    for name, assigned in season.experts.items():
+        for item in assigned.items or []:
+            if item not in known:
+                zh, en = did_you_mean(item, known)
+                problems.append(
+                    Problem(
+                        f"专家 {name} 分配的评分项 {item} 不在规则包 {pack.id} 中{zh}",
+                        f"the expert {name} is assigned {item}, not an item of {pack.id}{en}",
+                        field=f"experts.{name}.items",
+                    )
+                )
+    return problems
