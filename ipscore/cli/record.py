@@ -196,10 +196,13 @@ def publish_cmd(
     from .. import report
     from ..record.publish import published
     from ..report.contexts.publish import basis_line
+    from ..season.running import publish_options
 
     report.suffix_of(output, report.PUBLISHED_FORMATS)
     with opened_archive(db) as archive:
-        found = published(archive, year, pack_id, with_scores, basis)
+        found = published(
+            archive, year, pack_id, with_scores, basis, **publish_options(archive, year)
+        )
     report.write_published(found, output, chosen_lang(), timestamp_of(timestamp))
     click.echo(str(output))
     click.echo(basis_line(found, chosen_lang()))

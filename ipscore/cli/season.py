@@ -437,7 +437,6 @@ def log_cmd(
         raise usage_error(
             f"{user.name}（{user.role}）不能查看{where or ''}{city}的办理记录",
             f"{user.name} ({user.role}) may not see {city}'s record",
-            "CITY",
         )
     if fmt == "table":
         emit_tables([log_table(city, year, events, chosen_lang())], output)

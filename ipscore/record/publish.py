@@ -8,7 +8,7 @@ does not disclose a ranking either; with scores, by rank (grade first, then scor
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -111,6 +111,8 @@ def published(
     *,
     quotas: Sequence[Quota] = (),
     submitted: Mapping[str, dt.datetime] | None = None,
+    only: Collection[str] | None = None,
+    note: str | None = None,
 ) -> Published:
     """The list of a year. `basis` says which score and grade go out: "declared" (as the
     cities filed them) or "verified" (as the reviewers' checks leave them). Left unsaid, the
@@ -120,8 +122,20 @@ def published(
     The grade quotas of the pack that made the results, then `quotas` (a season file's), cut
     the grades before the list is ranked (`season.quotas.apply_quotas`); `submitted` gives
     each city's 自评提交 time for a quota whose ties go to the earlier submission. The list
-    names the quotas that cut each city and says each quota's cut."""
+    names the quotas that cut each city and says each quota's cut. `only`: the cities whose
+    results may go out (a season's final ones), `note` saying who was left out."""
     chosen, stored = year_results(archive, year, pack)
+    if only is not None:
+        stored = [s for s in stored if s.city in only]
+        if not stored:
+            raise InputError(
+                [
+                    Problem(
+                        f"{year}年度按阶段办理，还没有定稿的城市：定稿后才能公布",
+                        f"{year} is run in stages and no city's result is final yet",
+                    )
+                ]
+            )
     packs = sorted({s.pack for s in stored})
     if len(packs) > 1:
         raise InputError(
@@ -184,7 +198,7 @@ def published(
         year,
         with_scores,
         tuple(tiers),
-        data_notes(stored),
+        (note, *data_notes(stored)) if note else data_notes(stored),
         basis,
         claims,
         tuple(applied),

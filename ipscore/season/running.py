@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, Problem
+from ..packs.quotas import Quota
 from ..store.stages import Event, add_event, events_of
 from .calendar import beijing_date
 from .people import User
@@ -167,19 +168,61 @@ def status(
     return season, rows
 
 
-def final_cities(archive: Archive, year: int) -> set[str] | None:
-    """The cities whose result for the year is final; None where the year is not run in
-    stages (no season opened), so that its list is made as before."""
+@dataclass(frozen=True)
+class Publishing:
+    """What a year run in stages asks of its published list: only the final results, the
+    season file's quotas, and each city's 自评提交 time (the one that stands) for ties."""
+
+    final: frozenset[str]
+    quotas: tuple[Quota, ...]
+    submitted: dict[str, dt.datetime]
+
+    def note(self, cities: Iterable[str]) -> str | None:
+        """What the list says of the cities on record left out, not yet final."""
+        waiting = sorted(set(cities) - self.final)
+        if not waiting:
+            return None
+        return (
+            f"按阶段办理：只列已定稿的{len(self.final)}个城市；尚未定稿的"
+            f"{len(waiting)}个（{'、'.join(waiting)}）未列入"
+        )
+
+
+def for_publishing(archive: Archive, year: int) -> Publishing | None:
+    """The final cities, quotas and submission times of a year run in stages; None where no
+    season was opened for it, so that its list is made as before."""
     from ..store.seasons import standing_season
 
     if standing_season(archive, year) is None:
         return None
+    season = season_of(archive, year)
     with archive.connected() as conn:
         events = events_of(conn, year)
     last: dict[str, Event] = {}
+    submitted = {}
     for e in events:
         last[e.city] = e
-    return {city for city, e in last.items() if e.stage == "final"}
+        if e.action == "submit":
+            submitted[e.city] = dt.datetime.fromisoformat(e.at.replace("Z", "+00:00"))
+    final = frozenset(city for city, e in last.items() if e.stage == "final")
+    return Publishing(final, tuple(season.quotas), submitted)
+
+
+def publish_options(archive: Archive, year: int) -> dict[str, Any]:
+    """The keywords `record.publish.published` takes for a year: for a year run in stages,
+    the final cities only (the others named in a note), the season's quotas and the times."""
+    found = for_publishing(archive, year)
+    if found is None:
+        return {}
+    season = season_of(archive, year)
+    with reading(archive) as seen:
+        on_record = seen.cities_of(season.pack, year)
+    return {
+        "only": found.final,
+        "quotas": found.quotas,
+        "submitted": found.submitted,
+        "note": found.note(on_record),
+    }
 
 
 def refuse_locked(writing: Reading, keys: Iterable[tuple[str, int]]) -> None:
@@ -196,7 +239,6 @@ def refuse_locked(writing: Reading, keys: Iterable[tuple[str, int]]) -> None:
                     "请所在省局或国家局退回（ipscore season return）",
                     f"{city}'s {year} file was submitted and is at “{stage[1]}”: it is locked; "
                     "to change it, its province or the national office sends it back",
-                    field=city,
                 )
             )
     if problems:
@@ -249,7 +291,6 @@ def _outside(user: User, city: str, province: str | None) -> InputError:
                 f"{user.name} ({user.role}) may not act on {city}"
                 + (f" ({province})" if province else "")
                 + ": outside their scope",
-                field=city,
             )
         ]
     )

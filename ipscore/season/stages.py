@@ -215,7 +215,6 @@ def refused(event: Event) -> InputError | None:
                 f"{event.city}的异议不予受理：{d['why']}。依据：{d['rule']}（已记录，编号{event.id}）",
                 f"the objection to {event.city} is not accepted: {d['why_en']}. The rule: "
                 f"{d['rule']} (recorded as #{event.id})",
-                field="objection",
             )
         ]
     )
@@ -250,8 +249,9 @@ def _submit(
             f"{now.city} has stored no corrected version since it was sent back "
             f"(still #{version}): correct it and store it first",
         )
-    late = is_late(at, season.deadlines.submit)
-    return "province", {"deadline": season.deadlines.submit.isoformat()}, late
+    # A file sent back is due again by the province's own deadline, which its review needs.
+    due = season.deadlines.submit if back is None else season.deadlines.province
+    return "province", {"deadline": due.isoformat()}, is_late(at, due)
 
 
 def _recommend(

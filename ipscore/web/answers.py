@@ -253,10 +253,12 @@ def published(
 
     from ..record.publish import published as listed
     from ..report import published_report
+    from ..season.running import publish_options
 
     if not user.reviewer:
         raise Denied("公布名单在公布前只给审核人员")
-    found = listed(archive_of(db), year, pack_id, with_scores, basis)
+    archive = archive_of(db)
+    found = listed(archive, year, pack_id, with_scores, basis, **publish_options(archive, year))
     if user.province is not None:
         tiers = [
             replace(t, cities=tuple(c for c in t.cities if c.province == user.province))

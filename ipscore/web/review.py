@@ -151,8 +151,11 @@ def download(root: Path, db: str | None, batch_id: str, name: str) -> File:
     if basis in ("declared", "verified") and suffix in (".xlsx", ".pdf", ".html"):
         from ..record.publish import published
         from ..report import published_report
+        from ..season.running import publish_options
 
-        found = published(_archive(db), results[0].year, results[0].pack.id, False, basis)
+        archive, year = _archive(db), results[0].year
+        options = publish_options(archive, year)
+        found = published(archive, year, results[0].pack.id, False, basis, **options)
         return File(_bytes(published_report(found, suffix)), f"公布名单{suffix}")
     raise Denied("没有这个下载")
 

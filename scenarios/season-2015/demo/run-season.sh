@@ -68,7 +68,8 @@ for city in 武汉市 宜昌市 襄阳市 深圳市 佛山市 东莞市; do
         'import json,sys; print(" ".join(sorted({p["requirement"] for p in json.load(sys.stdin)["pending"]})))')
     if [ -n "$ids" ]; then
         # shellcheck disable=SC2086  # the requirement ids, one word each
-        step "2016-05-20 10:00" 国家局 verify "$city" 2015 $ids --ok --by 国家局
+        echo "── 2016-05-20 10:00 国家局：ipscore verify $city 2015 …（$(echo $ids | wc -w)项）--ok"
+        step "2016-05-20 10:00" 国家局 verify "$city" 2015 $ids --ok --by 国家局 >/dev/null
     fi
     step "2016-05-30 10:00" 国家局 season advance "$city" --year 2015 --notice-start 2016-06-01
 done
@@ -81,7 +82,7 @@ step "2016-06-03 10:00" 国家局 season object 深圳市 --year 2015 --kind org
     --text "所报知识产权服务机构数量包含已注销机构"
 refused "2016-06-12 10:00" 国家局 season object 佛山市 --year 2015 --kind person \
     --objector 张某 --signed --contact 138-0000-0000 --received 2016-06-12 --text "逾期提出的异议"
-objection=$($ipscore season log 深圳市 --year 2015 --format json | python3 -c \
+objection=$(IPSCORE_USER=国家局 $ipscore season log 深圳市 --year 2015 --format json | python3 -c \
     'import json,sys; print([e["id"] for e in json.load(sys.stdin) if e["action"]=="object"][-1])')
 step "2016-06-08 10:00" 国家局 season answer 深圳市 --year 2015 --objection "$objection" --upheld \
     --opinion "经核实异议成立，退回复核"
