@@ -300,6 +300,4 @@ def files_in_scope(
         return
     made = configured(db) is not None  # asks nothing of the database, creates nothing
     with opened_archive(db) if made else nullcontext(None) as archive:
-        scope = Scope(user, archive)
-        scope.allow("read")
-        scope.check_files(paths, pack_id)
+        Scope(user, archive).check_files(paths, pack_id)

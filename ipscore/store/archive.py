@@ -262,18 +262,13 @@ class Archive:
             return [Check(**row) for row in conn.execute(query).mappings()]
 
     def provinces(self, cities: Collection[str] | None = None) -> dict[str, frozenset[str]]:
-        """Each city's provinces as its stored figures give them (`city.province`, every
-        version): what decides whose office a city belongs to, never what a new file claims."""
-        query = (
-            select(figures.c.city, figures.c.value)
-            .where(figures.c.field == "city.province")
-            .distinct()
-        )
+        """Each city's provinces as its stored figures say (`city.province`, every version)."""
+        query = select(figures.c.city, figures.c.value).where(figures.c.field == "city.province")
         if cities is not None:
             query = query.where(figures.c.city.in_(sorted(set(cities))))
         found: dict[str, set[str]] = {}
         with self._failing_clearly(), self.engine.connect() as conn:
-            for city, province in conn.execute(query):
+            for city, province in conn.execute(query.distinct()):
                 found.setdefault(city, set()).add(province)
         return {city: frozenset(held) for city, held in found.items()}
 
