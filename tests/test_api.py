@@ -223,7 +223,7 @@ def test_a_token_is_needed_and_sees_its_city_or_province(guarded, tokens):
     other = guarded.post("/api/v1/assess", content=shenzhen.read_bytes(),
                          params={"name": shenzhen.name}, headers=city)  # fmt: skip
     assert other.status_code == 403
-    assert other.json() == {"error": "这个令牌只能看武汉市的数据，不能看深圳市的"}
+    assert other.json() == {"error": "武汉市的用户只能查看本市的记录，不能查看深圳市的"}
 
     def listed(who: str) -> list[str]:
         found = guarded.get("/api/v1/archive/submissions", headers=bearer(tokens[who]))
@@ -296,7 +296,7 @@ def test_a_province_token_cannot_reach_another_provinces_record_by_claiming_its_
         done = guarded.post(f"/api/v1/{route}", content=claimed.encode(), params=asked,
                             headers=hubei)  # fmt: skip
         assert done.status_code == 403, route
-        assert done.json() == {"error": "这个令牌只能看湖北省的数据，不能看深圳市的"}
+        assert done.json() == {"error": "湖北省的用户不能查看广东省的城市（深圳市）"}
         assert "2014" not in done.text
 
 

@@ -133,7 +133,7 @@ def test_who_may_score_what():
             "湘潭市",
             "approach",
             "7",
-            "只有专家用户可以评分",
+            "不能给城市评分（只有专家可以）",
         ),
     ]
     for user, city, item_id, points, message in refusals:

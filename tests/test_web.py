@@ -375,7 +375,7 @@ def test_the_work_runs_in_worker_processes_and_answers_the_same(tmp_path: Path):
         bad = upload(clerk, ROOT / "tests" / "bad_inputs" / "many_bad_rows.csv")
         assert bad.status_code == 400 and "第2行" in bad.text
         shenzhen = upload(clerk, SCENARIOS / "shenzhen-2015.yaml")
-        assert shenzhen.status_code == 403 and "只能自查本城市" in shenzhen.text
+        assert shenzhen.status_code == 403 and "只能查看本市的记录" in shenzhen.text
         form = {"csrf": token(other.get("/login").text), "name": "zhang", "password": "z-pass"}
         other.post("/login", data=form)
         assert other.get(where).status_code == 200  # a reviewer sees every city

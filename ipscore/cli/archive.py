@@ -10,6 +10,7 @@ import click
 
 from ..text import pick
 from .common import (
+    acting_scope,
     chosen_lang,
     db_option,
     emit,
@@ -22,6 +23,7 @@ from .common import (
     outside_option,
     pack_option,
     timestamp_of,
+    user_options,
 )
 
 
@@ -48,6 +50,7 @@ def archive_group() -> None:
 @click.option("--reason", help="为什么存这一版（如“更正2014年质押融资金额”），记入每条存档。")
 @db_option
 @jobs_option
+@user_options
 @lang_option
 def archive_add(
     paths: tuple[str, ...],
@@ -56,6 +59,8 @@ def archive_add(
     reason: str | None,
     db: str | None,
     jobs: int | None,
+    users_file: Path | None,
+    user_name: str | None,
 ) -> None:
     """评估并存档提交文件（文件、目录、Excel、CSV）；整批一次写入，出错则一条也不存。
 
@@ -74,6 +79,9 @@ def archive_add(
     from ..views.tables.archive import archived_lines, refreshed_lines
 
     with opened_archive(db, writes=True) as archive:
+        scope = acting_scope(archive, users_file, user_name, "store")
+        scope.check_files(paths, pack_id)  # every city of the batch its own, or none stored
+        by = by or (scope.user.name if user_name else None)
         done, refreshed = batch.archive(
             archive, paths, now(), by, pack_id, jobs, (reason or "").strip() or None
         )
@@ -123,6 +131,7 @@ LIST_FORMATS = ("table", "csv", "xlsx", "json")
     *LIST_FORMATS, help_format="table：终端表格；csv、xlsx（须用 -o）：表格文件；json。"
 )
 @db_option
+@user_options
 @lang_option
 def archive_list(
     city: str | None,
@@ -134,6 +143,8 @@ def archive_list(
     output: Path | None,
     timestamp: bool,
     db: str | None,
+    users_file: Path | None,
+    user_name: str | None,
 ) -> None:
     """列出存档（默认只列当前版本；--all 连同旧版本和每版的存档理由）。
 
@@ -146,6 +157,9 @@ def archive_list(
     from ..views.tables.archive import archive_listing, archive_rows, archive_table, stale_lines
 
     with opened_archive(db) as archive:
+        scope = acting_scope(archive, users_file, user_name)
+        if city is not None:
+            scope.check(city, year)
         if stale:
             from ..packs import find_pack
             from ..record.replay import every_stale, stale_under
@@ -160,9 +174,10 @@ def archive_list(
                     if pack_id is None or s.pack == pack_id
                 ]
             found = [(s, now) for s, now in found if city is None or s.city == city]
+            found = scope.seen(found, lambda f: f[0].city, lambda f: f[0].year)
             stored = [s for s, _ in found]
         else:
-            stored = archive.submissions(city, year, pack_id, every_version)
+            stored = scope.seen(archive.submissions(city, year, pack_id, every_version))
     if fmt == "json":
         from ..views.output import dumps
 
@@ -189,6 +204,7 @@ def archive_list(
 @click.option("--version", "version", type=int, help="第几版（默认当前版）。")
 @output_options(*LIST_FORMATS)
 @db_option
+@user_options
 @lang_option
 def archive_show(
     city: str,
@@ -199,6 +215,8 @@ def archive_show(
     output: Path | None,
     timestamp: bool,
     db: str | None,
+    users_file: Path | None,
+    user_name: str | None,
 ) -> None:
     """查看一条存档：来源、存档理由、评估结果和全部填报数据。
 
@@ -212,6 +230,7 @@ def archive_show(
     from ..views.tables.archive import stored_rows, stored_table
 
     with opened_archive(db) as archive:
+        acting_scope(archive, users_file, user_name).check(city, year)
         found = archive.find(city, year, pack_id, version)
     if fmt == "json":
         emit(dumps(found.to_dict()), output)
@@ -229,6 +248,7 @@ def archive_show(
 @click.option("--to", "last", type=int, help="较晚的一版（默认当前版）。")
 @output_options("table", "json")
 @db_option
+@user_options
 @lang_option
 def archive_diff(
     city: str,
@@ -240,6 +260,8 @@ def archive_diff(
     output: Path | None,
     timestamp: bool,
     db: str | None,
+    users_file: Path | None,
+    user_name: str | None,
 ) -> None:
     """比较一个城市年度的两版存档：改了哪些填报数据、哪些要求的结论变了、得分和等级，以及每版的理由。
 
@@ -252,6 +274,7 @@ def archive_diff(
     from ..views.tables.archive import diff_table
 
     with opened_archive(db) as archive:
+        acting_scope(archive, users_file, user_name).check(city, year)
         found = version_diff(archive, city, year, pack_id, first, last)
     if fmt == "json":
         from ..views.output import dumps
@@ -273,6 +296,7 @@ def archive_diff(
 @click.option("--version", "version", type=int, help="第几版（默认当前版）。")
 @output_options("table", "json")
 @db_option
+@user_options
 @lang_option
 def archive_replay(
     city: str,
@@ -283,6 +307,8 @@ def archive_replay(
     output: Path | None,
     timestamp: bool,
     db: str | None,
+    users_file: Path | None,
+    user_name: str | None,
 ) -> None:
     """重放一条存档的评估：用存档中的规则包和它读过的数据重新评估，核对是否与存档结果完全一致。
 
@@ -299,6 +325,7 @@ def archive_replay(
 
     chosen = find_pack(pack_id) if pack_id and Path(pack_id).suffix else None
     with opened_archive(db) as archive:
+        acting_scope(archive, users_file, user_name).check(city, year)
         stored = archive.find(city, year, chosen.id if chosen else pack_id, version)
         done = replay(archive, stored, chosen)
     if fmt == "json":
@@ -333,9 +360,16 @@ def archive_replay(
 @click.option("--by", help="操作人（记入每个新版本）。")
 @click.option("--reason", help="为什么重新评估（如“规则包更正T4.R2阈值”），记入每个新版本。")
 @db_option
+@user_options
 @lang_option
 def archive_reassess(
-    pack_id: str, year: int | None, by: str | None, reason: str | None, db: str | None
+    pack_id: str,
+    year: int | None,
+    by: str | None,
+    reason: str | None,
+    db: str | None,
+    users_file: Path | None,
+    user_name: str | None,
 ) -> None:
     """按新的规则包重新评估：同一规则包编号、由别的版本评出的当前结果，各存为新的一版并写明理由。
 
@@ -355,6 +389,8 @@ def archive_reassess(
     pack = find_pack(pack_id)
     done: list[Refreshed] = []
     with opened_archive(db, writes=True) as archive:
+        scope = acting_scope(archive, users_file, user_name, "reassess")
+        by = by or (scope.user.name if user_name else None)
         stamp = now()
         archive.rewrite(
             lambda writing: done.extend(
@@ -374,8 +410,15 @@ def archive_reassess(
     help="跳过已损坏的存档（及其核验记录），导出其余的；不加时有损坏的存档就不导出。",
 )
 @db_option
+@user_options
 @lang_option
-def archive_export(output: Path, skip_damaged: bool, db: str | None) -> None:
+def archive_export(
+    output: Path,
+    skip_damaged: bool,
+    db: str | None,
+    users_file: Path | None,
+    user_name: str | None,
+) -> None:
     """导出全部存档（每个版本，含数据、结果和来源），可用 archive import 导入另一个数据库。
 
     数据库中有损坏的存档（手工改过或旧版写入）时列出它们、不导出；加 --skip-damaged 导出其余的，
@@ -390,6 +433,7 @@ def archive_export(output: Path, skip_damaged: bool, db: str | None) -> None:
     from ..views.output import write_atomic
 
     with opened_archive(db) as archive:
+        acting_scope(archive, users_file, user_name, "export")
         text = dump_lines(archive.export(skip_damaged))
         write_atomic(output, text)
     if archive.checks_skipped:  # after the rows they check, named as the archive closed
@@ -407,8 +451,11 @@ def archive_export(output: Path, skip_damaged: bool, db: str | None) -> None:
 @archive_group.command("import")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @db_option
+@user_options
 @lang_option
-def archive_import(path: Path, db: str | None) -> None:
+def archive_import(
+    path: Path, db: str | None, users_file: Path | None, user_name: str | None
+) -> None:
     """导入 archive export 导出的文件；已有的存档跳过，整个文件一次写入。
 
     每一行先核对：类型、日期、年度、规则包（导出文件带的、归档中的或本机同样的），评估结果须能由
@@ -429,6 +476,7 @@ def archive_import(path: Path, db: str | None) -> None:
 
     lines = read_dump(path)
     with opened_archive(db, writes=True) as archive:
+        acting_scope(archive, users_file, user_name, "import")
         records = checked_records(archive, lines, display_path(path))
         stored, skipped, refreshed = imported(archive, records, now())
     click.echo(

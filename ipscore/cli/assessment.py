@@ -12,6 +12,7 @@ from .common import (
     db_option,
     emit,
     emit_tables,
+    files_in_scope,
     jobs_option,
     lang_option,
     other_years,
@@ -20,6 +21,7 @@ from .common import (
     outside_option,
     pack_option,
     timestamp_of,
+    user_options,
 )
 
 if TYPE_CHECKING:
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 @pack_option
 @outside_option
 @db_option
+@user_options
 @output_options(
     "table",
     "json",
@@ -52,6 +55,8 @@ def assess_cmd(
     output: Path | None,
     timestamp: bool,
     jobs: int | None,
+    users_file: Path | None,
+    user_name: str | None,
 ) -> None:
     """评估一个或多个提交文件（或目录中的所有 .yaml、.json、.xlsx、.csv 文件）。
 
@@ -64,6 +69,7 @@ def assess_cmd(
       ipscore assess scenarios/ --format xlsx -o scores.xlsx
       ipscore assess 全部城市/ --format jsonl -o results.jsonl --jobs 4
     """
+    files_in_scope(paths, pack_id, db, users_file, user_name)
     from ..decide.pipeline import assess_paths
     from ..intake.files import is_batch
 
@@ -98,6 +104,7 @@ def assess_cmd(
 @pack_option
 @outside_option
 @db_option
+@user_options
 @output_options(
     "table",
     "json",
@@ -112,6 +119,8 @@ def validate_cmd(
     fmt: str,
     output: Path | None,
     timestamp: bool,
+    users_file: Path | None,
+    user_name: str | None,
 ) -> None:
     """检查提交文件能否评估（类型、取值范围、未知字段），并列出影响结论的缺报项。
 
@@ -121,6 +130,7 @@ def validate_cmd(
       ipscore validate scenarios/
       ipscore validate scenarios/ --format json
     """
+    files_in_scope(paths, pack_id, db, users_file, user_name)
     from ..decide.pipeline import assess
     from ..errors import InputError
     from ..intake.files import read_each

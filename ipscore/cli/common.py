@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from ..season.people import User
+    from ..season.scope import Scope
     from ..store.archive import Archive
     from ..store.lazy import ArchivedFigures
 
@@ -268,3 +269,35 @@ def acting_user(users_file: Path | None, user_name: str | None, needed: bool = F
             "--user",
         )
     return found
+
+
+def acting_scope(
+    archive: Archive, users_file: Path | None, user_name: str | None, action: str = "read"
+) -> Scope:
+    """The scope of the user a command runs as (`acting_user`), once its role may do `action`
+    (`season.scope.MAY`): what it lists holds only the cities it may see, and a city named
+    outside it is refused (exit 2)."""
+    from ..season.scope import Scope
+
+    scope = Scope(acting_user(users_file, user_name), archive)
+    scope.allow(action)
+    return scope
+
+
+def files_in_scope(
+    paths: tuple[str, ...], pack_id: str | None, db: str | None, users_file: Path | None,
+    user_name: str | None,
+) -> None:  # fmt: skip
+    """Refuse files about a city the acting user may not see, before other years' figures of
+    the archive are read for them; an archive not made yet holds no city's province."""
+    from contextlib import nullcontext
+
+    from ..season.scope import Scope
+    from ..store.lazy import configured
+
+    user = acting_user(users_file, user_name)
+    if user.national:
+        return
+    made = configured(db) is not None  # asks nothing of the database, creates nothing
+    with opened_archive(db) if made else nullcontext(None) as archive:
+        Scope(user, archive).check_files(paths, pack_id)

@@ -204,22 +204,13 @@ def apply_cmd(
     例：
       ipscore season apply-scores 湘潭市 --year 2015 --db 考核.sqlite
     """
-    from ..errors import InputError, Problem
     from ..provenance import now
     from ..season.experts import apply
     from ..season.running import season_of
+    from ..season.scope import Scope
 
     user = acting_user(users_file, user_name)
-    if not user.national:
-        raise InputError(
-            [
-                Problem(
-                    "只有国家局用户可以把专家评分汇总存入",
-                    "only a national user stores the experts' aggregate",
-                    field="--user",
-                )
-            ]
-        )
+    Scope(user, None).allow("apply_scores")
     with opened_archive(db, writes=True) as archive:
         season = season_of(archive, year)
         row = apply(archive, season.pack, city, year, user.name, now())

@@ -12,6 +12,7 @@ from .common import (
     db_option,
     emit,
     emit_tables,
+    files_in_scope,
     lang_option,
     other_years,
     output_options,
@@ -20,6 +21,7 @@ from .common import (
     timestamp_of,
     timestamp_option,
     usage_error,
+    user_options,
 )
 
 
@@ -45,6 +47,7 @@ def _pairs(items: tuple[str, ...], option: str) -> dict[str, str]:
 @pack_option
 @outside_option
 @db_option
+@user_options
 @lang_option
 def whatif_cmd(
     path: str,
@@ -57,6 +60,8 @@ def whatif_cmd(
     timestamp: bool,
     pack_id: str | None,
     db: str | None,
+    users_file: Path | None,
+    user_name: str | None,
 ) -> None:
     """假设分析：改几个数、放弃或完成某项任务、改阈值，与基准并排比较。
 
@@ -66,6 +71,7 @@ def whatif_cmd(
       ipscore whatif scenarios/xiangtan-2015.yaml --set talent.operation_staff=5 --complete T8
       ipscore whatif scenarios/wuhan-2015.yaml --param T4.R2=1.15 --format json
     """
+    files_in_scope((path,), pack_id, db, users_file, user_name)
     from ..questions.whatif import command_line_variant, whatif
 
     variant = command_line_variant(
@@ -84,6 +90,13 @@ def whatif_cmd(
         emit_tables([comparison([result], title, chosen_lang())], output)
 
 
+def _bases(paths: tuple[Path, ...]) -> tuple[str, ...]:
+    """The submission files the scenario files are built on: whose city a scope asks."""
+    from ..intake.files import read_scenario, scenario_files
+
+    return tuple(str(read_scenario(path).base) for path in scenario_files(paths))
+
+
 @click.command("simulate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -99,6 +112,7 @@ def whatif_cmd(
 @pack_option
 @outside_option
 @db_option
+@user_options
 @lang_option
 def simulate_cmd(
     paths: tuple[Path, ...],
@@ -107,6 +121,8 @@ def simulate_cmd(
     timestamp: bool,
     pack_id: str | None,
     db: str | None,
+    users_file: Path | None,
+    user_name: str | None,
 ) -> None:
     """运行情景文件：一个基准提交文件和若干命名的变化，输出一张对比表。
 
@@ -119,6 +135,7 @@ def simulate_cmd(
       ipscore simulate scenarios/wuhan-thresholds.whatif.yaml --format json
       ipscore simulate scenarios/xiangtan-options.whatif.yaml -o 湘潭-取舍.html
     """
+    files_in_scope(_bases(paths), pack_id, db, users_file, user_name)
     from ..intake.files import scenario_files
     from ..questions.whatif import simulate
 
@@ -156,6 +173,7 @@ def simulate_cmd(
 @pack_option
 @outside_option
 @db_option
+@user_options
 @lang_option
 def plan_cmd(
     path: str,
@@ -165,6 +183,8 @@ def plan_cmd(
     timestamp: bool,
     pack_id: str | None,
     db: str | None,
+    users_file: Path | None,
+    user_name: str | None,
 ) -> None:
     """达到目标等级最少还要做什么：可证明最少的一组具体事项，以及做完后的得分和等级。
 
@@ -173,6 +193,7 @@ def plan_cmd(
       ipscore plan scenarios/shenzhen-2015.yaml --target good
       ipscore plan scenarios/wuhan-2015.yaml --target excellent --format json
     """
+    files_in_scope((path,), pack_id, db, users_file, user_name)
     from ..intake.files import read_one
     from ..questions.plan import least_work
 
@@ -202,6 +223,7 @@ def plan_cmd(
 @pack_option
 @outside_option
 @db_option
+@user_options
 @lang_option
 def sensitivity_cmd(
     paths: tuple[str, ...],
@@ -211,6 +233,8 @@ def sensitivity_cmd(
     timestamp: bool,
     pack_id: str | None,
     db: str | None,
+    users_file: Path | None,
+    user_name: str | None,
 ) -> None:
     """阈值敏感性：对一个规则包参数的每个取值重新评估全部城市，列出等级变化的城市。
 
@@ -220,6 +244,7 @@ def sensitivity_cmd(
       ipscore sensitivity scenarios/ --param T3.R4=3,5,8
       ipscore sensitivity scenarios/ --param bands.good=70,75,80 --format json
     """
+    files_in_scope(paths, pack_id, db, users_file, user_name)
     from ..questions.whatif import sensitivity
 
     if len(params) > 1:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from .common import (
+    acting_scope,
     chosen_lang,
     db_option,
     emit,
@@ -19,10 +19,8 @@ from .common import (
     timestamp_of,
     timestamp_option,
     usage_error,
+    user_options,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 def _year_range(
@@ -55,6 +53,7 @@ def _year_range(
 @click.option("--to", "last", type=int, help="截止年度（默认归档中最近的年度）。")
 @output_options("table", "json")
 @db_option
+@user_options
 @lang_option
 def history_cmd(
     city: str,
@@ -65,6 +64,8 @@ def history_cmd(
     output: Path | None,
     timestamp: bool,
     db: str | None,
+    users_file: Path | None,
+    user_name: str | None,
 ) -> None:
     """一个城市历年的考核：每年的得分、等级、同级排名、必做任务，以及与上年相比变化的要求和下降的数据。
 
@@ -78,6 +79,7 @@ def history_cmd(
     from ..record.history import history
 
     with opened_archive(db) as archive:
+        acting_scope(archive, users_file, user_name).check(city)
         found = history(archive, city, pack_id, first, last)
     if fmt == "json":
         from ..views.output import dumps
@@ -104,6 +106,7 @@ def history_cmd(
 )
 @output_options("table", "json")
 @db_option
+@user_options
 @lang_option
 def review_cmd(
     cities: tuple[str, ...],
@@ -113,6 +116,8 @@ def review_cmd(
     output: Path | None,
     timestamp: bool,
     db: str | None,
+    users_file: Path | None,
+    user_name: str | None,
 ) -> None:
     """三年复核：按复核规则综合各城市三个年度的考核结果；缺少的年度如实列出，无法判定时列出可能的结论。
 
@@ -125,12 +130,18 @@ def review_cmd(
       ipscore review 武汉市 深圳市 --format json
       ipscore review --years 2013-2015 -o 三年复核.pdf
     """
+    from dataclasses import replace
+
     from ..packs.review import find_policy
     from ..record.review import review
 
     chosen = find_policy(policy)
     with opened_archive(db) as archive:
+        scope = acting_scope(archive, users_file, user_name, "review")
+        for city in cities:
+            scope.check(city)
         result = review(archive, chosen, years, cities)
+        result = replace(result, cities=tuple(scope.seen(result.cities)))
     if output is not None and output.suffix.lower() in (".html", ".md", ".pdf", ".docx"):
         from .. import report
 
@@ -167,6 +178,7 @@ def review_cmd(
 )
 @timestamp_option
 @db_option
+@user_options
 @lang_option
 def publish_cmd(
     year: int,
@@ -176,6 +188,8 @@ def publish_cmd(
     output: Path,
     timestamp: bool,
     db: str | None,
+    users_file: Path | None,
+    user_name: str | None,
 ) -> None:
     """公布名单：按城市类别列出各城市的考核等级（工作计划四（一）“考核结果以一定方式公布”）。
 
@@ -200,9 +214,9 @@ def publish_cmd(
 
     report.suffix_of(output, report.PUBLISHED_FORMATS)
     with opened_archive(db) as archive:
-        found = published(
-            archive, year, pack_id, with_scores, basis, **publish_options(archive, year)
-        )
+        scope = acting_scope(archive, users_file, user_name, "publish")
+        options = publish_options(archive, year)
+        found = scope.listed(published(archive, year, pack_id, with_scores, basis, **options))
     report.write_published(found, output, chosen_lang(), timestamp_of(timestamp))
     click.echo(str(output))
     click.echo(basis_line(found, chosen_lang()))
@@ -222,6 +236,7 @@ def publish_cmd(
 @click.option("--pack", "pack_id", help="规则包编号或文件（该年度有多个规则包的结果时必填）。")
 @output_options("table", "json")
 @db_option
+@user_options
 @lang_option
 def verify_cmd(
     city: str | None,
@@ -237,6 +252,8 @@ def verify_cmd(
     output: Path | None,
     timestamp: bool,
     db: str | None,
+    users_file: Path | None,
+    user_name: str | None,
 ) -> None:
     """核验佐证材料：记下审核人对每条要求的核验，给出申报得分和核验得分。
 
@@ -279,7 +296,8 @@ def verify_cmd(
         from ..views.tables.record import checks_summary_table
 
         with opened_archive(db) as archive:
-            cities = cohort_checks(archive, year, pack_id)
+            scope = acting_scope(archive, users_file, user_name)
+            cities = tuple(scope.seen(cohort_checks(archive, year, pack_id), year=lambda _: year))
         if fmt == "json":
             body = {"year": year, "cities": [c.to_dict() for c in cities]}
             emit(dumps({**body, "produced_at": timestamp_of(timestamp)}), output)
@@ -295,7 +313,11 @@ def verify_cmd(
                 "--pending lists what is still to check; it takes no requirement, --ok or --reject",
             )
         with opened_archive(db) as archive:
+            scope = acting_scope(archive, users_file, user_name)
+            if city is not None:
+                scope.check(city, year)
             items, notes = still_to_check(archive, year, (city,) if city else (), pack_id)
+            items = scope.seen(items)
         if fmt == "json":
             emit(
                 dumps(
@@ -328,6 +350,9 @@ def verify_cmd(
             else "--ok and --reject need requirement ids: verify 武汉市 2015 T1.R2 --ok --by NAME",
         )
     with opened_archive(db, writes=decided) as archive:
+        scope = acting_scope(archive, users_file, user_name, "verify" if decided else "read")
+        scope.check(city, year)
+        by = by or (scope.user.name if user_name else None)
         if decided:
             if not (by or "").strip():
                 raise usage_error(

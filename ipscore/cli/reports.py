@@ -9,6 +9,7 @@ import click
 from .common import (
     chosen_lang,
     db_option,
+    files_in_scope,
     jobs_option,
     lang_option,
     other_years,
@@ -18,6 +19,7 @@ from .common import (
     signoff_options,
     timestamp_of,
     timestamp_option,
+    user_options,
 )
 
 
@@ -43,6 +45,7 @@ from .common import (
 @outside_option
 @signoff_options
 @db_option
+@user_options
 @jobs_option
 @timestamp_option
 @lang_option
@@ -57,6 +60,8 @@ def report_cmd(
     db: str | None,
     jobs: int | None,
     timestamp: bool,
+    users_file: Path | None,
+    user_name: str | None,
 ) -> None:
     """生成评估报告：一个文件生成城市报告；目录或多个文件生成汇总报告，并在旁边生成各城市报告。
 
@@ -68,6 +73,7 @@ def report_cmd(
       ipscore report scenarios/ -o 汇总.pdf --org 某省知识产权局 --reviewer 张三
       ipscore report scenarios/ -o cohort.pdf --lang en
     """
+    files_in_scope(paths, pack_id, db, users_file, user_name)
     from .. import report
     from ..decide.pipeline import assess_paths
     from ..intake.files import is_batch

@@ -63,18 +63,14 @@ def season_open(file: Path, db: str | None, users_file: Path | None, user_name: 
 
     from ..errors import display_path
     from ..provenance import now
+    from ..season.scope import Scope
     from ..season.seasonfile import season_from_document
     from ..store.seasons import add_season, seasons_of
     from ..views.tables.season import opened_lines
     from ..yamlio import read_text
 
     user = acting_user(users_file, user_name, needed=True)
-    if not user.national:
-        raise usage_error(
-            f"只有国家局用户（角色 national）可以开启考核年度；{user.name} 的角色是 {user.role}",
-            f"only a national user (role national) may open a season; {user.name} is {user.role}",
-            "--user",
-        )
+    Scope(user, None).allow("open")
     name = display_path(file)
     text = read_text(file)
     season = season_from_document(text, name)
@@ -423,7 +419,7 @@ def log_cmd(
     """一个城市一个年度的全部办理记录：谁、何时、做了什么、依据哪一版存档、意见和理由。"""
     import json
 
-    from ..season.running import assigned, province_of, reading, season_of
+    from ..season.running import assigned, outside, province_of, reading, season_of
     from ..store.stages import events_of
     from ..views.season import log_table
 
@@ -434,10 +430,7 @@ def log_cmd(
             where = province_of(season, seen, city)
             events = events_of(seen.conn, year, city)
     if not user.may_see(city, where, assigned(season, user)):
-        raise usage_error(
-            f"{user.name}（{user.role}）不能查看{where or ''}{city}的办理记录",
-            f"{user.name} ({user.role}) may not see {city}'s record",
-        )
+        raise outside(user, city, where, year)
     if fmt == "table":
         emit_tables([log_table(city, year, events, chosen_lang())], output)
     else:

@@ -11,12 +11,14 @@ from .common import (
     db_option,
     emit,
     emit_tables,
+    files_in_scope,
     lang_option,
     other_years,
     output_options,
     outside_option,
     signoff_options,
     timestamp_of,
+    user_options,
 )
 
 
@@ -40,6 +42,7 @@ from .common import (
 @outside_option
 @signoff_options
 @db_option
+@user_options
 @lang_option
 def strength_cmd(
     paths: tuple[str, ...],
@@ -52,6 +55,8 @@ def strength_cmd(
     org: str | None,
     reviewer: str | None,
     db: str | None,
+    users_file: Path | None,
+    user_name: str | None,
 ) -> None:
     """实力状况评价（工作计划四（二））：按创造、运用、保护、管理、服务的客观结果计算指数，
     在同一层级内排名。
@@ -66,6 +71,7 @@ def strength_cmd(
       ipscore strength scenarios/strength-2015/ --uncertainty 1000 --seed 1
       ipscore strength scenarios/strength-2015/ -o 实力状况评价.pdf
     """
+    files_in_scope(paths, pack_id, db, users_file, user_name)
     from .. import report
     from ..strength.evaluation import evaluate
 

@@ -20,7 +20,7 @@ from ..packs import Pack
 from ..packs.experts import ExpertItem, ExpertPart
 from ..text import did_you_mean
 from .people import User
-from .running import province_of, reading, season_of
+from .running import assigned, outside, province_of, reading, season_of
 from .seasonfile import Assignment, Season, check_assignments
 
 if TYPE_CHECKING:
@@ -165,12 +165,9 @@ def item_of(part: ExpertPart, item_id: str) -> ExpertItem:
 
 def assignment(user: User, season: Season, city: str) -> Assignment:
     """What the season file assigns an expert user, if it assigns it this city."""
-    if user.role != "expert":
-        raise _refused(
-            f"只有专家用户可以评分（{user.name} 是 {user.role} 用户）",
-            f"only an expert user scores ({user.name} is a {user.role} user)",
-            "--user",
-        )
+    from .scope import Scope
+
+    Scope(user, None).allow("score")  # an expert's work only
     assigned = season.experts.get(user.name)
     if assigned is None or city not in assigned.cities:
         raise _refused(
@@ -377,6 +374,11 @@ def overview(
             "--user",
         )
     season = season_of(archive, year)
+    if city is not None:  # a city named outside the user's scope is refused, not shown empty
+        with reading(archive) as seen:
+            where = province_of(season, seen, city)
+        if not user.may_see(city, where, assigned(season, user)):
+            raise outside(user, city, where, year)
     part = part_of(find_pack(season.pack))
     scores = scores_of(archive, season.pack, city, year)
     if user.role == "expert":

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputError, Problem
+from ..errors import InputError, IpscoreError, Problem
 from ..packs.quotas import Quota
 from ..store.stages import Event, add_event, events_of
 from .calendar import beijing_date
@@ -86,7 +86,7 @@ def act(archive: Archive, year: int, city: str, user: User, step: Step, at: str)
     def then(writing: Writing) -> None:
         province = province_of(season, writing, city)
         if not user.may_see(city, province, assigned(season, user)):
-            raise _outside(user, city, province)
+            raise outside(user, city, province, year)
         now = standing(city, province, events_of(writing.conn, year, city))
         current = writing.current(season.pack, city, year)
         event = decide(step, user, season, now, None if current is None else current.id, at, known)
@@ -283,14 +283,9 @@ def _verified(archive: Archive, season: Season, city: str) -> None:
         )
 
 
-def _outside(user: User, city: str, province: str | None) -> InputError:
-    return InputError(
-        [
-            Problem(
-                f"{user.name}（{user.role}）不能办理{province or ''}{city}的材料：不在其范围内",
-                f"{user.name} ({user.role}) may not act on {city}"
-                + (f" ({province})" if province else "")
-                + ": outside their scope",
-            )
-        ]
-    )
+def outside(user: User, city: str, province: str | None, year: int) -> IpscoreError:
+    """The refusal of a city outside the user's scope, as every command words it."""
+    from .scope import OutOfScope, refusal
+
+    held = frozenset({province}) if province else frozenset()
+    return OutOfScope([refusal(user, city, year, held)])

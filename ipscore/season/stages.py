@@ -469,9 +469,10 @@ def _from(now: Standing, stages: tuple[str, ...], zh: str, en: str) -> None:
 
 
 def _denied(user: User, zh: str, en: str) -> InputError:
-    return _error(
-        f"{user.name}（{user.role}）不能办理：{zh}", f"{user.name} ({user.role}) may not: {en}"
-    )
+    from .scope import who_words
+
+    who = who_words(user)
+    return _error(f"{who[0]}不能办理：{zh}（{user.name}）", f"{who[1]} may not: {en} ({user.name})")
 
 
 def _error(zh: str, en: str, option: str | None = None) -> InputError:

@@ -1,7 +1,7 @@
 """The JSON API's work, run in a worker (`web.work`): a city's file as sent, read and assessed
 by the command line's own functions, so that an answer is byte for byte what the command line
 writes (with `--no-timestamp`, or the same kind of time stamp without it). Each job takes plain
-values, returns `Json`, and refuses what the client may not see (`Denied`)."""
+values, returns `Json`, and refuses what the client may not see (`season.scope`, a 403)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import Any
 from ..errors import InputError, Problem, shown_from
 from ..provenance import produced_at
 from ..season.people import User
-from ..store.records import Stored
+from ..season.scope import Scope
 from .pages import Denied
 from .uploads import archive_of
 from .work import Json
@@ -41,33 +41,8 @@ def _sent(name: str, data: bytes) -> Iterator[Path]:
             yield path
 
 
-def _may_see(user: User, city: str, province: str | None) -> None:
-    if not user.may_see(city, province):
-        where = user.city or user.province
-        raise Denied(f"这个令牌只能看{where}的数据，不能看{city}的")
-
-
-def _may_send(user: User, db: str | None, path: Path, pack_id: str | None) -> None:
-    """Refuse a file about a city this client may not see before anything of the archive is
-    read for it (other years' figures would tell that city's record). A province is taken
-    from the archive where the city is on record, never from the file alone: a file may
-    claim any province."""
-    from ..intake.files import read_each
-
-    if user.national:  # sees every city: nothing to read for
-        return
-    read, _ = read_each([str(path)], pack_id)  # the problems come again from the job itself
-    for _, submission in read:
-        claimed = submission.values.get("city.province")
-        _may_see(user, submission.city, str(claimed) if claimed is not None else None)
-        if user.role == "province":
-            for one in archive_of(db).submissions(submission.city):
-                _may_see(user, one.city, _stored_province(one))
-
-
-def _stored_province(stored: Stored) -> str | None:
-    found = (stored.result or {}).get("province") or stored.figures.get("city.province")
-    return str(found) if found is not None else None
+def _scope(user: User, db: str | None) -> Scope:
+    return Scope(user, archive_of(db))
 
 
 def assess(
@@ -77,14 +52,15 @@ def assess(
     from ..views import batch
 
     with _sent(name, data) as path:
-        _may_send(user, db, path, pack_id)
+        scope = _scope(user, db)
+        scope.check_files([path], pack_id)
         out = path.parent.parent / "result.json"
         job = batch.job_for("json", pack_id, db, produced_at(stamp), "zh")
         batch.write([path], "json", out, job, jobs=1)
         body = out.read_bytes()
     found = json.loads(body)
     for result in found if isinstance(found, list) else [found]:
-        _may_see(user, result["city"], result.get("province"))
+        scope.check(result["city"], result.get("year"), result.get("province"))
     return Json(body)
 
 
@@ -98,7 +74,8 @@ def validate(
     from ..views.output import validation
 
     with _sent(name, data) as path:
-        _may_send(user, db, path, pack_id)
+        scope = _scope(user, db)
+        scope.check_files([path], pack_id)
         read, problems = read_each([str(path)], pack_id)
         years = configured(db)
         try:
@@ -107,7 +84,7 @@ def validate(
             if years is not None:
                 years.close()
     for a in results:
-        _may_see(user, a.city, a.province)
+        scope.check(a.city, a.year, a.province)
     return _body(validation(results, problems, produced_at(stamp)))
 
 
@@ -133,14 +110,16 @@ def whatif(
         "zh",
     )
     with _sent(name, data) as path:
-        _may_send(user, db, path, pack_id)
+        scope = _scope(user, db)
+        scope.check_files([path], pack_id)
         years = configured(db)
         try:
             result = compared(str(path), variant, pack_id, years)
         finally:
             if years is not None:
                 years.close()
-    _may_see(user, result.baseline.city, result.baseline.province)
+    base = result.baseline
+    scope.check(base.city, base.year, base.province)
     return _body(result.to_dict(produced_at(stamp)))
 
 
@@ -177,7 +156,7 @@ def plan(
     from ..store.lazy import configured
 
     with _sent(name, data) as path:
-        _may_send(user, db, path, pack_id)
+        _scope(user, db).check_files([path], pack_id)
         pack, submission = read_one(str(path), pack_id)
         years = configured(db)
         try:
@@ -200,8 +179,10 @@ def submissions(
     """`ipscore archive list --format json`, of the cities this client may see."""
     from ..views.tables.archive import archive_listing
 
-    stored = archive_of(db).submissions(city, year, pack_id, every_version)
-    seen = [s for s in stored if user.may_see(s.city, _stored_province(s))]
+    scope = _scope(user, db)
+    if city is not None:
+        scope.check(city, year)
+    seen = scope.seen(archive_of(db).submissions(city, year, pack_id, every_version))
     return _body({"submissions": archive_listing(seen), "produced_at": produced_at(stamp)})
 
 
@@ -209,10 +190,8 @@ def stored(
     db: str | None, user: User, city: str, year: int, pack_id: str | None, version: int | None
 ) -> Json:
     """`ipscore archive show CITY YEAR --format json`."""
-
-    found = archive_of(db).find(city, year, pack_id, version)
-    _may_see(user, found.city, _stored_province(found))
-    return _body(found.to_dict())
+    _scope(user, db).check(city, year)
+    return _body(archive_of(db).find(city, year, pack_id, version).to_dict())
 
 
 def history(
@@ -227,12 +206,8 @@ def history(
     """`ipscore history CITY --format json`."""
     from ..record.history import history as years_of
 
-    archive = archive_of(db)
-    for one in archive.submissions(city):
-        _may_see(user, one.city, _stored_province(one))
-    if not user.reviewer:
-        _may_see(user, city, None)  # a city asking for another city that is not on record
-    found = years_of(archive, city, pack_id, first, last)
+    _scope(user, db).check(city)
+    found = years_of(archive_of(db), city, pack_id, first, last)
     return _body({**found.to_dict(), "produced_at": produced_at(stamp)})
 
 
@@ -249,22 +224,15 @@ def published(
     `with_scores` the scores and ranks); no figures, no reviewers. For reviewers: it is made
     before it is public. A province's reviewer gets its province's cities, ranked as in the
     whole list."""
-    from dataclasses import replace
-
     from ..record.publish import published as listed
     from ..report import published_report
     from ..season.running import publish_options
 
-    if not user.reviewer:
-        raise Denied("公布名单在公布前只给审核人员")
+    scope = _scope(user, db)
+    scope.allow("publish")
     archive = archive_of(db)
-    found = listed(archive, year, pack_id, with_scores, basis, **publish_options(archive, year))
-    if user.province is not None:
-        tiers = [
-            replace(t, cities=tuple(c for c in t.cities if c.province == user.province))
-            for t in found.tiers
-        ]
-        found = replace(found, tiers=tuple(t for t in tiers if t.cities))
+    options = publish_options(archive, year)
+    found = scope.listed(listed(archive, year, pack_id, with_scores, basis, **options))
     text = published_report(found, ".json", "zh", produced_at(stamp))
     return Json(text.encode("utf-8") if isinstance(text, str) else text)
 

@@ -18,6 +18,7 @@ from starlette.routing import Match, Route
 
 from ..errors import IpscoreError
 from ..season.people import LOCAL, User
+from ..season.scope import OutOfScope
 from . import answers
 from .openapi import document
 from .pages import Denied, settings_of, users_now
@@ -67,7 +68,7 @@ async def _run(request: Request, job: Any, *args: Any) -> Response:
     workers: Workers = request.app.state.workers
     try:
         reply: Json = await workers.run(job, *args)
-    except Denied as exc:
+    except (Denied, OutOfScope) as exc:  # OutOfScope before the IpscoreError it also is
         return _error(str(exc), 403)
     except IpscoreError as exc:
         return _error(

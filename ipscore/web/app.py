@@ -22,6 +22,7 @@ from starlette.routing import Route
 
 from ..errors import IpscoreError
 from ..season.people import password_matches
+from ..season.scope import OutOfScope
 from ..store.sessions import Sessions
 from . import api
 from . import routes as pages
@@ -57,6 +58,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/batch/{id}/download/{name}", pages.batch_download),
         Route("/review", pages.three_years),
         Route("/history/{city}", pages.history),
+        Route("/users", pages.users),
         Route("/season/{year:int}", pages.season_year),
         Route("/season/{year:int}/download", pages.season_download),
         Route("/season/{year:int}/{city}", pages.season_city),
@@ -94,7 +96,8 @@ def create_app(settings: Settings) -> Starlette:
                 https_only=settings.secure_cookies,
             ),
         ],
-        exception_handlers={Denied: _denied, IpscoreError: _problems},
+        # Outside the user's scope is a 403 page, though it is an IpscoreError as well.
+        exception_handlers={Denied: _denied, OutOfScope: _denied, IpscoreError: _problems},
         lifespan=lifespan,
     )
     app.router.redirect_slashes = False  # its redirect is built from the request's Host

@@ -29,6 +29,8 @@ from ..report import cohort_report, score_sheet, single_pack
 from ..report.contexts.city import city_context
 from ..report.contexts.cohort import cohort_context
 from ..report.contexts.review import review_context
+from ..season.people import User
+from ..season.scope import Scope
 from .pages import Denied, for_the_web, rendered
 from .uploads import Store, Upload, archive_of, keep, refused
 from .work import File, Page, Redirect
@@ -37,19 +39,31 @@ _CACHE: OrderedDict[str, list[Assessment]] = OrderedDict()
 _archive = archive_of
 
 
-def upload(root: Path, db: str | None, by: str, sent: list[tuple[str, bytes]]) -> Redirect:
+def upload(root: Path, db: str | None, user: User, sent: list[tuple[str, bytes]]) -> Redirect:
     """A year's batch: every file read and assessed first (every problem listed at once), then
-    all stored in the archive in one transaction, or none."""
+    all stored in the archive in one transaction, or none; a batch holding a city outside the
+    user's scope is refused whole, the city named."""
     from ..views.batch import archive as store_all
 
     store = Store(root, db)
-    with store.kept_if_read({"kind": "batch", "by": by}) as batch:
+    with store.kept_if_read({"kind": "batch", "by": user.name}) as batch:
         for name, data in sent:
             keep(batch, name, data)
         with shown_from(batch.files):  # files by their own names, not where they are kept
-            store_all(_archive(db), [batch.files], now(), by, jobs=1)
+            scope = Scope(user, _archive(db))
+            scope.allow("store")
+            scope.check_files([batch.files], None)
+            store_all(_archive(db), [batch.files], now(), user.name, jobs=1)
         store.save(batch)
     return Redirect(f"/batch/{batch.id}")
+
+
+def _seen(scope: Scope, results: list[Assessment]) -> list[Assessment]:
+    """The batch's results of the cities the user may see; none is a page it may not see."""
+    seen = scope.seen(results, claimed=lambda a: a.province)
+    if not seen:
+        raise Denied("这批上传中没有你可以查看的城市")
+    return seen
 
 
 def _batch(root: Path, db: str | None, batch_id: str) -> tuple[Upload, list[Assessment]]:
@@ -66,9 +80,10 @@ def _batch(root: Path, db: str | None, batch_id: str) -> tuple[Upload, list[Asse
 
 
 def cohort(root: Path, db: str | None, batch_id: str, web: dict[str, Any]) -> Page:
-    batch, results = _batch(root, db, batch_id)
+    batch, every = _batch(root, db, batch_id)
+    results = _seen(Scope(web["user"], _archive(db)), every)
     pack = single_pack(results)
-    links = {a.source: f"/batch/{batch.id}/city/{n}" for n, a in enumerate(results)}
+    links = {a.source: f"/batch/{batch.id}/city/{n}" for n, a in enumerate(every)}
     checked = checked_by_source(_archive(db), results)
     ctx = cohort_context(pack, results, links, "zh", checked=checked)
     ctx["web"] = {"batch": batch.id, "year": results[0].year}
@@ -85,6 +100,7 @@ def city(
         raise Denied("没有这个城市")
     a = results[n]
     archive = _archive(db)
+    Scope(web["user"], archive).check(a.city, a.year, a.province)
     checked = checked_by_source(archive, [a]).get(a.source)
     found = verification(archive, a.city, a.year, a.pack.id)
     earlier = year_over_year(archive, a)  # the city's earlier years, where archived
@@ -118,13 +134,18 @@ def _recorded(standings: tuple[Standing, ...], requirement: str | None) -> str |
     return f"{found.id} {found.title} {state_word(check.decision, 'zh')}{why}，{check.checked_by}"
 
 
-def verify(root: Path, db: str | None, batch_id: str, by: str, form: dict[str, str]) -> Redirect:
+def verify(
+    root: Path, db: str | None, batch_id: str, user: User, by: str, form: dict[str, str]
+) -> Redirect:
     """A reviewer's decision on one requirement: verified, or rejected with a reason."""
     batch, results = _batch(root, db, batch_id)
     n = int(form.get("n") or -1)
     if not 0 <= n < len(results):
         raise Denied("没有这个城市")
     a = results[n]
+    scope = Scope(user, _archive(db))
+    scope.allow("verify")
+    scope.check(a.city, a.year, a.province)
     decision = VERIFIED if form.get("decision") == "ok" else REJECTED
     reason = (form.get("reason") or "").strip() or None
     if decision == REJECTED and not reason:
@@ -137,8 +158,10 @@ def verify(root: Path, db: str | None, batch_id: str, by: str, form: dict[str, s
     return Redirect(f"/batch/{batch.id}/city/{n}?done={quote(str(form.get('requirement')))}#verify")
 
 
-def download(root: Path, db: str | None, batch_id: str, name: str) -> File:
-    _, results = _batch(root, db, batch_id)
+def download(root: Path, db: str | None, batch_id: str, user: User, name: str) -> File:
+    _, every = _batch(root, db, batch_id)
+    scope = Scope(user, _archive(db))
+    results = _seen(scope, every)
     suffix = Path(name).suffix.lower()
     stem = Path(name).stem
     if stem == "cohort" and suffix in (".pdf", ".docx", ".html"):
@@ -153,9 +176,10 @@ def download(root: Path, db: str | None, batch_id: str, name: str) -> File:
         from ..report import published_report
         from ..season.running import publish_options
 
+        scope.allow("publish")
         archive, year = _archive(db), results[0].year
         options = publish_options(archive, year)
-        found = published(archive, year, results[0].pack.id, False, basis, **options)
+        found = scope.listed(published(archive, year, results[0].pack.id, False, basis, **options))
         return File(_bytes(published_report(found, suffix)), f"公布名单{suffix}")
     raise Denied("没有这个下载")
 
@@ -165,6 +189,8 @@ def _bytes(made: str | bytes) -> bytes:
 
 
 def three_years(db: str | None, years: str | None, web: dict[str, Any]) -> Page:
+    from dataclasses import replace
+
     from ..packs.review import find_policy
     from ..record.review import review
 
@@ -174,7 +200,10 @@ def three_years(db: str | None, years: str | None, web: dict[str, Any]) -> Page:
         if not (first.isdigit() and last.isdigit()):
             raise refused("年度范围写作 2013-2015", "years are written 2013-2015")
         span = (int(first), int(last))
+    scope = Scope(web["user"], _archive(db))
+    scope.allow("review")
     found = review(_archive(db), find_policy(None), span, ())
+    found = replace(found, cities=tuple(scope.seen(found.cities)))
     return rendered("web/review.html.j2", review_context(found, "zh"), web)
 
 
@@ -183,6 +212,7 @@ def history(db: str | None, city_name: str, web: dict[str, Any]) -> Page:
     from ..views.tables.base import as_text
     from ..views.tables.record import history_table
 
+    Scope(web["user"], _archive(db)).check(city_name)
     found = years_of(_archive(db), city_name, None, None, None)
     text = as_text([history_table(found, "zh")])
     return rendered("web/message.html.j2", {"lang": "zh"}, {**web, "pre": text})

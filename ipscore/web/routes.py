@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from ..packs import find_pack, shipped_packs
 from . import review, season, selfcheck
-from .pages import Denied, page, posted, require, settings_of, web_of
+from .pages import Denied, page, posted, require, settings_of, users_now, web_of
 from .uploads import refused
 from .work import Reply, Workers, answer
 
@@ -31,6 +31,8 @@ async def home(request: Request) -> Response:
     """The first page, rendered here: it must answer at once however busy the workers are, so
     the to-do list is read in a thread (database reads, no assessing), not in a worker."""
     user = require(request)
+    if user.role == "admin":  # sees no city: the users are all there is for it
+        return Response(status_code=303, headers={"location": "/users"})
     packs = [find_pack(p) for p in shipped_packs()]  # loaded once, then cached
     listed = [(p.id, p.pack.title) for p in packs]
     years, todo = await run_in_threadpool(season.todo, settings_of(request).db, user)
@@ -148,7 +150,7 @@ async def batch_upload(request: Request) -> Response:
         )
     if not sent:
         raise refused("请选择要上传的文件（可多选，或一个 zip）", "choose the files (or one zip)")
-    return await _done(request, review.upload, settings.data, settings.db, user.name, sent)
+    return await _done(request, review.upload, settings.data, settings.db, user, sent)
 
 
 async def cohort(request: Request) -> Response:
@@ -178,15 +180,16 @@ async def verify(request: Request) -> Response:
         raise Denied("没有这个城市")
     by = user.name if settings.users else str(form.get("by") or "").strip()
     return await _done(
-        request, review.verify, settings.data, settings.db, request.path_params["id"], by, fields
-    )
+        request, review.verify, settings.data, settings.db, request.path_params["id"], user, by,
+        fields,
+    )  # fmt: skip
 
 
 async def batch_download(request: Request) -> Response:
-    require(request, reviewer=True)
+    user = require(request, reviewer=True)
     settings = settings_of(request)
     return await _done(
-        request, review.download, settings.data, settings.db, request.path_params["id"],
+        request, review.download, settings.data, settings.db, request.path_params["id"], user,
         request.path_params["name"],
     )  # fmt: skip
 
@@ -199,10 +202,25 @@ async def three_years(request: Request) -> Response:
 
 
 async def history(request: Request) -> Response:
-    require(request, reviewer=True)
+    """A city's years, for whoever may see the city (its own office, its province's, the
+    national office, an expert it is assigned to)."""
+    require(request)
     settings = settings_of(request)
     city_name = request.path_params["city"]
     return await _done(request, review.history, settings.db, city_name, web_of(request))
+
+
+async def users(request: Request) -> Response:
+    """The admin's page: every user and token with its role and scope, never a hash."""
+    from ..season.scope import Scope, about
+
+    Scope(require(request), None).allow("users")
+    found = users_now(settings_of(request))
+    accounts = [about(u) for _, u in found.accounts.values()] if found else []
+    tokens = [about(u) for u in found.tokens.values()] if found else []
+    listed = {"accounts": sorted(accounts, key=lambda u: u["name"]),
+              "tokens": sorted(tokens, key=lambda u: u["name"])}  # fmt: skip
+    return page(request, "web/users.html.j2", {"lang": "zh", "web": listed})
 
 
 def within_limit(request: Request, limit: int) -> None:

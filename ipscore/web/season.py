@@ -17,6 +17,7 @@ from ..season.running import (
     act,
     assigned,
     known_names,
+    outside,
     province_of,
     reading,
     season_of,
@@ -117,7 +118,7 @@ def city_page(
         events = events_of(seen.conn, year, city)
         current = seen.current(season.pack, city, year)
     if not user.may_see(city, where, assigned(season, user)):
-        raise Denied("这个城市不在你的范围内")
+        raise outside(user, city, where, year)
     _, rows = status(archive, year, user, where, now())
     row = next((r for r in rows if r.now.city == city), None)
     if row is None:

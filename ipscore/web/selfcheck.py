@@ -26,8 +26,9 @@ from ..questions.whatif import Comparison, Variant, compare, run
 from ..report import city_report, score_sheet
 from ..report.contexts.city import city_context
 from ..season.people import User
+from ..season.scope import Scope
 from .pages import Denied, rendered, shown
-from .uploads import Store, Upload, keep, refused
+from .uploads import Store, Upload, archive_of, keep, refused
 from .work import File, Page, Redirect
 
 
@@ -49,9 +50,11 @@ def upload(root: Path, db: str | None, user: User, name: str, data: bytes) -> Re
             raise refused("自查一次上传一个城市的文件，不要上传 zip", "one city's file, not a zip")
         with shown_from(target.files):
             pack, submission = read_one(path)  # raises with every problem of the file
-        if not user.may_see(submission.city):
-            raise Denied(f"你只能自查本城市（{user.city}）的数据")
-        store.save(target, city=submission.city, pack=pack.id, file=path.name)
+        claimed = submission.values.get("city.province")
+        province = None if claimed is None else str(claimed)
+        Scope(user, archive_of(db)).check(submission.city, submission.year, province)
+        store.save(target, city=submission.city, province=province, year=submission.year,
+                   pack=pack.id, file=path.name)  # fmt: skip
     return Redirect(f"/check/{target.id}")
 
 
@@ -77,8 +80,8 @@ def _upload(root: Path, db: str | None, upload_id: str, user: User) -> Upload:
     found = Store(root, db).get(upload_id)
     if found is None or found.meta.get("kind") != "check" or "file" not in found.meta:
         raise Denied("没有这份上传，或它已被删除")
-    if not user.may_see(found.meta.get("city", "")):
-        raise Denied("这是别的城市的数据")
+    meta = found.meta
+    Scope(user, archive_of(db)).check(meta.get("city", ""), meta.get("year"), meta.get("province"))
     return found
 
 
