@@ -186,28 +186,55 @@ COMMANDS: list[CommandCase] = [
     ),
     (
         "season object",
-        lambda w: (
-            ["season", "object", "深圳市", "--year", "2015", "--kind", "person"]
-            + ["--objector", "张某", "--signed", "--contact", "1", "--text", "异议"]
-        ),
+        lambda w: [
+            "season",
+            "object",
+            "深圳市",
+            "--year",
+            "2015",
+            "--kind",
+            "person",
+            "--objector",
+            "张某",
+            "--signed",
+            "--contact",
+            "1",
+            "--text",
+            "异议",
+        ],
         "city",
     ),
     (
         "season answer",
-        lambda w: (
-            ["season", "answer", "深圳市", "--year", "2015", "--objection", "1"]
-            + ["--dismissed", "--opinion", "不成立"]
-        ),
+        lambda w: [
+            "season",
+            "answer",
+            "深圳市",
+            "--year",
+            "2015",
+            "--objection",
+            "1",
+            "--dismissed",
+            "--opinion",
+            "不成立",
+        ],
         "city",
     ),
     ("season log", lambda w: ["season", "log", "深圳市", "--year", "2015"], "city"),
     ("season status", lambda w: ["season", "status", "2015", "--format", "csv"], "listed"),
     (
         "season score",
-        lambda w: (
-            ["season", "score", "深圳市", "--year", "2015", "--item", "approach"]
-            + ["--points", "7"]
-        ),
+        lambda w: [
+            "season",
+            "score",
+            "深圳市",
+            "--year",
+            "2015",
+            "--item",
+            "approach",
+            "--points",
+            "7",
+        ],
         "role",
     ),
     ("season experts", lambda w: ["season", "experts", "2015", "--city", "深圳市"], "city"),

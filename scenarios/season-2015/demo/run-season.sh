@@ -10,7 +10,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cities=$(cd "$here/.." && pwd)
 db=${1:?请给出一个新的归档数据库文件，如 /tmp/season-2015.sqlite}
-export IPSCORE_DB=$db IPSCORE_USERS=$here/users.yaml
+# 未写明办理人的读取（取待核验清单、异议编号）以国家局的账号进行。
+export IPSCORE_DB=$db IPSCORE_USERS=$here/users.yaml IPSCORE_USER=国家局
 ipscore=${IPSCORE_CMD:-ipscore}
 
 # step 日期时间 办理人 参数…：以该办理人、在该时刻（北京时间）运行 ipscore。
@@ -82,7 +83,7 @@ step "2016-06-03 10:00" 国家局 season object 深圳市 --year 2015 --kind org
     --text "所报知识产权服务机构数量包含已注销机构"
 refused "2016-06-12 10:00" 国家局 season object 佛山市 --year 2015 --kind person \
     --objector 张某 --signed --contact 138-0000-0000 --received 2016-06-12 --text "逾期提出的异议"
-objection=$(IPSCORE_USER=国家局 $ipscore season log 深圳市 --year 2015 --format json | python3 -c \
+objection=$($ipscore season log 深圳市 --year 2015 --format json | python3 -c \
     'import json,sys; print([e["id"] for e in json.load(sys.stdin) if e["action"]=="object"][-1])')
 step "2016-06-08 10:00" 国家局 season answer 深圳市 --year 2015 --objection "$objection" --upheld \
     --opinion "经核实异议成立，退回复核"
