@@ -7,7 +7,7 @@ command line's exit 2, the web's 403."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from pathlib import Path
@@ -69,6 +69,22 @@ _ACTION_WORDS = {
 }
 
 
+def provinces(archive: Archive, cities: Collection[str] | None = None) -> dict[str, frozenset[str]]:
+    """Each city's provinces as its stored figures say (`city.province`, every version)."""
+    from sqlalchemy import select
+
+    from ..store.schema import figures
+
+    query = select(figures.c.city, figures.c.value).where(figures.c.field == "city.province")
+    if cities is not None:
+        query = query.where(figures.c.city.in_(sorted(set(cities))))
+    found: dict[str, set[str]] = {}
+    with archive.connected() as conn:
+        for city, province in conn.execute(query.distinct()):
+            found.setdefault(city, set()).add(province)
+    return {city: frozenset(held) for city, held in found.items()}
+
+
 def assigned_cities(archive: Archive, expert: str, year: int | None = None) -> frozenset[str]:
     """The cities the standing season file of `year` (of every year, without one) assigns to
     `expert`."""
@@ -118,7 +134,7 @@ class Scope:
     def provinces_of(self, city: str) -> frozenset[str]:
         """The provinces the archive holds for a city (none where it holds no province)."""
         if city not in self._provinces and not self._every and self.archive is not None:
-            self._provinces.update(self.archive.provinces([city]))
+            self._provinces.update(provinces(self.archive, [city]))
             self._provinces.setdefault(city, frozenset())
         return self._provinces.get(city, frozenset())
 
@@ -162,7 +178,7 @@ class Scope:
         if self.everything:
             return listed
         if not self._every and self.archive is not None and len(listed) > 1:
-            self._provinces = dict(self.archive.provinces())
+            self._provinces = dict(provinces(self.archive))
             self._every = True
         return [item for item in listed if self.sees(city(item), year(item), claimed(item))]
 

@@ -261,17 +261,6 @@ class Archive:
         with self._failing_clearly(), self.engine.connect() as conn:
             return [Check(**row) for row in conn.execute(query).mappings()]
 
-    def provinces(self, cities: Collection[str] | None = None) -> dict[str, frozenset[str]]:
-        """Each city's provinces as its stored figures say (`city.province`, every version)."""
-        query = select(figures.c.city, figures.c.value).where(figures.c.field == "city.province")
-        if cities is not None:
-            query = query.where(figures.c.city.in_(sorted(set(cities))))
-        found: dict[str, set[str]] = {}
-        with self._failing_clearly(), self.engine.connect() as conn:
-            for city, province in conn.execute(query.distinct()):
-                found.setdefault(city, set()).add(province)
-        return {city: frozenset(held) for city, held in found.items()}
-
     def count(self) -> int:
         with self._failing_clearly(), self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(submissions)).scalar_one())
