@@ -3,6 +3,7 @@ reasons it was sent back, and the steps taken by form exactly as `ipscore season
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -96,3 +97,92 @@ def test_the_province_and_the_nation_see_the_year_within_their_scope(web: Any):
     download = nation.get("/season/2015/download")
     assert download.status_code == 200 and download.content[:2] == b"PK"
     assert web("武汉市局").get("/season/2015").status_code == 403  # for the offices only
+
+
+def _at(monkeypatch: pytest.MonkeyPatch, when: str) -> None:
+    """The moment every step is taken at from now on (UTC)."""
+    import datetime as dt
+
+    moment = dt.datetime.fromisoformat(when).replace(tzinfo=dt.UTC)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(moment.timestamp())))
+
+
+def test_the_nation_reviews_takes_objections_and_makes_final_on_the_web(
+    web: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    wuhan, hubei, nation = web("武汉市局"), web("湖北省局"), web("国家局")
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    _at(monkeypatch, "2016-03-28T02:00:00")
+    assert _step(wuhan, "武汉市", action="submit").status_code == 303
+    _at(monkeypatch, "2016-04-20T02:00:00")
+    assert _step(hubei, "武汉市", action="recommend").status_code == 303
+    assert "湖北省武汉市</a>：国家局复核" in nation.get("/").text
+    refused = _step(nation, "武汉市", action="review", notice_start="2016-06-01")
+    assert refused.status_code == 400 and "佐证材料未核验" in refused.text
+    pending = CliRunner().invoke(
+        cli, ["verify", "--pending", "武汉市", "--format", "json", "--db", db]
+    )
+    ids = sorted({p["requirement"] for p in json.loads(pending.stdout)["pending"]})
+    _cli(db, "国家局", "verify", "武汉市", "2015", *ids, "--ok")
+    assert _step(nation, "武汉市", action="review", notice_start="2016-06-01").status_code == 303
+    page = nation.get("/season/2015/武汉市").text
+    assert "公示期：2016-06-01 至 2016-06-07（工作日计）" in page
+
+    _at(monkeypatch, "2016-06-02T02:00:00")
+    anonymous = _step(nation, "武汉市", action="object", kind="person", text="数据不实")
+    assert anonymous.status_code == 400 and "匿名异议（未署名）" in anonymous.text
+    accepted = _step(
+        nation, "武汉市", action="object", kind="organisation", objector="某协会",
+        sealed="on", text="数据不实", received="2016-06-02",
+    )  # fmt: skip
+    assert accepted.status_code == 303
+    page = nation.get("/season/2015/武汉市").text
+    assert "某协会（单位，2016-06-02收到）：数据不实 — 待答复" in page
+    objection = re.search(r'<option value="(\d+)">#\d+ 某协会', page)
+    assert objection
+    _at(monkeypatch, "2016-06-07T15:00:00")  # 23:00 on the notice's last day, Beijing
+    early = _step(nation, "武汉市", action="final")
+    assert early.status_code == 400 and "公示期到2016-06-07为止，期满后才能定稿" in early.text
+    _at(monkeypatch, "2016-06-08T02:00:00")
+    unanswered = _step(nation, "武汉市", action="final")
+    assert "还有未答复的异议" in unanswered.text
+    answer = {"objection": objection.group(1), "upheld": "no", "opinion": "经核实不成立"}
+    assert _step(nation, "武汉市", action="answer", **answer).status_code == 303
+    made = _step(nation, "武汉市", action="final")
+    assert made.status_code == 303
+    assert "阶段：<strong>定稿</strong>" in nation.get(made.headers["location"]).text
+
+
+def test_a_province_recommends_within_its_quota(tmp_path: Path):
+    db = f"sqlite:///{tmp_path / 'q.db'}"
+    season = tmp_path / "2015.season.yaml"
+    text = (FOLDER / "2015.season.yaml").read_text(encoding="utf-8")
+    season.write_text(
+        text.replace(
+            "quotas:\n",
+            "quotas:\n"
+            "  - id: half-of-a-province\n"
+            "    what: recommend\n"
+            "    per: province\n"
+            '    share: "0.5"\n'
+            "    label: 每省推荐不超过本省城市的一半（示例）\n"
+            "    citation: {source: 国知办发管字〔2013〕15号（转引）, section: 二, text: 50%}\n",
+        ),
+        encoding="utf-8",
+    )
+    _cli(db, "国家局", "season", "open", str(season))
+    for city, file in (("武汉市", "wuhan"), ("宜昌市", "yichang")):
+        _cli(db, f"{city}局", "archive", "add", str(FOLDER / f"{file}-2015.yaml"))
+        _cli(db, f"{city}局", "season", "advance", city, "--year", "2015")
+    _cli(db, "湖北省局", "season", "advance", "武汉市", "--year", "2015")
+    users = ["--users", str(USERS), "--user", "湖北省局"]
+    second = CliRunner().invoke(
+        cli, ["season", "advance", "宜昌市", "--year", "2015", "--db", db, *users]
+    )
+    assert second.exit_code == 2
+    # 湖北省 has three cities in the season: 50% of 3 is 1.5, rounded down to 1.
+    assert (
+        "湖北省的推荐名额已满：每省推荐不超过本省城市的一半（示例），3家的50%（1.5家），"
+        in second.stderr
+    )
+    assert "向下取整为1家；已推荐：武汉市" in second.stderr

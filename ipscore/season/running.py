@@ -88,6 +88,8 @@ def act(archive: Archive, year: int, city: str, user: User, step: Step, at: str)
         if not user.may_see(city, province, assigned(season, user)):
             raise outside(user, city, province, year)
         now = standing(city, province, events_of(writing.conn, year, city))
+        if step.action == "recommend" and user.role == "province":
+            _within_quota(season, province, writing, now)
         current = writing.current(season.pack, city, year)
         event = decide(step, user, season, now, None if current is None else current.id, at, known)
         made.append(add_event(writing.conn, event))
@@ -243,6 +245,48 @@ def refuse_locked(writing: Reading, keys: Iterable[tuple[str, int]]) -> None:
             )
     if problems:
         raise InputError(problems)
+
+
+def _within_quota(season: Season, province: str | None, seen: Reading, now: Standing) -> None:
+    """A province's recommendation within its 推荐名额 (a `what: recommend` quota of the pack or
+    the season file): the cities it has recommended that stand so, and this one, within the
+    cap on its cities in the season."""
+    from ..packs import find_pack
+    from .quotas import cap_of, combined
+
+    if now.stage != "province":
+        return  # the step itself says why it may not be taken
+    quotas = combined(find_pack(season.pack).quotas, season.quotas)
+    capped = [q for q in quotas if q.what == "recommend"]
+    if not capped:
+        return
+    listed = season.cities.get(province or "")
+    ours = set(listed) if listed else {
+        c for c in seen.cities_of(season.pack, season.year)
+        if province_of(season, seen, c) == province
+    }  # fmt: skip
+    events = events_of(seen.conn, season.year)
+    last = {e.city: e for e in events}
+    done = sorted(
+        c for c in ours
+        if c in last and last[c].stage in ("national", "notice", "final")
+    )  # fmt: skip
+    for quota in capped:
+        cap, zh, en = cap_of(quota, len(ours))
+        if len(done) + 1 > cap:
+            named = "、".join(done) or "无"
+            raise InputError(
+                [
+                    Problem(
+                        f"{province}的推荐名额已满：{quota.label}，{zh}；已推荐：{named}。"
+                        f"依据：{quota.citation.source} {quota.citation.section}"
+                        f"“{quota.citation.text}”",
+                        f"{province}'s recommendations are full: {quota.label_en or quota.label}"
+                        f", {en}; recommended: {', '.join(done) or 'none'}",
+                        field=quota.id,
+                    )
+                ]
+            )
 
 
 def _verified(archive: Archive, season: Season, city: str) -> None:
