@@ -93,6 +93,7 @@ def main() -> None:
     archive_add(args.archive_cities)
     history_and_review(args.archive_cities)
     verify_pending(args.archive_cities)
+    season_steps(args.archive_cities)
     cohort_reports()
     strength_index(args.cities)
     web_pages()
@@ -293,6 +294,54 @@ def verify_pending(cities: int) -> None:
             subprocess.run([*prefix, *args], capture_output=True, check=True, env=env)
             took = time.perf_counter() - start
             print(f"{shown}: {took:.2f} s")
+
+
+def season_steps(cities: int) -> None:
+    """A season over `cities` stored cities: each city's submission and its province's
+    recommendation, one writing transaction a step (`season.running.act`), then `season status`
+    of the year. Target: a step under 50 ms, the status under 2 s."""
+    from ipscore.provenance import now
+    from ipscore.season.people import User
+    from ipscore.season.running import act, status
+    from ipscore.season.stages import Step
+    from ipscore.store.archive import Archive
+    from ipscore.store.seasons import add_season
+
+    source = Path(__file__).resolve().parent.parent / "scenarios"
+    text = (source / "xiangtan-2015.yaml").read_text(encoding="utf-8")
+    season = (source / "season-2015" / "2015.season.yaml").read_text(encoding="utf-8")
+    season = season.split("# 本年度的示范城市")[0] + "experts: {}\n"  # no list: the stored ones
+    with tempfile.TemporaryDirectory() as folder:
+        for i in range(cities):
+            named = text.replace("name: 湘潭市", f"name: 示例市{i:04d}")
+            (Path(folder) / f"c{i:04d}.yaml").write_text(named, encoding="utf-8")
+        db = str(Path(folder) / "archive.sqlite")
+        command = shutil.which("ipscore")
+        prefix = [command] if command else [sys.executable, "-m", "ipscore"]
+        run = [*prefix, "archive", "add", folder, "--db", db]
+        subprocess.run(run, capture_output=True, check=True)
+        archive = Archive.open(db)
+        add_season(
+            archive,
+            {"year": 2015, "file": "s.yaml", "document": season, "sha256": "0" * 64,
+             "stored_at": now(), "stored_by": "bench"},
+        )  # fmt: skip
+        province = User("湖南省局", "province", province="湖南省")
+        start = time.perf_counter()
+        for i in range(cities):
+            city = f"示例市{i:04d}"
+            act(archive, 2015, city, User(f"{city}局", "city", city=city), Step("submit"), now())
+            act(archive, 2015, city, province, Step("recommend"), now())
+        step = (time.perf_counter() - start) / (2 * cities)
+        start = time.perf_counter()
+        _, rows = status(archive, 2015, User("国家局", "national"), at=now())
+        listed = time.perf_counter() - start
+        archive.close()
+    assert len(rows) == cities
+    print(
+        f"season steps, {cities} cities: {step * 1000:.1f} ms a step (target < 50 ms); "
+        f"season status {listed:.2f} s (target < 2 s)"
+    )
 
 
 def cohort_reports() -> None:

@@ -166,7 +166,8 @@ def test_a_city_user_cannot_open_another_citys_page(tmp_path: Path, browser: web
         assert "/check/" in chengdu, _text(browser)
         sign_in("wuhan", "w-pass")
         browser.get(chengdu)
-        assert "这是别的城市的数据" in _text(browser) and "95.7" not in _text(browser)
+        assert "武汉市的用户只能查看本市的记录，不能查看成都市的" in _text(browser)
+        assert "95.7" not in _text(browser)
         browser.get(f"{site}/review")
         assert "这一页只给审核人员" in _text(browser)
 

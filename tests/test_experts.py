@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from sqlalchemy import insert
 
 from ipscore.cli import cli
-from ipscore.errors import InputError, PackError
+from ipscore.errors import InputError, IpscoreError, PackError
 from ipscore.packs import find_pack, load_pack
 from ipscore.record.replay import replay
 from ipscore.season.experts import (
@@ -137,7 +137,7 @@ def test_who_may_score_what():
         ),
     ]
     for user, city, item_id, points, message in refusals:
-        with pytest.raises(InputError) as caught:
+        with pytest.raises(IpscoreError) as caught:
             may_score(user, season, part, city, item_id, D(points), "湖南省")
         assert message in caught.value.render("zh"), message
     with pytest.raises(InputError, match="没有填省份"):
@@ -370,4 +370,4 @@ def test_who_sees_the_scores(season_db):
     out = run(
         "season", "apply-scores", "湘潭市", "--year", "2015", *common, "--user", "专家甲", code=2
     )
-    assert "只有国家局用户可以把专家评分汇总存入" in out
+    assert "不能存入专家评分汇总（只有国家局用户可以）" in out

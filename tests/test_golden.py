@@ -14,8 +14,9 @@ from .conftest import ROOT, SCENARIOS
 GOLDEN = ROOT / "tests" / "golden"
 # The 2015 cohort at the top of scenarios/, each other pack's scenarios in a folder named by
 # its id; reference/ holds national figures and earlier-years/ figures filed for the archive (a
-# year the pack does not assess): not submissions to assess.
-NOT_ASSESSED = ("reference", "earlier-years")
+# year the pack does not assess) and demo/ the accounts of the scripted season: not submissions
+# to assess.
+NOT_ASSESSED = ("reference", "earlier-years", "demo")
 CASES = sorted(
     p
     for p in SCENARIOS.rglob("*")

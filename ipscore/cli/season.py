@@ -336,7 +336,12 @@ def answer_cmd(
     user_name: str | None,
     db: str | None,
 ) -> None:
-    """国家局答复一条已受理的异议：成立的，城市回到国家局复核；不成立的，公示继续。"""
+    """国家局答复一条已受理的异议：成立的，城市回到国家局复核；不成立的，公示继续。
+
+    \b
+    例：
+      ipscore season answer 深圳市 --year 2015 --objection 22 --dismissed --opinion "经核实不成立"
+    """
     from ..season.stages import Step
 
     step = Step("answer", opinion, objection=objection, upheld=upheld)
@@ -416,7 +421,13 @@ def log_cmd(
     user_name: str | None,
     db: str | None,
 ) -> None:
-    """一个城市一个年度的全部办理记录：谁、何时、做了什么、依据哪一版存档、意见和理由。"""
+    """一个城市一个年度的全部办理记录：谁、何时、做了什么、依据哪一版存档、意见和理由。
+
+    \b
+    例：
+      ipscore season log 武汉市 --year 2015
+      ipscore season log 武汉市 --year 2015 --format json
+    """
     import json
 
     from ..season.running import assigned, outside, province_of, reading, season_of

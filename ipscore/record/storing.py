@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, Problem
 from ..packs import Pack
-from ..season.running import refuse_locked
 from .archiving import Archived, same_as
 from .replay import Packs, Refreshed, pack_row, refresh
 
@@ -44,6 +43,8 @@ def store(
 
     def then(writing: Writing, placed: list[tuple[int, int, bool]]) -> None:
         if locked:
+            from ..season.running import refuse_locked  # the database's own modules, loaded late
+
             pairs = zip(done, placed, strict=True)
             refuse_locked(writing, [(a.city, a.year) for a, (_, _, new) in pairs if new])
         changed: dict[tuple[str, int], str] = {}
