@@ -186,3 +186,37 @@ def test_a_province_recommends_within_its_quota(tmp_path: Path):
         in second.stderr
     )
     assert "向下取整为1家；已推荐：武汉市" in second.stderr
+
+
+def test_an_expert_scores_an_assigned_city_on_its_stage_page(tmp_path: Path):
+    db = f"sqlite:///{tmp_path / 'e.db'}"
+    season = tmp_path / "2015.season.yaml"
+    text = (FOLDER / "2015.season.yaml").read_text(encoding="utf-8")
+    text = text.replace("pack: cnipa-2015-demo-city", "pack: cnipa-2015-experts")
+    season.write_text(text.replace("experts: {}", "experts: {专家甲: {cities: [武汉市]}}"), "utf-8")
+    _cli(db, "国家局", "season", "open", str(season))
+    wuhan = str(FOLDER / "wuhan-2015.yaml")
+    _cli(db, "武汉市局", "archive", "add", wuhan, "--pack", "cnipa-2015-experts")
+    _cli(db, "武汉市局", "season", "advance", "武汉市", "--year", "2015")
+    _cli(db, "湖北省局", "season", "advance", "武汉市", "--year", "2015")
+    settings = Settings(tmp_path / "data", db=db, users=load_users(USERS), users_file=USERS)
+    expert = TestClient(create_app(settings))
+    form = {"csrf": _token(expert.get("/login").text), "name": "专家甲", "password": "demo-2015"}
+    assert expert.post("/login", data=form, follow_redirects=False).status_code == 303
+    assert "湖北省武汉市</a>：国家局复核" in expert.get("/").text
+    page = expert.get("/season/2015/武汉市").text
+    assert '<option value="approach">工作思路（0—10分）</option>' in page
+    scored = _step(expert, "武汉市", action="score", item="approach", points="7.5")
+    assert scored.status_code == 303, scored.text
+    assert "已记下：工作思路评分" in expert.get(scored.headers["location"]).text
+    wrong = _step(expert, "武汉市", action="score", item="approach", points="10.5")
+    assert wrong.status_code == 400 and "分数应在 0 到 10 之间，不能是 10.5" in wrong.text
+    # 专家丙 (湖北省) is not assigned, and would never score a city of its own province.
+    assert _refused_page(tmp_path, settings, "专家丙", "/season/2015/武汉市")
+
+
+def _refused_page(tmp_path: Path, settings: Settings, name: str, path: str) -> bool:
+    client = TestClient(create_app(settings))
+    form = {"csrf": _token(client.get("/login").text), "name": name, "password": "demo-2015"}
+    assert client.post("/login", data=form, follow_redirects=False).status_code == 303
+    return client.get(path).status_code == 403

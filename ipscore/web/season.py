@@ -23,6 +23,7 @@ from ..season.running import (
     season_of,
     status,
 )
+from ..season.seasonfile import Season
 from ..season.stages import ACTIONS, STAGES, WAITING, Action, Objector, Step
 from ..store.stages import events_of
 from ..views.season import status_cells, status_xlsx
@@ -168,12 +169,28 @@ def city_page(
                 ],
                 "steps": steps,
                 "can": _can(user, row),
+                "items": _items(season, user, city) if user.role == "expert" else [],
                 "names": sorted(names.items()),
                 "done": done,
             },
         },
         web,
     )
+
+
+def _items(season: Season, user: User, city: str) -> list[dict[str, str]]:
+    """The items an expert scores for this city: id, title, range and guidance."""
+    from ..packs import find_pack
+
+    part = find_pack(season.pack).experts
+    mine = season.experts.get(user.name)
+    if part is None or mine is None or city not in mine.cities:
+        return []
+    return [
+        {"id": i.id, "title": i.title, "range": f"{i.min}—{i.max}", "guidance": i.guidance}
+        for i in part.items
+        if mine.items is None or i.id in mine.items
+    ]
 
 
 def _can(user: User, r: Row) -> list[str]:
@@ -183,6 +200,8 @@ def _can(user: User, r: Row) -> list[str]:
         return ["submit"] if stage == "city" else []
     if user.role == "province":
         return ["recommend", "return"] if stage == "province" else []
+    if user.role == "expert":
+        return ["score"] if stage == "national" else []
     if user.role == "national":
         found = {
             "national": ["review", "return"],
@@ -196,6 +215,15 @@ def _can(user: User, r: Row) -> list[str]:
 def take(db: str | None, user: User, year: int, city: str, form: dict[str, str]) -> Redirect:
     """A step posted from a city's stage page, taken as `ipscore season` takes it."""
     action = form.get("action", "")
+    if action == "score":
+        from ..season.experts import score
+
+        _, item = score(
+            archive_of(db), user, year, city, form.get("item", ""), form.get("points", ""),
+            form.get("opinion"), now(),
+        )  # fmt: skip
+        said = quote(f"{item.item.title}评分")
+        return Redirect(f"/season/{year}/{quote(city)}?done={said}")
     if action not in ("submit", "recommend", "return", "review", "object", "answer", "final"):
         raise Denied("没有这一步")
     step = _step(action, form)
