@@ -106,6 +106,9 @@ def test_the_review_puts_the_file_on_notice_for_five_working_days():
     # Friday 09-30 the five working days are 09-30, 10-08, 10-09, 10-10 and 10-11.
     assert made.details["notice_end"] == "2016-10-11"
     assert made.late  # after the national deadline, 2016-05-31
+    backdated = Step("review", notice_start=dt.date(2016, 9, 28))
+    said = _refused(backdated, NATION, recommended, _at("2016-09-29"))
+    assert "公示开始日期 2016-09-28 早于今天（2016-09-29），公示期不能倒签" in said
     assert "请给出公示开始日期" in _refused(Step("review"), NATION, recommended, _at("2016-05-01"))
 
 

@@ -211,6 +211,12 @@ def test_an_expert_scores_an_assigned_city_on_its_stage_page(tmp_path: Path):
     assert "已记下：工作思路评分" in expert.get(scored.headers["location"]).text
     wrong = _step(expert, "武汉市", action="score", item="approach", points="10.5")
     assert wrong.status_code == 400 and "分数应在 0 到 10 之间，不能是 10.5" in wrong.text
+    # The review is the national office's: an expert is refused for its role, told nothing of
+    # the city's unchecked evidence.
+    users = ["--db", db, "--users", str(USERS), "--user", "专家甲"]
+    done = CliRunner().invoke(cli, ["season", "advance", "武汉市", "--year", "2015", *users])
+    assert done.exit_code == 2 and "复核由国家局办理" in done.stderr
+    assert "未核验" not in done.stderr
     # 专家丙 (湖北省) is not assigned, and would never score a city of its own province.
     assert _refused_page(tmp_path, settings, "专家丙", "/season/2015/武汉市")
 

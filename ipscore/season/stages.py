@@ -339,6 +339,14 @@ def _review(
             "season file)",
             "--notice-start",
         )
+    if start < beijing_date(at):
+        raise _error(
+            f"公示开始日期 {start.isoformat()} 早于今天（{beijing_date(at).isoformat()}），"
+            "公示期不能倒签",
+            f"the notice cannot begin ({start.isoformat()}) before today "
+            f"({beijing_date(at).isoformat()})",
+            "--notice-start",
+        )
     end = last_working_day(start, season.notice.working_days)
     details = {
         "notice_start": start.isoformat(),
