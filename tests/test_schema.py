@@ -100,6 +100,7 @@ SUBMISSIONS = sorted(
     if p.suffix in (".yaml", ".json")
     and not p.name.endswith((".whatif.yaml", ".season.yaml"))
     and "reference" not in p.parts
+    and "demo" not in p.parts  # the scripted season's accounts
 )
 
 

@@ -56,7 +56,15 @@ def test_the_example_reads_as_written():
     assert season.notice.rule.endswith("匿名或超期异议不予受理。")
     assert "真实身份：以单位名义" in season.notice.rule  # folded without a space
     assert season.notice.citation.text == "匿名或超期异议不予受理"
-    assert (season.quotas, season.experts) == ([], {})
+    assert season.cities == {
+        "湖北省": ["武汉市", "宜昌市", "襄阳市"],
+        "广东省": ["深圳市", "佛山市", "东莞市"],
+    }
+    (quota,) = season.quotas
+    assert (quota.id, quota.grade, quota.per, quota.at_most, quota.ties) == (
+        "one-excellent-per-tier", "excellent", "tier", 1, "earlier_submission",
+    )  # fmt: skip
+    assert season.experts == {}
     text = EXAMPLE.read_text(encoding="utf-8")
     assert season_from_document(text, "2015.season.yaml") == season
 
@@ -160,10 +168,7 @@ def test_every_problem_is_named_in_one_pass(tmp_path):
 def test_only_the_national_office_opens_a_season(users, tmp_path):
     done = opened(EXAMPLE, tmp_path / "a.sqlite", users, "湖北省局")
     assert done.returncode == 2
-    assert (
-        "字段 --user：只有国家局用户（角色 national）可以开启考核年度；湖北省局 的角色是 province"
-        in done.stderr
-    )
+    assert "省局用户（湖北省）不能开启考核年度（只有国家局用户可以）" in done.stderr
     anyone = ipscore("season", "open", str(EXAMPLE), "--db", str(tmp_path / "a.sqlite"))
     assert anyone.returncode == 2
     assert "请用 --users 用户文件 --user 用户名 说明由谁办理" in anyone.stderr
@@ -179,7 +184,9 @@ def test_a_season_is_stored_whole_once_and_a_change_appended(users, tmp_path):
     assert "  省局初审截止：2016-04-29（星期五）" in lines
     assert "  国家局复核截止：2016-05-31（星期二）" in lines
     assert "  公示：5个工作日，开始日期由国家局开始公示时确定" in lines
-    assert "  名额：无" in lines and "  专家：0人" in lines
+    assert "  专家：0人" in lines
+    quota = "  名额：one-excellent-per-tier：excellent 每档不超过1家，同分者先提交的在前"
+    assert quota in lines
     assert (
         "  开启：第1版（#1），国家局 于 2016-04-01T00:00:00Z，"
         "文件 scenarios/season-2015/2015.season.yaml" in lines
@@ -270,14 +277,15 @@ def test_quotas_are_summed_up_in_words():
     from ipscore.store.seasons import StoredSeason
     from ipscore.views.tables.season import season_rows
 
-    text = EXAMPLE.read_text(encoding="utf-8").replace(
-        "quotas: []\n",
+    example = EXAMPLE.read_text(encoding="utf-8")
+    text = example[: example.index("quotas:\n")] + (
         "quotas:\n"
         "  - {id: top, what: grade, grade: excellent, per: tier, at_most: 1, label: 优秀名额,\n"
         "     citation: {source: 六安市考评办法, section: 第四条, text: 每年不超过3家}}\n"
         "  - {id: share, what: recommend, per: province, share: 0.3, ties: all_kept,\n"
         "     label: 推荐名额,\n"
-        "     citation: {source: 六安市考评办法, section: 第四条, text: 不超过30%}}\n",
+        "     citation: {source: 六安市考评办法, section: 第四条, text: 不超过30%}}\n"
+        "experts: {}\n"
     )
     season = season_from_document(text, "q.season.yaml")
     stored = StoredSeason(
