@@ -139,6 +139,17 @@ def test_the_published_list_holds_final_results_and_says_the_quota_cut(
     }
     cut = {c["city"]: c["cut_by"] for t in found["tiers"] for c in t["cities"]}
     assert cut["襄阳市"] == ["one-excellent-per-tier"] and cut["宜昌市"] == []
+    # 湖北省局's list: its three cities, ranked as in the whole list, and no word of 深圳市.
+    mine = db.with_name("hubei.md")
+    _run(db, "publish", "--year", "2015", "-o", str(mine), "--no-timestamp", user="湖北省局")
+    listed = mine.read_text(encoding="utf-8")
+    assert "宜昌市" in listed and "深圳市" not in listed and "东莞市" not in listed
+    # 广东省局's: no 湖北省 city, not even in the quota's section (its cuts were 湖北省's).
+    theirs = db.with_name("guangdong.md")
+    _run(db, "publish", "--year", "2015", "-o", str(theirs), "--no-timestamp", user="广东省局")
+    listed = theirs.read_text(encoding="utf-8")
+    assert "东莞市" in listed
+    assert not any(c in listed for c in ("武汉市", "宜昌市", "襄阳市"))
 
 
 def test_a_province_sees_its_own_cities_waiting_on_it(season: tuple[Path, str]):

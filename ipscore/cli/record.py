@@ -215,7 +215,7 @@ def publish_cmd(
     report.suffix_of(output, report.PUBLISHED_FORMATS)
     with opened_archive(db) as archive:
         scope = acting_scope(archive, users_file, user_name, "publish")
-        options = publish_options(archive, year)
+        options = publish_options(archive, year, scope.sees)
         found = scope.listed(published(archive, year, pack_id, with_scores, basis, **options))
     report.write_published(found, output, chosen_lang(), timestamp_of(timestamp))
     click.echo(str(output))

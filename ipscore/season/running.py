@@ -6,7 +6,7 @@ on a file under review."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -180,12 +180,14 @@ class Publishing:
     submitted: dict[str, dt.datetime]
 
     def note(self, cities: Iterable[str]) -> str | None:
-        """What the list says of the cities on record left out, not yet final."""
-        waiting = sorted(set(cities) - self.final)
+        """What the list says of the cities on record (those its reader may see) left out, not
+        yet final."""
+        shown = set(cities)
+        waiting = sorted(shown - self.final)
         if not waiting:
             return None
         return (
-            f"按阶段办理：只列已定稿的{len(self.final)}个城市；尚未定稿的"
+            f"按阶段办理：只列已定稿的{len(shown & self.final)}个城市；尚未定稿的"
             f"{len(waiting)}个（{'、'.join(waiting)}）未列入"
         )
 
@@ -210,15 +212,18 @@ def for_publishing(archive: Archive, year: int) -> Publishing | None:
     return Publishing(final, tuple(season.quotas), submitted)
 
 
-def publish_options(archive: Archive, year: int) -> dict[str, Any]:
+def publish_options(
+    archive: Archive, year: int, sees: Callable[[str], bool] = lambda _: True
+) -> dict[str, Any]:
     """The keywords `record.publish.published` takes for a year: for a year run in stages,
-    the final cities only (the others named in a note), the season's quotas and the times."""
+    the final cities only (those left out that the reader `sees` named in a note), the
+    season's quotas and the times."""
     found = for_publishing(archive, year)
     if found is None:
         return {}
     season = season_of(archive, year)
     with reading(archive) as seen:
-        on_record = seen.cities_of(season.pack, year)
+        on_record = {c for c in seen.cities_of(season.pack, year) if sees(c)}
     return {
         "only": found.final,
         "quotas": found.quotas,

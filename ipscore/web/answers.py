@@ -231,7 +231,7 @@ def published(
     scope = _scope(user, db)
     scope.allow("publish")
     archive = archive_of(db)
-    options = publish_options(archive, year)
+    options = publish_options(archive, year, scope.sees)
     found = scope.listed(listed(archive, year, pack_id, with_scores, basis, **options))
     text = published_report(found, ".json", "zh", produced_at(stamp))
     return Json(text.encode("utf-8") if isinstance(text, str) else text)

@@ -178,7 +178,7 @@ def download(root: Path, db: str | None, batch_id: str, user: User, name: str) -
 
         scope.allow("publish")
         archive, year = _archive(db), results[0].year
-        options = publish_options(archive, year)
+        options = publish_options(archive, year, scope.sees)
         found = scope.listed(published(archive, year, results[0].pack.id, False, basis, **options))
         return File(_bytes(published_report(found, suffix)), f"公布名单{suffix}")
     raise Denied("没有这个下载")
