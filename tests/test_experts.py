@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -30,7 +31,7 @@ from ipscore.season.people import User, hash_password
 from ipscore.season.seasonfile import Season
 from ipscore.store.archive import Archive
 from ipscore.store.experts import ExpertScore, scores_of
-from ipscore.store.schema import seasons
+from ipscore.store.schema import season_events, seasons
 from ipscore.yamlio import parse_fast
 
 from .conftest import ROOT, SCENARIOS
@@ -222,6 +223,12 @@ def season_db(tmp_path: Path):
                 stored_by="国家局",
             )
         )
+        conn.execute(  # 湘潭市's file recommended: at the national review, when experts score
+            insert(season_events).values(
+                year=2015, city="湘潭市", pack=PACK, action="recommend", stage="national",
+                by="湖南省局", role="province", at=AT, details_json="{}", late=False,
+            )
+        )  # fmt: skip
     archive.close()
     return db, users
 
@@ -289,8 +296,15 @@ def test_scores_are_refused_until_each_item_has_three_then_the_aggregate_is_stor
         archive.close()
     out = run("season", "score", "湘潭市", "--year", "2015", "--item", "measures", "--points", "1",
               "--db", str(db), "--users", str(users), "--user", "专家丙")  # fmt: skip
-    # 5, 9, 1: mean 5.0; the spread of 8 is above the part's 3.
-    assert "均值 5.0（精确值 5，最后才四舍五入）。分差 8：分歧较大，请专家合议。" in out
+    # An expert is told its own score only, never the others' nor their aggregate.
+    assert out == "已记录 #10：专家丙 给 湘潭市 的工作措施评 1 分。\n"
+    # 5, 9, 1: mean 5.0; the spread of 8 is above the part's 3 (the national office sees it).
+    out = run("season", "experts", "2015", "--format", "json", "--db", str(db))
+    measures = next(
+        i for c in json.loads(out)["cities"] if c["city"] == "湘潭市" for i in c["items"]
+        if i["item"] == "measures"
+    )  # fmt: skip
+    assert (measures["aggregate"], measures["spread"], measures["discuss"]) == ("5.0", "8", True)
     out = run("season", "apply-scores", "湘潭市", "--year", "2015", "--db", str(db))
     reason = (
         "工作思路7.3（3位专家，均值）；工作措施5.0（3位专家，均值）；工作投入5.5（3位专家，均值）"

@@ -99,6 +99,11 @@ EXPECTED = {
         "quotas[0].grade",
         "规则包 cnipa-2015-demo-city 没有等级 excelent，是否想写 excellent？",
     ),
+    "city_in_two_provinces.season.yaml": (
+        6,
+        "cities.广东省[1]",
+        "武汉市 已列在湖北省，一个城市只属于一个省",
+    ),
     "deadline_on_holiday.season.yaml": (
         6,
         "deadlines.province",

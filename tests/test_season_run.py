@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -165,3 +166,48 @@ def test_a_province_sees_its_own_cities_waiting_on_it(season: tuple[Path, str]):
     cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value]
     assert "示例数据，非官方安排：仅用于演示和测试" in cells
     assert {"武汉市", "宜昌市", "襄阳市"} <= set(cells) and "深圳市" not in cells
+
+
+def test_a_final_result_does_not_change_as_others_stop_being_final(
+    season: tuple[Path, str], tmp_path: Path
+):
+    db = tmp_path / "copy.sqlite"
+    shutil.copy(season[0], db)
+    # 宜昌市 sent back to the review: it leaves the list, but the quota's cut is still made over
+    # every city's result, so 襄阳市 (final) stays 良好, not 优秀.
+    _run(
+        db, "season", "return", "宜昌市", "--year", "2015", "--to", "national", "--reason", "*=复查"
+    )
+    out = tmp_path / "list.json"
+    _run(db, "publish", "--year", "2015", "-o", str(out), "--no-timestamp")
+    found = json.loads(out.read_text(encoding="utf-8"))
+    grades = {c["city"]: c["grade"] for t in found["tiers"] for c in t["cities"]}
+    assert "宜昌市" not in grades and grades["襄阳市"] == "good"
+    assert "宜昌市" not in json.dumps(found.get("quotas"), ensure_ascii=False)
+
+
+def test_a_file_under_review_is_not_replaced_by_an_import(season: tuple[Path, str], tmp_path: Path):
+    other = tmp_path / "other.sqlite"
+    corrected = ROOT / "scenarios" / "season-2015" / "corrected" / "wuhan-2015.yaml"
+    dump = tmp_path / "x.jsonl"
+    _run(other, "archive", "add", str(corrected))
+    _run(other, "archive", "export", "-o", str(dump))
+    db = tmp_path / "copy.sqlite"
+    shutil.copy(season[0], db)
+    _run(db, "season", "return", "深圳市", "--year", "2015", "--reason", "*=补材料")
+    done = CliRunner().invoke(
+        cli,
+        [
+            "archive",
+            "import",
+            str(dump),
+            "--db",
+            str(db),
+            "--users",
+            str(USERS),
+            "--user",
+            "国家局",
+        ],
+    )
+    assert done.exit_code == 2
+    assert "武汉市2015年度的材料已提交，现处于“定稿”阶段，已锁定" in done.stderr

@@ -152,3 +152,28 @@ def test_the_national_office_undoes_a_final_only_by_a_new_return():
     assert "省局只能退回城市" in _refused(
         Step("return", reasons={"*": "x"}, to="national"), HUBEI, SUBMITTED, _at("2016-04-08")
     )
+
+
+def test_objections_are_the_national_offices_and_need_words_a_name_and_a_day_come():
+    sealed = Objector("某公司", "organisation", sealed=True)
+    asked = Step("object", objector=sealed, text="x", received=dt.date(2016, 6, 2))
+    assert "异议由国家局登记" in _refused(asked, HUBEI, REVIEWED, _at("2016-06-02"))
+    early = Step("object", objector=sealed, text="x", received=dt.date(2016, 6, 6))
+    assert "收到日期 2016-06-06 还没有到" in _refused(early, NATION, REVIEWED, _at("2016-06-02"))
+    empty = Step("object", objector=sealed, text=" ", received=dt.date(2016, 6, 2))
+    assert "请写明异议内容" in _refused(empty, NATION, REVIEWED, _at("2016-06-02"))
+    invisible = Objector("\u200b", "person", contact="\u200b", signed=True)
+    said = _take(Step("object", objector=invisible, text="x"), NATION, REVIEWED, _at("2016-06-02"))
+    assert said.action == "object_refused" and said.details["why"] == "匿名异议（未署名）"
+
+
+def test_a_notice_begins_on_a_working_day_and_a_city_sent_back_is_due_by_the_province():
+    recommended = [*SUBMITTED, _event(2, "recommend", "national")]
+    saturday = Step("review", notice_start=dt.date(2016, 4, 2))
+    said = _refused(saturday, NATION, recommended, _at("2016-04-01"))
+    assert "公示开始日期 2016-04-02 不是工作日：最近的工作日是 2016-04-05" in said  # 04-04 清明
+    back = [*SUBMITTED, _event(2, "return", "city", reasons={"*": "x"})]
+    now = standing("武汉市", "湖北省", back)
+    assert now.deadline(SEASON) == dt.date(2016, 4, 29)
+    assert not now.overdue(SEASON, dt.date(2016, 4, 10))
+    assert standing("武汉市", "湖北省", []).overdue(SEASON, dt.date(2016, 4, 10))

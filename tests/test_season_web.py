@@ -97,6 +97,9 @@ def test_the_province_and_the_nation_see_the_year_within_their_scope(web: Any):
     download = nation.get("/season/2015/download")
     assert download.status_code == 200 and download.content[:2] == b"PK"
     assert web("武汉市局").get("/season/2015").status_code == 403  # for the offices only
+    assert nation.get("/season/99999999999999999999").status_code == 403  # no such year
+    odd = _step(nation, "武汉市", action="answer", objection="²", opinion="x")
+    assert odd.status_code == 400 and "请选择要答复的异议" in odd.text
 
 
 def _at(monkeypatch: pytest.MonkeyPatch, when: str) -> None:

@@ -66,7 +66,8 @@ def score_cmd(
             f"{now_standing.item.title_en or now_standing.item.title}.",
         )
     )
-    click.echo(_state(now_standing, lang))
+    if user.role != "expert":
+        click.echo(_state(now_standing, lang))
 
 
 def _state(item: ItemStanding, lang: str) -> str:

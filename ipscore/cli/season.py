@@ -25,6 +25,7 @@ from .common import (
 if TYPE_CHECKING:
     from ..season.people import User
     from ..season.stages import Action, Step
+    from ..store.stages import Event
 
 
 @click.group("season")
@@ -131,7 +132,9 @@ def season_show(year: int, fmt: str, output: Path | None, timestamp: bool, db: s
         emit_tables([season_table(season, stored, len(versions), chosen_lang())], output)
 
 
-year_option = click.option("--year", type=int, required=True, help="考核年度。")
+# The years a season file may name: a larger number would only overflow the database's integer.
+YEARS = click.IntRange(1990, 2100)
+year_option = click.option("--year", type=YEARS, required=True, help="考核年度。")
 
 
 def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -264,6 +267,12 @@ def return_cmd(
                 f"a reason is REQUIREMENT-OR-FIELD=REASON, got “{one}”",
                 "--reason",
             )
+        if key.strip() in split:
+            raise usage_error(
+                f"{key.strip()} 写了两条理由：请合成一条",
+                f"two reasons for {key.strip()}: write them as one",
+                "--reason",
+            )
         split[key.strip()] = text.strip()
     user = acting_user(users_file, user_name, needed=True)
     _take(db, year, city, user, Step("return", opinion, split, to))
@@ -349,7 +358,7 @@ def answer_cmd(
 
 
 @season_group.command("status")
-@click.argument("year", type=int)
+@click.argument("year", type=YEARS)
 @click.option("--province", help="只看这个省份的城市。")
 @output_options("table", "csv", "xlsx", "json")
 @user_options
@@ -442,8 +451,19 @@ def log_cmd(
             events = events_of(seen.conn, year, city)
     if not user.may_see(city, where, assigned(season, user)):
         raise outside(user, city, where, year)
+    if user.role == "city":  # who objected is for the offices; the city sees the objection
+        events = [_without_contact(e) for e in events]
     if fmt == "table":
         emit_tables([log_table(city, year, events, chosen_lang())], output)
     else:
         text = json.dumps([e.to_dict() for e in events], ensure_ascii=False, indent=2)
         emit(text + "\n", output)
+
+
+def _without_contact(event: Event) -> Event:
+    from dataclasses import replace
+
+    who = event.details.get("objector")
+    if not who:
+        return event
+    return replace(event, details={**event.details, "objector": {**who, "contact": None}})

@@ -18,7 +18,7 @@ from ..errors import InputError, Problem
 from ..packs import Pack
 from ..packs.quotas import Quota
 from ..regions import place_key
-from ..season.quotas import Cut, Entrant, Outcome, apply_quotas, combined
+from ..season.quotas import Cut, Entrant, Outcome, apply_quotas, combined, within
 from .checklists import CityChecks, checks_of, year_results
 from .history import data_notes, stored_pack
 from .verification import NO_EVIDENCE, REJECTED, UNVERIFIED, VERIFIED, Records, Scored, State
@@ -123,19 +123,19 @@ def published(
     the grades before the list is ranked (`season.quotas.apply_quotas`); `submitted` gives
     each city's 自评提交 time for a quota whose ties go to the earlier submission. The list
     names the quotas that cut each city and says each quota's cut. `only`: the cities whose
-    results may go out (a season's final ones), `note` saying who was left out."""
+    results may go out (a season's final ones), `note` saying who was left out; the cut and the
+    ranks are still made over every city's result, so that a final result does not change as
+    others become final."""
     chosen, stored = year_results(archive, year, pack)
-    if only is not None:
-        stored = [s for s in stored if s.city in only]
-        if not stored:
-            raise InputError(
-                [
-                    Problem(
-                        f"{year}年度按阶段办理，还没有定稿的城市：定稿后才能公布",
-                        f"{year} is run in stages and no city's result is final yet",
-                    )
-                ]
-            )
+    if only is not None and not {s.city for s in stored} & set(only):
+        raise InputError(
+            [
+                Problem(
+                    f"{year}年度按阶段办理，还没有定稿的城市：定稿后才能公布",
+                    f"{year} is run in stages and no city's result is final yet",
+                )
+            ]
+        )
     packs = sorted({s.pack for s in stored})
     if len(packs) > 1:
         raise InputError(
@@ -149,7 +149,8 @@ def published(
             ]
         )
     both = {c.city: c for c in checks_of(archive, year, stored, chosen, basis != DECLARED)}
-    claims = {state: sum(c.claims[state] for c in both.values()) for state in CLAIM_STATES}
+    going_out = [c for c in both.values() if only is None or c.city in only]
+    claims = {state: sum(c.claims[state] for c in going_out) for state in CLAIM_STATES}
     if basis is None:
         if any(c.differs for c in both.values()):
             raise InputError([_choose(year, claims, sum(c.differs for c in both.values()))])
@@ -180,7 +181,8 @@ def published(
         members = [
             c
             for c in both.values()
-            if c.level == level or (level is None and c.level not in LEVEL_ORDER)
+            if (c.level == level or (level is None and c.level not in LEVEL_ORDER))
+            and (only is None or c.city in only)
         ]
         if not members:
             continue
@@ -202,8 +204,14 @@ def published(
         basis,
         claims,
         tuple(applied),
-        cut.cuts,
+        cut.cuts if only is None else _shown(cut.cuts, only),
     )
+
+
+def _shown(cuts: Sequence[Cut], only: Collection[str]) -> tuple[Cut, ...]:
+    """The quotas' cuts as a list of `only` these cities may say them."""
+    found = (within(c, lambda city: city in only) for c in cuts)
+    return tuple(c for c in found if c is not None)
 
 
 def _cut(

@@ -90,6 +90,9 @@ def imported(
     refreshed: list[Refreshed] = []
 
     def then(writing: Writing, placed: list[tuple[str, int, int]]) -> None:
+        from ..season.running import refuse_locked
+
+        refuse_locked(writing, [(city, year) for city, year, _ in placed])
         changed = {(city, year): f"{year}年数据导入（#{row}）" for city, year, row in placed}
         found = refresh(writing, changed, stored_at, by, Packs(writing.pack_document))
         refreshed.extend(found)

@@ -95,7 +95,12 @@ def beijing_date(at_utc_iso: str) -> dt.date:
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(BEIJING).date()
+    try:
+        return moment.astimezone(BEIJING).date()
+    except OverflowError:  # the last moment Python has, 9999-12-31: a day beyond it in Beijing
+        raise InputError(
+            [Problem(f"时间超出可用范围：{at_utc_iso}", f"a time out of range: {at_utc_iso}")]
+        ) from None
 
 
 def is_late(at_utc_iso: str, deadline: dt.date) -> bool:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import InputError, Problem
 from ..packs import Pack
 from ..packs.experts import ExpertItem, ExpertPart
+from ..store.stages import events_of
 from ..text import did_you_mean
 from .people import User
 from .running import assigned, outside, province_of, reading, season_of
@@ -267,11 +268,18 @@ def score(
         raise InputError(problems)
     part = part_of(pack)
     assignment(user, season, city)  # before the archive is read: an unassigned city is not told
-    current = archive.find(city, year, season.pack)
     points = points_of(points_text)
     with reading(archive) as seen:
-        where = province_of(season, seen, current.city)
-    item = may_score(user, season, part, current.city, item_id, points, where)
+        where = province_of(season, seen, city)
+        events = events_of(seen.conn, year, city)
+    item = may_score(user, season, part, city, item_id, points, where)  # own province: refused
+    if not events or events[-1].stage != "national":
+        raise _refused(
+            f"{city}不在国家局复核阶段：专家评分在复核时进行",
+            f"{city} is not at the national review: experts score then",
+            "CITY",
+        )
+    current = archive.find(city, year, season.pack)
     row = add_score(
         archive,
         {
@@ -300,12 +308,11 @@ def apply(archive: Archive, pack_id: str, city: str, year: int, by: str, at: str
     from ..record.replay import pack_of, submission_of
     from ..record.storing import store
     from ..store.experts import scores_of
-    from ..store.stages import events_of
 
     current = archive.find(city, year, pack_id)
     with archive.connected() as conn:
         events = events_of(conn, year, current.city)
-    if events and events[-1].stage != "national":
+    if not events or events[-1].stage != "national":
         raise _refused(
             f"{current.city}不在国家局复核阶段：专家评分汇总只在复核时存入",
             f"{current.city} is not at the national review: the experts' aggregate is stored "
@@ -384,8 +391,10 @@ def overview(
     if user.role == "expert":
         scores = [s for s in scores if s.expert == user.name]
     cities = {c for a in season.experts.values() for c in a.cities} | {s.city for s in scores}
-    if user.role == "expert":
+    if user.role == "expert":  # its assigned cities, never one of its own province
         cities &= set(season.experts[user.name].cities) if user.name in season.experts else set()
+        with reading(archive) as seen:
+            cities = {c for c in cities if province_of(season, seen, c) != user.province}
     if user.role == "province":
         with reading(archive) as seen:
             cities = {c for c in cities if province_of(season, seen, c) == user.province}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -365,3 +365,24 @@ def _by_submission(
 
 def _time(t: dt.datetime) -> str:
     return t.isoformat(sep=" ", timespec="seconds")
+
+
+def within(cut: Cut, shown: Callable[[str], bool]) -> Cut | None:
+    """A quota's cut as a list that shows only some cities may say it: those cities (None where
+    it shows none of them); a tie with a city it does not show said without names."""
+    named = [c for c in (*cut.kept, *cut.cut) if shown(c)]
+    if not named:
+        return None
+    tie = cut.tie
+    if tie is not None and not all(shown(c) for c in tie.cities):
+        tie = replace(
+            tie,
+            cities=tuple(c for c in tie.cities if c in named),
+            kept=tuple(c for c in tie.kept if c in named),
+            still_tied=tuple(c for c in tie.still_tied if c in named),
+            zh="名额边界上有并列，按名额写明的规则处理（未列入本名单的城市不列出）",
+            en="cities tied at the cut, settled by the quota's rule (cities not on this list "
+            "not named)",
+        )
+    kept = tuple(c for c in cut.kept if c in named)
+    return replace(cut, kept=kept, cut=tuple(c for c in cut.cut if c in named), tie=tie)

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, TypeVar
 
 from ..errors import IpscoreError, Problem
 from .people import User
+from .quotas import within
 
 if TYPE_CHECKING:
     from ..record.publish import Published
     from ..store.archive import Archive
-    from .quotas import Cut
 
 T = TypeVar("T")
 
@@ -189,29 +189,10 @@ class Scope:
             return found
         tiers = [replace(t, cities=tuple(self.seen(t.cities, year=lambda _: found.year)))
                  for t in found.tiers]  # fmt: skip
-        cuts = (self._cut_seen(c, found.year) for c in found.cuts)
+        cuts = (within(c, lambda city: self.sees(city, found.year)) for c in found.cuts)
         return replace(
             found, tiers=tuple(t for t in tiers if t.cities), cuts=tuple(c for c in cuts if c)
         )
-
-    def _cut_seen(self, cut: Cut, year: int) -> Cut | None:
-        """A quota's cut as this user may read it: the cities it may see (None where it sees
-        none of them); a tie with a city it may not see said without names."""
-        sees = [c for c in (*cut.kept, *cut.cut) if self.sees(c, year)]
-        if not sees:
-            return None
-        kept = tuple(c for c in cut.kept if c in sees)
-        tie = cut.tie
-        if tie is not None and not all(self.sees(c, year) for c in tie.cities):
-            tie = replace(
-                tie,
-                cities=tuple(c for c in tie.cities if c in sees),
-                kept=tuple(c for c in tie.kept if c in sees),
-                still_tied=tuple(c for c in tie.still_tied if c in sees),
-                zh="名额边界上有并列，按名额写明的规则处理（其他省份的城市不列出）",
-                en="cities tied at the cut, settled by the quota's rule (others not listed)",
-            )
-        return replace(cut, kept=kept, cut=tuple(c for c in cut.cut if c in sees), tie=tie)
 
     def check_files(self, paths: Sequence[str | Path], pack_id: str | None) -> None:
         """Refuse files about a city outside the scope, before anything of the archive is read
@@ -256,6 +237,9 @@ def refusal(user: User, city: str, year: int | None, held: frozenset[str]) -> Pr
             f"专家{user.name}没有被分配{when}评审{city}",
             f"expert {user.name} is not assigned {city}" + (f" for {year}" if year else ""),
         )
+    if user.province is None:  # an admin, who reads no city's record
+        zh, en = who_words(user)
+        return Problem(f"{zh}不查看城市的记录（{city}）", f"{en} reads no city's record ({city})")
     others = sorted(held - {user.province or ""})
     if not others:
         return Problem(

@@ -14,7 +14,7 @@ from ..errors import InputError, IpscoreError, Problem, display_path
 from ..packs import Pack, find_pack, shipped_packs
 from ..packs.base import Citation, Strict
 from ..packs.quotas import Quota
-from ..text import did_you_mean
+from ..text import clean_name, did_you_mean, odd_in_name
 from ..validation import dotted, problems_from
 from ..yamlio import line_of, parse_document, read_text
 from .calendar import (
@@ -105,6 +105,7 @@ def season_from_document(text: str, file: str) -> Season:
     if pack is not None:
         _check_with_pack(season, pack, add)
     _check_deadlines(season, add)
+    _check_cities(season, add)
     _check_notice(season, add)
     if problems:
         raise InputError(problems)
@@ -153,6 +154,29 @@ STEPS = {
     "province": ("省局初审", "the provinces' first review"),
     "national": ("国家局复核", "the national review"),
 }
+
+
+def _check_cities(season: Season, add: Add) -> None:
+    """Each city once, under one province, written as one name (no invisible characters)."""
+    seen: dict[str, str] = {}
+    for province, cities in season.cities.items():
+        for i, city in enumerate(cities):
+            odd = odd_in_name(city)
+            if not clean_name(city):
+                add(("cities", province, i), "城市名不能为空", "a city's name cannot be empty")
+            elif odd is not None:
+                add(
+                    ("cities", province, i),
+                    f"城市名{odd[0]}，应写作“{clean_name(city)}”",
+                    f"a city's name {odd[1]}: write “{clean_name(city)}”",
+                )
+            elif city in seen:
+                add(
+                    ("cities", province, i),
+                    f"{city} 已列在{seen[city]}，一个城市只属于一个省",
+                    f"{city} is listed under {seen[city]} already: a city is of one province",
+                )
+            seen.setdefault(city, province)
 
 
 def _check_deadlines(season: Season, add: Add) -> None:

@@ -15,7 +15,8 @@ from typing import Any, Literal
 
 from ..errors import InputError, Problem
 from ..store.stages import Event
-from .calendar import beijing_date, is_late, last_working_day
+from ..text import clean_name
+from .calendar import beijing_date, is_late, is_working_day, last_working_day
 from .people import User
 from .seasonfile import Season
 
@@ -63,12 +64,13 @@ class Objector:
     sealed: bool = False
 
     def missing(self) -> tuple[str, str] | None:
-        """What makes the objection anonymous, in words; None if its identity is complete."""
-        if not (self.name or "").strip():
+        """What makes the objection anonymous, in words; None if its identity is complete. A
+        name or contact of spaces or invisible characters is none."""
+        if not clean_name(self.name or ""):
             return "未署名", "no name"
         if self.kind == "organisation" and not self.sealed:
             return "单位异议未加盖公章", "an organisation's objection without its seal"
-        if self.kind == "person" and not (self.signed and (self.contact or "").strip()):
+        if self.kind == "person" and not (self.signed and clean_name(self.contact or "")):
             return (
                 "个人异议未署名或未留联系方式",
                 "a person's objection unsigned or without contact",
@@ -157,6 +159,8 @@ class Standing:
         """The last day of whoever the file waits on."""
         if self.stage == "notice" and self.notice:
             return self.notice[1]
+        if self.stage == "city" and self.returned is not None:
+            return season.deadlines.province  # sent back: due again by the province's day
         return {
             "city": season.deadlines.submit,
             "province": season.deadlines.province,
@@ -249,8 +253,8 @@ def _submit(
             f"{now.city} has stored no corrected version since it was sent back "
             f"(still #{version}): correct it and store it first",
         )
-    # A file sent back is due again by the province's own deadline, which its review needs.
-    due = season.deadlines.submit if back is None else season.deadlines.province
+    due = now.deadline(season)  # a file sent back is due again by the province's deadline
+    assert due is not None
     return "province", {"deadline": due.isoformat()}, is_late(at, due)
 
 
@@ -339,6 +343,14 @@ def _review(
             "season file)",
             "--notice-start",
         )
+    if not is_working_day(start):
+        first = last_working_day(start, 1)
+        raise _error(
+            f"公示开始日期 {start.isoformat()} 不是工作日：最近的工作日是 {first.isoformat()}",
+            f"the notice cannot begin on {start.isoformat()}, not a working day: the next is "
+            f"{first.isoformat()}",
+            "--notice-start",
+        )
     if start < beijing_date(at):
         raise _error(
             f"公示开始日期 {start.isoformat()} 早于今天（{beijing_date(at).isoformat()}），"
@@ -366,12 +378,20 @@ def _object(
     known: Mapping[str, str],
     at: str,
 ) -> Details:
-    if not user.reviewer:
-        raise _denied(user, "异议由省局或国家局登记", "objections are recorded by an office")
+    if not user.national:
+        raise _denied(user, "异议由国家局登记", "the national office records objections")
     _from(now, ("notice",), "登记异议", "record an objection")
     assert now.notice is not None and step.objector is not None
     first, last = now.notice
     received = step.received or beijing_date(at)
+    if received > beijing_date(at):
+        raise _error(
+            f"收到日期 {received.isoformat()} 还没有到（今天是{beijing_date(at).isoformat()}）",
+            f"the day received, {received.isoformat()}, has not come yet",
+            "--received",
+        )
+    if not clean_name(step.text or ""):
+        raise _error("请写明异议内容（摘要）", "say what the objection is", "--text")
     details: dict[str, Any] = {
         "objector": step.objector.to_dict(),
         "text": step.text,

@@ -81,6 +81,7 @@ def _item(year: int, r: Row) -> dict[str, Any]:
 
 def year_page(db: str | None, user: User, year: int, web: dict[str, Any]) -> Page:
     """A year's cities and where each is (the user's scope), as `season status` prints it."""
+    _a_year(year)
     if not user.reviewer:
         raise Denied("这一页只给省局和国家局")
     season, rows = status(archive_of(db), year, user, at=now())
@@ -100,6 +101,7 @@ def year_page(db: str | None, user: User, year: int, web: dict[str, Any]) -> Pag
 
 
 def year_download(db: str | None, user: User, year: int) -> File:
+    _a_year(year)
     if not user.reviewer:
         raise Denied("这一页只给省局和国家局")
     season, rows = status(archive_of(db), year, user, at=now())
@@ -112,6 +114,7 @@ def city_page(
     """One city's stage: where its file is and who it waits on, the reasons it was sent back
     (each with the requirement or field it names), the notice and its objections, every step
     taken, and the forms for the steps this user may take."""
+    _a_year(year)
     archive = archive_of(db)
     season = season_of(archive, year)
     with reading(archive) as seen:
@@ -214,6 +217,7 @@ def _can(user: User, r: Row) -> list[str]:
 
 def take(db: str | None, user: User, year: int, city: str, form: dict[str, str]) -> Redirect:
     """A step posted from a city's stage page, taken as `ipscore season` takes it."""
+    _a_year(year)
     action = form.get("action", "")
     if action == "score":
         from ..season.experts import score
@@ -235,20 +239,35 @@ def take(db: str | None, user: User, year: int, city: str, form: dict[str, str])
 def _step(action: str, form: dict[str, str]) -> Step:
     opinion = form.get("opinion", "").strip() or None
     if action == "return":
-        reasons = {}
+        reasons: dict[str, str] = {}
         for line in form.get("reasons", "").splitlines():
             key, sep, text = line.partition("=")
-            if sep and key.strip() and text.strip():
-                reasons[key.strip()] = text.strip()
+            if not line.strip():
+                continue
+            if not (sep and key.strip() and text.strip()) or key.strip() in reasons:
+                raise InputError(
+                    [
+                        Problem(
+                            f"理由每行一条，写成 要求编号或字段名=理由，同一项只写一行：“{line}”",
+                            f"one reason a line, REQUIREMENT-OR-FIELD=REASON, once each: “{line}”",
+                        )
+                    ]
+                )
+            reasons[key.strip()] = text.strip()
         to = form.get("to") or None
         return Step("return", opinion, reasons, to)
     if action == "review":
         start = form.get("notice_start", "").strip()
         return Step("review", opinion, notice_start=_date(start) if start else None)
     if action == "object":
+        kind = form.get("kind")
+        if kind not in ("person", "organisation"):
+            raise InputError(
+                [Problem("请选择异议人是个人还是单位", "a person or an organisation?")]
+            )
         who = Objector(
             form.get("objector", "").strip() or None,
-            "organisation" if form.get("kind") == "organisation" else "person",
+            "organisation" if kind == "organisation" else "person",
             form.get("contact", "").strip() or None,
             form.get("signed") == "on",
             form.get("sealed") == "on",
@@ -262,8 +281,8 @@ def _step(action: str, form: dict[str, str]) -> Step:
         )
     if action == "answer":
         number = form.get("objection", "")
-        if not number.isdigit():
-            raise Denied("请选择要答复的异议")
+        if not (number.isascii() and number.isdigit()):
+            raise InputError([Problem("请选择要答复的异议", "choose the objection to answer")])
         return Step("answer", opinion, objection=int(number), upheld=form.get("upheld") == "yes")
     return Step(cast(Action, action), opinion)
 
@@ -275,3 +294,9 @@ def _date(text: str) -> dt.date:
         raise InputError(
             [Problem(f"日期应写成 2016-06-01，实际为“{text}”", f"a date like 2016-06-01: “{text}”")]
         ) from None
+
+
+def _a_year(year: int) -> None:
+    """A year a season may be (as `ipscore season` takes them), else no such page."""
+    if not 1990 <= year <= 2100:
+        raise Denied("没有这个年度")
