@@ -98,6 +98,9 @@ jobs_option = click.option(
     "结果仍按输入顺序。",
 )
 
+# The years a season file may name: a larger number would only overflow the database's integer.
+YEARS = click.IntRange(1990, 2100)
+
 db_option = click.option(
     "--db",
     envvar="IPSCORE_DB",

@@ -10,6 +10,7 @@ import click
 
 from ..text import pick
 from .common import (
+    YEARS,
     acting_user,
     chosen_lang,
     db_option,
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 @click.command("score")
 @click.argument("city")
-@click.option("--year", type=int, required=True, help="考核年度。")
+@click.option("--year", type=YEARS, required=True, help="考核年度。")
 @click.option("--item", "item_id", required=True, help="评分项编号（如 approach）。")
 @click.option("--points", required=True, help="分数（在评分项的范围内，如 7.5）。")
 @click.option("--note", help="评分说明（可选），与分数一同存档。")
@@ -92,7 +93,7 @@ def _state(item: ItemStanding, lang: str) -> str:
 
 
 @click.command("experts")
-@click.argument("year", type=int)
+@click.argument("year", type=YEARS)
 @click.option("--city", help="只列这个城市。")
 @click.option(
     "--format",
@@ -190,7 +191,7 @@ def _row(city: str, item: ItemStanding, lang: str) -> list[Any]:
 
 @click.command("apply-scores")
 @click.argument("city")
-@click.option("--year", type=int, required=True, help="考核年度。")
+@click.option("--year", type=YEARS, required=True, help="考核年度。")
 @db_option
 @user_options
 @lang_option

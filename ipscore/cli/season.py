@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .common import (
+    YEARS,
     acting_user,
     chosen_lang,
     db_option,
@@ -92,7 +93,7 @@ def season_open(file: Path, db: str | None, users_file: Path | None, user_name: 
 
 
 @season_group.command("show")
-@click.argument("year", type=int)
+@click.argument("year", type=YEARS)
 @output_options("table", "json")
 @db_option
 @lang_option
@@ -132,8 +133,6 @@ def season_show(year: int, fmt: str, output: Path | None, timestamp: bool, db: s
         emit_tables([season_table(season, stored, len(versions), chosen_lang())], output)
 
 
-# The years a season file may name: a larger number would only overflow the database's integer.
-YEARS = click.IntRange(1990, 2100)
 year_option = click.option("--year", type=YEARS, required=True, help="考核年度。")
 
 
