@@ -211,3 +211,55 @@ def test_a_file_under_review_is_not_replaced_by_an_import(season: tuple[Path, st
     )
     assert done.exit_code == 2
     assert "武汉市2015年度的材料已提交，现处于“定稿”阶段，已锁定" in done.stderr
+
+
+def test_an_export_carries_the_season_and_an_import_restores_it(
+    season: tuple[Path, str], tmp_path: Path
+):
+    db, _ = season
+    dump = tmp_path / "all.jsonl"
+    _run(db, "archive", "export", "-o", str(dump))
+    lines = [json.loads(line) for line in dump.read_text(encoding="utf-8").splitlines()]
+    kinds = [next(iter(line)) for line in lines if len(line) == 1]
+    assert kinds.count("season_file") == 1
+    assert kinds.count("season_event") == len(_log(db, "武汉市")) + sum(
+        len(_log(db, c)) for c in ("宜昌市", "襄阳市", "深圳市", "佛山市", "东莞市")
+    )
+    restored = tmp_path / "restored.sqlite"
+    _run(restored, "archive", "import", str(dump))
+
+    def stages(at: Path) -> list[dict[str, Any]]:
+        out = _run(at, "season", "status", "2015", "--format", "json", "--no-timestamp").stdout
+        return [{k: v for k, v in c.items() if k != "version"} for c in json.loads(out)["cities"]]
+
+    assert stages(restored) == stages(db)
+    assert _log(restored, "武汉市") == [
+        {**e, "id": mine["id"], "submission_id": mine["submission_id"]}
+        for e, mine in zip(_log(db, "武汉市"), _log(restored, "武汉市"), strict=True)
+    ]
+    # Imported again, nothing is stored twice.
+    assert "导入 0 条" in _run(restored, "archive", "import", str(dump)).stdout
+    for at, name in ((db, "a.json"), (restored, "b.json")):
+        _run(at, "publish", "--year", "2015", "-o", str(tmp_path / name), "--no-timestamp")
+    assert (tmp_path / "a.json").read_text() == (tmp_path / "b.json").read_text()
+
+
+def test_a_damaged_season_line_is_named_and_nothing_is_imported(
+    season: tuple[Path, str], tmp_path: Path
+):
+    db, _ = season
+    dump = tmp_path / "all.jsonl"
+    _run(db, "archive", "export", "-o", str(dump))
+    lines = dump.read_text(encoding="utf-8").splitlines()
+    n = next(i for i, line in enumerate(lines) if line.startswith('{"season_event"'))
+    event = json.loads(lines[n])
+    event["season_event"]["late"] = "也许"
+    lines[n] = json.dumps(event, ensure_ascii=False)
+    dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fresh = tmp_path / "fresh.sqlite"
+    as_nation = ["--db", str(fresh), "--users", str(USERS), "--user", "国家局"]
+    done = CliRunner().invoke(cli, ["archive", "import", str(dump), *as_nation])
+    assert done.exit_code == 2 and "Traceback" not in done.output
+    assert f"第{n + 1}行，字段 season_event.late" in done.stderr
+    listed = _run(fresh, "archive", "list", "--format", "json").stdout
+    assert json.loads(listed)["submissions"] == []

@@ -430,26 +430,12 @@ def archive_export(
       ipscore archive export -o 归档.jsonl --db postgresql+psycopg://审核@服务器/ipscore
     """
     from ..store.records import dump_lines
-    from ..store.seasons import season_years
     from ..views.output import write_atomic
 
     with opened_archive(db) as archive:
         acting_scope(archive, users_file, user_name, "export")
         text = dump_lines(archive.export(skip_damaged))
         write_atomic(output, text)
-        staged = season_years(archive)
-    if staged:  # said, never silently lost: the export holds the submissions, not the season
-        years = "、".join(str(y) for y in staged)
-        click.echo(
-            pick(
-                chosen_lang(),
-                f"! 注意：导出不含按阶段办理的记录（{years}年度的年度文件、办理记录和专家评分），"
-                "请连同数据库文件一并备份",
-                f"! the export does not hold the seasons of {years} (season files, steps, "
-                "experts' scores): back up the database file too",
-            ),
-            err=True,
-        )
     if archive.checks_skipped:  # after the rows they check, named as the archive closed
         click.echo(
             pick(

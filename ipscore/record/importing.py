@@ -18,7 +18,7 @@ from ..errors import InputError, IpscoreError, Problem
 from ..intake.values import checked
 from ..packs import Pack
 from ..packs.document import pack_from_document
-from ..store.records import Stored, Value, figures_in
+from ..store.records import WRAPPED, Stored, Value, figures_in
 from .replay import Packs, differences, made_again
 
 if TYPE_CHECKING:
@@ -54,12 +54,10 @@ def checked_records(
     figures: dict[int, dict[str, Value]] = {
         record["id"]: figures_in(record)
         for _, record in lines
-        if "stored_pack" not in record
-        and "check" not in record
-        and isinstance(record.get("id"), int)
+        if _a_version(record) and isinstance(record.get("id"), int)
     }
     for n, record in lines:
-        if "stored_pack" in record or "check" in record:
+        if not _a_version(record):
             continue
         where = (name, n)
         found = _pack(packs, record, where)
@@ -74,6 +72,11 @@ def checked_records(
     if problems:
         raise InputError(problems)
     return [record for _, record in lines]
+
+
+def _a_version(record: Mapping[str, Any]) -> bool:
+    """Whether an export's line is a stored version (not a pack, a check or a season row)."""
+    return not any(k in record for k in WRAPPED)
 
 
 def _pack_problems(row: Mapping[str, Any], name: str, n: int) -> list[Problem]:

@@ -87,12 +87,14 @@ def imported(
     """`archive import`: the records stored as they were, then, in the same transaction,
     every current result that reads a year they brought assessed again (as `store` does).
     (stored, skipped, the results assessed again)."""
+    from ..season.running import last_event, refuse_locked
+
     refreshed: list[Refreshed] = []
+    # The lock is the one before this import: a backup restored brings its own steps.
+    before = last_event(into)
 
     def then(writing: Writing, placed: list[tuple[str, int, int]]) -> None:
-        from ..season.running import refuse_locked
-
-        refuse_locked(writing, [(city, year) for city, year, _ in placed])
+        refuse_locked(writing, [(city, year) for city, year, _ in placed], before)
         changed = {(city, year): f"{year}年数据导入（#{row}）" for city, year, row in placed}
         found = refresh(writing, changed, stored_at, by, Packs(writing.pack_document))
         refreshed.extend(found)

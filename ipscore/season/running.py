@@ -232,12 +232,25 @@ def publish_options(
     }
 
 
-def refuse_locked(writing: Reading, keys: Iterable[tuple[str, int]]) -> None:
+def last_event(archive: Archive) -> int:
+    """The id of the newest step recorded (0 if none)."""
+    from sqlalchemy import func, select
+
+    from ..store.schema import season_events
+
+    with archive.connected() as conn:
+        return int(conn.execute(select(func.max(season_events.c.id))).scalar() or 0)
+
+
+def refuse_locked(
+    writing: Reading, keys: Iterable[tuple[str, int]], upto: int | None = None
+) -> None:
     """Refuse storing a new version of a city's year while its file is under review (from its
-    submission until it is sent back): the version reviewers act on stays the one stored."""
+    submission until it is sent back): the version reviewers act on stays the one stored.
+    `upto`: only the steps recorded up to this id count (those before an import)."""
     problems = []
     for city, year in sorted(set(keys)):
-        events = events_of(writing.conn, year, city)
+        events = [e for e in events_of(writing.conn, year, city) if upto is None or e.id <= upto]
         if events and events[-1].stage in LOCKED:
             stage = STAGES[events[-1].stage]
             problems.append(

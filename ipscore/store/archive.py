@@ -31,9 +31,9 @@ from sqlalchemy.engine import make_url
 from ..errors import InputError, Problem
 from ..text import clean_name, odd_in_name
 from .connect import database_problem, engine_for, migrate
+from .exportlines import import_check, import_season_line, named, season_kind, season_lines
 from .places import location, writable
 from .records import (
-    CHECK_KEYS,
     Check,
     Entry,
     Stored,
@@ -267,9 +267,10 @@ class Archive:
 
     def export(self, skip_damaged: bool = False) -> Iterator[dict[str, Any]]:
         """Every stored pack document; every stored submission, every version, oldest first,
-        with figures and result; then every check, naming its submission by what identifies
-        it in any archive. A damaged row refuses the export, naming every one, unless
-        `skip_damaged`: then it and its checks are left out (in `damaged`, `checks_skipped`)."""
+        with figures and result; then every check and the season's rows (`exportlines`), naming
+        their submission by what identifies it in any archive. A damaged row refuses the
+        export, naming every one, unless `skip_damaged`: then it and its checks are left out
+        (in `damaged`, `checks_skipped`)."""
         with self._failing_clearly(), self.engine.connect() as conn:
             rows = conn.execute(select(packs).order_by(packs.c.stored_at, packs.c.sha256))
             stored_packs = [dict(row) for row in rows.mappings()]
@@ -286,21 +287,17 @@ class Archive:
             if check.submission_id not in by_id:  # its submission is damaged
                 self.checks_skipped += 1
                 continue
-            stored = by_id[check.submission_id]
             yield {
                 "check": {
                     **{k: v for k, v in check.to_dict().items() if k != "submission_id"},
                     "pack": check.pack,
                     "city": check.city,
                     "year": check.year,
-                    "submission": {
-                        "input_sha256": stored.input_sha256,
-                        "stored_at": stored.stored_at,
-                        "pack_sha256": stored.pack_sha256,
-                        "reason": stored.reason,
-                    },
+                    "submission": named(by_id[check.submission_id]),
                 }
             }
+        with self._failing_clearly(), self.engine.connect() as conn:
+            yield from season_lines(conn, by_id)
 
     def import_records(
         self,
@@ -331,11 +328,13 @@ class Archive:
                 if "stored_pack" in record:  # a pack already held is the same pack
                     _store_pack(conn, record["stored_pack"])
                     continue
-                if "check" in record:
-                    if _import_check(conn, record["check"], ids, done):
-                        stored += 1
-                    else:
-                        skipped += 1
+                if "check" in record or season_kind(record):
+                    new = (
+                        import_check(conn, record["check"], ids, done)
+                        if "check" in record
+                        else import_season_line(conn, record, ids)
+                    )
+                    stored, skipped = stored + new, skipped + (not new)
                     continue
                 key = _key(record)
                 if key in ids:
@@ -631,51 +630,6 @@ def _key(record: dict[str, Any]) -> tuple[Any, ...]:
         record["pack_sha256"],
         record.get("reason"),
     )
-
-
-def _import_check(
-    conn: Connection,
-    check: dict[str, Any],
-    ids: dict[tuple[Any, ...], int],
-    done: set[tuple[str, str, int, str, str, str]],
-) -> bool:
-    """Store an exported check against its submission; False if it is already present."""
-    key = (
-        check["pack"],
-        check["city"],
-        check["year"],
-        check["requirement"],
-        check["checked_at"],
-        check["checked_by"],
-    )
-    if key in done:
-        return False
-    of = check["submission"]
-    named: tuple[Any, ...] = (
-        check["pack"],
-        check["city"],
-        check["year"],
-        of["input_sha256"],
-        of["stored_at"],
-    )
-    # An export from before pack hashes names its submission by the first five alone.
-    full = (*named, of["pack_sha256"], of.get("reason")) if "pack_sha256" in of else named
-    submission = ids.get(full)
-    if submission is None:
-        raise InputError(
-            [
-                Problem(
-                    f"核验记录（{check['city']} {check['year']} {check['requirement']}）所核验的"
-                    "存档不在导出文件或归档中",
-                    f"the check of {check['city']} {check['year']} {check['requirement']} names a "
-                    "submission neither the export nor the archive holds",
-                )
-            ]
-        )
-    done.add(key)
-    row = {k: check[k] for k in CHECK_KEYS if k != "submission"}
-    conn.execute(insert(checks).values(**row, submission_id=submission))
-    return True
 
 
 def _versions(

@@ -171,8 +171,15 @@ RECORD_KEYS = (
 
 
 PACK_KEYS = ("sha256", "pack", "pack_version", "document", "stored_at")
-# Lines of an export that are not stored versions: {"check": {…}}, {"stored_pack": {…}}.
-WRAPPED = {"check": CHECK_KEYS, "stored_pack": PACK_KEYS}
+# Lines of an export that are not stored versions: {"check": {…}}, {"stored_pack": {…}}, and
+# the season's rows (`exportlines`).
+WRAPPED = {
+    "check": CHECK_KEYS,
+    "stored_pack": PACK_KEYS,
+    "season_file": ("year", "file", "document", "sha256", "stored_at", "stored_by"),
+    "season_event": ("year", "city", "pack", "action", "stage", "by", "at", "details"),
+    "expert_score": ("pack", "city", "year", "item", "expert", "points", "scored_at"),
+}
 
 
 def odd_city(city: str) -> tuple[str, str] | None:
@@ -243,8 +250,9 @@ def _line_problems(record: Any) -> list[tuple[str, str, str]]:
     models: dict[str, type[BaseModel]] = {
         "check": shapes.Check,
         "stored_pack": shapes.StoredPack,
+        **shapes.SEASON_LINES,
     }
-    if kind != "stored_pack":  # a record or a check names a city: one spelling of it
+    if kind not in ("stored_pack", "season_file"):  # it names a city: one spelling of it
         odd = odd_city(str(body["city"]))
         if odd is not None:
             return [("city", *odd)]

@@ -16,6 +16,7 @@ import orjson
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Field,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -404,3 +405,61 @@ def _parsed(text: Any, name: str, instead: Any, what: list[tuple[str, str, str]]
     except (orjson.JSONDecodeError, TypeError):
         what.append((name, "不是有效的 JSON", "not valid JSON"))
         return instead
+
+
+class _Season(BaseModel):
+    """A season's row in an export (`store.exportlines`): exactly these keys."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Named(_Season):
+    """A submission named as an export names it."""
+
+    input_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    stored_at: str
+    pack_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    reason: str | None = None
+
+
+class SeasonFile(_Season):
+    year: int = Field(ge=1990, le=2100)
+    file: str = Field(max_length=500)
+    document: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    stored_at: str
+    stored_by: str
+
+
+class SeasonEvent(_Season):
+    year: int = Field(ge=1990, le=2100)
+    city: str
+    pack: str
+    action: str
+    stage: str
+    by: str
+    role: str
+    at: str
+    opinion: str | None
+    late: bool
+    details: dict[str, Any]
+    submission: Named | None
+
+
+class ExpertScoreLine(_Season):
+    pack: str
+    city: str
+    year: int = Field(ge=1990, le=2100)
+    item: str
+    expert: str
+    points: str = Field(pattern=r"^\d+(\.\d+)?$")
+    note: str | None
+    scored_at: str
+    submission: Named | None
+
+
+SEASON_LINES: dict[str, type[BaseModel]] = {
+    "season_file": SeasonFile,
+    "season_event": SeasonEvent,
+    "expert_score": ExpertScoreLine,
+}
