@@ -145,6 +145,10 @@ def test_the_published_list_holds_final_results_and_says_the_quota_cut(
     _run(db, "publish", "--year", "2015", "-o", str(mine), "--no-timestamp", user="湖北省局")
     listed = mine.read_text(encoding="utf-8")
     assert "宜昌市" in listed and "深圳市" not in listed and "东莞市" not in listed
+    # Its claims counted over its own cities: 武汉市 45, 宜昌市 44 and 襄阳市 44 verified.
+    assert "已核实 133 条" in listed
+    # Its claims counted over its own cities: 宜昌市 44, 襄阳市 44 and 武汉市 45 verified.
+    assert "已核实 133 条" in listed
     # 广东省局's: no 湖北省 city, not even in the quota's section (its cuts were 湖北省's).
     theirs = db.with_name("guangdong.md")
     _run(db, "publish", "--year", "2015", "-o", str(theirs), "--no-timestamp", user="广东省局")

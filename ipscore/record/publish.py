@@ -8,7 +8,7 @@ does not disclose a ranking either; with scores, by rank (grade first, then scor
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -113,6 +113,7 @@ def published(
     submitted: Mapping[str, dt.datetime] | None = None,
     only: Collection[str] | None = None,
     note: str | None = None,
+    counted: Callable[[str], bool] = lambda _: True,
 ) -> Published:
     """The list of a year. `basis` says which score and grade go out: "declared" (as the
     cities filed them) or "verified" (as the reviewers' checks leave them). Left unsaid, the
@@ -123,7 +124,8 @@ def published(
     the grades before the list is ranked (`season.quotas.apply_quotas`); `submitted` gives
     each city's 自评提交 time for a quota whose ties go to the earlier submission. The list
     names the quotas that cut each city and says each quota's cut. `only`: the cities whose
-    results may go out (a season's final ones), `note` saying who was left out; the cut and the
+    results may go out (a season's final ones), `note` saying who was left out; `counted`: the
+    cities whose claims the list counts (those its reader may see); the cut and the
     ranks are still made over every city's result, so that a final result does not change as
     others become final."""
     chosen, stored = year_results(archive, year, pack)
@@ -149,7 +151,7 @@ def published(
             ]
         )
     both = {c.city: c for c in checks_of(archive, year, stored, chosen, basis != DECLARED)}
-    going_out = [c for c in both.values() if only is None or c.city in only]
+    going_out = [c for c in both.values() if (only is None or c.city in only) and counted(c.city)]
     claims = {state: sum(c.claims[state] for c in going_out) for state in CLAIM_STATES}
     if basis is None:
         if any(c.differs for c in both.values()):

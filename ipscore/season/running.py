@@ -215,16 +215,17 @@ def for_publishing(archive: Archive, year: int) -> Publishing | None:
 def publish_options(
     archive: Archive, year: int, sees: Callable[[str], bool] = lambda _: True
 ) -> dict[str, Any]:
-    """The keywords `record.publish.published` takes for a year: for a year run in stages,
-    the final cities only (those left out that the reader `sees` named in a note), the
-    season's quotas and the times."""
+    """The keywords `record.publish.published` takes for a year: the claims counted of the
+    cities the reader `sees`; for a year run in stages, also the final cities only (those left
+    out that the reader sees named in a note), the season's quotas and the times."""
     found = for_publishing(archive, year)
     if found is None:
-        return {}
+        return {"counted": sees}
     season = season_of(archive, year)
     with reading(archive) as seen:
         on_record = {c for c in seen.cities_of(season.pack, year) if sees(c)}
     return {
+        "counted": sees,
         "only": found.final,
         "quotas": found.quotas,
         "submitted": found.submitted,
