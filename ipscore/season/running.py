@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, IpscoreError, Problem
-from ..packs.quotas import Quota
 from ..store.stages import Event, add_event, events_of
 from .calendar import beijing_date
 from .people import User
-from .seasonfile import Season, season_from_document
+from .seasonfile import Season, stored_season
 from .stages import ACTIONS, LOCKED, STAGES, WAITING, Standing, Step, decide, refused, standing
 
 if TYPE_CHECKING:
@@ -48,7 +47,7 @@ def season_of(archive: Archive, year: int) -> Season:
                 )
             ]
         )
-    return season_from_document(row.document, row.file)
+    return stored_season(row.document, row.file)
 
 
 def province_of(season: Season, seen: Reading, city: str) -> str | None:
@@ -170,66 +169,41 @@ def status(
     return season, rows
 
 
-@dataclass(frozen=True)
-class Publishing:
-    """What a year run in stages asks of its published list: only the final results, the
-    season file's quotas, and each city's 自评提交 time (the one that stands) for ties."""
-
-    final: frozenset[str]
-    quotas: tuple[Quota, ...]
-    submitted: dict[str, dt.datetime]
-
-    def note(self, cities: Iterable[str]) -> str | None:
-        """What the list says of the cities on record (those its reader may see) left out, not
-        yet final."""
-        shown = set(cities)
-        waiting = sorted(shown - self.final)
-        if not waiting:
-            return None
-        return (
-            f"按阶段办理：只列已定稿的{len(shown & self.final)}个城市；尚未定稿的"
-            f"{len(waiting)}个（{'、'.join(waiting)}）未列入"
-        )
-
-
-def for_publishing(archive: Archive, year: int) -> Publishing | None:
-    """The final cities, quotas and submission times of a year run in stages; None where no
-    season was opened for it, so that its list is made as before."""
-    from ..store.seasons import standing_season
-
-    if standing_season(archive, year) is None:
-        return None
-    season = season_of(archive, year)
-    with archive.connected() as conn:
-        events = events_of(conn, year)
-    last: dict[str, Event] = {}
-    submitted = {}
-    for e in events:
-        last[e.city] = e
-        if e.action == "submit":
-            submitted[e.city] = dt.datetime.fromisoformat(e.at.replace("Z", "+00:00"))
-    final = frozenset(city for city, e in last.items() if e.stage == "final")
-    return Publishing(final, tuple(season.quotas), submitted)
-
-
 def publish_options(
     archive: Archive, year: int, sees: Callable[[str], bool] = lambda _: True
 ) -> dict[str, Any]:
     """The keywords `record.publish.published` takes for a year: the claims counted of the
     cities the reader `sees`; for a year run in stages, also the final cities only (those left
-    out that the reader sees named in a note), the season's quotas and the times."""
-    found = for_publishing(archive, year)
-    if found is None:
-        return {"counted": sees}
+    out that the reader sees named in a note), the season's quotas, and each city's 自评提交
+    time (the one that stands) for ties."""
+    from ..store.seasons import standing_season
+
+    if standing_season(archive, year) is None:
+        return {"counted": sees}  # not run in stages: the list as it always was
     season = season_of(archive, year)
     with reading(archive) as seen:
-        on_record = {c for c in seen.cities_of(season.pack, year) if sees(c)}
+        events = events_of(seen.conn, year)
+        shown = {c for c in seen.cities_of(season.pack, year) if sees(c)}
+    last = {e.city: e for e in events}
+    final = frozenset(city for city, e in last.items() if e.stage == "final")
+    submitted = {
+        e.city: dt.datetime.fromisoformat(e.at.replace("Z", "+00:00"))
+        for e in events
+        if e.action == "submit"
+    }
+    waiting = sorted(shown - final)
+    note = (
+        f"按阶段办理：只列已定稿的{len(shown & final)}个城市；尚未定稿的"
+        f"{len(waiting)}个（{'、'.join(waiting)}）未列入"
+        if waiting
+        else None
+    )
     return {
         "counted": sees,
-        "only": found.final,
-        "quotas": found.quotas,
-        "submitted": found.submitted,
-        "note": found.note(on_record),
+        "only": final,
+        "quotas": tuple(season.quotas),
+        "submitted": submitted,
+        "note": note,
     }
 
 

@@ -90,13 +90,13 @@ def assigned_cities(archive: Archive, expert: str, year: int | None = None) -> f
     """The cities the standing season file of `year` (of every year, without one) assigns to
     `expert`."""
     from ..store.seasons import season_years, standing_season
-    from .seasonfile import season_from_document
+    from .seasonfile import stored_season
 
     cities: set[str] = set()
     for one in [year] if year is not None else season_years(archive):
         row = standing_season(archive, one)
         if row is not None:
-            found = season_from_document(row.document, row.file).experts.get(expert)
+            found = stored_season(row.document, row.file).experts.get(expert)
             cities.update(found.cities if found else ())
     return frozenset(cities)
 

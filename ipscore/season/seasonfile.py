@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, ValidationError
@@ -77,6 +78,13 @@ Add = Callable[[Path_, str, str], None]
 def load_season(path: Path) -> Season:
     """The season file at `path`, checked; every problem named with its line and field."""
     return season_from_document(read_text(path), display_path(path))
+
+
+@lru_cache(maxsize=32)
+def stored_season(document: str, file: str) -> Season:
+    """A season file as the archive stores it, read once per process: every page, list and
+    step of the season asks for it again."""
+    return season_from_document(document, file)
 
 
 def season_from_document(text: str, file: str) -> Season:

@@ -54,10 +54,6 @@ def events_of(conn: Connection, year: int, city: str | None = None) -> list[Even
     return [_event(r) for r in conn.execute(query.order_by(season_events.c.id)).mappings()]
 
 
-def years_with_events(conn: Connection) -> set[int]:
-    return set(conn.execute(select(season_events.c.year).distinct()).scalars())
-
-
 def add_event(conn: Connection, event: Event) -> Event:
     """Append an event (its `id` is ignored); the event as stored."""
     row = event.to_dict()

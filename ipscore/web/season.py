@@ -31,9 +31,6 @@ from .pages import Denied, rendered
 from .uploads import archive_of
 from .work import File, Page, Redirect
 
-# Whose move each stage is, by role: what goes on a user's to-do list.
-_MINE = {"city": "city", "province": "province", "national": "national"}
-
 
 def todo(db: str | None, user: User) -> tuple[list[int], list[dict[str, Any]]]:
     """The years run in stages, and what waits on this user in them: a city's own file to
@@ -59,7 +56,7 @@ def _waits_on(r: Row, user: User) -> bool:
     if user.role == "national" and stage == "notice":
         ended = r.now.notice is not None and r.today > r.now.notice[1]
         return ended or any(a is None for _, a in r.now.objections())
-    return _MINE.get(user.role) == stage
+    return user.role in ("city", "province", "national") and stage == user.role  # its move
 
 
 def _item(year: int, r: Row) -> dict[str, Any]:
