@@ -3,7 +3,7 @@ cnipa-2015.md). Both are `StrEnum`s: they serialise as the contract's plain stri
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -50,6 +50,8 @@ TASK_LABELS: dict[str, dict[TaskStatus, str]] = {
 }
 
 
+BAND = "band:"  # the rule proving that a part of an item is in one band: band:<item>|<part>|<band>
+VETO = "veto:"  # the rule proving that a veto holds
 PREV = "prev:"  # the warning id of a typed `_prev` figure that differs from last year's record
 
 
@@ -61,3 +63,7 @@ class Verdicts:
     proved_by: dict[str, str]  # requirement id → the rule that fired (absent for missing)
     mandatory_rules: tuple[int, ...]  # indexes of the pack's mandatory rules that fired
     warnings: tuple[str, ...] = ()  # ids of the plausibility checks that fired
+    # A points sheet's: item id → the band each of its parts is in (None: a figure is missing),
+    # and the vetoes (一票否决) whose condition holds.
+    bands: dict[str, tuple[int | None, ...]] = field(default_factory=dict)
+    vetoes: tuple[str, ...] = ()

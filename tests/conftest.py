@@ -13,6 +13,7 @@ from ipscore.packs import Pack, find_pack
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 SEEDS = ROOT.parent / "shared" / "seeds"
+REFERENCE = ROOT.parent / "shared" / "reference" / "real-schemes.md"
 
 
 def as_in_a_terminal() -> None:

@@ -18,7 +18,7 @@ from ipscore.packcheck.proofs import prove, prove_all
 from ipscore.packs import shipped_packs
 from ipscore.verdicts import MET, NOT_APPLICABLE, UNMET
 
-from .conftest import ROOT, SEEDS
+from .conftest import REFERENCE, ROOT, SEEDS
 
 CONTRACT_IDS = (
     [f"T1.R{i}" for i in range(1, 4)]
@@ -66,8 +66,12 @@ def test_every_citation_quotes_the_source_document(pack_id):
     if pack.index is not None:  # an index pack's indicators cite the plan too
         cited += [("index", pack.index.source)]
         cited += [(i.id, i.citation) for i in pack.index.indicators]
+    # A source read from a public page (a `url`, not a seed document) is quoted in the
+    # reference notes, with its address: the citation must be found there.
+    online = {s.file for s in pack.pack.sources if s.url}
     for name, citation in cited:
-        source = _plain((SEEDS / citation.source).read_text(encoding="utf-8"))
+        where = REFERENCE if citation.source in online else SEEDS / citation.source
+        source = _plain(where.read_text(encoding="utf-8"))
         for fragment in citation.text.split("…"):
             assert _plain(fragment) in source, (name, fragment)
 

@@ -44,8 +44,8 @@ from ..packs.conditions import (
     negate,
     normalise,
 )
-from ..packs.model import SCALED
-from ..verdicts import MET, MISSING, NOT_APPLICABLE, PREV, UNMET, Verdict, Verdicts
+from ..packs.model import SCALED, parts_of
+from ..verdicts import BAND, MET, MISSING, NOT_APPLICABLE, PREV, UNMET, VETO, Verdict, Verdicts
 from . import parts
 
 SEEN = "city|seen"
@@ -325,6 +325,13 @@ def compile_ruleset(pack: Pack) -> dict[str, dict[str, Any]]:
         rules[f"{req.id}|{UNMET}"] = _rule(pack, *guard, negate(req.check))
         if req.applies_if is not None:
             rules[f"{req.id}|{NOT_APPLICABLE}"] = _rule(pack, negate(req.applies_if))
+    for _, req in pack.requirements():
+        guard = [req.applies_if] if req.applies_if is not None else []
+        for p, part in enumerate(parts_of(req)):
+            for b, band in enumerate(part.bands):
+                rules[f"{BAND}{req.id}|{p}|{b}"] = _rule(pack, *guard, band.when)
+    for veto in pack.scoring.vetoes:
+        rules[f"{VETO}{veto.id}"] = _rule(pack, veto.when)
     for k, mandatory in enumerate(pack.mandatory):
         rules[f"mandatory|{k}"] = _rule(pack, mandatory.when)
     for check in pack.plausibility:
@@ -514,7 +521,24 @@ class Engine:
         mandatory = tuple(k for k, rule in self._mandatory if rule in names)
         warnings = tuple(c for c, rule in self._plausibility if rule in names)
         warnings += tuple(sorted(n for n in names if n.startswith(PREV)))
-        return Verdicts(statuses, proved, mandatory, warnings)
+        if not self.pack.is_sheet:
+            return Verdicts(statuses, proved, mandatory, warnings)
+        vetoes = tuple(v.id for v in self.pack.scoring.vetoes if f"{VETO}{v.id}" in names)
+        return Verdicts(statuses, proved, mandatory, warnings, self._bands(names), vetoes)
+
+    def _bands(self, names: set[str]) -> dict[str, tuple[int | None, ...]]:
+        """Each item's parts' bands, as the rules that fired prove them: none fired for a part
+        whose figures are missing (or that does not apply); two would be a contradiction."""
+        out: dict[str, tuple[int | None, ...]] = {}
+        for _, req in self.pack.requirements():
+            found: list[int | None] = []
+            for p, part in enumerate(parts_of(req)):
+                hits = [b for b in range(len(part.bands)) if f"{BAND}{req.id}|{p}|{b}" in names]
+                if len(hits) > 1:
+                    raise EngineError(f"{req.id}: part {p} is in bands {hits} at once")
+                found.append(hits[0] if hits else None)
+            out[req.id] = tuple(found)
+        return out
 
 
 @per_pack

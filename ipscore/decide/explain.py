@@ -197,6 +197,11 @@ def _describe_compare(pack: Pack, cmp: Compare, lang: str, years: bool) -> str:
 def expected(pack: Pack, req: Requirement, lang: str = "zh") -> str:
     # Not `pick`: without an English text, English describes the condition itself.
     given = req.expected_en if lang == "en" else req.expected
+    if not given and req.points is not None:  # an item: its 评分标准, and full marks
+        words = req.points.criteria_en if lang == "en" else req.points.criteria
+        if words:
+            value = format_decimal(req.points.worth)
+            return pick(lang, f"{words}（满分{value}分）", f"{words} (full marks {value})")
     return given or describe(pack, req.check, lang)
 
 

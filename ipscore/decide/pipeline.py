@@ -23,6 +23,7 @@ from ..packs.conditions import YEAR, fields_read, in_year, split_year
 from ..verdicts import MISSING, PREV, UNMET, Verdicts
 from . import explain, scoring
 from .engine import engine_for
+from .points import sheet_score
 from .results import Assessment, Gap, RequirementFacts, RequirementResult, TaskResult
 
 if TYPE_CHECKING:
@@ -207,7 +208,8 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
                 result.evidence = tuple(k for k in known.evidence_keys if k in attached)
             reqs.append(result)
         tasks.append((task, reqs))
-    summary = scoring.summarize(pack, verdicts.statuses, mandatory)
+    sheet = sheet_score(pack, verdicts, values, submission.claimed) if pack.is_sheet else None
+    summary = scoring.summarize(pack, verdicts.statuses, mandatory, sheet)
     return Assessment(
         pack=pack,
         year=pack.pack.year,
@@ -248,6 +250,7 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
         inputs=submission.inputs,
         evidence=submission.evidence,
         other_years=_other_years_used(pack, submission),
+        sheet=sheet,
     )
 
 

@@ -17,6 +17,7 @@ from ..intake.evidence import Attached
 from ..packs import Pack
 from ..provenance import InputFile, Provenance
 from ..verdicts import TaskStatus, Verdict
+from .points import SheetScore, shown
 
 
 class Gap:
@@ -197,6 +198,7 @@ class Assessment:
     # Other years' figures used, each with its value and where it came from.
     other_years: dict[str, dict[str, Any]] = field(default_factory=dict)
     evidence: Attached = field(default_factory=dict)  # supporting documents, files hashed
+    sheet: SheetScore | None = None  # a points sheet's items, vetoes and total
 
     @property
     def pack_id(self) -> str:
@@ -264,8 +266,55 @@ class Assessment:
             "evidence": {
                 key: [p.to_dict() for p in pieces] for key, pieces in self.evidence.items()
             },
+            **({"points": sheet_json(self.pack, self.sheet)} if self.sheet is not None else {}),
             "provenance": self.provenance(produced_at).to_dict(),
         }
+
+
+def sheet_json(pack: Pack, sheet: SheetScore) -> dict[str, Any]:
+    """A points sheet in the JSON: every item with its 分值, 得分, 自评分 and the difference,
+    each part's band and why; the vetoes that hold; the total, exact and as shown."""
+    decimals = pack.scoring.decimals
+    vetoes = {v.id: v for v in pack.scoring.vetoes}
+    return {
+        "start": _number(sheet.start),
+        "maximum": _number(sheet.maximum),
+        "total": shown(sheet.exact, decimals),
+        "total_exact": str(sheet.exact),
+        "capped": sheet.capped,
+        "vetoes": [
+            {
+                "id": v,
+                "title": vetoes[v].title,
+                "effect": vetoes[v].effect,
+                "citation": vetoes[v].citation.model_dump(),
+            }
+            for v in sheet.vetoes
+        ],
+        "items": [
+            {
+                "id": item.id,
+                "task": item.task,
+                "value": _number(item.value),
+                "points": shown(item.points, decimals),
+                "points_exact": str(item.points),
+                "status": item.status,
+                "self_score": None if item.claimed is None else _number(item.claimed),
+                "difference": None if item.difference is None else shown(item.difference, decimals),
+                "parts": [
+                    {
+                        "kind": part.kind,
+                        "band": part.band,
+                        "points": shown(part.points, decimals),
+                        "bonus": shown(part.bonus, decimals),
+                        "explanation": part.words,
+                    }
+                    for part in item.parts
+                ],
+            }
+            for item in sheet.items
+        ],
+    }
 
 
 def _used_json(used: dict[str, Any]) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from ..verdicts import (
     Verdict,
     Verdicts,
 )
+from .points import SheetScore
 from .results import Assessment, RequirementResult, TaskResult
 
 if TYPE_CHECKING:
@@ -149,7 +150,12 @@ def _whole_task_weights(pack: Pack) -> dict[bool, int]:
     return {mandatory: int(w * unit) for mandatory, w in weights.items()}
 
 
-def summarize(pack: Pack, statuses: Mapping[str, Verdict], mandatory: set[str]) -> Summary:
+def summarize(
+    pack: Pack,
+    statuses: Mapping[str, Verdict],
+    mandatory: set[str],
+    sheet: SheetScore | None = None,
+) -> Summary:
     """Task statuses, fractions, score and grade from the verdicts alone: what-if toggles and
     threshold sweeps call this without running the rules again.
 
@@ -169,10 +175,14 @@ def summarize(pack: Pack, statuses: Mapping[str, Verdict], mandatory: set[str]) 
         weight[task_id] = task_weights[task_id in mandatory]
         tallies.append((whole[task_id in mandatory], applicable, met))
     # In whole numbers, one Fraction at the end: summing Fractions reduced each term by a gcd.
+    complete = all(status[t] == COMPLETE for t in status if t in mandatory)
+    if sheet is not None:  # a points sheet: its total, and the lowest grade under a veto
+        score = rounded(sheet.exact, pack.scoring.decimals)
+        band = pack.scoring.grades[-1] if sheet.vetoes else grade(pack, score, complete)
+        return Summary(sheet.exact, score, band, complete, status, fraction, weight)
     terms, denominator = score_terms(*zip(*tallies, strict=True))
     exact = Fraction(sum(terms), denominator) if denominator else Fraction(0)
     score = rounded(exact, pack.scoring.decimals)
-    complete = all(status[t] == COMPLETE for t in status if t in mandatory)
     return Summary(exact, score, grade(pack, score, complete), complete, status, fraction, weight)
 
 

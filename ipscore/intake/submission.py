@@ -23,6 +23,8 @@ from ..provenance import InputFile, sha256
 from ..text import bad_name, broken_character, control_character, did_you_mean
 from ..validation import problems_from
 from ..yamlio import Lines, line_of, load_fast, load_with_bytes, within
+from .claims import KEY as CLAIMS
+from .claims import read_claims
 from .evidence import Attached
 from .evidence import read as read_evidence
 from .values import (
@@ -54,6 +56,8 @@ class Submission:
     other_years: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Supporting documents by requirement id or field name (`evidence:`), files hashed.
     evidence: Attached = field(default_factory=dict)
+    # A points sheet's 自评分 by item (`self_scores:`), listed against the points computed.
+    claimed: dict[str, Decimal] = field(default_factory=dict)
 
     @property
     def city(self) -> str:
@@ -101,7 +105,17 @@ def _model(pack: Pack, year: int) -> type[BaseModel]:
     return create_model("Submission", __base__=_Model, **top)
 
 
-TOP_KEYS = ("pack", "year", "city", "facts", "reference", "history", "evidence", "note")
+TOP_KEYS = (
+    "pack",
+    "year",
+    "city",
+    "facts",
+    "reference",
+    "history",
+    "evidence",
+    "self_scores",
+    "note",
+)
 
 
 def read_submission(path: Path, pack_of: PackChooser, any_year: bool = False) -> Submission:
@@ -357,12 +371,16 @@ def parse_submission(
     problems += wrong
     attached, wrong = read_evidence(data.get("evidence"), pack, folder or Path("."), name, lines)
     problems += wrong
+    claimed, wrong = read_claims(data.get(CLAIMS), pack, name, lines)
+    problems += wrong
     if problems or values is None:
         raise InputError(problems)
     apply_defaults(pack, values)
     derive(pack, values)
     values.update(history)
-    return Submission(pack.id, this_year, values, name, read_from, evidence=attached)
+    return Submission(
+        pack.id, this_year, values, name, read_from, evidence=attached, claimed=claimed
+    )
 
 
 # How a field's value is checked: a whole count or a yes/no is told at once, anything else

@@ -20,6 +20,8 @@ class Source(Strict):
     issuer: str | None = None
     doc_number: str | None = None
     date: str | None = None
+    # Where a source not among the seed documents was read (a public page), for the reader.
+    url: str | None = None
 
 
 class Citation(Strict):

@@ -7,6 +7,7 @@ that a pack's author sees all of them in one run.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
@@ -39,6 +40,8 @@ from .conditions import (
 from .expertcheck import check_part
 from .model import NUMERIC, SCALED, FieldDecl, GradeBand, Pack, Requirement, years_of
 from .params import with_params
+from .points import bands_of
+from .pointscheck import check_sheet, full_marks, raw_bands
 from .quotas import quota_problems
 
 Path_ = tuple[str | int, ...]
@@ -188,9 +191,15 @@ def _parse_conditions(pack: Pack, checker: _Checker) -> Pack:
         for j, req in enumerate(task.requirements):
             base = ("tasks", i, "requirements", j)
             years, each = _over_years(pack, req, base, checker)
-            check = parsed(req.check, (*base, "check"), years, each)
+            raw_check = req.check
+            update: dict[str, Any] = {}
+            if req.points is not None:  # an item: its bands, and its check if left out
+                raw_check = full_marks(req) if raw_check is None else raw_check
+                update["points"] = _with_bands(pack, req, (*base, "points"), parsed)
+            check = parsed(raw_check, (*base, "check" if req.check else "points"), years, each)
             applies = parsed(req.applies_if, (*base, "applies_if"))
-            reqs.append(req.model_copy(update={"check": check, "applies_if": applies}))
+            update.update(check=check, applies_if=applies)
+            reqs.append(req.model_copy(update=update))
         tasks.append(task.model_copy(update={"requirements": reqs}))
     mandatory = [
         rule.model_copy(update={"when": parsed(rule.when, ("mandatory", k, "when"))})
@@ -200,7 +209,29 @@ def _parse_conditions(pack: Pack, checker: _Checker) -> Pack:
         check.model_copy(update={"when": parsed(check.when, ("plausibility", k, "when"))})
         for k, check in enumerate(pack.plausibility)
     ]
-    return pack.model_copy(update={"tasks": tasks, "mandatory": mandatory, "plausibility": checks})
+    vetoes = [
+        veto.model_copy(update={"when": parsed(veto.when, ("scoring", "vetoes", k, "when"))})
+        for k, veto in enumerate(pack.scoring.vetoes)
+    ]
+    scoring = pack.scoring.model_copy(update={"vetoes": vetoes}) if vetoes else pack.scoring
+    return pack.model_copy(
+        update={"tasks": tasks, "mandatory": mandatory, "plausibility": checks, "scoring": scoring}
+    )
+
+
+def _with_bands(pack: Pack, req: Requirement, at: Path_, parsed: Callable[..., Any]) -> Any:
+    """The item's points with each part's bands: their conditions parsed and checked."""
+    assert req.points is not None
+    parts = []
+    for k, (part, raws) in enumerate(zip(req.points.parts, raw_bands(pack, req), strict=True)):
+        place = (*at, "parts", k) if len(req.points.parts) > 1 else at
+        shapes = bands_of(part, lambda _: 0)
+        bands = tuple(
+            dataclasses.replace(shape, when=parsed(raw, place))
+            for shape, raw in zip(shapes, raws, strict=True)
+        )
+        parts.append(part.model_copy(update={"bands": bands}))
+    return req.points.model_copy(update={"parts": parts})
 
 
 def _over_years(
@@ -493,6 +524,7 @@ def _check(pack: Pack, checker: _Checker) -> None:
             )
     _check_index(pack, checker)
     check_part(pack, checker.add)
+    check_sheet(pack, checker.add)
 
 
 def _check_index(pack: Pack, checker: _Checker) -> None:
@@ -683,14 +715,17 @@ def _check_grades(pack: Pack, checker: _Checker) -> None:
         path = ("scoring", "grades", k)
         if codes.count(band.code) > 1 and codes.index(band.code) != k:
             checker.add(path, f"等级代码 {band.code} 重复", f"duplicate grade code {band.code}")
-        if band.min_score is not None and not 0 <= band.min_score <= 100:
+        # A points sheet's total may pass 100 (bonuses, a start of 100); its lowest grade is
+        # reached by a veto or a quota's cut even when a looser grade stands before it.
+        sheet = pack.is_sheet
+        if band.min_score is not None and not 0 <= band.min_score <= (10**6 if sheet else 100):
             checker.add(
                 (*path, "min_score"),
                 f"等级 {band.label} 的分数线 {band.min_score} 不在0到100之间，永远达不到",
                 f"grade {band.code}: threshold {band.min_score} is outside 0–100 and unreachable",
             )
         for earlier in bands[:k]:
-            if _covers(earlier, band):
+            if _covers(earlier, band) and not (sheet and k == len(bands) - 1):
                 checker.add(
                     path,
                     f"等级 {band.label} 永远达不到：排在前面的 {earlier.label} 的条件更宽",

@@ -14,6 +14,7 @@ from .conditions import Condition, in_year, split_year
 from .experts import ExpertPart
 from .identity import per_pack
 from .index import IndexSpec
+from .points import Part, Points, Sheet, Veto
 from .quotas import Quota
 
 FieldType = Literal["bool", "count", "amount", "ratio", "date", "enum", "text"]
@@ -84,8 +85,9 @@ class Requirement(Strict):
     kind: Literal["required", "advisory"]
     title: str
     title_en: str | None = None
-    # Raw YAML while validating, a parsed Condition once the loader has checked it.
-    check: Condition | Any
+    # Raw YAML while validating, a parsed Condition once the loader has checked it. An item
+    # of a points sheet may leave it out: it is then "earns its full 分值" (packs/points.py).
+    check: Condition | Any = None
     applies_if: Condition | Any = None
     expected: str | None = None
     expected_en: str | None = None
@@ -105,6 +107,8 @@ class Requirement(Strict):
     any_year: str | None = Field(default=None, pattern=r"^\d{4}\.\.\d{4}$")
     responsible: list[str] = []
     cooperating: list[str] = []
+    # An item of a points sheet (scoring.method: points): its 分值, 评分标准 and parts.
+    points: Points | None = None
 
 
 class Task(Strict):
@@ -157,6 +161,11 @@ class Scoring(Strict):
     note: str
     note_en: str | None = None
     verification: VerificationPolicy = VerificationPolicy()
+    # `weighted`: the share of requirements met (the 2015 plan's way); `points`: a score sheet,
+    # each requirement an item worth points (packs/points.py), added up from `sheet.start`.
+    method: Literal["weighted", "points"] = "weighted"
+    sheet: Sheet = Sheet()
+    vetoes: list[Veto] = []
 
 
 class Subject(Strict):
@@ -170,6 +179,15 @@ class Subject(Strict):
     plural_en: str = "cities"
 
 
+class NotEncoded(Strict):
+    """Part of the source the pack does not encode, and why (a text cut off, a rule no figure
+    can check): listed so that a reader knows the sheet is not whole."""
+
+    item: str
+    reason: str
+    reason_en: str | None = None
+
+
 class PackInfo(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     version: str
@@ -181,6 +199,7 @@ class PackInfo(Strict):
     sources: list[Source] = Field(min_length=1)
     description: str | None = None
     subject: Subject = Subject()
+    not_encoded: list[NotEncoded] = []
 
 
 class PlausibilityCheck(Strict):
@@ -294,7 +313,14 @@ class Pack(Strict):
         """Every condition the pack's rules read: checks, applicability, mandatory sets and
         plausibility checks."""
         out = [c for _, r in self.requirements() for c in (r.check, r.applies_if) if c]
+        out += [b.when for _, r in self.requirements() for part in parts_of(r) for b in part.bands]
+        out += [v.when for v in self.scoring.vetoes]
         return out + [m.when for m in self.mandatory] + [p.when for p in self.plausibility]
+
+    @property
+    def is_sheet(self) -> bool:
+        """Scored as a points sheet (scoring.method: points)."""
+        return self.scoring.method == "points"
 
     def requirement(self, req_id: str) -> Requirement:
         return next(req for _, req in self.requirements() if req.id == req_id)
@@ -333,3 +359,8 @@ def _previous_pairs(pack: Pack) -> dict[str, str]:
         and pack.field(name).type in NUMERIC
         and pack.field(name).type == pack.field(name.removesuffix("_prev")).type
     }
+
+
+def parts_of(req: Requirement) -> list[Part]:
+    """An item's parts; none for a requirement that is not an item of a points sheet."""
+    return req.points.parts if req.points is not None else []

@@ -1,0 +1,321 @@
+"""A points sheet added up: each item's points from the band the engine put each of its parts
+in, exactly (`Fraction`), with the words that say why ("完成目标任务的93%，得60%分：9分";
+"超出目标12件，加1.2分"); the vetoes that hold; the total from the sheet's start, within its
+cap and floor. Nothing here decides a band: `Verdicts.bands` holds what the engine proved."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+
+from ..packs import Pack, Requirement
+from ..packs.model import parts_of
+from ..packs.points import Part
+from ..text import pick
+from ..verdicts import Verdict, Verdicts
+from . import explain
+
+
+@dataclass(frozen=True)
+class PartScore:
+    """One part of an item: the band it is in (None while a figure is missing), its points
+    (a bonus included; a deduction negative), and why, in both languages."""
+
+    kind: str
+    band: int | None
+    points: Fraction
+    bonus: Fraction
+    words: str
+    words_en: str
+
+
+@dataclass(frozen=True)
+class ItemScore:
+    id: str
+    task: str
+    value: Fraction  # 分值
+    points: Fraction  # 得分
+    parts: tuple[PartScore, ...]
+    status: Verdict
+    claimed: Fraction | None = None  # 自评分, as the city filed it
+
+    @property
+    def difference(self) -> Fraction | None:
+        """自评分 − 得分: what the city claimed beyond the points computed."""
+        return None if self.claimed is None else self.claimed - self.points
+
+
+@dataclass(frozen=True)
+class SheetScore:
+    items: tuple[ItemScore, ...]
+    vetoes: tuple[str, ...]  # the ids of the vetoes that hold
+    start: Fraction
+    added: Fraction  # Σ of the items' points
+    exact: Fraction  # the total: start + added within the sheet's cap and floor, 0 if vetoed
+    maximum: Fraction  # start + Σ 分值 (full marks, no bonus)
+    capped: bool = False  # the sheet's cap or floor took effect
+
+    @property
+    def lowest_grade(self) -> bool:
+        return bool(self.vetoes)
+
+
+def sheet_score(
+    pack: Pack,
+    verdicts: Verdicts,
+    values: Mapping[str, Any],
+    claimed: Mapping[str, Any] | None = None,
+) -> SheetScore:
+    """The sheet added up for the bands and vetoes the engine decided."""
+    claimed = claimed or {}
+    items = []
+    for task, req in pack.requirements():
+        found = verdicts.bands.get(req.id, ())
+        parts = tuple(
+            part_score(pack, part, found[k] if k < len(found) else None, values)
+            for k, part in enumerate(parts_of(req))
+        )
+        own = claimed.get(req.id)
+        items.append(
+            ItemScore(
+                id=req.id,
+                task=task.id,
+                value=_worth(req),
+                points=sum((p.points for p in parts), Fraction(0)),
+                parts=parts,
+                status=verdicts.statuses[req.id],
+                claimed=None if own is None else Fraction(own),
+            )
+        )
+    sheet = pack.scoring.sheet
+    start = Fraction(sheet.start)
+    added = sum((i.points for i in items), Fraction(0))
+    total = start + added
+    within = total
+    if sheet.max is not None:
+        within = min(within, Fraction(sheet.max))
+    if sheet.floor is not None:
+        within = max(within, Fraction(sheet.floor))
+    zero = any(v.effect == "zero" for v in pack.scoring.vetoes if v.id in verdicts.vetoes)
+    return SheetScore(
+        items=tuple(items),
+        vetoes=verdicts.vetoes,
+        start=start,
+        added=added,
+        exact=Fraction(0) if zero else within,
+        maximum=start + sum((i.value for i in items), Fraction(0)),
+        capped=within != total,
+    )
+
+
+def _worth(req: Requirement) -> Fraction:
+    return req.points.worth if req.points is not None else Fraction(0)
+
+
+def _number(values: Mapping[str, Any], name: str) -> Fraction | None:
+    value = values.get(name)
+    if value is None or isinstance(value, bool):
+        return None
+    return Fraction(value)
+
+
+def target_of(of: str | Decimal, values: Mapping[str, Any]) -> Fraction | None:
+    return _number(values, of) if isinstance(of, str) else Fraction(of)
+
+
+def part_score(pack: Pack, part: Part, band: int | None, values: Mapping[str, Any]) -> PartScore:
+    """A part's points in the band it is in, and why."""
+    if band is None:
+        zh, en = _missing(pack, part, values)
+        return PartScore(part.kind, None, Fraction(0), Fraction(0), zh, en)
+    kind = part.bands[band].kind
+    decimals = pack.scoring.decimals
+    if part.tiers is not None:
+        return _tier(pack, part, band, values)
+    if part.per_unit is not None:
+        cap = Fraction(part.cap if part.cap is not None else part.value or 0)
+        counts = [
+            (f, Fraction(r), _number(values, f) or Fraction(0)) for f, r in part.per_unit.items()
+        ]
+        total = sum((r * x for _, r, x in counts), Fraction(0))
+        pieces_zh = " + ".join(
+            f"{explain.label(pack.field(f), 'zh')}{explain.show(pack.field(f), x)}"
+            f"×{_pts(r, decimals)}分"
+            for f, r, x in counts
+        )
+        pieces_en = " + ".join(
+            f"{explain.label(pack.field(f), 'en')} {explain.show(pack.field(f), x, 'en')} × "
+            f"{_pts(r, decimals)}"
+            for f, r, x in counts
+        )
+        if kind == "capped":
+            most, got = _pts(cap, decimals), _pts(total, decimals)
+            return PartScore(
+                kind,
+                band,
+                cap,
+                Fraction(0),
+                f"{pieces_zh} = {got}分，以{most}分为限：得{most}分",
+                f"{pieces_en} = {got}, capped at {most}: {most} points",
+            )
+        return PartScore(
+            kind,
+            band,
+            total,
+            Fraction(0),
+            f"{pieces_zh}：得{_pts(total, decimals)}分",
+            f"{pieces_en}: {_pts(total, decimals)} points",
+        )
+    if part.when is not None:
+        worth = part.worth
+        what_zh = part.label or pick("zh", "条件", "condition")
+        what_en = part.label_en or part.label or "condition"
+        if kind == "award":
+            return PartScore(
+                kind,
+                band,
+                worth,
+                Fraction(0),
+                f"{what_zh}：达到，得{_pts(worth, decimals)}分",
+                f"{what_en}: met, {_pts(worth, decimals)} points",
+            )
+        return PartScore(
+            kind,
+            band,
+            Fraction(0),
+            Fraction(0),
+            f"{what_zh}：未达到，不得分",
+            f"{what_en}: not met, no points",
+        )
+    return _deduction(pack, part, band, values)
+
+
+def _tier(pack: Pack, part: Part, band: int, values: Mapping[str, Any]) -> PartScore:
+    assert part.tiers is not None
+    t, decimals = part.tiers, pack.scoring.decimals
+    chosen = part.bands[band]
+    decl = pack.field(t.field)
+    done = _number(values, t.field) or Fraction(0)
+    target = target_of(t.of, values) or Fraction(0)
+    share = _share_words(done, target)
+    earns = chosen.earns or Fraction(0)
+    points = earns * part.worth
+    if chosen.kind == "below":
+        zh = f"完成目标任务的{share[0]}，不足{_pct(chosen.share)}，不得分"
+        en = f"{share[1]} of the target, short of {_pct(chosen.share)}: no points"
+        return PartScore(chosen.kind, band, Fraction(0), Fraction(0), zh, en)
+    if earns == 1:
+        got = _pts(points, decimals)
+        of = f"{explain.show(decl, done)}，目标{explain.show(decl, target)}"
+        zh = f"完成目标任务（{of}），得满分：{got}分"
+        en = (
+            f"target met ({explain.show(decl, done, 'en')} of "
+            f"{explain.show(decl, target, 'en')}): full marks, {got} points"
+        )
+    else:
+        zh = f"完成目标任务的{share[0]}，得{_pct(earns)}分：{_pts(points, decimals)}分"
+        en = f"{share[1]} of the target: {_pct(earns)} of the points, {_pts(points, decimals)}"
+    bonus = Fraction(0)
+    if part.bonus is not None and band == 0 and done > target:
+        b = part.bonus
+        steps = math.floor((done - target) / Fraction(b.per))
+        bonus = steps * Fraction(b.points)
+        if b.cap is not None:
+            bonus = min(bonus, Fraction(b.cap))
+        over = explain.show(decl, done - target)
+        over_en = explain.show(decl, done - target, "en")
+        capped = b.cap is not None and steps * Fraction(b.points) > Fraction(b.cap)
+        zh += f"；超出目标{over}，加{_pts(bonus, decimals)}分" + (
+            "（已达加分上限）" if capped else ""
+        )
+        en += f"; {over_en} over the target: {_pts(bonus, decimals)} bonus" + (
+            " (at the cap)" if capped else ""
+        )
+        points += bonus
+    return PartScore(chosen.kind, band, points, bonus, zh, en)
+
+
+def _deduction(pack: Pack, part: Part, band: int, values: Mapping[str, Any]) -> PartScore:
+    assert part.deduct is not None
+    d, decimals = part.deduct, pack.scoring.decimals
+    decl = pack.field(d.field)
+    done = _number(values, d.field) or Fraction(0)
+    target = target_of(d.of, values) or Fraction(0)
+    if part.bands[band].kind == "done":
+        return PartScore(
+            "done",
+            band,
+            Fraction(0),
+            Fraction(0),
+            f"完成任务（{explain.show(decl, done)}，任务{explain.show(decl, target)}），不扣分",
+            f"task done ({explain.show(decl, done, 'en')} of "
+            f"{explain.show(decl, target, 'en')}): nothing deducted",
+        )
+    short = target - done
+    steps = math.ceil(short / Fraction(d.per))
+    taken = steps * Fraction(d.points)
+    if d.cap is not None:
+        taken = min(taken, Fraction(d.cap))
+    return PartScore(
+        "short",
+        band,
+        -taken,
+        Fraction(0),
+        f"未完成{explain.show(decl, short)}（任务{explain.show(decl, target)}，"
+        f"完成{explain.show(decl, done)}），扣{_pts(taken, decimals)}分",
+        f"{explain.show(decl, short, 'en')} short of the task ({explain.show(decl, done, 'en')} of "
+        f"{explain.show(decl, target, 'en')}): {_pts(taken, decimals)} deducted",
+    )
+
+
+def _missing(pack: Pack, part: Part, values: Mapping[str, Any]) -> tuple[str, str]:
+    read = []
+    if part.tiers is not None:
+        read = [part.tiers.field, *([part.tiers.of] if isinstance(part.tiers.of, str) else [])]
+    elif part.deduct is not None:
+        read = [part.deduct.field, *([part.deduct.of] if isinstance(part.deduct.of, str) else [])]
+    elif part.per_unit is not None:
+        read = list(part.per_unit)
+    absent = [f for f in read if values.get(f) is None]
+    if not absent:
+        return "不适用或数据不全，本项不计分", "not applicable or incomplete: no points"
+    names_zh = "、".join(explain.label(pack.field(f), "zh") for f in absent)
+    names_en = ", ".join(explain.label(pack.field(f), "en") for f in absent)
+    return f"缺少数据（{names_zh}），本项暂不得分", f"figures missing ({names_en}): no points yet"
+
+
+def _share_words(done: Fraction, target: Fraction) -> tuple[str, str]:
+    """The share of the target reached, to one decimal, rounded down (89.96% shows as 89.9%,
+    never as a 90% it did not reach)."""
+    if target <= 0:
+        return "100%", "100%"
+    tenths = math.floor(done / target * 1000)
+    text = f"{tenths // 10}" if tenths % 10 == 0 else f"{tenths // 10}.{tenths % 10}"
+    return f"{text}%", f"{text}%"
+
+
+def _pct(share: Fraction | None) -> str:
+    value = (share or Fraction(0)) * 100
+    return (
+        f"{explain.rounded(value, 2).rstrip('0').rstrip('.')}%"
+        if value.denominator != 1
+        else f"{value.numerator}%"
+    )
+
+
+def _pts(value: Fraction, decimals: int) -> str:
+    """Points to the sheet's decimals (half up), trailing zeros dropped: 9, 1.2, 0.1."""
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    shown = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = f"{shown:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def shown(value: Fraction, decimals: int) -> str:
+    """Points to the sheet's decimals exactly as the sheet shows them (15.0 with one decimal)."""
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return f"{exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):f}"

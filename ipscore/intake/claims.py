@@ -1,0 +1,91 @@
+"""A city's own score per item of a points sheet (自评分, the sheet's last column):
+`self_scores: {invention-applications: 15, enforcement: 25}`. Kept beside the figures, never
+used to score: the result lists it against the points computed, item by item."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ..errors import Problem
+from ..packs import Pack
+from ..text import did_you_mean
+from ..yamlio import Lines, line_of
+
+KEY = "self_scores"
+MOST = Decimal(1000)  # no sheet gives or takes this many points on one item
+
+
+def read_claims(
+    raw: Any, pack: Pack, name: str, lines: Lines
+) -> tuple[dict[str, Decimal], list[Problem]]:
+    """The self-scores a submission files, each a number for an item of the pack's sheet."""
+    if raw is None:
+        return {}, []
+    where = line_of(lines, (KEY,))
+    if not pack.is_sheet:
+        return {}, [
+            Problem(
+                f"规则包 {pack.id} 不是评分表，没有自评分（{KEY}）",
+                f"pack {pack.id} is not a points sheet: it has no self-scores ({KEY})",
+                name,
+                where,
+                KEY,
+            )
+        ]
+    if not isinstance(raw, dict):
+        return {}, [
+            Problem(
+                f"{KEY} 应为“评分项编号: 自评分”的映射",
+                f"{KEY} must map item ids to self-scores",
+                name,
+                where,
+                KEY,
+            )
+        ]
+    items = [req.id for _, req in pack.requirements()]
+    out: dict[str, Decimal] = {}
+    problems: list[Problem] = []
+    for item, value in raw.items():
+        at = line_of(lines, (KEY, item))
+        field = f"{KEY}.{item}"
+        if item not in items:
+            hint = did_you_mean(str(item), items)
+            problems.append(
+                Problem(
+                    f"没有评分项 {item}{hint[0]}",
+                    f"no item {item}{hint[1]}",
+                    name,
+                    at,
+                    field,
+                )
+            )
+            continue
+        number = _number(value)
+        if number is None:
+            problems.append(
+                Problem(
+                    f"自评分应为一个数（如 12.5），实际为 {value!r}",
+                    f"a self-score must be a number (e.g. 12.5), got {value!r}",
+                    name,
+                    at,
+                    field,
+                )
+            )
+            continue
+        out[str(item)] = number
+    return out, problems
+
+
+def _number(value: Any) -> Decimal | None:
+    if (
+        value is None
+        or isinstance(value, bool)
+        or not isinstance(value, (int, float, str, Decimal))
+    ):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() and abs(number) < MOST else None
