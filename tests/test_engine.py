@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 
 from ipscore import PackError, load_pack
 from ipscore.decide import engine, kleene
+from ipscore.packs.model import parts_of
 from ipscore.decide.engine import _SID, compile_ruleset, engine_for
 from ipscore.intake.submission import Submission
 from ipscore.intake.values import derive
@@ -136,6 +137,14 @@ def _agree(pack, submission):
         k for k, rule in enumerate(pack.mandatory) if kleene.evaluate(rule.when, submission.values)
     }
     assert set(got.mandatory_rules) == fired
+    for _, req in pack.requirements():  # a points sheet: each part's band
+        want_bands = tuple(
+            kleene.band([b.when for b in part.bands], req.applies_if, submission.values)
+            for part in parts_of(req)
+        )
+        assert got.bands.get(req.id, ()) == want_bands, (req.id, submission.values)
+    vetoes = [v.id for v in pack.scoring.vetoes if kleene.evaluate(v.when, submission.values)]
+    assert list(got.vetoes) == vetoes
 
 
 def test_state_is_deleted_after_each_assessment(pack):

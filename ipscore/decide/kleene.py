@@ -8,7 +8,7 @@ to say which comparison fell short and by how much.
 from __future__ import annotations
 
 import operator
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -81,3 +81,16 @@ def verdict(check: Condition, applies_if: Condition | None, values: Mapping[str,
     if applies is None or result is None:
         return "missing"
     return "met" if result else "unmet"
+
+
+def band(
+    bands: Sequence[Condition], applies_if: Condition | None, values: Mapping[str, Any]
+) -> int | None:
+    """The band of an item's part the engine must prove (the first whose condition is true),
+    or None where the part does not apply or a figure it needs is missing."""
+    if applies_if is not None and evaluate(applies_if, values) is not True:
+        return None
+    held = [k for k, cond in enumerate(bands) if evaluate(cond, values) is True]
+    if len(held) > 1:
+        raise AssertionError(f"bands {held} hold at once")
+    return held[0] if held else None
