@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 
 from ipscore import PackError, load_pack
 from ipscore.decide import engine, kleene
-from ipscore.packs.model import parts_of
 from ipscore.decide.engine import _SID, compile_ruleset, engine_for
 from ipscore.intake.submission import Submission
 from ipscore.intake.values import derive
+from ipscore.packs.model import parts_of
 
 from .strategies import submissions
 
