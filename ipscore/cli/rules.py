@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..text import pick
+
+if TYPE_CHECKING:
+    from ..packs import Pack
 from .common import chosen_lang, lang_option
 
 
@@ -118,6 +122,9 @@ def rules_show(pack_id: str, fmt: str, show_fields: bool) -> None:
         else:
             console().print(fields_table(pack, chosen_lang()))
         return
+    if pack.is_sheet:
+        _show_sheet(pack, fmt, chosen_lang())
+        return
     if fmt == "json":
         click.echo(dumps(requirement_list(pack, chosen_lang())), nl=False)
         return
@@ -126,6 +133,33 @@ def rules_show(pack_id: str, fmt: str, show_fields: bool) -> None:
     if amendments is not None:
         console().print(amendments)
     click.echo(pick(chosen_lang(), pack.scoring.note, pack.scoring.note_en))
+
+
+def _show_sheet(pack: Pack, fmt: str, lang: str) -> None:
+    """`rules show` of a points sheet: the items as the sheet lists them, then the vetoes, how
+    it adds up, and what the pack does not encode."""
+    from ..views.output import dumps
+    from ..views.tables.base import console
+    from ..views.tables.sheet import (
+        not_encoded_table,
+        sheet_json,
+        sheet_rules,
+        sheet_table,
+        vetoes_table,
+    )
+
+    if fmt == "json":
+        click.echo(dumps(sheet_json(pack, lang)), nl=False)
+        return
+    console().print(sheet_table(pack, lang))
+    vetoes = vetoes_table(pack, lang)
+    if vetoes is not None:
+        console().print(vetoes)
+    click.echo(sheet_rules(pack, lang))
+    missing = not_encoded_table(pack, lang)
+    if missing is not None:
+        console().print(missing)
+    click.echo(pick(lang, pack.scoring.note, pack.scoring.note_en))
 
 
 @rules_group.command("diff")
@@ -188,7 +222,10 @@ def rules_check(packs: tuple[str, ...], witness: bool) -> None:
             errors += checked.errors
             click.echo(pick(lang, f"✗ {checked.name}：有错误（见下）", f"FAILED {checked.name}"))
             continue
-        for line in proof_lines(checked.name, checked.pack, checked.proofs, witness, lang):
+        lines = proof_lines(
+            checked.name, checked.pack, checked.proofs, witness, lang, checked.sheet
+        )
+        for line in lines:
             click.echo(line)
     if errors:
         raise PackError(list(errors))

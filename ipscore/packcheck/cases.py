@@ -1,15 +1,20 @@
 """Pack test cases written in YAML (rules/tests/<pack>.yaml), and the coverage they give.
 
 A file holds a `base` submission and `cases`; each case changes a few fields (`set`, `unset`)
-and lists the verdicts, score, grade and warnings it expects. Coverage counts, for every
-requirement, which of the verdicts it can take (met, unmet, missing, and not_applicable where
-it has an applicability condition) some case actually produced.
+and lists the verdicts, score, grade and warnings it expects; on a points sheet also an item's
+exact points (`points: {item: 9}`), the exact total (`total: 67.2`) and the vetoes that hold
+(`vetoes: [id]`). Coverage counts, for every requirement, which of the verdicts it can take
+(met, unmet, missing, and not_applicable where it has an applicability condition) some case
+actually produced; on a points sheet also every band of every part of every item, and every
+veto both held and not held.
 """
 
 from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +25,8 @@ from ..decide.results import Assessment
 from ..errors import InputError, Problem, display_path
 from ..intake.submission import parse_submission
 from ..packs import Pack, find_pack
+from ..packs.conditions import format_decimal
+from ..packs.model import parts_of
 from ..resources import data_dir
 from ..verdicts import MET, MISSING, NOT_APPLICABLE, UNMET
 
@@ -91,7 +98,20 @@ def run_case(pack: Pack, base: dict[str, Any], case: dict[str, Any]) -> Assessme
     return assess(pack, parse_submission(build(base, case), pack, case["name"], {}))
 
 
-CASE_KEYS = ("name", "facts", "set", "unset", "expect", "score", "grade", "warnings")
+CASE_KEYS = (
+    "name",
+    "facts",
+    "set",
+    "unset",
+    "expect",
+    "score",
+    "grade",
+    "warnings",
+    "points",
+    "total",
+    "vetoes",
+)
+SHEET_KEYS = ("points", "total", "vetoes")
 
 
 def mismatches(case: dict[str, Any], result: Assessment) -> dict[str, tuple[Any, Any]]:
@@ -113,7 +133,51 @@ def mismatches(case: dict[str, Any], result: Assessment) -> dict[str, tuple[Any,
     fired = sorted(w["id"] for w in result.warnings)
     if sorted(case.get("warnings") or []) != fired:
         wrong["warnings"] = (sorted(case.get("warnings") or []), fired)
+    wrong.update(_sheet_mismatches(case, result))
     return wrong
+
+
+def _sheet_mismatches(case: dict[str, Any], result: Assessment) -> dict[str, tuple[Any, Any]]:
+    """A points sheet's expectations: each item's exact points, the exact total, the vetoes
+    that hold (exactly those). The written decimal is read exactly: 16.2 is 81/5."""
+    asked = [k for k in SHEET_KEYS if k in case]
+    sheet = result.sheet
+    if sheet is None:
+        return {k: (case[k], "not a points sheet (scoring.method: points)") for k in asked}
+    wrong: dict[str, tuple[Any, Any]] = {}
+    items = {i.id: i for i in sheet.items}
+    points = case.get("points") or {}
+    if not isinstance(points, dict):
+        wrong["points"] = ("{item-id: points}", points)
+        points = {}
+    for rid, want in points.items():
+        item = items.get(str(rid))
+        if item is None:
+            wrong[f"points.{rid}"] = (want, f"no such item; one of {', '.join(items)}")
+        elif _exact(want) != item.points:
+            wrong[f"points.{rid}"] = (want, _shown(item.points))
+    if "total" in case and _exact(case["total"]) != sheet.exact:
+        wrong["total"] = (case["total"], _shown(sheet.exact))
+    if "vetoes" in case and sorted(map(str, case["vetoes"] or [])) != sorted(sheet.vetoes):
+        wrong["vetoes"] = (sorted(map(str, case["vetoes"] or [])), sorted(sheet.vetoes))
+    return wrong
+
+
+def _exact(written: Any) -> Fraction | None:
+    """The number a case writes, exactly as written (16.2 is 81/5); None if it is not one."""
+    if isinstance(written, bool):
+        return None
+    try:
+        return Fraction(Decimal(str(written)))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _shown(value: Fraction) -> str:
+    """Points exactly as a case would write them: 9, 16.2 (a fraction that no decimal
+    writes, as a fraction: 1/3)."""
+    text = format_decimal(value)
+    return text if Fraction(Decimal(text)) == value else str(value)
 
 
 def possible_verdicts(pack: Pack) -> dict[str, set[str]]:
@@ -123,12 +187,29 @@ def possible_verdicts(pack: Pack) -> dict[str, set[str]]:
     }
 
 
+def possible_bands(pack: Pack) -> list[tuple[str, int, int]]:
+    """(item, part, band) for every band of every part of every item of a points sheet."""
+    return [
+        (req.id, p, b)
+        for _, req in pack.requirements()
+        for p, part in enumerate(parts_of(req))
+        for b in range(len(part.bands))
+    ]
+
+
+def possible_vetoes(pack: Pack) -> list[tuple[str, bool]]:
+    """(veto, held) for every veto, held and not held."""
+    return [(v.id, held) for v in pack.scoring.vetoes for held in (True, False)]
+
+
 @dataclass
 class Report:
     pack: Pack
     passed: list[str] = field(default_factory=list)
     failed: dict[str, dict[str, tuple[Any, Any]]] = field(default_factory=dict)
     seen: dict[str, set[str]] = field(default_factory=dict)
+    bands_seen: set[tuple[str, int, int]] = field(default_factory=set)
+    vetoes_seen: set[tuple[str, bool]] = field(default_factory=set)
 
     @property
     def uncovered(self) -> list[tuple[str, str]]:
@@ -139,9 +220,21 @@ class Report:
         ]
 
     @property
+    def uncovered_bands(self) -> list[tuple[str, int, int]]:
+        """Bands no case put a part in: (item, part, band)."""
+        return [b for b in possible_bands(self.pack) if b not in self.bands_seen]
+
+    @property
+    def uncovered_vetoes(self) -> list[tuple[str, bool]]:
+        """A veto no case made hold, or none left not holding: (veto, held)."""
+        return [v for v in possible_vetoes(self.pack) if v not in self.vetoes_seen]
+
+    @property
     def coverage(self) -> float:
         total = sum(len(v) for v in possible_verdicts(self.pack).values())
-        return 100 * (total - len(self.uncovered)) / total
+        total += len(possible_bands(self.pack)) + len(possible_vetoes(self.pack))
+        missed = len(self.uncovered) + len(self.uncovered_bands) + len(self.uncovered_vetoes)
+        return 100 * (total - missed) / total
 
 
 def run_file(path: Path) -> Report:
@@ -152,6 +245,15 @@ def run_file(path: Path) -> Report:
         result = run_case(pack, spec["base"], case)
         for rid, status in result.requirement_statuses().items():
             report.seen.setdefault(rid, set()).add(status)
+        if result.sheet is not None:
+            report.bands_seen |= {
+                (item.id, p, part.band)
+                for item in result.sheet.items
+                for p, part in enumerate(item.parts)
+                if part.band is not None
+            }
+            held = set(result.sheet.vetoes)
+            report.vetoes_seen |= {(v.id, v.id in held) for v in pack.scoring.vetoes}
         wrong = mismatches(case, result)
         if wrong:
             report.failed[case["name"]] = wrong

@@ -12,6 +12,7 @@ from ..packs import Pack, load_pack, shipped_packs
 from ..packs.conditions import fields_read, split_year
 from ..verdicts import LABELS, MET, NOT_APPLICABLE, UNMET
 from .proofs import Proof, prove_all
+from .sheetproofs import SheetProof, prove_sheet
 
 
 def findings(pack: Pack, file: str) -> tuple[list[Problem], list[Problem], list[Proof]]:
@@ -129,6 +130,7 @@ class Checked:
     errors: tuple[Problem, ...]
     notes: tuple[Problem, ...]
     proofs: tuple[Proof, ...] = ()
+    sheet: SheetProof | None = None  # a points sheet's ranges, maximum and witnesses
 
 
 def check(refs: Sequence[str]) -> list[Checked]:
@@ -146,9 +148,13 @@ def check(refs: Sequence[str]) -> list[Checked]:
             continue
         try:
             errors, notes, proofs = findings(pack, name)
+            sheet = prove_sheet(pack, name) if pack.is_sheet else None
         except PackError as exc:  # beyond the engine's limits: said, naming the pack's file
             found = tuple(Problem(p.zh, p.en, name, p.line, p.field) for p in exc.problems)
             out.append(Checked(name, pack, found, ()))
             continue
-        out.append(Checked(name, pack, tuple(errors), tuple(notes), tuple(proofs)))
+        if sheet is not None:
+            errors += sheet.errors
+            notes += sheet.notes
+        out.append(Checked(name, pack, tuple(errors), tuple(notes), tuple(proofs), sheet))
     return out

@@ -11,15 +11,18 @@ from rich.markup import escape
 from rich.table import Table
 
 from ...decide.explain import describe, expected, label, show
+from ...decide.sheetwords import band_name
 from ...packs import Pack
 from ...packs.conditions import fields_read, split_year
 from ...text import counted, pick
 from ...verdicts import LABELS, MET, NOT_APPLICABLE, UNMET
 from .base import user_text
+from .sheet import sheet_lines
 
 if TYPE_CHECKING:
     from ...packcheck.cases import Report
     from ...packcheck.proofs import Proof
+    from ...packcheck.sheetproofs import SheetProof
 
 
 def packs_table(packs: Iterable[Pack], lang: str = "zh") -> Table:
@@ -192,6 +195,14 @@ def field_list(pack: Pack, lang: str = "zh") -> list[dict[str, Any]]:
 
 def pack_test_line(report: Report, lang: str = "zh") -> str:
     passed, failed = len(report.passed), len(report.failed)
+    if report.pack.is_sheet:
+        return pick(
+            lang,
+            f"{report.pack.id}：{passed} 个用例通过，{failed} 个失败，"
+            f"评分项的结论和档、否决项的覆盖率 {report.coverage:.1f}%",
+            f"{report.pack.id}: {counted(passed, 'case')} passed, {failed} failed, "
+            f"coverage of items' verdicts and bands, and of vetoes {report.coverage:.1f}%",
+        )
     return pick(
         lang,
         f"{report.pack.id}：{passed} 个用例通过，{failed} 个失败，"
@@ -202,8 +213,10 @@ def pack_test_line(report: Report, lang: str = "zh") -> str:
 
 
 def pack_test_table(report: Report, lang: str = "zh") -> Table | None:
-    """`ipscore test`: the failing cases and the verdicts no case reaches (None if neither)."""
-    if not report.failed and not report.uncovered:
+    """`ipscore test`: the failing cases and the verdicts no case reaches, and on a points
+    sheet the bands and vetoes (None if nothing)."""
+    gaps = [*report.uncovered, *report.uncovered_bands, *report.uncovered_vetoes]
+    if not report.failed and not gaps:
         return None
     table = Table()
     table.add_column(pick(lang, "用例 / 要求", "Case / requirement"))
@@ -216,6 +229,21 @@ def pack_test_table(report: Report, lang: str = "zh") -> Table | None:
             )
     for rid, verdict in report.uncovered:
         table.add_row(rid, "", pick(lang, f"没有用例得到 {verdict}", f"no case reaches {verdict}"))
+    for rid, p, b in report.uncovered_bands:
+        name = band_name(report.pack, report.pack.requirement(rid), p, b, lang)
+        table.add_row(
+            rid,
+            "",
+            user_text(pick(lang, f"没有用例得到 档“{name}”", f"no case reaches band “{name}”")),
+        )
+    for veto, held in report.uncovered_vetoes:
+        table.add_row(
+            pick(lang, f"否决项 {veto}", f"veto {veto}"),
+            "",
+            pick(lang, "没有用例使其成立", "no case where it holds")
+            if held
+            else pick(lang, "没有用例使其不成立", "no case where it does not hold"),
+        )
     return table
 
 
@@ -240,7 +268,12 @@ def amendments_table(pack: Pack, lang: str = "zh") -> Table | None:
 
 
 def proof_lines(
-    name: str, pack: Pack, proofs: Sequence[Proof], witness: bool, lang: str = "zh"
+    name: str,
+    pack: Pack,
+    proofs: Sequence[Proof],
+    witness: bool,
+    lang: str = "zh",
+    sheet: SheetProof | None = None,
 ) -> list[str]:
     """`rules check` of a pack that passed: what was proved, and each witness if asked."""
     reached = Counter(r.verdict for p in proofs for r in p.reaches if r.answer == "sat")
@@ -269,4 +302,6 @@ def proof_lines(
                 )
                 verdict = LABELS[lang][reach.verdict]
                 lines.append(f"  {proof.requirement} {verdict}{pick(lang, '：', ': ')}{shown}")
+    if sheet is not None:
+        lines += sheet_lines(pack, sheet, witness, lang)
     return lines
