@@ -82,6 +82,8 @@ class SheetProof:
     sheet: SheetRange
     errors: tuple[Problem, ...] = ()
     notes: tuple[Problem, ...] = ()
+    # False where a part's bands overlap or leave a gap: the engine cannot assess the pack
+    well_defined: bool = True
 
 
 @dataclass
@@ -461,21 +463,21 @@ def prove_sheet(pack: Pack, file: str) -> SheetProof:
     s = _Sheet(pack)
     errors: list[Problem] = []
     notes: list[Problem] = []
-    ranges = []
     for _, req in pack.requirements():
-        clashes = _clashes(s, req, file)
-        errors += clashes
-        if clashes:  # its points are not well defined: no range to state
-            continue
-        notes += _unreached(s, req, file)
-        ranges.append(_item_range(s, req))
+        errors += _clashes(s, req, file)
+    ranges = []
+    well_defined = not errors
+    if well_defined:  # no range where a part's points are not well defined: the engine refuses
+        for _, req in pack.requirements():
+            notes += _unreached(s, req, file)
+            ranges.append(_item_range(s, req))
     for veto in pack.scoring.vetoes:
         e, n = _veto_findings(pack, veto, file)
         errors += e
         notes += n
     if errors:
         empty = SheetRange(Fraction(0), Fraction(0), None, None, None, None, False, False, False)
-        return SheetProof(tuple(ranges), empty, tuple(errors), tuple(notes))
+        return SheetProof(tuple(ranges), empty, tuple(errors), tuple(notes), well_defined)
     total = _sheet_range(s, ranges)
     errors += _disagreements(ranges, total, file)
     notes += [

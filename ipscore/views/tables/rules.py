@@ -174,6 +174,7 @@ def field_list(pack: Pack, lang: str = "zh") -> list[dict[str, Any]]:
     ]
     users += [(pick(lang, "必做任务", "mandatory"), [m.when for m in pack.mandatory])]
     users += [(check.id, [check.when]) for check in pack.plausibility]
+    users += [(pick(lang, f"否决项 {v.id}", f"veto {v.id}"), [v.when]) for v in pack.scoring.vetoes]
     for reader, conditions in users:
         for name in sorted({split_year(f)[0] for c in conditions for f in fields_read(c)}):
             for each in (name, *(pack.field(name).of or [])):
@@ -196,13 +197,22 @@ def field_list(pack: Pack, lang: str = "zh") -> list[dict[str, Any]]:
 def pack_test_line(report: Report, lang: str = "zh") -> str:
     passed, failed = len(report.passed), len(report.failed)
     if report.pack.is_sheet:
+        vetoes = bool(report.pack.scoring.vetoes)
         return pick(
             lang,
             f"{report.pack.id}：{passed} 个用例通过，{failed} 个失败，"
-            f"评分项的结论和档、否决项的覆盖率 {report.coverage:.1f}%",
+            f"评分项的结论和档{'、否决项' if vetoes else ''}的覆盖率 {report.coverage:.1f}%",
             f"{report.pack.id}: {counted(passed, 'case')} passed, {failed} failed, "
-            f"coverage of items' verdicts and bands, and of vetoes {report.coverage:.1f}%",
+            f"coverage of items' verdicts and bands{' and of vetoes' if vetoes else ''} "
+            f"{report.coverage:.1f}%",
         )
+    return pick(
+        lang,
+        f"{report.pack.id}：{passed} 个用例通过，{failed} 个失败，"
+        f"评分项的结论和档、否决项的覆盖率 {report.coverage:.1f}%",
+        f"{report.pack.id}: {counted(passed, 'case')} passed, {failed} failed, "
+        f"coverage of items' verdicts and bands, and of vetoes {report.coverage:.1f}%",
+    )
     return pick(
         lang,
         f"{report.pack.id}：{passed} 个用例通过，{failed} 个失败，"

@@ -124,7 +124,7 @@ def sheet_lines(pack: Pack, sheet: SheetProof, witness: bool, lang: str = "zh") 
             lang,
             "  z3 证明：每个评分项各部分的档互不重叠，数据齐全且适用时总有一档成立；"
             "每个范围的两端各有见证，评分与证明一致"
-            + (f"；{vetoes}个否决项都已检查" if vetoes else ""),
+            + (f"；已检查{vetoes}个否决项" if vetoes else ""),
             "  Proved with z3: no two bands of a part hold at once, and with every figure present "
             "one always holds; each end of each range has a witness, scored alike"
             + (f"; {counted(vetoes, 'veto', 'vetoes')} checked" if vetoes else ""),
