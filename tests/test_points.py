@@ -321,7 +321,8 @@ SHEET_ITEM = """
       - id: T1.R1
         kind: required
         title: 申请
-        points: {value: 10, criteria: 完成得满分, tiers: {field: work.staff, of: 5, at_least: {"1": full}}}
+        points: {value: 10, criteria: 完成得满分,
+                 tiers: {field: work.staff, of: 5, at_least: {"1": full}}}
         remedy: 增加。
         citation: {source: plan.txt, section: 一, text: 明确3人}
 """
@@ -367,7 +368,8 @@ def test_the_tiny_sheet_loads(tmp_path):
         # parts that do not add up to the item's value
         (
             (
-                'value: 10, criteria: 完成得满分, tiers: {field: work.staff, of: 5, at_least: {"1": full}}}',
+                "value: 10, criteria: 完成得满分,\n                 tiers: "
+                '{field: work.staff, of: 5, at_least: {"1": full}}}',
                 "value: 12, criteria: 完成, parts: [{value: 10, tiers: {field: work.staff, of: 5, "
                 'at_least: {"1": full}}}]}',
             ),
@@ -399,7 +401,8 @@ def test_a_broken_sheet_is_refused_with_its_line(tmp_path, change, message):
 def test_a_veto_citing_an_undeclared_source_is_refused(tmp_path):
     veto = (
         "  method: points\n  vetoes:\n    - {id: fraud, title: 弄虚作假, "
-        "when: {field: work.staff, gte: 100}, citation: {source: other.txt, section: 四, text: 否决}}\n"
+        "when: {field: work.staff, gte: 100}, "
+        "citation: {source: other.txt, section: 四, text: 否决}}\n"
     )
     problems = _problems(tmp_path, _pack_text(SHEET_ITEM, veto))
     assert any("否决项引用的来源文件 other.txt 未在 pack.sources 中声明" in p for p in problems)
