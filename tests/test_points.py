@@ -456,3 +456,27 @@ def test_a_stored_sheet_replays_and_imports_with_its_self_scores(tmp_path):
     line = next(json.loads(x) for x in export.read_text().splitlines() if "金安区" in x)
     grants = line["result"]["points"]["items"][1]
     assert (grants["self_score"], grants["points"], grants["difference"]) == (15, "9.0", "6.0")
+
+
+def test_at_most_three_advanced_units_ranked_by_score(tmp_path):
+    """考评办法第四条: 先进单位每年不超过3家; 第二条: 按得分高低排序. Of the four example
+    counties (74.0, 67.2, 45.0, 26.0) 舒城县 is fourth and is cut to 不列为候选."""
+    from .test_archive import run
+
+    db = str(tmp_path / "a.sqlite")
+    folder = ROOT / "scenarios" / "liuan-2017-advanced-unit"
+    assert run("archive", "add", str(folder), db=db).returncode == 0
+    out = tmp_path / "list.json"
+    done = run(
+        "publish", "--year", "2017", "--pack", LIUAN.id, "--with-scores", "-o", str(out), db=db
+    )
+    assert done.returncode == 0, done.stderr
+    listed = json.loads(out.read_text(encoding="utf-8"))
+    rows = [(c["city"], c["score"], c["grade"], c["cut_by"]) for c in listed["tiers"][0]["cities"]]
+    assert rows == [
+        ("霍山县", 74.0, "candidate", []),
+        ("金安区", 67.2, "candidate", []),
+        ("裕安区", 45.0, "candidate", []),
+        ("舒城县", 26.0, "not_candidate", ["advanced-units"]),
+    ]
+    assert listed["quotas"][0]["kept"] == ["霍山县", "金安区", "裕安区"]
