@@ -5,6 +5,7 @@ cap and floor. Nothing here decides a band: `Verdicts.bands` holds what the engi
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,8 +22,9 @@ from . import explain
 
 @dataclass(frozen=True)
 class PartScore:
-    """One part of an item: the band it is in (None while a figure is missing), its points
-    (a bonus included; a deduction negative), and why, in both languages."""
+    """One part of an item: how it gives points (tiers, per_unit, when, deduct), the band it
+    is in (None while a figure is missing) and that band's kind (tier, below, capped, …), its
+    points (a bonus included; a deduction negative), and why, in both languages."""
 
     kind: str
     band: int | None
@@ -30,6 +32,7 @@ class PartScore:
     bonus: Fraction
     words: str
     words_en: str
+    band_kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,14 @@ def part_score(
 ) -> PartScore:
     """A part's points in the band it is in, and why (an award named by its label, else by
     the item's `title`)."""
+    found = _scored(pack, part, band, values, title)
+    band_kind = None if band is None else part.bands[band].kind
+    return dataclasses.replace(found, kind=part.kind, band_kind=band_kind)
+
+
+def _scored(
+    pack: Pack, part: Part, band: int | None, values: Mapping[str, Any], title: str
+) -> PartScore:
     if band is None:
         zh, en = _missing(pack, part, values)
         return PartScore(part.kind, None, Fraction(0), Fraction(0), zh, en)
