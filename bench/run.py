@@ -127,6 +127,7 @@ def main() -> None:
     print(f"  full assess (with scoring)  {full:10,.0f} cities/s")
 
     whatif(pack, cities)
+    points_sheet(args.cities, args.repeat)
 
     start_rss = rss_mb()
     checkpoints = []
@@ -140,6 +141,34 @@ def main() -> None:
         f"  before {start_rss:.1f}; " + "; ".join(f"after {n:,}: {mb:.1f}" for n, mb in checkpoints)
     )
     print(f"  peak RSS {peak:.1f} MB")
+
+
+def points_sheet(cities: int, repeat: int) -> None:
+    """A points sheet (issue 32): the 六安 2017 sheet over `cities` counties near every band
+    edge: the engine's bands alone, and whole assessments with the sheet added up."""
+    pack = find_pack("liuan-2017-advanced-unit")
+    rng = random.Random(2017)
+    counties = []
+    for i in range(cities):
+        values: dict[str, object] = {"city.name": f"县{i}"}
+        for field in ("invention_applications", "invention_grants"):
+            target = rng.randint(10, 1000)
+            values[f"creation.{field}_target"] = target
+            values[f"creation.{field}"] = rng.randint(target * 85 // 100, target * 115 // 100)
+        values["protection.dispute_cases"] = rng.randint(0, 7)
+        values["protection.counterfeit_cases"] = rng.randint(0, 30)
+        values["finance.pledge_policy"] = rng.random() < 0.7
+        values["finance.pledge_fund"] = rng.random() < 0.7
+        target = rng.randint(100, 5000)
+        values["finance.pledge_target"] = Decimal(target)
+        values["finance.pledge_amount"] = Decimal(rng.randint(target * 8 // 10, target * 13 // 10))
+        counties.append(Submission(pack.id, 2017, values, f"bench-{i}"))  # type: ignore[arg-type]
+    engine = engine_for(pack)
+    bands = rate(engine.verdicts, counties, repeat)
+    full = rate(lambda c: assess(pack, c), counties, repeat)
+    print(f"points sheet {pack.id}: {len(engine.ruleset)} compiled rules, {cities} counties")
+    print(f"  durable-rules verdicts and bands  {bands:10,.0f} counties/s")
+    print(f"  full assess (sheet added up)      {full:10,.0f} counties/s")
 
 
 def whatif(pack: Pack, cities: list[Submission]) -> None:

@@ -198,3 +198,20 @@ def test_an_unknown_pack_is_one_message():
     )  # fmt: skip
     assert done.returncode == 2
     assert "没有编号为 cnipa-2099 的规则包" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_points_sheet_result_fits_its_schema(tmp_path: Path):
+    """Issue 32: a points sheet's result carries its `points` block, which the schema knows."""
+    done = subprocess.run(
+        [sys.executable, "-m", "ipscore", "assess",
+         "scenarios/liuan-2017-advanced-unit/jinan-2017.yaml", "--format", "json",
+         "--no-timestamp"],
+        capture_output=True, text=True, cwd=ROOT,
+    )  # fmt: skip
+    result = json.loads(done.stdout)
+    check = validator("--pack", "liuan-2017-advanced-unit", "--result")
+    assert list(check.iter_errors(result)) == []
+    result["points"]["items"][0]["points"] = "十六"
+    assert [e.message for e in check.iter_errors(result)] == [
+        "'十六' does not match '^-?\\\\d+(\\\\.\\\\d+)?$'"
+    ]

@@ -5,6 +5,7 @@ cap and floor. Nothing here decides a band: `Verdicts.bands` holds what the engi
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,15 +16,15 @@ from typing import Any
 from ..packs import Pack, Requirement
 from ..packs.model import parts_of
 from ..packs.points import Part
-from ..text import pick
 from ..verdicts import Verdict, Verdicts
 from . import explain
 
 
 @dataclass(frozen=True)
 class PartScore:
-    """One part of an item: the band it is in (None while a figure is missing), its points
-    (a bonus included; a deduction negative), and why, in both languages."""
+    """One part of an item: how it gives points (tiers, per_unit, when, deduct), the band it
+    is in (None while a figure is missing) and that band's kind (tier, below, capped, …), its
+    points (a bonus included; a deduction negative), and why, in both languages."""
 
     kind: str
     band: int | None
@@ -31,6 +32,7 @@ class PartScore:
     bonus: Fraction
     words: str
     words_en: str
+    band_kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ def sheet_score(
     for task, req in pack.requirements():
         found = verdicts.bands.get(req.id, ())
         parts = tuple(
-            part_score(pack, part, found[k] if k < len(found) else None, values)
+            part_score(pack, part, found[k] if k < len(found) else None, values, req.title)
             for k, part in enumerate(parts_of(req))
         )
         own = claimed.get(req.id)
@@ -127,8 +129,19 @@ def target_of(of: str | Decimal, values: Mapping[str, Any]) -> Fraction | None:
     return _number(values, of) if isinstance(of, str) else Fraction(of)
 
 
-def part_score(pack: Pack, part: Part, band: int | None, values: Mapping[str, Any]) -> PartScore:
-    """A part's points in the band it is in, and why."""
+def part_score(
+    pack: Pack, part: Part, band: int | None, values: Mapping[str, Any], title: str = ""
+) -> PartScore:
+    """A part's points in the band it is in, and why (an award named by its label, else by
+    the item's `title`)."""
+    found = _scored(pack, part, band, values, title)
+    band_kind = None if band is None else part.bands[band].kind
+    return dataclasses.replace(found, kind=part.kind, band_kind=band_kind)
+
+
+def _scored(
+    pack: Pack, part: Part, band: int | None, values: Mapping[str, Any], title: str
+) -> PartScore:
     if band is None:
         zh, en = _missing(pack, part, values)
         return PartScore(part.kind, None, Fraction(0), Fraction(0), zh, en)
@@ -172,8 +185,8 @@ def part_score(pack: Pack, part: Part, band: int | None, values: Mapping[str, An
         )
     if part.when is not None:
         worth = part.worth
-        what_zh = part.label or pick("zh", "条件", "condition")
-        what_en = part.label_en or part.label or "condition"
+        what_zh = part.label or title or "条件"
+        what_en = part.label_en or part.label or title or "condition"
         if kind == "award":
             return PartScore(
                 kind,
@@ -285,6 +298,11 @@ def _missing(pack: Pack, part: Part, values: Mapping[str, Any]) -> tuple[str, st
         return "不适用或数据不全，本项不计分", "not applicable or incomplete: no points"
     names_zh = "、".join(explain.label(pack.field(f), "zh") for f in absent)
     names_en = ", ".join(explain.label(pack.field(f), "en") for f in absent)
+    if part.deduct is not None:  # not reporting must not pass for having nothing deducted
+        return (
+            f"缺少数据（{names_zh}），无法计算扣分：请补报",
+            f"figures missing ({names_en}): the deduction cannot be worked out; report them",
+        )
     return f"缺少数据（{names_zh}），本项暂不得分", f"figures missing ({names_en}): no points yet"
 
 

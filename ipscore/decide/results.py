@@ -305,6 +305,7 @@ def sheet_json(pack: Pack, sheet: SheetScore) -> dict[str, Any]:
                     {
                         "kind": part.kind,
                         "band": part.band,
+                        "band_kind": part.band_kind,
                         "points": shown(part.points, decimals),
                         "bonus": shown(part.bonus, decimals),
                         "explanation": part.words,

@@ -98,6 +98,64 @@ def submission_schema(pack: Pack, year: int | None = None) -> dict[str, Any]:
                     "anyOf": [_document(), {"type": "array", "items": _document()}]
                 },
             },
+            **({"self_scores": _self_scores(pack)} if pack.is_sheet else {}),
+        },
+    }
+
+
+def _self_scores(pack: Pack) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": "自评分：{评分项编号: 分数}，只供核对，不参与计分",
+        "propertyNames": {"enum": [req.id for _, req in pack.requirements()]},
+        "additionalProperties": {
+            "type": "number",
+            "exclusiveMinimum": -1000,
+            "exclusiveMaximum": 1000,
+        },
+    }
+
+
+def _points(pack: Pack) -> dict[str, Any]:
+    """The `points` block of a points sheet's result."""
+    text = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}
+    part = {
+        "type": "object",
+        "required": ["kind", "band", "points", "bonus", "explanation"],
+        "properties": {
+            "kind": {"enum": ["tiers", "per_unit", "when", "deduct"]},
+            "band": {
+                "type": ["integer", "null"],
+                "description": "所在档（0为最好的一档；null：缺报）",
+            },
+            "points": text,
+            "bonus": text,
+            "explanation": {"type": "string"},
+        },
+    }
+    item = {
+        "type": "object",
+        "required": ["id", "task", "value", "points", "points_exact", "status", "parts"],
+        "properties": {
+            "id": {"enum": [req.id for _, req in pack.requirements()]},
+            "value": {"type": "number", "description": "分值"},
+            "points": {**text, "description": "得分（按规则包的小数位）"},
+            "points_exact": {"type": "string", "description": "精确得分（分数）"},
+            "status": {"enum": list(LABELS["en"])},
+            "self_score": {"type": ["number", "null"], "description": "自评分"},
+            "difference": {"type": ["string", "null"], "description": "自评分 − 得分"},
+            "parts": {"type": "array", "items": part},
+        },
+    }
+    return {
+        "type": "object",
+        "description": "评分表：各项分值、得分、自评分，一票否决，总分",
+        "required": ["start", "maximum", "total", "total_exact", "vetoes", "items"],
+        "properties": {
+            "total": text,
+            "total_exact": {"type": "string"},
+            "vetoes": {"type": "array", "items": {"type": "object", "required": ["id", "title"]}},
+            "items": {"type": "array", "items": item},
         },
     }
 
@@ -243,6 +301,7 @@ def result_schema(pack: Pack) -> dict[str, Any]:
             "warnings": {"type": "array", "items": {"type": "object"}},
             "other_years": {"type": "object"},
             "evidence": {"type": "object"},
+            **({"points": _points(pack)} if pack.is_sheet else {}),
             "provenance": {
                 "type": "object",
                 "required": ["pack", "pack_version", "pack_sha256", "input_sha256"],

@@ -140,8 +140,21 @@ def submission_of(
         key: tuple(_evidence(piece) for piece in pieces)
         for key, pieces in result.get("evidence", {}).items()
     }
+    # A points sheet's 自评分 are the city's claims, kept in the result they were listed in.
+    claimed = {
+        item["id"]: Decimal(repr(item["self_score"]))
+        for item in result.get("points", {}).get("items", [])
+        if item.get("self_score") is not None
+    }
     return Submission(
-        pack.id, stored.year, values, stored.source, (first, *references), origins, evidence
+        pack.id,
+        stored.year,
+        values,
+        stored.source,
+        (first, *references),
+        origins,
+        evidence,
+        claimed,
     )
 
 

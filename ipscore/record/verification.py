@@ -298,10 +298,44 @@ def _summary(pack: Pack, result: Mapping[str, Any], statuses: Mapping[str, Verdi
                 )
             ]
         )
+    if pack.is_sheet:
+        return _sheet_summary(pack, result, statuses)
     mandatory = {t["id"] for t in result["tasks"] if t["mandatory"]}
     summary = scoring.summarize(pack, statuses, mandatory)
     band = summary.band
     return Scored(summary.score, summary.exact, band.code, band.label, band.label_en)
+
+
+def _sheet_summary(
+    pack: Pack, result: Mapping[str, Any], statuses: Mapping[str, Verdict]
+) -> Scored:
+    """A points sheet's total from the stored points: an item declared met that counts as
+    unmet once checked (rejected, or unverified where the pack says so) earns nothing; the
+    sheet's cap, floor and vetoes as stored."""
+    sheet = result.get("points") or {}
+    items = {i["id"]: i for i in sheet.get("items", [])}
+    if set(items) != set(statuses):
+        raise InputError(
+            [Problem("存档结果缺少评分表的各项得分", "the stored result lacks the sheet's points")]
+        )
+    added = sum(
+        (
+            Fraction(0) if statuses[k] != item["status"] else Fraction(item["points_exact"])
+            for k, item in items.items()
+        ),
+        Fraction(0),
+    )
+    total = Fraction(pack.scoring.sheet.start) + added
+    if pack.scoring.sheet.max is not None:
+        total = min(total, Fraction(pack.scoring.sheet.max))
+    if pack.scoring.sheet.floor is not None:
+        total = max(total, Fraction(pack.scoring.sheet.floor))
+    vetoes = {v["id"]: v["effect"] for v in sheet.get("vetoes", [])}
+    if "zero" in vetoes.values():
+        total = Fraction(0)
+    rounded = scoring.rounded(total, pack.scoring.decimals)
+    band = pack.scoring.grades[-1] if vetoes else scoring.grade(pack, rounded, True)
+    return Scored(rounded, total, band.code, band.label, band.label_en)
 
 
 @dataclass(frozen=True)
