@@ -209,13 +209,6 @@ def pack_test_line(report: Report, lang: str = "zh") -> str:
     return pick(
         lang,
         f"{report.pack.id}：{passed} 个用例通过，{failed} 个失败，"
-        f"评分项的结论和档、否决项的覆盖率 {report.coverage:.1f}%",
-        f"{report.pack.id}: {counted(passed, 'case')} passed, {failed} failed, "
-        f"coverage of items' verdicts and bands, and of vetoes {report.coverage:.1f}%",
-    )
-    return pick(
-        lang,
-        f"{report.pack.id}：{passed} 个用例通过，{failed} 个失败，"
         f"要求和结论的覆盖率 {report.coverage:.1f}%",
         f"{report.pack.id}: {counted(passed, 'case')} passed, {failed} failed, "
         f"coverage of requirements and verdicts {report.coverage:.1f}%",

@@ -95,8 +95,13 @@ def sheet_words(pack: Pack, total: SheetRange, lang: str = "zh") -> str:
                 else ""
             )
         )
-    elif total.deductions and bottom is not None and bottom.points < total.start:
-        floored = floor is not None and (total.raw_bottom or 0) < Fraction(floor)
+    elif (
+        total.deductions
+        and bottom is not None
+        and total.raw_bottom is not None
+        and total.raw_bottom < total.start
+    ):
+        floored = floor is not None and total.raw_bottom < Fraction(floor)
         out.append(
             pick(
                 lang,
