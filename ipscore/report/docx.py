@@ -128,6 +128,8 @@ def _notes(doc: _Doc, ctx: dict[str, Any]) -> None:
     for line in ctx["provenance"]["notes"]:
         doc.para(f"{t['data_note']}{p['colon']}{line}", colour="B71C1C", size=9)
     doc.para(f"{t['basis']}{p['colon']}" + p["semi"].join(ctx["office"]["basis"]), size=9)
+    for line in ctx["office"]["not_encoded"]:
+        doc.para(line, size=9)
 
 
 def _end(doc: _Doc, ctx: dict[str, Any]) -> None:
@@ -195,6 +197,59 @@ def _requirements(
     )
 
 
+def _vetoes(doc: _Doc, ctx: dict[str, Any], sheet: dict[str, Any]) -> None:
+    """A sheet's vetoes that hold, first on page one: title, effect and the rule quoted."""
+    if not sheet["vetoes"]:
+        return
+    p, w = punct(ctx["lang"]), sheet["t"]
+    doc.para(f"{w['veto']} · {w['veto_note']}", bold=True, colour="C62828")
+    doc.bullets(
+        f"{v['title']}{p['colon']}{v['effect']}{p['semi']}{w['cited']}{p['colon']}"
+        f"{v['source']}{p['comma']}{v['section']}{p['colon']}“{v['text']}”"
+        for v in sheet["vetoes"]
+    )
+
+
+def _sheet_table(doc: _Doc, ctx: dict[str, Any], sheet: dict[str, Any]) -> None:
+    """The item table as the office's sheet: 考核内容 | 分值 | 评分标准 | 得分 | 自评分 | 差异,
+    a row for each task's heading, a 合计 row at the foot."""
+    p, w = punct(ctx["lang"]), sheet["t"]
+    doc.heading(w["sheet"], 1)
+    rows: list[list[Any]] = []
+    for r in sheet["rows"]:
+        if r["group"]:
+            rows.append([(r["title"], "1A1A1A"), "", "", "", "", ""])
+            continue
+        rows.append(
+            [
+                f"{r['title']}{p['lp']}{r['id']}{p['rp']}",
+                r["value"],
+                r["criteria"],
+                f"{r['points']}\n{r['words']}",
+                r["claimed"],
+                (r["difference"], "C62828") if r["differs"] else r["difference"],
+            ]
+        )
+    total = sheet["sum"]
+    rows.append(
+        [
+            (w["sum_row"], "1A1A1A"),
+            total["value"],
+            "",
+            (total["points"], "1A1A1A"),
+            total["claimed"],
+            (total["difference"], "C62828") if total["differs"] else total["difference"],
+        ]
+    )
+    doc.table(
+        [w["item"], w["value"], w["criteria"], w["points"], w["self_score"], w["difference"]],
+        rows,
+        (32, 14, 44, 46, 16, 26),
+    )
+    if sheet["capped"]:
+        doc.para(sheet["capped"], size=9)
+
+
 def city(ctx: dict[str, Any]) -> bytes:
     """The city report as a Word document."""
     t = ctx["t"]
@@ -211,7 +266,16 @@ def city(ctx: dict[str, Any]) -> bytes:
 
     page = ctx["conclusion"]
     doc.heading(t["conclusion"], 1)
-    headline = doc.para(f"{t['score']} {ctx['score']}　{t['grade']} ", bold=True, size=13)
+    sheet = ctx.get("sheet")
+    if sheet:
+        _vetoes(doc, ctx, sheet)
+    headline = doc.para(
+        f"{sheet['total_line']}　{t['grade']} "
+        if sheet
+        else f"{t['score']} {ctx['score']}　{t['grade']} ",
+        bold=True,
+        size=13,
+    )
     grade = headline.add_run(ctx["grade_label"])
     grade.bold = True
     grade.font.size = Pt(13)
@@ -247,6 +311,8 @@ def city(ctx: dict[str, Any]) -> bytes:
         _requirements(doc, ctx, ctx["todo"], points=True) if ctx["todo"] else doc.para(
             t["todo_none"]
         )
+    if sheet:
+        _sheet_table(doc, ctx, sheet)
     for task in ctx["tasks"]:
         meta = " · ".join(
             x
@@ -333,6 +399,7 @@ def cohort(ctx: dict[str, Any]) -> bytes:
         head += [t["province"]] if ctx["with_province"] else []
         head += [t["batch"]] if ctx["with_batch"] else []
         head += [t["score"], t["grade"]]
+        head += [*ctx["sheet"]["heads"], ctx["sheet"]["self_head"]] if ctx["sheet"] else []
         head += [t["blocked_head"]] if ctx["has_mandatory"] else []
         head += [ctx["verified_head"]] if ctx["with_verified"] else []
         head += [ctx["prev_head"]] if ctx["with_prev"] else []
@@ -343,6 +410,7 @@ def cohort(ctx: dict[str, Any]) -> bytes:
             cells += [row["province"]] if ctx["with_province"] else []
             cells += [row["batch"]] if ctx["with_batch"] else []
             cells += [row["score"], (row["grade_label"], GRADE_COLOURS.get(row["grade"]))]
+            cells += [*row["items"], row["claimed"]] if ctx["sheet"] else []
             cells += [row["blocked"]] if ctx["has_mandatory"] else []
             cells += [row["verified"]] if ctx["with_verified"] else []
             cells += [row["prev"]] if ctx["with_prev"] else []

@@ -15,12 +15,14 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..decide.explain import PREV_HEAD, level_label, recorded_differs
+from ..decide.points import shown
 from ..decide.results import Assessment
 from ..decide.scoring import batch_table, ranking
 from ..packs import Pack
 from ..record.publish import Published
 from ..text import cell_text, pick, ranked
 from ..verdicts import LABELS, TASK_LABELS
+from ..views import points
 from .contexts.common import blocked_by, provenance, words
 from .contexts.publish import publish_context
 
@@ -64,7 +66,15 @@ def score_sheet(
     fixed += [text["rank"]]
     with_prev = any(recorded_differs(pack, a.other_years) for a in assessments)
     fixed += [pick(lang, *PREV_HEAD)] if with_prev else []
-    append_row(sheet, [*fixed, *[f"{tid} {text['task']}" for tid in task_ids], *req_ids])
+    # A points sheet's columns are its items' points (and the 自评分 total), coloured by each
+    # item's verdict; a weighted pack's, each task's and requirement's verdict.
+    coded = req_ids if pack.is_sheet else [*task_ids, *req_ids]
+    heads = (
+        [*points.item_heads(pack, lang), pick(lang, "自评分合计", "Self-score")]
+        if pack.is_sheet
+        else [*[f"{tid} {text['task']}" for tid in task_ids], *req_ids]
+    )
+    append_row(sheet, [*fixed, *heads])
     grades = {b.code: pick(lang, b.label, b.label_en) for b in pack.scoring.grades}
     standing = ranking(assessments)
     records = batch_table(assessments).to_dict("records")  # in ranking order too
@@ -85,6 +95,9 @@ def score_sheet(
         row += [_rank_cell(record["rank_in_tier"], record["rank_tied"], lang)]
         if with_prev:
             row += ["；".join(recorded_differs(pack, place.assessment.other_years, lang))]
+        if pack.is_sheet:
+            append_row(sheet, [*row, *_points_cells(place.assessment)])
+            continue
         statuses = [TASK_LABELS[lang][record[tid]] for tid in task_ids]
         statuses += [LABELS[lang][record[rid]] for rid in req_ids]
         append_row(sheet, [*row, *statuses])
@@ -98,15 +111,20 @@ def score_sheet(
         sheet.cell(r, grade_col).fill = PatternFill(
             "solid", fgColor=_GRADE_FILL.get(record["grade"], "FFFFFF")
         )
-        for c, key in enumerate([*task_ids, *req_ids], start=first_status):
+        for c, key in enumerate(coded, start=first_status):
             sheet.cell(r, c).fill = PatternFill("solid", fgColor=_FILL[record[key]])
+            if pack.is_sheet:
+                sheet.cell(r, c).number_format = _points_format(pack)
+        if pack.is_sheet:
+            sheet.cell(r, first_status + len(coded)).number_format = _points_format(pack)
     for cells in sheet.iter_rows(min_row=head_row, max_row=sheet.max_row):
         for cell in cells:
             cell.border = _BOX
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.freeze_panes = f"B{head_row + 1}"
     for c in range(1, sheet.max_column + 1):
-        sheet.column_dimensions[get_column_letter(c)].width = 11 if c < first_status else 7
+        wide = c < first_status or pack.is_sheet
+        sheet.column_dimensions[get_column_letter(c)].width = 11 if wide else 7
     sheet.column_dimensions["A"].width = 16
     if pack.mandatory:
         sheet.column_dimensions[get_column_letter(first_status - 2)].width = 22
@@ -123,6 +141,21 @@ def score_sheet(
     return buffer.getvalue()
 
 
+def _points_cells(a: Assessment) -> list[float | None]:
+    """A points sheet's cells of a city: each item's points and the 自评分 total, as the
+    sheet shows them (to its decimals), numbers a sheet can add up."""
+    assert a.sheet is not None
+    decimals = a.pack.scoring.decimals
+    claimed = points.claimed_total(a)
+    cells: list[float | None] = [float(shown(i.points, decimals)) for i in a.sheet.items]
+    return [*cells, None if claimed is None else float(shown(claimed, decimals))]
+
+
+def _points_format(pack: Pack) -> str:
+    decimals = pack.scoring.decimals
+    return "0." + "0" * decimals if decimals else "0"
+
+
 def print_setup(sheet: Worksheet, rows: str, columns: str | None = None) -> None:
     """A4 landscape, one page wide (as many tall as it takes), heading rows on every page."""
     sheet.page_setup.orientation = "landscape"
@@ -137,15 +170,29 @@ def print_setup(sheet: Worksheet, rows: str, columns: str | None = None) -> None
 
 def _legend_sheet(sheet: Worksheet, pack: Pack, text: dict[str, Any], lang: str) -> None:
     """What each column code means: every task and requirement, its kind and its source."""
+    # A points sheet's items also with their 分值 and 评分标准, as the office's sheet has them.
+    more = (
+        [pick(lang, "分值", "Worth"), pick(lang, "评分标准", "Scoring rule")]
+        if pack.is_sheet
+        else []
+    )
     append_row(sheet, [text["requirement"], text["task"], pick(lang, "内容", "Requirement"),
-                       pick(lang, "类别", "Kind"), text["source"]])  # fmt: skip
+                       pick(lang, "类别", "Kind"), text["source"], *more])  # fmt: skip
     for task in pack.tasks:
         append_row(sheet, [task.id, "", pick(lang, task.title, task.title_en), "", task.section])
         for req in task.requirements:
+            sheet_cells = (
+                [
+                    points.amount(req.points.worth),
+                    pick(lang, req.points.criteria, req.points.criteria_en),
+                ]
+                if req.points is not None
+                else []
+            )
             append_row(
                 sheet,
                 [req.id, task.id, pick(lang, req.title, req.title_en),
-                 text["kind"][req.kind], req.citation.section],
+                 text["kind"][req.kind], req.citation.section, *sheet_cells],
             )  # fmt: skip
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -153,7 +200,8 @@ def _legend_sheet(sheet: Worksheet, pack: Pack, text: dict[str, Any], lang: str)
         for cell in row:
             cell.border = _BOX
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCDE", (9, 7, 60, 8, 14), strict=True):
+    widths = (9, 7, 60, 8, 14, *((7, 60) if pack.is_sheet else ()))
+    for letter, width in zip("ABCDEFG", widths, strict=False):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     print_setup(sheet, "1:1")

@@ -26,6 +26,7 @@ from ..provenance import data_notes
 from ..text import cell_text
 from ..verdicts import LABELS, TASK_LABELS
 from ..yamlio import READ
+from .points import csv_head_zh, csv_points
 
 
 def to_json(assessments: list[Assessment], single: bool, produced_at: str | None = None) -> str:
@@ -141,7 +142,9 @@ _WORDS_ZH: dict[Any, str] = {
 
 def csv_heads(columns: Sequence[str], lang: str) -> list[str]:
     """The heading row in the reader's language; English keeps the codes tools read."""
-    return list(columns) if lang == "en" else [CSV_HEADS_ZH.get(c, c) for c in columns]
+    if lang == "en":
+        return list(columns)
+    return [CSV_HEADS_ZH.get(c) or csv_head_zh(c) or c for c in columns]
 
 
 def csv_cell(column: str, value: Any, lang: str) -> Any:
@@ -161,6 +164,7 @@ def csv_record(a: Assessment, produced_at: str | None = None) -> dict[str, Any]:
     """A city's CSV row as column → value, without its rank (known once all are scored)."""
     origin = a.provenance(produced_at)
     row = status_row(a)
+    row.update(csv_points(a))  # a points sheet's items: points.<item>, self_score.<item>
     row["pack_version"] = origin.pack_version
     row["pack_sha256"] = origin.pack_sha256
     row["input_sha256"] = origin.inputs[0].sha256 if origin.inputs else None

@@ -26,8 +26,10 @@ from ...verdicts import (
     UNMET,
     verdict_word,
 )
+from ...views.points import item_gains
 from .. import charts
 from .common import TEXT, SignOff, office, provenance, words
+from .points import sheet_context
 
 
 def _points(value: Fraction) -> str:
@@ -157,7 +159,8 @@ def city_context(
     grade = pack.grade_label(a.grade, lang)
     standings = None if checked is None else {s.id: s for s in checked.standings}
     tasks = [_task(pack, t, lang, text, a.evidence, standings) for t in a.tasks]
-    point_gains = gains(a)
+    point_gains = _gains(a)
+    sheet = sheet_context(a, lang, grade)
     todo = []
     for task in a.tasks:
         for r in task.requirements:
@@ -196,7 +199,8 @@ def city_context(
         "grade_label": grade,
         "mandatory_complete": a.mandatory_complete,
         "has_mandatory": bool(pack.mandatory),
-        "summary": _summary(a, grade, lang),
+        "summary": _summary(a, grade, lang) if sheet is None else sheet["summary"],
+        "sheet": sheet,
         "chart": charts.task_fractions(a),
         "tasks": tasks,
         "todo": todo,
@@ -244,13 +248,20 @@ def _conclusion(a: Assessment, lang: str, text: Mapping[str, Any]) -> dict[str, 
         }
         (to_fill if r.status == MISSING else blockers).append(item)
     fixed = None
-    if found.if_met is not None and found.lifts_grade:
+    # A sheet's grade once its blockers are met would need its points again: not shown.
+    if found.if_met is not None and found.lifts_grade and a.sheet is None:
         band = found.if_met.band
         fixed = f"{found.if_met.score} {pick(lang, band.label, band.label_en)}"
     better = _next_band(pack, a.grade)
     ahead = None
-    if not found.requirements and better is not None and better.min_score is not None:
-        worth = sorted(gains(a).items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+    vetoed = a.sheet is not None and bool(a.sheet.vetoes)  # no points lift a vetoed grade
+    if (
+        not found.requirements
+        and better is not None
+        and better.min_score is not None
+        and not vetoed
+    ):
+        worth = sorted(_gains(a).items(), key=lambda kv: (-kv[1], kv[0]))[:3]
         titles = {r.id: pick(lang, r.title, r.title_en) for t in a.tasks for r in t.requirements}
         ahead = {
             "head": text["to_next"].format(
@@ -266,6 +277,15 @@ def _conclusion(a: Assessment, lang: str, text: Mapping[str, Any]) -> dict[str, 
         "ahead": ahead,
         "top": better is None,
     }
+
+
+def _gains(a: Assessment) -> dict[str, Fraction]:
+    """What each open requirement would add once met: a weighted pack's share of 100, a
+    sheet's points short of the item's 分值."""
+    if a.sheet is None:
+        return gains(a)
+    statuses = a.requirement_statuses()
+    return {k: v for k, v in item_gains(a).items() if statuses[k] in (UNMET, MISSING)}
 
 
 def _next_band(pack: Pack, grade: str) -> Any:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...decide.explain import PREV_HEAD, level_label, recorded_differs
+from ...decide.points import shown
 from ...decide.results import Assessment
 from ...decide.scoring import LEVEL_ORDER, ranking
 from ...packs import Pack
@@ -14,6 +15,7 @@ from ...record.history import YearOverYear
 from ...record.verification import Checked
 from ...text import pick, ranked
 from ...verdicts import LABELS, MET, NOT_APPLICABLE
+from ...views import points
 from .. import charts
 from .common import MARKS, SignOff, blocked_by, office, provenance, rank_since, words
 
@@ -94,6 +96,7 @@ def cohort_context(
                         "since": rank_since(
                             earlier.get(row.assessment.source), row.rank_in_tier, lang
                         ),
+                        **_sheet_cells(row.assessment),
                     }
                     for row in rows
                 ],
@@ -166,6 +169,13 @@ def cohort_context(
         "legend": [{"mark": MARKS[s], "label": LABELS[lang][s], "status": s} for s in MARKS],
         "most_unmet": unmet[:10],
         "scoring_note": pick(lang, pack.scoring.note, pack.scoring.note_en),
+        # A points sheet's item columns beside the score (None for a weighted pack).
+        "sheet": {
+            "heads": points.item_heads(pack, lang),
+            "self_head": pick(lang, "自评分合计", "Self-score"),
+        }
+        if pack.is_sheet
+        else None,
         "provenance": provenance(pack, cities, produced_at, lang),
         "office": office(pack, produced_at, signoff, lang),
     }
@@ -177,3 +187,15 @@ def _verified(found: Checked | None, lang: str) -> str:
         return pick(lang, "未核验", "not checked")
     v = found.verified
     return f"{v.score} {pick(lang, v.grade_label, v.grade_label_en)}"
+
+
+def _sheet_cells(a: Assessment) -> dict[str, Any]:
+    """A points sheet's cells of a city's row: each item's points and the 自评分 total."""
+    if a.sheet is None:
+        return {}
+    decimals = a.pack.scoring.decimals
+    claimed = points.claimed_total(a)
+    return {
+        "items": [shown(i.points, decimals) for i in a.sheet.items],
+        "claimed": "" if claimed is None else shown(claimed, decimals),
+    }

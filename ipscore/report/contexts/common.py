@@ -308,7 +308,7 @@ def office(
     issuer, number, date from the pack's sources) and the sign-off block with the date."""
     basis = []
     for src in pack.pack.sources:
-        details = [d for d in (src.issuer, src.doc_number, src.date) if d]
+        details = [d for d in (src.issuer, src.doc_number, src.date, src.url) if d]
         title = pick(lang, src.title, src.title_en)
         basis.append(
             f"{title}（{'，'.join(details)}）"
@@ -320,6 +320,15 @@ def office(
     chosen = signoff or SignOff()
     return {
         "basis": basis,
+        # What the pack leaves out of its source, and why: the reader knows it is not whole.
+        "not_encoded": [
+            pick(
+                lang,
+                f"未编码的内容：{n.item}，原因：{n.reason}",
+                f"Not encoded: {n.item}; why: {n.reason_en or n.reason}",
+            )
+            for n in pack.pack.not_encoded
+        ],
         "org": chosen.org or "",
         "reviewer": chosen.reviewer or "",
         "date": (produced_at or "")[:10],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rich import box
 from rich.cells import cell_len
+from rich.markup import escape
 from rich.table import Table
 
 from ...decide.explain import (
@@ -15,11 +16,13 @@ from ...decide.explain import (
     show_input,
     uncomputable,
 )
+from ...decide.points import shown
 from ...decide.results import Assessment
 from ...decide.scoring import ranking
 from ...packs.model import Subject
 from ...text import pick
 from ...verdicts import LABELS, MISSING, TASK_LABELS, UNMET
+from .. import points
 from .base import STYLE, file_notes, grade_cell, mandatory_cell, plain_line, user_text
 
 INPUTS_WIDTH = 30  # the to-do table's inputs column, in terminal cells
@@ -145,12 +148,61 @@ def detail(a: Assessment, lang: str = "zh") -> Table:
     return table
 
 
+def sheet_detail(a: Assessment, lang: str = "zh") -> Table:
+    """A points sheet as the office's sheet: under the headline any veto that holds, then each
+    item's 分值, 得分, 自评分, 差异 and why, grouped by task; the total line under it."""
+    decimals = a.pack.scoring.decimals
+    headline = pick(
+        lang,
+        f"{user_text(a.city)} {a.year}年度：{a.score}分，{a.grade_label}",
+        f"{user_text(a.city)} {a.year}: {a.score}, {a.grade_word(lang)}",
+    )
+    vetoes = [
+        f"[bold red]{escape(points.veto_line(v, lang))}[/]" for v in points.veto_rows(a, lang)
+    ]
+    claimed = points.claimed_line(a, lang)
+    table = Table(
+        title="\n".join([headline, *vetoes]),
+        box=box.SIMPLE,
+        # The last line left blank: the to-do table's title follows.
+        caption="\n".join(
+            [escape(line) for line in (points.total_line(a, lang), claimed) if line] + [""]
+        ),
+        caption_justify="left",
+    )
+    table.add_column(pick(lang, "考核内容", "Item"), max_width=24, overflow="fold")
+    for head in (
+        pick(lang, "分值", "Worth"),
+        pick(lang, "得分", "Points"),
+        pick(lang, "自评分", "Self-score"),
+        pick(lang, "差异", "Difference"),
+    ):
+        table.add_column(head, justify="right", no_wrap=True)
+    table.add_column(pick(lang, "说明", "Why"), max_width=50, overflow="fold")
+    task = None
+    for row in points.item_rows(a, lang):
+        if row.task != task:
+            task = row.task
+            table.add_row(f"[bold]{escape(row.task_title)}[/]", "", "", "", "", "")
+        difference = "" if row.difference is None else shown(row.difference, decimals)
+        table.add_row(
+            escape(row.title),
+            row.value,
+            f"[{STYLE[row.status]}]{row.points}[/]",
+            row.claimed or "—",
+            f"[yellow]{difference}[/]" if row.difference else difference or "—",
+            escape(row.words),
+        )
+    return table
+
+
 def for_assessments(assessments: list[Assessment], detailed: bool, lang: str) -> list[Table]:
-    """The summary; for a single city first its requirement table and its to-do list."""
+    """The summary; for a single city first its requirement table (a points sheet's item
+    table) and its to-do list."""
     out: list[Table] = []
     if detailed:
         for a in assessments:
-            out.append(detail(a, lang))
+            out.append(sheet_detail(a, lang) if a.sheet is not None else detail(a, lang))
             todo_table = todo(a, lang)
             if todo_table is not None:
                 out.append(todo_table)
