@@ -16,8 +16,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..packs import FieldDecl, Pack, Requirement
-from ..packs.conditions import fields_read, split_year
-from ..packs.model import parts_of
+from .formlayout import Ask, group_headings, maximum, points_text, sections
 from .sheets import FORM_HEAD, FORM_SHEET, ITEM, POINTS_HEAD, SELF, column_letter
 
 
@@ -47,7 +46,7 @@ def form(pack: Pack) -> bytes:
     fill = PatternFill("solid", fgColor="FFF9C4")
     group_fill = PatternFill("solid", fgColor="E3F2FD")
     validations: list[DataValidation] = []
-    headings = _group_headings(pack)
+    headings = group_headings(pack)
     for group, decls in pack.fields.items():
         sheet.append([headings[group]])
         for c in range(1, len(FORM_HEAD) + 1):
@@ -116,26 +115,6 @@ def _finish(
     cast(HeaderFooterItem, sheet.oddFooter).center.text = "&P / &N"
 
 
-def _group_headings(pack: Pack) -> dict[str, str]:
-    """Each field group's heading: the tasks whose requirements read it (城市概况 for the
-    profile), so a clerk fills in a task's figures together."""
-    tasks: dict[str, dict[str, str]] = {group: {} for group in pack.fields}
-    for task, req in pack.requirements():
-        for name in fields_read(req.check):
-            group = name.split("@")[0].split(".")[0]
-            if group in tasks:
-                tasks[group][task.id] = task.title
-    out = {}
-    for group, used in tasks.items():
-        if group == "city":
-            out[group] = "城市概况"
-        elif used:
-            out[group] = "用于：" + "；".join(f"{tid} {title}" for tid, title in used.items())
-        else:
-            out[group] = group
-    return out
-
-
 def _hint(decl: FieldDecl) -> str:
     kinds = {
         "bool": "从下拉中选“是”或“否”",
@@ -187,15 +166,14 @@ def _rule(
 FILL = PatternFill("solid", fgColor="FFF9C4")  # the cells to fill in
 HEADING = PatternFill("solid", fgColor="E3F2FD")
 COLUMN = {name: n for n, name in enumerate(POINTS_HEAD, start=1)}
+_POINTS_WIDTHS = (16, 7, 44, 30, 14, 9, 34, 30, 32, 24)
 
 
 def _points_form(pack: Pack) -> bytes:
-    """A points sheet's form, laid out like the office's 考核评分表: 考核内容 | 分值 | 评分标准 |
-    填报项 | 填报值 | 自评分. The city's profile on top; then under each task's heading one
-    block per item: its title, 分值 and 评分标准 (and its one 自评分) merged down the block, a
-    row for each figure the item reads; the figures no item reads after the items. What to fill
-    in is printed beside each figure, and the codes in the last two columns are what
-    `sheets` reads the form by."""
+    """A points sheet's form, laid out like the office's 考核评分表 (`formlayout.sections`):
+    考核内容 | 分值 | 评分标准 | 填报项 | 填报值 | 自评分, an item's title, 分值, 评分标准 and
+    its one 自评分 merged down its block, a row for each figure; what to fill in printed
+    beside each, and the codes in the last two columns that `sheets` reads the form by."""
     book = Workbook()
     sheet = cast(Worksheet, book.active)  # a new workbook has its one sheet active
     sheet.title = FORM_SHEET
@@ -211,28 +189,42 @@ def _points_form(pack: Pack) -> bytes:
     )
     sheet.append(list(POINTS_HEAD))
     head_row = sheet.max_row
-    filling = _Filling(sheet)
-    filling.fixed("规则包", pack.id, "pack")
-    filling.fixed("评估年度", pack.pack.year, "year")
-    filling.heading("城市概况")
-    for key, decl in pack.fields.get("city", {}).items():
-        filling.field(f"city.{key}", decl)
-    for n, task in enumerate(pack.tasks, start=1):
-        total = sum((req.points.value for req in task.requirements if req.points), Decimal(0))
-        filling.heading(
-            f"{_numeral(n)}、{task.title}" + (f"（{_number(total)}分）" if total else "")
-        )
-        for req in task.requirements:
-            filling.item(pack, req)
-    filling.rest(pack)
+    validations: list[DataValidation] = []
+
+    def row(cells: dict[str, Any]) -> int:
+        sheet.append([cells.get(name) for name in POINTS_HEAD])
+        return sheet.max_row
+
+    row({"填报项": "规则包", "填报值": pack.id, "填写说明": "不要修改", "字段代码": "pack"})
+    row(
+        {"填报项": "评估年度", "填报值": pack.pack.year, "填写说明": "不要修改", "字段代码": "year"}
+    )
+    firsts = []
+    for section in sections(pack):
+        at = row({"考核内容": section.heading})
+        for c in range(1, len(POINTS_HEAD) + 1):
+            sheet.cell(at, c).fill = HEADING
+        sheet.cell(at, 1).font = Font(bold=True)
+        for block in section.blocks:
+            first = sheet.max_row + 1
+            for ask in block.asks:
+                at = row({"填报项": f"{ask.label}：见{ask.see}" if ask.see else ask.label})
+                if ask.see is None:
+                    validations += _asked(sheet, at, ask)
+            if block.item is not None:
+                if sheet.max_row < first:
+                    row({"填报项": "（无需另外填报）"})
+                validations += _item(sheet, first, sheet.max_row, block.item)
+                firsts.append(first)
+    sheet.append(["合计", _number(maximum(pack))])
     start = pack.scoring.sheet.start
-    maximum = start + sum((r.points.value for _, r in pack.requirements() if r.points), Decimal(0))
-    sheet.append(["合计", _number(maximum), f"基础分{_number(start)}分" if start else None])
+    if start:
+        sheet.cell(sheet.max_row, COLUMN["评分标准"]).value = f"基础分{points_text(start)}分"
     sheet.cell(sheet.max_row, 1).font = Font(bold=True)
-    for rule in filling.validations:
+    for rule in validations:
         sheet.add_data_validation(rule)
     _finish(sheet, head_row, len(POINTS_HEAD), COLUMN["佐证材料"], _POINTS_WIDTHS)
-    for first in filling.blocks:
+    for first in firsts:
         for column in ("考核内容", "分值", SELF):
             sheet.cell(first, COLUMN[column]).alignment = Alignment(
                 wrap_text=True, horizontal="center", vertical="center"
@@ -242,136 +234,46 @@ def _points_form(pack: Pack) -> bytes:
     return buffer.getvalue()
 
 
-_POINTS_WIDTHS = (16, 7, 44, 30, 14, 9, 34, 30, 32, 24)
+def _asked(sheet: Worksheet, at: int, ask: Ask) -> list[DataValidation]:
+    """A figure's row to fill in: its hint and code, its value cell (with the drop-down or
+    range check of the field's type) and its documents."""
+    sheet.cell(at, COLUMN["填写说明"]).value = _hint(ask.decl)
+    sheet.cell(at, COLUMN["字段代码"]).value = ask.name
+    cell = sheet.cell(at, COLUMN["填报值"])
+    cell.fill = FILL
+    sheet.cell(at, COLUMN["佐证材料"]).fill = FILL
+    if ask.decl.type == "date":
+        cell.number_format = "yyyy-mm-dd"
+    rule = _validation(ask.decl)
+    if rule is None:
+        return []
+    rule.add(cell)
+    return [rule]
 
 
-class _Filling:
-    """The rows of a points sheet's form as they are written: which fields are already on it,
-    the data validations, and each item's block of rows (merged down in its first columns)."""
-
-    def __init__(self, sheet: Worksheet) -> None:
-        self.sheet = sheet
-        self.shown: dict[str, str] = {}  # field → where it is filled in (the item or 城市概况)
-        self.validations: list[DataValidation] = []
-        self.blocks: list[int] = []  # the first row of each item's block
-        self.under = "城市概况"
-
-    def _row(self, cells: dict[str, Any]) -> int:
-        self.sheet.append([cells.get(name) for name in POINTS_HEAD])
-        return self.sheet.max_row
-
-    def fixed(self, label: str, value: Any, code: str) -> None:
-        self._row({"填报项": label, "填报值": value, "填写说明": "不要修改", "字段代码": code})
-
-    def heading(self, text: str) -> None:
-        self.under = text
-        row = self._row({"考核内容": text})
-        for c in range(1, len(POINTS_HEAD) + 1):
-            self.sheet.cell(row, c).fill = HEADING
-        self.sheet.cell(row, 1).font = Font(bold=True)
-
-    def field(self, name: str, decl: FieldDecl) -> None:
-        """A row to fill in: the field's label and unit, its value cell (with the drop-down or
-        range check of the field's type) and its documents."""
-        label = f"{decl.label}（{decl.unit}）" if decl.unit else decl.label
-        row = self._row({"填报项": label, "填写说明": _hint(decl), "字段代码": name})
-        cell = self.sheet.cell(row, COLUMN["填报值"])
-        cell.fill = FILL
-        self.sheet.cell(row, COLUMN["佐证材料"]).fill = FILL
-        rule = _validation(decl)
-        if rule is not None:
-            rule.add(cell)
-            self.validations.append(rule)
-        if decl.type == "date":
-            cell.number_format = "yyyy-mm-dd"
-        self.shown[name] = self.under
-
-    def item(self, pack: Pack, req: Requirement) -> None:
-        """An item's block: a row per figure it reads (one filled in under an earlier item is
-        named, not asked twice), its title, 分值, 评分标准 and 自评分 merged down the block."""
-        assert req.points is not None  # every requirement of a points sheet is an item
-        first = self.sheet.max_row + 1
-        self.under = f"“{req.title}”"
-        for name in item_fields(pack, req):
-            if name in self.shown:
-                self._row({"填报项": f"{pack.field(name).label}：见{self.shown[name]}"})
-            else:
-                self.field(name, pack.field(name))
-        if self.sheet.max_row < first:
-            self._row({"填报项": "（无需另外填报）"})
-        last = self.sheet.max_row
-        put = {
-            "考核内容": req.title,
-            "分值": _number(req.points.value),
-            "评分标准": req.points.criteria,
-            ITEM: req.id,
-        }
-        for column, value in put.items():
-            self.sheet.cell(first, COLUMN[column]).value = value
-        self.sheet.cell(first, COLUMN[SELF]).fill = FILL
-        claimed = _rule("decimal", "请填一个数（自评分）", "-999", "999")
-        claimed.add(self.sheet.cell(first, COLUMN[SELF]))
-        self.validations.append(claimed)
-        if last > first:
-            for column in (*put, SELF):
-                c = COLUMN[column]
-                self.sheet.merge_cells(start_row=first, start_column=c, end_row=last, end_column=c)
-        self.blocks.append(first)
-
-    def rest(self, pack: Pack) -> None:
-        """The figures no item reads: under each veto that reads them, then the others."""
-        left = [n for n in pack.field_names() if n not in self.shown and _asked(pack, n)]
-        for veto in pack.scoring.vetoes:
-            read = [n for n in _inputs(pack, fields_read(veto.when)) if n in left]
-            if read:
-                self.heading(f"一票否决：{veto.title}")
-                for name in read:
-                    self.field(name, pack.field(name))
-                left = [n for n in left if n not in read]
-        if left:
-            self.heading("其他填报项")
-            for name in left:
-                self.field(name, pack.field(name))
-
-
-def item_fields(pack: Pack, req: Requirement) -> list[str]:
-    """The fields a city files for an item, in the pack's order: those its parts' bands and
-    its applicability read (a ratio by the figures it is computed from, another year's
-    figure by this year's field)."""
-    read: list[str] = []
-    for part in parts_of(req):
-        for band in part.bands:
-            read += fields_read(band.when)
-    for cond in (req.check, req.applies_if):
-        if cond is not None:
-            read += fields_read(cond)
-    return _inputs(pack, read)
-
-
-def _inputs(pack: Pack, names: list[str]) -> list[str]:
-    wanted: set[str] = set()
-    for name in names:
-        base = split_year(name)[0]
-        decl = pack.field(base)
-        wanted.update(decl.of if decl.type == "ratio" and decl.of else [base])
-    return [n for n in pack.field_names() if n in wanted and _asked(pack, n)]
-
-
-def _asked(pack: Pack, name: str) -> bool:
-    return pack.field(name).type != "ratio"
+def _item(sheet: Worksheet, first: int, last: int, req: Requirement) -> list[DataValidation]:
+    """An item's title, 分值, 评分标准, code and 自评分 on its block's first row, merged down
+    the block."""
+    assert req.points is not None  # every requirement of a points sheet is an item
+    put = {
+        "考核内容": req.title,
+        "分值": _number(req.points.value),
+        "评分标准": req.points.criteria,
+        ITEM: req.id,
+    }
+    for column, value in put.items():
+        sheet.cell(first, COLUMN[column]).value = value
+    claimed = sheet.cell(first, COLUMN[SELF])
+    claimed.fill = FILL
+    rule = _rule("decimal", "请填一个数（自评分）", "-999", "999")
+    rule.add(claimed)
+    if last > first:
+        for column in (*put, SELF):
+            c = COLUMN[column]
+            sheet.merge_cells(start_row=first, start_column=c, end_row=last, end_column=c)
+    return [rule]
 
 
 def _number(value: Decimal) -> int | float:
     """分值 as a number a spreadsheet adds up: 15, 2.5."""
     return int(value) if value == value.to_integral_value() else float(value)
-
-
-_DIGITS = "零一二三四五六七八九"
-
-
-def _numeral(n: int) -> str:
-    """一, 二, …, 十, 十一, …, 二十: a heading's number as an office writes it (n < 100)."""
-    tens, ones = divmod(n, 10)
-    if not tens:
-        return _DIGITS[ones]
-    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
