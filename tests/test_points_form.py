@@ -6,8 +6,10 @@ county worked by hand: 16.2 + 9 + 25 + 17 = 67.2 (see rules/liuan-2017-advanced-
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -435,3 +437,105 @@ def test_the_shipped_sample_table_scores_as_worked_by_hand():
         "enforcement": 0,
         "pledge-financing": 0,
     }
+
+
+def _site(tmp_path: Path):
+    from starlette.testclient import TestClient
+
+    from ipscore.web.app import create_app
+    from ipscore.web.pages import Settings
+
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    return TestClient(create_app(Settings(tmp_path / "data", db=db)))
+
+
+def _typed(figures=FIGURES, claimed=CLAIMED) -> dict[str, str]:
+    return {
+        **{name: str(value) for name, value in figures.items()},
+        **{f"self_scores.{item}": str(value) for item, value in claimed.items()},
+    }
+
+
+def test_the_fill_in_page_asks_item_by_item_and_assesses_the_self_scores(tmp_path):
+    client = _site(tmp_path)
+    assert 'href="/fill/liuan-2017-advanced-unit"' in client.get("/").text
+    page = client.get("/fill/liuan-2017-advanced-unit")
+    assert page.status_code == 200
+    text = page.text
+    # The item's title with its 分值, its 评分标准, its figures, then its 自评分.
+    order = [
+        "<h2>一、知识产权创造（30分）</h2>",
+        "<h3>发明专利申请（15分）</h3>",
+        "评分标准：完成目标任务得满分，90%以上得60%分，90%以下不得分。每超1件，加0.1分。",
+        "发明专利申请量（件）",
+        'name="creation.invention_applications"',
+        "发明专利申请目标任务（件）",
+        'name="creation.invention_applications_target"',
+        'name="self_scores.invention-applications"',
+        "<h3>发明专利授权（15分）</h3>",
+    ]
+    at = [text.index(words) for words in order]
+    assert at == sorted(at)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', text).group(1)
+    done = client.post(
+        "/fill/liuan-2017-advanced-unit",
+        data={"csrf": csrf, **_typed()},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    where = done.headers["location"]
+    assert "67.2" in client.get(where).text
+    kept = next((tmp_path / "data" / "uploads" / where.rsplit("/", 1)[1]).rglob("*.csv"))
+    assert kept.name == "金安区-网页填报.csv"
+    ((_, submission),) = read_all([kept])
+    assert submission.claimed["invention-grants"] == 15
+    (result,) = assess_paths([kept])
+    grants = next(i for i in result.sheet.items if i.id == "invention-grants")
+    assert (grants.points, grants.difference) == (9, 6)
+
+
+def test_the_fill_in_page_says_what_is_wrong_beside_the_box_and_keeps_what_was_typed(tmp_path):
+    client = _site(tmp_path)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text).group(1)
+    typed = _typed(
+        {**FIGURES, "creation.invention_applications": "一百一十二"},
+        {**CLAIMED, "invention-grants": "十五"},
+    )
+    done = client.post("/fill/liuan-2017-advanced-unit", data={"csrf": csrf, **typed})
+    assert done.status_code == 400
+    text = html.unescape(done.text)
+    assert "有 2 处问题，请改正后再提交（已填的都还在）" in text
+    assert "<li>发明专利申请量：应为不小于0的整数（件），实际为文本“一百一十二”</li>" in text
+    assert "<li>发明专利授权·自评分：自评分应为一个数（如 12.5），实际为 '十五'</li>" in text
+    assert 'name="self_scores.invention-grants" value="十五"' in text
+    assert 'name="city.name" value="金安区"' in text
+    assert not list((tmp_path / "data" / "uploads").glob("*/files/*.csv"))  # nothing kept
+
+
+def test_a_weighted_pack_s_fill_in_page_scores_like_its_yaml(tmp_path):
+    """The same page for a weighted pack asks group by group, as its Excel form does."""
+    client = _site(tmp_path)
+    page = client.get("/fill/cnipa-2015-demo-city").text
+    assert "<h2>城市概况</h2>" in page and "<h2>用于：T2 " in page and "自评分" not in page
+    wuhan = ROOT / "scenarios" / "wuhan-2015.yaml"
+    ((pack, submission),) = read_all([wuhan])
+    typed = {}
+    for name, value in submission.values.items():
+        decl = pack.field(name)
+        if decl.type != "ratio":
+            typed[name] = (
+                ("是" if value else "否")
+                if decl.type == "bool"
+                else decl.values[value]
+                if decl.type == "enum"
+                else str(value)
+            )
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    done = client.post(
+        "/fill/cnipa-2015-demo-city", data={"csrf": csrf, **typed}, follow_redirects=False
+    )
+    assert done.status_code == 303, done.text
+    (kept,) = (tmp_path / "data" / "uploads").glob("*/files/*.csv")
+    (by_page,), (by_yaml,) = assess_paths([kept]), assess_paths([wuhan])
+    assert (by_page.score, by_page.grade) == (by_yaml.score, by_yaml.grade)
+    assert by_page.requirement_statuses() == by_yaml.requirement_statuses()
