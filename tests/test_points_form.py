@@ -539,3 +539,14 @@ def test_a_weighted_pack_s_fill_in_page_scores_like_its_yaml(tmp_path):
     (by_page,), (by_yaml,) = assess_paths([kept]), assess_paths([wuhan])
     assert (by_page.score, by_page.grade) == (by_yaml.score, by_yaml.grade)
     assert by_page.requirement_statuses() == by_yaml.requirement_statuses()
+
+
+def test_a_self_score_in_a_form_without_item_codes_is_named(tmp_path):
+    path = _filled(tmp_path)
+    book = load_workbook(path)
+    book["填报表"].delete_cols(10)  # the 评分项代码 column
+    book.save(path)
+    assert _message(path).splitlines()[0] == (
+        f"{path}［填报表］，第10行，字段 自评分（F列）："
+        "表中没有“评分项代码”列，读不出这个自评分是哪一项的：请在下载的原表上填写"
+    )

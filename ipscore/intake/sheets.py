@@ -569,31 +569,44 @@ def _form(
     columns = dict.fromkeys(cells, letters["value"])
     if evidence_at is not None:
         columns["evidence"] = column_letter(evidence_at + 1)
-    if self_at is not None and item_at is not None:
+    if self_at is not None:
         self_letter = column_letter(self_at + 1)
-        for n, r in rows:
-            score, item = cell(r, self_at), cell(r, item_at)
-            if n <= head_at or score is None or not str(score).strip():
-                continue
-            if item is None or not str(item).strip():
-                problems.append(
-                    _problem(
-                        where,
-                        f"这一行没有评分项代码（{column_letter(item_at + 1)}列），自评分请填在"
-                        "评分项的第一行",
-                        f"no item code on this row (column {column_letter(item_at + 1)}): "
-                        "a self-score goes on its item's first row",
-                        n,
-                        f"{SELF}（{self_letter}列）",
-                    )
-                )
-                continue
-            name = CLAIMED + str(item).strip()
+        for n, name, score in _claimed(rows, head_at, self_at, item_at, where, problems):
             cells[name], row_of[name], columns[name] = score, n, self_letter
     if problems:
         raise InputError(problems)
     submission = _one(pack, cells, where, row_of, columns, any_year, attached, folder)
     return dataclasses.replace(submission, inputs=read_from)
+
+
+def _claimed(
+    rows: Rows,
+    head_at: int,
+    self_at: int,
+    item_at: int | None,
+    where: str,
+    problems: list[Problem],
+) -> Iterator[tuple[int, str, Any]]:
+    """(row, self_scores.<item>, cell) for each 自评分 filled in on a points sheet's form: on
+    the row that names its item in 评分项代码. One anywhere else, or in a form whose item
+    codes are gone, cannot be told apart from another item's: it is a problem."""
+    letter = column_letter(self_at + 1)
+    for n, r in rows:
+        score = r[self_at] if len(r) > self_at else None
+        if n <= head_at or score is None or not str(score).strip():
+            continue
+        item = r[item_at] if item_at is not None and len(r) > item_at else None
+        if item is not None and str(item).strip():
+            yield n, CLAIMED + str(item).strip(), score
+            continue
+        if item_at is None:
+            zh = f"表中没有“{ITEM}”列，读不出这个自评分是哪一项的：请在下载的原表上填写"
+            en = f"the sheet has no “{ITEM}” column: which item this self-score is for is unknown"
+        else:
+            at = column_letter(item_at + 1)
+            zh = f"这一行没有评分项代码（{at}列），自评分请填在评分项的第一行"
+            en = f"column {at} names no item here: a self-score goes on its item's first row"
+        problems.append(_problem(where, zh, en, n, f"{SELF}（{letter}列）"))
 
 
 def _unknown_zh(code: str, known: Iterable[str]) -> str:
