@@ -385,6 +385,29 @@ def _post_check(site: Site) -> Any:
     )
 
 
+def _post_fill(site: Site) -> Any:
+    """深圳市's figures typed on the fill-in page, as a clerk would (是/否, option labels)."""
+    from ipscore import find_pack
+    from ipscore.intake.files import read_all
+
+    ((pack, submission),) = read_all([SHENZHEN])
+    typed = {}
+    for name, value in submission.values.items():
+        decl = find_pack(pack.id).field(name)
+        if decl.type == "ratio":
+            continue
+        typed[name] = (
+            ("是" if value else "否")
+            if decl.type == "bool"
+            else (decl.values or {})[value]
+            if decl.type == "enum"
+            else str(value)
+        )
+    hubei = site.clients["hubei"]
+    data = {"csrf": _token(hubei.get("/").text), **typed}
+    return hubei.post("/fill/cnipa-2015-demo-city", data=data)
+
+
 def _post_batch(site: Site) -> Any:
     hubei = site.clients["hubei"]
     files = [("files", (p.name, p.read_bytes())) for p in (WUHAN, SHENZHEN)]
@@ -412,6 +435,7 @@ def _post_step(site: Site) -> Any:
 PageCase = tuple[str, Callable[[Site], Any], str]
 PAGES: list[PageCase] = [
     ("/check", _post_check, REFUSED),
+    ("/fill/{pack}", _post_fill, REFUSED),
     ("/check/{id}", lambda s: s.clients["hubei"].get(s.check), REFUSED),
     (
         "/check/{id}/download/{name}",

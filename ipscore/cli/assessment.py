@@ -166,11 +166,14 @@ def _echo_validation(results: list[Assessment]) -> None:
 def template_cmd(pack_id: str, output: Path) -> None:
     """生成填报表（Excel）：中文项目名、单位、每格说明、是/否和选项下拉、数值校验。
 
+    评分表的填报表按考核评分表排列：考核内容、分值、评分标准、填报项、填报值、自评分。
+
     填好后可直接交给 assess、validate、report。
 
     \b
     例：
       ipscore template --pack cnipa-2015-demo-city -o 填报表.xlsx
+      ipscore template --pack liuan-2017-advanced-unit -o 六安-评分表.xlsx
       ipscore validate 填报表.xlsx
     """
     from ..intake.formsheet import form

@@ -4,7 +4,8 @@ printed and stamped as an office files it. `sheets` reads it back."""
 from __future__ import annotations
 
 import io
-from typing import Literal, cast
+from decimal import Decimal
+from typing import Any, Literal, cast
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -14,15 +15,18 @@ from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..packs import FieldDecl, Pack
-from ..packs.conditions import fields_read
-from .sheets import FORM_HEAD, FORM_SHEET
+from ..packs import FieldDecl, Pack, Requirement
+from .formlayout import Ask, group_headings, maximum, points_text, sections
+from .sheets import FORM_HEAD, FORM_SHEET, ITEM, POINTS_HEAD, SELF, column_letter
 
 
 def form(pack: Pack) -> bytes:
     """The fill-in form for a pack, as an office prints and stamps it: the city profile on top,
     then one row per field under a heading naming the tasks that read its group, what to fill
-    in printed beside each (not only in a comment), borders, and a sign-off block."""
+    in printed beside each (not only in a comment), borders, and a sign-off block. A points
+    sheet's form is laid out like the office's own sheet (`_points_form`)."""
+    if pack.is_sheet:
+        return _points_form(pack)
     book = Workbook()
     sheet = cast(Worksheet, book.active)  # a new workbook has its one sheet active
     sheet.title = FORM_SHEET
@@ -42,7 +46,7 @@ def form(pack: Pack) -> bytes:
     fill = PatternFill("solid", fgColor="FFF9C4")
     group_fill = PatternFill("solid", fgColor="E3F2FD")
     validations: list[DataValidation] = []
-    headings = _group_headings(pack)
+    headings = group_headings(pack)
     for group, decls in pack.fields.items():
         sheet.append([headings[group]])
         for c in range(1, len(FORM_HEAD) + 1):
@@ -63,6 +67,18 @@ def form(pack: Pack) -> bytes:
                 cell.number_format = "yyyy-mm-dd"
     for rule in validations:
         sheet.add_data_validation(rule)
+    _finish(sheet, head_row, len(FORM_HEAD), 5, (40, 16, 8, 52, 40, 30))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _finish(
+    sheet: Worksheet, head_row: int, columns: int, evidence: int, widths: tuple[int, ...]
+) -> None:
+    """The sign-off block under the last row, borders, the heading in bold with the note on
+    documents, column widths, and the printed page: the page width, the heading row repeated
+    on every page, page numbers."""
     last = sheet.max_row
     sheet.append([])
     for label in ("填报单位（盖章）", "填报人", "联系电话", "填报日期"):
@@ -74,20 +90,20 @@ def form(pack: Pack) -> bytes:
         *sheet.iter_rows(min_row=head_row, max_row=last),
         *sheet.iter_rows(min_row=last + 2),
     ]:
-        for cell in row[: len(FORM_HEAD)]:
+        for cell in row[:columns]:
             cell.border = box
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet["A1"].font = Font(bold=True, size=13)
     for cell in sheet[head_row]:
         cell.font = Font(bold=True)
-    sheet.cell(head_row, 5).comment = Comment(
+    sheet.cell(head_row, evidence).comment = Comment(
         "每行一份佐证材料：文号；标题；日期；文件，不知道的部分留空，如\n"
         "某政发〔2015〕12号；某市知识产权工作方案；2015-11-20；附件/方案.pdf\n"
         "文件须在本表所在文件夹内；只写文件名或只写文号也可以。",
         "ipscore",
     )
-    for letter, width in zip("ABCDEF", (40, 16, 8, 52, 40, 30), strict=True):
-        sheet.column_dimensions[letter].width = width
+    for n, width in enumerate(widths, start=1):
+        sheet.column_dimensions[column_letter(n)].width = width
     sheet.freeze_panes = f"A{head_row + 1}"
     # Printed, the form fits the page width and repeats its heading row on every page.
     sheet.page_setup.orientation = "landscape"
@@ -97,29 +113,6 @@ def form(pack: Pack) -> bytes:
     sheet.page_setup.fitToHeight = 0
     sheet.print_title_rows = f"{head_row}:{head_row}"
     cast(HeaderFooterItem, sheet.oddFooter).center.text = "&P / &N"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _group_headings(pack: Pack) -> dict[str, str]:
-    """Each field group's heading: the tasks whose requirements read it (城市概况 for the
-    profile), so a clerk fills in a task's figures together."""
-    tasks: dict[str, dict[str, str]] = {group: {} for group in pack.fields}
-    for task, req in pack.requirements():
-        for name in fields_read(req.check):
-            group = name.split("@")[0].split(".")[0]
-            if group in tasks:
-                tasks[group][task.id] = task.title
-    out = {}
-    for group, used in tasks.items():
-        if group == "city":
-            out[group] = "城市概况"
-        elif used:
-            out[group] = "用于：" + "；".join(f"{tid} {title}" for tid, title in used.items())
-        else:
-            out[group] = group
-    return out
 
 
 def _hint(decl: FieldDecl) -> str:
@@ -168,3 +161,119 @@ def _rule(
         showErrorMessage=True,
         errorTitle="填写有误",
     )
+
+
+FILL = PatternFill("solid", fgColor="FFF9C4")  # the cells to fill in
+HEADING = PatternFill("solid", fgColor="E3F2FD")
+COLUMN = {name: n for n, name in enumerate(POINTS_HEAD, start=1)}
+_POINTS_WIDTHS = (16, 7, 44, 30, 14, 9, 34, 30, 32, 24)
+
+
+def _points_form(pack: Pack) -> bytes:
+    """A points sheet's form, laid out like the office's 考核评分表 (`formlayout.sections`):
+    考核内容 | 分值 | 评分标准 | 填报项 | 填报值 | 自评分, an item's title, 分值, 评分标准 and
+    its one 自评分 merged down its block, a row for each figure; what to fill in printed
+    beside each, and the codes in the last two columns that `sheets` reads the form by."""
+    book = Workbook()
+    sheet = cast(Worksheet, book.active)  # a new workbook has its one sheet active
+    sheet.title = FORM_SHEET
+    sheet.append([f"{pack.pack.title} — 考核评分表（自评填报）"])
+    sheet.append([f"规则包 {pack.id} {pack.pack.version}（指纹 {pack.content_hash[:12]}）"])
+    sheet.append(
+        [
+            "只填黄色格：“填报值”“自评分”和“佐证材料”。不知道的留空（算缺报），不要填0代替；"
+            "是/否请从下拉中选；金额单位为万元。“自评分”按评分标准自己打分，每项一格（可留空），"
+            "评估结果逐项列出自评分与计算得分之差。“佐证材料”每行一份：文号；标题；日期；文件。"
+            "最右两列的代码不要修改。"
+        ]
+    )
+    sheet.append(list(POINTS_HEAD))
+    head_row = sheet.max_row
+    validations: list[DataValidation] = []
+
+    def row(cells: dict[str, Any]) -> int:
+        sheet.append([cells.get(name) for name in POINTS_HEAD])
+        return sheet.max_row
+
+    row({"填报项": "规则包", "填报值": pack.id, "填写说明": "不要修改", "字段代码": "pack"})
+    row(
+        {"填报项": "评估年度", "填报值": pack.pack.year, "填写说明": "不要修改", "字段代码": "year"}
+    )
+    firsts = []
+    for section in sections(pack):
+        at = row({"考核内容": section.heading})
+        for c in range(1, len(POINTS_HEAD) + 1):
+            sheet.cell(at, c).fill = HEADING
+        sheet.cell(at, 1).font = Font(bold=True)
+        for block in section.blocks:
+            first = sheet.max_row + 1
+            for ask in block.asks:
+                at = row({"填报项": f"{ask.label}：见{ask.see}" if ask.see else ask.label})
+                if ask.see is None:
+                    validations += _asked(sheet, at, ask)
+            if block.item is not None:
+                if sheet.max_row < first:
+                    row({"填报项": "（无需另外填报）"})
+                validations += _item(sheet, first, sheet.max_row, block.item)
+                firsts.append(first)
+    sheet.append(["合计", _number(maximum(pack))])
+    start = pack.scoring.sheet.start
+    if start:
+        sheet.cell(sheet.max_row, COLUMN["评分标准"]).value = f"基础分{points_text(start)}分"
+    sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+    for rule in validations:
+        sheet.add_data_validation(rule)
+    _finish(sheet, head_row, len(POINTS_HEAD), COLUMN["佐证材料"], _POINTS_WIDTHS)
+    for first in firsts:
+        for column in ("考核内容", "分值", SELF):
+            sheet.cell(first, COLUMN[column]).alignment = Alignment(
+                wrap_text=True, horizontal="center", vertical="center"
+            )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _asked(sheet: Worksheet, at: int, ask: Ask) -> list[DataValidation]:
+    """A figure's row to fill in: its hint and code, its value cell (with the drop-down or
+    range check of the field's type) and its documents."""
+    sheet.cell(at, COLUMN["填写说明"]).value = _hint(ask.decl)
+    sheet.cell(at, COLUMN["字段代码"]).value = ask.name
+    cell = sheet.cell(at, COLUMN["填报值"])
+    cell.fill = FILL
+    sheet.cell(at, COLUMN["佐证材料"]).fill = FILL
+    if ask.decl.type == "date":
+        cell.number_format = "yyyy-mm-dd"
+    rule = _validation(ask.decl)
+    if rule is None:
+        return []
+    rule.add(cell)
+    return [rule]
+
+
+def _item(sheet: Worksheet, first: int, last: int, req: Requirement) -> list[DataValidation]:
+    """An item's title, 分值, 评分标准, code and 自评分 on its block's first row, merged down
+    the block."""
+    assert req.points is not None  # every requirement of a points sheet is an item
+    put = {
+        "考核内容": req.title,
+        "分值": _number(req.points.value),
+        "评分标准": req.points.criteria,
+        ITEM: req.id,
+    }
+    for column, value in put.items():
+        sheet.cell(first, COLUMN[column]).value = value
+    claimed = sheet.cell(first, COLUMN[SELF])
+    claimed.fill = FILL
+    rule = _rule("decimal", "请填一个数（自评分）", "-999", "999")
+    rule.add(claimed)
+    if last > first:
+        for column in (*put, SELF):
+            c = COLUMN[column]
+            sheet.merge_cells(start_row=first, start_column=c, end_row=last, end_column=c)
+    return [rule]
+
+
+def _number(value: Decimal) -> int | float:
+    """分值 as a number a spreadsheet adds up: 15, 2.5."""
+    return int(value) if value == value.to_integral_value() else float(value)

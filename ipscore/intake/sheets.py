@@ -27,6 +27,7 @@ from ..packs import FieldDecl, Pack, per_pack
 from ..provenance import InputFile, sha256
 from ..text import chinese_date, did_you_mean, number_text, yes_no
 from ..yamlio import MAX_BYTES, Lines, read_bytes
+from .claims import KEY as CLAIMS
 from .evidence import from_cell
 from .submission import PackChooser, Submission, parse_submission
 
@@ -40,6 +41,22 @@ SHEET_SUFFIXES = (".xlsx", ".csv")
 FORM_SHEET = "填报表"
 FORM_HEAD = ("项目", "填报值", "单位", "填写说明", "佐证材料", "字段代码")
 CODE, VALUE, EVIDENCE = "字段代码", "填报值", "佐证材料"  # the columns a form is read by
+# A points sheet's form is laid out like the office's 考核评分表; it is read by the same columns,
+# and by the 自评分 of each item, on the row that names the item in 评分项代码.
+SELF, ITEM = "自评分", "评分项代码"
+POINTS_HEAD = (
+    "考核内容",
+    "分值",
+    "评分标准",
+    "填报项",
+    VALUE,
+    SELF,
+    "填写说明",
+    EVIDENCE,
+    CODE,
+    ITEM,
+)
+CLAIMED = f"{CLAIMS}."  # a column or row naming an item's 自评分: self_scores.<item>
 
 
 def column_letter(n: int) -> str:
@@ -112,13 +129,18 @@ def _twin_columns(head: list[Any], headers: dict[str, str]) -> list[tuple[str, s
 
 
 def _headers(pack: Pack) -> dict[str, str]:
-    """Column heading → field: dotted names, Chinese labels, and the pack and year columns."""
+    """Column heading → field: dotted names, Chinese labels, and the pack and year columns;
+    for a points sheet, each item's 自评分 too (self_scores.<item>, 自评分·<item title>)."""
     out = {"pack": "pack", "规则包": "pack", "year": "year", "年度": "year"}
     for name in pack.field_names():
         decl = pack.field(name)
         if decl.type != "ratio":
             out[name] = name
             out.setdefault(decl.label, name)
+    if pack.is_sheet:
+        for _, req in pack.requirements():
+            out[CLAIMED + req.id] = CLAIMED + req.id
+            out.setdefault(f"{SELF}·{req.title}", CLAIMED + req.id)
     return out
 
 
@@ -126,15 +148,34 @@ def _data(pack: Pack, cells: dict[str, Any]) -> dict[str, Any]:
     """Field name → cell value as a submission document (pack, year, city, facts)."""
     data: dict[str, Any] = {"city": {}, "facts": {}}
     places = _places(pack)
+    claimed: dict[str, Any] = {}
     for name, raw in cells.items():
         if name in ("pack", "year"):
             value = raw.strip() if isinstance(raw, str) else raw
             data[name] = _year(value) if name == "year" else value
             continue
+        if name.startswith(CLAIMED):
+            score = _score(raw)
+            if score is not None:
+                claimed[name.removeprefix(CLAIMED)] = score
+            continue
         group, key, decl = places[name]
         holder = data["city"] if group == "city" else data["facts"].setdefault(group, {})
         holder[key] = coerce(decl, raw)
+    if claimed:
+        data[CLAIMS] = claimed
     return data
+
+
+def _score(raw: Any) -> Any:
+    """A 自评分 cell as typed: blank is none filed; "16.2", "１６.２" and "1,250" are numbers;
+    anything else is passed on for `claims` to refuse with its own message."""
+    if isinstance(raw, str):
+        raw = raw.strip()
+        if not raw:
+            return None
+        return number_text(raw) or raw
+    return raw
 
 
 _YEAR = re.compile(r"[+-]?\d{1,9}(\.0*)?")
@@ -186,6 +227,9 @@ def _one(
     for name, row in rows.items():
         if name in ("pack", "year"):
             lines[(name,)] = row
+        elif name.startswith(CLAIMED):
+            lines[(CLAIMS, name.removeprefix(CLAIMED))] = row
+            lines.setdefault((CLAIMS,), row)
         else:
             group, key = name.split(".", 1)
             lines[("city", key) if group == "city" else ("facts", group, key)] = row
@@ -256,33 +300,59 @@ def open_sheet(
                 )
             ]
         )
-    if sheet.merged_cells.ranges:
-        first = sorted(str(r) for r in sheet.merged_cells.ranges)[0]
+    grid = [
+        [_cell(where, cell, formulas[sheet.title]) for cell in row] for row in sheet.iter_rows()
+    ]
+    filled = [(i + 1, r) for i, r in enumerate(grid) if any(v not in (None, "") for v in r)]
+    head_at = next(
+        (
+            n
+            for n, r in filled
+            if any(
+                str(v).strip() == CODE for v in r if v is not None and not isinstance(v, Problem)
+            )
+        ),
+        None,
+    )
+    merged = _merged_over(sheet, None if head_at is None else grid[head_at - 1])
+    if merged:
         raise InputError(
             [
                 _problem(
                     where,
-                    f"有合并单元格（{first}），请取消合并后再提交",
-                    f"merged cells ({first}): unmerge them first",
+                    f"有合并单元格（{merged}），请取消合并后再提交",
+                    f"merged cells ({merged}): unmerge them first",
                 )
             ]
         )
-    grid = [
-        [_cell(where, cell, formulas[sheet.title]) for cell in row] for row in sheet.iter_rows()
-    ]
     problems = [p for row in grid for value in row if isinstance(value, Problem) for p in [value]]
     if problems:
         raise InputError(problems)
-    filled = [(i + 1, r) for i, r in enumerate(grid) if any(v not in (None, "") for v in r)]
     if not filled:
         raise InputError([_problem(where, "工作表是空的", "the sheet is empty")])
-    head_at = next(
-        (n for n, r in filled if any(str(v).strip() == CODE for v in r if v is not None)), None
-    )
     if head_at is not None:
         return _form(filled, head_at, where, pack_of, read_from, any_year, path.parent)
     (head_row, head), *body = filled
     return Table(where, read_from, head_row, tuple(head)), iter(body)
+
+
+def _merged_over(sheet: Any, form_head: list[Any] | None) -> str | None:
+    """The first merged range a reader would misread: in a table any (a merged cell holds its
+    value in its first cell only, the rows below would read blank); in a form one over a
+    column it is read by (a points sheet's form merges an item's title, 分值, 评分标准 and
+    自评分 down its block, which is read from the block's first row)."""
+    ranges = list(sheet.merged_cells.ranges)
+    if form_head is not None:
+        read = {i + 1 for i in _form_columns(form_head)[:3] if i is not None}
+        ranges = [r for r in ranges if any(r.min_col <= c <= r.max_col for c in read)]
+    return min((str(r) for r in ranges), default=None)
+
+
+def _form_columns(head: list[Any]) -> tuple[int, int, int | None, int | None, int | None]:
+    """Where a form's columns are, by its heading row: the code, the value, the documents,
+    and on a points sheet's form the 自评分 and the item code."""
+    at = {str(v).strip(): i for i, v in enumerate(head) if v is not None}
+    return at[CODE], at.get(VALUE, 3), at.get(EVIDENCE), at.get(SELF), at.get(ITEM)
 
 
 MAX_UNZIPPED = 200 * 2**20  # an .xlsx is a zip: a few KB can unpack to gigabytes
@@ -464,11 +534,10 @@ def _form(
     """The vertical fill-in form, read by its heading row: 字段代码 names each row's field,
     填报值 holds the value, 佐证材料 the supporting documents (one per line: 文号；标题；日期；
     文件). Rows without a code (group headings, the sign-off block) are not data. Forms made
-    before the columns moved (code in A, value in D, documents in F) read the same way."""
+    before the columns moved (code in A, value in D, documents in F) read the same way. A
+    points sheet's form also has each item's 自评分, on the row naming the item in 评分项代码."""
     head = next(r for n, r in rows if n == head_at)
-    at = {str(v).strip(): i for i, v in enumerate(head) if v is not None}
-    code_at, value_at = at[CODE], at.get(VALUE, 3)
-    evidence_at = at.get(EVIDENCE)
+    code_at, value_at, evidence_at, self_at, item_at = _form_columns(head)
     letters = {"code": column_letter(code_at + 1), "value": column_letter(value_at + 1)}
 
     def cell(r: list[Any], i: int | None) -> Any:
@@ -481,6 +550,7 @@ def _form(
         for _, r in body
         if cell(r, evidence_at) not in (None, "")
         and str(cell(r, code_at)).strip() not in ("pack", "year")
+        and not str(cell(r, code_at)).strip().startswith(CLAIMED)
     }
     pack = pack_of(cells.get("pack") if isinstance(cells.get("pack"), str) else None)
     known = set(_headers(pack).values())
@@ -495,14 +565,48 @@ def _form(
         for n, r in body
         if (code := str(cell(r, code_at)).strip()) not in known
     ]
-    if problems:
-        raise InputError(problems)
     row_of = {str(cell(r, code_at)).strip(): n for n, r in body}
     columns = dict.fromkeys(cells, letters["value"])
     if evidence_at is not None:
         columns["evidence"] = column_letter(evidence_at + 1)
+    if self_at is not None:
+        self_letter = column_letter(self_at + 1)
+        for n, name, score in _claimed(rows, head_at, self_at, item_at, where, problems):
+            cells[name], row_of[name], columns[name] = score, n, self_letter
+    if problems:
+        raise InputError(problems)
     submission = _one(pack, cells, where, row_of, columns, any_year, attached, folder)
     return dataclasses.replace(submission, inputs=read_from)
+
+
+def _claimed(
+    rows: Rows,
+    head_at: int,
+    self_at: int,
+    item_at: int | None,
+    where: str,
+    problems: list[Problem],
+) -> Iterator[tuple[int, str, Any]]:
+    """(row, self_scores.<item>, cell) for each 自评分 filled in on a points sheet's form: on
+    the row that names its item in 评分项代码. One anywhere else, or in a form whose item
+    codes are gone, cannot be told apart from another item's: it is a problem."""
+    letter = column_letter(self_at + 1)
+    for n, r in rows:
+        score = r[self_at] if len(r) > self_at else None
+        if n <= head_at or score is None or not str(score).strip():
+            continue
+        item = r[item_at] if item_at is not None and len(r) > item_at else None
+        if item is not None and str(item).strip():
+            yield n, CLAIMED + str(item).strip(), score
+            continue
+        if item_at is None:
+            zh = f"表中没有“{ITEM}”列，读不出这个自评分是哪一项的：请在下载的原表上填写"
+            en = f"the sheet has no “{ITEM}” column: which item this self-score is for is unknown"
+        else:
+            at = column_letter(item_at + 1)
+            zh = f"这一行没有评分项代码（{at}列），自评分请填在评分项的第一行"
+            en = f"column {at} names no item here: a self-score goes on its item's first row"
+        problems.append(_problem(where, zh, en, n, f"{SELF}（{letter}列）"))
 
 
 def _unknown_zh(code: str, known: Iterable[str]) -> str:

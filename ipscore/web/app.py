@@ -48,6 +48,8 @@ def create_app(settings: Settings) -> Starlette:
         Route("/login", login, methods=["GET", "POST"]),
         Route("/logout", logout, methods=["POST"]),
         Route("/form/{pack}", pages.form),
+        Route("/fill/{pack}", pages.fill_page),
+        Route("/fill/{pack}", pages.fill, methods=["POST"]),
         Route("/check", pages.check_upload, methods=["POST"]),
         Route("/check/{id}", pages.check),
         Route("/check/{id}/download/{name}", pages.check_download),

@@ -104,11 +104,11 @@ def csrf(request: Request) -> str:
     return token
 
 
-async def posted(request: Request, files: int = 0) -> FormData:
+async def posted(request: Request, files: int = 0, fields: int = 50) -> FormData:
     """The posted form, once its CSRF token matches the session's; parts no larger than the
-    upload limit, at most `files` files."""
+    upload limit, at most `files` files and `fields` fields."""
     form = await request.form(
-        max_files=files, max_fields=50, max_part_size=settings_of(request).max_upload
+        max_files=files, max_fields=fields, max_part_size=settings_of(request).max_upload
     )
     if not same_token(str(form.get("csrf") or ""), request.session.get("csrf")):
         await form.close()
@@ -141,6 +141,7 @@ def page(request: Request, template: str, context: dict[str, Any], status: int =
 # What a page that did not work was for, by the request that asked: its heading says so.
 _ACTIONS = (
     ("POST", re.compile(r"/check"), "上传没有成功"),
+    ("POST", re.compile(r"/fill/[^/]+"), "没有提交"),
     ("POST", re.compile(r"/batch"), "上传没有成功，这批文件一个也没有存入归档"),
     ("POST", re.compile(r"/batch/[^/]+/verify"), "核验未记下"),
     ("POST", re.compile(r"/login"), "没有登录"),

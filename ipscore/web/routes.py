@@ -90,6 +90,24 @@ async def form(request: Request) -> Response:
     return await _done(request, selfcheck.form, request.path_params["pack"])
 
 
+async def fill_page(request: Request) -> Response:
+    require(request)
+    return await _done(request, selfcheck.fill_page, request.path_params["pack"], web_of(request))
+
+
+async def fill(request: Request) -> Response:
+    """The fill-in page's figures, assessed like an uploaded form."""
+    user = require(request)
+    settings = settings_of(request)
+    form_data = await posted(request, fields=selfcheck.MOST_FIELDS)
+    typed = {k: v for k, v in form_data.items() if isinstance(v, str) and k != "csrf"}
+    await form_data.close()
+    return await _done(
+        request, selfcheck.fill, settings.data, settings.db, user, request.path_params["pack"],
+        typed, web_of(request),
+    )  # fmt: skip
+
+
 async def check_upload(request: Request) -> Response:
     user = require(request)
     settings = settings_of(request)

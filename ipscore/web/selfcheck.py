@@ -5,6 +5,9 @@ grade; download the form and the report. Each job takes plain values and returns
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -16,7 +19,9 @@ from ..decide.explain import describe
 from ..decide.pipeline import Evaluation, evaluate
 from ..decide.results import json_value
 from ..errors import InputError, IpscoreError, Problem, shown_from
+from ..intake.claims import KEY as CLAIMS
 from ..intake.files import read_one
+from ..intake.formlayout import points_text, sections
 from ..intake.submission import Submission
 from ..packs import Pack, find_pack, shipped_packs
 from ..packs.conditions import FieldRef
@@ -27,7 +32,7 @@ from ..report import city_report, score_sheet
 from ..report.contexts.city import city_context
 from ..season.people import User
 from ..season.scope import Scope
-from .pages import Denied, rendered, shown
+from .pages import Denied, for_the_web, rendered, shown
 from .uploads import Store, Upload, archive_of, keep, refused
 from .work import File, Page, Redirect
 
@@ -35,9 +40,114 @@ from .work import File, Page, Redirect
 def form(pack_id: str) -> File:
     from ..intake.formsheet import form as blank
 
+    return File(blank(_shipped(pack_id)), f"{pack_id}-填报表.xlsx")
+
+
+# The fill-in page posts a field per figure and per item's 自评分: the largest shipped pack
+# asks about a hundred.
+MOST_FIELDS = 1000
+_COLUMN = re.compile(r"（[A-Z]+列）$")
+
+
+def _shipped(pack_id: str) -> Pack:
     if pack_id not in shipped_packs():
         raise Denied("没有这个规则包")
-    return File(blank(find_pack(pack_id)), f"{pack_id}-填报表.xlsx")
+    return find_pack(pack_id)
+
+
+def fill_page(pack_id: str, web: dict[str, Any]) -> Page:
+    """The form on a page: the figures as the Excel form asks them (`formlayout`); for a
+    points sheet, each item with its 分值 and 评分标准, its figures and its 自评分."""
+    return _fill_page(_shipped(pack_id), web, {}, [])
+
+
+def _fill_page(
+    pack: Pack, web: dict[str, Any], typed: dict[str, str], problems: list[Problem]
+) -> Page:
+    said: dict[str, str] = {}
+    for p in problems:
+        said.setdefault(_COLUMN.sub("", p.field or ""), for_the_web(p.zh))
+    labels: dict[str, str] = {}
+    shown_sections = []
+    for section in sections(pack):
+        blocks = []
+        for block in section.blocks:
+            asks = []
+            for ask in block.asks:
+                labels[ask.name] = ask.decl.label
+                decl = ask.decl
+                options = (
+                    ["是", "否"]
+                    if decl.type == "bool"
+                    else list((decl.values or {}).values())
+                    if decl.type == "enum"
+                    else None
+                )
+                asks.append(
+                    {
+                        "name": ask.name,
+                        "label": ask.label,
+                        "see": ask.see,
+                        "type": decl.type,
+                        "options": options,
+                        "value": typed.get(ask.name, ""),
+                        "problem": said.get(ask.name, ""),
+                    }
+                )
+            item = None
+            if block.item is not None and block.item.points is not None:
+                code = f"{CLAIMS}.{block.item.id}"
+                labels[code] = f"{block.item.title}·自评分"
+                item = {
+                    "code": code,
+                    "title": block.item.title,
+                    "value": points_text(block.item.points.value),
+                    "criteria": block.item.points.criteria,
+                    "claimed": typed.get(code, ""),
+                    "problem": said.get(code, ""),
+                }
+            blocks.append({"item": item, "asks": asks})
+        shown_sections.append({"heading": section.heading, "blocks": blocks})
+    listed = [{"label": labels.get(field, field), "text": text} for field, text in said.items()]
+    ctx = {
+        "lang": "zh",
+        "web": {
+            "pack": pack.id,
+            "title": pack.pack.title,
+            "year": pack.pack.year,
+            "sheet": pack.is_sheet,
+            "sections": shown_sections,
+            "problems": listed,
+        },
+    }
+    return rendered("web/fill.html.j2", ctx, web, 400 if problems else 200)
+
+
+def fill(
+    root: Path, db: str | None, user: User, pack_id: str, typed: dict[str, str],
+    web: dict[str, Any],
+) -> Page | Redirect:  # fmt: skip
+    """The figures typed on the fill-in page, kept as a one-row table (one column a figure,
+    one a 自评分) and read like an uploaded one: every problem is shown beside its box, with
+    what was typed kept; a city outside the user's scope is refused as an upload is."""
+    pack = _shipped(pack_id)
+    codes = [
+        ask.name
+        for section in sections(pack)
+        for block in section.blocks
+        for ask in block.asks
+        if ask.see is None
+    ]
+    codes += [f"{CLAIMS}.{req.id}" for _, req in pack.requirements() if pack.is_sheet]
+    text = io.StringIO()
+    table = csv.writer(text)
+    table.writerow(["pack", "year", *codes])
+    table.writerow([pack.id, pack.pack.year, *(typed.get(c, "").strip() for c in codes)])
+    city = typed.get("city.name", "").strip() or "网页填报"
+    try:
+        return upload(root, db, user, f"{city}-网页填报.csv", text.getvalue().encode("utf-8"))
+    except InputError as exc:  # not OutOfScope: that is a refusal, not a mistake to correct
+        return _fill_page(pack, web, typed, exc.problems)
 
 
 def upload(root: Path, db: str | None, user: User, name: str, data: bytes) -> Redirect:

@@ -1,0 +1,165 @@
+"""What a fill-in form asks and in what order, for the Excel form (`formsheet`) and the web's
+fill-in page alike, so that the two never drift apart. A weighted pack's form asks field group
+by field group, each headed by the tasks that read it. A points sheet's is laid out like the
+office's 考核评分表: the city's profile, then under each task's heading one block per item
+(its title, 分值, 评分标准, the figures it reads, one 自评分), then the figures no item reads
+(under each veto that reads them, then the rest)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..packs import FieldDecl, Pack, Requirement
+from ..packs.conditions import fields_read, split_year
+from ..packs.model import parts_of
+
+PROFILE = "城市概况"
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One figure to fill in; `see` says where, when it is filled in under another item."""
+
+    name: str
+    decl: FieldDecl
+    see: str | None = None
+
+    @property
+    def label(self) -> str:
+        """Its Chinese name with its unit: 发明专利申请量（件）."""
+        unit = self.decl.unit
+        return f"{self.decl.label}（{unit}）" if unit and self.see is None else self.decl.label
+
+
+@dataclass(frozen=True)
+class Block:
+    """Figures asked together: a points sheet's item (its 分值, 评分标准 and 自评分 beside
+    them) or, with no item, a plain run of rows."""
+
+    asks: tuple[Ask, ...]
+    item: Requirement | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    blocks: tuple[Block, ...]
+
+
+def group_headings(pack: Pack) -> dict[str, str]:
+    """Each field group's heading: the tasks whose requirements read it (城市概况 for the
+    profile), so a clerk fills in a task's figures together."""
+    tasks: dict[str, dict[str, str]] = {group: {} for group in pack.fields}
+    for task, req in pack.requirements():
+        for name in fields_read(req.check):
+            group = name.split("@")[0].split(".")[0]
+            if group in tasks:
+                tasks[group][task.id] = task.title
+    out = {}
+    for group, used in tasks.items():
+        if group == "city":
+            out[group] = PROFILE
+        elif used:
+            out[group] = "用于：" + "；".join(f"{tid} {title}" for tid, title in used.items())
+        else:
+            out[group] = group
+    return out
+
+
+def sections(pack: Pack) -> list[Section]:
+    """The form's sections in order (see the module's note)."""
+    if not pack.is_sheet:
+        headings = group_headings(pack)
+        return [
+            Section(
+                headings[group],
+                (
+                    Block(
+                        tuple(
+                            Ask(f"{group}.{key}", decl)
+                            for key, decl in decls.items()
+                            if decl.type != "ratio"
+                        )
+                    ),
+                ),
+            )
+            for group, decls in pack.fields.items()
+        ]
+    shown: dict[str, str] = {}  # field → where it is filled in
+
+    def asked(names: list[str], where: str) -> tuple[Ask, ...]:
+        out = []
+        for name in names:
+            out.append(Ask(name, pack.field(name), shown.get(name)))
+            shown.setdefault(name, where)
+        return tuple(out)
+
+    city = [f"city.{key}" for key in pack.fields.get("city", {})]
+    out = [Section(PROFILE, (Block(asked(_asked(pack, city), PROFILE)),))]
+    for n, task in enumerate(pack.tasks, start=1):
+        total = sum((req.points.value for req in task.requirements if req.points), Decimal(0))
+        worth = f"（{points_text(total)}分）" if total else ""
+        blocks = tuple(
+            Block(asked(item_fields(pack, req), f"“{req.title}”"), req) for req in task.requirements
+        )
+        out.append(Section(f"{numeral(n)}、{task.title}{worth}", blocks))
+    left = [n for n in _asked(pack, pack.field_names()) if n not in shown]
+    for veto in pack.scoring.vetoes:
+        read = [n for n in _inputs(pack, fields_read(veto.when)) if n in left]
+        if read:
+            heading = f"一票否决：{veto.title}"
+            out.append(Section(heading, (Block(asked(read, heading)),)))
+            left = [n for n in left if n not in read]
+    if left:
+        out.append(Section("其他填报项", (Block(asked(left, "其他填报项")),)))
+    return out
+
+
+def item_fields(pack: Pack, req: Requirement) -> list[str]:
+    """The fields a city files for an item, in the pack's order: those its parts' bands and
+    its applicability read (a ratio by the figures it is computed from, another year's
+    figure by this year's field)."""
+    read: list[str] = []
+    for part in parts_of(req):
+        for band in part.bands:
+            read += fields_read(band.when)
+    for cond in (req.check, req.applies_if):
+        if cond is not None:
+            read += fields_read(cond)
+    return _inputs(pack, read)
+
+
+def maximum(pack: Pack) -> Decimal:
+    """A points sheet's full marks: its start and every item's 分值."""
+    values = (req.points.value for _, req in pack.requirements() if req.points)
+    return pack.scoring.sheet.start + sum(values, Decimal(0))
+
+
+def _inputs(pack: Pack, names: list[str]) -> list[str]:
+    wanted: set[str] = set()
+    for name in names:
+        base = split_year(name)[0]
+        decl = pack.field(base)
+        wanted.update(decl.of if decl.type == "ratio" and decl.of else [base])
+    return [n for n in _asked(pack, pack.field_names()) if n in wanted]
+
+
+def _asked(pack: Pack, names: list[str]) -> list[str]:
+    return [n for n in names if pack.field(n).type != "ratio"]
+
+
+def points_text(value: Decimal) -> str:
+    """分值 as a sheet writes it: 15, 2.5."""
+    return f"{value.normalize():f}"
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def numeral(n: int) -> str:
+    """一, 二, …, 十, 十一, …, 二十: a heading's number as an office writes it (n < 100)."""
+    tens, ones = divmod(n, 10)
+    if not tens:
+        return _DIGITS[ones]
+    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
