@@ -425,9 +425,9 @@ def test_the_shipped_form_comes_from_the_command_line(tmp_path):
 
 
 def test_the_shipped_sample_table_scores_as_worked_by_hand():
-    """The README's table (scenarios/liuan-2017-advanced-unit/各县区自评.csv): 霍邱县 has the
+    """A batch table with self-score columns (tests/points/各县区自评.csv, example figures): 霍邱县 has the
     worked county's figures (67.2), 金寨县 裕安区's above (37.0)."""
-    path = ROOT / "scenarios" / "liuan-2017-advanced-unit" / "各县区自评.csv"
+    path = ROOT / "tests" / "points" / "各县区自评.csv"
     results = {r.city: r for r in assess_paths([path])}
     assert {c: str(r.score) for c, r in results.items()} == {"霍邱县": "67.2", "金寨县": "37.0"}
     differences = {i.id: i.difference for i in results["霍邱县"].sheet.items}
