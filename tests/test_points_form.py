@@ -424,9 +424,11 @@ def test_the_shipped_form_comes_from_the_command_line(tmp_path):
     assert _rows(load_workbook(out)["填报表"])[3] == HEAD
 
 
-def test_the_shipped_sample_table_scores_as_worked_by_hand():
-    """A batch table with self-score columns (tests/points/各县区自评.csv, example figures): 霍邱县 has the
-    worked county's figures (67.2), 金寨县 裕安区's above (37.0)."""
+def test_a_sample_table_with_self_scores_scores_as_worked_by_hand():
+    """A batch table with self-score columns (tests/points/各县区自评.csv, example figures):
+    霍邱县 has the worked county's figures (67.2), 金寨县 95/100 applications (9), grants met
+    (15), 2 disputes and 3 counterfeits (13), the policy without funds and 800 of 1000 (0):
+    37.0."""
     path = ROOT / "tests" / "points" / "各县区自评.csv"
     results = {r.city: r for r in assess_paths([path])}
     assert {c: str(r.score) for c, r in results.items()} == {"霍邱县": "67.2", "金寨县": "37.0"}
