@@ -84,7 +84,7 @@ def part_rule(pack: Pack, part: Part, lang: str = "zh") -> str:
         return each + pick(lang, f"，以{pts(cap)}分为限", f"; at most {pts(cap)}")
     if part.when is not None:
         what = (part.label_en or part.label) if lang == "en" else part.label
-        what = what or describe(pack, part.when, lang)
+        what = what or describe(pack, part.bands[0].when, lang)  # the award band, parsed
         return pick(
             lang,
             f"{what}：{pts(part.worth)}分；其余0分",

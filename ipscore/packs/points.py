@@ -186,7 +186,7 @@ def at_least(field: str, of: str | Decimal, times: Fraction, decimals: int) -> d
         return {"field": field, "gte": target_ref(of, times)}
     scale = 10**decimals
     bound = Fraction(of) * times * scale
-    return {"field": field, "gte": str(Fraction(math.ceil(bound), scale).limit_denominator())}
+    return {"field": field, "gte": _text(Fraction(math.ceil(bound), scale))}
 
 
 def negated(cond: Any) -> dict[str, Any]:
