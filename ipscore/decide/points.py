@@ -18,6 +18,7 @@ from ..packs.model import parts_of
 from ..packs.points import Part
 from ..verdicts import Verdict, Verdicts
 from . import explain
+from .sheetwords import pct
 
 
 @dataclass(frozen=True)
@@ -218,8 +219,8 @@ def _tier(pack: Pack, part: Part, band: int, values: Mapping[str, Any]) -> PartS
     earns = chosen.earns or Fraction(0)
     points = earns * part.worth
     if chosen.kind == "below":
-        zh = f"完成目标任务的{share[0]}，不足{_pct(chosen.share)}，不得分"
-        en = f"{share[1]} of the target, short of {_pct(chosen.share)}: no points"
+        zh = f"完成目标任务的{share[0]}，不足{pct(chosen.share or Fraction(0))}，不得分"
+        en = f"{share[1]} of the target, short of {pct(chosen.share or Fraction(0))}: no points"
         return PartScore(chosen.kind, band, Fraction(0), Fraction(0), zh, en)
     if earns == 1:
         got = _pts(points, decimals)
@@ -230,8 +231,8 @@ def _tier(pack: Pack, part: Part, band: int, values: Mapping[str, Any]) -> PartS
             f"{explain.show(decl, target, 'en')}): full marks, {got} points"
         )
     else:
-        zh = f"完成目标任务的{share[0]}，得{_pct(earns)}分：{_pts(points, decimals)}分"
-        en = f"{share[1]} of the target: {_pct(earns)} of the points, {_pts(points, decimals)}"
+        zh = f"完成目标任务的{share[0]}，得{pct(earns)}分：{_pts(points, decimals)}分"
+        en = f"{share[1]} of the target: {pct(earns)} of the points, {_pts(points, decimals)}"
     bonus = Fraction(0)
     if part.bonus is not None and band == 0 and done > target:
         b = part.bonus
@@ -314,15 +315,6 @@ def _share_words(done: Fraction, target: Fraction) -> tuple[str, str]:
     tenths = math.floor(done / target * 1000)
     text = f"{tenths // 10}" if tenths % 10 == 0 else f"{tenths // 10}.{tenths % 10}"
     return f"{text}%", f"{text}%"
-
-
-def _pct(share: Fraction | None) -> str:
-    value = (share or Fraction(0)) * 100
-    return (
-        f"{explain.rounded(value, 2).rstrip('0').rstrip('.')}%"
-        if value.denominator != 1
-        else f"{value.numerator}%"
-    )
 
 
 def _pts(value: Fraction, decimals: int) -> str:
