@@ -20,19 +20,20 @@ if TYPE_CHECKING:  # types only: the plan's solver (SciPy) loads when a plan is 
 def comparison(rows: Iterable[Comparison], title: str, lang: str = "zh") -> Table:
     """Baseline and variants side by side: score, grade, mandatory tasks, what changed. The
     title and the variants' names are typed (a scenario file, --set): shown as text."""
+    rows = list(rows)
+    base = rows[0].baseline
     table = Table(title=user_text(title), box=box.SIMPLE_HEAVY, show_lines=True)
     table.add_column(pick(lang, "情形", "Case"))
     table.add_column(pick(lang, "得分", "Score"), justify="right")
     table.add_column(pick(lang, "变化", "Δ"), justify="right")
     table.add_column(pick(lang, "等级", "Grade"))
     table.add_column(pick(lang, "必做任务", "Mandatory"))
-    table.add_column(
-        pick(lang, "结论有变化的任务和要求", "Tasks and requirements that changed"),
-        max_width=60,
-        overflow="fold",
+    changed = (
+        pick(lang, "得分有变化的评分项", "Items whose points changed")
+        if base.sheet is not None
+        else pick(lang, "结论有变化的任务和要求", "Tasks and requirements that changed")
     )
-    rows = list(rows)
-    base = rows[0].baseline
+    table.add_column(changed, max_width=60, overflow="fold")
     table.add_row(
         pick(lang, "基准", "baseline"),
         f"{base.score:.1f}",
@@ -109,14 +110,30 @@ def sensitivity_table(result: Sensitivity, lang: str = "zh") -> Table:
         show_lines=True,
     )
     table.add_column(pick(lang, "取值", "Value"))
-    table.add_column(pick(lang, "等级变化的城市", "Cities whose grade changes"), overflow="fold")
+    sheet = any(a.sheet is not None for a in result.baseline)
+    if sheet:  # a sheet's total moves with a threshold more often than its grade
+        subject = result.baseline[0].pack.pack.subject
+        heading = pick(
+            lang,
+            f"得分或等级变化的{subject.noun}",
+            f"{subject.plural_en.capitalize()} whose score or grade changes",
+        )
+    else:
+        heading = pick(lang, "等级变化的城市", "Cities whose grade changes")
+    table.add_column(heading, overflow="fold")
+    lp, rp = pick(lang, "（", " ("), pick(lang, "）", ")")
     for row in result.rows:
-        lp, rp = pick(lang, "（", " ("), pick(lang, "）", ")")
-        changes = [
-            f"{user_text(c.city)} {c.before.grade_word(lang)}→"
-            f"{c.before.pack.grade_label(c.after.grade, lang)}"
-            f"{lp}{c.before.score:.1f}→{c.after.score:.1f}{rp}"
-            for c in row.changes
-        ]
+        changes = []
+        for c in row.changes:
+            before, after = (
+                c.before.grade_word(lang),
+                c.before.pack.grade_label(c.after.grade, lang),
+            )
+            scores = f"{c.before.score:.1f}→{c.after.score:.1f}"
+            if sheet:  # 舒城县 27.0→18.0（先进单位候选）
+                grades = before if before == after else f"{before}→{after}"
+                changes.append(f"{user_text(c.city)} {scores}{lp}{grades}{rp}")
+            else:
+                changes.append(f"{user_text(c.city)} {before}→{after}{lp}{scores}{rp}")
         table.add_row(row.value, "\n".join(changes) or pick(lang, "无", "none"))
     return table
