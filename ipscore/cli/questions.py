@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import click
@@ -168,7 +169,8 @@ def simulate_cmd(
 
 @click.command("plan")
 @click.argument("path", type=click.Path())
-@click.option("--target", required=True, help="目标等级代码，如 excellent、good、pass。")
+@click.option("--target", help="目标等级代码，如 excellent、good、pass。")
+@click.option("--score", "score", help="目标总分，如 60（与 --target 只写一个）。")
 @output_options("table", "json")
 @pack_option
 @outside_option
@@ -177,7 +179,8 @@ def simulate_cmd(
 @lang_option
 def plan_cmd(
     path: str,
-    target: str,
+    target: str | None,
+    score: str | None,
     fmt: str,
     output: Path | None,
     timestamp: bool,
@@ -186,20 +189,33 @@ def plan_cmd(
     users_file: Path | None,
     user_name: str | None,
 ) -> None:
-    """达到目标等级最少还要做什么：可证明最少的一组具体事项，以及做完后的得分和等级。
+    """达到目标等级或总分最少还要做什么：可证明最少的一组具体事项，以及做完后的得分和等级。
+
+    评分表（method: points）按评分项计：改动的评分项最少，其次新增工作量最少；每项写明
+    填报值怎么改、得分从几分到几分。
 
     \b
     例：
       ipscore plan scenarios/shenzhen-2015.yaml --target good
       ipscore plan scenarios/wuhan-2015.yaml --target excellent --format json
+      ipscore plan 舒城县.yaml --score 60
     """
     files_in_scope((path,), pack_id, db, users_file, user_name)
     from ..intake.files import read_one
     from ..questions.plan import least_work
 
+    if (target is None) == (score is None):
+        raise usage_error(
+            "请给出一个目标：--target 等级，或 --score 总分（只写其中一个）",
+            "give one target: --target GRADE or --score TOTAL (not both)",
+            "--target",
+        )
+    total = None
+    if score is not None:
+        total = _total(score)
     pack, submission = read_one(path, pack_id)
     with other_years(db) as years:
-        result = least_work(pack, submission, target, years)
+        result = least_work(pack, submission, target, years, total)
     if fmt == "json":
         from ..views.output import dumps
 
@@ -208,6 +224,21 @@ def plan_cmd(
         from ..views.tables.questions import plan_table
 
         emit_tables([plan_table(result, chosen_lang())], output)
+
+
+def _total(text: str) -> Decimal:
+    """`--score`: a finite number, as typed (60, 62.5)."""
+    try:
+        number = Decimal(text.strip())
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite() or abs(number) > 10**9:
+        raise usage_error(
+            f"--score 应为一个数，如 60：{text}",
+            f"--score takes a number, e.g. 60: {text}",
+            "--score",
+        )
+    return number
 
 
 @click.command("sensitivity")

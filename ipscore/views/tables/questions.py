@@ -58,6 +58,8 @@ def comparison(rows: Iterable[Comparison], title: str, lang: str = "zh") -> Tabl
 def plan_table(plan: Plan, lang: str = "zh") -> Table:
     """The least work for a grade: one row per action."""
     pack = plan.before.pack
+    if plan.before.sheet is not None or plan.target is None:
+        return _sheet_plan_table(plan, lang)
     before = f"{plan.before.score} {plan.before.grade_word(lang)}"
     if not plan.reachable:
         title = pick(
@@ -136,4 +138,82 @@ def sensitivity_table(result: Sensitivity, lang: str = "zh") -> Table:
             else:
                 changes.append(f"{user_text(c.city)} {before}→{after}{lp}{scores}{rp}")
         table.add_row(row.value, "\n".join(changes) or pick(lang, "无", "none"))
+    return table
+
+
+def _sheet_plan_table(plan: Plan, lang: str) -> Table:
+    """The least work on a points sheet, or to a total: one row per item raised (a veto lifted
+    first), each "发明专利授权量 95件 → 100件：+6分（9分→15分）"; a plain plan to a total
+    lists its actions."""
+    pack, city = plan.before.pack, user_text(plan.before.city)
+    sheet = plan.before.sheet is not None
+    goal = (
+        pick(lang, f"总分达到{plan.target_score}分", f"a total of {plan.target_score}")
+        if plan.target is None
+        else pick(lang, f"达到{plan.target_label}", pack.grade_label(plan.target, lang))
+    )
+    points = "" if lang == "en" else "分"
+    before = f"{plan.before.score}{points}"
+    count = len(plan.items) + len(plan.vetoes) if sheet else len(plan.actions)
+    if not plan.reachable:
+        title = pick(lang, f"{city}：{goal}做不到", f"{city}: {goal} cannot be reached")
+    elif plan.after is None or not count:
+        was = f"{before} {plan.before.grade_word(lang)}"
+        done = (
+            f"总分已达到{plan.target_score}分"
+            if plan.target is None
+            else f"已达到{plan.target_label}"
+        )
+        title = pick(
+            lang, f"{city}：{done}（{was}），无需再做", f"{city}: {goal} already reached ({was})"
+        )
+    else:
+        now = f"{plan.after.score}{points}"
+        if plan.after.grade != plan.before.grade:
+            before += f" {plan.before.grade_word(lang)}"
+            now += f" {plan.after.grade_word(lang)}"
+        what = "项" if sheet else "件事"
+        many = counted(count, "item" if sheet else "action")
+        title = pick(
+            lang,
+            f"{city}：{goal}最少要改的 {count} {what}（{before} → {now}）",
+            f"{city}: the least work for {goal}, {many} ({before} → {now})",
+        )
+    table = Table(title=title, box=box.SIMPLE, show_lines=False, min_width=76)
+    if not plan.reachable:
+        table.add_column(pick(lang, "原因", "Why"), max_width=80, overflow="fold")
+        table.add_row(pick(lang, plan.reason or "", plan.reason_en))
+        return table
+    if not sheet:  # a weighted pack to a total
+        table.add_column(pick(lang, "事项", "Field"), max_width=44, overflow="fold")
+        table.add_column(pick(lang, "改为", "Set to"))
+        table.add_column(pick(lang, "满足的要求", "Meets"))
+        for action in plan.actions:
+            decl = pack.field(action.field)
+            table.add_row(
+                f"{label(decl, lang)}\n[dim]{action.field}[/]",
+                user_text(show(decl, action.value, lang)),
+                pick(lang, "、", ", ").join(action.requirements),
+            )
+        return table
+    table.add_column(pick(lang, "评分项", "Item"), max_width=30, overflow="fold")
+    table.add_column(
+        pick(lang, "怎么做，得分", "What to do, points"), max_width=70, overflow="fold"
+    )
+    for veto in plan.vetoes:
+        table.add_row(pick(lang, "一票否决", "veto"), user_text(veto.describe(pack, lang)))
+    for item in plan.items:
+        table.add_row(f"{item.title}\n[dim]{item.item}[/]", user_text(item.describe(pack, lang)))
+    if plan.after is not None and plan.after.sheet is not None:  # a total asked, a veto left
+        titles = {v.id: (v.title, v.title_en or v.title) for v in pack.scoring.vetoes}
+        for held in plan.after.sheet.vetoes:
+            zh, en = titles[held]
+            table.add_row(
+                pick(lang, "一票否决", "veto"),
+                pick(
+                    lang,
+                    f"“{zh}”仍成立：等级为{plan.after.grade_word(lang)}",
+                    f"“{en}” still holds: the grade is {plan.after.grade_word(lang)}",
+                ),
+            )
     return table
