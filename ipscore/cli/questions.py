@@ -246,9 +246,14 @@ def _total(text: str) -> Decimal:
 @click.option(
     "--param",
     "params",
-    required=True,
     multiple=True,
     help="参数=值1,值2,…，如 T4.R2=1.1,1.2,1.3（一次一个参数）。",
+)
+@click.option(
+    "--fields",
+    "per_field",
+    is_flag=True,
+    help="评分表：每个填报值怎样改变总分（到下一档得几分、每件得几分）。",
 )
 @output_options("table", "json")
 @pack_option
@@ -259,6 +264,7 @@ def _total(text: str) -> Decimal:
 def sensitivity_cmd(
     paths: tuple[str, ...],
     params: tuple[str, ...],
+    per_field: bool,
     fmt: str,
     output: Path | None,
     timestamp: bool,
@@ -269,15 +275,44 @@ def sensitivity_cmd(
 ) -> None:
     """阈值敏感性：对一个规则包参数的每个取值重新评估全部城市，列出等级变化的城市。
 
+    评分表（method: points）列出总分变化的县区；参数是各评分项的档位比例（如
+    invention-grants#2=0.85 即“90%以上”改为“85%以上”）、固定目标和按件得分上限。
+    --fields 列出每个填报值怎样改变总分。
+
     \b
     例：
       ipscore sensitivity scenarios/ --param T4.R2=1.1,1.2,1.3
       ipscore sensitivity scenarios/ --param T3.R4=3,5,8
       ipscore sensitivity scenarios/ --param bands.good=70,75,80 --format json
+      ipscore sensitivity 舒城县.yaml --fields
     """
     files_in_scope(paths, pack_id, db, users_file, user_name)
-    from ..questions.whatif import sensitivity
+    from ..questions.whatif import field_sensitivity, sensitivity
 
+    if per_field:
+        if params:
+            raise usage_error(
+                "--fields 与 --param 只写一个", "give --fields or --param, not both", "--fields"
+            )
+        with other_years(db) as years:
+            found = field_sensitivity(paths, pack_id, years)
+        if fmt == "json":
+            from ..views.output import dumps
+
+            stamp = timestamp_of(timestamp)
+            listed = [f.to_dict(stamp) for f in found]
+            emit(dumps(listed[0] if len(listed) == 1 else listed), output)
+        else:
+            from ..views.tables.questions import margins_table
+
+            emit_tables([margins_table(f, chosen_lang()) for f in found], output)
+        return
+    if not params:
+        raise usage_error(
+            "请给出 --param 参数=值1,值2,…（评分表也可用 --fields）",
+            "give --param NAME=V1,V2,… (or --fields for a points sheet)",
+            "--param",
+        )
     if len(params) > 1:
         raise click.UsageError(
             "sensitivity 一次扫描一个参数；要同时改几个参数，请写情景文件用 simulate，"

@@ -21,19 +21,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-
-import numpy as np
-import numpy.typing as npt
-from scipy.optimize import Bounds, LinearConstraint, milp
+from typing import TYPE_CHECKING
 
 from ..decide import kleene
+from ..decide.explain import label, show
 from ..decide.options import Option, options
-from ..decide.points import ItemScore, target_of
+from ..decide.points import ItemScore, points_text, target_of
 from ..intake.values import Value
 from ..packs import FieldDecl, Pack
 from ..packs.conditions import Not, normalise, split_year
 from ..packs.model import parts_of
 from ..packs.points import Part, Veto, rates_of, shares
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 # A figure with no declared maximum is not raised past this (a bound for the solver only).
 NO_MAX = Fraction(10**12)
@@ -353,6 +354,9 @@ def solve(
     """The moves reaching `need` more points with the fewest items (or the least declared
     cost), then the least added work; each part in `required` ends in its best band. None
     when no choice reaches it."""
+    import numpy as np  # the solver loads only when a plan is asked for
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     items = sorted({m.item for m in found} | {i for i, _ in required})
     n_z, n_y = len(items), len(found)
     step_at: list[tuple[int, int]] = [
@@ -456,3 +460,127 @@ def solve(
             counts = tuple(round(x[s0 + col]) for col in steps_of.get(j, []))
             chosen.append((m, counts))
     return Chosen(tuple(chosen))
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One way an item's points rise: reach a figure (`value`) for `gain` points; or every
+    `per` units more of `field` for `gain` points each, up to `room` more (None: no cap); or
+    set figures (`settings`, an award's) for `gain`."""
+
+    field: str | None
+    gain: Fraction
+    value: Value | None = None
+    per: Fraction | None = None
+    room: Fraction | None = None
+    settings: tuple[tuple[str, Value], ...] = ()
+    less: bool = False  # a deduction: each step takes `gain` less off
+    bonus: bool = False  # a tier's bonus: every `per` units over the target
+
+    def kind(self) -> str:
+        return "settings" if self.settings else "reach" if self.per is None else "rate"
+
+    def describe(self, pack: Pack, values: Mapping[str, Value], lang: str = "zh") -> str:
+        """ "发明专利授权量 达到100件：+6分", "超出目标后每多1件：+0.2分（不封顶）"."""
+        decimals = pack.scoring.decimals
+        gain = points_text(self.gain, decimals)
+        en = lang == "en"
+        if self.settings:
+            what = ("; " if en else "，").join(
+                f"{label(pack.field(f), lang)} {show(pack.field(f), values.get(f), lang)} → "
+                f"{show(pack.field(f), v, lang)}"
+                for f, v in self.settings
+            )
+            return f"{what}: +{gain}" if en else f"{what}：+{gain}分"
+        assert self.field is not None
+        decl = pack.field(self.field)
+        name = label(decl, lang)
+        if self.per is None:
+            to = show(decl, self.value, lang)
+            return (
+                f"{name} to {to}: +{gain}"
+                if en
+                else f"{name}达到{show(decl, self.value)}：+{gain}分"
+            )
+        per = show(decl, self.per, lang)
+        room = None if self.room is None else points_text(self.room, decimals)
+        if en:
+            verb = "less deducted" if self.less else "more"
+            most = " (no cap)" if room is None else f" (at most {room})"
+            over = " over the target" if self.bonus else ""
+            return f"{name}: each {per} more{over}: {gain} {verb}{most}"
+        if self.less:
+            return f"{name}每多完成{per}：少扣{gain}分（最多少扣{room}分）"
+        most = "（不封顶）" if room is None else f"（最多再得{room}分）"
+        over = "超出目标后" if self.bonus else ""
+        return f"{name}{over}每多{per}：+{gain}分{most}"
+
+
+@dataclass(frozen=True)
+class Margin:
+    """An item's points and every way the city's own figures could raise them."""
+
+    item: str
+    title: str
+    points: Fraction
+    value: Fraction  # 分值
+    edges: tuple[Edge, ...]
+
+
+def margins(pack: Pack, items: tuple[ItemScore, ...], values: Mapping[str, Value]) -> list[Margin]:
+    """How the total moves with each figure a city files: for each item, the next tiers and
+    the points each brings, the points a unit (a case, a bonus step), an award's settings."""
+    out = []
+    for item in items:
+        req = pack.requirement(item.id)
+        edges: list[Edge] = []
+        for part, got in zip(parts_of(req), item.parts, strict=True):
+            edges += _edges(pack, part, got.band, got.points, values)
+        out.append(Margin(item.id, req.title, item.points, item.value, tuple(edges)))
+    return out
+
+
+def _edges(
+    pack: Pack, part: Part, band: int | None, points: Fraction, values: Mapping[str, Value]
+) -> list[Edge]:
+    if part.tiers is not None:
+        name, decl = part.tiers.field, pack.field(part.tiers.field)
+        target = target_of(part.tiers.of, values)
+        if target is None or not actionable(name, decl):
+            return []
+        done = _number(values, name) or Fraction(0)
+        out = [  # the nearest tier first
+            Edge(name, earns * part.worth - points, typed(decl, _up(share * target, _unit(decl))))
+            for b, (share, earns) in reversed(list(enumerate(shares(part.tiers))))
+            if band is None or b < band
+        ]
+        if part.bonus is not None:
+            b = part.bonus
+            room = None
+            if b.cap is not None:
+                already = math.floor((done - target) / Fraction(b.per)) if done > target else 0
+                room = max(Fraction(0), Fraction(b.cap) - already * Fraction(b.points))
+            out.append(Edge(name, Fraction(b.points), per=Fraction(b.per), room=room, bonus=True))
+        return out
+    if part.per_unit is not None:
+        cap = Fraction(part.cap if part.cap is not None else part.value or 0)
+        total = sum((r * (_number(values, f) or 0) for f, r in rates_of(part)), Fraction(0))
+        if total >= cap:
+            return []
+        return [
+            Edge(f, r, per=Fraction(1), room=cap - total)
+            for f, r in rates_of(part)
+            if actionable(f, pack.field(f))
+        ]
+    if part.when is not None:
+        if band == 0:
+            return []
+        found = options(pack, normalise(part.bands[0].when), values, actionable)
+        return [
+            Edge(None, part.worth - points, settings=tuple(sorted(o.items()))) for o in found if o
+        ][:1]
+    d = part.deduct
+    assert d is not None
+    if band == 0 or not actionable(d.field, pack.field(d.field)) or points == 0:
+        return []
+    return [Edge(d.field, Fraction(d.points), per=Fraction(d.per), room=-points, less=True)]

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..decide.pipeline import Evaluation, OtherYears, build, decide, evaluate, with_other_years
 from ..decide.points import forced, points_text, sheet_score, shown
-from ..decide.results import Assessment
+from ..decide.results import Assessment, json_value
 from ..decide.scoring import mandatory_tasks, summarize
 from ..errors import InputError, Problem
 from ..intake.files import Variant, read_all, read_one, read_scenario
@@ -38,9 +38,11 @@ from ..verdicts import (
     Verdict,
     Verdicts,
 )
+from .sheetplan import Margin, margins
 
 __all__ = [
     "Comparison",
+    "FieldSensitivity",
     "GradeChange",
     "Headline",
     "PointsChange",
@@ -53,6 +55,7 @@ __all__ = [
     "VetoChange",
     "command_line_variant",
     "compare",
+    "field_sensitivity",
     "run",
     "sensitivity",
     "simulate",
@@ -521,3 +524,71 @@ def sweep(cities: list[tuple[Pack, Submission]], param: str, values: list[str]) 
         hashes = sorted({p.content_hash for p in variants.values()})
         rows.append(SensitivityRow(param, value, tuple(changes), ",".join(hashes)))
     return Sensitivity(param, tuple(rows), tuple(e.assessment for e in evaluated))
+
+
+@dataclass(frozen=True)
+class FieldSensitivity:
+    """How a points sheet's total moves with each figure one city files: per item, the next
+    tiers and what each brings, the points a unit, an award's settings (`sheetplan.margins`)."""
+
+    assessment: Assessment
+    margins: tuple[Margin, ...]
+    values: dict[str, Any]
+
+    def to_dict(self, produced_at: str | None = None) -> dict[str, Any]:
+        a, pack = self.assessment, self.assessment.pack
+        decimals = pack.scoring.decimals
+        assert a.sheet is not None
+        return {
+            "city": a.city,
+            "total": shown(a.sheet.exact, decimals),
+            "items": [
+                {
+                    "item": m.item,
+                    "title": m.title,
+                    "points": shown(m.points, decimals),
+                    "value": shown(m.value, decimals),
+                    "edges": [
+                        {
+                            "kind": e.kind(),
+                            "field": e.field,
+                            "to": None if e.value is None else json_value(e.value),
+                            "per": None if e.per is None else json_value(e.per),
+                            "gain": shown(e.gain, decimals),
+                            "room": None if e.room is None else shown(e.room, decimals),
+                            "text": e.describe(pack, self.values),
+                        }
+                        for e in m.edges
+                    ],
+                }
+                for m in self.margins
+            ],
+            "provenance": a.provenance(produced_at).to_dict(),
+        }
+
+
+def field_sensitivity(
+    paths: Iterable[str | Path], pack_id: str | None = None, other_years: OtherYears | None = None
+) -> list[FieldSensitivity]:
+    """For each city of a points sheet, how its total moves with each figure it files."""
+    out = []
+    for pack, submission in read_all(paths, pack_id):
+        if not pack.is_sheet:
+            raise InputError(
+                [
+                    Problem(
+                        f"--fields 只用于评分表（method: points）：规则包 {pack.id} 按要求达到的"
+                        "比例计分，请用 --param 扫描阈值",
+                        f"--fields is for points sheets (method: points); {pack.id} scores the "
+                        "share of requirements met: sweep a threshold with --param",
+                        field="--fields",
+                    )
+                ]
+            )
+        submission = with_other_years(pack, submission, other_years)
+        a = evaluate(pack, submission).assessment
+        assert a.sheet is not None
+        items = tuple(i for i in a.sheet.items if i.status != NOT_APPLICABLE)
+        found = margins(pack, items, submission.values)
+        out.append(FieldSensitivity(a, tuple(found), dict(submission.values)))
+    return out

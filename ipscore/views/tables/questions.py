@@ -9,12 +9,13 @@ from rich import box
 from rich.table import Table
 
 from ...decide.explain import label, show
+from ...decide.points import points_text, shown
 from ...text import counted, pick
 from .base import grade_cell, mandatory_cell, user_text
 
 if TYPE_CHECKING:  # types only: the plan's solver (SciPy) loads when a plan is asked for
     from ...questions.plan import Plan
-    from ...questions.whatif import Comparison, Sensitivity
+    from ...questions.whatif import Comparison, FieldSensitivity, Sensitivity
 
 
 def comparison(rows: Iterable[Comparison], title: str, lang: str = "zh") -> Table:
@@ -216,4 +217,29 @@ def _sheet_plan_table(plan: Plan, lang: str) -> Table:
                     f"“{en}” still holds: the grade is {plan.after.grade_word(lang)}",
                 ),
             )
+    return table
+
+
+def margins_table(found: FieldSensitivity, lang: str = "zh") -> Table:
+    """A points sheet's items, each with its points and how the figures could raise them."""
+    a, pack = found.assessment, found.assessment.pack
+    decimals = pack.scoring.decimals
+    assert a.sheet is not None
+    title = pick(
+        lang,
+        f"{user_text(a.city)}：各项填报值怎样改变总分（现{a.score}分）",
+        f"{user_text(a.city)}: how each figure moves the total (now {a.score})",
+    )
+    table = Table(title=title, box=box.SIMPLE_HEAVY, show_lines=True)
+    table.add_column(pick(lang, "评分项", "Item"), max_width=24, overflow="fold")
+    table.add_column(pick(lang, "得分/分值", "Points"), justify="right")
+    table.add_column(pick(lang, "怎样再得分", "How to gain"), max_width=64, overflow="fold")
+    for m in found.margins:
+        ways = [user_text(e.describe(pack, found.values, lang)) for e in m.edges]
+        title_of = pick(lang, m.title, pack.requirement(m.item).title_en)
+        table.add_row(
+            f"{title_of}\n[dim]{m.item}[/]",
+            f"{shown(m.points, decimals)}/{points_text(m.value, decimals)}",
+            "\n".join(ways) or pick(lang, "已无可再得的分", "nothing more to gain"),
+        )
     return table
