@@ -459,8 +459,8 @@ def test_a_stored_sheet_replays_and_imports_with_its_self_scores(tmp_path):
 
 
 def test_at_most_three_advanced_units_ranked_by_score(tmp_path):
-    """考评办法第四条: 先进单位每年不超过3家; 第二条: 按得分高低排序. Of the four example
-    counties (74.0, 67.2, 45.0, 26.0) 舒城县 is fourth and is cut to 不列为候选."""
+    """考评办法第四条: 先进单位每年不超过3家; 第二条: 按得分高低排序. Of the five example
+    counties (74.0, 67.2, 45.0, 27.0, 26.0) 舒城县 and 金寨县 are cut to 不列为候选."""
     from .test_archive import run
 
     db = str(tmp_path / "a.sqlite")
@@ -477,6 +477,7 @@ def test_at_most_three_advanced_units_ranked_by_score(tmp_path):
         ("霍山县", 74.0, "candidate", []),
         ("金安区", 67.2, "candidate", []),
         ("裕安区", 45.0, "candidate", []),
-        ("舒城县", 26.0, "not_candidate", ["advanced-units"]),
+        ("舒城县", 27.0, "not_candidate", ["advanced-units"]),
+        ("金寨县", 26.0, "not_candidate", ["advanced-units"]),
     ]
     assert listed["quotas"][0]["kept"] == ["霍山县", "金安区", "裕安区"]

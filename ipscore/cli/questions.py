@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import click
@@ -168,7 +169,8 @@ def simulate_cmd(
 
 @click.command("plan")
 @click.argument("path", type=click.Path())
-@click.option("--target", required=True, help="目标等级代码，如 excellent、good、pass。")
+@click.option("--target", help="目标等级代码，如 excellent、good、pass。")
+@click.option("--score", "score", help="目标总分，如 60（与 --target 只写一个）。")
 @output_options("table", "json")
 @pack_option
 @outside_option
@@ -177,7 +179,8 @@ def simulate_cmd(
 @lang_option
 def plan_cmd(
     path: str,
-    target: str,
+    target: str | None,
+    score: str | None,
     fmt: str,
     output: Path | None,
     timestamp: bool,
@@ -186,20 +189,33 @@ def plan_cmd(
     users_file: Path | None,
     user_name: str | None,
 ) -> None:
-    """达到目标等级最少还要做什么：可证明最少的一组具体事项，以及做完后的得分和等级。
+    """达到目标等级或总分最少还要做什么：可证明最少的一组具体事项，以及做完后的得分和等级。
+
+    评分表（method: points）按评分项计：改动的评分项最少，其次新增工作量最少；每项写明
+    填报值怎么改、得分从几分到几分。
 
     \b
     例：
       ipscore plan scenarios/shenzhen-2015.yaml --target good
       ipscore plan scenarios/wuhan-2015.yaml --target excellent --format json
+      ipscore plan 舒城县.yaml --score 60
     """
     files_in_scope((path,), pack_id, db, users_file, user_name)
     from ..intake.files import read_one
     from ..questions.plan import least_work
 
+    if (target is None) == (score is None):
+        raise usage_error(
+            "请给出一个目标：--target 等级，或 --score 总分（只写其中一个）",
+            "give one target: --target GRADE or --score TOTAL (not both)",
+            "--target",
+        )
+    total = None
+    if score is not None:
+        total = _total(score)
     pack, submission = read_one(path, pack_id)
     with other_years(db) as years:
-        result = least_work(pack, submission, target, years)
+        result = least_work(pack, submission, target, years, total)
     if fmt == "json":
         from ..views.output import dumps
 
@@ -210,14 +226,34 @@ def plan_cmd(
         emit_tables([plan_table(result, chosen_lang())], output)
 
 
+def _total(text: str) -> Decimal:
+    """`--score`: a finite number, as typed (60, 62.5)."""
+    try:
+        number = Decimal(text.strip())
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite() or abs(number) > 10**9:
+        raise usage_error(
+            f"--score 应为一个数，如 60：{text}",
+            f"--score takes a number, e.g. 60: {text}",
+            "--score",
+        )
+    return number
+
+
 @click.command("sensitivity")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--param",
     "params",
-    required=True,
     multiple=True,
     help="参数=值1,值2,…，如 T4.R2=1.1,1.2,1.3（一次一个参数）。",
+)
+@click.option(
+    "--fields",
+    "per_field",
+    is_flag=True,
+    help="评分表：每个填报值怎样改变总分（到下一档得几分、每件得几分）。",
 )
 @output_options("table", "json")
 @pack_option
@@ -228,6 +264,7 @@ def plan_cmd(
 def sensitivity_cmd(
     paths: tuple[str, ...],
     params: tuple[str, ...],
+    per_field: bool,
     fmt: str,
     output: Path | None,
     timestamp: bool,
@@ -238,15 +275,44 @@ def sensitivity_cmd(
 ) -> None:
     """阈值敏感性：对一个规则包参数的每个取值重新评估全部城市，列出等级变化的城市。
 
+    评分表（method: points）列出总分变化的县区；参数是各评分项的档位比例（如
+    invention-grants#2=0.85 即“90%以上”改为“85%以上”）、固定目标和按件得分上限。
+    --fields 列出每个填报值怎样改变总分。
+
     \b
     例：
       ipscore sensitivity scenarios/ --param T4.R2=1.1,1.2,1.3
       ipscore sensitivity scenarios/ --param T3.R4=3,5,8
       ipscore sensitivity scenarios/ --param bands.good=70,75,80 --format json
+      ipscore sensitivity 舒城县.yaml --fields
     """
     files_in_scope(paths, pack_id, db, users_file, user_name)
-    from ..questions.whatif import sensitivity
+    from ..questions.whatif import field_sensitivity, sensitivity
 
+    if per_field:
+        if params:
+            raise usage_error(
+                "--fields 与 --param 只写一个", "give --fields or --param, not both", "--fields"
+            )
+        with other_years(db) as years:
+            found = field_sensitivity(paths, pack_id, years)
+        if fmt == "json":
+            from ..views.output import dumps
+
+            stamp = timestamp_of(timestamp)
+            listed = [f.to_dict(stamp) for f in found]
+            emit(dumps(listed[0] if len(listed) == 1 else listed), output)
+        else:
+            from ..views.tables.questions import margins_table
+
+            emit_tables([margins_table(f, chosen_lang()) for f in found], output)
+        return
+    if not params:
+        raise usage_error(
+            "请给出 --param 参数=值1,值2,…（评分表也可用 --fields）",
+            "give --param NAME=V1,V2,… (or --fields for a points sheet)",
+            "--param",
+        )
     if len(params) > 1:
         raise click.UsageError(
             "sensitivity 一次扫描一个参数；要同时改几个参数，请写情景文件用 simulate，"

@@ -23,7 +23,7 @@ from ..packs.conditions import YEAR, fields_read, in_year, split_year
 from ..verdicts import MISSING, PREV, UNMET, Verdicts
 from . import explain, scoring
 from .engine import engine_for
-from .points import sheet_score
+from .points import SheetScore, sheet_score
 from .results import Assessment, Gap, RequirementFacts, RequirementResult, TaskResult
 
 if TYPE_CHECKING:
@@ -179,8 +179,12 @@ def with_other_years(
     return dataclasses.replace(submission, values=values, other_years=origins)
 
 
-def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
-    """The Assessment for verdicts already decided (by the engine, or toggled by what-if)."""
+def build(
+    pack: Pack, submission: Submission, verdicts: Verdicts, sheet: SheetScore | None = None
+) -> Assessment:
+    """The Assessment for verdicts already decided (by the engine, or toggled by what-if). A
+    points sheet is added up from the verdicts' bands, unless a what-if gives it (`sheet`:
+    items taken as dropped or met)."""
     values = submission.values
     attached = submission.evidence
     facts = _facts(pack)
@@ -208,7 +212,8 @@ def build(pack: Pack, submission: Submission, verdicts: Verdicts) -> Assessment:
                 result.evidence = tuple(k for k in known.evidence_keys if k in attached)
             reqs.append(result)
         tasks.append((task, reqs))
-    sheet = sheet_score(pack, verdicts, values, submission.claimed) if pack.is_sheet else None
+    if sheet is None and pack.is_sheet:
+        sheet = sheet_score(pack, verdicts, values, submission.claimed)
     summary = scoring.summarize(pack, verdicts.statuses, mandatory, sheet)
     return Assessment(
         pack=pack,

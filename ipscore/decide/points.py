@@ -16,8 +16,9 @@ from typing import Any
 from ..packs import Pack, Requirement
 from ..packs.model import parts_of
 from ..packs.points import Part
-from ..verdicts import Verdict, Verdicts
+from ..verdicts import MET, UNMET, Verdict, Verdicts
 from . import explain
+from .sheetwords import pct
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,12 @@ def sheet_score(
                 claimed=None if own is None else Fraction(own),
             )
         )
+    return totalled(pack, tuple(items), verdicts.vetoes)
+
+
+def totalled(pack: Pack, items: tuple[ItemScore, ...], vetoes: tuple[str, ...]) -> SheetScore:
+    """The sheet's total for these items and vetoes: from its start, within its cap and floor,
+    0 under a veto whose effect is `zero`."""
     sheet = pack.scoring.sheet
     start = Fraction(sheet.start)
     added = sum((i.points for i in items), Fraction(0))
@@ -102,15 +109,120 @@ def sheet_score(
         within = min(within, Fraction(sheet.max))
     if sheet.floor is not None:
         within = max(within, Fraction(sheet.floor))
-    zero = any(v.effect == "zero" for v in pack.scoring.vetoes if v.id in verdicts.vetoes)
+    zero = any(v.effect == "zero" for v in pack.scoring.vetoes if v.id in vetoes)
     return SheetScore(
-        items=tuple(items),
-        vetoes=verdicts.vetoes,
+        items=items,
+        vetoes=vetoes,
         start=start,
         added=added,
         exact=Fraction(0) if zero else within,
         maximum=start + sum((i.value for i in items), Fraction(0)),
         capped=within != total,
+    )
+
+
+def gain_if_met(pack: Pack, item: ItemScore) -> Fraction:
+    """Points the item would add if it were met: each part not in its best band at its full
+    value (no bonus; a deduction taken back), the parts already there as they are."""
+    parts = parts_of(pack.requirement(item.id))
+    return sum(
+        (
+            part.worth - got.points
+            for part, got in zip(parts, item.parts, strict=True)
+            if got.band != 0
+        ),
+        Fraction(0),
+    )
+
+
+def forced(
+    pack: Pack,
+    sheet: SheetScore,
+    values: Mapping[str, Any],
+    dropped: set[str],
+    completed: set[str],
+) -> SheetScore:
+    """The sheet with some items taken as not done or as met, without deciding anything again
+    (a what-if's `--drop` and `--complete`, the blocking items met).
+
+    A dropped item earns nothing: each part 0 points, and a deduction takes off what it would
+    for the whole task unfinished. A completed item has every part in its best band: its full
+    value, no bonus (a part already there keeps its points, bonus included); a deduction takes
+    nothing. A dropped item that is also completed counts as dropped."""
+    if not dropped and not completed:
+        return sheet
+    items = []
+    for item in sheet.items:
+        how = "drop" if item.id in dropped else "complete" if item.id in completed else None
+        if how is None:
+            items.append(item)
+            continue
+        parts = tuple(
+            _forced_part(pack, part, got, values, how)
+            for part, got in zip(parts_of(pack.requirement(item.id)), item.parts, strict=True)
+        )
+        items.append(
+            dataclasses.replace(
+                item,
+                parts=parts,
+                points=sum((p.points for p in parts), Fraction(0)),
+                status=UNMET if how == "drop" else MET,
+            )
+        )
+    return totalled(pack, tuple(items), sheet.vetoes)
+
+
+def _forced_part(
+    pack: Pack, part: Part, got: PartScore, values: Mapping[str, Any], how: str
+) -> PartScore:
+    decimals = pack.scoring.decimals
+    if how == "complete":
+        if got.band == 0:
+            return got
+        worth = _pts(part.worth, decimals)
+        if part.deduct is not None:
+            return PartScore(
+                "done",
+                0,
+                Fraction(0),
+                Fraction(0),
+                "假设完成：不扣分",
+                "what-if: done, nothing deducted",
+            )
+        return PartScore(
+            part.bands[0].kind,
+            0,
+            part.worth,
+            Fraction(0),
+            f"假设完成：得满分{worth}分（不计加分）",
+            f"what-if: met, full marks {worth} (no bonus)",
+        )
+    last = len(part.bands) - 1
+    if part.deduct is None:
+        return PartScore(
+            part.bands[last].kind,
+            last,
+            Fraction(0),
+            Fraction(0),
+            "假设不做：按0分计",
+            "what-if: not done, no points",
+        )
+    d = part.deduct
+    target = target_of(d.of, values)
+    if target is None:
+        return PartScore("short", None, Fraction(0), Fraction(0), *_missing(pack, part, values))
+    taken = math.ceil(target / Fraction(d.per)) * Fraction(d.points) if target > 0 else Fraction(0)
+    if d.cap is not None:
+        taken = min(taken, Fraction(d.cap))
+    decl = pack.field(d.field)
+    return PartScore(
+        "short",
+        last if taken else 0,
+        -taken,
+        Fraction(0),
+        f"假设不做：任务{explain.show(decl, target)}全部未完成，扣{_pts(taken, decimals)}分",
+        f"what-if: not done, the whole task of {explain.show(decl, target, 'en')} unfinished: "
+        f"{_pts(taken, decimals)} deducted",
     )
 
 
@@ -218,8 +330,8 @@ def _tier(pack: Pack, part: Part, band: int, values: Mapping[str, Any]) -> PartS
     earns = chosen.earns or Fraction(0)
     points = earns * part.worth
     if chosen.kind == "below":
-        zh = f"完成目标任务的{share[0]}，不足{_pct(chosen.share)}，不得分"
-        en = f"{share[1]} of the target, short of {_pct(chosen.share)}: no points"
+        zh = f"完成目标任务的{share[0]}，不足{pct(chosen.share or Fraction(0))}，不得分"
+        en = f"{share[1]} of the target, short of {pct(chosen.share or Fraction(0))}: no points"
         return PartScore(chosen.kind, band, Fraction(0), Fraction(0), zh, en)
     if earns == 1:
         got = _pts(points, decimals)
@@ -230,8 +342,8 @@ def _tier(pack: Pack, part: Part, band: int, values: Mapping[str, Any]) -> PartS
             f"{explain.show(decl, target, 'en')}): full marks, {got} points"
         )
     else:
-        zh = f"完成目标任务的{share[0]}，得{_pct(earns)}分：{_pts(points, decimals)}分"
-        en = f"{share[1]} of the target: {_pct(earns)} of the points, {_pts(points, decimals)}"
+        zh = f"完成目标任务的{share[0]}，得{pct(earns)}分：{_pts(points, decimals)}分"
+        en = f"{share[1]} of the target: {pct(earns)} of the points, {_pts(points, decimals)}"
     bonus = Fraction(0)
     if part.bonus is not None and band == 0 and done > target:
         b = part.bonus
@@ -316,15 +428,6 @@ def _share_words(done: Fraction, target: Fraction) -> tuple[str, str]:
     return f"{text}%", f"{text}%"
 
 
-def _pct(share: Fraction | None) -> str:
-    value = (share or Fraction(0)) * 100
-    return (
-        f"{explain.rounded(value, 2).rstrip('0').rstrip('.')}%"
-        if value.denominator != 1
-        else f"{value.numerator}%"
-    )
-
-
 def _pts(value: Fraction, decimals: int) -> str:
     """Points to the sheet's decimals (half up), trailing zeros dropped: 9, 1.2, 0.1."""
     exact = Decimal(value.numerator) / Decimal(value.denominator)
@@ -337,3 +440,8 @@ def shown(value: Fraction, decimals: int) -> str:
     """Points to the sheet's decimals exactly as the sheet shows them (15.0 with one decimal)."""
     exact = Decimal(value.numerator) / Decimal(value.denominator)
     return f"{exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):f}"
+
+
+def points_text(value: Fraction, decimals: int) -> str:
+    """Points as an item's words show them: 9, 1.2, 0.1 (the sheet's decimals, half up)."""
+    return _pts(value, decimals)

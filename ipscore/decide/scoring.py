@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from ..errors import InputError, Problem
 from ..packs import Pack, Requirement, per_pack
 from ..packs.model import GradeBand
 from ..regions import pinyin_key
@@ -25,7 +26,7 @@ from ..verdicts import (
     Verdict,
     Verdicts,
 )
-from .points import SheetScore
+from .points import SheetScore, forced, gain_if_met
 from .results import Assessment, RequirementResult, TaskResult
 
 if TYPE_CHECKING:
@@ -187,7 +188,14 @@ def summarize(
 
 
 def gains(a: Assessment) -> dict[str, Fraction]:
-    """Points each unmet or missing requirement would add to the exact score once met."""
+    """Points each unmet or missing requirement would add to the exact score once met. On a
+    points sheet, an item met has every part in its best band: its full value, no bonus."""
+    if a.sheet is not None:
+        return {
+            item.id: gain_if_met(a.pack, item)
+            for item in a.sheet.items
+            if item.status in (UNMET, MISSING)
+        }
     counted = sum((t.weight for t in a.tasks if t.fraction is not None), Fraction(0))
     out = {}
     for task in a.tasks:
@@ -227,7 +235,8 @@ def blocking(a: Assessment) -> Blocking:
         return Blocking((), None, a.grade)
     statuses = {**a.requirement_statuses(), **{r.id: MET for r in reqs}}
     mandatory = {t.id for t in a.tasks if t.mandatory}
-    return Blocking(reqs, summarize(a.pack, statuses, mandatory), a.grade)
+    sheet = None if a.sheet is None else forced(a.pack, a.sheet, {}, set(), {r.id for r in reqs})
+    return Blocking(reqs, summarize(a.pack, statuses, mandatory, sheet), a.grade)
 
 
 @dataclass(frozen=True)
@@ -357,7 +366,19 @@ def drop_grid(
 
     A dropped task's applicable requirements count as unmet, so its fraction is 0 and the
     tasks counted (and so the denominator) do not change: a city's score is a fixed integer
-    vector times the 0/1 vector of tasks kept."""
+    vector times the 0/1 vector of tasks kept. A points sheet is refused: its items' points
+    come from the figures, not from the verdicts alone (ask `whatif --drop` city by city)."""
+    if pack.is_sheet:
+        raise InputError(
+            [
+                Problem(
+                    f"规则包 {pack.id} 是评分表（method: points）：各项得分取决于填报值，不能只凭"
+                    "结论批量推算放弃任务的组合；请对每个县区用 ipscore whatif --drop",
+                    f"{pack.id} is a points sheet: its items' points come from the figures, not "
+                    "from the verdicts alone; ask ipscore whatif --drop city by city",
+                )
+            ]
+        )
     import numpy as np  # loads only when a grid is asked for
 
     _, layout = _layout(pack)

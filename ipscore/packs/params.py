@@ -8,14 +8,27 @@ names: `bands.<grade>` (a grade's least score) and `weights.mandatory|optional|r
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Any
+from typing import Any, Literal
 
 from ..errors import InputError, Problem
-from .conditions import Compare, Condition, FieldRef, Not, comparisons
-from .model import Pack
+from .conditions import (
+    Compare,
+    Condition,
+    FieldRef,
+    Not,
+    comparisons,
+    format_decimal,
+    parse,
+    resolve_years,
+)
+from .model import Pack, Requirement, parts_of
+from .points import bands_of
+from .pointscheck import full_marks
 
 WEIGHTS = {
     "weights.mandatory": ("task_weight", "mandatory"),
@@ -43,13 +56,59 @@ def thresholds(cond: Condition) -> list[Compare]:
 
 
 def names(pack: Pack) -> list[str]:
-    """Every parameter name the pack accepts, for help and error messages."""
+    """Every parameter name the pack accepts, for help and error messages. A points sheet's
+    items have their own thresholds (`item_thresholds`) and the sheet no weights."""
     out = []
     for _, req in pack.requirements():
-        found = thresholds(req.check)
-        out += [req.id if i == 0 else f"{req.id}#{i + 1}" for i in range(len(found))]
+        count = len(item_thresholds(req)) if req.points is not None else len(thresholds(req.check))
+        out += [req.id if i == 0 else f"{req.id}#{i + 1}" for i in range(count)]
     out += [f"bands.{b.code}" for b in pack.scoring.grades if b.min_score is not None]
-    return out + list(WEIGHTS)
+    return out if pack.is_sheet else out + list(WEIGHTS)
+
+
+@dataclass(frozen=True)
+class ItemThreshold:
+    """A threshold of a points sheet's item: a tier's share of the target ("90%以上"), a
+    constant target, or a per-unit part's cap. `part` is its index among the item's parts."""
+
+    part: int
+    what: Literal["share", "target", "cap"]
+    value: Fraction
+    share: str | None = None  # the share's key as written in `at_least`
+    earns: str | None = None  # what it earns, as written: full, 0.6
+
+    def describe(self) -> str:
+        shown = format_decimal(self.value)
+        if self.what == "share":
+            earns = (
+                "满分"
+                if self.earns == "full"
+                else f"{format_decimal(Fraction(Decimal(str(self.earns))) * 100)}%分"
+            )
+            return f"档位：完成目标任务的{format_decimal(self.value * 100)}%以上得{earns}"
+        if self.what == "target":
+            return f"目标任务：{shown}"
+        return f"按件得分上限：{shown}分"
+
+
+def item_thresholds(req: Requirement) -> list[ItemThreshold]:
+    """An item's thresholds in reading order: for each part, its constant target and its
+    tiers' shares as written, a per-unit part's cap, a deduction's constant target."""
+    out: list[ItemThreshold] = []
+    for k, part in enumerate(parts_of(req)):
+        if part.tiers is not None:
+            if not isinstance(part.tiers.of, str):
+                out.append(ItemThreshold(k, "target", Fraction(part.tiers.of)))
+            out += [
+                ItemThreshold(k, "share", Fraction(Decimal(str(key))), str(key), str(earns))
+                for key, earns in part.tiers.at_least.items()
+            ]
+        elif part.per_unit is not None:
+            cap = part.cap if part.cap is not None else part.value or 0
+            out.append(ItemThreshold(k, "cap", Fraction(cap)))
+        elif part.deduct is not None and not isinstance(part.deduct.of, str):
+            out.append(ItemThreshold(k, "target", Fraction(part.deduct.of)))
+    return out
 
 
 def _number(name: str, text: Any) -> Fraction:
@@ -91,6 +150,12 @@ def _with(pack: Pack, name: str, value: Any) -> Pack:
             update={"scoring": pack.scoring.model_copy(update={"grades": bands})}
         )
     if name in WEIGHTS:
+        if pack.is_sheet:
+            raise _bad(
+                name,
+                f"评分表（method: points）按各项得分相加，不用权重：没有参数 {name}",
+                f"a points sheet adds up its items' points and has no weights: no {name}",
+            )
         part, key = WEIGHTS[name]
         weights = getattr(pack.scoring, part).model_copy(
             update={key: Decimal(str(_number(name, value)))}
@@ -101,8 +166,13 @@ def _with(pack: Pack, name: str, value: Any) -> Pack:
         req = pack.requirement(req_id)
     except StopIteration:
         raise _unknown(pack, name) from None
-    found = thresholds(req.check)
     position = int(index) - 1 if index.isdigit() else 0 if not index else -1
+    if req.points is not None:
+        items = item_thresholds(req)
+        if not 0 <= position < len(items):
+            raise _unknown(pack, name)
+        return _with_item(pack, req, items[position], _number(name, value), name)
+    found = thresholds(req.check)
     if not 0 <= position < len(found):
         raise _unknown(pack, name)
     old = found[position]
@@ -120,6 +190,79 @@ def _with(pack: Pack, name: str, value: Any) -> Pack:
         for t in pack.tasks
     ]
     return pack.model_copy(update={"tasks": tasks})
+
+
+def _with_item(
+    pack: Pack, req: Requirement, threshold: ItemThreshold, value: Fraction, name: str
+) -> Pack:
+    """The pack with one threshold of an item changed: the part's bands built and parsed again
+    (as the loader builds them), and the item's own check too where the pack left it out."""
+    assert req.points is not None
+    part = req.points.parts[threshold.part]
+    if threshold.what == "share":
+        assert part.tiers is not None
+        if value <= 0:
+            raise _bad(name, "档位的完成比例应大于0", "a tier's share must be greater than 0")
+        keys = {Fraction(Decimal(str(k))) for k in part.tiers.at_least} - {threshold.value}
+        if value in keys:
+            raise _bad(
+                name,
+                f"该项已有完成比例为{format_decimal(value)}的档位",
+                f"the item already has a tier at {format_decimal(value)}",
+            )
+        at_least = {
+            (_key(value) if k == threshold.share else k): v for k, v in part.tiers.at_least.items()
+        }
+        changed = part.model_copy(
+            update={"tiers": part.tiers.model_copy(update={"at_least": at_least})}
+        )
+    elif threshold.what == "cap":
+        if value <= 0:
+            raise _bad(name, "上限应大于0", "the cap must be greater than 0")
+        changed = part.model_copy(update={"cap": _decimal(value)})
+    else:
+        if value < 0:
+            raise _bad(name, "目标任务不能小于0", "a target cannot be below 0")
+        way = "tiers" if part.tiers is not None else "deduct"
+        changed = part.model_copy(
+            update={way: getattr(part, way).model_copy(update={"of": _decimal(value)})}
+        )
+    year = pack.pack.year
+
+    def decimals_of(field: str) -> int:
+        return pack.field(field).decimals
+
+    def parsed(raw: Any) -> Condition:
+        return resolve_years(parse(raw, ()), year, year)
+
+    shapes = bands_of(changed, decimals_of)
+    bands = tuple(dataclasses.replace(band, when=parsed(band.when)) for band in shapes)
+    changed = changed.model_copy(update={"bands": bands})
+    parts = list(req.points.parts)
+    parts[threshold.part] = changed
+    points = req.points.model_copy(update={"parts": parts})
+    update: dict[str, Any] = {"points": points}
+    if req.check == parsed(full_marks(req)):  # the check the loader wrote: full marks
+        update["check"] = parsed(full_marks(req.model_copy(update={"points": points})))
+    tasks = [
+        t.model_copy(
+            update={
+                "requirements": [
+                    r.model_copy(update=update) if r.id == req.id else r for r in t.requirements
+                ]
+            }
+        )
+        for t in pack.tasks
+    ]
+    return pack.model_copy(update={"tasks": tasks})
+
+
+def _key(value: Fraction) -> str:
+    return format_decimal(value)
+
+
+def _decimal(value: Fraction) -> Decimal:
+    return Decimal(value.numerator) / Decimal(value.denominator)
 
 
 def _replace_value(pack: Pack, name: str, old: Compare, value: Any) -> Compare:

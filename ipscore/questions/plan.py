@@ -8,6 +8,11 @@ programme — fewest actions (or least declared cost), all mandatory requirement
 grade needs it, enough points for the grade line — which SciPy's HiGHS solves to proven
 optimality. The chosen actions are then applied and the city is assessed again by the engine:
 the score and grade reported are the engine's, not the optimiser's.
+
+A points sheet is planned item by item instead (`questions.sheetplan`): the least work to a
+score (`score=`) or a grade counts each item's tiers, units, bonuses and deductions exactly,
+lifts a veto first where the city's own figures can, and reports each item's points before
+and after, as the engine gives them once the figures are changed.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -24,17 +30,21 @@ import numpy.typing as npt
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from ..decide import kleene
+from ..decide.explain import label, show
 from ..decide.options import Option, merge, options
 from ..decide.pipeline import OtherYears, assess, evaluate, with_other_years
+from ..decide.points import points_text, shown
 from ..decide.results import Assessment, RequirementResult, TaskResult, json_value
 from ..decide.scoring import gains
 from ..errors import InputError, Problem
 from ..intake.submission import Submission
 from ..intake.values import Value, derive
 from ..packs import FieldDecl, Pack, Requirement
-from ..packs.conditions import fields_read, normalise, split_year
+from ..packs.conditions import fields_read, normalise
 from ..packs.model import GradeBand
-from ..verdicts import MET, MISSING, UNMET
+from ..text import pick
+from ..verdicts import MET, MISSING, NOT_APPLICABLE, UNMET
+from . import sheetplan
 
 OpenRequirements = dict[str, tuple[TaskResult, RequirementResult, list[Option]]]
 
@@ -56,8 +66,92 @@ class Action:
 
 
 @dataclass(frozen=True)
+class Change:
+    """One figure changed: as filed (None: not filed) and as the plan sets it."""
+
+    field: str
+    before: Value | None
+    after: Value
+
+    def describe(self, pack: Pack, lang: str = "zh") -> str:
+        """ "发明专利授权量 95件 → 100件"."""
+        decl = pack.field(self.field)
+        return (
+            f"{label(decl, lang)} {show(decl, self.before, lang)} → {show(decl, self.after, lang)}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "from": None if self.before is None else json_value(self.before),
+            "to": json_value(self.after),
+        }
+
+
+@dataclass(frozen=True)
+class ItemAction:
+    """A points sheet's item raised: the figures changed and its points before and after."""
+
+    item: str
+    title: str
+    changes: tuple[Change, ...]
+    before: Fraction
+    after: Fraction
+
+    def describe(self, pack: Pack, lang: str = "zh") -> str:
+        """ "发明专利授权量 95件 → 100件：+6分（9分→15分）"."""
+        decimals = pack.scoring.decimals
+        gained, was, now = (
+            points_text(v, decimals) for v in (self.after - self.before, self.before, self.after)
+        )
+        sign = "+" if self.after >= self.before else ""
+        what = pick(lang, "，", ", ").join(c.describe(pack, lang) for c in self.changes)
+        if lang == "en":
+            return f"{what}: {sign}{gained} points ({was} → {now})"
+        return f"{what}：{sign}{gained}分（{was}分→{now}分）"
+
+    def to_dict(self, pack: Pack) -> dict[str, Any]:
+        decimals = pack.scoring.decimals
+        return {
+            "item": self.item,
+            "title": self.title,
+            "changes": [c.to_dict() for c in self.changes],
+            "points_before": shown(self.before, decimals),
+            "points_after": shown(self.after, decimals),
+            "gain": shown(self.after - self.before, decimals),
+            "text": self.describe(pack),
+        }
+
+
+@dataclass(frozen=True)
+class VetoAction:
+    """A veto (一票否决) lifted first: its remedy, and the figures that lift it."""
+
+    veto: str
+    title: str
+    remedy: str | None
+    changes: tuple[Change, ...]
+
+    def describe(self, pack: Pack, lang: str = "zh") -> str:
+        what = pick(lang, "，", ", ").join(c.describe(pack, lang) for c in self.changes)
+        if lang == "en":
+            return f"lift the veto “{self.title}”: {what}"
+        remedy = f"（整改：{self.remedy}）" if self.remedy else ""
+        return f"先解除一票否决“{self.title}”：{what}{remedy}"
+
+    def to_dict(self, pack: Pack) -> dict[str, Any]:
+        return {
+            "veto": self.veto,
+            "title": self.title,
+            "remedy": self.remedy,
+            "changes": [c.to_dict() for c in self.changes],
+            "text": self.describe(pack),
+        }
+
+
+@dataclass(frozen=True)
 class Plan:
-    target: str
+    target: str | None  # the grade asked for; None when a score is
     target_label: str
     reachable: bool
     actions: tuple[Action, ...]
@@ -65,6 +159,9 @@ class Plan:
     after: Assessment | None
     reason: str | None = None
     reason_en: str | None = None
+    target_score: Decimal | None = None  # the total asked for (`--score`)
+    items: tuple[ItemAction, ...] = ()  # a points sheet's items raised
+    vetoes: tuple[VetoAction, ...] = ()  # a points sheet's vetoes lifted first
 
     def to_dict(self, produced_at: str | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -76,35 +173,44 @@ class Plan:
             "score_before": float(self.before.score),
             "grade_before": self.before.grade,
         }
+        if self.target_score is not None:
+            out["target_score"] = float(self.target_score)
         if self.after is not None:
             out["score_after"] = float(self.after.score)
             out["grade_after"] = self.after.grade
             out["grade_after_label"] = self.after.grade_label
         if self.reason:
             out["reason"] = self.reason
+        if self.before.sheet is not None:
+            pack = self.before.pack
+            decimals = pack.scoring.decimals
+            after = None if self.after is None or self.after.sheet is None else self.after.sheet
+            out["points"] = {
+                "total_before": shown(self.before.sheet.exact, decimals),
+                "total_after": None if after is None else shown(after.exact, decimals),
+                "vetoes_lifted": [v.to_dict(pack) for v in self.vetoes],
+                "vetoes_holding": [] if after is None else list(after.vetoes),
+                "items": [i.to_dict(pack) for i in self.items],
+            }
         out["provenance"] = self.before.provenance(produced_at).to_dict()
         return out
 
 
 def least_work(
-    pack: Pack, submission: Submission, target: str, other_years: OtherYears | None = None
+    pack: Pack,
+    submission: Submission,
+    target: str | None,
+    other_years: OtherYears | None = None,
+    score: Decimal | None = None,
 ) -> Plan:
-    bands = [b.code for b in pack.scoring.grades]
-    if target not in bands:
-        raise InputError(
-            [
-                Problem(
-                    f"没有等级 {target}；可用：{'、'.join(bands)}",
-                    f"no grade {target}; known: {', '.join(bands)}",
-                    field="--target",
-                )
-            ]
-        )
-    band = pack.scoring.grades[bands.index(target)]
+    """The least work to the grade `target`, or to the total `score` (one of the two)."""
+    band = _goal(pack, target, score)
     submission = with_other_years(pack, submission, other_years)
     before = assess(pack, submission)
-    if bands.index(before.grade) <= bands.index(target):
-        return Plan(target, band.label, True, (), before, before)
+    if _reached(pack, before, band):
+        return _plan(band, True, (), before, before)
+    if pack.is_sheet:
+        return _sheet_plan(pack, submission, before, band)
 
     values = submission.values
     open_reqs: OpenRequirements = {}
@@ -146,11 +252,78 @@ def least_work(
             band,
             before,
             f"即使完成所有能做的工作，最高约 {ceiling:.1f} 分，"
-            f"达不到{band.label}的 {band.min_score} 分",
+            + (f"达不到{band.label}的 {band.min_score} 分" if band.code else f"达不到{band.label}"),
             f"even doing everything that can be done gives about {ceiling:.1f}, short of "
-            f"{band.min_score} for {band.code}",
+            + (f"{band.min_score} for {band.code}" if band.code else f"{band.min_score}"),
         )
     return _verify(pack, submission, before, band, chosen)
+
+
+def _goal(pack: Pack, target: str | None, score: Decimal | None) -> GradeBand:
+    """What the plan must reach, as a grade band: the grade asked for, or a band of its own
+    (code "") whose least score is the total asked for."""
+    if (target is None) == (score is None):
+        raise InputError(
+            [
+                Problem(
+                    "请给出一个目标：--target 等级，或 --score 总分（只写其中一个）",
+                    "give one target: --target GRADE or --score TOTAL (not both)",
+                    field="--target",
+                )
+            ]
+        )
+    if score is not None:
+        if not score.is_finite():
+            raise InputError(
+                [Problem("--score 应为一个数", "--score takes a number", field="--score")]
+            )
+        return GradeBand(code="", label=f"{score}分", label_en=f"{score}", min_score=score)
+    bands = [b.code for b in pack.scoring.grades]
+    if target not in bands:
+        raise InputError(
+            [
+                Problem(
+                    f"没有等级 {target}；可用：{'、'.join(bands)}",
+                    f"no grade {target}; known: {', '.join(bands)}",
+                    field="--target",
+                )
+            ]
+        )
+    return pack.scoring.grades[bands.index(target)]
+
+
+def _reached(pack: Pack, a: Assessment, band: GradeBand) -> bool:
+    if not band.code:  # a total asked for: the score as shown reaches it
+        return band.min_score is not None and a.score >= band.min_score
+    bands = [b.code for b in pack.scoring.grades]
+    return bands.index(a.grade) <= bands.index(band.code)
+
+
+def _plan(
+    band: GradeBand,
+    reachable: bool,
+    actions: tuple[Action, ...],
+    before: Assessment,
+    after: Assessment | None,
+    reason: tuple[str, str] | None = None,
+    items: tuple[ItemAction, ...] = (),
+    vetoes: tuple[VetoAction, ...] = (),
+) -> Plan:
+    score = None if band.code else band.min_score
+    zh, en = reason or (None, None)
+    return Plan(
+        band.code or None,
+        band.label,
+        reachable,
+        actions,
+        before,
+        after,
+        zh,
+        en,
+        score,
+        items,
+        vetoes,
+    )
 
 
 def _inputs(pack: Pack, req_id: str) -> set[str]:
@@ -160,7 +333,7 @@ def _inputs(pack: Pack, req_id: str) -> set[str]:
 
 
 def _unreachable(band: GradeBand, before: Assessment, zh: str, en: str) -> Plan:
-    return Plan(band.code, band.label, False, (), before, None, zh, en)
+    return _plan(band, False, (), before, None, (zh, en))
 
 
 def _requirement_options(pack: Pack, req: Requirement, values: Mapping[str, Value]) -> list[Option]:
@@ -172,7 +345,7 @@ def _requirement_options(pack: Pack, req: Requirement, values: Mapping[str, Valu
 def _actionable(name: str, decl: FieldDecl) -> bool:
     """What work can change: a city's achievements this year, never its profile or another
     year's figures."""
-    return decl.role == "achievement" and decl.type != "ratio" and split_year(name)[1] is None
+    return sheetplan.actionable(name, decl)
 
 
 def _solve(
@@ -259,9 +432,8 @@ def _verify(
     derive(pack, values)
     changed = dataclasses.replace(submission, values=values)
     after = evaluate(pack, changed).assessment
-    bands = [b.code for b in pack.scoring.grades]
-    if bands.index(after.grade) > bands.index(band.code):
-        raise RuntimeError(f"plan for {submission.city} did not reach {band.code}: {after.grade}")
+    if not _reached(pack, after, band):
+        raise RuntimeError(f"plan for {submission.city} did not reach {band.label}: {after.grade}")
     was = before.requirement_statuses()
     now = after.requirement_statuses()
     gained = [rid for rid, s in now.items() if s == MET and was[rid] != MET]
@@ -269,4 +441,125 @@ def _verify(
         Action(name, value, tuple(rid for rid in gained if name in _inputs(pack, rid)))
         for name, value in sorted(actions.items())
     )
-    return Plan(band.code, band.label, True, listed, before, after)
+    return _plan(band, True, listed, before, after)
+
+
+def _sheet_plan(pack: Pack, submission: Submission, before: Assessment, band: GradeBand) -> Plan:
+    """The least work on a points sheet: vetoes lifted first, then the fewest items raised."""
+    assert before.sheet is not None
+    values = dict(submission.values)
+    lifted: list[VetoAction] = []
+    what = ("等级", "the grade") if band.code else ("总分", "the total")
+    for veto in pack.scoring.vetoes:
+        if veto.id not in before.sheet.vetoes or not (band.code or veto.effect == "zero"):
+            continue
+        lifts = sheetplan.veto_options(pack, veto, values)
+        if not lifts:
+            read = "、".join(label(pack.field(f), "zh") for f in fields_read(veto.when))
+            remedy = f"{veto.remedy}。" if veto.remedy else ""
+            return _unreachable(
+                band,
+                before,
+                f"一票否决“{veto.title}”成立，它取决于{pack.pack.subject.noun}不能靠工作改变的"
+                f"情况（{read}）：否决成立期间，{what[0]}无法提高。{remedy}",
+                f"the veto “{veto.title_en or veto.title}” holds and depends on what work "
+                f"cannot change ({', '.join(fields_read(veto.when))}): while it holds, "
+                f"{what[1]} cannot rise",
+            )
+        changes = lifts[0]  # the fewest figures that lift it
+        lifted.append(
+            VetoAction(
+                veto.id,
+                veto.title,
+                veto.remedy,
+                tuple(Change(f, values.get(f), v) for f, v in sorted(changes.items())),
+            )
+        )
+        values.update(changes)
+    if lifted:
+        derive(pack, values)
+    current = evaluate(pack, dataclasses.replace(submission, values=values)).assessment
+    assert current.sheet is not None
+    need = Fraction(0)
+    if band.min_score is not None:
+        half = Fraction(1, 2 * 10**pack.scoring.decimals)
+        need = max(Fraction(0), Fraction(band.min_score) - half - current.exact_score)
+    required = set()
+    if band.mandatory_complete:
+        for task in current.tasks:
+            for r in task.requirements:
+                if task.mandatory and r.kind == "required" and r.status != MET:
+                    item = next(i for i in current.sheet.items if i.id == r.id)
+                    required |= {(r.id, k) for k, p in enumerate(item.parts) if p.band != 0}
+    found: list[sheetplan.Move] = []
+    most: list[sheetplan.Move] = []
+    for item in current.sheet.items:
+        if item.status == NOT_APPLICABLE:
+            continue
+        found += sheetplan.moves(pack, item, values, need)
+        most += sheetplan.moves(pack, item, values, sheetplan.NO_MAX)
+    costs = {r.id: None if r.cost is None else Fraction(r.cost) for _, r in pack.requirements()}
+    chosen = None if not need and not required else sheetplan.solve(found, need, required, costs)
+    if chosen is None and (need or required):
+        stuck = sorted(
+            {
+                i
+                for i, k in required
+                if not any(m.item == i and m.part == k and m.best for m in found)
+            }
+        )
+        if stuck:
+            ids = "、".join(stuck)
+            return _unreachable(
+                band,
+                before,
+                f"必做评分项 {ids} 无法仅靠工作得满分：它取决于目标任务、城市情况或缺报的数据，"
+                "请先核实或补报",
+                f"mandatory items {', '.join(stuck)} cannot reach full marks by work alone: they "
+                "depend on a target, the city's profile or figures not filed",
+            )
+        top = current.sheet.exact + sheetplan.ceiling(most)
+        decimals = pack.scoring.decimals
+        return _unreachable(
+            band,
+            before,
+            f"即使各项都做到填报值的上限，最高 {shown(top, decimals)} 分，达不到{band.label}"
+            + (f"的 {band.min_score} 分" if band.code and band.min_score is not None else ""),
+            f"even every item raised as far as its figures go gives {shown(top, decimals)}, "
+            f"short of {band.min_score}",
+        )
+    by_item = chosen.changes() if chosen is not None else {}
+    for changes in by_item.values():
+        merged = merge(values, changes)
+        if merged is None:
+            raise RuntimeError(f"conflicting changes: {changes}")
+        values = merged
+    derive(pack, values)
+    after = evaluate(pack, dataclasses.replace(submission, values=values)).assessment
+    if not _reached(pack, after, band) or after.sheet is None:
+        raise RuntimeError(f"plan for {submission.city} did not reach {band.label}: {after.score}")
+    was = {i.id: i.points for i in before.sheet.items}
+    now = {i.id: i.points for i in after.sheet.items}
+    filed = submission.values
+    items = tuple(
+        ItemAction(
+            r.id,
+            r.title,
+            tuple(
+                Change(f, filed.get(f), values[f])
+                for f in sorted(by_item[r.id])
+                if filed.get(f) != values[f]
+            ),
+            was[r.id],
+            now[r.id],
+        )
+        for _, r in pack.requirements()
+        if r.id in by_item
+    )
+    raised = [i.item for i in items if i.after > i.before]
+    actions = tuple(
+        Action(name, value, tuple(i for i in raised if name in _inputs(pack, i)))
+        for name, value in sorted(values.items())
+        if filed.get(name) != value and pack.field(name).role == "achievement"
+    )
+    return _plan(band, True, actions, before, after, None, items, tuple(lifted))

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from ..decide.pipeline import Evaluation, OtherYears, build, decide, evaluate, with_other_years
-from ..decide.results import Assessment
+from ..decide.points import forced, points_text, sheet_score, shown
+from ..decide.results import Assessment, json_value
 from ..decide.scoring import mandatory_tasks, summarize
 from ..errors import InputError, Problem
 from ..intake.files import Variant, read_all, read_one, read_scenario
@@ -37,19 +38,24 @@ from ..verdicts import (
     Verdict,
     Verdicts,
 )
+from .sheetplan import Margin, margins
 
 __all__ = [
     "Comparison",
+    "FieldSensitivity",
     "GradeChange",
     "Headline",
+    "PointsChange",
     "Sensitivity",
     "SensitivityRow",
     "Simulation",
     "TaskChange",
     "Variant",
     "VerdictChange",
+    "VetoChange",
     "command_line_variant",
     "compare",
+    "field_sensitivity",
     "run",
     "sensitivity",
     "simulate",
@@ -74,7 +80,27 @@ def run(pack: Pack, submission: Submission, base: Verdicts, variant: Variant) ->
     if vpack is not pack or values != submission.values:
         verdicts = evaluate(vpack, changed).verdicts
     verdicts = toggle(vpack, verdicts, variant.drop, variant.complete, variant.name)
-    return build(vpack, changed, verdicts)
+    sheet = None
+    if vpack.is_sheet and (variant.drop or variant.complete):
+        # Items of a dropped task earn nothing; of a completed one, their full value.
+        sheet = forced(
+            vpack,
+            sheet_score(vpack, verdicts, values, changed.claimed),
+            values,
+            _items_of(vpack, verdicts, variant.drop),
+            _items_of(vpack, verdicts, variant.complete),
+        )
+    return build(vpack, changed, verdicts, sheet)
+
+
+def _items_of(pack: Pack, verdicts: Verdicts, tasks: tuple[str, ...]) -> set[str]:
+    return {
+        r.id
+        for t in pack.tasks
+        if t.id in tasks
+        for r in t.requirements
+        if verdicts.statuses[r.id] != NOT_APPLICABLE
+    }
 
 
 def _text(raw: Any) -> str:
@@ -110,7 +136,7 @@ def toggle(
             if statuses[req.id] != NOT_APPLICABLE:
                 statuses[req.id] = forced
                 proved[req.id] = f"what-if: {why}"
-    return Verdicts(statuses, proved, verdicts.mandatory_rules, verdicts.warnings)
+    return dataclasses.replace(verdicts, statuses=statuses, proved_by=proved)
 
 
 @dataclass(frozen=True)
@@ -173,21 +199,75 @@ class VerdictChange:
 
 
 @dataclass(frozen=True)
+class PointsChange:
+    """A points sheet's item whose points changed: before and after, exactly, and why now."""
+
+    id: str
+    title: str
+    before: Fraction
+    after: Fraction
+    decimals: int
+    why: str
+    why_en: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "from": shown(self.before, self.decimals),
+            "to": shown(self.after, self.decimals),
+            "change": shown(self.after - self.before, self.decimals),
+            "why": self.why,
+        }
+
+    def describe(self, lang: str) -> str:
+        """ "invention-grants 发明专利授权 9分→15分（完成目标任务…）"."""
+        before, after = (points_text(v, self.decimals) for v in (self.before, self.after))
+        if lang == "en":
+            return f"{self.id} {before} → {after} ({self.why_en})"
+        return f"{self.id} {self.title} {before}分→{after}分（{self.why}）"
+
+
+@dataclass(frozen=True)
+class VetoChange:
+    """A veto (一票否决) that holds in one case and not in the other."""
+
+    id: str
+    title: str
+    holds: bool  # in the variant
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "holds": self.holds}
+
+    def describe(self, lang: str) -> str:
+        if lang == "en":
+            return f"veto {self.id}: {'now holds' if self.holds else 'lifted'}"
+        return f"一票否决“{self.title}”：{'成立' if self.holds else '解除'}"
+
+
+@dataclass(frozen=True)
 class Comparison:
-    """What changed between the baseline and one variant: score, grade, tasks, requirements."""
+    """What changed between the baseline and one variant: score, grade, tasks, requirements;
+    on a points sheet, the items whose points changed and the vetoes."""
 
     name: str
     baseline: Assessment
     variant: Assessment
     tasks: tuple[TaskChange, ...]
     requirements: tuple[VerdictChange, ...]
+    points: tuple[PointsChange, ...] = ()
+    vetoes: tuple[VetoChange, ...] = ()
 
     @property
     def score_change(self) -> Decimal:
         return self.variant.score - self.baseline.score
 
     def changes(self, lang: str = "zh") -> list[str]:
-        """The changes in words: "T8 未完成→完成", "T7 44%→0%", "T8.R1 未达到→达到"."""
+        """The changes in words: "T8 未完成→完成", "T7 44%→0%", "T8.R1 未达到→达到"; on a
+        points sheet, the vetoes and the items whose points changed."""
+        if self.baseline.sheet is not None:
+            sheet: list[VetoChange | PointsChange] = [*self.vetoes, *self.points]
+            return [c.describe(lang) for c in sheet]
         changed: list[TaskChange | VerdictChange] = [*self.tasks, *self.requirements]
         return [c.describe(lang) for c in changed]
 
@@ -205,6 +285,15 @@ class Comparison:
             "tasks": [t.to_dict() for t in self.tasks],
             "requirements": [r.to_dict() for r in self.requirements],
         }
+        before, after = self.baseline.sheet, self.variant.sheet
+        if before is not None and after is not None:
+            decimals = self.baseline.pack.scoring.decimals
+            out["points"] = {
+                "total_from": shown(before.exact, decimals),
+                "total_to": shown(after.exact, decimals),
+                "items": [p.to_dict() for p in self.points],
+                "vetoes": [v.to_dict() for v in self.vetoes],
+            }
         if self.variant.pack is not self.baseline.pack:
             # Changed parameters make another pack: name the one that decided this variant.
             out["pack_sha256"] = self.variant.pack.content_hash
@@ -224,7 +313,38 @@ def compare(name: str, base: Assessment, variant: Assessment) -> Comparison:
         for rid, status in variant.requirement_statuses().items()
         if status != before[rid]
     )
-    return Comparison(name, base, variant, tasks, requirements)
+    points, vetoes = _sheet_changes(base, variant)
+    return Comparison(name, base, variant, tasks, requirements, points, vetoes)
+
+
+def _sheet_changes(
+    base: Assessment, variant: Assessment
+) -> tuple[tuple[PointsChange, ...], tuple[VetoChange, ...]]:
+    if base.sheet is None or variant.sheet is None:
+        return (), ()
+    pack, decimals = variant.pack, variant.pack.scoring.decimals
+    was = {i.id: i for i in base.sheet.items}
+    points = tuple(
+        PointsChange(
+            item.id,
+            pack.requirement(item.id).title,
+            was[item.id].points,
+            item.points,
+            decimals,
+            "；".join(p.words for p in item.parts),
+            "; ".join(p.words_en for p in item.parts),
+        )
+        for item in variant.sheet.items
+        if item.points != was[item.id].points
+    )
+    titles = {v.id: v.title for v in pack.scoring.vetoes}
+    held, holds = set(base.sheet.vetoes), set(variant.sheet.vetoes)
+    vetoes = tuple(
+        VetoChange(v, titles.get(v, v), v in holds)
+        for v in [*base.sheet.vetoes, *variant.sheet.vetoes]
+        if (v in held) != (v in holds)
+    )
+    return points, vetoes
 
 
 def _percent(value: Fraction | None) -> str:
@@ -388,8 +508,13 @@ def sweep(cities: list[tuple[Pack, Submission]], param: str, values: list[str]) 
             vpack = variants[id(pack)]
             verdicts = decide(vpack, submission) if rules_change else base.verdicts
             mandatory = mandatory_tasks(vpack, verdicts.mandatory_rules)
-            summary = summarize(vpack, verdicts.statuses, mandatory)
-            if summary.band.code != base.assessment.grade:
+            sheet = None
+            if vpack.is_sheet:
+                sheet = sheet_score(vpack, verdicts, submission.values, submission.claimed)
+            summary = summarize(vpack, verdicts.statuses, mandatory, sheet)
+            # A sheet's grade seldom moves with a threshold (六安's never does): its total does.
+            moved = sheet is not None and summary.score != base.assessment.score
+            if moved or summary.band.code != base.assessment.grade:
                 after = Headline(
                     summary.score, summary.band.code, summary.band.label, summary.mandatory_complete
                 )
@@ -399,3 +524,71 @@ def sweep(cities: list[tuple[Pack, Submission]], param: str, values: list[str]) 
         hashes = sorted({p.content_hash for p in variants.values()})
         rows.append(SensitivityRow(param, value, tuple(changes), ",".join(hashes)))
     return Sensitivity(param, tuple(rows), tuple(e.assessment for e in evaluated))
+
+
+@dataclass(frozen=True)
+class FieldSensitivity:
+    """How a points sheet's total moves with each figure one city files: per item, the next
+    tiers and what each brings, the points a unit, an award's settings (`sheetplan.margins`)."""
+
+    assessment: Assessment
+    margins: tuple[Margin, ...]
+    values: dict[str, Any]
+
+    def to_dict(self, produced_at: str | None = None) -> dict[str, Any]:
+        a, pack = self.assessment, self.assessment.pack
+        decimals = pack.scoring.decimals
+        assert a.sheet is not None
+        return {
+            "city": a.city,
+            "total": shown(a.sheet.exact, decimals),
+            "items": [
+                {
+                    "item": m.item,
+                    "title": m.title,
+                    "points": shown(m.points, decimals),
+                    "value": shown(m.value, decimals),
+                    "edges": [
+                        {
+                            "kind": e.kind(),
+                            "field": e.field,
+                            "to": None if e.value is None else json_value(e.value),
+                            "per": None if e.per is None else json_value(e.per),
+                            "gain": shown(e.gain, decimals),
+                            "room": None if e.room is None else shown(e.room, decimals),
+                            "text": e.describe(pack, self.values),
+                        }
+                        for e in m.edges
+                    ],
+                }
+                for m in self.margins
+            ],
+            "provenance": a.provenance(produced_at).to_dict(),
+        }
+
+
+def field_sensitivity(
+    paths: Iterable[str | Path], pack_id: str | None = None, other_years: OtherYears | None = None
+) -> list[FieldSensitivity]:
+    """For each city of a points sheet, how its total moves with each figure it files."""
+    out = []
+    for pack, submission in read_all(paths, pack_id):
+        if not pack.is_sheet:
+            raise InputError(
+                [
+                    Problem(
+                        f"--fields 只用于评分表（method: points）：规则包 {pack.id} 按要求达到的"
+                        "比例计分，请用 --param 扫描阈值",
+                        f"--fields is for points sheets (method: points); {pack.id} scores the "
+                        "share of requirements met: sweep a threshold with --param",
+                        field="--fields",
+                    )
+                ]
+            )
+        submission = with_other_years(pack, submission, other_years)
+        a = evaluate(pack, submission).assessment
+        assert a.sheet is not None
+        items = tuple(i for i in a.sheet.items if i.status != NOT_APPLICABLE)
+        found = margins(pack, items, submission.values)
+        out.append(FieldSensitivity(a, tuple(found), dict(submission.values)))
+    return out

@@ -16,7 +16,6 @@ from ..errors import InputError, Problem
 from ..packs import Pack, find_pack, installed_pack
 from ..regions import place_key
 from ..store.records import Check, Stored
-from ..verdicts import MET
 from .history import data_notes
 from .replay import pack_of
 from .verification import (
@@ -27,6 +26,7 @@ from .verification import (
     Scored,
     State,
     checked,
+    claimed_items,
     declared,
     met_by_state,
     score,
@@ -111,8 +111,9 @@ def pending(
         result = s.result or {}
         declared(one, result)
         standings = standing(result, by_key.get((s.pack, s.city, s.year), []))
+        claims = claimed_items(one, result)  # a points sheet's: every item earning points
         for r in standings:
-            if r.status != MET or r.state in (VERIFIED, REJECTED):
+            if r.id not in claims or r.state in (VERIFIED, REJECTED):
                 continue
             out.append(
                 Pending(

@@ -22,6 +22,7 @@ from fractions import Fraction
 from typing import Any, Protocol
 
 from ..decide import scoring
+from ..decide.points import ItemScore, PartScore, SheetScore, forced, totalled
 from ..decide.results import Assessment
 from ..errors import InputError, Problem
 from ..packs import Pack, find_pack
@@ -249,13 +250,26 @@ def score(
     if unverified is None:
         unverified = pack.scoring.verification.unverified == "counts"
     statuses = dict(_statuses(result))
+    claims = claimed_items(pack, result)
+    dropped = set()
     for r in standings:
-        if r.status != MET:
+        if r.id not in claims:
             continue
         counted = (overrides or {}).get(r.id, r.counts_as_met)
         if not (unverified if counted is None else counted):
             statuses[r.id] = UNMET
-    return _summary(pack, result, statuses)
+            dropped.add(r.id)
+    return _summary(pack, result, statuses, dropped)
+
+
+def claimed_items(pack: Pack, result: Mapping[str, Any]) -> set[str]:
+    """What a reviewer checks: the requirements declared met; on a points sheet, every item
+    that earns points (9 of 15 is a claim too)."""
+    met = {rid for rid, status in _statuses(result).items() if status == MET}
+    if not pack.is_sheet or "points" not in result:
+        return met
+    earning = {i["id"] for i in result["points"]["items"] if Fraction(i["points_exact"]) > 0}
+    return met | earning
 
 
 def declared(pack: Pack, result: Mapping[str, Any]) -> Scored:
@@ -284,7 +298,12 @@ def _statuses(result: Mapping[str, Any]) -> dict[str, Verdict]:
     return {r["id"]: Verdict(r["status"]) for t in result["tasks"] for r in t["requirements"]}
 
 
-def _summary(pack: Pack, result: Mapping[str, Any], statuses: Mapping[str, Verdict]) -> Scored:
+def _summary(
+    pack: Pack,
+    result: Mapping[str, Any],
+    statuses: Mapping[str, Verdict],
+    dropped: set[str] | None = None,
+) -> Scored:
     known = {r.id for _, r in pack.requirements()}
     if set(statuses) != known:
         raise InputError(
@@ -298,44 +317,42 @@ def _summary(pack: Pack, result: Mapping[str, Any], statuses: Mapping[str, Verdi
                 )
             ]
         )
-    if pack.is_sheet:
-        return _sheet_summary(pack, result, statuses)
     mandatory = {t["id"] for t in result["tasks"] if t["mandatory"]}
-    summary = scoring.summarize(pack, statuses, mandatory)
+    sheet = None
+    if pack.is_sheet and "points" in result:  # the sheet as stored, items not counted at 0
+        sheet = forced(pack, _stored_sheet(pack, result), _inputs(result), dropped or set(), set())
+    summary = scoring.summarize(pack, statuses, mandatory, sheet)
     band = summary.band
     return Scored(summary.score, summary.exact, band.code, band.label, band.label_en)
 
 
-def _sheet_summary(
-    pack: Pack, result: Mapping[str, Any], statuses: Mapping[str, Verdict]
-) -> Scored:
-    """A points sheet's total from the stored points: an item declared met that counts as
-    unmet once checked (rejected, or unverified where the pack says so) earns nothing; the
-    sheet's cap, floor and vetoes as stored."""
-    sheet = result.get("points") or {}
-    items = {i["id"]: i for i in sheet.get("items", [])}
-    if set(items) != set(statuses):
-        raise InputError(
-            [Problem("存档结果缺少评分表的各项得分", "the stored result lacks the sheet's points")]
+def _stored_sheet(pack: Pack, result: Mapping[str, Any]) -> SheetScore:
+    """A stored result's points sheet: each item's exact points and each part's band, as
+    the engine gave them; the vetoes that held."""
+    stored = result["points"]
+    tasks = {r["id"]: t["id"] for t in result["tasks"] for r in t["requirements"]}
+    items = tuple(
+        ItemScore(
+            id=i["id"],
+            task=tasks[i["id"]],
+            value=Fraction(str(i["value"])),
+            points=Fraction(i["points_exact"]),
+            parts=tuple(
+                PartScore(p["kind"], p["band"], Fraction(0), Fraction(0), p["explanation"], "")
+                for p in i["parts"]
+            ),
+            status=Verdict(i["status"]),
         )
-    added = sum(
-        (
-            Fraction(0) if statuses[k] != item["status"] else Fraction(item["points_exact"])
-            for k, item in items.items()
-        ),
-        Fraction(0),
+        for i in stored["items"]
     )
-    total = Fraction(pack.scoring.sheet.start) + added
-    if pack.scoring.sheet.max is not None:
-        total = min(total, Fraction(pack.scoring.sheet.max))
-    if pack.scoring.sheet.floor is not None:
-        total = max(total, Fraction(pack.scoring.sheet.floor))
-    vetoes = {v["id"]: v["effect"] for v in sheet.get("vetoes", [])}
-    if "zero" in vetoes.values():
-        total = Fraction(0)
-    rounded = scoring.rounded(total, pack.scoring.decimals)
-    band = pack.scoring.grades[-1] if vetoes else scoring.grade(pack, rounded, True)
-    return Scored(rounded, total, band.code, band.label, band.label_en)
+    return totalled(pack, items, tuple(v["id"] for v in stored["vetoes"]))
+
+
+def _inputs(result: Mapping[str, Any]) -> dict[str, Any]:
+    """The figures the stored result's requirements read (a deduction's target among them)."""
+    return {
+        k: v for t in result["tasks"] for r in t["requirements"] for k, v in r["inputs"].items()
+    }
 
 
 @dataclass(frozen=True)
@@ -417,10 +434,20 @@ def record(
                     field=req,
                 )
             )
+    claims = claimed_items(chosen, stored.result or {})
     for req in dict.fromkeys(requirements):
         # Only a claim needs its documents checked: an unmet, missing or not applicable
         # requirement scores nothing either way, and a check on it would only mislead.
-        if req in by_id and by_id[req].status != MET:
+        if req in by_id and req not in claims and chosen.is_sheet:
+            problems.append(
+                Problem(
+                    f"{city} {year}年评分项 {req} 得0分：只有得分的评分项才核验佐证材料",
+                    f"{city} {year} item {req} earns no points: only an item that earns points "
+                    "has its documents checked",
+                    field=req,
+                )
+            )
+        elif req in by_id and req not in claims:
             word = verdict_word(by_id[req].status, "zh")
             problems.append(
                 Problem(

@@ -25,7 +25,7 @@ from ..intake.formlayout import points_text, sections
 from ..intake.submission import Submission
 from ..packs import Pack, find_pack, shipped_packs
 from ..packs.conditions import FieldRef
-from ..packs.params import WEIGHTS, thresholds
+from ..packs.params import WEIGHTS, item_thresholds, thresholds
 from ..questions.plan import Plan, least_work
 from ..questions.whatif import Comparison, Variant, compare, run
 from ..report import city_report, score_sheet
@@ -266,6 +266,11 @@ def parameters(pack: Pack) -> dict[str, str]:
     the pack: "T2.R1 市局明确执法办案人员：市局主要从事执法办案工作的人员 ≥ 3人"."""
     out = {}
     for _, req in pack.requirements():
+        if req.points is not None:  # a sheet's item: its tiers' shares, targets and caps
+            for i, threshold in enumerate(item_thresholds(req)):
+                name = req.id if i == 0 else f"{req.id}#{i + 1}"
+                out[name] = f"{req.id} {req.title}：{threshold.describe()}"
+            continue
         for i, cmp in enumerate(thresholds(req.check)):
             what = "倍数" if isinstance(cmp.value, FieldRef) else "阈值"
             nth = f"（第{i + 1}个{what}）" if i else ""
@@ -274,7 +279,7 @@ def parameters(pack: Pack) -> dict[str, str]:
     for band in pack.scoring.grades:
         if band.min_score is not None:
             out[f"bands.{band.code}"] = f"等级线：{band.label} ≥ {band.min_score}分"
-    for name, (part, key) in WEIGHTS.items():
+    for name, (part, key) in ({} if pack.is_sheet else WEIGHTS).items():
         weight = getattr(getattr(pack.scoring, part), key)
         out[name] = f"权重：{_WEIGHT_WORDS[name]} {weight}"
     return out

@@ -17,6 +17,8 @@ def simulation_context(
     base = sim.baseline
     pack = base.pack
     text = words(pack, lang)
+    if base.sheet is not None:  # a points sheet's variants change items' points
+        text = {**text, "changed": pick(lang, "得分有变化的评分项", "Items whose points changed")}
 
     def headline(a: Assessment) -> dict[str, Any]:
         return {

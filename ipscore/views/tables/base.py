@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ...decide.results import Assessment
+from ...packs import Pack
 from ...provenance import notes_by_text
 from ...text import counted, pick, terminal_text
 from ...verdicts import MET, MISSING, NOT_APPLICABLE, UNMET
@@ -96,3 +97,15 @@ def grade_cell(code: str, label: str) -> str:
 
 def joined_lines(*texts: str | None) -> str:
     return "\n".join(t for t in texts if t)
+
+
+def pack_title(pack: Pack, lang: str) -> str:
+    """A pack as a table's title names it: its title, id, version and the start of its hash."""
+    return user_text(
+        pick(
+            lang,
+            f"{pack.pack.title}（{pack.id} {pack.pack.version}，sha256 {pack.content_hash[:12]}）",
+            f"{pack.pack.title_en} ({pack.id} {pack.pack.version}, "
+            f"sha256 {pack.content_hash[:12]})",
+        )
+    )

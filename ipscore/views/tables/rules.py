@@ -16,7 +16,7 @@ from ...packs import Pack
 from ...packs.conditions import fields_read, split_year
 from ...text import counted, pick
 from ...verdicts import LABELS, MET, NOT_APPLICABLE, UNMET
-from .base import user_text
+from .base import pack_title, user_text
 from .sheet import sheet_lines
 
 if TYPE_CHECKING:
@@ -101,18 +101,7 @@ _KIND_WORDS = {"required": ("必需", "required"), "advisory": ("建议", "advis
 
 def pack_table(pack: Pack, lang: str = "zh") -> Table:
     """`rules show`: every requirement with its test and the plan's words."""
-    table = Table(
-        title=user_text(
-            pick(
-                lang,
-                f"{pack.pack.title}（{pack.id} {pack.pack.version}，"
-                f"sha256 {pack.content_hash[:12]}）",
-                f"{pack.pack.title_en} ({pack.id} {pack.pack.version}, "
-                f"sha256 {pack.content_hash[:12]})",
-            )
-        ),
-        show_lines=True,
-    )
+    table = Table(title=pack_title(pack, lang), show_lines=True)
     for zh, en in (
         ("要求", "Requirement"),
         ("类别", "Kind"),

@@ -14,7 +14,7 @@ from ...decide.explain import describe, show
 from ...decide.sheetwords import effect_words, item_rule, pts
 from ...packs import Pack
 from ...text import counted, pick
-from .base import user_text
+from .base import pack_title, user_text
 
 if TYPE_CHECKING:
     from ...packcheck.sheetproofs import End, ItemRange, SheetProof, SheetRange
@@ -166,18 +166,7 @@ def _where(pack: Pack, citation: dict[str, str], lang: str) -> str:
 def sheet_table(pack: Pack, lang: str = "zh") -> Table:
     """`rules show` of a points sheet, read like the sheet: 考核内容 (the task, the item), 分值,
     评分标准 as written, how ipscore scores it, and where it is written."""
-    table = Table(
-        title=user_text(
-            pick(
-                lang,
-                f"{pack.pack.title}（{pack.id} {pack.pack.version}，"
-                f"sha256 {pack.content_hash[:12]}）",
-                f"{pack.pack.title_en} ({pack.id} {pack.pack.version}, "
-                f"sha256 {pack.content_hash[:12]})",
-            )
-        ),
-        show_lines=True,
-    )
+    table = Table(title=pack_title(pack, lang), show_lines=True)
     for zh, en in (
         ("考核内容", "Item"),
         ("分值", "Points"),
