@@ -49,6 +49,10 @@ def translate(error: Mapping[str, Any]) -> tuple[str, str]:
         bound = ctx.get("ge", ctx.get("le"))
         sign = "≥" if kind == "greater_than_equal" else "≤"
         return f"应{sign}{bound}", f"must be {sign} {bound}"
+    if kind in ("greater_than", "less_than"):
+        bound = ctx.get("gt", ctx.get("lt"))
+        zh, en = ("大于", "greater than") if kind == "greater_than" else ("小于", "less than")
+        return f"应{zh}{bound}", f"must be {en} {bound}"
     if kind in _DATES:
         given = error.get("input")
         return (

@@ -412,7 +412,7 @@ def test_a_veto_citing_an_undeclared_source_is_refused(tmp_path):
     "self_scores, message",
     [
         ({"invention-grant": 15}, "没有评分项 invention-grant，是否想写 invention-grants？"),
-        ({"invention-grants": "十五"}, "自评分应为一个数（如 12.5），实际为 '十五'"),
+        ({"invention-grants": "十五"}, "自评分应为一个数（如 12.5），实际为文本“十五”"),
         ([15], "self_scores 应为“评分项编号: 自评分”的映射"),
     ],
 )

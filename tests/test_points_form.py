@@ -172,7 +172,7 @@ def test_a_self_score_in_words_names_its_cell(tmp_path):
     path = _filled(tmp_path, claimed={**CLAIMED, "invention-grants": "十五"})
     assert _message(path) == (
         f"{path}［填报表］，第12行，字段 self_scores.invention-grants（F列）："
-        "自评分应为一个数（如 12.5），实际为 '十五'"
+        "自评分应为一个数（如 12.5），实际为文本“十五”"
     )
 
 
@@ -352,7 +352,7 @@ def test_a_bad_self_score_in_a_batch_names_its_cell(tmp_path):
     path.write_text("\n".join([",".join(_labels(BATCH_HEAD)), JINAN, bad]) + "\n", encoding="utf-8")
     assert _message(path) == (
         f"{path}，第3行，字段 self_scores.invention-grants（O列）："
-        "自评分应为一个数（如 12.5），实际为 '十五'"
+        "自评分应为一个数（如 12.5），实际为文本“十五”"
     )
 
 
@@ -508,7 +508,7 @@ def test_the_fill_in_page_says_what_is_wrong_beside_the_box_and_keeps_what_was_t
     text = html.unescape(done.text)
     assert "有 2 处问题，请改正后再提交（已填的都还在）" in text
     assert "<li>发明专利申请量：应为不小于0的整数（件），实际为文本“一百一十二”</li>" in text
-    assert "<li>发明专利授权·自评分：自评分应为一个数（如 12.5），实际为 '十五'</li>" in text
+    assert "<li>发明专利授权·自评分：自评分应为一个数（如 12.5），实际为文本“十五”</li>" in text
     assert 'name="self_scores.invention-grants" value="十五"' in text
     assert 'name="city.name" value="金安区"' in text
     assert not list((tmp_path / "data" / "uploads").glob("*/files/*.csv"))  # nothing kept

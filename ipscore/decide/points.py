@@ -16,7 +16,7 @@ from typing import Any
 from ..packs import Pack, Requirement
 from ..packs.model import parts_of
 from ..packs.points import Part
-from ..verdicts import MET, UNMET, Verdict, Verdicts
+from ..verdicts import MET, NOT_APPLICABLE, UNMET, Verdict, Verdicts
 from . import explain
 from .sheetwords import pct
 
@@ -82,6 +82,9 @@ def sheet_score(
             part_score(pack, part, found[k] if k < len(found) else None, values, req.title)
             for k, part in enumerate(parts_of(req))
         )
+        if verdicts.statuses[req.id] == NOT_APPLICABLE and req.applies_if is not None:
+            zh, en = _not_applicable(pack, req)
+            parts = tuple(dataclasses.replace(p, words=zh, words_en=en) for p in parts)
         own = claimed.get(req.id)
         items.append(
             ItemScore(
@@ -226,6 +229,15 @@ def _forced_part(
     )
 
 
+def _not_applicable(pack: Pack, req: Requirement) -> tuple[str, str]:
+    """Why an item gives nothing: it does not apply, and when it would."""
+    return (
+        f"本项不适用（适用条件：{explain.describe(pack, req.applies_if)}），不计分",
+        f"does not apply (it applies when {explain.describe(pack, req.applies_if, 'en')}): "
+        "no points",
+    )
+
+
 def _worth(req: Requirement) -> Fraction:
     return req.points.worth if req.points is not None else Fraction(0)
 
@@ -263,29 +275,35 @@ def _scored(
         return _tier(pack, part, band, values)
     if part.per_unit is not None:
         cap = Fraction(part.cap if part.cap is not None else part.value or 0)
-        counts = [
-            (f, Fraction(r), _number(values, f) or Fraction(0)) for f, r in part.per_unit.items()
-        ]
-        total = sum((r * x for _, r, x in counts), Fraction(0))
+        counts = [(f, Fraction(r), _number(values, f)) for f, r in part.per_unit.items()]
+        total = sum((r * x for _, r, x in counts if x is not None), Fraction(0))
         pieces_zh = " + ".join(
             f"{explain.label(pack.field(f), 'zh')}{explain.show(pack.field(f), x)}"
             f"×{_pts(r, decimals)}分"
+            if x is not None
+            else f"{explain.label(pack.field(f), 'zh')}（未填报）"
             for f, r, x in counts
         )
         pieces_en = " + ".join(
             f"{explain.label(pack.field(f), 'en')} {explain.show(pack.field(f), x, 'en')} × "
             f"{_pts(r, decimals)}"
+            if x is not None
+            else f"{explain.label(pack.field(f), 'en')} (not reported)"
             for f, r, x in counts
         )
         if kind == "capped":
             most, got = _pts(cap, decimals), _pts(total, decimals)
+            # A figure left out counts for nothing here: the ones filed reach the cap already.
+            some = any(x is None for _, _, x in counts)
             return PartScore(
                 kind,
                 band,
                 cap,
                 Fraction(0),
-                f"{pieces_zh} = {got}分，以{most}分为限：得{most}分",
-                f"{pieces_en} = {got}, capped at {most}: {most} points",
+                f"{pieces_zh}{'，已填报的合计' if some else ' = '}{got}分，"
+                f"以{most}分为限：得{most}分",
+                f"{pieces_en}{', those reported: ' if some else ' = '}{got}, capped at {most}: "
+                f"{most} points",
             )
         return PartScore(
             kind,
@@ -333,7 +351,12 @@ def _tier(pack: Pack, part: Part, band: int, values: Mapping[str, Any]) -> PartS
         zh = f"完成目标任务的{share[0]}，不足{pct(chosen.share or Fraction(0))}，不得分"
         en = f"{share[1]} of the target, short of {pct(chosen.share or Fraction(0))}: no points"
         return PartScore(chosen.kind, band, Fraction(0), Fraction(0), zh, en)
-    if earns == 1:
+    if earns == 1 and done < target:  # full marks short of the target ("95%以上得满分")
+        got = _pts(points, decimals)
+        need = pct(chosen.share or Fraction(0))
+        zh = f"完成目标任务的{share[0]}，达到{need}，得满分：{got}分"
+        en = f"{share[1]} of the target, {need} reached: full marks, {got} points"
+    elif earns == 1:
         got = _pts(points, decimals)
         of = f"{explain.show(decl, done)}，目标{explain.show(decl, target)}"
         zh = f"完成目标任务（{of}），得满分：{got}分"

@@ -62,11 +62,24 @@ def read_claims(
             )
             continue
         number = _number(value)
-        if number is None:
+        if number is None or not number.is_finite():
+            zh, en = _given(value)
             problems.append(
                 Problem(
-                    f"自评分应为一个数（如 12.5），实际为 {value!r}",
-                    f"a self-score must be a number (e.g. 12.5), got {value!r}",
+                    f"自评分应为一个数（如 12.5），实际为{zh}",
+                    f"a self-score must be a number (e.g. 12.5), got {en}",
+                    name,
+                    at,
+                    field,
+                )
+            )
+            continue
+        if abs(number) >= MOST:
+            problems.append(
+                Problem(
+                    f"自评分 {number} 超出范围：一项的自评分应在 −{MOST} 到 {MOST} 分之间",
+                    f"the self-score {number} is out of range: an item's is between "
+                    f"−{MOST} and {MOST}",
                     name,
                     at,
                     field,
@@ -78,6 +91,7 @@ def read_claims(
 
 
 def _number(value: Any) -> Decimal | None:
+    """The number a self-score cell holds (Infinity and NaN included, said apart), or None."""
     if (
         value is None
         or isinstance(value, bool)
@@ -85,7 +99,19 @@ def _number(value: Any) -> Decimal | None:
     ):
         return None
     try:
-        number = Decimal(str(value).strip())
+        return Decimal(str(value).strip())
     except InvalidOperation:
         return None
-    return number if number.is_finite() and abs(number) < MOST else None
+
+
+def _given(value: Any) -> tuple[str, str]:
+    """What was filed instead of a number, as a reader writes it: 空, 是, 文本“十五”."""
+    if value is None:
+        return "空", "nothing"
+    if isinstance(value, bool):
+        return ("“是”", "true") if value else ("“否”", "false")
+    if isinstance(value, str):
+        return f"文本“{value}”", f"the text “{value}”"
+    if isinstance(value, (list, dict)):
+        return "一个列表" if isinstance(value, list) else "一个映射", type(value).__name__
+    return f"“{value}”", f"“{value}”"

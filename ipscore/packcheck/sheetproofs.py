@@ -228,7 +228,9 @@ def _bands_of(s: _Sheet, model: Any, ev: Evaluation, rids: list[str]) -> tuple[A
         found = ev.verdicts.bands.get(rid, ())
         applies = z3.is_true(model.eval(s.applies[rid], True))  # else no band: not applicable
         for p, terms in enumerate(s.parts[rid]):
-            held = [b for b, c in enumerate(terms.bands) if applies and z3.is_true(model.eval(c, True))]
+            held = [
+                b for b, c in enumerate(terms.bands) if applies and z3.is_true(model.eval(c, True))
+            ]
             engine = found[p] if p < len(found) else None
             out.append((rid, p, held[0] if held else None, engine))
     return tuple(out)

@@ -41,7 +41,7 @@ from .expertcheck import check_part
 from .model import NUMERIC, SCALED, FieldDecl, GradeBand, Pack, Requirement, years_of
 from .params import with_params
 from .points import bands_of
-from .pointscheck import check_sheet, full_marks, raw_bands
+from .pointscheck import check_sheet, full_marks, raw_bands, reads_non_numeric
 from .quotas import quota_problems
 
 Path_ = tuple[str | int, ...]
@@ -57,7 +57,9 @@ class _Checker:
 
     def add(self, path: Path_, zh: str, en: str, field: str | None = None) -> None:
         at = self.where(path) if self.where else path
-        self.problems.append(Problem(zh, en, self.name, line_of(self.lines, at), field))
+        problem = Problem(zh, en, self.name, line_of(self.lines, at), field)
+        if problem not in self.problems:  # a field misnamed once is said once, not per band
+            self.problems.append(problem)
 
 
 def load_pack(path: Path) -> Pack:
@@ -193,8 +195,10 @@ def _parse_conditions(pack: Pack, checker: _Checker) -> Pack:
             years, each = _over_years(pack, req, base, checker)
             raw_check = req.check
             update: dict[str, Any] = {}
-            if req.points is not None:  # an item: its bands, and its check if left out
-                raw_check = full_marks(req) if raw_check is None else raw_check
+            if req.points is not None and reads_non_numeric(pack, req):
+                raw_check = req.check  # no bands over a field they cannot compare: said once
+            elif req.points is not None:  # an item: its bands, and its check if left out
+                raw_check = full_marks(pack, req) if raw_check is None else raw_check
                 update["points"] = _with_bands(pack, req, (*base, "points"), parsed)
             check = parsed(raw_check, (*base, "check" if req.check else "points"), years, each)
             applies = parsed(req.applies_if, (*base, "applies_if"))

@@ -242,8 +242,8 @@ def _with_item(
     parts[threshold.part] = changed
     points = req.points.model_copy(update={"parts": parts})
     update: dict[str, Any] = {"points": points}
-    if req.check == parsed(full_marks(req)):  # the check the loader wrote: full marks
-        update["check"] = parsed(full_marks(req.model_copy(update={"points": points})))
+    if req.check == parsed(full_marks(pack, req)):  # the check the loader wrote: full marks
+        update["check"] = parsed(full_marks(pack, req.model_copy(update={"points": points})))
     tasks = [
         t.model_copy(
             update={

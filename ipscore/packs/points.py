@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from .base import ID_PATTERN, Citation, Strict
 
@@ -43,6 +44,36 @@ class Band:
     earns: Fraction | None = None  # of the part's value (tiers)
 
 
+def _fail(zh: str, en: str) -> PydanticCustomError:
+    """A problem in the sheet's own words, in both languages (`validation.translate`)."""
+    return PydanticCustomError("ipscore", "{en}", {"zh": zh, "en": en})
+
+
+def _decimal(raw: Any) -> Decimal | None:
+    """A number as a sheet writes it (1, 0.9, "0.95"); None for anything else ("90%", "2/3",
+    "full", a list)."""
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str, Decimal)):
+        return None
+    try:
+        value = Decimal(str(raw).strip())
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def _target(raw: Any) -> Any:
+    """A target (`of`): a field's name, or a constant — written as a number or quoted ("150.5"
+    as the pack writes points): a quoted number is a constant, not a field of that name."""
+    if isinstance(raw, str):
+        number = _decimal(raw)
+        if number is None:
+            return raw
+        raw = number
+    if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool) and raw < 0:
+        raise _fail(f"目标 of 应≥0，实际为 {raw}", f"the target (of) must be ≥ 0, not {raw}")
+    return raw
+
+
 class Tiers(Strict):
     """Points by the share of a target reached: `at_least` maps a share (1 for the whole
     target) to the share of the part's value it earns (`full` for all of it); below the
@@ -51,6 +82,37 @@ class Tiers(Strict):
     field: str
     of: str | Decimal  # the target: a field the city files (its own target) or a constant
     at_least: dict[str, Any] = Field(min_length=1)
+
+    _of = field_validator("of", mode="before")(_target)
+
+    @field_validator("at_least", mode="before")
+    @classmethod
+    def _steps(cls, raw: Any) -> Any:
+        """Each step a share of the target above 0 (1, 0.9) earning a share of the value from
+        0 to 1, or `full`: anything else is said before any band is built from it."""
+        if not isinstance(raw, dict):
+            return raw
+        for share, earns in raw.items():
+            reached, got = _decimal(share), None if earns == "full" else _decimal(earns)
+            if (
+                reached is None
+                or reached <= 0
+                or (earns != "full" and (got is None or not 0 <= got <= 1))
+            ):
+                raise _fail(
+                    f"at_least 写作 {{完成目标的比例: 得分比例}}，比例写小数，例如 "
+                    f"{{1: full, 0.9: 0.6}}（完成目标得满分，90%以上得60%分）；"
+                    f"“{share}: {earns}”不是",
+                    f"at_least maps a share of the target to a share of the value, as decimals, "
+                    f"e.g. {{1: full, 0.9: 0.6}}; “{share}: {earns}” is not one",
+                )
+        steps = [_decimal(k) for k in raw]
+        if len(set(steps)) < len(steps):
+            raise _fail(
+                "at_least 中同一个完成比例写了两次",
+                "at_least gives the same share of the target twice",
+            )
+        return {str(k): v for k, v in zip(steps, raw.values(), strict=True)}
 
 
 class Bonus(Strict):
@@ -72,6 +134,8 @@ class Deduct(Strict):
     per: Decimal = Field(default=Decimal(1), gt=0)
     cap: Decimal | None = Field(default=None, gt=0)
 
+    _of = field_validator("of", mode="before")(_target)
+
 
 class Part(Strict):
     """One way an item gives points: exactly one of tiers, per_unit, when (an award) or
@@ -91,20 +155,43 @@ class Part(Strict):
     # Filled by the loader: each band's condition, best first (`bands_of`).
     bands: tuple[Band, ...] = ()
 
+    @field_validator("per_unit")
+    @classmethod
+    def _rates(cls, rates: dict[str, Decimal] | None) -> dict[str, Decimal] | None:
+        if rates is not None and not rates:
+            raise _fail(
+                "per_unit 写作 {字段: 每单位分值}，不能为空",
+                "per_unit maps fields to points a unit; it must not be empty",
+            )
+        bad = [f for f, r in (rates or {}).items() if r <= 0]
+        if bad:
+            raise _fail(
+                f"每单位分值应大于0：{bad[0]} 是 {rates and rates[bad[0]]}",
+                f"points a unit must be greater than 0: {bad[0]} has {rates and rates[bad[0]]}",
+            )
+        return rates
+
     @model_validator(mode="after")
     def _one_way(self) -> Part:
         ways = [w for w in ("tiers", "per_unit", "when", "deduct") if getattr(self, w) is not None]
         if len(ways) != 1:
-            raise ValueError(
-                "一个得分部分只写 tiers、per_unit、when、deduct 中的一个 / "
+            raise _fail(
+                "一个得分部分只写 tiers、per_unit、when、deduct 中的一个"
+                + (f"，这里写了 {'、'.join(ways)}" if ways else ""),
                 "a part gives points one way: tiers, per_unit, when or deduct"
+                + (f"; this one has {', '.join(ways)}" if ways else ""),
             )
         if self.bonus is not None and self.tiers is None:
-            raise ValueError(
-                "bonus（超出目标加分）只能与 tiers 同用 / a bonus goes with tiers only"
+            raise _fail("bonus（超出目标加分）只能与 tiers 同用", "a bonus goes with tiers only")
+        if self.cap is not None and self.per_unit is None:
+            raise _fail(
+                "cap 是按件计分（per_unit）的上限：加分的上限写在 bonus.cap，扣分的上限写在 "
+                "deduct.cap",
+                "cap bounds points per unit (per_unit): a bonus's cap goes under bonus.cap, a "
+                "deduction's under deduct.cap",
             )
         if self.deduct is None and self.value is None:
-            raise ValueError("得分部分需要分值 value / a part needs its value")
+            raise _fail("得分部分需要分值 value", "a part needs its value")
         return self
 
     @property
@@ -140,7 +227,11 @@ class Points(Strict):
         if not inline:
             return data
         rest = {k: v for k, v in data.items() if k not in PART_KEYS}
-        part = {**inline, "value": data.get("value")} if "deduct" not in inline else inline
+        value = data.get("value")
+        number = _decimal(value)
+        if number is None or number < 0:  # said once, of the item's own `value`
+            value = 0
+        part = {**inline, "value": value} if "deduct" not in inline else inline
         return {**rest, "parts": [part]}
 
     @property
@@ -170,6 +261,17 @@ class Sheet(Strict):
     start: Decimal = Decimal(0)
     max: Decimal | None = None
     floor: Decimal | None = None
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Sheet:
+        if self.max is not None and self.floor is not None and self.floor > self.max:
+            raise _fail(
+                f"总分下限 floor {self.floor} 高于上限 max {self.max}："
+                "每个单位的总分都会是同一个数",
+                f"the floor {self.floor} is above the cap {self.max}: "
+                "every total would be the same",
+            )
+        return self
 
 
 def target_ref(of: str | Decimal, times: Fraction) -> Any:

@@ -29,10 +29,31 @@ def raw_bands(pack: Pack, req: Requirement) -> list[list[Any]]:
     return [[band.when for band in bands_of(part, decimals_of)] for part in req.points.parts]
 
 
-def full_marks(req: Requirement) -> Any:
-    """The check an item leaves out, as YAML: every part in its best band."""
+def part_reads(part: Part) -> list[str]:
+    """The fields a part reads: its figure and its target (where a field), or each per unit."""
+    way = part.tiers or part.deduct
+    if way is not None:
+        return [way.field] + ([way.of] if isinstance(way.of, str) else [])
+    return list(part.per_unit or {})
+
+
+def reads_non_numeric(pack: Pack, req: Requirement) -> bool:
+    """Whether an item reads a declared field that is no count or amount: its bands are not
+    built (each would repeat what `check_sheet` says once)."""
     assert req.points is not None
-    tops = [bands_of(part, lambda _: 0)[0].when for part in req.points.parts]
+    names = [name for part in req.points.parts for name in part_reads(part)]
+    return any(
+        name in pack.field_names() and not _countable(pack.field(name).type) for name in names
+    )
+
+
+def _countable(kind: str) -> bool:
+    return kind in NUMERIC and kind != "ratio"
+
+
+def full_marks(pack: Pack, req: Requirement) -> Any:
+    """The check an item leaves out, as YAML: every part in its best band."""
+    tops = [bands[0] for bands in raw_bands(pack, req)]  # each field to its own decimals
     return tops[0] if len(tops) == 1 else {"all": tops}
 
 
@@ -48,7 +69,7 @@ def check_sheet(pack: Pack, add: Add) -> None:
                         at,
                         f"评分表（method: points）的每个要求都是评分项：{req.id} 缺少 points",
                         f"every requirement of a points sheet is an item: {req.id} has no points",
-                        None,
+                        f"{req.id}.points",
                     )
                 elif req.check is None:
                     add((*at, "check"), "缺少 check", "check is missing", None)
@@ -58,14 +79,14 @@ def check_sheet(pack: Pack, add: Add) -> None:
                     (*at, "points"),
                     "points 只用于评分表：请在 scoring 中写 method: points",
                     "points belong to a points sheet: write method: points under scoring",
-                    None,
+                    f"{req.id}.points",
                 )
             if req.each_year or req.any_year:
                 add(
-                    (*at, "points"),
+                    (*at, "each_year" if req.each_year else "any_year"),
                     "评分项不能跨年度（each_year/any_year）",
                     "an item of a points sheet is read for one year (no each_year/any_year)",
-                    None,
+                    f"{req.id}.{'each_year' if req.each_year else 'any_year'}",
                 )
             _check_item(pack, req, (*at, "points"), add)
     for k, veto in enumerate(pack.scoring.vetoes):
@@ -74,14 +95,14 @@ def check_sheet(pack: Pack, add: Add) -> None:
                 ("scoring", "vetoes", k, "citation", "source"),
                 f"否决项引用的来源文件 {veto.citation.source} 未在 pack.sources 中声明",
                 f"the veto cites {veto.citation.source}, not declared in pack.sources",
-                None,
+                f"scoring.vetoes[{k}].citation.source",
             )
         if not sheet:
             add(
                 ("scoring", "vetoes", k),
                 "一票否决项只用于评分表（method: points）",
                 "vetoes belong to a points sheet (method: points)",
-                None,
+                f"scoring.vetoes[{k}]",
             )
     ids = [v.id for v in pack.scoring.vetoes]
     for k, veto_id in enumerate(ids):
@@ -90,55 +111,52 @@ def check_sheet(pack: Pack, add: Add) -> None:
                 ("scoring", "vetoes", k, "id"),
                 f"否决项 {veto_id} 重复",
                 f"duplicate veto {veto_id}",
-                None,
+                f"scoring.vetoes[{k}].id",
             )
 
 
 def _check_item(pack: Pack, req: Requirement, at: Place, add: Add) -> None:
     assert req.points is not None
     worth = sum((part.worth for part in req.points.parts), Fraction(0))
-    if worth != req.points.worth and any(p.deduct is None for p in req.points.parts):
+    if worth != req.points.worth and all(p.deduct is not None for p in req.points.parts):
+        add(
+            (*at, "value"),
+            f"评分项 {req.id} 只有扣分部分，分值应为0（扣分从起评分 scoring.sheet.start 扣），"
+            f"实际为 {req.points.value}：有得分部分的，写在 parts 里与扣分并列",
+            f"item {req.id} only deducts, so its value is 0 (deductions come off the sheet's "
+            f"start), not {req.points.value}: a part that gives points goes beside it in parts",
+            f"{req.id}.points.value",
+        )
+    elif worth != req.points.worth:
         add(
             (*at, "value"),
             f"评分项 {req.id} 的分值 {req.points.value} 不等于各部分分值之和 {_shown(worth)}",
             f"item {req.id} is worth {req.points.value}, but its parts add up to {_shown(worth)}",
-            None,
+            f"{req.id}.points.value",
         )
     for k, part in enumerate(req.points.parts):
+        if len(req.points.parts) > 1 and part.deduct is None and part.worth == 0:
+            add(
+                (*at, "parts", k, "value"),
+                f"评分项 {req.id} 的第{k + 1}部分分值为0，不给分：只会让本项因它“未达到”。"
+                "请删去它，或把它写成本项的 applies_if",
+                f"part {k + 1} of item {req.id} is worth 0 and gives no points: it would only "
+                "leave the item unmet. Remove it, or make it the item's applies_if",
+                f"{req.id}.points.parts[{k}].value",
+            )
         _check_part(pack, part, (*at, "parts", k) if len(req.points.parts) > 1 else at, add)
 
 
 def _check_part(pack: Pack, part: Part, at: Place, add: Add) -> None:
-    numeric = []
-    if part.tiers is not None:
-        numeric += [part.tiers.field] + ([part.tiers.of] if isinstance(part.tiers.of, str) else [])
-        for share, earns in part.tiers.at_least.items():
-            if not _share(share, positive=True) or not (earns == "full" or _share(earns)):
-                add(
-                    (*at, "tiers", "at_least"),
-                    f"at_least 写作 {{完成目标的比例: 得分比例}}，例如 {{1: full, 0.9: 0.6}}；"
-                    f"“{share}: {earns}”不是",
-                    f"at_least maps a share of the target to a share of the value, e.g. "
-                    f"{{1: full, 0.9: 0.6}}; “{share}: {earns}” is not one",
-                    None,
-                )
-    if part.deduct is not None:
-        numeric += [part.deduct.field] + (
-            [part.deduct.of] if isinstance(part.deduct.of, str) else []
-        )
+    # A tier's steps and each rate per unit are checked by the model (`Tiers`, `Part`).
+    numeric = part_reads(part)
     if part.per_unit is not None:
-        numeric += list(part.per_unit)
-        if any(rate <= 0 for rate in part.per_unit.values()):
-            add(
-                (*at, "per_unit"), "每单位分值应大于0", "points a unit must be greater than 0", None
-            )
-            return
         if part.cap is None and part.value is None:
             add(
                 (*at, "cap"),
                 "按件计分需要上限 cap 或分值 value",
                 "points per unit need a cap or a value",
-                None,
+                "cap",
             )
             return
         cap = Fraction(part.cap if part.cap is not None else part.value or 0)
@@ -149,14 +167,14 @@ def _check_part(pack: Pack, part: Part, at: Place, add: Add) -> None:
                 f"按件计分读取多个字段时，封顶条件展开后太长（超过{MAX_TERMS}项）：请拆成几个部分",
                 f"points per unit over several fields expand into too long a condition "
                 f"(over {MAX_TERMS} terms): split the part",
-                None,
+                "per_unit",
             )
     for name in numeric:
         try:
             decl = pack.field(name)
         except KeyError:
             continue  # the band's condition names it: reported there, with "did you mean"
-        if decl.type not in NUMERIC or decl.type == "ratio":
+        if not _countable(decl.type):
             add(
                 at,
                 f"评分项读取的 {name} 应为计数或金额字段，实际为 {decl.type}",
@@ -170,14 +188,6 @@ def _check_part(pack: Pack, part: Part, at: Place, add: Add) -> None:
                 f"points per unit over several fields read counts only: {name} is {decl.type}",
                 name,
             )
-
-
-def _share(raw: Any, positive: bool = False) -> bool:
-    try:
-        value = Fraction(str(raw))
-    except (ValueError, ZeroDivisionError):
-        return False
-    return (value > 0 if positive else value >= 0) and (positive or value <= 1)
 
 
 def _shown(value: Fraction) -> str:

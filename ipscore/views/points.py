@@ -6,12 +6,14 @@ the Excel sheet and the CSV all read these, so that a number reads the same ever
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from ..decide.points import SheetScore, shown
 from ..decide.results import Assessment
 from ..packs import Pack
+from ..packs.conditions import format_decimal
 from ..text import pick
 from ..verdicts import Verdict
 
@@ -76,8 +78,8 @@ def item_rows(a: Assessment, lang: str) -> list[ItemRow]:
                 value=amount(item.value),
                 criteria=pick(lang, points.criteria, points.criteria_en),
                 points=shown(item.points, decimals),
-                words=pick(lang, "；", "; ").join(
-                    p.words_en if lang == "en" else p.words for p in item.parts
+                words=pick(lang, "；", "; ").join(  # an item that does not apply says so once
+                    dict.fromkeys(p.words_en if lang == "en" else p.words for p in item.parts)
                 ),
                 claimed=None if item.claimed is None else shown(item.claimed, decimals),
                 difference=item.difference,
@@ -130,10 +132,16 @@ def total(a: Assessment) -> str:
     return shown(sheet_of(a).exact, a.pack.scoring.decimals)
 
 
+def full_marks(a: Assessment) -> Fraction:
+    """满分: the start and every item's 分值, or the sheet's cap where that is lower."""
+    sheet, cap = sheet_of(a), a.pack.scoring.sheet.max
+    return sheet.maximum if cap is None else min(sheet.maximum, Fraction(cap))
+
+
 def total_line(a: Assessment, lang: str) -> str:
     """总分 67.2（满分70，起评0）: the terminal's line under the item table."""
     sheet = sheet_of(a)
-    most, start = amount(sheet.maximum), amount(sheet.start)
+    most, start = amount(full_marks(a)), amount(sheet.start)
     return pick(
         lang,
         f"总分 {total(a)}（满分{most}，起评{start}）",
@@ -146,7 +154,16 @@ def capped_words(a: Assessment, lang: str) -> str:
     sheet = sheet_of(a)
     if not sheet.capped or _zeroed(a):
         return ""
-    summed = shown(sheet.start + sheet.added, a.pack.scoring.decimals)
+    decimals = a.pack.scoring.decimals
+    summed = shown(sheet.start + sheet.added, decimals)
+    if sheet.start:
+        added, start = shown(sheet.added, decimals), amount(sheet.start)
+        return pick(
+            lang,
+            f"起评{start}加各项{added}，合计{summed}，按评分表的上下限计",
+            f"{start} to start and {added} from the items make {summed}, held within the "
+            "sheet's limits",
+        )
     return pick(
         lang,
         f"各项合计{summed}，按评分表的上下限计",
@@ -160,10 +177,18 @@ def _zeroed(a: Assessment) -> bool:
 
 
 def claimed_total(a: Assessment) -> Fraction | None:
-    """The city's 自评分 added up (its start included), or None when it filed none."""
-    sheet = sheet_of(a)
+    """The city's 自评分 added up as the sheet adds up its points (its start included, within
+    its cap and floor), or None when it filed none."""
+    sheet, limits = sheet_of(a), a.pack.scoring.sheet
     filed = [i.claimed for i in sheet.items if i.claimed is not None]
-    return sheet.start + sum(filed, Fraction(0)) if filed else None
+    if not filed:
+        return None
+    total = sheet.start + sum(filed, Fraction(0))
+    if limits.max is not None:
+        total = min(total, Fraction(limits.max))
+    if limits.floor is not None:
+        total = max(total, Fraction(limits.floor))
+    return total
 
 
 def claimed_line(a: Assessment, lang: str) -> str | None:
@@ -178,12 +203,25 @@ def claimed_line(a: Assessment, lang: str) -> str | None:
     )
     if gap == 0:
         return line + pick(lang, "，与计算的总分一致", ", as computed")
-    size = shown(abs(gap), decimals)
+    size = _size(gap, decimals)
     return line + (
         pick(lang, f"，比计算的总分高{size}", f", {size} above the total computed")
         if gap > 0
         else pick(lang, f"，比计算的总分低{size}", f", {size} below the total computed")
     )
+
+
+def _size(difference: Fraction, decimals: int) -> str:
+    """A difference's size to the sheet's decimals, or exactly where they would round it to
+    nothing: a claim of 16.22 against 16.2 is 0.02 higher, not "0.0 higher"."""
+    if 0 < abs(difference) < Fraction(1, 10**decimals) / 2:
+        return format_decimal(abs(difference))
+    return shown(abs(difference), decimals)
+
+
+def difference_text(difference: Fraction, decimals: int) -> str:
+    """自评分 − 得分 as the terminal's 差异 column shows it: 6.0, -2.0, 0.02."""
+    return ("-" if difference < 0 else "") + _size(difference, decimals)
 
 
 def difference_words(difference: Fraction | None, decimals: int, lang: str) -> str:
@@ -192,7 +230,7 @@ def difference_words(difference: Fraction | None, decimals: int, lang: str) -> s
         return ""
     if difference == 0:
         return pick(lang, "一致", "as computed")
-    size = shown(abs(difference), decimals)
+    size = _size(difference, decimals)
     if difference > 0:
         return pick(lang, f"自评高{size}分", f"{size} above")
     return pick(lang, f"自评低{size}分", f"{size} below")
@@ -217,12 +255,16 @@ def csv_points(a: Assessment) -> dict[str, Any]:
         return {}
     decimals = a.pack.scoring.decimals
     row: dict[str, Any] = {}
+    # Numbers, not text: a deduction's −1.5 is a number a spreadsheet adds up, where text
+    # starting with "-" would be written as '-1.5 (never a formula).
     for item in a.sheet.items:
-        row[POINTS_PREFIX + item.id] = shown(item.points, decimals)
+        row[POINTS_PREFIX + item.id] = Decimal(shown(item.points, decimals))
     for item in a.sheet.items:
-        row[SELF_PREFIX + item.id] = None if item.claimed is None else shown(item.claimed, decimals)
+        row[SELF_PREFIX + item.id] = (
+            None if item.claimed is None else Decimal(shown(item.claimed, decimals))
+        )
     claimed = claimed_total(a)
-    row[SELF_TOTAL] = None if claimed is None else shown(claimed, decimals)
+    row[SELF_TOTAL] = None if claimed is None else Decimal(shown(claimed, decimals))
     return row
 
 

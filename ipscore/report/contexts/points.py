@@ -75,7 +75,7 @@ def sheet_context(a: Assessment, lang: str, grade: str) -> dict[str, Any] | None
         return None
     t = TEXT["en" if lang == "en" else "zh"]
     sheet, decimals = a.sheet, a.pack.scoring.decimals
-    most, start = points.amount(sheet.maximum), points.amount(sheet.start)
+    most, start = points.amount(points.full_marks(a)), points.amount(sheet.start)
     out_of = (
         t["from_start"].format(start=start, most=most)
         if sheet.start

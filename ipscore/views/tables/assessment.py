@@ -16,7 +16,6 @@ from ...decide.explain import (
     show_input,
     uncomputable,
 )
-from ...decide.points import shown
 from ...decide.results import Assessment
 from ...decide.scoring import ranking
 from ...packs.model import Subject
@@ -184,7 +183,9 @@ def sheet_detail(a: Assessment, lang: str = "zh") -> Table:
         if row.task != task:
             task = row.task
             table.add_row(f"[bold]{escape(row.task_title)}[/]", "", "", "", "", "")
-        difference = "" if row.difference is None else shown(row.difference, decimals)
+        difference = (
+            "" if row.difference is None else points.difference_text(row.difference, decimals)
+        )
         table.add_row(
             escape(row.title),
             row.value,
