@@ -52,6 +52,7 @@ TASK_LABELS: dict[str, dict[TaskStatus, str]] = {
 
 BAND = "band:"  # the rule proving that a part of an item is in one band: band:<item>|<part>|<band>
 VETO = "veto:"  # the rule proving that a veto holds
+VETO_CLEAR = "vetoclear:"  # the rule proving that a veto does not hold
 PREV = "prev:"  # the warning id of a typed `_prev` figure that differs from last year's record
 
 
@@ -64,6 +65,8 @@ class Verdicts:
     mandatory_rules: tuple[int, ...]  # indexes of the pack's mandatory rules that fired
     warnings: tuple[str, ...] = ()  # ids of the plausibility checks that fired
     # A points sheet's: item id → the band each of its parts is in (None: a figure is missing),
-    # and the vetoes (一票否决) whose condition holds.
+    # the vetoes (一票否决) whose condition holds, and those neither proved to hold nor not to
+    # (a figure they read is missing).
     bands: dict[str, tuple[int | None, ...]] = field(default_factory=dict)
     vetoes: tuple[str, ...] = ()
+    undecided_vetoes: tuple[str, ...] = ()

@@ -45,7 +45,18 @@ from ..packs.conditions import (
     normalise,
 )
 from ..packs.model import SCALED, parts_of
-from ..verdicts import BAND, MET, MISSING, NOT_APPLICABLE, PREV, UNMET, VETO, Verdict, Verdicts
+from ..verdicts import (
+    BAND,
+    MET,
+    MISSING,
+    NOT_APPLICABLE,
+    PREV,
+    UNMET,
+    VETO,
+    VETO_CLEAR,
+    Verdict,
+    Verdicts,
+)
 from . import parts
 
 SEEN = "city|seen"
@@ -332,6 +343,7 @@ def compile_ruleset(pack: Pack) -> dict[str, dict[str, Any]]:
                 rules[f"{BAND}{req.id}|{p}|{b}"] = _rule(pack, *guard, band.when)
     for veto in pack.scoring.vetoes:
         rules[f"{VETO}{veto.id}"] = _rule(pack, veto.when)
+        rules[f"{VETO_CLEAR}{veto.id}"] = _rule(pack, negate(veto.when))
     for k, mandatory in enumerate(pack.mandatory):
         rules[f"mandatory|{k}"] = _rule(pack, mandatory.when)
     for check in pack.plausibility:
@@ -523,8 +535,13 @@ class Engine:
         warnings += tuple(sorted(n for n in names if n.startswith(PREV)))
         if not self.pack.is_sheet:
             return Verdicts(statuses, proved, mandatory, warnings)
-        vetoes = tuple(v.id for v in self.pack.scoring.vetoes if f"{VETO}{v.id}" in names)
-        return Verdicts(statuses, proved, mandatory, warnings, self._bands(names), vetoes)
+        held = tuple(v.id for v in self.pack.scoring.vetoes if f"{VETO}{v.id}" in names)
+        undecided = tuple(
+            v.id
+            for v in self.pack.scoring.vetoes
+            if f"{VETO}{v.id}" not in names and f"{VETO_CLEAR}{v.id}" not in names
+        )
+        return Verdicts(statuses, proved, mandatory, warnings, self._bands(names), held, undecided)
 
     def _bands(self, names: set[str]) -> dict[str, tuple[int | None, ...]]:
         """Each item's parts' bands, as the rules that fired prove them: none fired for a part

@@ -212,6 +212,9 @@ def build(
                 result.evidence = tuple(k for k in known.evidence_keys if k in attached)
             reqs.append(result)
         tasks.append((task, reqs))
+    for veto in pack.scoring.vetoes:  # a veto not decided: what it reads is missing too
+        if veto.id in verdicts.undecided_vetoes:
+            missing.update((f, None) for f in _absent_inputs(pack, fields_read(veto.when), values))
     if sheet is None and pack.is_sheet:
         sheet = sheet_score(pack, verdicts, values, submission.claimed)
     summary = scoring.summarize(pack, verdicts.statuses, mandatory, sheet)

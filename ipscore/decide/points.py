@@ -61,6 +61,9 @@ class SheetScore:
     exact: Fraction  # the total: start + added within the sheet's cap and floor, 0 if vetoed
     maximum: Fraction  # start + Σ 分值 (full marks, no bonus)
     capped: bool = False  # the sheet's cap or floor took effect
+    # The vetoes neither proved to hold nor not to: a figure they read is missing, so the grade
+    # stands only until it is filed.
+    undecided: tuple[str, ...] = ()
 
     @property
     def lowest_grade(self) -> bool:
@@ -97,7 +100,8 @@ def sheet_score(
                 claimed=None if own is None else Fraction(own),
             )
         )
-    return totalled(pack, tuple(items), verdicts.vetoes)
+    total = totalled(pack, tuple(items), verdicts.vetoes)
+    return dataclasses.replace(total, undecided=verdicts.undecided_vetoes)
 
 
 def totalled(pack: Pack, items: tuple[ItemScore, ...], vetoes: tuple[str, ...]) -> SheetScore:

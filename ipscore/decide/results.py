@@ -291,6 +291,8 @@ def sheet_json(pack: Pack, sheet: SheetScore) -> dict[str, Any]:
             }
             for v in sheet.vetoes
         ],
+        # Vetoes a missing figure leaves undecided: the grade holds only until it is filed.
+        "vetoes_undecided": [{"id": v, "title": vetoes[v].title} for v in sheet.undecided],
         "items": [
             {
                 "id": item.id,

@@ -127,6 +127,20 @@ def veto_line(v: VetoRow, lang: str) -> str:
     )
 
 
+def undecided_line(a: Assessment, lang: str) -> str | None:
+    """一票否决事项无法判定（缺报数据）：发生泄密事件 — where a figure a veto reads is missing:
+    the grade holds only until it is filed."""
+    undecided = sheet_of(a).undecided
+    if not undecided:
+        return None
+    titles = {v.id: pick(lang, v.title, v.title_en) for v in a.pack.scoring.vetoes}
+    return pick(
+        lang,
+        f"一票否决事项无法判定（缺报数据）：{'、'.join(titles[v] for v in undecided)}",
+        f"Vetoes not decided (figures missing): {', '.join(titles[v] for v in undecided)}",
+    )
+
+
 def total(a: Assessment) -> str:
     """The total as the sheet shows it: 67.2."""
     return shown(sheet_of(a).exact, a.pack.scoring.decimals)

@@ -153,6 +153,8 @@ def _summary(
     parts = [t["summary"].format(city=a.city, year=a.year, total=total, most=most, grade=grade)]
     if vetoes:
         parts.append(t["vetoed"].format(titles=sep.join(v.title for v in vetoes)))
+    if (undecided := points.undecided_line(a, lang)) is not None:
+        parts.append(undecided + end)
     short = [i for i in items if i.status == UNMET]
     if short:
         listed = sep.join(

@@ -159,6 +159,8 @@ def sheet_detail(a: Assessment, lang: str = "zh") -> Table:
     vetoes = [
         f"[bold red]{escape(points.veto_line(v, lang))}[/]" for v in points.veto_rows(a, lang)
     ]
+    if (undecided := points.undecided_line(a, lang)) is not None:
+        vetoes.append(f"[bold yellow]{escape(undecided)}[/]")
     claimed = points.claimed_line(a, lang)
     table = Table(
         title="\n".join([headline, *vetoes]),
