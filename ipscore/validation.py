@@ -70,11 +70,15 @@ def problems_from(
     lines: Lines,
     root: tuple[str | int, ...] = (),
     field_of: Callable[[tuple[str | int, ...]], str] | None = None,
+    relocate: Callable[[tuple[str | int, ...]], tuple[str | int, ...]] | None = None,
 ) -> list[Problem]:
-    """One Problem per pydantic error; `field_of` maps an error location to a field name."""
+    """One Problem per pydantic error; `field_of` maps an error location to a field name,
+    `relocate` the model's location to where the document writes it."""
     problems = []
     for error in exc.errors():
         loc = tuple(error["loc"])
+        if relocate is not None:
+            loc = relocate(loc)
         zh, en = translate(error)
         field = field_of(loc) if field_of else dotted(loc)
         problems.append(Problem(zh, en, file=file, line=line_of(lines, (*root, *loc)), field=field))

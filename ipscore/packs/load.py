@@ -102,7 +102,7 @@ def built(
     try:
         raw = Pack.model_validate(data)
     except ValidationError as exc:
-        raise PackError(problems_from(exc, name, lines)) from None
+        raise PackError(problems_from(exc, name, lines, relocate=_inline(data))) from None
     checker = _Checker(name, lines)
     pack = _parse_conditions(raw, checker)
     _check(pack, checker)
@@ -124,6 +124,27 @@ def built(
             raise PackError(again.problems)
     pack._document = (pack.content_hash, data, params)
     return pack
+
+
+def _inline(data: dict[str, Any]) -> Callable[[Path_], Path_]:
+    """A one-part item writes its part's keys beside its value (`points.Points`): a problem
+    the model finds in `points.parts[0]` is placed at `points` itself, where the file has it."""
+
+    def relocate(loc: Path_) -> Path_:
+        for k in range(len(loc) - 2):
+            if loc[k : k + 3] != ("points", "parts", 0):
+                continue
+            node: Any = data
+            for key in loc[: k + 1]:
+                try:
+                    node = node[key]
+                except (KeyError, IndexError, TypeError):
+                    return loc
+            if isinstance(node, dict) and "parts" not in node:
+                return (*loc[: k + 1], *loc[k + 3 :])
+        return loc
+
+    return relocate
 
 
 def _set_at(pack: Pack, sets: dict[str, Path_]) -> Callable[[Path_], Path_]:
