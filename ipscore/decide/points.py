@@ -445,3 +445,49 @@ def shown(value: Fraction, decimals: int) -> str:
 def points_text(value: Fraction, decimals: int) -> str:
     """Points as an item's words show them: 9, 1.2, 0.1 (the sheet's decimals, half up)."""
     return _pts(value, decimals)
+
+
+def item_gap(
+    pack: Pack, req: Requirement, item: ItemScore, values: Mapping[str, Any], lang: str = "zh"
+) -> str:
+    """What an item lacks for its full 分值, part by part, in the sheet's terms: the quantity
+    short of the target ("还差10件"), the points short of a per-unit cap and what earns them
+    ("离25分还差7分：每件专利纠纷案件5分、假冒专利案件1分"), an award's condition not met. A part
+    in its best band (as the engine put it) lacks nothing."""
+    out = []
+    for part, scored in zip(parts_of(req), item.parts, strict=True):
+        words = None if scored.band == 0 else _part_gap(pack, part, values, lang, req.title)
+        if words:
+            out.append(words)
+    return ("；" if lang != "en" else "; ").join(out)
+
+
+def _part_gap(
+    pack: Pack, part: Part, values: Mapping[str, Any], lang: str, title: str
+) -> str | None:
+    spec = part.tiers or part.deduct
+    if spec is not None:
+        decl = pack.field(spec.field)
+        done, target = _number(values, spec.field), target_of(spec.of, values)
+        if done is None or target is None or done >= target:
+            return None
+        short = explain.show(decl, target - done, lang)
+        return f"还差{short}" if lang != "en" else f"{short} short"
+    if part.per_unit is not None:
+        cap = Fraction(part.cap if part.cap is not None else part.value or 0)
+        got = sum(
+            (Fraction(r) * (_number(values, f) or 0) for f, r in part.per_unit.items()), Fraction(0)
+        )
+        if got >= cap:
+            return None
+        each = ("、" if lang != "en" else ", ").join(
+            f"{explain.label(pack.field(f), lang)}{' ' if lang == 'en' else ''}"
+            + (f"每件{_pts(Fraction(r), 2)}分" if lang != "en" else f"{_pts(Fraction(r), 2)} each")
+            for f, r in part.per_unit.items()
+        )
+        need, most = _pts(cap - got, 2), _pts(cap, 2)
+        if lang == "en":
+            return f"{need} short of {most}: {each}"
+        return f"离{most}分还差{need}分：{each}"
+    label = part.label_en if lang == "en" and part.label_en else part.label or title
+    return f"{label}：未达到" if lang != "en" else f"{label}: not met"
