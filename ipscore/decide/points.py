@@ -62,10 +62,6 @@ class SheetScore:
     maximum: Fraction  # start + Σ 分值 (full marks, no bonus)
     capped: bool = False  # the sheet's cap or floor took effect
 
-    @property
-    def lowest_grade(self) -> bool:
-        return bool(self.vetoes)
-
 
 def sheet_score(
     pack: Pack,
