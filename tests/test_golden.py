@@ -57,6 +57,9 @@ def test_scenario_matches_golden(path):
     for rid, text in (golden.get("gaps") or {}).items():
         assert gaps[rid] == text, rid
     assert list(result.missing) == golden["missing"]
+    if "points" in golden:  # a points sheet: each item's exact points
+        got = {i.id: i.points for i in result.sheet.items}
+        assert got == {k: Fraction(str(v)) for k, v in golden["points"].items()}
 
 
 def test_ranking_within_tier():

@@ -292,7 +292,7 @@ def test_jia_county_is_scored_and_worded_as_worked_by_hand(folder):
     assert items["area"]["status"] == "met"
     assert "area" not in [r for r, v in reqs.items() if v["status"] == "unmet"]
     # Was "还差5,100元" (150.5 rounded up to 151): 0.01万元 short.
-    assert reqs["money"]["gap"] == "还差100元"
+    assert reqs["money"]["gap"] == "还差0.01万元"
     # Was "乙案件0件×2分 … = 6分": 乙 was not filed, not 0.
     assert items["cases"]["parts"][0]["explanation"] == (
         "甲案件2件×3分 + 乙案件（未填报），已填报的合计6分，以5分为限：得5分"
@@ -315,11 +315,11 @@ def test_yi_county_gaps_differences_and_its_csv(folder):
     assert (result["score"], result["grade"]) == (17.5, "pass")
     reqs = _requirements(result)
     assert {r: reqs[r]["gap"] for r in ("apps", "area", "money", "cases", "office", "filing")} == {
-        "apps": "还差95件",  # was "增长-100.0%，要求≥-5%，还差95件"
-        "area": "还差0.01亩",  # was "还差0.34亩" (to 17)
+        "apps": "还差95件",  # was "增长-100.0%，要求≥-5%，还差95件", then "还差100件"
+        "area": "离5分还差0.002分：面积每亩0.3分",  # was "还差0.34亩", then "还差0分：…每件"
         "money": "还差150.5万元",  # was "还差151万元"
-        "cases": "还差1分",  # was "还差5件；还差3件；还差1件；还差2件"
-        "office": "还差2人",
+        "cases": "离5分还差1分：甲案件每件3分、乙案件每件2分",  # was "还差5件；还差3件；…"
+        "office": "离6分还差4分：人员每人2分",  # was "…每件2分"
         "filing": "还差7件",
     }
     table = _cli("assess", "yi.yaml", "--pack", "sheet.yaml")

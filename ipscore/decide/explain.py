@@ -12,7 +12,6 @@ from typing import Any
 from ..packs import FieldDecl, Pack, Requirement, per_pack
 from ..packs.conditions import (
     SYMBOL,
-    All,
     AnyOf,
     Compare,
     Condition,
@@ -24,7 +23,7 @@ from ..packs.conditions import (
     normalise,
     split_year,
 )
-from ..packs.model import NUMERIC, parts_of
+from ..packs.model import NUMERIC
 from ..text import pick
 from .kleene import bound, compare, exact
 
@@ -229,49 +228,12 @@ def gap(pack: Pack, req: Requirement, values: Mapping[str, Any], lang: str = "zh
     Only comparisons on fields the city can act on are explained: profile flags that merely
     select a branch (batch, level, "already running before 2015") are not shortfalls.
     """
-    if req.points is not None and _full_marks(req):
-        return _item_gap(pack, req, values, lang)
     parts = dict.fromkeys(
         _shortfall(pack, cmp, decl, values, lang)
         for cmp, decl in _actionable(pack)[req.id]
         if compare(cmp, values) is False
     )
     return pick(lang, "；", "; ").join(parts) or None
-
-
-def _full_marks(req: Requirement) -> bool:
-    """Whether an item's verdict is the one the loader gives it: every part in its best band
-    (a check the pack writes instead is explained as written)."""
-    tops = tuple(part.bands[0].when for part in parts_of(req))
-    return bool(req.check == (tops[0] if len(tops) == 1 else All(tops)))
-
-
-def _item_gap(pack: Pack, req: Requirement, values: Mapping[str, Any], lang: str) -> str | None:
-    """How far an item of a points sheet is from its full 分值, part by part: the figure
-    short of the best band ("还差4件"), or, for points per unit over several figures, the
-    points short of the cap ("还差1分", not one shortfall for every way to reach it)."""
-    out: dict[str, None] = {}
-    for part in parts_of(req):
-        if part.per_unit is not None and len(part.per_unit) > 1:
-            counts = [(Fraction(r), values.get(f)) for f, r in part.per_unit.items()]
-            if any(x is None for _, x in counts):
-                continue  # missing, not short: the missing list names it
-            cap = Fraction(part.cap if part.cap is not None else part.value or 0)
-            short = cap - sum((r * exact(x) for r, x in counts), Fraction(0))
-            if short > 0:
-                out[
-                    pick(
-                        lang,
-                        f"还差{format_decimal(short)}分",
-                        f"{format_decimal(short)} points short",
-                    )
-                ] = None
-            continue
-        for cmp in comparisons(normalise(part.bands[0].when)):
-            decl = pack.field(cmp.field)
-            if decl.role == "achievement" and compare(cmp, values) is False:
-                out[_shortfall(pack, cmp, decl, values, lang, growth=False)] = None
-    return pick(lang, "；", "; ").join(out) or None
 
 
 @per_pack
@@ -304,15 +266,8 @@ def uncomputable(pack: Pack, ratios: Iterable[str], lang: str = "zh") -> str:
 
 
 def _shortfall(
-    pack: Pack,
-    cmp: Compare,
-    decl: FieldDecl,
-    values: Mapping[str, Any],
-    lang: str,
-    growth: bool = True,
+    pack: Pack, cmp: Compare, decl: FieldDecl, values: Mapping[str, Any], lang: str
 ) -> str:
-    """How far one comparison is from holding; `growth` words a factor of another figure as
-    growth over it ("增长18.0%，要求≥20%") — not a share of a sheet's target ("≥95%")."""
     en = lang == "en"
     value = values[cmp.field]
     if decl.type == "bool":
@@ -325,12 +280,12 @@ def _shortfall(
         need = _least(bound(cmp, values), decl.decimals, strict=cmp.op == "gt")
         short = _short(decl, need - have, lang)
         base = exact(values[cmp.value.field]) if isinstance(cmp.value, FieldRef) else None
-        if base and cmp.value.times != 1 and growth:
-            grew = _pct((have / base - 1) * 100)
+        if base and cmp.value.times != 1:
+            growth = _pct((have / base - 1) * 100)
             want = format_decimal((cmp.value.times - 1) * 100)
             if en:
-                return f"grew {grew}%, {want}% required, {short}"
-            return f"增长{grew}%，要求≥{want}%，{short}"
+                return f"grew {growth}%, {want}% required, {short}"
+            return f"增长{growth}%，要求≥{want}%，{short}"
         return short
     if decl.type in ("count", "amount") and cmp.op in ("lte", "lt"):
         return _excess(pack, cmp, decl, values, lang)

@@ -23,7 +23,7 @@ from ..packs.conditions import YEAR, fields_read, in_year, split_year
 from ..verdicts import MISSING, PREV, UNMET, Verdicts
 from . import explain, scoring
 from .engine import engine_for
-from .points import SheetScore, sheet_score
+from .points import SheetScore, item_gap, sheet_score
 from .results import Assessment, Gap, RequirementFacts, RequirementResult, TaskResult
 
 if TYPE_CHECKING:
@@ -190,6 +190,9 @@ def build(
     facts = _facts(pack)
     proved_by = verdicts.proved_by
     mandatory = scoring.mandatory_tasks(pack, verdicts.mandatory_rules)
+    if sheet is None and pack.is_sheet:
+        sheet = sheet_score(pack, verdicts, values, submission.claimed)
+    items = {i.id: i for i in sheet.items} if sheet is not None else {}
     tasks = []
     missing: dict[str, None] = {}
     uncomputable: dict[str, None] = {}
@@ -199,7 +202,9 @@ def build(
             status = verdicts.statuses[req.id]
             known = facts[req.id]
             result = RequirementResult(known, status, values, None, proved_by.get(req.id))
-            if status == UNMET:
+            if status == UNMET and req.id in items:  # an item short of full marks
+                result.gap_words = Gap(partial(item_gap, pack, req, items[req.id], values))
+            elif status == UNMET:
                 result.gap_words = Gap(partial(explain.gap, pack, req, values))
             elif status == MISSING:
                 zero = _zero_divisor(pack, known.read, values)
@@ -215,8 +220,6 @@ def build(
     for veto in pack.scoring.vetoes:  # a veto not decided: what it reads is missing too
         if veto.id in verdicts.undecided_vetoes:
             missing.update((f, None) for f in _absent_inputs(pack, fields_read(veto.when), values))
-    if sheet is None and pack.is_sheet:
-        sheet = sheet_score(pack, verdicts, values, submission.claimed)
     summary = scoring.summarize(pack, verdicts.statuses, mandatory, sheet)
     return Assessment(
         pack=pack,

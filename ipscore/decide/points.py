@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..packs import Pack, Requirement
+from ..packs.conditions import format_decimal
 from ..packs.model import parts_of
 from ..packs.points import Part
 from ..verdicts import MET, NOT_APPLICABLE, UNMET, Verdict, Verdicts
@@ -64,10 +65,6 @@ class SheetScore:
     # The vetoes neither proved to hold nor not to: a figure they read is missing, so the grade
     # stands only until it is filed.
     undecided: tuple[str, ...] = ()
-
-    @property
-    def lowest_grade(self) -> bool:
-        return bool(self.vetoes)
 
 
 def sheet_score(
@@ -472,3 +469,61 @@ def shown(value: Fraction, decimals: int) -> str:
 def points_text(value: Fraction, decimals: int) -> str:
     """Points as an item's words show them: 9, 1.2, 0.1 (the sheet's decimals, half up)."""
     return _pts(value, decimals)
+
+
+def item_gap(
+    pack: Pack, req: Requirement, item: ItemScore, values: Mapping[str, Any], lang: str = "zh"
+) -> str:
+    """What an item lacks for its full 分值, part by part, in the sheet's terms: the quantity
+    short of the target ("还差10件"), the points short of a per-unit cap and what earns them
+    ("离25分还差7分：每件专利纠纷案件5分、假冒专利案件1分"), an award's condition not met. A part
+    in its best band (as the engine put it) lacks nothing."""
+    out = []
+    for part, scored in zip(parts_of(req), item.parts, strict=True):
+        words = None if scored.band == 0 else _part_gap(pack, part, values, lang, req.title)
+        if words:
+            out.append(words)
+    return ("；" if lang != "en" else "; ").join(out)
+
+
+def _part_gap(
+    pack: Pack, part: Part, values: Mapping[str, Any], lang: str, title: str
+) -> str | None:
+    spec = part.tiers or part.deduct
+    if spec is not None:
+        decl = pack.field(spec.field)
+        done, target = _number(values, spec.field), target_of(spec.of, values)
+        if done is None or target is None:
+            return None
+        # The least figure of the best band: full marks may ask less than the whole target
+        # ("95%以上得满分") or more; to the figure's own decimals, as the band compares it.
+        share = part.bands[0].share if part.tiers is not None else None
+        step = Fraction(1, 10**decl.decimals)
+        least = math.ceil(target * (share or 1) / step) * step
+        if done >= least:
+            return None
+        short = explain.show(decl, least - done, lang)
+        return f"还差{short}" if lang != "en" else f"{short} short"
+    if part.per_unit is not None:
+        cap = Fraction(part.cap if part.cap is not None else part.value or 0)
+        got = sum(
+            (Fraction(r) * (_number(values, f) or 0) for f, r in part.per_unit.items()), Fraction(0)
+        )
+        if got >= cap:
+            return None
+        # Exact: a rate of 0.125 is not 0.13, and 4.998 of 5 is 0.002 short, not 0.
+        each = ("、" if lang != "en" else ", ").join(
+            f"{explain.label(pack.field(f), lang)}{' ' if lang == 'en' else ''}"
+            + (
+                f"每{pack.field(f).unit or '个'}{format_decimal(Fraction(r))}分"
+                if lang != "en"
+                else f"{format_decimal(Fraction(r))} each"
+            )
+            for f, r in part.per_unit.items()
+        )
+        need, most = format_decimal(cap - got), format_decimal(cap)
+        if lang == "en":
+            return f"{need} short of {most}: {each}"
+        return f"离{most}分还差{need}分：{each}"
+    label = part.label_en if lang == "en" and part.label_en else part.label or title
+    return f"{label}：未达到" if lang != "en" else f"{label}: not met"
