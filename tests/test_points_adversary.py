@@ -485,3 +485,32 @@ def test_a_bad_self_score_says_what_was_filed(folder, claimed, message):
     (folder / "yi.yaml").write_text(bad, encoding="utf-8")
     out = _cli("assess", "yi.yaml", "--pack", "sheet.yaml", code=2)
     assert out.strip().splitlines()[-1] == f"yi.yaml，第7行，字段 self_scores.apps：{message}"
+
+
+AMEND = """extends: sheet.yaml
+pack:
+  id: adversary-amended
+  version: "2"
+  title: 对抗评分表（修订）
+  title_en: Adversary sheet amended
+  year: 2021
+  sources: [{file: amend.txt, title: 修订通知}]
+changes:
+  - {set: apps, value: "0.9", citation: {source: amend.txt, section: 一, text: 改为90%以上得满分}}
+  - {drop: policy, citation: {source: amend.txt, section: 二, text: 删去出台文件}}
+"""
+
+
+def test_an_amended_sheet_says_what_changed_and_takes_the_base_s_submissions(folder):
+    """Was: rules show of an amended sheet listed no amendment, the 评分标准 still reading
+    95% beside a rule of ≥90%; and a county's file naming the sheet it amends (a file, not a
+    shipped id) was refused: "提交文件写的规则包是 adversary-sheet，但本次用 adversary-amended
+    评估"."""
+    (folder / "amend.yaml").write_text(AMEND, encoding="utf-8")
+    shown = _cli("rules", "show", "amend.yaml")
+    assert "≥90%：满分；≥80%：50%；其余0分；每超1件加0.2分" in shown
+    assert "·已修订" in shown and "对 adversary-sheet 的修订" in shown
+    assert "改为90%以上得满分（amend.txt 一）" in shown
+    out = _cli("assess", "yi.yaml", "--pack", "amend.yaml", "--format", "json")
+    # 乙县 without 出台文件 (0 there anyway): the same 17.498.
+    assert json.loads(out)["points"]["total_exact"] == "8749/500"

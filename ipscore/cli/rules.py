@@ -140,6 +140,7 @@ def _show_sheet(pack: Pack, fmt: str, lang: str) -> None:
     it adds up, and what the pack does not encode."""
     from ..views.output import dumps
     from ..views.tables.base import console
+    from ..views.tables.rules import amendments_table
     from ..views.tables.sheet import (
         not_encoded_table,
         sheet_json,
@@ -155,6 +156,9 @@ def _show_sheet(pack: Pack, fmt: str, lang: str) -> None:
     vetoes = vetoes_table(pack, lang)
     if vetoes is not None:
         console().print(vetoes)
+    amendments = amendments_table(pack, lang)  # an amended sheet: what changed, and where
+    if amendments is not None:
+        console().print(amendments)
     click.echo(sheet_rules(pack, lang))
     missing = not_encoded_table(pack, lang)
     if missing is not None:

@@ -100,7 +100,9 @@ def merged(
         )
     if problems:
         raise PackError(problems)
-    out["extends"] = str(data["extends"])
+    # The pack it extends by that pack's own id (a file's too): a submission naming it fits.
+    base_id = (base.get("pack") or {}).get("id") if isinstance(base.get("pack"), dict) else None
+    out["extends"] = str(base_id or data["extends"])
     out["amendments"] = amendments
     return out, params
 

@@ -177,7 +177,8 @@ def sheet_table(pack: Pack, lang: str = "zh") -> Table:
         table.add_column(pick(lang, zh, en))
     for row in sheet_list(pack, lang):
         table.add_row(
-            f"{user_text(row['task_title'])}\n{user_text(row['title'])}\n{row['id']}",
+            f"{user_text(row['task_title'])}\n{user_text(row['title'])}\n{row['id']}"
+            + (pick(lang, "\n·已修订", "\n· amended") if row["amended"] else ""),
             row["value"],
             user_text(row["criteria"]),
             escape(row["rule"]),  # its line breaks kept
@@ -190,6 +191,7 @@ def sheet_list(pack: Pack, lang: str = "zh") -> list[dict[str, Any]]:
     """Every item of a points sheet: 考核内容, 分值, 评分标准 as written, how it is scored,
     and its citation."""
     out = []
+    amended = {a.target for a in pack.amendments}
     for task, req in pack.requirements():
         assert req.points is not None  # every requirement of a sheet is an item
         criteria = req.points.criteria_en if lang == "en" else None
@@ -204,6 +206,7 @@ def sheet_list(pack: Pack, lang: str = "zh") -> list[dict[str, Any]]:
                 "rule": item_rule(pack, req, lang),
                 "interpretive": pick(lang, req.interpretive or "", req.interpretive_en) or None,
                 "citation": req.citation.model_dump(),
+                "amended": req.id in amended,
             }
         )
     return out
