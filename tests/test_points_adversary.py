@@ -306,7 +306,8 @@ def test_jia_county_is_scored_and_worded_as_worked_by_hand(folder):
     # Was "满分46" and "各项合计32.0": the sheet stops at 30, and 32 counts the start.
     assert "总分 30.0（满分30，起评10）；起评10加各项22.0，合计32.0，按评分表的上下限计" in table
     # Was "自评分合计 32.0，比计算的总分高2.0" though every item's 自评分 matched.
-    assert "自评分合计 30.0，与计算的总分一致" in table
+    # (The office does not apply: no 自评分 for it, and the line says so.)
+    assert "自评分合计 30.0（1项未填自评分），与计算的总分一致" in table
 
 
 def test_yi_county_gaps_differences_and_its_csv(folder):
@@ -327,6 +328,8 @@ def test_yi_county_gaps_differences_and_its_csv(folder):
     rows = {line.split()[0]: line.split() for line in table.splitlines() if line.strip()}
     assert rows["申请"][1:5] == ["10", "0.0", "0.0", "0.02"]
     assert rows["面积"][1:5] == ["5", "5.0", "5.0", "0.002"]
+    # Was "自评分合计 15.0，比计算的总分低2.5": two of seven items self-scored, not a total.
+    assert "自评分合计 15.0（5项未填自评分），比计算的总分低2.5" in table
     report = folder / "乙县.md"
     _cli("report", "yi.yaml", "--pack", "sheet.yaml", "-o", str(report))
     assert "2项自评分与计算得分不一致：申请（自评高0.02分）、面积（自评高0.002分）。" in (
@@ -514,3 +517,12 @@ def test_an_amended_sheet_says_what_changed_and_takes_the_base_s_submissions(fol
     out = _cli("assess", "yi.yaml", "--pack", "amend.yaml", "--format", "json")
     # 乙县 without 出台文件 (0 there anyway): the same 17.498.
     assert json.loads(out)["points"]["total_exact"] == "8749/500"
+
+
+def test_the_form_s_total_row_is_the_sheet_s_full_marks(folder):
+    """Was 46 (the start and every 分值) on a sheet that stops at 30."""
+    from openpyxl import load_workbook
+
+    _cli("template", "--pack", "sheet.yaml", "-o", "form.xlsx")
+    rows = load_workbook(folder / "form.xlsx")["填报表"].iter_rows(values_only=True)
+    assert [row[1] for row in rows if row[0] == "合计"] == [30]

@@ -131,9 +131,11 @@ def item_fields(pack: Pack, req: Requirement) -> list[str]:
 
 
 def maximum(pack: Pack) -> Decimal:
-    """A points sheet's full marks: its start and every item's 分值."""
+    """A points sheet's full marks: its start and every item's 分值, or its cap where lower."""
     values = (req.points.value for _, req in pack.requirements() if req.points)
-    return pack.scoring.sheet.start + sum(values, Decimal(0))
+    full = pack.scoring.sheet.start + sum(values, Decimal(0))
+    cap = pack.scoring.sheet.max
+    return full if cap is None else min(full, cap)
 
 
 def _inputs(pack: Pack, names: list[str]) -> list[str]:

@@ -215,6 +215,10 @@ def claimed_line(a: Assessment, lang: str) -> str | None:
     line = pick(
         lang, f"自评分合计 {shown(claimed, decimals)}", f"Self-score {shown(claimed, decimals)}"
     )
+    # Items left without a 自评分 count for nothing in it: said, not passed off as a total.
+    blank = sum(1 for i in sheet_of(a).items if i.claimed is None)
+    if blank:
+        line += pick(lang, f"（{blank}项未填自评分）", f" ({blank} items not self-scored)")
     if gap == 0:
         return line + pick(lang, "，与计算的总分一致", ", as computed")
     size = _size(gap, decimals)
