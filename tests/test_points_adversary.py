@@ -526,3 +526,13 @@ def test_the_form_s_total_row_is_the_sheet_s_full_marks(folder):
     _cli("template", "--pack", "sheet.yaml", "-o", "form.xlsx")
     rows = load_workbook(folder / "form.xlsx")["填报表"].iter_rows(values_only=True)
     assert [row[1] for row in rows if row[0] == "合计"] == [30]
+
+
+def test_a_share_of_a_constant_target_is_shown_as_the_band_compares_it(folder):
+    """Was "≥100.33835万元": two thirds written 0.6667 of 150.5万元, which the band compares
+    to the figure's 2 decimals, rounded up — 100.34万元."""
+    halves = SHEET.replace(
+        'of: "150.5", at_least: {1: full}', 'of: "150.5", at_least: {1: full, 0.6667: 0.5}'
+    )
+    (folder / "sheet.yaml").write_text(halves, encoding="utf-8")
+    assert "≥150.5万元：满分；≥100.34万元：50%；其余0分" in _cli("rules", "show", "sheet.yaml")

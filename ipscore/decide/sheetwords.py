@@ -5,6 +5,7 @@ name ("≥90%（60%）"), an item's range ("0–15分，另加分不封顶") and
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 from ..packs import Pack, Requirement
@@ -34,7 +35,12 @@ def _reached(pack: Pack, part: Part, share: Fraction, lang: str) -> str:
     of = part.tiers.of
     if isinstance(of, str):
         return f"≥{pct(share)}"
-    return f"≥{quantity(pack.field(part.tiers.field), Fraction(of) * share, lang)}"
+    # As the band compares it: to the figure's decimals, rounded up (⅔ of 45件 is ≥30件, and
+    # 0.6667 of it ≥31件, never "≥30.0015件").
+    decl = pack.field(part.tiers.field)
+    step = Fraction(1, 10**decl.decimals)
+    least = math.ceil(Fraction(of) * share / step) * step
+    return f"≥{quantity(decl, least, lang)}"
 
 
 def _earned(share: Fraction, lang: str) -> str:
