@@ -458,6 +458,20 @@ STEPS = (
             "sheet.yaml，第54行，字段 tasks[0].requirements[2].points.tiers.of："
             "目标 of 应≥0，实际为 -150.5",
         ),
+        # Was accepted: a part worth nothing that leaves the item 未达到 at its full 分值.
+        (
+            'per_unit: {w.area: "0.3"}',
+            "parts:\n"
+            '            - {value: 5, per_unit: {w.area: "0.3"}}\n'
+            "            - {value: 0, when: {field: w.policy, eq: true}}",
+            "sheet.yaml，第47行，字段 area.points.parts[1].value：评分项 area 的第2部分分值为0，"
+            "不给分：只会让本项因它“未达到”。请删去它，或把它写成本项的 applies_if",
+        ),
+        (
+            "      - id: area\n        kind: required\n",
+            "      - id: area\n        kind: required\n        each_year: 2021..2021\n",
+            "sheet.yaml，第41行，字段 area.each_year：评分项不能跨年度（each_year/any_year）",
+        ),
         # Was said twice, of the item's value and of the part the inline form copies it to.
         (
             "          value: 10\n",
@@ -536,3 +550,57 @@ def test_a_share_of_a_constant_target_is_shown_as_the_band_compares_it(folder):
     )
     (folder / "sheet.yaml").write_text(halves, encoding="utf-8")
     assert "≥150.5万元：满分；≥100.34万元：50%；其余0分" in _cli("rules", "show", "sheet.yaml")
+
+
+@pytest.mark.parametrize(
+    "money, points, words",
+    [
+        # 150.5万元 earns 8; 1 more for every whole 10.25万元 over it, never for part of one.
+        (
+            "191.5",
+            "12",
+            "完成目标任务（191.5万元，目标150.5万元），得满分：8分；超出目标41万元，加4分",
+        ),
+        (
+            "191.49",
+            "11",
+            "完成目标任务（191.49万元，目标150.5万元），得满分：8分；超出目标40.99万元，加3分",
+        ),
+        (
+            "160.74",
+            "8",
+            "完成目标任务（160.74万元，目标150.5万元），得满分：8分；超出目标10.24万元，加0分",
+        ),
+    ],
+)
+def test_a_bonus_per_10_25_on_an_amount_counts_whole_steps(folder, money, points, words):
+    bonus = SHEET.replace(
+        'of: "150.5", at_least: {1: full}}',
+        'of: "150.5", at_least: {1: full}}\n          bonus: {points: 1, per: "10.25"}',
+    )
+    (folder / "sheet.yaml").write_text(bonus, encoding="utf-8")
+    (folder / "jia.yaml").write_text(JIA.replace("150.49", money), encoding="utf-8")
+    money_item = _items(_json("jia.yaml"))["money"]
+    assert (money_item["points_exact"], money_item["parts"][0]["explanation"]) == (points, words)
+
+
+@pytest.mark.parametrize(
+    "a, b, filed, points, status",
+    [
+        # 3 a case A, 2 a case B, 1 a filing, up to 5: 3 + 0 + 2 = 5 reaches it, 0 + 2 + 2 not.
+        (1, 0, 2, "5", "met"),
+        (0, 1, 2, "4", "unmet"),
+        (1, 1, 0, "5", "met"),
+        (0, 2, 0, "4", "unmet"),
+        (0, 0, 5, "5", "met"),
+        (0, 0, 4, "4", "unmet"),
+    ],
+)
+def test_points_per_unit_over_three_counts(folder, a, b, filed, points, status):
+    three = SHEET.replace("per_unit: {w.a: 3, w.b: 2}", "per_unit: {w.a: 3, w.b: 2, w.filed: 1}")
+    (folder / "sheet.yaml").write_text(three, encoding="utf-8")
+    _cli("rules", "check", "sheet.yaml")
+    figures = JIA.replace("a: 2, has_office", f"a: {a}, b: {b}, has_office")
+    (folder / "jia.yaml").write_text(figures.replace("filed: 10", f"filed: {filed}"), "utf-8")
+    cases = _items(_json("jia.yaml"))["cases"]
+    assert (cases["points_exact"], cases["status"]) == (points, status)
