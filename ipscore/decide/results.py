@@ -276,7 +276,11 @@ def sheet_json(pack: Pack, sheet: SheetScore) -> dict[str, Any]:
     each part's band and why; the vetoes that hold; the total, exact and as shown."""
     decimals = pack.scoring.decimals
     vetoes = {v.id: v for v in pack.scoring.vetoes}
+    # Vetoes a missing figure leaves undecided (the grade holds only until it is filed): only
+    # where there are any, so that a result archived before stays the same when replayed.
+    undecided = {"vetoes_undecided": [{"id": v, "title": vetoes[v].title} for v in sheet.undecided]}
     return {
+        **(undecided if sheet.undecided else {}),
         "start": _number(sheet.start),
         "maximum": _number(sheet.maximum),
         "total": shown(sheet.exact, decimals),
@@ -291,8 +295,6 @@ def sheet_json(pack: Pack, sheet: SheetScore) -> dict[str, Any]:
             }
             for v in sheet.vetoes
         ],
-        # Vetoes a missing figure leaves undecided: the grade holds only until it is filed.
-        "vetoes_undecided": [{"id": v, "title": vetoes[v].title} for v in sheet.undecided],
         "items": [
             {
                 "id": item.id,

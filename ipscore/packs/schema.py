@@ -155,6 +155,11 @@ def _points(pack: Pack) -> dict[str, Any]:
             "total": text,
             "total_exact": {"type": "string"},
             "vetoes": {"type": "array", "items": {"type": "object", "required": ["id", "title"]}},
+            "vetoes_undecided": {
+                "type": "array",
+                "description": "缺报数据、无法判定的一票否决事项（只在有时写出）",
+                "items": {"type": "object", "required": ["id", "title"]},
+            },
             "items": {"type": "array", "items": item},
         },
     }
