@@ -50,6 +50,14 @@ TASK_LABELS: dict[str, dict[TaskStatus, str]] = {
 }
 
 
+# Whether a city's mandatory tasks are all complete: the same words in the terminal, the
+# reports, Word and Excel.
+MANDATORY_LABELS: dict[str, dict[bool, str]] = {
+    "zh": {True: "全部完成", False: "未完成"},
+    "en": {True: "all complete", False: "not complete"},
+}
+
+
 BAND = "band:"  # the rule proving that a part of an item is in one band: band:<item>|<part>|<band>
 VETO = "veto:"  # the rule proving that a veto holds
 VETO_CLEAR = "vetoclear:"  # the rule proving that a veto does not hold

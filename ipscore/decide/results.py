@@ -7,6 +7,7 @@ renders against the pack that decided it, and its provenance names that pack's c
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -45,6 +46,16 @@ class Gap:
 
     def __repr__(self) -> str:
         return f"Gap({self.text('zh')!r})"
+
+
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?=\s*年|-\d)")
+
+
+def deadline_year(deadline: str | None) -> int | None:
+    """The year a requirement's deadline falls in: 2009 for "2009年3月" or "2009-03-31", the
+    later year of a span ("2009年至2010年"); None for a deadline naming no year ("试点期内")."""
+    years = [int(y) for y in _YEAR.findall(deadline or "")]
+    return max(years) if years else None
 
 
 @dataclass(frozen=True)
@@ -157,6 +168,13 @@ class RequirementResult:
     def deadline(self) -> str | None:
         return self.facts.deadline
 
+    def overdue(self, year: int) -> bool:
+        """Whether its deadline fell in a year before `year` (the assessed one): "2009年3月"
+        in a 2010 assessment can no longer be met on time; a deadline in the assessed year,
+        or one naming no year ("试点期内"), has not passed."""
+        last = deadline_year(self.facts.deadline)
+        return last is not None and last < year
+
     @property
     def responsible(self) -> tuple[str, ...]:
         return self.facts.responsible
@@ -203,6 +221,12 @@ class Assessment:
     @property
     def pack_id(self) -> str:
         return self.pack.id
+
+    @property
+    def values(self) -> Mapping[str, Any]:
+        """The figures it was assessed on, other years' included: the mapping every
+        requirement's result reads (a pack has at least one task of at least one). Read-only."""
+        return self.tasks[0].requirements[0].values
 
     @property
     def pack_version(self) -> str:

@@ -13,6 +13,10 @@ A points sheet is planned item by item instead (`questions.sheetplan`): the leas
 score (`score=`) or a grade counts each item's tiers, units, bonuses and deductions exactly,
 lifts a veto first where the city's own figures can, and reports each item's points before
 and after, as the engine gives them once the figures are changed.
+
+Page one of a city's report asks `next_grade`: the same programme from its assessment, over
+what the city reported. One piece: both kinds of pack share the goal, the `Plan` every view
+reads, and the engine's check of it; requirements past their deadline are left out of both.
 """
 
 from __future__ import annotations
@@ -162,6 +166,8 @@ class Plan:
     target_score: Decimal | None = None  # the total asked for (`--score`)
     items: tuple[ItemAction, ...] = ()  # a points sheet's items raised
     vetoes: tuple[VetoAction, ...] = ()  # a points sheet's vetoes lifted first
+    # Open requirements left out of the plan: their deadline fell in an earlier year.
+    overdue: tuple[str, ...] = ()
 
     def to_dict(self, produced_at: str | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -181,6 +187,8 @@ class Plan:
             out["grade_after_label"] = self.after.grade_label
         if self.reason:
             out["reason"] = self.reason
+        if self.overdue:
+            out["overdue"] = list(self.overdue)
         if self.before.sheet is not None:
             pack = self.before.pack
             decimals = pack.scoring.decimals
@@ -203,7 +211,10 @@ def least_work(
     other_years: OtherYears | None = None,
     score: Decimal | None = None,
 ) -> Plan:
-    """The least work to the grade `target`, or to the total `score` (one of the two)."""
+    """The least work to the grade `target`, or to the total `score` (one of the two). A
+    requirement whose deadline fell in a year before the assessed one is never planned: unmet,
+    it can no longer be met on time (`Plan.overdue` names it); not reported, it is to be
+    reported, not worked for."""
     band = _goal(pack, target, score)
     submission = with_other_years(pack, submission, other_years)
     before = assess(pack, submission)
@@ -211,13 +222,50 @@ def least_work(
         return _plan(band, True, (), before, before)
     if pack.is_sheet:
         return _sheet_plan(pack, submission, before, band)
+    return _least(pack, submission, before, band)
 
+
+def next_grade(a: Assessment) -> Plan | None:
+    """Page one's plan: the least work from `a` to the grade just above its own, planned over
+    what the city reported (a requirement left unreported is to be reported first, not
+    worked for: it stays as it is) and never over a requirement past its deadline. None at the
+    top grade, on a points sheet, or where the next grade has no score line."""
+    pack = a.pack
+    codes = [b.code for b in pack.scoring.grades]
+    at = codes.index(a.grade) if a.grade in codes else 0
+    if at == 0 or a.sheet is not None:
+        return None
+    band = pack.scoring.grades[at - 1]
+    if band.min_score is None:
+        return None
+    submission = Submission(pack.id, a.year, dict(a.values), a.source)
+    return _least(pack, submission, a, band, reported_only=True)
+
+
+def _least(
+    pack: Pack,
+    submission: Submission,
+    before: Assessment,
+    band: GradeBand,
+    reported_only: bool = False,
+) -> Plan:
+    """The least work on a weighted pack, from `before` (the submission assessed)."""
     values = submission.values
     open_reqs: OpenRequirements = {}
     unplannable: list[tuple[TaskResult, RequirementResult]] = []
+    overdue: list[tuple[TaskResult, RequirementResult]] = []
+    unreported: list[tuple[TaskResult, RequirementResult]] = []
     for task in before.tasks:
         for r in task.requirements:
             if r.status not in (UNMET, MISSING):
+                continue
+            late = r.overdue(before.year)
+            if r.status == UNMET and late:
+                overdue.append((task, r))
+                continue
+            # Not reported: to report, not to work for (and never a date past its deadline).
+            if r.status == MISSING and (reported_only or late):
+                unreported.append((task, r))
                 continue
             req = pack.requirement(r.id)
             found = _requirement_options(pack, req, values)
@@ -225,7 +273,33 @@ def least_work(
                 open_reqs[r.id] = (task, r, found)
             else:
                 unplannable.append((task, r))
+    left_out = tuple(r.id for _, r in overdue)
 
+    def needed(found: list[tuple[TaskResult, RequirementResult]]) -> list[RequirementResult]:
+        return [
+            r for t, r in found if band.mandatory_complete and t.mandatory and r.kind == "required"
+        ]
+
+    if past := needed(overdue):
+        return _unreachable(
+            band,
+            before,
+            "必做要求的期限已过，本年度无法按期达到："
+            + "、".join(f"{r.id}（期限：{r.deadline}）" for r in past),
+            "mandatory requirements past their deadline cannot be met on time this year: "
+            + ", ".join(f"{r.id} (due {r.deadline})" for r in past),
+            left_out,
+        )
+    if waiting := needed(unreported):
+        ids = "、".join(r.id for r in waiting)
+        return _unreachable(
+            band,
+            before,
+            f"必做要求 {ids} 缺报：请先补报，补报后才能判定还要做什么",
+            f"mandatory requirements {', '.join(r.id for r in waiting)} are not reported: "
+            "report them first, then what is left to do can be worked out",
+            left_out,
+        )
     blocking = [
         (t, r)
         for t, r in unplannable
@@ -242,6 +316,7 @@ def least_work(
             f"必做要求 {ids} 无法仅靠工作达到：它取决于城市情况或上年数据（{why}），请先核实或补报",
             f"mandatory requirements {ids} cannot be met by work alone: they depend on the "
             f"city's profile or last year's figures ({why})",
+            left_out,
         )
 
     chosen = _solve(pack, before, band, open_reqs)
@@ -255,8 +330,9 @@ def least_work(
             + (f"达不到{band.label}的 {band.min_score} 分" if band.code else f"达不到{band.label}"),
             f"even doing everything that can be done gives about {ceiling:.1f}, short of "
             + (f"{band.min_score} for {band.code}" if band.code else f"{band.min_score}"),
+            left_out,
         )
-    return _verify(pack, submission, before, band, chosen)
+    return dataclasses.replace(_verify(pack, submission, before, band, chosen), overdue=left_out)
 
 
 def _goal(pack: Pack, target: str | None, score: Decimal | None) -> GradeBand:
@@ -332,8 +408,10 @@ def _inputs(pack: Pack, req_id: str) -> set[str]:
     return read | {f for name in read for f in (pack.field(name).of or [])}
 
 
-def _unreachable(band: GradeBand, before: Assessment, zh: str, en: str) -> Plan:
-    return _plan(band, False, (), before, None, (zh, en))
+def _unreachable(
+    band: GradeBand, before: Assessment, zh: str, en: str, overdue: tuple[str, ...] = ()
+) -> Plan:
+    return dataclasses.replace(_plan(band, False, (), before, None, (zh, en)), overdue=overdue)
 
 
 def _requirement_options(pack: Pack, req: Requirement, values: Mapping[str, Value]) -> list[Option]:

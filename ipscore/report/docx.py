@@ -171,7 +171,8 @@ def _requirements(
             r["status"] == "met" or r.get("state") in ("verified", "rejected")
         ):
             first += f"\n{r['state_label']}"
-        verdict = r["status_label"] + (f"\n+{r['points']}" if points and "points" in r else "")
+        late = t["overdue"] if r.get("overdue") else f"+{r.get('points')}"
+        verdict = r["status_label"] + (f"\n{late}" if points and "points" in r else "")
         gap = "\n".join(x for x in (r["gap"], r["remedy"] if r["open"] else None) if x)
         rows.append(
             [
@@ -195,6 +196,40 @@ def _requirements(
         rows,
         (32, 16, 34, 28, 32, 36),
     )
+
+
+def _page_one(doc: _Doc, ctx: dict[str, Any], page: dict[str, Any]) -> None:
+    """Page one's lists after the summary: blockers, 请补报, the plan, past deadlines."""
+    t, p = ctx["t"], punct(ctx["lang"])
+
+    def aside(*words: str) -> str:  # "（已过期限，期限：2009年3月）", or nothing
+        return f"{p['lp']}{''.join(words)}{p['rp']}" if all(words) else ""
+
+    if page["blockers"]:
+        doc.para(f"{t['blocked_by']} · {t['blocked_note']}", bold=True)
+        doc.bullets(
+            f"{b['id']} {b['title']}{aside(t['unmet_word'])}"
+            + (f"{p['colon']}{b['gap']}" if b["gap"] else "")
+            + aside(t["overdue"], p["comma"], b["overdue"] or "")
+            + aside(t["responsible"], p["colon"], b["responsible"])
+            for b in page["blockers"]
+        )
+    if page["to_fill"]:
+        doc.para(f"{t['to_fill']} · {t['to_fill_note']}", bold=True)
+        doc.bullets(
+            f"{b['id']} {b['title']}{p['colon']}"
+            + (p["list"].join(b["fields"]) if b["fields"] else b["gap"] or "")
+            + (aside(t["to_fill_blocks"]) if b["blocks"] else "")
+            for b in page["to_fill"]
+        )
+    if page["ahead"]:
+        doc.para(page["ahead"]["head"])
+        doc.bullets(f"{i['change']}{aside(i['meets'])}" for i in page["ahead"]["actions"])
+        best = page["ahead"]["best"]
+        doc.bullets(f"{i['id']} {i['title']}{aside('+', i['points'])}" for i in best)
+    if page["overdue"]:
+        doc.para(f"{t['overdue']} · {t['overdue_note']}", bold=True)
+        doc.bullets(f"{b['id']} {b['title']}{aside(b['overdue'])}" for b in page["overdue"])
 
 
 def _vetoes(doc: _Doc, ctx: dict[str, Any], sheet: dict[str, Any]) -> None:
@@ -283,28 +318,7 @@ def city(ctx: dict[str, Any]) -> bytes:
     if page["fixed"]:
         headline.add_run(f"　{t['once_fixed']}{p['colon']}{page['fixed']}").bold = True
     doc.para(ctx["summary"])
-    if page["blockers"]:
-        doc.para(f"{t['blocked_by']} · {t['blocked_note']}", bold=True)
-        doc.bullets(
-            f"{b['id']} {b['title']}{p['lp']}{t['unmet_word']}{p['rp']}"
-            + (f"{p['colon']}{b['gap']}" if b["gap"] else "")
-            + (
-                f"{p['lp']}{t['responsible']}{p['colon']}{b['responsible']}{p['rp']}"
-                if b["responsible"]
-                else ""
-            )
-            for b in page["blockers"]
-        )
-    if page["to_fill"]:
-        doc.para(f"{t['to_fill']} · {t['to_fill_note']}", bold=True)
-        doc.bullets(
-            f"{b['id']} {b['title']}{p['colon']}" + "、".join(b["fields"]) for b in page["to_fill"]
-        )
-    if page["ahead"]:
-        doc.para(page["ahead"]["head"])
-        doc.bullets(
-            f"{i['id']} {i['title']}{p['lp']}+{i['points']}{p['rp']}" for i in page["ahead"]["best"]
-        )
+    _page_one(doc, ctx, page)
 
     if ctx["mode"] == "self-check":
         doc.heading(t["todo"], 1)

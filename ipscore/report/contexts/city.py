@@ -18,6 +18,8 @@ from ...record.verification import REJECTED, Checked, Scored, Standing, met_by_s
 from ...text import counted, pick
 from ...verdicts import (
     COMPLETE,
+    INCOMPLETE,
+    INSUFFICIENT,
     LABELS,
     MET,
     MISSING,
@@ -26,6 +28,7 @@ from ...verdicts import (
     UNMET,
     verdict_word,
 )
+from ...views.pageone import action_lines, deadline_words, fill_words, page_one, plan_head
 from ...views.points import item_gains
 from .. import charts
 from .common import TEXT, SignOff, office, provenance, words
@@ -100,11 +103,25 @@ def _task(
     }
 
 
+def _states(tasks: list[TaskResult], lang: str) -> str:
+    """Open tasks by state, in the words every view uses (`verdicts.TASK_LABELS`):
+    "T4、T5未完成，T6数据不全"; "incomplete: T4, T5; insufficient data: T6"."""
+    groups: dict[str, list[str]] = {}
+    for t in tasks:
+        groups.setdefault(TASK_LABELS[lang][t.status], []).append(t.id)
+    sep = pick(lang, "、", ", ")
+    if lang == "en":
+        return "; ".join(f"{word}: {sep.join(ids)}" for word, ids in groups.items())
+    return "，".join(f"{sep.join(ids)}{word}" for word, ids in groups.items())
+
+
 def _summary(a: Assessment, grade: str, lang: str) -> str:
     statuses = Counter(a.requirement_statuses().values())
-    open_tasks = [t for t in a.tasks if t.status != COMPLETE]
-    mandatory = pick(lang, "、", ", ").join(t.id for t in open_tasks if t.mandatory)
-    optional = pick(lang, "、", ", ").join(t.id for t in open_tasks if not t.mandatory)
+    # Incomplete before insufficient data, each in the pack's order.
+    order = {INCOMPLETE: 0, INSUFFICIENT: 1}
+    open_tasks = sorted((t for t in a.tasks if t.status != COMPLETE), key=lambda t: order[t.status])
+    mandatory = [t for t in open_tasks if t.mandatory]
+    optional = [t for t in open_tasks if not t.mandatory]
     parts = [
         pick(
             lang,
@@ -114,25 +131,21 @@ def _summary(a: Assessment, grade: str, lang: str) -> str:
     ]
     if not a.pack.mandatory:
         if optional:
-            parts.append(pick(lang, f"{optional}尚未完成。", f"Not complete: {optional}."))
+            words = _states(optional, lang)
+            parts.append(pick(lang, f"{words}。", f"Tasks {words}."))
     else:
         parts.append(
             pick(
                 lang,
-                f"必做任务中{mandatory}尚未完成，因此等级只能是最低一档。",
-                f"Mandatory tasks not complete: {mandatory}.",
+                f"必做任务中{_states(mandatory, lang)}，因此等级只能是最低一档。",
+                f"Mandatory tasks {_states(mandatory, lang)}.",
             )
             if mandatory
             else pick(lang, "必做任务全部完成。", "Every mandatory task is complete.")
         )
         if optional:
-            parts.append(
-                pick(
-                    lang,
-                    f"选做任务中{optional}尚未完成。",
-                    f"Optional tasks not complete: {optional}.",
-                )
-            )
+            words = _states(optional, lang)
+            parts.append(pick(lang, f"选做任务中{words}。", f"Optional tasks {words}."))
     parts.append(
         pick(
             lang,
@@ -165,15 +178,25 @@ def city_context(
     for task in a.tasks:
         for r in task.requirements:
             if r.status in (UNMET, MISSING):
+                late = r.status == UNMET and r.overdue(a.year)
                 todo.append(
                     {
                         **_requirement(pack, r, lang),
                         "task": task.id,
                         "blocks": blocks_grade(task, r),
                         "points": _points(point_gains[r.id]),
+                        "overdue": deadline_words(r, lang) if late else None,
                     }
                 )
-    todo.sort(key=lambda item: (not item["blocks"], -point_gains[item["id"]], item["id"]))
+    # What blocks the grade, then the rest by the points it adds; past their deadline last.
+    todo.sort(
+        key=lambda item: (
+            not item["blocks"],
+            item["overdue"] is not None,
+            -point_gains[item["id"]],
+            item["id"],
+        )
+    )
     interpretive = [
         {"id": r["id"], "text": r["interpretive"]}
         for t in tasks
@@ -231,22 +254,31 @@ def _profile(a: Assessment, text: Mapping[str, Any], lang: str) -> list[dict[str
 
 
 def _conclusion(a: Assessment, lang: str, text: Mapping[str, Any]) -> dict[str, Any]:
-    """Page one: what blocks the grade (the gap in plain units, who is responsible), what
-    meeting it gives, the figures to report; or, with nothing blocking, how far the next grade
-    is and the requirements worth most."""
+    """Page one (`views.pageone`): what blocks the grade (the gap in plain units, who is
+    responsible) and what meeting it gives; 请补报, the figures not reported, apart; the
+    least set of actions that reaches the next grade and the score it gives (a points sheet:
+    the items worth most); the requirements past their deadline, never suggested."""
     pack = a.pack
     found = blocking(a)
-    blockers: list[dict[str, Any]] = []
-    to_fill: list[dict[str, Any]] = []
-    for r in found.requirements:
-        item = {
+    page = page_one(a)
+
+    def item(r: RequirementResult) -> dict[str, Any]:
+        return {
             "id": r.id,
             "title": pick(lang, r.title, r.title_en),
             "gap": r.gap_en if lang == "en" else r.gap,
             "responsible": pick(lang, "、", ", ").join(r.responsible),
-            "fields": [field_label(pack, f, lang) for f, v in r.inputs.items() if v is None],
+            "overdue": deadline_words(r, lang) if r.overdue(a.year) else None,
         }
-        (to_fill if r.status == MISSING else blockers).append(item)
+
+    to_fill = [
+        {
+            **item(f.requirement),
+            "fields": fill_words(a, f, lang),
+            "blocks": f.blocks,
+        }
+        for f in page.to_fill
+    ]
     fixed = None
     # A sheet's grade once its blockers are met would need its points again: not shown.
     if found.if_met is not None and found.lifts_grade and a.sheet is None:
@@ -254,27 +286,45 @@ def _conclusion(a: Assessment, lang: str, text: Mapping[str, Any]) -> dict[str, 
         fixed = f"{found.if_met.score} {pick(lang, band.label, band.label_en)}"
     better = _next_band(pack, a.grade)
     ahead = None
-    vetoed = a.sheet is not None and bool(a.sheet.vetoes)  # no points lift a vetoed grade
-    if (
-        not found.requirements
+    if page.plan is not None:
+        ahead = {
+            "head": plan_head(a, page.plan, lang),
+            "actions": [
+                {
+                    "field": line.field,
+                    "change": line.change,
+                    "meets": pick(lang, "；", "; ").join(line.meets),
+                }
+                for line in action_lines(a, page.plan, lang)
+            ],
+            "best": [],
+        }
+    elif (
+        a.sheet is not None
+        and not found.requirements
         and better is not None
         and better.min_score is not None
-        and not vetoed
+        and not a.sheet.vetoes  # no points lift a vetoed grade
     ):
-        worth = sorted(_gains(a).items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+        statuses = a.requirement_statuses()
+        late = {r.id for r in page.overdue}
+        open_items = {k: v for k, v in _gains(a).items() if statuses[k] == UNMET and k not in late}
+        worth = sorted(open_items.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
         titles = {r.id: pick(lang, r.title, r.title_en) for t in a.tasks for r in t.requirements}
         ahead = {
             "head": text["to_next"].format(
                 grade=pick(lang, better.label, better.label_en),
                 points=f"{float(better.min_score - a.score):.1f}",
             ),
+            "actions": [],
             "best": [{"id": k, "title": titles[k], "points": _points(v)} for k, v in worth],
         }
     return {
-        "blockers": blockers,
+        "blockers": [item(r) for r in page.blockers],
         "to_fill": to_fill,
         "fixed": fixed,
         "ahead": ahead,
+        "overdue": [item(r) for r in page.overdue],
         "top": better is None,
     }
 

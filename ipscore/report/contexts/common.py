@@ -14,7 +14,7 @@ from ...packs import Pack
 from ...provenance import notes_by_text
 from ...record.history import YearOverYear
 from ...text import pick
-from ...verdicts import MET, MISSING, NOT_APPLICABLE, UNMET
+from ...verdicts import MANDATORY_LABELS, MET, MISSING, NOT_APPLICABLE, TASK_LABELS, UNMET
 from ..render import punct
 
 # {title}, {noun}, {plural} and {Noun} are who the pack assesses: see `words`.
@@ -33,13 +33,13 @@ TEXT: dict[str, dict[str, Any]] = {
         "score": "得分",
         "grade": "等级",
         "mandatory": "必做任务",
-        "all_complete": "全部完成",
+        "all_complete": MANDATORY_LABELS["zh"][True],
         "no_mandatory": "不分必做选做",
-        "not_complete": "未全部完成",
+        "not_complete": MANDATORY_LABELS["zh"][False],
         "summary": "概要",
         "chart": "各项任务完成比例",
         "chart_star": "带 * 的为必做任务；",
-        "chart_note": "绿色为完成，红色为未完成，橙色为数据不全。",
+        "chart_note": "绿色为{}，红色为{}，橙色为{}。".format(*TASK_LABELS["zh"].values()),
         "task": "任务",
         "requirement": "要求",
         "verdict": "结论",
@@ -70,6 +70,9 @@ TEXT: dict[str, dict[str, Any]] = {
         "responsible": "责任单位",
         "once_fixed": "补足后",
         "to_next": "离{{grade}}还差{{points}}分；可加分最多的几项：",
+        "to_fill_blocks": "必做，补报前等级只能是最低一档",
+        "overdue": "已过期限",
+        "overdue_note": "以下要求的期限在本年度之前，已无法按期达到，不列为建议：",
         "top_grade": "已是最高等级。",
         "nothing_open": "没有未完成的要求。",
         "evidence": "佐证材料",
@@ -142,13 +145,13 @@ TEXT: dict[str, dict[str, Any]] = {
         "score": "Score",
         "grade": "Grade",
         "mandatory": "Mandatory tasks",
-        "all_complete": "all complete",
+        "all_complete": MANDATORY_LABELS["en"][True],
         "no_mandatory": "no mandatory tasks",
-        "not_complete": "not all complete",
+        "not_complete": MANDATORY_LABELS["en"][False],
         "summary": "Summary",
         "chart": "Completion of each task",
         "chart_star": "* mandatory; ",
-        "chart_note": "green complete, red incomplete, orange insufficient data.",
+        "chart_note": "green {}, red {}, orange {}.".format(*TASK_LABELS["en"].values()),
         "task": "Task",
         "requirement": "Requirement",
         "verdict": "Verdict",
@@ -181,6 +184,10 @@ TEXT: dict[str, dict[str, Any]] = {
         "responsible": "responsible",
         "once_fixed": "Once fixed",
         "to_next": "{{points}} points short of {{grade}}; the requirements worth most:",
+        "to_fill_blocks": "mandatory: the grade is the lowest until it is reported",
+        "overdue": "Past the deadline",
+        "overdue_note": "these requirements were due before this year and can no longer be met "
+        "on time; they are not suggested:",
         "top_grade": "Already the highest grade.",
         "nothing_open": "No requirement is open.",
         "evidence": "Evidence",

@@ -16,12 +16,13 @@ from ...decide.explain import (
     show_input,
     uncomputable,
 )
-from ...decide.results import Assessment
+from ...decide.results import Assessment, RequirementResult
 from ...decide.scoring import ranking
 from ...packs.model import Subject
 from ...text import pick
 from ...verdicts import LABELS, MISSING, TASK_LABELS, UNMET
 from .. import points
+from ..pageone import action_lines, fill_words, page_one, plan_head
 from .base import STYLE, file_notes, grade_cell, mandatory_cell, plain_line, user_text
 
 INPUTS_WIDTH = 30  # the to-do table's inputs column, in terminal cells
@@ -206,9 +207,7 @@ def for_assessments(assessments: list[Assessment], detailed: bool, lang: str) ->
     if detailed:
         for a in assessments:
             out.append(sheet_detail(a, lang) if a.sheet is not None else detail(a, lang))
-            todo_table = todo(a, lang)
-            if todo_table is not None:
-                out.append(todo_table)
+            out.extend(todo(a, lang))
     out.append(summary(assessments, lang))
     return out
 
@@ -237,26 +236,101 @@ def validation_lines(a: Assessment, lang: str = "zh") -> list[str]:
     return [line, *warnings]
 
 
-def todo(a: Assessment, lang: str = "zh") -> Table | None:
-    """What a city office still has to do: every unmet or missing requirement, with evidence."""
-    open_items = [r for t in a.tasks for r in t.requirements if r.status in (UNMET, MISSING)]
-    if not open_items:
-        return None
-    table = Table(
-        title=pick(
+def todo(a: Assessment, lang: str = "zh") -> list[Table]:
+    """What a city office still has to do, in page one's order (`views.pageone`), a table
+    each: what blocks the grade, 请补报 (not reported, apart), the least work to the next grade
+    with the score it gives, the other unmet requirements, and those past their deadline."""
+    page = page_one(a)
+    city = user_text(a.city)
+    lp, rp = pick(lang, "（", " ("), pick(lang, "）", ")")
+
+    def title(head: str) -> str:
+        return pick(lang, f"{city}：待办事项 · {head}", f"{city}: still to do · {head}")
+
+    tables = []
+    if page.blockers:
+        tables.append(
+            _todo_table(
+                a,
+                title(pick(lang, "卡在（必做要求，不改正只能评最低等级）", "blocking the grade")),
+                [(r, _overdue_note(a, r, lang)) for r in page.blockers],
+                lang,
+            )
+        )
+    if page.to_fill:
+        fill = pick(lang, "请补报：", "report: ")
+        rows = []
+        for item in page.to_fill:
+            figures = pick(lang, "、", ", ").join(fill_words(a, item, lang))
+            rows.append((item.requirement, fill + figures if figures else None))
+        tables.append(
+            _todo_table(
+                a,
+                title(pick(lang, "请补报（没有填报，所以无法判定；不等于没做）", "please report")),
+                rows,
+                lang,
+            )
+        )
+    planned: list[str] = []
+    if page.plan is not None:
+        changes: dict[str, list[str]] = {}
+        for line in action_lines(a, page.plan, lang):
+            for rid in line.requirements:
+                changes.setdefault(rid, []).append(line.change)
+        planned = list(changes)
+        by_id = {r.id: r for t in a.tasks for r in t.requirements}
+        head = plan_head(a, page.plan, lang)
+        if planned:
+            tables.append(
+                _todo_table(
+                    a,
+                    title(head),
+                    [(by_id[rid], "\n".join(changes[rid])) for rid in planned],
+                    lang,
+                )
+            )
+        else:
+            tables.append(_todo_table(a, title(head), [], lang))
+    if page.rest:
+        head = (
+            pick(lang, "其余未达到", "other unmet requirements")
+            if page.plan is not None or page.blockers
+            else pick(lang, "未达到", "unmet requirements")
+        )
+        tables.append(_todo_table(a, title(head), [(r, None) for r in page.rest], lang))
+    if page.overdue:
+        head = pick(
             lang,
-            f"{user_text(a.city)}：待办事项（未达到或缺报）",
-            f"{user_text(a.city)}: still to do",
-        ),
-        box=box.SIMPLE,
-        show_lines=True,
-    )
+            f"已过期限{lp}期限在本年度之前，已无法按期达到，不列为建议{rp}",
+            f"past the deadline{lp}due before this year, no longer met on time{rp}",
+        )
+        tables.append(
+            _todo_table(
+                a, title(head), [(r, _overdue_note(a, r, lang)) for r in page.overdue], lang
+            )
+        )
+    return tables
+
+
+def _overdue_note(a: Assessment, r: RequirementResult, lang: str) -> str | None:
+    if not r.overdue(a.year):
+        return None
+    return pick(lang, f"已过期限：{r.deadline}", f"past the deadline: {r.deadline}")
+
+
+def _todo_table(
+    a: Assessment, title: str, rows: list[tuple[RequirementResult, str | None]], lang: str
+) -> Table:
+    """One group of the to-do list: each requirement with what it read, what it needs and how
+    to meet it; `rows` pairs each with a first line for its 怎么做 (the plan's change, the
+    figures to report, a deadline passed)."""
+    table = Table(title=title, box=box.SIMPLE, show_lines=True)
     table.add_column(pick(lang, "要求", "Req."), no_wrap=True)
     table.add_column(pick(lang, "填报值", "Inputs"), max_width=INPUTS_WIDTH, overflow="fold")
     table.add_column(pick(lang, "判定标准", "Expected"), max_width=30, overflow="fold")
     table.add_column(pick(lang, "怎么做", "Remedy"), max_width=40, overflow="fold")
     pack = a.pack
-    for r in open_items:
+    for r, first in rows:
         inputs = "\n".join(
             _input_line(
                 f"{field_label(pack, f, lang)}{pick(lang, '：', ': ')}",
@@ -265,10 +339,11 @@ def todo(a: Assessment, lang: str = "zh") -> Table | None:
             for f, v in r.inputs.items()
         )
         head = f"{r.id}\n[{STYLE[r.status]}]{LABELS[lang][r.status]}[/]"
+        lead = "" if first is None else f"[bold]{escape(user_text(first))}[/]\n"
         if lang == "en":
             remedy = (r.remedy_en or r.remedy) + (f"\n({r.gap_en})" if r.gap_en else "")
-            table.add_row(head, inputs, r.expected_en, remedy)
+            table.add_row(head, inputs, r.expected_en, lead + remedy)
         else:
             remedy = r.remedy + (f"\n（{r.gap}）" if r.gap else "")
-            table.add_row(head, inputs, r.expected, remedy)
+            table.add_row(head, inputs, r.expected, lead + remedy)
     return table

@@ -15,7 +15,7 @@ from ...decide.results import Assessment
 from ...packs import Pack
 from ...provenance import notes_by_text
 from ...text import counted, pick, terminal_text
-from ...verdicts import MET, MISSING, NOT_APPLICABLE, UNMET
+from ...verdicts import MANDATORY_LABELS, MET, MISSING, NOT_APPLICABLE, UNMET
 from ..fit import fit
 
 STYLE = {MET: "green", UNMET: "red", MISSING: "yellow", NOT_APPLICABLE: "dim"}
@@ -81,11 +81,7 @@ def mandatory_cell(a: Assessment, lang: str) -> str:
     """Whether the mandatory tasks are done; a plan with no mandatory tasks says so."""
     if not a.pack.mandatory:
         return pick(lang, "不分必做选做", "no mandatory tasks")
-    return (
-        pick(lang, "全部完成", "complete")
-        if a.mandatory_complete
-        else pick(lang, "未完成", "not complete")
-    )
+    return MANDATORY_LABELS["en" if lang == "en" else "zh"][a.mandatory_complete]
 
 
 def grade_cell(code: str, label: str) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from ...decide.explain import label, show
@@ -88,7 +89,14 @@ def plan_table(plan: Plan, lang: str = "zh") -> Table:
             f"{plan.before.pack.grade_label(plan.target, lang)}, "
             f"{counted(len(plan.actions), 'action')} ({before} → {after})",
         )
-    table = Table(title=title, box=box.SIMPLE, show_lines=False, min_width=76)
+    table = Table(
+        title=title,
+        box=box.SIMPLE,
+        show_lines=False,
+        min_width=76,
+        caption=_overdue_caption(plan, lang),
+        caption_justify="left",
+    )
     if not plan.reachable:
         table.add_column(pick(lang, "原因", "Why"), max_width=80, overflow="fold")
         table.add_row(pick(lang, plan.reason or "", plan.reason_en))
@@ -104,6 +112,23 @@ def plan_table(plan: Plan, lang: str = "zh") -> Table:
             pick(lang, "、", ", ").join(action.requirements),
         )
     return table
+
+
+def _overdue_caption(plan: Plan, lang: str) -> str | None:
+    """The unmet requirements left out of a plan because their deadline has passed."""
+    if not plan.overdue:
+        return None
+    due = {r.id: r.deadline for t in plan.before.tasks for r in t.requirements}
+    listed = pick(lang, "、", ", ").join(
+        pick(lang, f"{rid}（期限：{due[rid]}）", f"{rid} (due {due[rid]})") for rid in plan.overdue
+    )
+    return escape(
+        pick(
+            lang,
+            f"已过期限、不列入计划：{listed}",
+            f"Past the deadline, not planned: {listed}",
+        )
+    )
 
 
 def sensitivity_table(result: Sensitivity, lang: str = "zh") -> Table:
@@ -180,7 +205,14 @@ def _sheet_plan_table(plan: Plan, lang: str) -> Table:
             f"{city}：{goal}最少要改的 {count} {what}（{before} → {now}）",
             f"{city}: the least work for {goal}, {many} ({before} → {now})",
         )
-    table = Table(title=title, box=box.SIMPLE, show_lines=False, min_width=76)
+    table = Table(
+        title=title,
+        box=box.SIMPLE,
+        show_lines=False,
+        min_width=76,
+        caption=_overdue_caption(plan, lang),
+        caption_justify="left",
+    )
     if not plan.reachable:
         table.add_column(pick(lang, "原因", "Why"), max_width=80, overflow="fold")
         table.add_row(pick(lang, plan.reason or "", plan.reason_en))

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from ...packs import grade_word, installed_pack
 from ...text import pick, ranked
-from ...verdicts import MET, Verdict, verdict_word
+from ...verdicts import MANDATORY_LABELS, MET, Verdict, verdict_word
 from .base import STYLE, grade_cell, joined_lines, user_text
 
 if TYPE_CHECKING:
@@ -67,9 +67,7 @@ def history_table(h: History, lang: str = "zh") -> Table:
         mandatory = (
             ""
             if row.mandatory_complete is None
-            else pick(lang, "全部完成", "complete")
-            if row.mandatory_complete
-            else pick(lang, "未完成", "not complete")
+            else MANDATORY_LABELS["en" if lang == "en" else "zh"][row.mandatory_complete]
         )
         table.add_row(
             str(row.year),
