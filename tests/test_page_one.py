@@ -8,6 +8,7 @@ import re
 import subprocess
 
 from ipscore import assess_paths, report
+from ipscore.decide.results import deadline_text, deadline_year
 from ipscore.report.contexts.city import city_context
 from ipscore.verdicts import TASK_LABELS
 from ipscore.views.tables.assessment import for_assessments
@@ -178,6 +179,8 @@ def test_jiaxing_suggests_no_deadline_already_passed():
         ("J03.R1", "期限：2009年3月"),
         ("J06.R1", "期限：2009年底"),
     ]
+    english = city_context(a, "en")["conclusion"]["overdue"]
+    assert [b["overdue"] for b in english] == ["due March 2009", "due the end of 2009"]
     # `ipscore plan` leaves them out too, and says so.
     done = ipscore("plan", str(JIAXING), "--target", "excellent")
     assert done.returncode == 0 and "organisation.kickoff_on" not in done.stdout
@@ -208,3 +211,17 @@ def test_terminal_and_pdf_say_the_same_state_words(tmp_path):
     markdown = report.city_report(wuhan, ".md")
     assert "必做任务 未完成" in markdown and "尚未完成" not in markdown
     assert "必做任务中T4未完成，因此等级只能是最低一档。选做任务中T7未完成。" in markdown
+
+
+def test_a_deadline_is_read_by_its_year():
+    # The packs write 2015-12-31 (a date), 2009年3月, 2009年底, 2010年底 and 试点期内.
+    assert deadline_year("2015-12-31") == 2015
+    assert deadline_year("2009年3月") == 2009 and deadline_year("2009年底") == 2009
+    assert deadline_year("2009年至2010年") == 2010  # a span: its end
+    assert deadline_year("试点期内") is None  # no year: never past
+    assert deadline_text("2009年3月", "en") == "March 2009"
+    assert deadline_text("2010年底", "en") == "the end of 2010"
+    assert (
+        deadline_text("试点期内", "en") == "试点期内"
+        and deadline_text("2009年3月", "zh") == "2009年3月"
+    )

@@ -58,6 +58,34 @@ def deadline_year(deadline: str | None) -> int | None:
     return max(years) if years else None
 
 
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def deadline_text(deadline: str, lang: str) -> str:
+    """A deadline in the reader's words: "2009年3月" is "March 2009" in English, "2009年底"
+    "the end of 2009"; anything else as the pack writes it."""
+    if lang != "en":
+        return deadline
+    if found := re.fullmatch(r"(\d{4})年(\d{1,2})月(?:底)?", deadline):
+        return f"{_MONTHS[int(found[2]) - 1]} {found[1]}"
+    if found := re.fullmatch(r"(\d{4})年(?:底|末)", deadline):
+        return f"the end of {found[1]}"
+    return deadline
+
+
 @dataclass(frozen=True)
 class RequirementFacts:
     """What every city's result of a requirement shares, worked out once per pack."""

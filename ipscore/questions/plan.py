@@ -38,7 +38,13 @@ from ..decide.explain import label, show
 from ..decide.options import Option, merge, options
 from ..decide.pipeline import OtherYears, assess, evaluate, with_other_years
 from ..decide.points import points_text, shown
-from ..decide.results import Assessment, RequirementResult, TaskResult, json_value
+from ..decide.results import (
+    Assessment,
+    RequirementResult,
+    TaskResult,
+    deadline_text,
+    json_value,
+)
 from ..decide.scoring import gains
 from ..errors import InputError, Problem
 from ..intake.submission import Submission
@@ -287,7 +293,7 @@ def _least(
             "必做要求的期限已过，本年度无法按期达到："
             + "、".join(f"{r.id}（期限：{r.deadline}）" for r in past),
             "mandatory requirements past their deadline cannot be met on time this year: "
-            + ", ".join(f"{r.id} (due {r.deadline})" for r in past),
+            + ", ".join(f"{r.id} (due {deadline_text(r.deadline or '', 'en')})" for r in past),
             left_out,
         )
     if waiting := needed(unreported):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..decide.explain import field_label, unit
-from ..decide.results import Assessment, RequirementResult
+from ..decide.results import Assessment, RequirementResult, deadline_text
 from ..decide.scoring import blocking, blocks_grade
 from ..packs.conditions import split_year
 from ..text import pick
@@ -174,4 +174,4 @@ def action_lines(a: Assessment, plan: Plan, lang: str) -> list[ActionLine]:
 
 def deadline_words(r: RequirementResult, lang: str) -> str:
     """ "期限：2009年3月" for a requirement past its deadline."""
-    return pick(lang, f"期限：{r.deadline}", f"due {r.deadline}")
+    return pick(lang, f"期限：{r.deadline}", f"due {deadline_text(r.deadline or '', lang)}")

@@ -16,7 +16,7 @@ from ...decide.explain import (
     show_input,
     uncomputable,
 )
-from ...decide.results import Assessment, RequirementResult
+from ...decide.results import Assessment, RequirementResult, deadline_text
 from ...decide.scoring import ranking
 from ...packs.model import Subject
 from ...text import pick
@@ -315,7 +315,7 @@ def todo(a: Assessment, lang: str = "zh") -> list[Table]:
 def _overdue_note(a: Assessment, r: RequirementResult, lang: str) -> str | None:
     if not r.overdue(a.year):
         return None
-    return pick(lang, f"已过期限：{r.deadline}", f"past the deadline: {r.deadline}")
+    return pick(lang, "已过期限：", "past the deadline: ") + deadline_text(r.deadline or "", lang)
 
 
 def _todo_table(

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from ...decide.explain import label, show
 from ...decide.points import points_text, shown
+from ...decide.results import deadline_text
 from ...text import counted, pick
 from .base import grade_cell, mandatory_cell, user_text
 
@@ -120,7 +121,10 @@ def _overdue_caption(plan: Plan, lang: str) -> str | None:
         return None
     due = {r.id: r.deadline for t in plan.before.tasks for r in t.requirements}
     listed = pick(lang, "、", ", ").join(
-        pick(lang, f"{rid}（期限：{due[rid]}）", f"{rid} (due {due[rid]})") for rid in plan.overdue
+        pick(
+            lang, f"{rid}（期限：{due[rid]}）", f"{rid} (due {deadline_text(due[rid] or '', lang)})"
+        )
+        for rid in plan.overdue
     )
     return escape(
         pick(
