@@ -225,3 +225,18 @@ def test_a_deadline_is_read_by_its_year():
         deadline_text("试点期内", "en") == "试点期内"
         and deadline_text("2009年3月", "zh") == "2009年3月"
     )
+
+
+def test_a_points_sheet_keeps_its_page_one_with_missing_items_under_please_report():
+    (a,) = assess_paths([SCENARIOS / "liuan-2017-advanced-unit" / "jinzhai-2017.yaml"])
+    page = city_context(a)["conclusion"]
+    # 金寨县 files 3 patent-dispute cases but not the counterfeiting cases the item also counts.
+    assert [(f["id"], f["fields"]) for f in page["to_fill"]] == [
+        ("enforcement", ["办结假冒专利案件（件）"])
+    ]
+    text = _page_one(report.city_report(a, ".md"))
+    assert text.splitlines()[0] == "**总分 26.0分（满分70分） · 等级 先进单位候选**"
+    assert text.splitlines()[2:] == [
+        "**请补报** · 以下数据没有填报，所以无法判定（不等于没做）：",
+        "- **enforcement** 专利行政执法：办结假冒专利案件（件）",
+    ]
