@@ -129,7 +129,7 @@ def _text_width(text: str) -> int:
 
 def _lines(value: Any, width: float) -> int:
     """How many lines a wrapped cell's text takes in a column `width` characters wide."""
-    room = max(1.0, width - 1)
+    room = max(1.0, width - 0.5)
     return sum(max(1, math.ceil(_text_width(part) / room)) for part in str(value).split("\n"))
 
 

@@ -135,11 +135,15 @@ def score_sheet(
         for cells in rows:
             for cell in cells:
                 cell.border = _BOX
+    for cells in sheet.iter_rows(min_row=head_row + 1, max_row=sheet.max_row):
+        for cell in cells:  # a long word wraps whole in its narrow column
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.freeze_panes = f"B{head_row + 1}"
-    widths = [16, 9, 8, 6, 7, 9, *([10, 20] if pack.mandatory else []), 7]
+    # Narrow enough that a printed page keeps 8 pt or more: a long word wraps in its cell.
+    widths = [14, 9, 8, 6, 7, 9, *([11, 18] if pack.mandatory else []), 9.5]
     widths += [20] if with_prev else []
-    widths += [10] if pack.is_sheet else [7] * len(task_ids)
+    widths += [10] if pack.is_sheet else [6.5] * len(task_ids)
     for c, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(c)].width = width
     print_setup(sheet, f"{head_row}:{head_row}", "A:A")
@@ -184,7 +188,7 @@ def print_setup(
     heading row and first column on every page."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_margins.left = sheet.page_margins.right = 0.4  # inches
+    sheet.page_margins.left = sheet.page_margins.right = 0.3  # inches
     if not across:
         sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         sheet.page_setup.fitToWidth = 1
@@ -361,6 +365,7 @@ def plain_sheet(title: str, heads: list[str], rows: list[list[Any]]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
+    print_setup(sheet, "1:1")
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
