@@ -207,28 +207,23 @@ def test_the_excel_score_sheet_has_a_column_per_item(both):
     sheet = book.active
     rows = list(sheet.iter_rows(values_only=True))
     head = rows[1]
-    assert head[4:] == (
-        "得分",
-        "等级",
-        "名次",
+    assert head[4:] == ("得分", "等级", "名次", "自评分合计")
+    assert rows[2][0] == "金安区" and rows[2][4:] == (67.2, "先进单位候选", 1, 73.2)
+    assert rows[3][0] == "裕安区" and rows[3][4:] == (58.2, "先进单位候选", 2, 56.2)
+    assert sheet.cell(3, 5).number_format == "0.0" and sheet.cell(3, 8).number_format == "0.0"
+    # Each item's points on a sheet of their own, to the sheet's decimals.
+    items = book["各项得分"]
+    grid = list(items.iter_rows(values_only=True))
+    assert grid[0] == (
+        "县区",
         "发明专利申请（15分）",
         "发明专利授权（15分）",
         "专利行政执法（25分）",
         "专利权质押融资（15分）",
-        "自评分合计",
     )
-    assert rows[2][0] == "金安区" and rows[2][4:] == (
-        67.2,
-        "先进单位候选",
-        1,
-        16.2,
-        9,
-        25,
-        17,
-        73.2,
-    )
-    assert rows[3][0] == "裕安区" and rows[3][7:] == (16.2, 0, 25, 17, 56.2)
-    assert sheet.cell(3, 9).number_format == "0.0"
+    assert grid[1] == ("金安区", 16.2, 9, 25, 17)
+    assert grid[2] == ("裕安区", 16.2, 0, 25, 17)
+    assert items.cell(2, 3).number_format == "0.0"
     legend = [r for r in book["要求说明"].iter_rows(values_only=True)]
     assert legend[0][-2:] == ("分值", "评分标准")
     grants = next(row for row in legend if row[0] == "invention-grants")

@@ -161,7 +161,7 @@ def test_the_score_sheet_has_a_provenance_sheet_and_footer(tmp_path):
     done = run("assess", str(SCENARIOS), "--format", "xlsx", "-o", str(out))
     assert done.returncode == 0, done.stderr
     book = load_workbook(out)
-    assert book.sheetnames == ["评估结果", "要求说明", "来源信息"]
+    assert book.sheetnames == ["评估结果", "各项要求", "要求说明", "来源信息"]
     cells = [c for row in book["来源信息"].iter_rows(values_only=True) for c in row if c]
     pack = find_pack("cnipa-2015-demo-city")
     assert pack.content_hash in cells and _sha256(WUHAN) in cells and "武汉市" in cells

@@ -277,7 +277,7 @@ def test_score_sheet(tmp_path):
         "卡在（必做要求）",
         "名次",
     ]
-    assert head[9] == "T1 任务" and head[-1] == "T9.R9"
+    assert head[9:] == [f"T{n} 任务" for n in range(1, 10)]
     # Printed: landscape, one page wide, the heading row and the city column on every page.
     assert sheet.freeze_panes == "B4"
     assert (sheet.print_title_rows, sheet.print_title_cols) == ("$3:$3", "$A:$A")
@@ -286,7 +286,14 @@ def test_score_sheet(tmp_path):
     assert len(rows) == 9
     assert rows["苏州市"][4:9] == (100.0, "优秀", "全部完成", None, 1)
     assert rows["武汉市"][5:8] == ("不合格", "未完成", "T4.R2 未达到")  # as the terminal says
-    assert rows["北京市朝阳区"][head.index("T5.R4")] == "缺报"
+    # Each requirement's verdict on a sheet of its own, the cities in the same order.
+    matrix = book["各项要求"]
+    grid = list(matrix.iter_rows(values_only=True))
+    assert grid[0][:2] == ("城市", "T1.R1") and grid[0][-1] == "T9.R9"
+    assert [r[0] for r in grid[1:]] == list(rows)
+    by_city = {r[0]: r for r in grid[1:]}
+    assert by_city["北京市朝阳区"][grid[0].index("T5.R4")] == "缺报"
+    head = [*head, *grid[0][1:]]
     wuhan_row = next(
         r for r in range(head_row + 1, sheet.max_row + 1) if sheet.cell(r, 1).value == "武汉市"
     )

@@ -4,6 +4,7 @@ printed and stamped as an office files it. `sheets` reads it back."""
 from __future__ import annotations
 
 import io
+import math
 from decimal import Decimal
 from typing import Any, Literal, cast
 
@@ -68,6 +69,7 @@ def form(pack: Pack) -> bytes:
     for rule in validations:
         sheet.add_data_validation(rule)
     _finish(sheet, head_row, len(FORM_HEAD), 5, (40, 16, 8, 52, 40, 30))
+    fit_rows(sheet, head_row)  # every label and hint whole, its row as tall as it takes
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -81,9 +83,10 @@ def _finish(
     on every page, page numbers."""
     last = sheet.max_row
     sheet.append([])
-    for label in ("填报单位（盖章）", "填报人", "联系电话", "填报日期"):
+    for label, tall in SIGN_OFF.items():
         sheet.append([label])
         sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+        sheet.row_dimensions[sheet.max_row].height = tall
     thin = Side(style="thin", color="90A4AE")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     for row in [
@@ -113,6 +116,69 @@ def _finish(
     sheet.page_setup.fitToHeight = 0
     sheet.print_title_rows = f"{head_row}:{head_row}"
     cast(HeaderFooterItem, sheet.oddFooter).center.text = "&P / &N"
+
+
+# Heights of the sign-off rows, in points: room to sign, and under 填报单位（盖章） to seal.
+SIGN_OFF = {"填报单位（盖章）": 60.0, "填报人": 40.0, "联系电话": 24.0, "填报日期": 40.0}
+
+
+def _text_width(text: str) -> int:
+    """A line's width in Excel's character widths: a Chinese character takes two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _lines(value: Any, width: float) -> int:
+    """How many lines a wrapped cell's text takes in a column `width` characters wide."""
+    room = max(1.0, width - 0.5)
+    return sum(max(1, math.ceil(_text_width(part) / room)) for part in str(value).split("\n"))
+
+
+def fit_rows(sheet: Worksheet, first: int = 1) -> None:
+    """Rows tall enough for their wrapped text, from `first` down: Excel grows a row to its
+    text only when the cell is edited, LibreOffice not at all, and neither for merged cells
+    (a merged block's text is shared out over its rows). A row already given a taller height
+    (a sign-off row) keeps it."""
+    width = {letter: (dim.width or 8.43) for letter, dim in sheet.column_dimensions.items()}
+
+    def columns(first_col: int, last_col: int) -> float:
+        return sum(width.get(column_letter(c), 8.43) for c in range(first_col, last_col + 1))
+
+    def line(cell: Any) -> float:
+        return float(cell.font.sz or 11) * 1.4
+
+    merged = {(m.min_row, m.min_col): m for m in sheet.merged_cells.ranges}
+    inside = {
+        (r, c)
+        for m in merged.values()
+        for r in range(m.min_row, m.max_row + 1)
+        for c in range(m.min_col, m.max_col + 1)
+    }
+    height: dict[int, float] = {}
+    spans = []
+    for cells in sheet.iter_rows(min_row=first):
+        for cell in cells:
+            if cell.value is None or not cell.alignment.wrap_text:
+                continue
+            at = (cell.row, cell.column)
+            block = merged.get(at)
+            if block is not None:
+                need = _lines(cell.value, columns(block.min_col, block.max_col)) * line(cell)
+                spans.append((block.min_row, block.max_row, need))
+                continue
+            if at in inside:
+                continue
+            need = _lines(cell.value, columns(cell.column, cell.column)) * line(cell)
+            height[cell.row] = max(height.get(cell.row, 15.0), need)
+    for top, bottom, need in spans:
+        rows = range(top, bottom + 1)
+        have = sum(height.get(r, 15.0) for r in rows)
+        if have < need:
+            for r in rows:
+                height[r] = height.get(r, 15.0) + (need - have) / len(rows)
+    for r, h in height.items():
+        given = sheet.row_dimensions[r].height
+        if h > 15.0 and (given is None or given < h):
+            sheet.row_dimensions[r].height = round(h + 2, 1)
 
 
 def _hint(decl: FieldDecl) -> str:
@@ -229,6 +295,7 @@ def _points_form(pack: Pack) -> bytes:
             sheet.cell(first, COLUMN[column]).alignment = Alignment(
                 wrap_text=True, horizontal="center", vertical="center"
             )
+    fit_rows(sheet, head_row)  # every label and hint whole, its row as tall as it takes
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -1,9 +1,15 @@
 """Word documents (.docx) of the city and cohort reports, from the same context the HTML
 templates render: real headings, tables whose heading row repeats on every page, A4, page
-numbers, and a Chinese font Word and WPS have (the document names 宋体 for Chinese text)."""
+numbers. An office opens them without edits: the document's title and the office as author
+(ipscore where no `--org` is given), the time it was produced (none with `--no-timestamp`),
+black headings kept with what follows, rows that never split across pages, column widths set,
+and fonts Windows and WPS have by name: 宋体 and Times New Roman for text, 黑体 and Arial for
+headings. One piece: every report's Word form is built by the one `_Doc` with the same
+conventions, each function the Word twin of one HTML template."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -26,11 +32,22 @@ STATUS_COLOURS = {
 }
 
 
-class _Doc:
-    """A document under construction with the report's conventions."""
+# Fonts by the names Windows and WPS install: (East Asian, Latin) for body text and headings.
+BODY_FONTS = ("宋体", "Times New Roman")
+HEADING_FONTS = ("黑体", "Arial")
+BLACK = RGBColor(0, 0, 0)
+# Who the document says wrote it where no office is named (`--org`).
+TOOL = "ipscore"
 
-    def __init__(self, landscape: bool = False):
+
+class _Doc:
+    """A document under construction with the report's conventions; `ctx` gives its
+    author (the office) and its time (`produced_at`)."""
+
+    def __init__(self, ctx: dict[str, Any], landscape: bool = False):
         self.doc = Document()
+        self.width = 297 - 32 if landscape else 210 - 32  # the text's width, mm
+        self._properties(ctx)
         section = self.doc.sections[0]
         section.page_width, section.page_height = (
             (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
@@ -40,13 +57,46 @@ class _Doc:
         for side in ("left_margin", "right_margin"):
             setattr(section, side, Mm(16))
         section.top_margin, section.bottom_margin = Mm(16), Mm(18)
-        for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3"):
+        for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4"):
             style = self.doc.styles[name]
-            style.font.name = "Noto Sans CJK SC"
-            fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-            fonts.set(qn("w:eastAsia"), "宋体")
+            heading = name != "Normal"
+            _fonts(style.element.get_or_add_rPr(), *(HEADING_FONTS if heading else BODY_FONTS))
+            if heading:
+                style.font.color.rgb = BLACK
+                style.paragraph_format.keep_with_next = True
+                linked = self.doc.styles[f"{name} Char"]  # a heading's text as Word shows it
+                linked.font.color.rgb = BLACK
+                _fonts(linked.element.get_or_add_rPr(), *HEADING_FONTS)
+                # Word's Title draws a blue rule under itself: an office's title has none.
+                border = style.element.get_or_add_pPr().find(qn("w:pBdr"))
+                if border is not None:
+                    border.getparent().remove(border)
         self.doc.styles["Normal"].font.size = Pt(10)
         self._page_numbers(section)
+
+    def _properties(self, ctx: dict[str, Any]) -> None:
+        """Author and last editor the office (`--org`; the tool's name without one), no
+        comment, created and modified when the report was produced; with no time
+        (`--no-timestamp`) the document carries none, so that two runs are alike."""
+        props = self.doc.core_properties
+        org = ctx["office"]["org"] if "office" in ctx and ctx["office"]["org"] else TOOL
+        props.author = props.last_modified_by = org
+        props.comments = ""
+        props.revision = 1
+        when = ctx["provenance"].get("produced_at")
+        element = props._element
+        if when:
+            moment = dt.datetime.fromisoformat(when.replace("Z", "+00:00"))
+            props.created = props.modified = moment
+        else:
+            for tag in ("dcterms:created", "dcterms:modified"):
+                for found in element.findall(qn(tag)):
+                    element.remove(found)
+
+    def title(self, text: str) -> None:
+        """The document's title, on the page and in its properties."""
+        self.doc.add_heading(text, 0)
+        self.doc.core_properties.title = text
 
     def _page_numbers(self, section: Any) -> None:
         """页码 “3 / 9” in the footer, as Word fields (Word and LibreOffice fill them in)."""
@@ -101,7 +151,8 @@ class _Doc:
             cell.paragraphs[0].add_run(text).bold = True
         header = table.rows[0]._tr.get_or_add_trPr()
         header.append(OxmlElement("w:tblHeader"))
-        for row in rows:
+        body = [list(row) for row in rows]
+        for row in body:
             cells = table.add_row().cells
             for cell, value in zip(cells, row, strict=True):
                 text, colour = value if isinstance(value, tuple) else (value, None)
@@ -109,16 +160,70 @@ class _Doc:
                 if colour:
                     run.font.color.rgb = RGBColor.from_string(colour)
                     run.bold = True
-        if widths:
-            for row in table.rows:
-                for cell, width in zip(row.cells, widths, strict=True):
-                    cell.width = Mm(width)
+        for tr in table.rows:
+            tr._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        self._widths(table, widths or _widths_for(head, body, self.width))
         return table
+
+    def _widths(self, table: Table, widths: Sequence[float]) -> None:
+        """Fixed column widths in mm, within the page's text width: in the grid, the table's
+        layout and every cell, as Word, WPS and LibreOffice each read one of them."""
+        scale = min(1.0, self.width / sum(widths))
+        mm = [w * scale for w in widths]
+        table.autofit = False
+        tbl_pr = table._tbl.tblPr
+        layout = OxmlElement("w:tblLayout")
+        layout.set(qn("w:type"), "fixed")
+        tbl_pr.append(layout)
+        for column, width in zip(table.columns, mm, strict=True):
+            column.width = Mm(width)
+        for row in table.rows:
+            for cell, width in zip(row.cells, mm, strict=True):
+                cell.width = Mm(width)
 
     def bytes(self) -> bytes:
         buffer = io.BytesIO()
         self.doc.save(buffer)
         return buffer.getvalue()
+
+
+def _fonts(rpr: Any, east_asian: str, latin: str) -> None:
+    """A style's fonts by name: `east_asian` for Chinese text, `latin` for the rest."""
+    fonts = rpr.get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attr), latin)
+    fonts.set(qn("w:eastAsia"), east_asian)
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
+
+
+def _text_width(value: Any) -> float:
+    """How wide a cell's longest line is, in half-width characters (a Chinese character
+    counts two)."""
+    text = value[0] if isinstance(value, tuple) else value
+    lines = str("" if text is None else text).split("\n")
+    return max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in line) for line in lines)
+
+
+def _widths_for(head: Sequence[str], rows: list[list[Any]], page: float) -> list[float]:
+    """Column widths (mm) from what the columns hold: each as wide as its longest cell
+    (a heading may wrap at its words; a name should not), at least 10 mm, shared out
+    within the page's width."""
+    per_char = 1.85  # mm a half-width character takes at 10 pt (a Chinese one twice that)
+    margins = 5.0  # the cell's margins left and right, and some room for bold
+    wanted = []
+    for n, name in enumerate(head):
+        cells = [_text_width(row[n]) for row in rows] or [0]
+        heading = max((_text_width(word) for word in str(name).split()), default=0)
+        wanted.append(max(10.0, per_char * max(*cells, min(heading, 8)) + margins))
+    total = sum(wanted)
+    if total <= page:  # room to spare: a little more for every column, for fonts that run wide
+        return [w * min(1.25, page / total) for w in wanted]
+    # Too wide: narrow the widest columns first, keeping the narrow ones whole.
+    cap = max(wanted)
+    while sum(min(w, cap) for w in wanted) > page and cap > 10:
+        cap -= 1
+    return [min(w, cap) for w in wanted]
 
 
 def _notes(doc: _Doc, ctx: dict[str, Any]) -> None:
@@ -153,7 +258,6 @@ def _provenance(doc: _Doc, ctx: dict[str, Any]) -> None:
         doc.table(
             [t["city"], t["input_file"], t["input_sha256"], t["data_note"]],
             [[i["city"], i["file"], i["sha256"], i["note"]] for i in origin["inputs"]],
-            (25, 40, 70, 35),
         )
 
 
@@ -289,8 +393,8 @@ def city(ctx: dict[str, Any]) -> bytes:
     """The city report as a Word document."""
     t = ctx["t"]
     p = punct(ctx["lang"])
-    doc = _Doc()
-    doc.doc.add_heading(f"{ctx['city']} {ctx['year']} · {ctx['title']}", 0)
+    doc = _Doc(ctx)
+    doc.title(f"{ctx['city']} {ctx['year']} · {ctx['title']}")
     doc.para(f"{ctx['pack_title']}{p['lp']}{ctx['pack_id']} {ctx['pack_version']}{p['rp']}", size=9)
     _notes(doc, ctx)
     profile = [f"{row['label']} {row['value']}" for row in ctx["profile"]]
@@ -397,8 +501,8 @@ def cohort(ctx: dict[str, Any]) -> bytes:
     """The cohort report as a Word document (landscape: the ranking and the grid are wide)."""
     t = ctx["t"]
     p = punct(ctx["lang"])
-    doc = _Doc(landscape=True)
-    doc.doc.add_heading(f"{ctx['title']} · {ctx['year']}", 0)
+    doc = _Doc(ctx, landscape=True)
+    doc.title(f"{ctx['title']} · {ctx['year']}")
     doc.para(
         f"{ctx['pack_title']}{p['lp']}{ctx['pack_id']} {ctx['pack_version']}{p['rp']}"
         f"· {ctx['count']} {t['cities']}",
@@ -474,8 +578,8 @@ def simulation(ctx: dict[str, Any]) -> bytes:
     """A scenario file's comparison as a Word document."""
     t = ctx["t"]
     p = punct(ctx["lang"])
-    doc = _Doc(landscape=True)
-    doc.doc.add_heading(ctx["name"], 0)
+    doc = _Doc(ctx, landscape=True)
+    doc.title(ctx["name"])
     doc.para(
         f"{ctx['city']} · {ctx['pack_title']}"
         f"{p['lp']}{ctx['pack_id']} {ctx['pack_version']}{p['rp']}",
@@ -510,8 +614,8 @@ def review(ctx: dict[str, Any]) -> bytes:
     """The three-year review as a Word document."""
     t = ctx["t"]
     p = punct(ctx["lang"])
-    doc = _Doc(landscape=True)
-    doc.doc.add_heading(f"{ctx['title']}{p['lp']}{ctx['first']}–{ctx['last']}{p['rp']}", 0)
+    doc = _Doc(ctx, landscape=True)
+    doc.title(f"{ctx['title']}{p['lp']}{ctx['first']}–{ctx['last']}{p['rp']}")
     doc.para(f"{t['interpretation']}{p['colon']}{ctx['interpretation']}", colour="B71C1C", size=9)
     doc.para(f"{t['source']}{p['colon']}{ctx['source']}", size=9)
     rows = []
@@ -540,8 +644,8 @@ def strength(ctx: dict[str, Any]) -> bytes:
 
     t = ctx["t"]
     p = punct(ctx["lang"])
-    doc = _Doc(landscape=True)
-    doc.doc.add_heading(ctx["title"], 0)
+    doc = _Doc(ctx, landscape=True)
+    doc.title(ctx["title"])
     doc.para(f"{ctx['index_title']} · {ctx['year']}", size=9)
     doc.para(f"{t['method']}{p['colon']}{ctx['interpretation']}", colour="B71C1C", size=9)
     _notes(doc, ctx)

@@ -18,7 +18,8 @@ from ..decide.explain import PREV_HEAD, level_label, recorded_differs
 from ..decide.points import shown
 from ..decide.results import Assessment
 from ..decide.scoring import batch_table, ranking
-from ..packs import Pack
+from ..intake.formsheet import fit_rows
+from ..packs import Pack, installed_pack
 from ..record.publish import Published
 from ..text import cell_text, pick, ranked
 from ..verdicts import LABELS, TASK_LABELS
@@ -43,13 +44,17 @@ _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 def score_sheet(
     pack: Pack, assessments: list[Assessment], lang: str = "zh", produced_at: str | None = None
 ) -> bytes:
-    """One row per city under a title row (pack, year, date); printed landscape, one page wide,
-    the heading row and the city column on every page; a legend sheet names every task and
-    requirement the columns are headed by."""
+    """One row per city under a title row (pack, year, date): the headline columns (score,
+    grade, what blocks it, rank; each task's verdict), printed landscape one page wide at a
+    size that reads; then each requirement's verdict (a points sheet's, each item's points) on
+    a sheet of its own, printed across as many pages as it takes with the heading row and the
+    city column on each; a legend sheet names every task and requirement; the last says where
+    it came from."""
     text = words(pack, lang)
     task_ids = [t.id for t in pack.tasks]
     req_ids = [r.id for _, r in pack.requirements()]
     where = provenance(pack, assessments, produced_at, lang)
+    decimals = _points_format(pack)
     book = Workbook()
     sheet = cast(Worksheet, book.active)  # a new workbook has its one sheet active
     sheet.title = pick(lang, "评估结果", "Scores")
@@ -66,15 +71,20 @@ def score_sheet(
     fixed += [text["rank"]]
     with_prev = any(recorded_differs(pack, a.other_years) for a in assessments)
     fixed += [pick(lang, *PREV_HEAD)] if with_prev else []
-    # A points sheet's columns are its items' points (and the 自评分 total), coloured by each
-    # item's verdict; a weighted pack's, each task's and requirement's verdict.
-    coded = req_ids if pack.is_sheet else [*task_ids, *req_ids]
-    heads = (
-        [*points.item_heads(pack, lang), pick(lang, "自评分合计", "Self-score")]
+    # The summary's last columns: a points sheet's 自评分 total; a weighted pack's tasks. The
+    # matrix sheet's: each item's points coloured by its verdict, or each requirement's verdict.
+    headline = (
+        [pick(lang, "自评分合计", "Self-score")]
         if pack.is_sheet
-        else [*[f"{tid} {text['task']}" for tid in task_ids], *req_ids]
+        else [f"{tid} {text['task']}" for tid in task_ids]
     )
-    append_row(sheet, [*fixed, *heads])
+    append_row(sheet, [*fixed, *headline])
+    matrix = book.create_sheet(pick(lang, "各项得分", "Items") if pack.is_sheet else
+                               pick(lang, "各项要求", "Requirements"))  # fmt: skip
+    append_row(
+        matrix,
+        [text["city"], *(points.item_heads(pack, lang) if pack.is_sheet else req_ids)],
+    )
     grades = {b.code: pick(lang, b.label, b.label_en) for b in pack.scoring.grades}
     standing = ranking(assessments)
     records = batch_table(assessments).to_dict("records")  # in ranking order too
@@ -96,44 +106,58 @@ def score_sheet(
         if with_prev:
             row += ["；".join(recorded_differs(pack, place.assessment.other_years, lang))]
         if pack.is_sheet:
-            append_row(sheet, [*row, *_points_cells(place.assessment)])
+            *items, claimed = _points_cells(place.assessment)
+            append_row(sheet, [*row, claimed])
+            append_row(matrix, [record["city"], *items])
             continue
-        statuses = [TASK_LABELS[lang][record[tid]] for tid in task_ids]
-        statuses += [LABELS[lang][record[rid]] for rid in req_ids]
-        append_row(sheet, [*row, *statuses])
+        append_row(sheet, [*row, *[TASK_LABELS[lang][record[tid]] for tid in task_ids]])
+        append_row(matrix, [record["city"], *[LABELS[lang][record[rid]] for rid in req_ids]])
     first_status = len(fixed) + 1
     score_col, grade_col = 5, 6
-    for cell in sheet[head_row]:
+    for cell in [*sheet[head_row], *matrix[1]]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for r, record in enumerate(records, start=head_row + 1):
-        sheet.cell(r, score_col).number_format = "0.0"
+        sheet.cell(r, score_col).number_format = decimals
         sheet.cell(r, grade_col).fill = PatternFill(
             "solid", fgColor=_GRADE_FILL.get(record["grade"], "FFFFFF")
         )
-        for c, key in enumerate(coded, start=first_status):
-            sheet.cell(r, c).fill = PatternFill("solid", fgColor=_FILL[record[key]])
-            if pack.is_sheet:
-                sheet.cell(r, c).number_format = _points_format(pack)
         if pack.is_sheet:
-            sheet.cell(r, first_status + len(coded)).number_format = _points_format(pack)
-    for cells in sheet.iter_rows(min_row=head_row, max_row=sheet.max_row):
-        for cell in cells:
-            cell.border = _BOX
+            sheet.cell(r, first_status).number_format = decimals
+        else:
+            for c, key in enumerate(task_ids, start=first_status):
+                sheet.cell(r, c).fill = PatternFill("solid", fgColor=_FILL[record[key]])
+        for c, key in enumerate(req_ids, start=2):
+            cell = matrix.cell(r - head_row + 1, c)
+            cell.fill = PatternFill("solid", fgColor=_FILL[record[key]])
+            cell.number_format = decimals if pack.is_sheet else "General"
+    for rows in (sheet.iter_rows(min_row=head_row, max_row=sheet.max_row), matrix.iter_rows()):
+        for cells in rows:
+            for cell in cells:
+                cell.border = _BOX
+    for cells in sheet.iter_rows(min_row=head_row + 1, max_row=sheet.max_row):
+        for cell in cells:  # a long word wraps whole in its narrow column
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.freeze_panes = f"B{head_row + 1}"
-    for c in range(1, sheet.max_column + 1):
-        wide = c < first_status or pack.is_sheet
-        sheet.column_dimensions[get_column_letter(c)].width = 11 if wide else 7
-    sheet.column_dimensions["A"].width = 16
-    if pack.mandatory:
-        sheet.column_dimensions[get_column_letter(first_status - 2)].width = 22
+    # Narrow enough that a printed page keeps 8 pt or more: a long word wraps in its cell.
+    widths = [14, 9, 8, 6, 7, 9, *([11, 18] if pack.mandatory else []), 9.5]
+    widths += [20] if with_prev else []
+    widths += [10] if pack.is_sheet else [6.5] * len(task_ids)
+    for c, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(c)].width = width
     print_setup(sheet, f"{head_row}:{head_row}", "A:A")
+    fit_rows(sheet, head_row)
     footer = cast(HeaderFooterItem, sheet.oddFooter)
     footer.left.text = where["footer"]
     footer.left.size = 7
     footer.center.text = "&P / &N"
     footer.center.size = 8
+    matrix.freeze_panes = "B2"
+    matrix.column_dimensions["A"].width = 16
+    for c in range(2, matrix.max_column + 1):
+        matrix.column_dimensions[get_column_letter(c)].width = 11 if pack.is_sheet else 7
+    print_setup(matrix, "1:1", "A:A", across=True)
     _legend_sheet(book.create_sheet(pick(lang, "要求说明", "Legend")), pack, text, lang)
     _provenance_sheet(book.create_sheet(text["provenance"]), where, text)
     buffer = io.BytesIO()
@@ -156,13 +180,19 @@ def _points_format(pack: Pack) -> str:
     return "0." + "0" * decimals if decimals else "0"
 
 
-def print_setup(sheet: Worksheet, rows: str, columns: str | None = None) -> None:
-    """A4 landscape, one page wide (as many tall as it takes), heading rows on every page."""
+def print_setup(
+    sheet: Worksheet, rows: str, columns: str | None = None, across: bool = False
+) -> None:
+    """A4 landscape, one page wide (as many tall as it takes), heading rows on every page;
+    `across`: a wide matrix printed at full size over as many pages across as it takes, its
+    heading row and first column on every page."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
+    sheet.page_margins.left = sheet.page_margins.right = 0.3  # inches
+    if not across:
+        sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
     sheet.print_title_rows = rows
     if columns:
         sheet.print_title_cols = columns
@@ -205,6 +235,7 @@ def _legend_sheet(sheet: Worksheet, pack: Pack, text: dict[str, Any], lang: str)
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     print_setup(sheet, "1:1")
+    fit_rows(sheet)
 
 
 def _rank_cell(rank: int, tied: bool, lang: str) -> int | str:
@@ -227,8 +258,20 @@ def _provenance_sheet(sheet: Worksheet, where: dict[str, Any], text: dict[str, A
     for i in where["inputs"]:
         append_row(sheet, [i["city"], i["file"], i["sha256"], i["note"]])
     sheet["A1"].font = Font(bold=True, size=13)
-    for c, width in zip("ABCD", (24, 48, 70, 48), strict=True):
+    # Printed portrait one page wide: the note across the page, hashes and paths wrapped.
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=4)
+    sheet.row_dimensions[2].height = 30  # a merged cell's text sets no height of its own
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for c, width in zip("ABCD", (16, 30, 35, 30), strict=True):
         sheet.column_dimensions[c].width = width
+    sheet.page_setup.orientation = "portrait"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    fit_rows(sheet, 2)
 
 
 def publish_sheet(p: Published, lang: str = "zh", produced_at: str | None = None) -> bytes:
@@ -263,9 +306,20 @@ def publish_sheet(p: Published, lang: str = "zh", produced_at: str | None = None
     head_row = 3 + len(p.notes)
     for cell in sheet[head_row]:
         cell.font = Font(bold=True)
-    for letter, width in zip("ABCDEF", (14, 20, 12, 10, 8, 10), strict=True):
-        sheet.column_dimensions[letter].width = width
+    if p.with_scores:  # to the pack's decimals: 100.0, 88.0
+        pack = installed_pack(p.pack)
+        decimals = _points_format(pack) if pack else "0.0"
+        for r in range(head_row + 1, sheet.max_row + 1):
+            sheet.cell(r, 5).number_format = decimals
+    widths = [14, 20, 12, 10, *([8, 10] if p.with_scores else []), *([40] if quotas else [])]
+    for c, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(c)].width = width
+    for cells in sheet.iter_rows(min_row=head_row):
+        for cell in cells:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = f"A{head_row + 1}"
+    print_setup(sheet, f"{head_row}:{head_row}")
+    fit_rows(sheet, head_row)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -290,6 +344,13 @@ def _quota_sheet(sheet: Worksheet, quotas: list[dict[str, str]], t: dict[str, st
         )
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    for row in sheet.iter_rows():
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for c, width in enumerate((20, 12, 8, 24, 24, 16, 30), start=1):
+        sheet.column_dimensions[get_column_letter(c)].width = width
+    print_setup(sheet, "1:1")
+    fit_rows(sheet)
 
 
 def plain_sheet(title: str, heads: list[str], rows: list[list[Any]]) -> bytes:
@@ -304,6 +365,7 @@ def plain_sheet(title: str, heads: list[str], rows: list[list[Any]]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
+    print_setup(sheet, "1:1")
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

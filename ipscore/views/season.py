@@ -102,7 +102,10 @@ def status_csv(season: Season, rows: Sequence[Row], lang: str) -> str:
 
 def status_xlsx(season: Season, rows: Sequence[Row], lang: str) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    from ..intake.formsheet import fit_rows
 
     book = Workbook()
     sheet = book.active
@@ -121,6 +124,17 @@ def status_xlsx(season: Season, rows: Sequence[Row], lang: str) -> bytes:
     sheet.freeze_panes = f"A{head + 1}"
     for column, width in zip("ABCDEFGHI", (10, 12, 16, 10, 12, 6, 9, 40, 50), strict=True):
         sheet.column_dimensions[column].width = width
+    # Printed: A4 landscape one page wide, the heading row on every page, long notes wrapped.
+    for printed in sheet.iter_rows(min_row=head):
+        for one in printed:
+            one.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_title_rows = f"{head}:{head}"
+    fit_rows(sheet, head)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -284,6 +284,7 @@ def provenance(
     )
     return {
         "footer": footer,
+        "produced_at": produced_at,  # the Word document's created time; none, none
         "rows": [
             (text["pack"], pack.id),
             (text["pack_version"], pack.pack.version),

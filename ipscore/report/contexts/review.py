@@ -114,6 +114,7 @@ def review_context(r: Review, lang: str = "zh", produced_at: str | None = None) 
         "annual_packs": "、".join(r.policy.annual_packs),
         "provenance": {
             "footer": footer,
+            "produced_at": produced_at,
             "notes": r.notes,
             "rows": [
                 (t["policy"], f"{about.id} {about.version}"),
