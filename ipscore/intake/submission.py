@@ -8,7 +8,7 @@ false or zero. Values are checked strictly here, at the edge (each one through
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, TypeGuard
@@ -16,7 +16,7 @@ from typing import Annotated, Any, TypeGuard
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from pydantic_core import PydanticCustomError
 
-from ..errors import InputError, Problem, display_path
+from ..errors import InputError, Problem, display_path, document_name
 from ..packs import FieldDecl, Pack, per_pack
 from ..packs.conditions import in_year
 from ..provenance import InputFile, sha256
@@ -155,12 +155,16 @@ def _read(
                 )
             ]
         )
-    read_from = (InputFile(name, sha256(raw), _note(data, name, lines, required=False)),)
+    # Its problems name it as the user typed it; documents and records by `document_name`.
+    shown = document_name(path)
+    read_from = (InputFile(shown, sha256(raw), _note(data, name, lines, required=False)),)
     pack_id = data.get("pack")
     pack = pack_of(pack_id if isinstance(pack_id, str) else None)
     if "reference" not in data:
-        return parse_submission(data, pack, name, lines, read_from, any_year, path.parent)
-    return _with_reference(data, pack, path, lines, read_from, any_year)
+        read = parse_submission(data, pack, name, lines, read_from, any_year, path.parent)
+    else:
+        read = _with_reference(data, pack, path, name, lines, read_from, any_year)
+    return replace(read, source=shown)
 
 
 def _note(data: dict[str, Any], name: str, lines: Lines, required: bool) -> str | None:
@@ -194,6 +198,7 @@ def _with_reference(
     data: dict[str, Any],
     pack: Pack,
     path: Path,
+    name: str,
     lines: Lines,
     read_from: tuple[InputFile, ...],
     any_year: bool,
@@ -203,7 +208,6 @@ def _with_reference(
     The file (`reference: 文件名`, relative to the submission) holds `facts:` for the pack's
     `role: reference` fields only; a problem in it is reported against the reference file.
     """
-    name = read_from[0].path
     raw = data["reference"]
     where = line_of(lines, ("reference",))
     if not isinstance(raw, str) or not raw.strip():
@@ -248,7 +252,7 @@ def _with_reference(
             [Problem("参考数据文件应有 facts:", "a reference file needs facts:", ref_name)]
         )
     note = _note(ref_data, ref_name, ref_lines, required=True)
-    read_from = (*read_from, InputFile(ref_name, sha256(ref_raw), note))
+    read_from = (*read_from, InputFile(document_name(ref_path, path.parent), sha256(ref_raw), note))
     shapes = _not_mappings(ref_name, ref_lines, facts, "facts")
     if shapes:
         raise InputError(shapes)
