@@ -8,7 +8,7 @@ false or zero. Values are checked strictly here, at the edge (each one through
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, TypeGuard
@@ -155,19 +155,16 @@ def _read(
                 )
             ]
         )
-    # Its problems name it as the user typed it; documents and records by `document_name`.
-    shown = document_name(path)
-    read_from = (InputFile(shown, sha256(raw), _note(data, name, lines, required=False)),)
+    # Its problems name it as typed (`name`); documents and records as `document_name` does.
+    read_from = (InputFile(document_name(path), sha256(raw), _note(data, name, lines)),)
     pack_id = data.get("pack")
     pack = pack_of(pack_id if isinstance(pack_id, str) else None)
     if "reference" not in data:
-        read = parse_submission(data, pack, name, lines, read_from, any_year, path.parent)
-    else:
-        read = _with_reference(data, pack, path, name, lines, read_from, any_year)
-    return replace(read, source=shown)
+        return parse_submission(data, pack, name, lines, read_from, any_year, path.parent)
+    return _with_reference(data, pack, path, name, lines, read_from, any_year)
 
 
-def _note(data: dict[str, Any], name: str, lines: Lines, required: bool) -> str | None:
+def _note(data: dict[str, Any], name: str, lines: Lines, required: bool = False) -> str | None:
     """A file's `note:` on its own data. A reference file must say where its figures come from
     (publisher, title, year) or that they are an example: they are stated as fact otherwise."""
     note = data.get("note")
@@ -382,9 +379,8 @@ def parse_submission(
     apply_defaults(pack, values)
     derive(pack, values)
     values.update(history)
-    return Submission(
-        pack.id, this_year, values, name, read_from, evidence=attached, claimed=claimed
-    )
+    source = read_from[0].path if read_from else name  # named as documents name it
+    return Submission(pack.id, this_year, values, source, read_from, {}, attached, claimed)
 
 
 # How a field's value is checked: a whole count or a yes/no is told at once, anything else
