@@ -13,7 +13,7 @@ from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from .text import pick
 
@@ -111,6 +111,29 @@ def display_path(path: Path | str) -> str:
         return str(p)  # already as typed and relative (resolving costs a dozen system calls)
     folder = _shown_folder(os.getcwd(), str(p.parent))
     return p.name if folder == "." else str(Path(folder) / p.name)
+
+
+def document_name(path: Path | str, folder: Path | None = None) -> str:
+    """A file as documents and records name it: never where it lies on this machine. The path
+    as the user typed it where that is relative (or as `shown_from` shows it); else, for a file
+    found beside a submission (its reference, its evidence), its path relative to `folder`, the
+    submission's folder; else its own name. An error keeps `display_path`, for the user at
+    their own machine."""
+    shown = display_path(path)
+    if not Path(shown).is_absolute():
+        return shown
+    p = Path(path)
+    if folder is not None:
+        real, root = resolved(p.parent), resolved(folder)
+        if real is not None and root is not None and real.is_relative_to(root):
+            return str((real / p.name).relative_to(root))
+    return p.name
+
+
+def recorded_name(source: str) -> str:
+    """A file's name as a record made before documents named no machine path stored it: an
+    absolute path is shown by its own name (the record itself keeps it, for replays)."""
+    return PurePath(source).name if PurePath(source).is_absolute() else source
 
 
 @lru_cache(maxsize=256)

@@ -92,8 +92,9 @@ def test_evidence_is_read_hashed_and_attached_to_the_requirements_it_speaks_for(
     assert result["evidence"]["T1.R1"] == [
         {"doc": "某政〔2015〕1号", "title": "执法人员名单", "date": "2015-03-01", "file": None}
     ]
+    # Named within the submission's folder, not where it lies on this machine (issue 33).
     assert result["provenance"]["attachments"] == [
-        {"file": str(path.parent / "附件" / "甲市-plan.pdf"), "sha256": plan.sha256}
+        {"file": "附件/甲市-plan.pdf", "sha256": plan.sha256}
     ]
     assert result["warnings"] == []
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import Problem, display_path
+from ..errors import Problem, document_name
 from ..packs import Pack, per_pack
 from ..text import bad_name, broken_character, control_character, did_you_mean, iso_date
 from ..yamlio import Lines, line_of, within
@@ -34,7 +34,7 @@ class Evidence:
     title: str | None = None
     date: dt.date | None = None
     file: str | None = None  # as written, relative to the submission's folder
-    path: str | None = None  # the file as the user would name it from where ipscore runs
+    path: str | None = None  # the file as documents name it (`document_name`): no machine path
     sha256: str | None = None  # None: no file named, or the file is absent
 
     @property
@@ -224,7 +224,7 @@ def _item(
                 "file",
             )
         ]
-    return Evidence(doc, title, when, file, display_path(path), _hash(path)), []
+    return Evidence(doc, title, when, file, document_name(path, folder), _hash(path)), []
 
 
 def _date(value: Any) -> dt.date | bool | None:

@@ -22,7 +22,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import MOST_PROBLEMS, InputError, IpscoreError, Problem, display_path, too_many
+from ..errors import (
+    MOST_PROBLEMS,
+    InputError,
+    IpscoreError,
+    Problem,
+    display_path,
+    document_name,
+    too_many,
+)
 from ..packs import FieldDecl, Pack, per_pack
 from ..provenance import InputFile, sha256
 from ..text import chinese_date, did_you_mean, number_text, yes_no
@@ -272,14 +280,15 @@ def open_sheet(
 ) -> Submission | tuple[Table, Body]:
     """A fill-in form's submission, or a batch table's heading and its body rows; a CSV's
     rows are read as they are asked for."""
-    name = display_path(path)
+    name = display_path(path)  # for its problems; documents and records by `document_name`
+    shown = document_name(path)
     csv_file = path.suffix.lower() == ".csv"
     raw = read_bytes(path, limit=_TABLE_LIMIT if csv_file else (MAX_BYTES, "IPSCORE_MAX_INPUT_MB"))
-    read_from = (InputFile(name, sha256(raw)),)
+    read_from = (InputFile(shown, sha256(raw)),)
     if csv_file:
         rows = _csv_rows(raw, name)
         head_row, head = next(rows)
-        return Table(name, read_from, head_row, tuple(head)), rows
+        return Table(name, read_from, head_row, tuple(head), shown), rows
     book, formulas = _workbook(raw, name)
     if not book.worksheets:
         raise InputError(
@@ -330,10 +339,12 @@ def open_sheet(
         raise InputError(problems)
     if not filled:
         raise InputError([_problem(where, "工作表是空的", "the sheet is empty")])
+    named = f"{shown}［{sheet.title}］"
     if head_at is not None:
-        return _form(filled, head_at, where, pack_of, read_from, any_year, path.parent)
+        form = _form(filled, head_at, where, pack_of, read_from, any_year, path.parent)
+        return dataclasses.replace(form, source=named)
     (head_row, head), *body = filled
-    return Table(where, read_from, head_row, tuple(head)), iter(body)
+    return Table(where, read_from, head_row, tuple(head), named), iter(body)
 
 
 def _merged_over(sheet: Any, form_head: list[Any] | None) -> str | None:
@@ -627,6 +638,7 @@ class Table:
     read_from: Inputs
     head_row: int
     head: tuple[Any, ...]
+    named: str = ""  # where, as documents and records name it (`document_name`)
 
     def pack_column(self) -> int | None:
         return next(
@@ -723,7 +735,7 @@ def typed(
 
 
 def row_source(table: Table, n: int) -> str:
-    return f"{table.where}第{n}行"
+    return f"{table.named or table.where}第{n}行"
 
 
 def twice(where: str, n: int, city: str, first: int, column: str | None) -> Problem:

@@ -16,7 +16,7 @@ from typing import Annotated, Any, TypeGuard
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from pydantic_core import PydanticCustomError
 
-from ..errors import InputError, Problem, display_path
+from ..errors import InputError, Problem, display_path, document_name
 from ..packs import FieldDecl, Pack, per_pack
 from ..packs.conditions import in_year
 from ..provenance import InputFile, sha256
@@ -155,15 +155,16 @@ def _read(
                 )
             ]
         )
-    read_from = (InputFile(name, sha256(raw), _note(data, name, lines, required=False)),)
+    # Its problems name it as typed (`name`); documents and records as `document_name` does.
+    read_from = (InputFile(document_name(path), sha256(raw), _note(data, name, lines)),)
     pack_id = data.get("pack")
     pack = pack_of(pack_id if isinstance(pack_id, str) else None)
     if "reference" not in data:
         return parse_submission(data, pack, name, lines, read_from, any_year, path.parent)
-    return _with_reference(data, pack, path, lines, read_from, any_year)
+    return _with_reference(data, pack, path, name, lines, read_from, any_year)
 
 
-def _note(data: dict[str, Any], name: str, lines: Lines, required: bool) -> str | None:
+def _note(data: dict[str, Any], name: str, lines: Lines, required: bool = False) -> str | None:
     """A file's `note:` on its own data. A reference file must say where its figures come from
     (publisher, title, year) or that they are an example: they are stated as fact otherwise."""
     note = data.get("note")
@@ -194,6 +195,7 @@ def _with_reference(
     data: dict[str, Any],
     pack: Pack,
     path: Path,
+    name: str,
     lines: Lines,
     read_from: tuple[InputFile, ...],
     any_year: bool,
@@ -203,7 +205,6 @@ def _with_reference(
     The file (`reference: 文件名`, relative to the submission) holds `facts:` for the pack's
     `role: reference` fields only; a problem in it is reported against the reference file.
     """
-    name = read_from[0].path
     raw = data["reference"]
     where = line_of(lines, ("reference",))
     if not isinstance(raw, str) or not raw.strip():
@@ -248,7 +249,7 @@ def _with_reference(
             [Problem("参考数据文件应有 facts:", "a reference file needs facts:", ref_name)]
         )
     note = _note(ref_data, ref_name, ref_lines, required=True)
-    read_from = (*read_from, InputFile(ref_name, sha256(ref_raw), note))
+    read_from = (*read_from, InputFile(document_name(ref_path, path.parent), sha256(ref_raw), note))
     shapes = _not_mappings(ref_name, ref_lines, facts, "facts")
     if shapes:
         raise InputError(shapes)
@@ -378,9 +379,8 @@ def parse_submission(
     apply_defaults(pack, values)
     derive(pack, values)
     values.update(history)
-    return Submission(
-        pack.id, this_year, values, name, read_from, evidence=attached, claimed=claimed
-    )
+    source = read_from[0].path if read_from else name  # named as documents name it
+    return Submission(pack.id, this_year, values, source, read_from, {}, attached, claimed)
 
 
 # How a field's value is checked: a whole count or a yes/no is told at once, anything else

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from rich import box
 from rich.table import Table
 
+from ...errors import recorded_name
 from ...packs import grade_word
 from ...text import pick
 from ...verdicts import verdict_word
@@ -325,7 +326,7 @@ def stored_rows(s: Stored, lang: str = "zh") -> tuple[list[str], list[list[str]]
     rows = [
         [pick(lang, zh, en), value]
         for zh, en, value in (
-            ("填报文件", "Input file", s.source),
+            ("填报文件", "Input file", recorded_name(s.source)),
             ("文件指纹", "Input SHA-256", s.input_sha256),
             ("规则包版本", "Pack version", s.pack_version),
             ("规则包指纹", "Pack SHA-256", s.pack_sha256),
