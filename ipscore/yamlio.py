@@ -257,6 +257,7 @@ def parse_document(
     yaml.allow_duplicate_keys = False
     yaml.constructor.add_constructor("tag:yaml.org,2002:float", _exact_float)
     yaml.constructor.add_constructor("tag:yaml.org,2002:int", _whole)
+    yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", _date_or_text)
     try:
         _check_shape(yaml, text, name, error)
         node = yaml.load(text)
@@ -297,6 +298,15 @@ def _whole(constructor: Any, node: Any) -> int | str:
     refused where a number is wanted."""
     text = str(node.value)
     return int(text) if _DECIMAL.fullmatch(text) else text
+
+
+def _date_or_text(constructor: Any, node: Any) -> Any:
+    """A YAML date; one that does not exist (2015-11-31) its text, which the field that reads
+    it refuses with its line and the reason, not the whole file with a library's words."""
+    try:
+        return constructor.construct_yaml_timestamp(node)
+    except ValueError:
+        return str(node.value)
 
 
 def _exact_float(constructor: Any, node: Any) -> Any:

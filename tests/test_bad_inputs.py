@@ -30,7 +30,9 @@ EXPECTED = {
     "missing_city_level.yaml": "，第3行，字段 city.level：缺少必填项",
     "wrong_year.yaml": "，第2行，字段 year：本规则包评估的是2015年度，提交的是 2016",
     "bad_enum.yaml": "，第3行，字段 city.level：应为以下之一：sub_provincial（副省级）",
-    "bad_date.yaml": "，第5行，字段 plan.issued_on：应为日期，格式如 2015-12-31，实际为文本“2015年13月1日”",
+    "bad_date.yaml": "，第5行，字段 plan.issued_on：日期 2015年13月1日 不存在：一年只有12个月",
+    # A date written as YAML writes one, on no day there is: the field's line, not the file's.
+    "no_such_date.yaml": "，第5行，字段 plan.issued_on：日期 2015-11-31 不存在：2015年11月只有30天",
     "too_many_decimals.yaml": "，第5行，字段 finance.pledge_amount：应为不小于0的数（万元），最多保留4位小数",
     "not_a_mapping.yaml": "：提交文件应为一个映射（pack、year、city、facts）",
     "not_utf8.yaml": "：文件不是 UTF-8 编码，请另存为 UTF-8",

@@ -53,7 +53,10 @@ def validator(*args: str) -> Any:
     if args not in _SCHEMAS:
         found = schema(*args)
         jsonschema.Draft202012Validator.check_schema(found)
-        _SCHEMAS[args] = Checker(found)
+        # Formats asserted, as a careful consumer does: a "date" is a day there is.
+        _SCHEMAS[args] = Checker(
+            found, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+        )
     return _SCHEMAS[args]
 
 

@@ -5,8 +5,10 @@ others (computed ratios, defaults)."""
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import datetime as dt
+import re
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -164,6 +166,33 @@ def _one_identity(text: str) -> str:
     raise _fail(f"名称中{odd[0]}{hint_zh or '，请删去'}", f"the name {odd[1]}{hint_en}")
 
 
+_DATE_PARTS = re.compile(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*")
+
+
+def _no_such_date(value: Any) -> tuple[str, str] | None:
+    """Why a text written as a date names no day (2015-11-31: November has 30), in both
+    languages; None for a text that is not written as a date at all."""
+    found = _DATE_PARTS.fullmatch(value) if isinstance(value, str) else None
+    if found is None:
+        return None
+    year, month, day = (int(part) for part in found.groups())
+    if not 1 <= month <= 12:
+        return (
+            f"日期 {value.strip()} 不存在：一年只有12个月",
+            f"the date {value.strip()} does not exist: a year has 12 months",
+        )
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        days = calendar.monthrange(year, month)[1]
+        return (
+            f"日期 {value.strip()} 不存在：{year}年{month}月只有{days}天",
+            f"the date {value.strip()} does not exist: {calendar.month_name[month]} {year} "
+            f"has {days} days",
+        )
+    return None
+
+
 def _typed(decl: FieldDecl, value: Any) -> Value | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         if decl.required:
@@ -190,6 +219,9 @@ def _typed(decl: FieldDecl, value: Any) -> Value | None:
         found = iso_date(value)
         if found is not None:
             return found
+        no_such = _no_such_date(value)
+        if no_such is not None:
+            raise _fail(*no_such)
         raise _fail(
             f"应为日期，格式如 2015-12-31，实际为{shown_value(value)}",
             f"expected a date such as 2015-12-31, got {value!r}",
