@@ -90,17 +90,8 @@ def plan_table(plan: Plan, lang: str = "zh") -> Table:
             f"{plan.before.pack.grade_label(plan.target, lang)}, "
             f"{counted(len(plan.actions), 'action')} ({before} → {after})",
         )
-    table = Table(
-        title=title,
-        box=box.SIMPLE,
-        show_lines=False,
-        min_width=76,
-        caption=_overdue_caption(plan, lang),
-        caption_justify="left",
-    )
+    table = _plan_frame(plan, title, lang)
     if not plan.reachable:
-        table.add_column(pick(lang, "原因", "Why"), max_width=80, overflow="fold")
-        table.add_row(pick(lang, plan.reason or "", plan.reason_en))
         return table
     table.add_column(pick(lang, "事项", "Field"), max_width=44, overflow="fold")
     table.add_column(pick(lang, "改为", "Set to"))
@@ -112,6 +103,23 @@ def plan_table(plan: Plan, lang: str = "zh") -> Table:
             user_text(show(decl, action.value, lang)),
             pick(lang, "、", ", ").join(action.requirements),
         )
+    return table
+
+
+def _plan_frame(plan: Plan, title: str, lang: str) -> Table:
+    """A plan's table with its title and the overdue caption; for a plan that cannot reach its
+    goal, the reason as its one row."""
+    table = Table(
+        title=title,
+        box=box.SIMPLE,
+        show_lines=False,
+        min_width=76,
+        caption=_overdue_caption(plan, lang),
+        caption_justify="left",
+    )
+    if not plan.reachable:
+        table.add_column(pick(lang, "原因", "Why"), max_width=80, overflow="fold")
+        table.add_row(pick(lang, plan.reason or "", plan.reason_en))
     return table
 
 
@@ -209,17 +217,8 @@ def _sheet_plan_table(plan: Plan, lang: str) -> Table:
             f"{city}：{goal}最少要改的 {count} {what}（{before} → {now}）",
             f"{city}: the least work for {goal}, {many} ({before} → {now})",
         )
-    table = Table(
-        title=title,
-        box=box.SIMPLE,
-        show_lines=False,
-        min_width=76,
-        caption=_overdue_caption(plan, lang),
-        caption_justify="left",
-    )
+    table = _plan_frame(plan, title, lang)
     if not plan.reachable:
-        table.add_column(pick(lang, "原因", "Why"), max_width=80, overflow="fold")
-        table.add_row(pick(lang, plan.reason or "", plan.reason_en))
         return table
     if not sheet:  # a weighted pack to a total
         table.add_column(pick(lang, "事项", "Field"), max_width=44, overflow="fold")
