@@ -19,7 +19,8 @@ from ipscore.errors import IpscoreError
 from ipscore.packs import find_pack, load_pack
 from ipscore.report import strength as strength_report
 from ipscore.strength import evaluation as strength
-from ipscore.strength.index import compute, normalise, uncertainty
+from ipscore.strength.index import compute, normalise
+from ipscore.strength.montecarlo import uncertainty
 
 from .conftest import ROOT
 
@@ -205,7 +206,7 @@ def test_shipped_cohort_ranks_within_tiers_and_leaves_out_a_failed_check():
     assert by_city["常熟市"].normalised["C4"] == 0
     assert by_city["北京市朝阳区"].missing == ["C4"]
     assert by_city["北京市朝阳区"].normalised["C4"] == 0
-    # 成都市 and 杭州市 are 0.3 apart: over weights ±25% and two normalisations either can be
+    # 成都市 and 杭州市 are 0.3 apart: over every assumption the pack varies either can be
     # second, and the interval says so.
     assert (by_city["成都市"].rank, by_city["杭州市"].rank) == (2, 3)
     assert by_city["成都市"].spread is not None and by_city["成都市"].spread[0] == 2
@@ -228,7 +229,10 @@ def test_cli_outputs(tmp_path: Path):
     assert "深圳市" in done.stdout and "湘潭市" in done.stdout and "D.R4" in done.stdout
     done = run("strength", str(SHIPPED), "--format", "json", "--uncertainty", "200", "--seed", "3")
     data = json.loads(done.stdout)
-    assert data["uncertainty"] == {"draws": 200, "seed": 3}
+    # Every assumption the shipped pack's `uncertainty:` lists is varied (issue 34).
+    varied = ["dimension_weights", "indicator_weights", "normalisation", "aggregation"]
+    varied += ["missing", "outliers", "leave_one_out"]
+    assert data["uncertainty"] == {"draws": 200, "seed": 3, "varied": varied}
     # Where it came from: every input file with its SHA-256 and note (example data says so).
     assert len(data["inputs"]) == 10 and all(len(i["sha256"]) == 64 for i in data["inputs"])
     assert data["inputs"][0]["note"].startswith("示例数据")

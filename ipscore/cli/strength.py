@@ -34,8 +34,16 @@ from .common import (
     "draws",
     type=click.IntRange(0, 20_000),  # draws × cities are held in memory: 20,000 is plenty
     default=0,
-    help="蒙特卡洛次数：随机变动权重（及规则包列出的标准化方法），给出每个城市排名的中位数和"
-    "5%–95%区间。",
+    help="蒙特卡洛次数：随机变动规则包 uncertainty 列出的每个假设（权重、标准化、汇总、缺报处理、"
+    "异常值处理、去掉一个指标），给出每个城市排名的中位数和5%–95%区间。",
+)
+@click.option(
+    "--sensitivity",
+    "base",
+    type=click.IntRange(0, 65_536),
+    default=0,
+    help="敏感性分析的基础样本数 N（2的幂，如1024）：按 Saltelli 设计运行 N×(假设数+2) 次，"
+    "给出每个假设对平均排名变动的一阶和总 Sobol 指数。",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="随机数种子（结果可重现）。")
 @output_options("table", "json", "csv")
@@ -48,6 +56,7 @@ def strength_cmd(
     paths: tuple[str, ...],
     pack_id: str | None,
     draws: int,
+    base: int,
     seed: int,
     fmt: str,
     output: Path | None,
@@ -69,16 +78,21 @@ def strength_cmd(
     例：
       ipscore strength scenarios/strength-2015/
       ipscore strength scenarios/strength-2015/ --uncertainty 1000 --seed 1
+      ipscore strength scenarios/strength-2015/ --sensitivity 1024 --seed 1
       ipscore strength scenarios/strength-2015/ -o 实力状况评价.pdf
     """
     files_in_scope(paths, pack_id, db, users_file, user_name)
     from .. import report
     from ..strength.evaluation import evaluate
+    from ..strength.sensitivity import need_a_power_of_two
+
+    if base:
+        need_a_power_of_two(base)
 
     if output is not None:
         report.suffix_of(output, (*report.FORMATS, ".xlsx", ".csv", ".json", ".txt"))
     with other_years(db) as archive:
-        result = evaluate(paths, pack_id, draws, seed, archive)
+        result = evaluate(paths, pack_id, draws, seed, archive, base)
     stamp = timestamp_of(timestamp)
     suffix = output.suffix.lower() if output is not None else ""
     if output is not None or fmt != "table":  # the terminal table lists them itself

@@ -53,13 +53,27 @@ class Dimension(Strict):
     weight: Decimal = Field(ge=0)
 
 
+Aggregation = Literal["arithmetic", "geometric"]
+Missing = Literal["worst", "reweight"]
+Outliers = Literal["none", "winsorise", "log"]
+
+
 class Uncertainty(Strict):
-    """What a Monte Carlo draw varies: each dimension's weight by up to ± `weight_spread`
-    of itself (uniform, then the weights rescaled to sum to 1), and where `normalisations`
-    names several, the normalisation too."""
+    """What a Monte Carlo draw varies (COINr's get_sensitivity; Saisana, Saltelli & Tarantola
+    2005): each dimension's weight by up to ± `weight_spread` of itself (uniform, then the
+    weights rescaled to sum to 1), each indicator's weight within its dimension by up to
+    ± `indicator_weight_spread`, and where the lists name alternatives, the normalisation,
+    the aggregation, what a missing value counts as and the outlier treatment; with
+    `leave_one_out`, one indicator (or none) left out. The pack's own method is always among
+    the draws, whether a list names it or not (ipscore/strength/montecarlo.py)."""
 
     weight_spread: Decimal = Field(default=Decimal("0.25"), ge=0, lt=1)
+    indicator_weight_spread: Decimal = Field(default=Decimal(0), ge=0, lt=1)
     normalisations: list[Normalisation] = Field(default_factory=list)
+    aggregations: list[Aggregation] = Field(default_factory=list)
+    missing: list[Missing] = Field(default_factory=list)
+    outliers: list[Outliers] = Field(default_factory=list)
+    leave_one_out: bool = False
 
 
 class IndexSpec(Strict):

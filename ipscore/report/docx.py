@@ -664,6 +664,10 @@ def strength(ctx: dict[str, Any]) -> bytes:
                 row += [c["median_rank"], c["interval"]]
             rows.append(row)
         doc.table(head, rows)
+    if ctx["sobol"]:
+        doc.heading(t["sobol"], 1)
+        doc.table([t["assumption"], t["first_order"], t["total_order"]], ctx["sobol"]["rows"])
+        doc.para(ctx["sobol"]["note"], size=9)
     if ctx["excluded"]:
         doc.heading(t["excluded"], 1)
         doc.bullets(

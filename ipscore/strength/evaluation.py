@@ -24,7 +24,9 @@ from ..packs import Pack
 from ..packs.index import IndexSpec, Indicator
 from ..text import pick
 from ..verdicts import UNMET
-from .index import Computed, Spread, compute, uncertainty
+from .index import Computed, compute
+from .montecarlo import Spread, uncertainty
+from .sensitivity import Sensitivity, sensitivity
 
 # Submitted figures as the index reads them: numbers (a tier and a name besides).
 Value = Any
@@ -76,6 +78,8 @@ class Strength:
     draws: int = 0
     seed: int = 0
     last_year_of: int | None = None  # the year compared with, when the archive held it
+    sensitivity: Sensitivity | None = None  # Sobol indices of the assumptions (--sensitivity)
+    varied: tuple[str, ...] = ()  # the assumptions the draws varied
 
     @property
     def spec(self) -> IndexSpec:
@@ -97,7 +101,10 @@ class Strength:
                 "missing": spec.missing,
                 "weights": {d.code: float(d.weight) for d in spec.dimensions},
             },
-            "uncertainty": {"draws": self.draws, "seed": self.seed} if self.draws else None,
+            "uncertainty": {"draws": self.draws, "seed": self.seed, "varied": list(self.varied)}
+            if self.draws
+            else None,
+            "sensitivity": None if self.sensitivity is None else self.sensitivity.to_dict(),
             "cities": [
                 {
                     "city": c.city,
@@ -180,8 +187,10 @@ def evaluate(
     draws: int = 0,
     seed: int = 0,
     archive: Stores | None = None,
+    base: int = 0,
 ) -> Strength:
-    """Every city in the files: its data checked by the engine, then the cohort indexed."""
+    """Every city in the files: its data checked by the engine, then the cohort indexed; with
+    `draws`, each rank's interval over the assumptions; with `base`, their Sobol indices."""
     read = read_all(paths, pack_id)
     packs = {p.id: p for p, _ in read}
     if len(packs) != 1:
@@ -223,6 +232,7 @@ def evaluate(
     raw = _raw(spec, values)
     computed = compute(spec, raw, tiers)
     spread = uncertainty(spec, raw, tiers, draws, seed) if draws else None
+    sobol = sensitivity(spec, raw, tiers, base, seed) if base else None
     last = _last_year(pack, year, archive, [a.city for a, _ in kept]) if archive else None
     cities = [_city(spec, a, v, k, computed, tiers, spread, last) for k, (a, v) in enumerate(kept)]
     cities.sort(key=lambda c: (_tier_order(spec, pack, c.tier), c.rank or 10**9, c.city))
@@ -236,6 +246,8 @@ def evaluate(
         draws,
         seed,
         year - 1 if last else None,
+        sobol,
+        spread.factors if spread else (),
     )
 
 

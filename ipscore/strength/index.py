@@ -1,5 +1,6 @@
 """The composite strength index over a cohort of cities, vectorised (NumPy): normalisation,
-weighting, aggregation, ranks within each tier, and the Monte Carlo spread of those ranks.
+weighting, aggregation and ranks within each tier (the Monte Carlo over the assumptions is
+ipscore/strength/montecarlo.py).
 
 Pure arithmetic on a cities × indicators table of values (NaN where a city has none); which
 cities enter and what their figures are is decided before (ipscore/strength.py, the engine's
@@ -149,38 +150,3 @@ def tier_ranks(index: Matrix, tiers: Sequence[str | None]) -> NDArray[np.int64]:
             higher = (part[None, :, :] > part[:, None, :] + TIE).sum(axis=1)
             ranks[rows, start : start + 64] = np.where(valid[:, start : start + 64], higher + 1, 0)
     return ranks
-
-
-@dataclass(frozen=True)
-class Spread:
-    """Each city's rank over the draws: median and the 5th and 95th percentiles."""
-
-    draws: int
-    seed: int
-    median: NDArray[np.int64]
-    low: NDArray[np.int64]
-    high: NDArray[np.int64]
-
-
-def uncertainty(
-    spec: IndexSpec, raw: Matrix, tiers: Sequence[str | None], draws: int, seed: int
-) -> Spread:
-    """Monte Carlo over the weights (each dimension's weight × U(1 − s, 1 + s), rescaled to sum
-    to 1) and, where the pack lists several, the normalisation, as COINr does. Seeded."""
-    _need_a_cohort(raw)
-    rng = np.random.default_rng(seed)
-    spread = float(spec.uncertainty.weight_spread)
-    base = _weights(spec)
-    weights = base * rng.uniform(1 - spread, 1 + spread, size=(draws, base.size))
-    weights /= weights.sum(axis=1, keepdims=True)
-    methods = spec.uncertainty.normalisations or [spec.normalisation]
-    chosen = rng.integers(0, len(methods), size=draws)
-    index = np.empty((raw.shape[0], draws))
-    for k, method in enumerate(methods):
-        picked = np.flatnonzero(chosen == k)
-        if picked.size:
-            dims = dimension_scores(spec, normalise(spec, raw, method))
-            index[:, picked] = aggregate(spec, dims, weights[picked])
-    ranks = tier_ranks(index, tiers)
-    low, median, high = np.quantile(ranks, [0.05, 0.5, 0.95], axis=1, method="inverted_cdf")
-    return Spread(draws, seed, median.astype(np.int64), low.astype(np.int64), high.astype(np.int64))

@@ -38,6 +38,8 @@ def strength_tables(s: Strength, lang: str = "zh") -> list[Table]:
         pick(lang, spec.interpretation, spec.interpretation_en), file_notes(s.checked, lang)
     )
     out[-1].caption_justify = "left"
+    if s.sensitivity is not None:
+        out.append(sobol_table(s, lang))
     if s.excluded:
         left = Table(title=w["excluded"], box=box.SIMPLE, show_lines=True)
         left.add_column(w["city"])
@@ -53,6 +55,41 @@ def strength_tables(s: Strength, lang: str = "zh") -> list[Table]:
             )
         out.append(left)
     return out
+
+
+def sobol_table(s: Strength, lang: str = "zh") -> Table:
+    """`strength --sensitivity`: each assumption's first-order and total Sobol index, with a
+    bar of each (a block per 0.05), and how they were estimated."""
+    from ...report.strength import WORDS
+
+    w = WORDS["en" if lang == "en" else "zh"]
+    sens = s.sensitivity
+    assert sens is not None
+    table = Table(title=w["sobol"], title_justify="left", box=box.SIMPLE)
+    table.add_column(w["assumption"])
+    table.add_column(w["first_order"], justify="right")
+    table.add_column("", no_wrap=True)
+    table.add_column(w["total_order"], justify="right")
+    table.add_column("", no_wrap=True)
+    for x in sens.shares:
+        table.add_row(
+            pick(lang, x.factor.label, x.factor.label_en),
+            f"{x.first:.3f}",
+            f"[blue]{_bar(x.first)}[/]",
+            f"{x.total:.3f}",
+            f"[cyan]{_bar(x.total)}[/]",
+        )
+    table.caption = (
+        w["sobol_note"]
+        .format(shift=f"{sens.mean_shift:.2f}", base=sens.base, runs=sens.runs, seed=sens.seed)
+        .replace(pick(lang, "深色：一阶；浅色：总指数。", "Dark: first-order; light: total."), "")
+    )
+    table.caption_justify = "left"
+    return table
+
+
+def _bar(share: float) -> str:
+    return "█" * round(min(max(share, 0.0), 1.0) * 20)
 
 
 def excluded_lines(s: Strength, lang: str = "zh") -> list[str]:

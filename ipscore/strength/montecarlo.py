@@ -1,0 +1,286 @@
+"""The index recomputed under other assumptions: every assumption the pack's `uncertainty:`
+lists, each a factor drawn from the unit interval, and the ranks each draw gives.
+
+A draw is a row of uniform numbers in [0, 1), some columns per factor: a weight factor has a
+column per weight (× U(1 − s, 1 + s)); a discrete factor (normalisation, aggregation, missing
+policy, outlier treatment, the indicator left out) has one, mapped to its k alternatives by
+⌊u·k⌋, as Saisana, Saltelli & Tarantola (2005) and COINr's `get_sensitivity` do. Plain random
+rows give the rank intervals (`uncertainty`); Saltelli's design of rows gives the Sobol
+indices (ipscore/strength/sensitivity.py). The pack's own method is always the first
+alternative of every discrete factor, so the published index is always among the draws.
+
+Arithmetic is vectorised over the draws: draws that share a normalisation, missing policy
+and outlier treatment share one normalised table. The normalisation itself is index.py's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..packs.index import IndexSpec
+from .index import Matrix, _need_a_cohort, _weights, compute, normalise, tier_ranks
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One assumption varied: its name, its words, how many columns of a draw it takes, and
+    its alternatives (discrete) or its spread (weights)."""
+
+    name: str
+    label: str
+    label_en: str
+    width: int
+    choices: tuple[str, ...] = ()  # discrete: the alternatives, the pack's own first
+    spread: float = 0.0  # weights: ± this share of each weight
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Each city's rank over the draws: median and the 5th and 95th percentiles."""
+
+    draws: int
+    seed: int
+    median: NDArray[np.int64]
+    low: NDArray[np.int64]
+    high: NDArray[np.int64]
+    factors: tuple[str, ...] = ()  # the assumptions varied
+
+
+def _first(own: str, listed: Sequence[str]) -> tuple[str, ...]:
+    """The pack's own choice, then the other listed ones (defect 1 of issue 34: a list that
+    left the pack's own method out drew only other methods)."""
+    return tuple(dict.fromkeys([own, *listed]))
+
+
+def factors(spec: IndexSpec) -> list[Factor]:
+    """The assumptions the pack lists that vary, in a fixed order."""
+    u = spec.uncertainty
+    out: list[Factor] = []
+    if u.weight_spread > 0:
+        out.append(
+            Factor(
+                "dimension_weights",
+                "方面权重",
+                "dimension weights",
+                len(spec.dimensions),
+                spread=float(u.weight_spread),
+            )
+        )
+    if u.indicator_weight_spread > 0:
+        out.append(
+            Factor(
+                "indicator_weights",
+                "指标权重",
+                "indicator weights",
+                len(spec.indicators),
+                spread=float(u.indicator_weight_spread),
+            )
+        )
+    discrete = [
+        (
+            "normalisation",
+            "标准化方法",
+            "normalisation",
+            _first(spec.normalisation, u.normalisations),
+        ),
+        ("aggregation", "汇总方法", "aggregation", _first(spec.aggregation, u.aggregations)),
+        ("missing", "缺报处理", "missing values", _first(spec.missing, u.missing)),
+        ("outliers", "异常值处理", "outlier treatment", _first("none", u.outliers)),
+    ]
+    if u.leave_one_out:
+        left = ("none", *(i.id for i in spec.indicators))
+        discrete.append(("leave_one_out", "去掉一个指标", "one indicator left out", left))
+    for name, label, label_en, choices in discrete:
+        if len(choices) > 1:
+            out.append(Factor(name, label, label_en, 1, choices=choices))
+    return out
+
+
+# The outlier treatment of a draw: the raw table → the treated table. A stand-in until
+# ipscore/strength/treat.py (issue 34, deliverable 2) lands; see `_stand_in_treat`.
+Treat = Callable[[IndexSpec, Matrix, str], Matrix]
+
+
+def _stand_in_treat(spec: IndexSpec, raw: Matrix, how: str) -> Matrix:
+    """COINr's rule in its simplest form: a column whose reported values have |skew| > 2 and
+    kurtosis > 3.5 has its one most extreme value (on the skewed side) set to the next one
+    (`winsorise`), or is replaced by log(1 + x) where no value is negative (`log`)."""
+    if how == "none":
+        return raw
+    out = raw.copy()
+    for j in range(raw.shape[1]):
+        column = raw[:, j]
+        seen = column[~np.isnan(column)]
+        if seen.size < 4 or np.std(seen) == 0:
+            continue
+        skew, kurt = _skew_kurtosis(seen)
+        if abs(skew) <= 2 or kurt <= 3.5:
+            continue
+        if how == "log" and seen.min() >= 0:
+            out[:, j] = np.log1p(column)
+        elif how == "winsorise":
+            ordered = np.sort(seen)
+            if skew > 0:
+                out[:, j] = np.minimum(column, ordered[-2])
+            else:
+                out[:, j] = np.maximum(column, ordered[1])
+    return out
+
+
+def _skew_kurtosis(seen: NDArray[np.float64]) -> tuple[float, float]:
+    """Sample skewness and excess kurtosis, bias-adjusted (Excel's SKEW and KURT, COINr's)."""
+    n = seen.size
+    z = (seen - seen.mean()) / seen.std()
+    g1, g2 = float(np.mean(z**3)), float(np.mean(z**4) - 3)
+    skew = g1 * (n * (n - 1)) ** 0.5 / (n - 2)
+    return skew, ((n + 1) * g2 + 6) * (n - 1) / ((n - 2) * (n - 3))
+
+
+def ranks_of(
+    spec: IndexSpec,
+    raw: Matrix,
+    tiers: Sequence[str | None],
+    draws: Matrix,
+    treat: Treat = _stand_in_treat,
+) -> NDArray[np.int64]:
+    """Every city's rank in its tier under each draw (cities × draws; 0: no index)."""
+    return tier_ranks(indices_of(spec, raw, draws, treat), tiers)
+
+
+def indices_of(
+    spec: IndexSpec, raw: Matrix, draws: Matrix, treat: Treat = _stand_in_treat
+) -> Matrix:
+    """Every city's index under each draw (cities × draws): rows of `draws` are in [0, 1),
+    their columns the factors' in `factors(spec)` order."""
+    _need_a_cohort(raw)
+    picked = _columns(spec, draws)
+    dim_w = picked.get("dimension_weights")
+    dim_w = np.tile(_weights(spec), (len(draws), 1)) if dim_w is None else dim_w
+    ind_base = np.array([float(i.weight) for i in spec.indicators])
+    ind_w = picked.get("indicator_weights")
+    ind_w = np.tile(ind_base, (len(draws), 1)) if ind_w is None else ind_w
+    chosen = {f.name: picked[f.name] for f in factors(spec) if f.choices}
+    left = chosen.get("leave_one_out")
+    if left is not None:
+        rows = np.flatnonzero(left > 0)
+        ind_w[rows, left[rows] - 1] = 0.0  # alternative k ≥ 1 leaves indicator k − 1 out
+    own = {"normalisation": 0, "aggregation": 0, "missing": 0, "outliers": 0}
+    keys = [chosen.get(name, np.full(len(draws), own[name])) for name in own]
+    choices = {f.name: f.choices for f in factors(spec) if f.choices}
+    index = np.empty((raw.shape[0], len(draws)))
+    combos = np.stack(keys[:1] + keys[2:], axis=1)  # normalisation, missing, outliers
+    for combo in np.unique(combos, axis=0):
+        rows = np.flatnonzero(np.all(combos == combo, axis=1))
+        method, missing, outliers = (
+            _choice(choices, name, int(k), fallback)
+            for name, k, fallback in zip(
+                ("normalisation", "missing", "outliers"),
+                combo,
+                (spec.normalisation, spec.missing, "none"),
+                strict=True,
+            )
+        )
+        variant = spec if missing == spec.missing else spec.model_copy(update={"missing": missing})
+        normalised = normalise(variant, treat(spec, raw, outliers), method)  # type: ignore[arg-type]
+        dims = _dimension_scores(spec, normalised, ind_w[rows])
+        geometric = np.array(
+            [
+                _choice(choices, "aggregation", int(k), spec.aggregation) == "geometric"
+                for k in keys[1][rows]
+            ]
+        )
+        index[:, rows] = _aggregate(dims, dim_w[rows], geometric)
+    return index
+
+
+def _choice(choices: dict[str, tuple[str, ...]], name: str, k: int, fallback: str) -> str:
+    return choices[name][k] if name in choices else fallback
+
+
+def _columns(spec: IndexSpec, draws: Matrix) -> dict[str, NDArray[np.float64]]:
+    """Each factor's value in each draw: weights (draws × weights) or the alternative's
+    position (draws)."""
+    out: dict[str, NDArray[np.float64]] = {}
+    at = 0
+    for f in factors(spec):
+        u = draws[:, at : at + f.width]
+        at += f.width
+        if f.choices:
+            out[f.name] = np.minimum(
+                (u[:, 0] * len(f.choices)).astype(np.int64), len(f.choices) - 1
+            )
+            continue
+        base = _weights(spec) if f.name == "dimension_weights" else None
+        if base is None:
+            base = np.array([float(i.weight) for i in spec.indicators])
+        w = base * (1 - f.spread + 2 * f.spread * u)
+        if f.name == "dimension_weights":
+            w = w / w.sum(axis=1, keepdims=True)
+        out[f.name] = w
+    if at != draws.shape[1]:
+        raise ValueError(f"a draw has {draws.shape[1]} columns; the factors take {at}")
+    return out
+
+
+def width(spec: IndexSpec) -> int:
+    """Columns of a draw."""
+    return sum(f.width for f in factors(spec))
+
+
+def _dimension_scores(spec: IndexSpec, normalised: Matrix, weights: Matrix) -> Matrix:
+    """index.py's `dimension_scores` with a row of indicator weights per draw: cities ×
+    dimensions × draws (NaN: nothing to weigh)."""
+    present = ~np.isnan(normalised)
+    values = np.where(present, normalised, 0.0)
+    out = np.empty((normalised.shape[0], len(spec.dimensions), weights.shape[0]))
+    for d, dim in enumerate(spec.dimensions):
+        picked = [k for k, i in enumerate(spec.indicators) if i.dimension == dim.code]
+        w = weights[:, picked].T  # indicators × draws
+        total = present[:, picked] @ w
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[:, d, :] = np.where(total == 0, np.nan, values[:, picked] @ w / total)
+    return out
+
+
+def _aggregate(dims: NDArray[np.float64], weights: Matrix, geometric: NDArray[np.bool_]) -> Matrix:
+    """index.py's `aggregate` with dimensions and weights per draw. A geometric draw first
+    rescales each dimension's sub-indices over the cohort to [1, 100] (COINr's practice), so
+    no sub-index is ≤ 0 whatever the normalisation: geometric aggregation is always drawable."""
+    present = ~np.isnan(dims)
+    w = weights.T[None, :, :]  # 1 × dimensions × draws
+    share = (present * w).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        arithmetic = (np.where(present, dims, 0.0) * w).sum(axis=1) / share
+        low, high = np.nanmin(dims, axis=0), np.nanmax(dims, axis=0)
+        scaled = np.where(high > low, 0.01 + 0.99 * (dims - low) / (high - low), 1.0)
+        logs = np.where(present, np.log(scaled), 0.0)
+        geometric_mean = np.exp((logs * w).sum(axis=1) / share)
+    value = np.where(geometric[None, :], geometric_mean, arithmetic)
+    return np.where(share == 0, np.nan, value * 100)
+
+
+def uncertainty(
+    spec: IndexSpec, raw: Matrix, tiers: Sequence[str | None], draws: int, seed: int
+) -> Spread:
+    """Monte Carlo over every assumption the pack lists, as COINr's uncertainty analysis:
+    `draws` random rows, each city's median rank and its 5–95% interval. Seeded."""
+    _need_a_cohort(raw)
+    rng = np.random.default_rng(seed)
+    ranks = ranks_of(spec, raw, tiers, rng.random((draws, width(spec))))
+    low, median, high = np.quantile(ranks, [0.05, 0.5, 0.95], axis=1, method="inverted_cdf")
+    return Spread(
+        draws,
+        seed,
+        median.astype(np.int64),
+        low.astype(np.int64),
+        high.astype(np.int64),
+        tuple(f.name for f in factors(spec)),
+    )
+
+
+def published_ranks(spec: IndexSpec, raw: Matrix, tiers: Sequence[str | None]) -> NDArray[np.int64]:
+    return compute(spec, raw, tiers).rank
