@@ -211,3 +211,15 @@ def test_the_report_words_every_assumption_varied():
         in ctx["uncertainty"]
     )
     assert len(ctx["intervals"]) == 4  # a chart per tier
+
+
+def test_the_robustness_charts():
+    from ipscore.report.robustness import rank_intervals_svg, sobol_bars_svg
+
+    svg = sobol_bars_svg([("方面权重", 0.5, 1.2), ("缺报处理", -0.01, 0.0)])
+    # The plot runs from x = 110 to 440: S1 0.5 is 165 wide; ST above 1 stops at 1 (330);
+    # a negative estimate (noise) is drawn as 0.
+    assert 'width="165.0"' in svg and 'width="330.0"' in svg and svg.count('width="0.0"') == 2
+    assert ">方面权重<" in svg and svg.count("<rect") == 4
+    svg = rank_intervals_svg([("甲", 1, (1, 1, 2)), ("乙", None, (1, 2, 2))])
+    assert svg.count("<circle") == 2 and svg.count("<polygon") == 1  # 乙 has no published rank

@@ -1,7 +1,8 @@
 """How robust the strength ranks are, as charts: each city's rank interval over the Monte
 Carlo draws, and the Sobol bars of the assumptions (first-order and total). Drawn as SVG by
 hand, as the strength radar is: the labels are Chinese, and a browser or WeasyPrint finds a
-CJK font where matplotlib, without one indexed, draws empty boxes."""
+CJK font where matplotlib, without one indexed, draws empty boxes; the text takes the
+report's own font."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def rank_intervals_svg(rows: Sequence[tuple[str, int | None, tuple[int, int, int
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 460 {bottom + 22}" '
-        f'width="460" height="{bottom + 22}" role="img" font-family="sans-serif">'
+        f'width="460" height="{bottom + 22}" role="img">'
     ]
     for k, (name, rank, (low, median, high)) in enumerate(rows):
         y = top + k * pitch + pitch / 2
@@ -62,7 +63,7 @@ def sobol_bars_svg(rows: Sequence[tuple[str, float, float]]) -> str:
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 460 {bottom + 22}" '
-        f'width="460" height="{bottom + 22}" role="img" font-family="sans-serif">'
+        f'width="460" height="{bottom + 22}" role="img">'
     ]
     for k, (name, first, total) in enumerate(rows):
         y = top + k * pitch
