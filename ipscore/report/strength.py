@@ -12,6 +12,7 @@ from ..decide.explain import show
 from ..strength.evaluation import CityStrength, Strength, shown_value
 from ..text import pick
 from ..views.output import csv_writer
+from .audit import context as audit_context
 from .charts import svg_text
 from .contexts.common import SignOff, office, provenance, words
 
@@ -351,6 +352,7 @@ def context(
         ],
         "provenance": provenance(s.pack, list(s.checked), produced_at, lang),
         "office": office(s.pack, produced_at, signoff, lang),
+        "audit": audit_context(s, lang),
     }
 
 
