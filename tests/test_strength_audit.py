@@ -165,6 +165,7 @@ def test_the_audit_in_every_report(tmp_path: Path):
     assert html.count("<svg") >= 10  # the heat map besides a radar per city
     md = (tmp_path / "audit.md").read_text(encoding="utf-8")
     assert "| C4 PCT国际专利申请量 | 8 | 89% |" in md
+    assert "| 方面 | 指标数 | 城市数 | α |" in md and "| 保护 | 2 | 9 | 0.63 |" in md
     plain = tmp_path / "plain.md"
     run("strength", str(SHIPPED), "-o", str(plain))
     assert "指数审计" not in plain.read_text(encoding="utf-8")  # only when asked for

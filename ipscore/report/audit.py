@@ -48,7 +48,7 @@ WORDS: dict[str, dict[str, str]] = {
         "参考线。",
         "dimension": "方面",
         "all": "全部指标",
-        "items": "指标数",
+        "n_items": "指标数",
         "cities": "城市数",
         "components": "主成分：前{k}个主成分解释的方差为 {shares}（标准化后的指标，{n} 个指标齐全"
         "的城市）。第一主成分占比高，说明各指标大体随同一个因素（常常是城市规模）变化。",
@@ -102,7 +102,7 @@ WORDS: dict[str, dict[str, str]] = {
         "high alpha means the indicators measure one thing; 0.7 is the usual line.",
         "dimension": "Dimension",
         "all": "All indicators",
-        "items": "Indicators",
+        "n_items": "Indicators",
         "cities": "Cities",
         "components": "Principal components: the first {k} explain {shares} of the variance "
         "(standardised indicators, the {n} cities with every value). A large first component "
@@ -291,7 +291,7 @@ def docx_section(doc: Any, ctx: dict[str, Any]) -> None:
     doc.heading(t["with_dimensions"], 2)
     doc.table([t["indicator"], *a["dimension_names"]], a["with_dimensions"])
     doc.heading(t["alpha"], 2)
-    doc.table([t["dimension"], t["items"], t["cities"], "α"], a["alpha"])
+    doc.table([t["dimension"], t["n_items"], t["cities"], "α"], a["alpha"])
     doc.para(t["alpha_note"], size=8)
     if a["components"]:
         doc.para(a["components"])

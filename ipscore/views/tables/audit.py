@@ -51,7 +51,7 @@ def audit_tables(s: Strength, lang: str = "zh") -> list[Table]:
         _table(t["with_dimensions"], [t["indicator"], *a["dimension_names"]], with_dims),
         _table(
             t["alpha"],
-            [t["dimension"], t["items"], t["cities"], "α"],
+            [t["dimension"], t["n_items"], t["cities"], "α"],
             a["alpha"],
             "\n".join(x for x in (t["alpha_note"], a["components"]) if x),
         ),
