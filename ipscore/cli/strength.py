@@ -46,6 +46,13 @@ from .common import (
     "给出每个假设对平均排名变动的一阶和总 Sobol 指数。",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="随机数种子（结果可重现）。")
+@click.option(
+    "--audit",
+    "audit",
+    is_flag=True,
+    help="指数审计：各指标的统计量和离群标记、相关矩阵、各方面的 Cronbach α、主成分、有效权重、"
+    "影响各城市排名最大的指标；终端和 JSON 中列出，-o 的报告中加一节。",
+)
 @output_options("table", "json", "csv")
 @outside_option
 @signoff_options
@@ -58,6 +65,7 @@ def strength_cmd(
     draws: int,
     base: int,
     seed: int,
+    audit: bool,
     fmt: str,
     output: Path | None,
     timestamp: bool,
@@ -80,10 +88,11 @@ def strength_cmd(
       ipscore strength scenarios/strength-2015/ --uncertainty 1000 --seed 1
       ipscore strength scenarios/strength-2015/ --sensitivity 1024 --seed 1
       ipscore strength scenarios/strength-2015/ -o 实力状况评价.pdf
+      ipscore strength scenarios/strength-2015/ --audit
     """
     files_in_scope(paths, pack_id, db, users_file, user_name)
     from .. import report
-    from ..strength.evaluation import evaluate
+    from ..strength.evaluation import audited, evaluate
     from ..strength.sensitivity import need_a_power_of_two
 
     if base:
@@ -93,6 +102,8 @@ def strength_cmd(
         report.suffix_of(output, (*report.FORMATS, ".xlsx", ".csv", ".json", ".txt"))
     with other_years(db) as archive:
         result = evaluate(paths, pack_id, draws, seed, archive, base)
+    if audit:
+        result = audited(result)
     stamp = timestamp_of(timestamp)
     suffix = output.suffix.lower() if output is not None else ""
     if output is not None or fmt != "table":  # the terminal table lists them itself
@@ -112,6 +123,8 @@ def strength_cmd(
 
         emit(csv_text(result, chosen_lang()), output)
     else:
+        from ..views.tables.audit import audit_tables
         from ..views.tables.strength import strength_tables
 
-        emit_tables(strength_tables(result, chosen_lang()), output)
+        tables = strength_tables(result, chosen_lang())
+        emit_tables([*tables, *audit_tables(result, chosen_lang())], output)

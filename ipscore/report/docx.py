@@ -704,5 +704,9 @@ def strength(ctx: dict[str, Any]) -> bytes:
                 [t["indicator"], t["value"], t["normalised"]],
                 [[i["label"], i["value"], i["normalised"]] for i in c["indicators"]],
             )
+    if ctx.get("audit"):
+        from .audit import docx_section
+
+        docx_section(doc, ctx)
     _end(doc, ctx)
     return doc.bytes()

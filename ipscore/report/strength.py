@@ -14,6 +14,7 @@ from ..strength.montecarlo import factors
 from ..strength.sensitivity import Sensitivity
 from ..text import pick
 from ..views.output import csv_writer
+from .audit import context as audit_context
 from .charts import svg_text
 from .contexts.common import SignOff, office, provenance, words
 from .robustness import rank_intervals_svg, sobol_bars_svg
@@ -384,6 +385,7 @@ def context(
         ],
         "provenance": provenance(s.pack, list(s.checked), produced_at, lang),
         "office": office(s.pack, produced_at, signoff, lang),
+        "audit": audit_context(s, lang),
     }
 
 

@@ -6,7 +6,7 @@ last year's index and rank from last year's stored figures; with draws, how robu
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +24,7 @@ from ..packs import Pack
 from ..packs.index import IndexSpec, Indicator
 from ..text import pick
 from ..verdicts import UNMET
+from .audit import Audit, audit, audit_dict
 from .index import Computed, compute
 from .montecarlo import Spread, uncertainty
 from .sensitivity import Sensitivity, sensitivity
@@ -80,6 +81,7 @@ class Strength:
     last_year_of: int | None = None  # the year compared with, when the archive held it
     sensitivity: Sensitivity | None = None  # Sobol indices of the assumptions (--sensitivity)
     varied: tuple[str, ...] = ()  # the assumptions the draws varied
+    audit: Audit | None = None  # `--audit`: the index's statistics (strength/audit.py)
 
     @property
     def spec(self) -> IndexSpec:
@@ -146,9 +148,23 @@ class Strength:
                 for a in self.checked
                 for i in a.inputs
             ],
+            **({"audit": audit_dict(self.audit)} if self.audit is not None else {}),
             "ipscore_version": __version__,
             "produced_at": produced_at,
         }
+
+
+def audited(s: Strength) -> Strength:
+    """The evaluation with its audit: the ranked cities' values, as the index read them."""
+    raw = np.array(
+        [
+            [np.nan if (v := c.values[i.id]) is None else float(v) for i in s.spec.indicators]
+            for c in s.cities
+        ],
+        dtype=float,
+    ).reshape(len(s.cities), len(s.spec.indicators))
+    found = audit(s.spec, raw, [c.tier for c in s.cities], [c.city for c in s.cities])
+    return replace(s, audit=found)
 
 
 def index_pack(pack: Pack) -> IndexSpec:
