@@ -14,6 +14,7 @@ from ..text import pick
 from ..views.output import csv_writer
 from .charts import svg_text
 from .contexts.common import SignOff, office, provenance, words
+from .treatment import outlier_table, revision_line
 
 WORDS: dict[str, dict[str, Any]] = {
     "zh": {
@@ -301,6 +302,8 @@ def context(
             w["missing_policy"][spec.missing],
         ],
         "dimension_names": dims,
+        "outliers": outlier_table(s, lang),
+        "revision": revision_line(s, lang),
         "dimensions": [
             {
                 "label": pick(lang, d.label, d.label_en),

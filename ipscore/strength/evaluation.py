@@ -6,7 +6,7 @@ last year's index and rank from last year's stored figures; with draws, how robu
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +25,7 @@ from ..packs.index import IndexSpec, Indicator
 from ..text import pick
 from ..verdicts import UNMET
 from .index import Computed, Spread, compute, uncertainty
+from .treat import Treatment, treat
 
 # Submitted figures as the index reads them: numbers (a tier and a name besides).
 Value = Any
@@ -76,6 +77,7 @@ class Strength:
     draws: int = 0
     seed: int = 0
     last_year_of: int | None = None  # the year compared with, when the archive held it
+    treatment: tuple[Treatment, ...] = ()  # each indicator's outlier statistics and treatment
 
     @property
     def spec(self) -> IndexSpec:
@@ -134,6 +136,21 @@ class Strength:
                 }
                 for e in self.excluded
             ],
+            "outliers": [
+                {
+                    "indicator": t.indicator,
+                    "skew": t.skew,
+                    "kurtosis": t.kurtosis,
+                    "treatment": t.action,
+                    "points": t.points,
+                    "cities": list(t.cities),
+                    "skew_after": t.skew_after,
+                    "kurtosis_after": t.kurtosis_after,
+                }
+                for t in self.treatment
+            ]
+            if spec.outliers is not None
+            else None,
             "inputs": [
                 {"city": a.city, "file": i.path, "sha256": i.sha256, "note": i.note}
                 for a in self.checked
@@ -220,7 +237,9 @@ def evaluate(
     (year,) = years
     values = [v for _, v in kept]
     tiers = [_tier(spec, v) for v in values]
-    raw = _raw(spec, values)
+    raw, treated = treat(spec, _raw(spec, values))  # outliers treated before normalising
+    names = [a.city for a, _ in kept]
+    treatment = tuple(replace(t, cities=tuple(names[k] for k in t.rows)) for t in treated)
     computed = compute(spec, raw, tiers)
     spread = uncertainty(spec, raw, tiers, draws, seed) if draws else None
     last = _last_year(pack, year, archive, [a.city for a, _ in kept]) if archive else None
@@ -236,6 +255,7 @@ def evaluate(
         draws,
         seed,
         year - 1 if last else None,
+        treatment,
     )
 
 
@@ -335,7 +355,7 @@ def _last_year(
     stored = [s for s, _ in passed]
     values = [v for _, v in passed]
     tiers = [_tier(spec, v) for v in values]
-    computed = compute(spec, _raw(spec, values), tiers)
+    computed = compute(spec, treat(spec, _raw(spec, values))[0], tiers)
     return {
         s.city: (
             None if np.isnan(computed.index[k]) else float(computed.index[k]),

@@ -18,6 +18,7 @@ def strength_tables(s: Strength, lang: str = "zh") -> list[Table]:
     """`strength`: the ranking tier by tier (index, each dimension, the rank's spread and last
     year where known), then the cities a data check left out, with the check and the gap."""
     from ...report.strength import WORDS, table_rows
+    from ...report.treatment import outlier_table
 
     w = WORDS["en" if lang == "en" else "zh"]
     spec = s.spec
@@ -52,6 +53,16 @@ def strength_tables(s: Strength, lang: str = "zh") -> list[Table]:
                 ),
             )
         out.append(left)
+    treated = outlier_table(s, lang, short=True)
+    if treated is not None:  # the pack treats outliers: each indicator's statistics
+        stats = Table(title=treated["title"], title_justify="left", box=box.SIMPLE)
+        for k, head in enumerate(treated["heads"]):
+            stats.add_column(head, justify="left" if k in (0, 3) else "right")
+        for row in treated["rows"]:
+            stats.add_row(*(user_text(v) for v in row))
+        stats.caption = treated["rule"]
+        stats.caption_justify = "left"
+        out.append(stats)
     return out
 
 
