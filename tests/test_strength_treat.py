@@ -143,6 +143,12 @@ def test_treatment_in_json_report_and_terminal(tmp_path: Path):
     text = out.read_text(encoding="utf-8")
     assert "| C4 每万人口PCT国际专利申请量 | 2.74 | 7.62 | 缩尾1个：深圳市 | 1.06 | -0.43 |" in text
     assert "规则包 2.0.0 版的改动：按本包自己的说明" in text
+    word = tmp_path / "s.docx"
+    assert run("strength", str(SHIPPED), "-o", str(word)).returncode == 0
+    from docx import Document
+
+    cells = {c.text for t in Document(str(word)).tables for r in t.rows for c in r.cells}
+    assert "缩尾1个：深圳市" in cells
     # A pack without `outliers` shows no such table.
     done = run("strength", str(ROOT / "tests" / "strength" / "cohort.csv"), "--pack", str(PACK))
     assert done.returncode == 0 and "异常值" not in done.stdout
