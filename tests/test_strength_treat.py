@@ -185,3 +185,94 @@ def test_a_pack_that_cannot_state_its_unit_or_keep_its_scale_is_refused(
     with pytest.raises(IpscoreError) as caught:
         load_pack(bad)
     assert message in str(caught.value)
+
+
+# Issue 34, deliverable 5: comparable years. The shipped pack with `comparable: {base_year:
+# 2015}` (and `otherwise: none`, since a log transform depends on each year's minimum); 2014
+# is the shipped cohort again with 深圳市's PCT applications 300 instead of 13,300.
+def _comparable_archive(tmp_path: Path) -> tuple[Path, str]:
+    text = (ROOT / "rules" / "cnipa-2015-strength.yaml").read_text(encoding="utf-8")
+    old = "otherwise: log}\n"
+    assert old in text
+    pack = tmp_path / "comparable.yaml"
+    pack.write_text(
+        text.replace(old, "otherwise: none}\n  comparable: {base_year: 2015}\n"), encoding="utf-8"
+    )
+    last = tmp_path / "2014"
+    last.mkdir()
+    for path in SHIPPED.glob("*.yaml"):
+        figures = path.read_text(encoding="utf-8").replace("year: 2015", "year: 2014")
+        if path.name == "shenzhen-2015.yaml":
+            figures = figures.replace("pct: 13300", "pct: 300")
+        (last / path.name).write_text(figures, encoding="utf-8")
+    db = str(tmp_path / "a.db")
+    assert run("archive", "add", str(last), "--db", db).returncode == 0
+    return pack, db
+
+
+def test_comparable_index_puts_both_years_on_the_base_years_scale(tmp_path: Path):
+    pack, db = _comparable_archive(tmp_path)
+    done = run("strength", str(SHIPPED), "--pack", str(pack), "--db", db, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["comparable"] == {"base_year": 2015}
+    cities = {c["city"]: c for c in data["cities"]}
+    # 2015 is the base year: its bounds are its own minima and maxima, so its comparable index
+    # is its index, city by city.
+    for c in cities.values():
+        assert c["comparable_index"] == pytest.approx(c["index"], abs=1e-9)
+    # 杭州市 filed the same figures both years. Within each year its index moved (2014's cohort
+    # had a weaker 深圳市, so its C4 span differed); on the 2015 scale it did not move.
+    hz = cities["杭州市"]
+    assert hz["last_year"]["index"] != pytest.approx(hz["index"], abs=1e-6)
+    assert hz["last_year"]["comparable_index"] == pytest.approx(hz["comparable_index"], abs=1e-9)
+    # 深圳市: only C4 differs. 2015 (winsorised to the upper bound) normalises to 1; 2014:
+    # (300/1137.87 − 90/956.9) / (1800/1061.6 − 90/956.9) = 0.10590 on the 2015 bounds. C4 is
+    # one of four creation indicators, creation weighs 0.3: the comparable index fell by
+    # 0.3 × 1/4 × (1 − 0.10590) × 100 = 6.706.
+    low, high = F(90) / F("956.9"), F(1800) / F("1061.6")
+    c4_2014 = (F(300) / F("1137.87") - low) / (high - low)
+    fall = F(3, 10) * F(1, 4) * (1 - c4_2014) * 100
+    sz = cities["深圳市"]
+    drop = sz["comparable_index"] - sz["last_year"]["comparable_index"]
+    assert drop == pytest.approx(float(fall), abs=1e-9)
+    # The report's change column compares the comparable indices.
+    out = tmp_path / "s.md"
+    assert (
+        run("strength", str(SHIPPED), "--pack", str(pack), "--db", db, "-o", str(out)).returncode
+        == 0
+    )
+    text = out.read_text(encoding="utf-8")
+    assert "可比指数（2015年界限）" in text and f"+{float(fall):.1f}" in text
+
+
+def test_history_shows_the_index_that_year_and_the_comparable_index(tmp_path: Path):
+    pack, db = _comparable_archive(tmp_path)
+    assert run("archive", "add", str(SHIPPED), "--db", db).returncode == 0
+    done = run("history", "杭州市", "--pack", str(pack), "--db", db, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    years = json.loads(done.stdout)["strength_index"]
+    assert [(y["year"], y["rank_in_tier"], y["cities_in_tier"]) for y in years] == [
+        (2014, 2, 4),
+        (2015, 2, 4),
+    ]
+    # Same figures both years: the comparable index is the same, the within-year one is not.
+    assert years[0]["comparable_index"] == pytest.approx(years[1]["comparable_index"], abs=1e-9)
+    assert years[0]["index"] != pytest.approx(years[1]["index"], abs=1e-6)
+    done = run("history", "杭州市", "--pack", str(pack), "--db", db)
+    assert "杭州市 实力指数" in done.stdout and "可比指数" in done.stdout
+    # Without comparable bounds the table has no comparable column.
+    done = run("history", "杭州市", "--pack", "cnipa-2015-strength", "--db", db)
+    assert "杭州市 实力指数" in done.stdout and "可比指数" not in done.stdout
+
+
+def test_a_base_year_the_archive_lacks_gives_no_comparable_index(tmp_path: Path):
+    text = (ROOT / "rules" / "cnipa-2015-strength.yaml").read_text(encoding="utf-8")
+    pack = tmp_path / "p.yaml"
+    pack.write_text(
+        text.replace("otherwise: log}\n", "otherwise: none}\n  comparable: {base_year: 2013}\n"),
+        encoding="utf-8",
+    )
+    done = run("strength", str(SHIPPED), "--pack", str(pack), "--format", "json")
+    data = json.loads(done.stdout)
+    assert data["comparable"] is None and data["cities"][0]["comparable_index"] is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -12,6 +13,7 @@ from .base import file_notes, joined_lines, plain_line, user_text
 
 if TYPE_CHECKING:
     from ...strength.evaluation import Strength
+    from ...strength.years import IndexYear
 
 
 def strength_tables(s: Strength, lang: str = "zh") -> list[Table]:
@@ -64,6 +66,47 @@ def strength_tables(s: Strength, lang: str = "zh") -> list[Table]:
         stats.caption_justify = "left"
         out.append(stats)
     return out
+
+
+def index_years_table(city: str, years: Sequence[IndexYear], lang: str = "zh") -> Table:
+    """`history --pack` with an index pack: the city's index and rank within each year's tier,
+    and the comparable index (one scale for every year) where the pack fixes its bounds."""
+    table = Table(
+        title=user_text(pick(lang, f"{city} 实力指数", f"{city}: strength index")),
+        title_justify="left",
+        box=box.SIMPLE_HEAVY,
+    )
+    comparable = any(y.comparable is not None for y in years)
+    for head in (
+        pick(lang, "年度", "Year"),
+        pick(lang, "当年指数", "Index (that year)"),
+        pick(lang, "同级排名", "Rank in tier"),
+        *([pick(lang, "可比指数", "Comparable index")] if comparable else []),
+    ):
+        table.add_column(head, justify="right")
+    for y in years:
+        row = [
+            str(y.year),
+            "—" if y.index is None else f"{y.index:.1f}",
+            "—" if y.rank is None else f"{y.rank}/{y.of}",
+        ]
+        if comparable:
+            row.append("—" if y.comparable is None else f"{y.comparable:.1f}")
+        table.add_row(*row)
+    table.caption = pick(
+        lang,
+        "当年指数在当年的城市之间标准化，各年不可直接相比；"
+        + ("可比指数用规则包基准年的界限，可以相比。" if comparable else "规则包未定基准年。"),
+        "The index of a year is normalised within that year's cities and does not compare "
+        "across years; "
+        + (
+            "the comparable index uses the pack's base-year bounds and does."
+            if comparable
+            else "the pack fixes no base year."
+        ),
+    )
+    table.caption_justify = "left"
+    return table
 
 
 def excluded_lines(s: Strength, lang: str = "zh") -> list[str]:
