@@ -72,10 +72,14 @@ def history_cmd(
 
     读的是归档（ipscore archive add 存下的结果），不重新评估。
 
+    --pack 为指数规则包（如 cnipa-2015-strength）时，另列该城市每年的实力指数和同级排名；
+    规则包定了 comparable 基准年时，还有各年可比的指数。
+
     \b
     例：
       ipscore history 武汉市
       ipscore history 武汉市 --from 2013 --to 2015 --format json
+      ipscore history 深圳市 --pack cnipa-2015-strength
     """
     from ..record.history import history
 
