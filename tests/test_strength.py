@@ -200,17 +200,21 @@ def test_shipped_cohort_ranks_within_tiers_and_leaves_out_a_failed_check():
     # 湘潭市 files 95 cases closed of 80 handled: D.R4, decided by the engine, keeps it out.
     assert [(e.city, [r.id for r in e.failed]) for e in result.excluded] == [("湘潭市", ["D.R4"])]
     by_city = {c.city: c for c in result.cities}
-    # 深圳市 files the most PCT applications (13,300): C4 normalised 1; 常熟市 the fewest of
-    # those reporting (20), 0; 朝阳区 reports none: missing, counted as 0.
-    assert by_city["深圳市"].normalised["C4"] == 1
-    assert by_city["常熟市"].normalised["C4"] == 0
+    # Pack 2.0.0: C4 is PCT applications per 万人. 深圳市 13,300 / 1,137.87 = 11.69 is winsorised
+    # to the next value inward, 苏州市's 1,800 / 1,061.6 = 1.696, so both normalise to 1; the
+    # lowest is 郑州市, 90 / 956.9; 常熟市 (20 / 151.1) sits just above it; 朝阳区 reports none:
+    # missing, counted as 0.
+    assert by_city["深圳市"].normalised["C4"] == 1 == by_city["苏州市"].normalised["C4"]
+    assert by_city["郑州市"].normalised["C4"] == 0
+    low, high = F(90) / F("956.9"), F(1800) / F("1061.6")
+    changshu = (F(20) / F("151.1") - low) / (high - low)  # 0.02392…
+    assert by_city["常熟市"].normalised["C4"] == pytest.approx(float(changshu), abs=1e-12)
     assert by_city["北京市朝阳区"].missing == ["C4"]
     assert by_city["北京市朝阳区"].normalised["C4"] == 0
-    # 成都市 and 杭州市 are 0.3 apart: over every assumption the pack varies either can be
-    # second, and the interval says so.
-    assert (by_city["成都市"].rank, by_city["杭州市"].rank) == (2, 3)
-    assert by_city["成都市"].spread is not None and by_city["成都市"].spread[0] == 2
-    assert by_city["成都市"].spread[2] == 3 and by_city["杭州市"].spread[0] == 2
+    # Per head, 杭州市 (901.8万人) is well ahead of 成都市 (1,465.75万人): over weights ±25% and
+    # two normalisations neither moves.
+    assert (by_city["杭州市"].rank, by_city["成都市"].rank) == (2, 3)
+    assert by_city["杭州市"].spread == (2, 2, 2) and by_city["成都市"].spread == (3, 3, 3)
     assert by_city["深圳市"].spread == (1, 1, 1)
 
 

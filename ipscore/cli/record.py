@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -71,26 +72,59 @@ def history_cmd(
 
     读的是归档（ipscore archive add 存下的结果），不重新评估。
 
+    --pack 为指数规则包（如 cnipa-2015-strength）时，另列该城市每年的实力指数和同级排名；
+    规则包定了 comparable 基准年时，还有各年可比的指数。
+
     \b
     例：
       ipscore history 武汉市
       ipscore history 武汉市 --from 2013 --to 2015 --format json
+      ipscore history 深圳市 --pack cnipa-2015-strength
     """
     from ..record.history import history
 
     with opened_archive(db) as archive:
         acting_scope(archive, users_file, user_name).check(city)
-        found = history(archive, city, pack_id, first, last)
+        index_pack = _index_pack(pack_id)  # a pack file names its pack by its id
+        found = history(archive, city, index_pack.id if index_pack else pack_id, first, last)
+        indexed = None
+        if index_pack is not None:
+            from ..strength.years import index_years
+
+            indexed = [
+                y
+                for y in index_years(index_pack, archive, city)
+                if found.first <= y.year <= found.last
+            ]
     if fmt == "json":
         from ..views.output import dumps
 
-        emit(dumps({**found.to_dict(), "produced_at": timestamp_of(timestamp)}), output)
+        extra = {} if indexed is None else {"strength_index": [y.to_dict() for y in indexed]}
+        emit(dumps({**found.to_dict(), **extra, "produced_at": timestamp_of(timestamp)}), output)
     else:
         from ..views.tables.record import (
             history_table,
         )
 
-        emit_tables([history_table(found, chosen_lang())], output)
+        tables = [history_table(found, chosen_lang())]
+        if indexed is not None:
+            from ..views.tables.strength import index_years_table
+
+            tables.append(index_years_table(city, indexed, chosen_lang()))
+        emit_tables(tables, output)
+
+
+def _index_pack(pack_id: str | None) -> Any:
+    """The index pack `--pack` names (a shipped id or a file), whose index history shows the
+    city's index year by year; None for any other pack."""
+    if pack_id is None:
+        return None
+    from ..packs import find_pack, shipped_packs
+
+    if not Path(pack_id).suffix and pack_id not in shipped_packs():
+        return None  # an archived pack that is not shipped: its history alone
+    pack = find_pack(pack_id)
+    return pack if pack.index is not None else None
 
 
 @click.command("review")

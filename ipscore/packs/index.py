@@ -27,13 +27,37 @@ class Reference(Strict):
     best: Decimal
 
 
+class Outliers(Strict):
+    """Outlier treatment before normalisation, as COINr's `Treat()`: an indicator whose
+    reported values have |skew| ≥ `skew` and kurtosis ≥ `kurtosis` (sample skewness and
+    excess kurtosis, as Excel's SKEW and KURT) is winsorised one point at a time, up to
+    `max_points`, until it passes; if it still fails, its original values are log-transformed
+    instead (`otherwise: log`) or left winsorised (`otherwise: none`)."""
+
+    method: Literal["winsorise"] = "winsorise"
+    max_points: int = Field(default=5, ge=1)
+    skew: Decimal = Field(default=Decimal(2), gt=0)
+    kurtosis: Decimal = Field(default=Decimal("3.5"))
+    otherwise: Literal["log", "none"] = "log"
+
+
+class Comparable(Strict):
+    """Bounds fixed across years, so that one year's index and another's are on one scale:
+    each indicator's min-max bounds are those of the base year's cohort (the files when the
+    base year is evaluated, else the archive); a year outside them normalises below 0 or
+    above 1."""
+
+    base_year: int
+
+
 class Indicator(Strict):
     id: str = Field(pattern=ID_PATTERN)
     dimension: str
     label: str
     label_en: str
     # The value is `field` (÷ `per`) × `times`: 发明专利拥有量 ÷ 常住人口（万人） is per 10,000
-    # people; a share of a whole is × 100.
+    # people; a share of a whole is × 100; a population in 人 × 10000 is again per 万人. The
+    # unit of such a value is no field's own: the pack states it (`unit`, `unit_en`).
     field: str
     per: str | None = None
     times: Decimal = Decimal(1)
@@ -55,7 +79,7 @@ class Dimension(Strict):
 
 Aggregation = Literal["arithmetic", "geometric"]
 Missing = Literal["worst", "reweight"]
-Outliers = Literal["none", "winsorise", "log"]
+OutlierChoice = Literal["none", "winsorise", "log"]
 
 
 class Uncertainty(Strict):
@@ -72,7 +96,7 @@ class Uncertainty(Strict):
     normalisations: list[Normalisation] = Field(default_factory=list)
     aggregations: list[Aggregation] = Field(default_factory=list)
     missing: list[Missing] = Field(default_factory=list)
-    outliers: list[Outliers] = Field(default_factory=list)
+    outliers: list[OutlierChoice] = Field(default_factory=list)
     leave_one_out: bool = False
 
 
@@ -94,6 +118,47 @@ class IndexSpec(Strict):
     tier: str | None = "city.level"  # the profile field whose values cities are ranked within
     decimals: int = Field(default=1, ge=0, le=4)  # as shown; ranks use the exact values
     uncertainty: Uncertainty = Uncertainty()
+    # Outlier treatment before normalisation (ipscore/strength/treat.py); none when absent.
+    outliers: Outliers | None = None
+    # Min-max bounds of a base year, shared by every year's index (comparable years).
+    comparable: Comparable | None = None
+
+    def problems(self) -> list[tuple[tuple[str | int, ...], str, str]]:
+        """What the pack loader refuses beyond the model (place, zh, en): a divided or scaled
+        value without its stated unit; a log transform or bounds that a fixed scale cannot
+        keep."""
+        out: list[tuple[tuple[str | int, ...], str, str]] = []
+        for k, ind in enumerate(self.indicators):
+            if (ind.per is not None or ind.times != 1) and not (ind.unit and ind.unit_en):
+                out.append(
+                    (
+                        ("index", "indicators", k),
+                        f"指标 {ind.id} 是除以 {ind.per or '—'}、乘以 {ind.times} 后的值，"
+                        "须写明结果的单位（unit 和 unit_en，如 件/万人）",
+                        f"indicator {ind.id} is divided or scaled: state the unit of the "
+                        "result (unit and unit_en, e.g. per 10k people)",
+                    )
+                )
+        fixed = self.comparable is not None or self.normalisation == "reference"
+        if fixed and self.outliers is not None and self.outliers.otherwise == "log":
+            out.append(
+                (
+                    ("index", "outliers", "otherwise"),
+                    "固定的标准化界限（comparable 或 reference）不能配对数变换：对数取决于当年"
+                    "的最小值，各年不再同一尺度；请用 otherwise: none",
+                    "fixed bounds (comparable or reference) cannot go with a log transform, "
+                    "which depends on each year's minimum; use otherwise: none",
+                )
+            )
+        if self.comparable is not None and self.normalisation != "min_max":
+            out.append(
+                (
+                    ("index", "comparable"),
+                    "comparable 固定的是最小—最大值界限，须配 normalisation: min_max",
+                    "comparable fixes min-max bounds: it needs normalisation: min_max",
+                )
+            )
+        return out
 
     def dimension(self, code: str) -> Dimension:
         return next(d for d in self.dimensions if d.code == code)

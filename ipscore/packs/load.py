@@ -619,6 +619,8 @@ def _check_index(pack: Pack, checker: _Checker) -> None:
                 f"引用的来源文件 {ind.citation.source} 未在 pack.sources 中声明",
                 f"cited source {ind.citation.source} is not declared in pack.sources",
             )
+    for place, zh, en in spec.problems():
+        checker.add(place, zh, en)
     methods = {spec.normalisation, *spec.uncertainty.normalisations}
     if spec.aggregation == "geometric" and "z_score" in methods:
         checker.add(

@@ -188,6 +188,15 @@ class NotEncoded(Strict):
     reason_en: str | None = None
 
 
+class Revision(Strict):
+    """One version of the pack and why it changed from the one before (the reason is printed
+    where the pack's method is stated)."""
+
+    version: str
+    reason: str
+    reason_en: str
+
+
 class PackInfo(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     version: str
@@ -200,6 +209,8 @@ class PackInfo(Strict):
     description: str | None = None
     subject: Subject = Subject()
     not_encoded: list[NotEncoded] = []
+    # Earlier versions' changes, newest first; left empty, the pack's hash is as before.
+    revisions: list[Revision] = []
 
 
 class PlausibilityCheck(Strict):

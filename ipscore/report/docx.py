@@ -692,6 +692,12 @@ def strength(ctx: dict[str, Any]) -> bytes:
             for i in d["indicators"]
         ],
     )
+    if ctx.get("revision"):
+        doc.para(ctx["revision"], size=9)
+    if ctx.get("outliers"):  # each indicator's skew and kurtosis, before and after
+        doc.heading(ctx["outliers"]["title"], 2)
+        doc.para(ctx["outliers"]["rule"], size=9)
+        doc.table(ctx["outliers"]["heads"], ctx["outliers"]["rows"])
     for tier in ctx["tiers"]:
         for c in tier["cities"]:
             doc.heading(f"{c['city']} · {tier['name']} · {t['index']} {c['index']}", 2)

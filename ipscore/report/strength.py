@@ -18,6 +18,7 @@ from .audit import context as audit_context
 from .charts import svg_text
 from .contexts.common import SignOff, office, provenance, words
 from .robustness import rank_intervals_svg, sobol_bars_svg
+from .treatment import outlier_table, revision_line
 
 WORDS: dict[str, dict[str, Any]] = {
     "zh": {
@@ -30,6 +31,7 @@ WORDS: dict[str, dict[str, Any]] = {
         "interval": "排名区间（5%–95%）",
         "median_rank": "排名中位数",
         "last_year": "上年",
+        "comparable": "可比指数（{year}年界限）",
         "change": "变化",
         "method": "评价方法（本规则包的解释）",
         "indicators": "指标",
@@ -82,6 +84,7 @@ WORDS: dict[str, dict[str, Any]] = {
         "interval": "Rank interval (5–95%)",
         "median_rank": "Median rank",
         "last_year": "Last year",
+        "comparable": "Comparable ({year} bounds)",
         "change": "Change",
         "method": "Method (the pack's interpretation)",
         "indicators": "Indicators",
@@ -154,6 +157,9 @@ def table_rows(
         heads += [w["median_rank"], w["interval"]]
     if s.last_year_of:
         heads += [f"{w['last_year']}{w['index']}", f"{w['last_year']}{w['rank']}"]
+    comparable = w["comparable"].format(year=s.comparable_base)
+    if s.comparable_base is not None:  # the index on the base year's scale, both years
+        heads += [comparable] + ([f"{w['last_year']}{comparable}"] if s.last_year_of else [])
     if indicators:
         heads += [pick(lang, i.label, i.label_en) for i in spec.indicators]
     rows = []
@@ -171,6 +177,9 @@ def table_rows(
         if s.last_year_of:
             last = c.last_year or (None, None)
             row += [_round(last[0], dec), last[1]]
+        if s.comparable_base is not None:
+            row += [_round(c.comparable, dec)]
+            row += [_round(c.last_comparable, dec)] if s.last_year_of else []
         if indicators:
             row += [shown_value(s.pack, i, c.values[i.id], lang) for i in spec.indicators]
         rows.append(row)
@@ -291,12 +300,14 @@ def context(
                 "dimensions": [_number(v, dec) for v in own],
                 "interval": _interval(c),
                 "median_rank": c.spread[1] if c.spread else "",
+                "comparable": _number(c.comparable, dec),
                 "last": None
                 if c.last_year is None
                 else {
                     "index": _number(c.last_year[0], dec),
                     "rank": c.last_year[1] or "—",
                     "change": _change(c, dec, lang),
+                    "comparable": _number(c.last_comparable, dec),
                 },
                 "radar": radar_svg(dims, own, median),
                 "radar_values": own,
@@ -328,6 +339,11 @@ def context(
             w["missing_policy"][spec.missing],
         ],
         "dimension_names": dims,
+        "comparable_head": None
+        if s.comparable_base is None
+        else w["comparable"].format(year=s.comparable_base),
+        "outliers": outlier_table(s, lang),
+        "revision": revision_line(s, lang),
         "dimensions": [
             {
                 "label": pick(lang, d.label, d.label_en),
@@ -394,6 +410,8 @@ def _change(c: CityStrength, decimals: int, lang: str) -> str:
     if c.last_year is None or c.last_year[0] is None or c.index is None:
         return "—"
     delta = f"{c.index - c.last_year[0]:+.{decimals}f}"
+    if c.comparable is not None and c.last_comparable is not None:  # on one scale: that change
+        delta = f"{c.comparable - c.last_comparable:+.{decimals}f}"
     if c.last_year[1] is None or c.rank is None or c.last_year[1] == c.rank:
         return delta
     move = c.last_year[1] - c.rank

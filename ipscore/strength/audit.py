@@ -92,10 +92,16 @@ class Audit:
 
 
 def audit(
-    spec: IndexSpec, raw: Matrix, tiers: Sequence[str | None], cities: Sequence[str]
+    spec: IndexSpec,
+    raw: Matrix,
+    tiers: Sequence[str | None],
+    cities: Sequence[str],
+    reported: Matrix | None = None,
 ) -> Audit:
-    """The audit of the index `compute` gives for this cohort (cities × indicators, NaN where
-    a city reported nothing)."""
+    """The audit of the index `compute` gives for this cohort (cities × indicators as the
+    index reads them, outliers treated; NaN where a city reported nothing). The indicator
+    statistics describe the figures `reported`, before any outlier treatment, so that the
+    outlier flag says what the treatment was for."""
     done = compute(spec, raw, tiers)
     ids = tuple(i.id for i in spec.indicators)
     codes = tuple(d.code for d in spec.dimensions)
@@ -113,7 +119,10 @@ def audit(
         ids,
         codes,
         tuple(cities),
-        tuple(indicator_stats(i, raw[:, k]) for k, i in enumerate(ids)),
+        tuple(
+            indicator_stats(i, (raw if reported is None else reported)[:, k])
+            for k, i in enumerate(ids)
+        ),
         correlation(done.normalised, done.normalised),
         correlation(done.normalised, done.dimensions),
         correlation(done.dimensions, index[:, None])[:, 0],

@@ -21,13 +21,15 @@ from ..errors import InputError, Problem
 from ..intake.files import read_all
 from ..intake.submission import Submission
 from ..packs import Pack
-from ..packs.index import IndexSpec, Indicator
+from ..packs.index import IndexSpec, Indicator, Reference
 from ..text import pick
 from ..verdicts import UNMET
 from .audit import Audit, audit, audit_dict
+from .comparable import bounds, comparable_index
 from .index import Computed, compute
 from .montecarlo import Spread, uncertainty
 from .sensitivity import Sensitivity, sensitivity
+from .treat import Treatment, treat
 
 # Submitted figures as the index reads them: numbers (a tier and a name besides).
 Value = Any
@@ -52,6 +54,8 @@ class CityStrength:
     warnings: tuple[dict[str, str], ...] = ()
     spread: tuple[int, int, int] | None = None  # 5%, median, 95% rank over the draws
     last_year: tuple[float | None, int | None] | None = None  # index, rank
+    comparable: float | None = None  # the index on the base year's scale (index.comparable)
+    last_comparable: float | None = None  # last year's, on the same scale
 
     @property
     def missing(self) -> list[str]:
@@ -82,6 +86,8 @@ class Strength:
     sensitivity: Sensitivity | None = None  # Sobol indices of the assumptions (--sensitivity)
     varied: tuple[str, ...] = ()  # the assumptions the draws varied
     audit: Audit | None = None  # `--audit`: the index's statistics (strength/audit.py)
+    treatment: tuple[Treatment, ...] = ()  # each indicator's outlier statistics and treatment
+    comparable_base: int | None = None  # the base year whose bounds the comparable index uses
 
     @property
     def spec(self) -> IndexSpec:
@@ -103,6 +109,9 @@ class Strength:
                 "missing": spec.missing,
                 "weights": {d.code: float(d.weight) for d in spec.dimensions},
             },
+            "comparable": None
+            if self.comparable_base is None
+            else {"base_year": self.comparable_base},
             "uncertainty": {"draws": self.draws, "seed": self.seed, "varied": list(self.varied)}
             if self.draws
             else None,
@@ -115,6 +124,7 @@ class Strength:
                     "source": c.source,
                     "index": c.index,
                     "rank_in_tier": c.rank,
+                    "comparable_index": c.comparable,
                     "cities_in_tier": c.of,
                     "dimensions": c.dimensions,
                     "indicators": {k: None if v is None else float(v) for k, v in c.values.items()},
@@ -130,6 +140,7 @@ class Strength:
                         "year": self.last_year_of,
                         "index": c.last_year[0],
                         "rank": c.last_year[1],
+                        "comparable_index": c.last_comparable,
                     },
                 }
                 for c in self.cities
@@ -143,6 +154,21 @@ class Strength:
                 }
                 for e in self.excluded
             ],
+            "outliers": [
+                {
+                    "indicator": t.indicator,
+                    "skew": t.skew,
+                    "kurtosis": t.kurtosis,
+                    "treatment": t.action,
+                    "points": t.points,
+                    "cities": list(t.cities),
+                    "skew_after": t.skew_after,
+                    "kurtosis_after": t.kurtosis_after,
+                }
+                for t in self.treatment
+            ]
+            if spec.outliers is not None
+            else None,
             "inputs": [
                 {"city": a.city, "file": i.path, "sha256": i.sha256, "note": i.note}
                 for a in self.checked
@@ -155,7 +181,8 @@ class Strength:
 
 
 def audited(s: Strength) -> Strength:
-    """The evaluation with its audit: the ranked cities' values, as the index read them."""
+    """The evaluation with its audit: the ranked cities' values as reported, and as the index
+    read them (outliers treated)."""
     raw = np.array(
         [
             [np.nan if (v := c.values[i.id]) is None else float(v) for i in s.spec.indicators]
@@ -163,7 +190,8 @@ def audited(s: Strength) -> Strength:
         ],
         dtype=float,
     ).reshape(len(s.cities), len(s.spec.indicators))
-    found = audit(s.spec, raw, [c.tier for c in s.cities], [c.city for c in s.cities])
+    treated, _ = treat(s.spec, raw)
+    found = audit(s.spec, treated, [c.tier for c in s.cities], [c.city for c in s.cities], raw)
     return replace(s, audit=found)
 
 
@@ -245,12 +273,20 @@ def evaluate(
     (year,) = years
     values = [v for _, v in kept]
     tiers = [_tier(spec, v) for v in values]
-    raw = _raw(spec, values)
+    reported = _raw(spec, values)
+    raw, treated = treat(spec, reported)  # outliers treated before normalising
+    names = [a.city for a, _ in kept]
+    treatment = tuple(replace(t, cities=tuple(names[k] for k in t.rows)) for t in treated)
     computed = compute(spec, raw, tiers)
-    spread = uncertainty(spec, raw, tiers, draws, seed) if draws else None
-    sobol = sensitivity(spec, raw, tiers, base, seed) if base else None
-    last = _last_year(pack, year, archive, [a.city for a, _ in kept]) if archive else None
-    cities = [_city(spec, a, v, k, computed, tiers, spread, last) for k, (a, v) in enumerate(kept)]
+    # The draws start from the figures as reported: outlier treatment is one of the assumptions.
+    spread = uncertainty(spec, reported, tiers, draws, seed) if draws else None
+    sobol = sensitivity(spec, reported, tiers, base, seed) if base else None
+    refs = _base_bounds(pack, year, raw, archive)
+    last = _last_year(pack, year, archive, names, refs) if archive else None
+    fixed = None if refs is None else comparable_index(spec, raw, tiers, refs)
+    cities = [
+        _city(spec, a, v, k, computed, tiers, spread, last, fixed) for k, (a, v) in enumerate(kept)
+    ]
     cities.sort(key=lambda c: (_tier_order(spec, pack, c.tier), c.rank or 10**9, c.city))
     return Strength(
         pack,
@@ -264,6 +300,9 @@ def evaluate(
         year - 1 if last else None,
         sobol,
         spread.factors if spread else (),
+        None,
+        treatment,
+        None if refs is None or spec.comparable is None else spec.comparable.base_year,
     )
 
 
@@ -298,9 +337,11 @@ def _city(
     computed: Computed,
     tiers: list[str | None],
     spread: Spread | None,
-    last: dict[str, tuple[float | None, int | None]] | None,
+    last: dict[str, tuple[float | None, int | None, float | None]] | None,
+    fixed: np.ndarray | None = None,
 ) -> CityStrength:
     index = float(computed.index[k])
+    before = None if last is None else last.get(a.city)
     return CityStrength(
         a.city,
         a.province,
@@ -325,7 +366,9 @@ def _city(
         None
         if spread is None
         else (int(spread.low[k]), int(spread.median[k]), int(spread.high[k])),
-        None if last is None else last.get(a.city),
+        None if before is None else before[:2],
+        None if fixed is None or np.isnan(fixed[k]) else float(fixed[k]),
+        None if before is None else before[2],
     )
 
 
@@ -341,33 +384,62 @@ def _medians(spec: IndexSpec, cities: Sequence[CityStrength]) -> dict[str, dict[
     return out
 
 
-def _last_year(
-    pack: Pack, year: int, archive: Stores, cities: Sequence[str]
-) -> dict[str, tuple[float | None, int | None]] | None:
-    """Last year's index and rank, computed the same way from last year's stored figures of
-    the same pack; None when the archive holds fewer than two cities for that year."""
-    spec = index_pack(pack)
-    found = archive.submissions(year=year - 1, pack=pack.id, details=True)
-    # Last year's cities pass the same data checks, decided by the engine (they are checks of
-    # figures within one year, so they are asked as of the pack's year).
+def _stored(pack: Pack, year: int, archive: Stores) -> list[tuple[Stored, dict[str, Value]]]:
+    """A year's stored figures of the pack whose data checks pass, decided by the engine (they
+    are checks of figures within one year, so they are asked as of the pack's year)."""
+    found = archive.submissions(year=year, pack=pack.id, details=True)
     figures: list[tuple[Stored, dict[str, Value]]] = [
         (s, {**s.figures, "city.name": s.city}) for s in found
     ]
-    passed = [
+    return [
         (s, v)
         for s, v in figures
         if not _failed(assess(pack, Submission(pack.id, pack.pack.year, v)))
     ]
+
+
+def _base_bounds(
+    pack: Pack, year: int, treated: np.ndarray, archive: Stores | None
+) -> dict[str, Reference] | None:
+    """The comparable index's bounds (index.comparable): the base year's cohort, this one's
+    when it is the year evaluated, else the archive's; None without them."""
+    spec = index_pack(pack)
+    if spec.comparable is None:
+        return None
+    base = spec.comparable.base_year
+    if base == year:
+        return bounds(spec, treated)
+    passed = _stored(pack, base, archive) if archive else []
+    if len(passed) < 2:
+        return None
+    return bounds(spec, treat(spec, _raw(spec, [v for _, v in passed]))[0])
+
+
+def _last_year(
+    pack: Pack,
+    year: int,
+    archive: Stores,
+    cities: Sequence[str],
+    refs: dict[str, Reference] | None = None,
+) -> dict[str, tuple[float | None, int | None, float | None]] | None:
+    """Last year's index and rank, computed the same way from last year's stored figures of
+    the same pack, and its comparable index on the bounds `refs`; None when the archive holds
+    fewer than two cities for that year."""
+    spec = index_pack(pack)
+    passed = _stored(pack, year - 1, archive)
     if len(passed) < 2:
         return None
     stored = [s for s, _ in passed]
     values = [v for _, v in passed]
     tiers = [_tier(spec, v) for v in values]
-    computed = compute(spec, _raw(spec, values), tiers)
+    raw = treat(spec, _raw(spec, values))[0]
+    computed = compute(spec, raw, tiers)
+    fixed = None if refs is None else comparable_index(spec, raw, tiers, refs)
     return {
         s.city: (
             None if np.isnan(computed.index[k]) else float(computed.index[k]),
             int(computed.rank[k]) or None,
+            None if fixed is None or np.isnan(fixed[k]) else float(fixed[k]),
         )
         for k, s in enumerate(stored)
         if s.city in cities

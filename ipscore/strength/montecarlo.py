@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 
 from ..packs.index import IndexSpec
 from .index import Matrix, _need_a_cohort, _weights, compute, normalise, tier_ranks
+from .treat import treat, treat_as
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,10 @@ def _first(own: str, listed: Sequence[str]) -> tuple[str, ...]:
     """The pack's own choice, then the other listed ones (defect 1 of issue 34: a list that
     left the pack's own method out drew only other methods)."""
     return tuple(dict.fromkeys([own, *listed]))
+
+
+def _own_outliers(spec: IndexSpec) -> str:
+    return "none" if spec.outliers is None else spec.outliers.method
 
 
 def factors(spec: IndexSpec) -> list[Factor]:
@@ -89,7 +94,7 @@ def factors(spec: IndexSpec) -> list[Factor]:
         ),
         ("aggregation", "汇总方法", "aggregation", _first(spec.aggregation, u.aggregations)),
         ("missing", "缺报处理", "missing values", _first(spec.missing, u.missing)),
-        ("outliers", "异常值处理", "outlier treatment", _first("none", u.outliers)),
+        ("outliers", "异常值处理", "outlier treatment", _first(_own_outliers(spec), u.outliers)),
     ]
     if u.leave_one_out:
         left = ("none", *(i.id for i in spec.indicators))
@@ -100,44 +105,9 @@ def factors(spec: IndexSpec) -> list[Factor]:
     return out
 
 
-# The outlier treatment of a draw: the raw table → the treated table. A stand-in until
-# ipscore/strength/treat.py (issue 34, deliverable 2) lands; see `_stand_in_treat`.
+# The outlier treatment of a draw: the table as reported, and the alternative's name → the
+# table the draw normalises (treat.treat_as).
 Treat = Callable[[IndexSpec, Matrix, str], Matrix]
-
-
-def _stand_in_treat(spec: IndexSpec, raw: Matrix, how: str) -> Matrix:
-    """COINr's rule in its simplest form: a column whose reported values have |skew| > 2 and
-    kurtosis > 3.5 has its one most extreme value (on the skewed side) set to the next one
-    (`winsorise`), or is replaced by log(1 + x) where no value is negative (`log`)."""
-    if how == "none":
-        return raw
-    out = raw.copy()
-    for j in range(raw.shape[1]):
-        column = raw[:, j]
-        seen = column[~np.isnan(column)]
-        if seen.size < 4 or np.std(seen) == 0:
-            continue
-        skew, kurt = _skew_kurtosis(seen)
-        if abs(skew) <= 2 or kurt <= 3.5:
-            continue
-        if how == "log" and seen.min() >= 0:
-            out[:, j] = np.log1p(column)
-        elif how == "winsorise":
-            ordered = np.sort(seen)
-            if skew > 0:
-                out[:, j] = np.minimum(column, ordered[-2])
-            else:
-                out[:, j] = np.maximum(column, ordered[1])
-    return out
-
-
-def _skew_kurtosis(seen: NDArray[np.float64]) -> tuple[float, float]:
-    """Sample skewness and excess kurtosis, bias-adjusted (Excel's SKEW and KURT, COINr's)."""
-    n = seen.size
-    z = (seen - seen.mean()) / seen.std()
-    g1, g2 = float(np.mean(z**3)), float(np.mean(z**4) - 3)
-    skew = g1 * (n * (n - 1)) ** 0.5 / (n - 2)
-    return skew, ((n + 1) * g2 + 6) * (n - 1) / ((n - 2) * (n - 3))
 
 
 def ranks_of(
@@ -145,15 +115,13 @@ def ranks_of(
     raw: Matrix,
     tiers: Sequence[str | None],
     draws: Matrix,
-    treat: Treat = _stand_in_treat,
+    treat: Treat = treat_as,
 ) -> NDArray[np.int64]:
     """Every city's rank in its tier under each draw (cities × draws; 0: no index)."""
     return tier_ranks(indices_of(spec, raw, draws, treat), tiers)
 
 
-def indices_of(
-    spec: IndexSpec, raw: Matrix, draws: Matrix, treat: Treat = _stand_in_treat
-) -> Matrix:
+def indices_of(spec: IndexSpec, raw: Matrix, draws: Matrix, treat: Treat = treat_as) -> Matrix:
     """Every city's index under each draw (cities × draws): rows of `draws` are in [0, 1),
     their columns the factors' in `factors(spec)` order."""
     _need_a_cohort(raw)
@@ -180,7 +148,7 @@ def indices_of(
             for name, k, fallback in zip(
                 ("normalisation", "missing", "outliers"),
                 combo,
-                (spec.normalisation, spec.missing, "none"),
+                (spec.normalisation, spec.missing, _own_outliers(spec)),
                 strict=True,
             )
         )
@@ -283,4 +251,5 @@ def uncertainty(
 
 
 def published_ranks(spec: IndexSpec, raw: Matrix, tiers: Sequence[str | None]) -> NDArray[np.int64]:
-    return compute(spec, raw, tiers).rank
+    """The ranks as published: the figures as reported, treated as the pack says, indexed."""
+    return compute(spec, treat(spec, raw)[0], tiers).rank

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -12,12 +13,14 @@ from .base import file_notes, joined_lines, plain_line, user_text
 
 if TYPE_CHECKING:
     from ...strength.evaluation import Strength
+    from ...strength.years import IndexYear
 
 
 def strength_tables(s: Strength, lang: str = "zh") -> list[Table]:
     """`strength`: the ranking tier by tier (index, each dimension, the rank's spread and last
     year where known), then the cities a data check left out, with the check and the gap."""
     from ...report.strength import WORDS, table_rows
+    from ...report.treatment import outlier_table
 
     w = WORDS["en" if lang == "en" else "zh"]
     spec = s.spec
@@ -54,6 +57,16 @@ def strength_tables(s: Strength, lang: str = "zh") -> list[Table]:
                 ),
             )
         out.append(left)
+    treated = outlier_table(s, lang, short=True)
+    if treated is not None:  # the pack treats outliers: each indicator's statistics
+        stats = Table(title=treated["title"], title_justify="left", box=box.SIMPLE)
+        for k, head in enumerate(treated["heads"]):
+            stats.add_column(head, justify="left" if k in (0, 3) else "right")
+        for row in treated["rows"]:
+            stats.add_row(*(user_text(v) for v in row))
+        stats.caption = treated["rule"]
+        stats.caption_justify = "left"
+        out.append(stats)
     return out
 
 
@@ -83,6 +96,47 @@ def sobol_table(s: Strength, lang: str = "zh") -> Table:
         w["sobol_note"]
         .format(shift=f"{sens.mean_shift:.2f}", base=sens.base, runs=sens.runs, seed=sens.seed)
         .replace(pick(lang, "深色：一阶；浅色：总指数。", "Dark: first-order; light: total."), "")
+    )
+    table.caption_justify = "left"
+    return table
+
+
+def index_years_table(city: str, years: Sequence[IndexYear], lang: str = "zh") -> Table:
+    """`history --pack` with an index pack: the city's index and rank within each year's tier,
+    and the comparable index (one scale for every year) where the pack fixes its bounds."""
+    table = Table(
+        title=user_text(pick(lang, f"{city} 实力指数", f"{city}: strength index")),
+        title_justify="left",
+        box=box.SIMPLE_HEAVY,
+    )
+    comparable = any(y.comparable is not None for y in years)
+    for head in (
+        pick(lang, "年度", "Year"),
+        pick(lang, "当年指数", "Index (that year)"),
+        pick(lang, "同级排名", "Rank in tier"),
+        *([pick(lang, "可比指数", "Comparable index")] if comparable else []),
+    ):
+        table.add_column(head, justify="right")
+    for y in years:
+        row = [
+            str(y.year),
+            "—" if y.index is None else f"{y.index:.1f}",
+            "—" if y.rank is None else f"{y.rank}/{y.of}",
+        ]
+        if comparable:
+            row.append("—" if y.comparable is None else f"{y.comparable:.1f}")
+        table.add_row(*row)
+    table.caption = pick(
+        lang,
+        "当年指数在当年的城市之间标准化，各年不可直接相比；"
+        + ("可比指数用规则包基准年的界限，可以相比。" if comparable else "规则包未定基准年。"),
+        "The index of a year is normalised within that year's cities and does not compare "
+        "across years; "
+        + (
+            "the comparable index uses the pack's base-year bounds and does."
+            if comparable
+            else "the pack fixes no base year."
+        ),
     )
     table.caption_justify = "left"
     return table
