@@ -65,7 +65,7 @@ class Uncertainty(Strict):
 class Availability(Strict):
     """How much a city must report to be ranked (COINr's `Screen()`, whose `dat_thresh`
     defaults to 0.66, and `Aggregate(dat_thresh = …)` for each group of indicators; the
-    Handbook's step on missing data, 2008, Part I §1.3): the share of all indicators a city
+    Handbook, 2008, step 3: imputation of missing data): the share of all indicators a city
     reported (`city`) and of each dimension's indicators (`dimension`). Below either, the city
     is not ranked and is listed apart with the shares, as a failed data check is."""
 
