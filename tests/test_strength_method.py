@@ -368,6 +368,7 @@ def test_the_shipped_pack_states_its_availability_thresholds():
     assert (
         "不足全部的66%（12个中少于8个）或某一方面不足一半的城市不参加排名" in data["interpretation"]
     )
+    assert data["method"]["availability"] == {"city": 0.66, "dimension": 0.5}
     spec = load_pack(ROOT / "rules" / "cnipa-2015-strength.yaml").index
     assert spec is not None
     assert (spec.availability.city, spec.availability.dimension) == (

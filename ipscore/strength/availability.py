@@ -5,10 +5,11 @@ it can reward not reporting: a city that files nothing in its weakest dimension 
 ranked on its strong ones alone. So, as COINr screens units below a data-availability
 threshold before building an index (`Screen(dat_thresh = 0.66)`, and `Aggregate(dat_thresh)`
 within each group) and as the OECD-JRC Handbook on Constructing Composite Indicators (2008,
-step 3, imputation of missing data) asks that missing data be dealt with before aggregation, a pack states the share
-of all indicators (`availability.city`) and of each dimension's (`availability.dimension`)
-that a city must report. Under `missing: reweight` a dimension with nothing reported has no
-other indicator to take its weight, whatever the threshold: the city is not ranked either.
+step 3, imputation of missing data) asks that missing data be dealt with before aggregation,
+a pack states the share of all indicators (`availability.city`) and of each dimension's
+(`availability.dimension`) that a city must report. Under `missing: reweight` a dimension
+with nothing reported has no other indicator to take its weight, whatever the threshold: the
+city is not ranked either.
 
 Each shortfall is shaped like a failed data check (an id, a title, the gap and the remedy in
 both languages), so the terminal, the report and JSON list it with the city as they list a

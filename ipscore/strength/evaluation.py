@@ -114,6 +114,10 @@ class Strength:
                 "normalisation": spec.normalisation,
                 "aggregation": spec.aggregation,
                 "missing": spec.missing,
+                "availability": {
+                    "city": float(spec.availability.city),
+                    "dimension": float(spec.availability.dimension),
+                },
                 "weights": {d.code: float(d.weight) for d in spec.dimensions},
             },
             "uncertainty": {"draws": self.draws, "seed": self.seed} if self.draws else None,
