@@ -100,6 +100,17 @@ class Uncertainty(Strict):
     leave_one_out: bool = False
 
 
+class Availability(Strict):
+    """How much a city must report to be ranked (COINr's `Screen()`, whose `dat_thresh`
+    defaults to 0.66, and `Aggregate(dat_thresh = …)` for each group of indicators; the
+    Handbook, 2008, step 3: imputation of missing data): the share of all indicators a city
+    reported (`city`) and of each dimension's indicators (`dimension`). Below either, the city
+    is not ranked and is listed apart with the shares, as a failed data check is."""
+
+    city: Decimal = Field(default=Decimal(0), ge=0, le=1)
+    dimension: Decimal = Field(default=Decimal(0), ge=0, le=1)
+
+
 class IndexSpec(Strict):
     title: str
     title_en: str
@@ -113,8 +124,10 @@ class IndexSpec(Strict):
     reference: dict[str, Reference] = Field(default_factory=dict)
     aggregation: Literal["arithmetic", "geometric"] = "arithmetic"
     # A missing value counts as the cohort's worst (`worst`: normalised 0, so reporting less
-    # never helps) or is left out with its weight shared by the dimension's others (`reweight`).
+    # never helps) or is left out with its weight shared by the dimension's others (`reweight`;
+    # a dimension with nothing reported then has no others, and the city is not ranked).
     missing: Literal["worst", "reweight"] = "worst"
+    availability: Availability = Availability()
     tier: str | None = "city.level"  # the profile field whose values cities are ranked within
     decimals: int = Field(default=1, ge=0, le=4)  # as shown; ranks use the exact values
     uncertainty: Uncertainty = Uncertainty()

@@ -622,11 +622,20 @@ def _check_index(pack: Pack, checker: _Checker) -> None:
     for place, zh, en in spec.problems():
         checker.add(place, zh, en)
     methods = {spec.normalisation, *spec.uncertainty.normalisations}
-    if spec.aggregation == "geometric" and "z_score" in methods:
+    # A geometric mean needs positive sub-indices (strength/index.py, aggregate): z-scores and
+    # values below a reference's worst go negative, and clamping them would tie the cities.
+    # The Monte Carlo draws the listed aggregations, and a comparable index normalises on
+    # fixed bounds, which a later year can fall below.
+    fixed = {"reference"} if spec.comparable is not None else set()
+    negative = sorted((methods | fixed) & {"z_score", "reference"})
+    if "geometric" in {spec.aggregation, *spec.uncertainty.aggregations} and negative:
         checker.add(
             ("index", "aggregation"),
-            "几何平均不能用于 z 分数（有负值）",
-            "a geometric mean cannot aggregate z-scores (they go negative)",
+            f"几何平均要求各方面的分项指数为正，不能用于 {'、'.join(negative)} 标准化（可能为负值，"
+            "如低于参照年最差值）；请改用算术平均（arithmetic），或 min_max、distance_to_best",
+            f"a geometric mean needs positive sub-indices and cannot aggregate "
+            f"{' or '.join(negative)} (they can go negative, e.g. below a reference's worst); "
+            "use arithmetic, or min_max or distance_to_best",
         )
     if "reference" in methods:
         for ind in spec.indicators:

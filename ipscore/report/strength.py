@@ -9,6 +9,7 @@ import math
 from typing import Any, cast
 
 from ..decide.explain import show
+from ..packs.index import IndexSpec
 from ..strength.evaluation import CityStrength, Strength, shown_value
 from ..strength.montecarlo import factors
 from ..strength.sensitivity import Sensitivity
@@ -42,7 +43,7 @@ WORDS: dict[str, dict[str, Any]] = {
         "normalised": "标准化值",
         "source": "依据",
         "missing": "缺报",
-        "excluded": "未参加排名的城市（数据核对未通过）",
+        "excluded": "未参加排名的城市（数据核对未通过或缺报过多）",
         "check": "核对",
         "radar_note": "实线：本城市；虚线：同级中位数。刻度0–100。",
         "uncertainty": "排名的稳健性：每次随机变动{varied}（权重在原值 ±{spread}% 内均匀变动；"
@@ -68,11 +69,16 @@ WORDS: dict[str, dict[str, Any]] = {
             "z_score": "z 分数",
             "reference": "按参照年标准化",
         },
-        "aggregation": {"arithmetic": "算术平均", "geometric": "几何平均"},
+        "aggregation": {
+            "arithmetic": "算术平均",
+            "geometric": "几何平均（各方面的分项指数先换算到1—100：1 + 0.99 × 分项指数）",
+        },
         "missing_policy": {
             "worst": "缺报按全体最低计（标准化值0）",
-            "reweight": "缺报的指标不计，其权重由同一方面的其他指标分担",
+            "reweight": "缺报的指标不计，其权重由同一方面的其他指标分担（某一方面全部缺报的城市"
+            "不参加排名）",
         },
+        "availability": "填报的指标不足全部的{city}、或某一方面不足{dimension}的城市不参加排名",
     },
     "en": {
         "title": "Strength evaluation",
@@ -95,7 +101,7 @@ WORDS: dict[str, dict[str, Any]] = {
         "normalised": "Normalised",
         "source": "Source",
         "missing": "missing",
-        "excluded": "Cities not ranked (a data check failed)",
+        "excluded": "Cities not ranked (a data check failed or too little reported)",
         "check": "Check",
         "radar_note": "Solid: this city; dashed: the tier's median. Scale 0–100.",
         "uncertainty": "How robust the ranks are: each draw varies {varied} at random "
@@ -124,14 +130,32 @@ WORDS: dict[str, dict[str, Any]] = {
             "z_score": "z-score",
             "reference": "against a reference year",
         },
-        "aggregation": {"arithmetic": "arithmetic mean", "geometric": "geometric mean"},
+        "aggregation": {
+            "arithmetic": "arithmetic mean",
+            "geometric": "geometric mean (each sub-index first rescaled to 1–100: 1 + 0.99 × "
+            "sub-index)",
+        },
         "missing_policy": {
             "worst": "a missing value counts as the cohort's lowest (normalised 0)",
             "reweight": "a missing indicator is left out, its weight shared by its dimension's "
-            "others",
+            "others (a city with nothing in a dimension is not ranked)",
         },
+        "availability": "a city reporting less than {city} of all indicators, or less than "
+        "{dimension} of any dimension's, is not ranked",
     },
 }
+
+
+def _availability(spec: IndexSpec, w: dict[str, Any]) -> list[str]:
+    """The pack's data-availability thresholds in words; none where it sets none."""
+    need = spec.availability
+    if not need.city and not need.dimension:
+        return []
+    return [
+        w["availability"].format(
+            city=f"{float(need.city) * 100:g}%", dimension=f"{float(need.dimension) * 100:g}%"
+        )
+    ]
 
 
 def _number(value: float | None, decimals: int) -> str:
@@ -337,6 +361,7 @@ def context(
             w["normalisation"][spec.normalisation],
             w["aggregation"][spec.aggregation],
             w["missing_policy"][spec.missing],
+            *_availability(spec, w),
         ],
         "dimension_names": dims,
         "comparable_head": None
@@ -394,7 +419,7 @@ def context(
                         "gap": pick(lang, r.gap or "", r.gap_en),
                         "remedy": pick(lang, r.remedy, r.remedy_en),
                     }
-                    for r in e.failed
+                    for r in e.reasons
                 ],
             }
             for e in s.excluded

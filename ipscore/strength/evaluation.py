@@ -25,8 +25,9 @@ from ..packs.index import IndexSpec, Indicator, Reference
 from ..text import pick
 from ..verdicts import UNMET
 from .audit import Audit, audit, audit_dict
+from .availability import Shortfall, shortfalls
 from .comparable import bounds, comparable_index
-from .index import Computed, compute
+from .index import Computed, compute, need_a_cohort
 from .montecarlo import Spread, uncertainty
 from .sensitivity import Sensitivity, sensitivity
 from .treat import Treatment, treat
@@ -64,12 +65,30 @@ class CityStrength:
 
 @dataclass(frozen=True)
 class Excluded:
-    """A city whose figures fail a data check: not ranked, with the check and the gap."""
+    """A city whose figures fail a data check, or that reported too little (the pack's
+    `availability`): not ranked, with the check or the shortfall and the gap."""
 
     city: str
     tier: str | None
     source: str
     failed: tuple[RequirementResult, ...]
+    sparse: tuple[Shortfall, ...] = ()
+
+    @property
+    def reasons(self) -> tuple[RequirementResult | Shortfall, ...]:
+        """Every reason the city is not ranked, each with an id, title, gap and remedy."""
+        return (*self.failed, *self.sparse)
+
+    def said(self) -> tuple[str, str]:
+        """The city and its reasons in a line (Chinese, English)."""
+        zh = "、".join(
+            f"{r.id} {r.title}（{r.gap}）" if r.gap else f"{r.id} {r.title}" for r in self.reasons
+        )
+        en = ", ".join(
+            f"{r.id} {r.title_en} ({r.gap_en})" if r.gap_en else f"{r.id} {r.title_en}"
+            for r in self.reasons
+        )
+        return f"{self.city}——{zh}", f"{self.city}: {en}"
 
 
 @dataclass(frozen=True)
@@ -107,6 +126,10 @@ class Strength:
                 "normalisation": spec.normalisation,
                 "aggregation": spec.aggregation,
                 "missing": spec.missing,
+                "availability": {
+                    "city": float(spec.availability.city),
+                    "dimension": float(spec.availability.dimension),
+                },
                 "weights": {d.code: float(d.weight) for d in spec.dimensions},
             },
             "comparable": None
@@ -150,7 +173,7 @@ class Strength:
                     "city": e.city,
                     "tier": e.tier,
                     "source": e.source,
-                    "failed": [{"id": r.id, "gap": r.gap, "remedy": r.remedy} for r in e.failed],
+                    "failed": [{"id": r.id, "gap": r.gap, "remedy": r.remedy} for r in e.reasons],
                 }
                 for e in self.excluded
             ],
@@ -253,12 +276,14 @@ def evaluate(
     checked = []
     for p, s in read:
         a = assess(p, s)
-        checked.append((a, s.values, _failed(a)))
-    kept = [(a, v) for a, v, failed in checked if not failed]
+        checked.append((a, s.values, _failed(a), _sparse(spec, s.values)))
+    kept = [(a, v) for a, v, failed, sparse in checked if not failed and not sparse]
     excluded = tuple(
-        Excluded(a.city, _tier(spec, v), a.source, failed) for a, v, failed in checked if failed
+        Excluded(a.city, _tier(spec, v), a.source, failed, sparse)
+        for a, v, failed, sparse in checked
+        if failed or sparse
     )
-    years = {a.year for a, _, _ in checked}
+    years = {a.year for a, *_ in checked}
     if len(years) != 1:
         raise InputError(
             [
@@ -271,6 +296,7 @@ def evaluate(
             ]
         )
     (year,) = years
+    need_a_cohort(len(kept), [e.said() for e in excluded])
     values = [v for _, v in kept]
     tiers = [_tier(spec, v) for v in values]
     reported = _raw(spec, values)
@@ -294,7 +320,7 @@ def evaluate(
         tuple(cities),
         excluded,
         _medians(spec, cities),
-        tuple(a for a, _, _ in checked),
+        tuple(a for a, *_ in checked),
         draws,
         seed,
         year - 1 if last else None,
@@ -304,6 +330,10 @@ def evaluate(
         treatment,
         None if refs is None or spec.comparable is None else spec.comparable.base_year,
     )
+
+
+def _sparse(spec: IndexSpec, values: Mapping[str, Value]) -> tuple[Shortfall, ...]:
+    return shortfalls(spec, [indicator_value(i, values) is not None for i in spec.indicators])
 
 
 def _failed(a: Assessment) -> tuple[RequirementResult, ...]:
@@ -395,6 +425,7 @@ def _stored(pack: Pack, year: int, archive: Stores) -> list[tuple[Stored, dict[s
         (s, v)
         for s, v in figures
         if not _failed(assess(pack, Submission(pack.id, pack.pack.year, v)))
+        and not _sparse(spec, v)
     ]
 
 

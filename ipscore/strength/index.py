@@ -19,7 +19,8 @@ from ..errors import InputError, Problem
 from ..packs.index import IndexSpec, Normalisation
 
 Matrix = NDArray[np.float64]
-# Two indices closer than this are a tie: float arithmetic must not break one (0.1 + 0.2).
+# Two indices less than this apart are a tie: float arithmetic must not break one (0.1 + 0.2
+# is 0.30000000000000004). Ties are clusters (tier_ranks), so they are transitive.
 TIE = 1e-9
 
 
@@ -27,7 +28,7 @@ TIE = 1e-9
 class Computed:
     normalised: Matrix  # cities × indicators; NaN where missing and `missing: reweight`
     dimensions: Matrix  # cities × dimensions, 0–1 (NaN: nothing to weigh)
-    index: NDArray[np.float64]  # 0–100 (NaN: nothing to weigh)
+    index: NDArray[np.float64]  # 0–100 (NaN: a dimension with nothing to weigh)
     rank: NDArray[np.int64]  # within the tier, 1 best, ties share; 0 for no index
 
 
@@ -47,17 +48,27 @@ def compute(
 
 
 def _need_a_cohort(raw: Matrix) -> None:
-    if raw.shape[0] < 2:
-        raise InputError(
-            [
-                Problem(
-                    f"实力状况评价要在城市之间比较，至少需要2个城市，实际为{raw.shape[0]}个"
-                    "（只有一个城市时标准化没有意义）",
-                    f"the index compares cities: it needs at least 2, got {raw.shape[0]} "
-                    "(normalising one city means nothing)",
-                )
-            ]
-        )
+    need_a_cohort(raw.shape[0])
+
+
+def need_a_cohort(count: int, left_out: Sequence[tuple[str, str]] = ()) -> None:
+    """At least two cities to compare; else one message that names every city left out and
+    why (`left_out`: each city's reasons in Chinese and English), so that a user who filed
+    two files and sees "1" knows which one to fix."""
+    if count >= 2:
+        return
+    zh = "；".join(z for z, _ in left_out)
+    en = "; ".join(e for _, e in left_out)
+    raise InputError(
+        [
+            Problem(
+                f"实力状况评价要在城市之间比较，至少需要2个城市，实际为{count}个"
+                "（只有一个城市时标准化没有意义）" + (f"。未参加排名：{zh}" if zh else ""),
+                f"the index compares cities: it needs at least 2, got {count} "
+                "(normalising one city means nothing)" + (f". Not ranked: {en}" if en else ""),
+            )
+        ]
+    )
 
 
 def _weights(spec: IndexSpec) -> NDArray[np.float64]:
@@ -118,25 +129,41 @@ def dimension_scores(spec: IndexSpec, normalised: Matrix) -> Matrix:
 
 
 def aggregate(spec: IndexSpec, dims: Matrix, weights: NDArray[np.float64]) -> NDArray[np.float64]:
-    """The index, 0–100: the dimensions' weighted arithmetic or geometric mean, over those
-    with a value (their weights rescaled). With weights as draws × dimensions, one column of
-    indices per draw."""
+    """The index: the dimensions' weighted arithmetic mean × 100 (0–100), or their weighted
+    geometric mean once each sub-index s (0–1) is rescaled to 1 + 99 s (1–100), as COINr
+    normalises to [1, 100] before `a_gmean`: a sub-index of 0 would otherwise make the index 0
+    whatever the other dimensions (and two such cities tie). Nothing is clamped: a value the
+    logarithm cannot take gives no index (the pack loader refuses the normalisations that
+    can go negative with a geometric mean). A city with a dimension that has no value has no
+    index (NaN), never the other dimensions' mean. With weights as draws × dimensions, one
+    column of indices per draw."""
     w = weights if weights.ndim == 2 else weights[None, :]
-    present = ~np.isnan(dims)
-    share = present.astype(float) @ w.T  # cities × draws: weight present
+    absent = np.isnan(dims)
+    unweighable = absent.astype(float) @ w.T > 0  # cities × draws: a weighted dimension empty
+    filled = np.where(absent, 0.0, dims)
+    total = w.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         if spec.aggregation == "geometric":
-            logs = np.log(np.where(present, np.maximum(dims, 0.0), 1.0))
-            value = np.exp(logs @ w.T / share)
+            scaled = 1 + 99 * filled
+            logs = np.where(scaled > 0, np.log(np.where(scaled > 0, scaled, 1.0)), np.nan)
+            value = np.exp(logs @ w.T / total)
         else:
-            value = np.where(present, dims, 0.0) @ w.T / share
-    out = np.where(share == 0, np.nan, value * 100)
+            value = filled @ w.T / total * 100
+    out = np.where(unweighable, np.nan, value)
     return out if weights.ndim == 2 else out[:, 0]
 
 
 def tier_ranks(index: Matrix, tiers: Sequence[str | None]) -> NDArray[np.int64]:
-    """Ranks within each tier for every column (1 is the highest index; equal indices share
-    a rank, the next skipped); 0 where a city has no index."""
+    """Ranks within each tier for every column (1 is the highest index; tied cities share a
+    rank, the next ones skipped); 0 where a city has no index.
+
+    A tie is a cluster: the tier's indices sorted from the highest, each one less than TIE
+    below the one before joins its cluster, and every city of a cluster takes the rank of
+    its first. So two indices less than TIE apart always share a rank (float noise never
+    breaks a tie), and sharing a rank is transitive: three cities 6e-10 apart rank 1, 1, 1,
+    where "1 + the cities more than TIE higher" gave 1, 1, 2 (a tie that is and is not one).
+    The exact index cannot decide instead: under z-scores (a square root) or a geometric
+    mean it is not a rational number of the exact figures."""
     ranks = np.zeros(index.shape, dtype=np.int64)
     labels = np.array([t or "" for t in tiers], dtype=object)
     for tier in dict.fromkeys(labels):
@@ -144,9 +171,14 @@ def tier_ranks(index: Matrix, tiers: Sequence[str | None]) -> NDArray[np.int64]:
         values = index[rows]
         valid = ~np.isnan(values)
         filled = np.where(valid, values, -np.inf)
-        # For every city: 1 + the number of its tier's cities with a clearly higher index.
-        for start in range(0, index.shape[1], 64):  # a slab of draws at a time bounds memory
-            part = filled[:, start : start + 64]
-            higher = (part[None, :, :] > part[:, None, :] + TIE).sum(axis=1)
-            ranks[rows, start : start + 64] = np.where(valid[:, start : start + 64], higher + 1, 0)
+        order = np.argsort(-filled, axis=0, kind="stable")  # per column, highest first
+        ranked = np.take_along_axis(filled, order, axis=0)
+        starts = np.ones(ranked.shape, dtype=bool)  # where a new cluster starts
+        with np.errstate(invalid="ignore"):  # −inf − (−inf): cities without an index
+            starts[1:] = ~(ranked[:-1] - ranked[1:] < TIE)
+        position = np.arange(1, rows.size + 1)[:, None]
+        first = np.maximum.accumulate(np.where(starts, position, 0), axis=0)
+        rank = np.empty_like(first)
+        np.put_along_axis(rank, order, first, axis=0)
+        ranks[rows] = np.where(valid, rank, 0)
     return ranks

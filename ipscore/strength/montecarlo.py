@@ -97,7 +97,14 @@ def factors(spec: IndexSpec) -> list[Factor]:
         ("outliers", "异常值处理", "outlier treatment", _first(_own_outliers(spec), u.outliers)),
     ]
     if u.leave_one_out:
-        left = ("none", *(i.id for i in spec.indicators))
+        # An indicator alone in its dimension stays: leaving it out would empty the dimension.
+        alone = {d.code for d in spec.dimensions} - {
+            i.dimension
+            for k, i in enumerate(spec.indicators)
+            for j in spec.indicators[k + 1 :]
+            if j.dimension == i.dimension
+        }
+        left = ("none", *(i.id for i in spec.indicators if i.dimension not in alone))
         discrete.append(("leave_one_out", "去掉一个指标", "one indicator left out", left))
     for name, label, label_en, choices in discrete:
         if len(choices) > 1:
@@ -134,8 +141,11 @@ def indices_of(spec: IndexSpec, raw: Matrix, draws: Matrix, treat: Treat = treat
     chosen = {f.name: picked[f.name] for f in factors(spec) if f.choices}
     left = chosen.get("leave_one_out")
     if left is not None:
+        ids = [i.id for i in spec.indicators]
+        names = next(f.choices for f in factors(spec) if f.name == "leave_one_out")
+        position = np.array([-1, *(ids.index(n) for n in names[1:])])
         rows = np.flatnonzero(left > 0)
-        ind_w[rows, left[rows] - 1] = 0.0  # alternative k ≥ 1 leaves indicator k − 1 out
+        ind_w[rows, position[left[rows]]] = 0.0  # alternative k ≥ 1 leaves its indicator out
     own = {"normalisation": 0, "aggregation": 0, "missing": 0, "outliers": 0}
     keys = [chosen.get(name, np.full(len(draws), own[name])) for name in own]
     choices = {f.name: f.choices for f in factors(spec) if f.choices}
@@ -215,20 +225,22 @@ def _dimension_scores(spec: IndexSpec, normalised: Matrix, weights: Matrix) -> M
 
 
 def _aggregate(dims: NDArray[np.float64], weights: Matrix, geometric: NDArray[np.bool_]) -> Matrix:
-    """index.py's `aggregate` with dimensions and weights per draw. A geometric draw first
-    rescales each dimension's sub-indices over the cohort to [1, 100] (COINr's practice), so
-    no sub-index is ≤ 0 whatever the normalisation: geometric aggregation is always drawable."""
-    present = ~np.isnan(dims)
+    """index.py's `aggregate` with dimensions and weights per draw: a geometric draw rescales
+    each sub-index s to 1 + 99 s as the published index does (the loader refuses geometric
+    beside a normalisation that can go negative), so the pack's own draw is the published
+    index; a city with a weighted dimension empty has no index."""
+    absent = np.isnan(dims)
     w = weights.T[None, :, :]  # 1 × dimensions × draws
-    share = (present * w).sum(axis=1)
+    unweighable = (absent * w).sum(axis=1) > 0
+    filled = np.where(absent, 0.0, dims)
+    total = w.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        arithmetic = (np.where(present, dims, 0.0) * w).sum(axis=1) / share
-        low, high = np.nanmin(dims, axis=0), np.nanmax(dims, axis=0)
-        scaled = np.where(high > low, 0.01 + 0.99 * (dims - low) / (high - low), 1.0)
-        logs = np.where(present, np.log(scaled), 0.0)
-        geometric_mean = np.exp((logs * w).sum(axis=1) / share)
+        arithmetic = (filled * w).sum(axis=1) / total * 100
+        scaled = 1 + 99 * filled
+        logs = np.where(scaled > 0, np.log(np.where(scaled > 0, scaled, 1.0)), np.nan)
+        geometric_mean = np.exp((logs * w).sum(axis=1) / total)
     value = np.where(geometric[None, :], geometric_mean, arithmetic)
-    return np.where(share == 0, np.nan, value * 100)
+    return np.where(unweighable, np.nan, value)
 
 
 def uncertainty(

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 def strength_tables(s: Strength, lang: str = "zh") -> list[Table]:
     """`strength`: the ranking tier by tier (index, each dimension, the rank's spread and last
-    year where known), then the cities a data check left out, with the check and the gap."""
+    year where known), then the cities a data check or too little reported left out, with the
+    check or the shortfall and the gap."""
     from ...report.strength import WORDS, table_rows
     from ...report.treatment import outlier_table
 
@@ -53,7 +54,7 @@ def strength_tables(s: Strength, lang: str = "zh") -> list[Table]:
                 "\n".join(
                     f"[red]{r.id}[/] {user_text(pick(lang, r.title, r.title_en))}"
                     + (f"{pick(lang, '：', ': ')}{user_text(pick(lang, r.gap or '', r.gap_en))}")
-                    for r in e.failed
+                    for r in e.reasons
                 ),
             )
         out.append(left)
@@ -147,17 +148,29 @@ def _bar(share: float) -> str:
 
 
 def excluded_lines(s: Strength, lang: str = "zh") -> list[str]:
-    """`strength` beside a file or JSON: a line per city a data check left out of the ranking."""
+    """`strength` beside a file or JSON: a line per city a data check, or too little
+    reported, left out of the ranking."""
     out = []
     for left in s.excluded:
         checks = pick(lang, "、", ", ").join(
             f"{r.id} {pick(lang, r.title, r.title_en)}" for r in left.failed
         )
+        short = pick(lang, "、", ", ").join(
+            f"{r.id} {pick(lang, r.gap, r.gap_en)}" for r in left.sparse
+        )
+        zh = "，".join(
+            ([f"数据未通过核对（{checks}）"] if checks else [])
+            + ([f"缺报过多（{short}）"] if short else [])
+        )
+        en = " and ".join(
+            ([f"failed a data check ({checks})"] if checks else [])
+            + ([f"reported too little ({short})"] if short else [])
+        )
         out.append(
             pick(
                 lang,
-                f"提示：{plain_line(left.city)} 的数据未通过核对（{checks}），未参加排名",
-                f"note: {plain_line(left.city)} failed a data check ({checks}) and is not ranked",
+                f"提示：{plain_line(left.city)} {zh}，未参加排名",
+                f"note: {plain_line(left.city)} {en} and is not ranked",
             )
         )
     return out
