@@ -131,11 +131,11 @@ def test_an_indicator_left_out_and_an_indicator_weight_drawn():
 def test_a_geometric_draw_rescales_sub_indices_to_1_100():
     spec = _spec(weight_spread=Decimal(0), aggregations=["geometric"])
     drawn = indices_of(spec, _raw(), np.array([[0.5]]))[:, 0]
-    # Sub-indices (tests/test_strength.py): A 15/28, 1/7, 1, 1/4, 9/28 → [1, 100] over the
-    # cohort: c2 (lowest A) 1, c3 (highest) 100; B 1/2, 1/2, 1/3, 1/6, 11/12 → c4 1, c5 100.
-    # c3: 100^0.6 × ((1/3 − 1/6)/(11/12 − 1/6) × 99 + 1)^0.4 = 100^0.6 × 23^0.4.
-    assert drawn[2] == pytest.approx(100**0.6 * 23**0.4)
-    assert drawn[3] == pytest.approx(((1 / 4 - 1 / 7) / (1 - 1 / 7) * 99 + 1) ** 0.6)
+    # Sub-indices (tests/test_strength.py): A 15/28, 1/7, 1, 1/4, 9/28; B 1/2, 1/2, 1/3, 1/6,
+    # 11/12. Each s becomes 1 + 99 s, as the published geometric index does (index.aggregate):
+    # c3: A 1 → 100, B 1/3 → 34: 100^0.6 × 34^0.4; c4: A 1/4 → 25.75, B 1/6 → 17.5.
+    assert drawn[2] == pytest.approx(100**0.6 * 34**0.4)
+    assert drawn[3] == pytest.approx(25.75**0.6 * 17.5**0.4)
 
 
 def test_the_mean_rank_shift():

@@ -211,10 +211,11 @@ def test_shipped_cohort_ranks_within_tiers_and_leaves_out_a_failed_check():
     assert by_city["常熟市"].normalised["C4"] == pytest.approx(float(changshu), abs=1e-12)
     assert by_city["北京市朝阳区"].missing == ["C4"]
     assert by_city["北京市朝阳区"].normalised["C4"] == 0
-    # Per head, 杭州市 (901.8万人) is well ahead of 成都市 (1,465.75万人): over weights ±25% and
-    # two normalisations neither moves.
+    # Per head, 杭州市 (901.8万人) is well ahead of 成都市 (1,465.75万人): over every assumption
+    # the pack varies it stays second; 成都市 (33.9) falls to 武汉市's fourth place (25.8) in
+    # some draws (one indicator left out), so its interval is 3–4.
     assert (by_city["杭州市"].rank, by_city["成都市"].rank) == (2, 3)
-    assert by_city["杭州市"].spread == (2, 2, 2) and by_city["成都市"].spread == (3, 3, 3)
+    assert by_city["杭州市"].spread == (2, 2, 2) and by_city["成都市"].spread == (3, 3, 4)
     assert by_city["深圳市"].spread == (1, 1, 1)
 
 

@@ -624,10 +624,12 @@ def _check_index(pack: Pack, checker: _Checker) -> None:
     methods = {spec.normalisation, *spec.uncertainty.normalisations}
     # A geometric mean needs positive sub-indices (strength/index.py, aggregate): z-scores and
     # values below a reference's worst go negative, and clamping them would tie the cities.
-    # The Monte Carlo draws the listed aggregations, and a comparable index normalises on
-    # fixed bounds, which a later year can fall below.
-    fixed = {"reference"} if spec.comparable is not None else set()
-    negative = sorted((methods | fixed) & {"z_score", "reference"})
+    # The Monte Carlo draws the listed aggregations with the listed normalisations; a
+    # comparable index normalises the pack's own way on fixed bounds a later year can fall
+    # below.
+    negative = sorted(methods & {"z_score", "reference"})
+    if spec.comparable is not None and spec.aggregation == "geometric":
+        negative = sorted({*negative, "reference"})
     if "geometric" in {spec.aggregation, *spec.uncertainty.aggregations} and negative:
         checker.add(
             ("index", "aggregation"),

@@ -416,7 +416,9 @@ def _medians(spec: IndexSpec, cities: Sequence[CityStrength]) -> dict[str, dict[
 
 def _stored(pack: Pack, year: int, archive: Stores) -> list[tuple[Stored, dict[str, Value]]]:
     """A year's stored figures of the pack whose data checks pass, decided by the engine (they
-    are checks of figures within one year, so they are asked as of the pack's year)."""
+    are checks of figures within one year, so they are asked as of the pack's year), and that
+    report enough to be ranked (the pack's availability thresholds)."""
+    spec = index_pack(pack)
     found = archive.submissions(year=year, pack=pack.id, details=True)
     figures: list[tuple[Stored, dict[str, Value]]] = [
         (s, {**s.figures, "city.name": s.city}) for s in found
