@@ -21,6 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table
 
+from . import docximages
 from .render import punct
 
 GRADE_COLOURS = {"excellent": "1B5E20", "good": "2E7D32", "pass": "8D6E00", "fail": "C62828"}
@@ -224,6 +225,11 @@ def _widths_for(head: Sequence[str], rows: list[list[Any]], page: float) -> list
     while sum(min(w, cap) for w in wanted) > page and cap > 10:
         cap -= 1
     return [min(w, cap) for w in wanted]
+
+
+def _figures(doc: _Doc, ctx: dict[str, Any]) -> docximages.Figures:
+    """The document's numbered figures, as wide as its text at most, captions in its fonts."""
+    return docximages.Figures(doc.doc, ctx["lang"], doc.width, HEADING_FONTS)
 
 
 def _notes(doc: _Doc, ctx: dict[str, Any]) -> None:
@@ -431,6 +437,9 @@ def city(ctx: dict[str, Any]) -> bytes:
         )
     if sheet:
         _sheet_table(doc, ctx, sheet)
+    else:
+        doc.heading(t["chart"], 1)
+        docximages.task_chart(_figures(doc, ctx), ctx)
     for task in ctx["tasks"]:
         meta = " · ".join(
             x
@@ -510,9 +519,11 @@ def cohort(ctx: dict[str, Any]) -> bytes:
     )
     _notes(doc, ctx)
     doc.heading(t["ranking"], 1)
+    figures = _figures(doc, ctx)
     for tier in ctx["tiers"]:
         if tier["name"]:
             doc.heading(tier["name"], 2)
+        docximages.tier_chart(figures, ctx, tier)
         head = [t["rank"], t["city"]]
         head += [t["province"]] if ctx["with_province"] else []
         head += [t["batch"]] if ctx["with_batch"] else []
@@ -638,10 +649,6 @@ def review(ctx: dict[str, Any]) -> bytes:
 def strength(ctx: dict[str, Any]) -> bytes:
     """The strength evaluation as a Word document: ranking per tier, the cities left out, the
     method, then a radar and the indicators per city."""
-    from docx.shared import Mm as Width
-
-    from .charts import radar_png
-
     t = ctx["t"]
     p = punct(ctx["lang"])
     doc = _Doc(ctx, landscape=True)
@@ -688,14 +695,11 @@ def strength(ctx: dict[str, Any]) -> bytes:
             for i in d["indicators"]
         ],
     )
+    figures = _figures(doc, ctx)
     for tier in ctx["tiers"]:
         for c in tier["cities"]:
             doc.heading(f"{c['city']} · {tier['name']} · {t['index']} {c['index']}", 2)
-            doc.doc.add_picture(
-                io.BytesIO(radar_png(ctx["dimension_names"], c["radar_values"], c["radar_median"])),
-                width=Width(55),
-            )
-            doc.para(t["radar_note"], size=8)
+            docximages.radar(figures, ctx, c)
             doc.table(
                 [t["indicator"], t["value"], t["normalised"]],
                 [[i["label"], i["value"], i["normalised"]] for i in c["indicators"]],
