@@ -59,7 +59,7 @@ def test_the_cohort_in_word_shows_each_tiers_spread_of_scores_under_its_heading(
     doc = _doc(report.cohort_report(assess_paths([SCENARIOS]), ".docx", {}))
     tiers = ["副省级", "地级", "县级市", "直辖市所辖区"]
     assert _captions(doc) == [f"图{n}　{tier} · {SPREAD}" for n, tier in enumerate(tiers, 1)]
-    assert _widths(doc) == [160.0] * 4
+    assert _widths(doc) == [120.0] * 4
     texts = [p.text for p in doc.paragraphs]
     first = texts.index(f"图1　副省级 · {SPREAD}")
     assert texts[first - 2] == "副省级"

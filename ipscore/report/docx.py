@@ -578,11 +578,33 @@ def cohort(ctx: dict[str, Any]) -> bytes:
             ]
             for r in part["rows"]
         ]
-        doc.table(head, rows)
+        doc.table(head, rows, _grid_widths(doc, part))
     doc.heading(t["scoring_policy"], 2)
     doc.para(ctx["scoring_note"])
     _end(doc, ctx)
+    _table_text(doc, 9)
     return doc.bytes()
+
+
+def _grid_widths(doc: _Doc, part: dict[str, Any]) -> list[float]:
+    """The verdict grid's columns (mm): a city's narrow, its name wrapping in the heading row
+    (which repeats on every page) and a mark in each cell; 达到率 as wide as "100%"; the
+    requirement the rest, up to 130 mm, so that its title runs on one line, at most two."""
+    marks = [14.0] * len(part["cities"])
+    rate = [15.0] if part["first"] else []
+    return [min(130.0, doc.width - sum(marks) - sum(rate)), *rate, *marks]
+
+
+def _table_text(doc: _Doc, size: float) -> None:
+    """Every table's text at `size` pt (8 or more reads on paper): a cohort's tables are
+    long, and at the body's 10 pt its ranking and grid ran to nearly three times the PDF's
+    pages."""
+    for table in doc.doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    for run in paragraph.runs:
+                        run.font.size = Pt(size)
 
 
 def simulation(ctx: dict[str, Any]) -> bytes:

@@ -95,7 +95,7 @@ def tier_chart(figures: Figures, ctx: dict[str, Any], tier: dict[str, Any]) -> N
     legend: list[tuple[str, str | None]] = []
     for g in ctx["distribution"]:
         legend += [("■", charts.GRADE_COLOURS.get(g["code"], "#78909c")), (f"{g['label']}　", None)]
-    figures.add(charts.score_histogram_png(scores, grades), caption, 160, legend)
+    figures.add(charts.score_histogram_png(scores, grades), caption, 120, legend)
 
 
 def radar(figures: Figures, ctx: dict[str, Any], city: dict[str, Any]) -> None:
