@@ -1,7 +1,7 @@
 """The charts of the HTML reports in Word too (issue 33): a city's task chart, each tier's spread
 of scores, a radar per city in the strength evaluation, as PNG pictures within the text's
 width, each with a numbered black caption under it and kept on its page; the same chart gives
-the same bytes."""
+the same bytes. The strength evaluation's radar stands beside its indicators, as in the HTML."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import io
 import struct
 
 from docx import Document
+from docx.oxml.ns import qn
 from docx.shared import Mm
+from docx.text.paragraph import Paragraph
 
 from ipscore import report
 from ipscore.decide.pipeline import assess_paths
@@ -27,7 +29,9 @@ def _doc(content: str | bytes) -> Document:
 
 
 def _captions(doc: Document) -> list[str]:
-    return [p.text for p in doc.paragraphs if p.style.name == "Caption"]
+    """The captions in order, in the text or in a table's cell."""
+    found = (Paragraph(p, doc._body) for p in doc.element.body.iter(qn("w:p")))
+    return [p.text for p in found if p.style.name == "Caption"]
 
 
 def _widths(doc: Document) -> list[float]:
@@ -74,6 +78,13 @@ def test_the_strength_evaluation_in_word_has_a_radar_for_every_ranked_city():
     assert captions[0] == "图1　深圳市各维度得分（0–100）"
     assert "图9　北京市朝阳区各维度得分（0–100）" in captions
     assert _widths(doc) == [60.0] * 9
+    # Each beside its indicators, as the HTML's card: a row of two cells that never splits.
+    first = "图1　深圳市各维度得分（0–100）"
+    card = next(t for t in doc.tables if first in t.rows[0].cells[0].text)
+    radar, indicators = card.rows[0].cells
+    assert radar._tc.xpath(".//pic:pic")
+    assert [c.text for c in indicators.tables[0].rows[0].cells] == ["指标", "数值", "标准化值"]
+    assert card.rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
 
 
 def _chunks(png: bytes) -> dict[bytes, bytes]:

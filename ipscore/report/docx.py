@@ -141,10 +141,11 @@ class _Doc:
         head: Sequence[str],
         rows: Iterable[Sequence[Any]],
         widths: Sequence[float] | None = None,
+        into: Any = None,
     ) -> Table:
         """A bordered table whose first row repeats on every page; a cell is text, or
-        (text, colour) for a coloured word."""
-        table: Table = self.doc.add_table(rows=1, cols=len(head))
+        (text, colour) for a coloured word. `into`: a table's cell to put it in, or none."""
+        table: Table = (into or self.doc).add_table(rows=1, cols=len(head))
         table.style = "Table Grid"
         cells = table.rows[0].cells
         for cell, text in zip(cells, head, strict=True):
@@ -225,6 +226,15 @@ def _widths_for(head: Sequence[str], rows: list[list[Any]], page: float) -> list
     while sum(min(w, cap) for w in wanted) > page and cap > 10:
         cap -= 1
     return [min(w, cap) for w in wanted]
+
+
+def _card(doc: _Doc, widths: tuple[float, float]) -> Any:
+    """Two cells side by side with no borders, never split across pages: a city's radar
+    beside its indicators, as the HTML's card has them."""
+    card = doc.doc.add_table(rows=1, cols=2)
+    doc._widths(card, widths)
+    card.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    return card.rows[0].cells
 
 
 def _figures(doc: _Doc, ctx: dict[str, Any]) -> docximages.Figures:
@@ -721,10 +731,14 @@ def strength(ctx: dict[str, Any]) -> bytes:
     for tier in ctx["tiers"]:
         for c in tier["cities"]:
             doc.heading(f"{c['city']} · {tier['name']} · {t['index']} {c['index']}", 2)
-            docximages.radar(figures, ctx, c)
+            radar, indicators = _card(doc, (72, doc.width - 72))
+            docximages.radar(figures, ctx, c, into=radar)
             doc.table(
                 [t["indicator"], t["value"], t["normalised"]],
                 [[i["label"], i["value"], i["normalised"]] for i in c["indicators"]],
+                (100, 55, 30),
+                into=indicators,
             )
+            indicators._element.remove(indicators.paragraphs[0]._p)  # the cell's empty line
     _end(doc, ctx)
     return doc.bytes()

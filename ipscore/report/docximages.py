@@ -44,21 +44,24 @@ class Figures:
         caption: str,
         width: float,
         note: Sequence[tuple[str, str | None]] = (),
+        into: Any = None,
     ) -> None:
         """A picture `width` mm wide (no wider than the text), centred, its numbered caption
         under it and a note under that (what the colours mean: pieces of text, each in its
-        colour or none), all on one page."""
+        colour or none), all on one page; `into` a table's cell, or the page."""
         self.count += 1
-        picture = self.doc.add_paragraph()
+        where = into or self.doc
+        empty = into is not None and len(into.paragraphs) == 1 and not into.paragraphs[0].text
+        picture = into.paragraphs[0] if empty else where.add_paragraph()
         picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
         picture.paragraph_format.keep_with_next = True
         picture.add_run().add_picture(io.BytesIO(image), width=Mm(min(width, self.width)))
-        line = self.doc.add_paragraph(
+        line = where.add_paragraph(
             NUMBERED[self.lang].format(n=self.count, caption=caption), style="Caption"
         )
         if note:
             line.paragraph_format.keep_with_next = True
-            small = self.doc.add_paragraph()
+            small = where.add_paragraph()
             small.alignment = WD_ALIGN_PARAGRAPH.CENTER
             for text, colour in note:
                 run = small.add_run(text)
@@ -98,8 +101,9 @@ def tier_chart(figures: Figures, ctx: dict[str, Any], tier: dict[str, Any]) -> N
     figures.add(charts.score_histogram_png(scores, grades), caption, 120, legend)
 
 
-def radar(figures: Figures, ctx: dict[str, Any], city: dict[str, Any]) -> None:
-    """A city's radar in the strength evaluation: the city against its tier's median."""
+def radar(figures: Figures, ctx: dict[str, Any], city: dict[str, Any], into: Any = None) -> None:
+    """A city's radar in the strength evaluation: the city against its tier's median, in
+    the cell `into` beside its indicators."""
     png = charts.radar_png(ctx["dimension_names"], city["radar_values"], city["radar_median"])
     caption = WORDS[ctx["lang"]]["radar"].format(city=city["city"])
-    figures.add(png, caption, 60, [(ctx["t"]["radar_note"], None)])
+    figures.add(png, caption, 60, [(ctx["t"]["radar_note"], None)], into)
