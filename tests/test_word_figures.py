@@ -109,3 +109,19 @@ def test_a_chart_is_printed_at_200_dpi_with_nothing_of_the_machine_and_the_same_
     radar = charts.radar_png(["甲", "乙", "丙"], [100, 50, None], [50, 50, 50])
     assert radar == charts.radar_png(["甲", "乙", "丙"], [100, 50, None], [50, 50, 50])
     assert b"tEXt" not in _chunks(radar)
+
+
+def test_every_part_of_a_word_file_is_dated_when_the_report_was_produced():
+    """Not when it was written: two runs with SOURCE_DATE_EPOCH (or --no-timestamp) give the
+    same bytes, pictures and all."""
+    import zipfile
+
+    (wuhan,) = assess_paths([SCENARIOS / "wuhan-2015.yaml"])
+    for produced, stamp in (
+        ("2015-11-11T00:00:00Z", (2015, 11, 11, 0, 0, 0)),
+        (None, (1980, 1, 1, 0, 0, 0)),  # the earliest date a zip can hold
+    ):
+        content = bytes(report.city_report(wuhan, ".docx", produced_at=produced))
+        parts = zipfile.ZipFile(io.BytesIO(content)).infolist()
+        assert "word/media/image1.png" in [p.filename for p in parts]
+        assert {p.date_time for p in parts} == {stamp}

@@ -85,6 +85,7 @@ class _Doc:
         props.comments = ""
         props.revision = 1
         when = ctx["provenance"].get("produced_at")
+        self.when: str | None = when
         element = props._element
         if when:
             moment = dt.datetime.fromisoformat(when.replace("Z", "+00:00"))
@@ -186,7 +187,27 @@ class _Doc:
     def bytes(self) -> bytes:
         buffer = io.BytesIO()
         self.doc.save(buffer)
-        return buffer.getvalue()
+        return _stamped(buffer.getvalue(), self.when)
+
+
+def _stamped(package: bytes, when: str | None) -> bytes:
+    """The .docx with every part dated when the report was produced (1980-01-01, the
+    earliest a zip can say, with no time), not the moment it was written: two runs with
+    `SOURCE_DATE_EPOCH` or `--no-timestamp` give the same bytes."""
+    import zipfile
+
+    moment = dt.datetime.fromisoformat(when.replace("Z", "+00:00")) if when else None
+    stamp = moment.timetuple()[:6] if moment and moment.year >= 1980 else (1980, 1, 1, 0, 0, 0)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(package)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for part in source.infolist():
+            info = zipfile.ZipInfo(part.filename, stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(part))
+    return out.getvalue()
 
 
 def _fonts(rpr: Any, east_asian: str, latin: str) -> None:
