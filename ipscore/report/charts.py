@@ -1,5 +1,6 @@
 """Charts as inline SVG, so a report opens with no network and prints sharply: the task bars
-drawn directly, the others with matplotlib; the strength radar as PNG for Word."""
+drawn directly, the others with matplotlib; for Word, which cannot hold SVG, the same charts as
+PNG (matplotlib, 200 dpi, no date or software in the file, so two runs give the same bytes)."""
 
 from __future__ import annotations
 
@@ -94,6 +95,15 @@ def score_histogram(scores: Sequence[tuple[float, str]], grades: Sequence[str]) 
     """How a tier's cities spread over the score: cities per five points, stacked by grade
     (a high score can still be 不合格 when a mandatory task is open). Axes in numbers only, so
     no CJK font is needed; the report names the tier and the grades beside it."""
+    return _svg(_histogram(scores, grades))
+
+
+def score_histogram_png(scores: Sequence[tuple[float, str]], grades: Sequence[str]) -> bytes:
+    """The tier's spread of scores (`score_histogram`) as a PNG for Word."""
+    return png(_histogram(scores, grades))
+
+
+def _histogram(scores: Sequence[tuple[float, str]], grades: Sequence[str]) -> Figure:
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
@@ -116,7 +126,44 @@ def score_histogram(scores: Sequence[tuple[float, str]], grades: Sequence[str]) 
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(labelsize=8)
     fig.tight_layout()
-    return _svg(fig)
+    return fig
+
+
+def task_fractions_png(tasks: Sequence[tuple[str, float | None, str]]) -> bytes:
+    """The task chart (`task_fractions`) as a PNG for Word: (label, fraction 0–1 or None,
+    status) a task, a bar each coloured by its status with its percentage beside it."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6.4, 0.26 * len(tasks) + 0.7))
+    ax = fig.subplots()
+    rows = range(len(tasks))
+    values = [0.0 if fraction is None else fraction * 100 for _, fraction, _ in tasks]
+    ax.barh(rows, values, height=0.6, color=[COLOURS[status] for _, _, status in tasks])
+    for row, value in zip(rows, values, strict=True):
+        ax.text(value + 1, row, f"{value:.0f}%", va="center", fontsize=8, color="#1a1a1a")
+    ax.set_yticks(list(rows), [label for label, _, _ in tasks], fontsize=9)
+    ax.invert_yaxis()  # the first task on top, as in the HTML
+    ax.set_xlim(0, 105)
+    ax.set_xticks(range(0, 101, 20))
+    ax.set_xlabel("%", fontsize=8)
+    ax.tick_params(axis="x", labelsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return png(fig)
+
+
+def png(fig: Figure, tight: bool = False) -> bytes:
+    """A figure as PNG at 200 dpi, sharp in print, with no software or date written into it:
+    the same figure gives the same bytes."""
+    buffer = io.BytesIO()
+    fig.savefig(
+        buffer,
+        format="png",
+        dpi=200,
+        metadata={"Software": None},
+        bbox_inches="tight" if tight else None,
+    )
+    return buffer.getvalue()
 
 
 def _svg(fig: Figure) -> str:
@@ -161,9 +208,7 @@ def radar_png(
     ax.set_yticklabels([])
     ax.set_xticks(angles)
     ax.set_xticklabels(labels, fontsize=8, fontproperties=_cjk_font())
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
-    return buffer.getvalue()
+    return png(fig, tight=True)  # the dimensions' names lie outside the polar axes
 
 
 @cache

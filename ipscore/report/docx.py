@@ -21,6 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table
 
+from . import docximages
 from .render import punct
 
 GRADE_COLOURS = {"excellent": "1B5E20", "good": "2E7D32", "pass": "8D6E00", "fail": "C62828"}
@@ -84,6 +85,7 @@ class _Doc:
         props.comments = ""
         props.revision = 1
         when = ctx["provenance"].get("produced_at")
+        self.when: str | None = when
         element = props._element
         if when:
             moment = dt.datetime.fromisoformat(when.replace("Z", "+00:00"))
@@ -140,10 +142,11 @@ class _Doc:
         head: Sequence[str],
         rows: Iterable[Sequence[Any]],
         widths: Sequence[float] | None = None,
+        into: Any = None,
     ) -> Table:
         """A bordered table whose first row repeats on every page; a cell is text, or
-        (text, colour) for a coloured word."""
-        table: Table = self.doc.add_table(rows=1, cols=len(head))
+        (text, colour) for a coloured word. `into`: a table's cell to put it in, or none."""
+        table: Table = (into or self.doc).add_table(rows=1, cols=len(head))
         table.style = "Table Grid"
         cells = table.rows[0].cells
         for cell, text in zip(cells, head, strict=True):
@@ -184,7 +187,27 @@ class _Doc:
     def bytes(self) -> bytes:
         buffer = io.BytesIO()
         self.doc.save(buffer)
-        return buffer.getvalue()
+        return _stamped(buffer.getvalue(), self.when)
+
+
+def _stamped(package: bytes, when: str | None) -> bytes:
+    """The .docx with every part dated when the report was produced (1980-01-01, the
+    earliest a zip can say, with no time), not the moment it was written: two runs with
+    `SOURCE_DATE_EPOCH` or `--no-timestamp` give the same bytes."""
+    import zipfile
+
+    moment = dt.datetime.fromisoformat(when.replace("Z", "+00:00")) if when else None
+    stamp = moment.timetuple()[:6] if moment and moment.year >= 1980 else (1980, 1, 1, 0, 0, 0)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(package)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for part in source.infolist():
+            info = zipfile.ZipInfo(part.filename, stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(part))
+    return out.getvalue()
 
 
 def _fonts(rpr: Any, east_asian: str, latin: str) -> None:
@@ -224,6 +247,20 @@ def _widths_for(head: Sequence[str], rows: list[list[Any]], page: float) -> list
     while sum(min(w, cap) for w in wanted) > page and cap > 10:
         cap -= 1
     return [min(w, cap) for w in wanted]
+
+
+def _card(doc: _Doc, widths: tuple[float, float]) -> Any:
+    """Two cells side by side with no borders, never split across pages: a city's radar
+    beside its indicators, as the HTML's card has them."""
+    card = doc.doc.add_table(rows=1, cols=2)
+    doc._widths(card, widths)
+    card.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    return card.rows[0].cells
+
+
+def _figures(doc: _Doc, ctx: dict[str, Any]) -> docximages.Figures:
+    """The document's numbered figures, as wide as its text at most, captions in its fonts."""
+    return docximages.Figures(doc.doc, ctx["lang"], doc.width, HEADING_FONTS)
 
 
 def _notes(doc: _Doc, ctx: dict[str, Any]) -> None:
@@ -431,6 +468,9 @@ def city(ctx: dict[str, Any]) -> bytes:
         )
     if sheet:
         _sheet_table(doc, ctx, sheet)
+    else:
+        doc.heading(t["chart"], 1)
+        docximages.task_chart(_figures(doc, ctx), ctx)
     for task in ctx["tasks"]:
         meta = " · ".join(
             x
@@ -510,9 +550,11 @@ def cohort(ctx: dict[str, Any]) -> bytes:
     )
     _notes(doc, ctx)
     doc.heading(t["ranking"], 1)
+    figures = _figures(doc, ctx)
     for tier in ctx["tiers"]:
         if tier["name"]:
             doc.heading(tier["name"], 2)
+        docximages.tier_chart(figures, ctx, tier)
         head = [t["rank"], t["city"]]
         head += [t["province"]] if ctx["with_province"] else []
         head += [t["batch"]] if ctx["with_batch"] else []
@@ -567,11 +609,33 @@ def cohort(ctx: dict[str, Any]) -> bytes:
             ]
             for r in part["rows"]
         ]
-        doc.table(head, rows)
+        doc.table(head, rows, _grid_widths(doc, part))
     doc.heading(t["scoring_policy"], 2)
     doc.para(ctx["scoring_note"])
     _end(doc, ctx)
+    _table_text(doc, 9)
     return doc.bytes()
+
+
+def _grid_widths(doc: _Doc, part: dict[str, Any]) -> list[float]:
+    """The verdict grid's columns (mm): a city's narrow, its name wrapping in the heading row
+    (which repeats on every page) and a mark in each cell; 达到率 as wide as "100%"; the
+    requirement the rest, up to 130 mm, so that its title runs on one line, at most two."""
+    marks = [14.0] * len(part["cities"])
+    rate = [15.0] if part["first"] else []
+    return [min(130.0, doc.width - sum(marks) - sum(rate)), *rate, *marks]
+
+
+def _table_text(doc: _Doc, size: float) -> None:
+    """Every table's text at `size` pt (8 or more reads on paper): a cohort's tables are
+    long, and at the body's 10 pt its ranking and grid ran to nearly three times the PDF's
+    pages."""
+    for table in doc.doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    for run in paragraph.runs:
+                        run.font.size = Pt(size)
 
 
 def simulation(ctx: dict[str, Any]) -> bytes:
@@ -638,10 +702,6 @@ def review(ctx: dict[str, Any]) -> bytes:
 def strength(ctx: dict[str, Any]) -> bytes:
     """The strength evaluation as a Word document: ranking per tier, the cities left out, the
     method, then a radar and the indicators per city."""
-    from docx.shared import Mm as Width
-
-    from .charts import radar_png
-
     t = ctx["t"]
     p = punct(ctx["lang"])
     doc = _Doc(ctx, landscape=True)
@@ -698,18 +758,19 @@ def strength(ctx: dict[str, Any]) -> bytes:
         doc.heading(ctx["outliers"]["title"], 2)
         doc.para(ctx["outliers"]["rule"], size=9)
         doc.table(ctx["outliers"]["heads"], ctx["outliers"]["rows"])
+    figures = _figures(doc, ctx)
     for tier in ctx["tiers"]:
         for c in tier["cities"]:
             doc.heading(f"{c['city']} · {tier['name']} · {t['index']} {c['index']}", 2)
-            doc.doc.add_picture(
-                io.BytesIO(radar_png(ctx["dimension_names"], c["radar_values"], c["radar_median"])),
-                width=Width(55),
-            )
-            doc.para(t["radar_note"], size=8)
+            radar, indicators = _card(doc, (72, doc.width - 72))
+            docximages.radar(figures, ctx, c, into=radar)
             doc.table(
                 [t["indicator"], t["value"], t["normalised"]],
                 [[i["label"], i["value"], i["normalised"]] for i in c["indicators"]],
+                (100, 55, 30),
+                into=indicators,
             )
+            indicators._element.remove(indicators.paragraphs[0]._p)  # the cell's empty line
     if ctx.get("audit"):
         from .audit import docx_section
 
