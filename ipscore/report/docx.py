@@ -702,3 +702,46 @@ def strength(ctx: dict[str, Any]) -> bytes:
             )
     _end(doc, ctx)
     return doc.bytes()
+
+
+def publish(ctx: dict[str, Any]) -> bytes:
+    """The published list as a Word document: each tier's cities and grades (scores and
+    ranks when published), the quotas that cut a grade, the sign-off block."""
+    t = ctx["t"]
+    p = punct(ctx["lang"])
+    doc = _Doc(ctx)
+    doc.title(ctx["title"])
+    doc.para(t["basis"], size=9)
+    doc.para(t["order"], size=9)
+    quotas = ctx["quotas"] is not None
+    for tier in ctx["tiers"]:
+        doc.heading(tier["name"], 1)
+        head = [t["rank"]] if ctx["with_scores"] else []
+        head += [t["city"], t["province"], t["grade"]]
+        head += [t["score"]] if ctx["with_scores"] else []
+        head += [t["quota"]] if quotas else []
+        rows = []
+        for c in tier["cities"]:
+            row: list[Any] = [c["rank"]] if ctx["with_scores"] else []
+            row += [c["city"], c["province"], (c["grade_label"], GRADE_COLOURS.get(c["grade"]))]
+            row += [c["score"]] if ctx["with_scores"] else []
+            row += [c["cut"]] if quotas else []
+            rows.append(row)
+        doc.table(head, rows)
+    for q in ctx["quotas"] or []:
+        doc.heading(f"{q['label']}{p['lp']}{q['id']}{p['rp']}· {q['group']}", 2)
+        doc.para(q["cap"])
+        doc.para(f"{t['kept']}{p['colon']}{q['kept']}")
+        doc.para(f"{t['cut']}{p['colon']}{q['cut']}")
+        if q["tie"]:
+            doc.para(f"{t['tie']}{p['colon']}{q['tie']}")
+        doc.para(q["citation"], size=9)
+    office = ctx["office"]
+    doc.para()
+    doc.table(
+        [t["signoff"], office["org"], t["reviewer"], office["reviewer"]],
+        [[t["signature"], "", t["date"], office["date"]]],
+        (30, 60, 25, 55),
+    )
+    doc.para(ctx["provenance"]["footer"], size=8)
+    return doc.bytes()

@@ -8,6 +8,7 @@ from ..._version import __version__
 from ...packs import grade_word
 from ...record.review import Review, ReviewYear
 from ...text import pick
+from .common import SignOff, signature
 
 _REVIEW_WORDS = {
     "zh": {
@@ -29,6 +30,10 @@ _REVIEW_WORDS = {
         "not_recorded": "未记录",
         "counts": "结论分布",
         "data_note": "数据说明：",
+        "signoff": "复核单位",
+        "reviewer": "审核人",
+        "signature": "签字（盖章）",
+        "date": "日期",
     },
     "en": {
         "city": "City",
@@ -49,13 +54,20 @@ _REVIEW_WORDS = {
         "not_recorded": "not recorded",
         "counts": "Outcomes",
         "data_note": "About the data: ",
+        "signoff": "Reviewed by",
+        "reviewer": "Reviewer",
+        "signature": "Signature (seal)",
+        "date": "Date",
     },
 }
 
 
-def review_context(r: Review, lang: str = "zh", produced_at: str | None = None) -> dict[str, Any]:
+def review_context(
+    r: Review, lang: str = "zh", produced_at: str | None = None, signoff: SignOff | None = None
+) -> dict[str, Any]:
     """The three-year review: each city's years and outcome, the policy stated as an
-    interpretation, and the stored results it was drawn from."""
+    interpretation, and the stored results it was drawn from; the office that decides it signs
+    it off (`signoff`)."""
     t = _REVIEW_WORDS["en" if lang == "en" else "zh"]
     about = r.policy.review
     cities = []
@@ -112,6 +124,7 @@ def review_context(r: Review, lang: str = "zh", produced_at: str | None = None) 
         "cities": cities,
         "counts": sorted(counts.items(), key=lambda kv: -kv[1]),
         "annual_packs": "、".join(r.policy.annual_packs),
+        "office": signature(signoff, produced_at, lang),
         "provenance": {
             "footer": footer,
             "produced_at": produced_at,
