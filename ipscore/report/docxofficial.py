@@ -103,14 +103,33 @@ def _narrowed(table: Any) -> None:
     room = int(Mm(TEXT_WIDTH).twips)
     if not total or total <= room:
         return
-    scale = room / total
-    for column, width in zip(columns, widths, strict=True):
-        column.set(qn("w:w"), str(int(width * scale)))
+    # The widest columns give way first, the narrow ones (a rank, a score, a grade) kept
+    # whole; where even that cannot fit, all alike.
+    least = int(Mm(12).twips)
+    cap = max(widths)
+    while sum(min(w, cap) for w in widths) > room and cap > least:
+        cap -= 20
+    fitted = [min(w, cap) for w in widths]
+    if cap < int(Mm(30).twips):
+        # Many columns (a requirement beside ten cities): each keeps a few characters' room
+        # and shares the rest as it was wider than that.
+        floor = int(Mm(9).twips)
+        kept = [min(w, floor) for w in widths]
+        over = sum(w - k for w, k in zip(widths, kept, strict=True))
+        share = max(0, room - sum(kept)) / over if over else 0
+        fitted = [int(k + (w - k) * share) for w, k in zip(widths, kept, strict=True)]
+    else:  # room left: the columns that gave way take it back alike
+        spare = room - sum(fitted)
+        cut = [n for n, w in enumerate(widths) if w > cap]
+        for n in cut:
+            fitted[n] += spare // len(cut)
+    for column, width in zip(columns, fitted, strict=True):
+        column.set(qn("w:w"), str(width))
     for row in table.rows:
-        for tc in row._tr.tc_lst:
+        for tc, width in zip(row._tr.tc_lst, fitted, strict=False):
             tcw = tc.tcPr.find(qn("w:tcW")) if tc.tcPr is not None else None
-            if tcw is not None and tcw.get(qn("w:w")):
-                tcw.set(qn("w:w"), str(int(int(tcw.get(qn("w:w"))) * scale)))
+            if tcw is not None:
+                tcw.set(qn("w:w"), str(width))
 
 
 def _run(paragraph: Any, text: str, fonts: tuple[str, str], size: float) -> Any:
@@ -183,11 +202,15 @@ def _signed(doc: Any, ctx: dict[str, Any], about: dict[str, Any]) -> None:
         # What follows (来源信息: hashes and files) is an attachment, on a page of its own.
         after = made[-1]._p.getnext()
         found = next((p for p in doc.paragraphs if p._p is after), None)
-        if found is not None:
+        if found is not None and found.style.name.startswith("Heading"):
             found.paragraph_format.page_break_before = True
+    footer = ctx["provenance"]["footer"]
+    for paragraph in doc.paragraphs:  # the ordinary form's own line, now the 附注
+        if paragraph.text == footer:
+            body.remove(paragraph._p)
     note = doc.add_paragraph()
     note.paragraph_format.first_line_indent = Pt(TABLE_PT * 2)
-    _run(note, f"（{ctx['provenance']['footer']}）", BODY_FONTS, TABLE_PT)
+    _run(note, f"（{footer}）", BODY_FONTS, TABLE_PT)
 
 
 def _folios(doc: Any) -> None:
