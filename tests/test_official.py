@@ -194,6 +194,9 @@ def test_the_review_the_published_list_and_the_cohort_in_official_form(tmp_path)
     words = [p.text for p in Document(str(reviewed)).paragraphs]
     assert words[:2] == [ORG, "鄂知〔2016〕3号"] and words[3] == "武汉市知识产权局："
     assert words[-3:-1] == [ORG, "2016年1月10日"]  # in London it is still the 10th
+    # The review names its basis by the plan's title, never by the pack's file of its text.
+    basis = "依据：国家知识产权局《2015年国家知识产权示范城市工作计划》及通知 四（一）：每年年初"
+    assert any(w.startswith(basis) for w in words), words
     cohort = tmp_path / "汇总.pdf"
     done = _run("report", "scenarios/", "-o", str(cohort), "--db", db, "--pdf-engine",
                 "weasyprint", *_official())  # fmt: skip

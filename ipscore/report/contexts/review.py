@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..._version import __version__
-from ...packs import grade_word
+from ...packs import grade_word, installed_pack
 from ...record.review import Review, ReviewYear
 from ...text import pick
 from .common import SignOff, signature
@@ -120,7 +120,8 @@ def review_context(
         "last": r.last,
         "year_list": list(range(r.first, r.last + 1)),
         "interpretation": pick(lang, about.interpretation, about.interpretation_en),
-        "source": f"{about.source.file} {about.source.section}：{about.source.text}",
+        "source": f"{_titled(r, about.source.file, lang)} {about.source.section}"
+        f"{pick(lang, '：', ': ')}{about.source.text}",
         "cities": cities,
         "counts": sorted(counts.items(), key=lambda kv: -kv[1]),
         "annual_packs": "、".join(r.policy.annual_packs),
@@ -137,6 +138,17 @@ def review_context(
             ],
         },
     }
+
+
+def _titled(r: Review, file: str, lang: str) -> str:
+    """The document a policy cites, by its title as the annual packs it counts name it (the
+    plan, not "003_4b9b…txt"); the file's name where none does."""
+    for pack_id in r.policy.annual_packs:
+        pack = installed_pack(pack_id)
+        for src in pack.pack.sources if pack else ():
+            if src.file == file:
+                return pick(lang, src.title, src.title_en)
+    return file
 
 
 def _rank(y: ReviewYear, lang: str) -> str:
