@@ -187,6 +187,13 @@ def test_the_review_the_published_list_and_the_cohort_in_official_form(tmp_path)
     assert done.returncode == 0, done.stderr
     text = re.sub(r"\s+", "", _text(listed))
     assert "国家知识产权局国知发管字〔2016〕6号" in text and "国家知识产权局2016年1月11日" in text
+    word = tmp_path / "公布.docx"  # the list in Word too, its sign-off block as in the PDF
+    done = _run("publish", "--year", "2015", "--score", "declared", "-o", str(word), "--db", db,
+                "--org", "国家知识产权局", "--reviewer", "张三")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    cells = [[c.text for c in r.cells] for r in Document(str(word)).tables[-1].rows]
+    assert cells == [["公布单位", "国家知识产权局", "审核人", "张三"],
+                     ["签字（盖章）", "", "日期", "2016-01-11"]]  # fmt: skip
     reviewed = tmp_path / "复核.docx"
     done = _run("review", "--years", "2013-2015", "-o", str(reviewed), "--db", db,
                 *_official(), tz="Europe/London")  # fmt: skip
