@@ -135,6 +135,70 @@ def signoff_options(func: F) -> F:
     )(func)
 
 
+def zone_option(ctx: click.Context, _: click.Parameter, value: str) -> str:
+    """--tz checked: a name no time zone has is one message in both languages, exit 2."""
+    from ..report.official import zone
+
+    zone(value)  # a name no time zone has: one message, exit 2
+    return value
+
+
+def official_options(func: F) -> F:
+    """--official, --doc-number, --to and --tz: the document in the official form of GB/T
+    9704-2012 (发文机关标志 from --org, 文号, 主送, 成文日期 in the office's time zone)."""
+    func = click.option(
+        "--tz",
+        default="Asia/Shanghai",
+        show_default=True,
+        envvar="IPSCORE_TZ",
+        callback=zone_option,
+        help="本单位所在时区，成文日期和签署日期按它计算（也可设 IPSCORE_TZ）。",
+    )(func)
+    func = click.option(
+        "--to", "addressee", help="主送机关，如“各市知识产权局：”（只用于 --official）。"
+    )(func)
+    func = click.option(
+        "--doc-number",
+        help="发文字号，如 皖知〔2016〕3号（[2016] 会写成〔2016〕；只用于 --official）。",
+    )(func)
+    return click.option(
+        "--official",
+        is_flag=True,
+        help="按 GB/T 9704-2012《党政机关公文格式》排版：发文机关标志（--org）、文号、标题、主送、"
+        "正文、成文日期和印章位置，版心和页码按标准；用于 .pdf、.html、.docx。",
+    )(func)
+
+
+def signoff_of(
+    org: str | None,
+    reviewer: str | None,
+    official: bool,
+    doc_number: str | None,
+    addressee: str | None,
+    tz: str,
+) -> Any:
+    """The `report.SignOff` the options ask for; --doc-number and --to belong to --official,
+    which needs --org (the 发文机关)."""
+    from ..report.contexts.common import SignOff
+    from ..report.official import Official
+
+    if not official and (doc_number or addressee):
+        said = "--doc-number" if doc_number else "--to"
+        raise usage_error(
+            f"{said} 只用于公文格式，请同时写 --official",
+            f"{said} belongs to the official form: add --official",
+            said,
+        )
+    if official and not (org or "").strip():
+        raise usage_error(
+            "公文格式要有发文机关：请用 --org 写明（也可设 IPSCORE_ORG）",
+            "the official form needs its issuing office: name it with --org (or IPSCORE_ORG)",
+            "--org",
+        )
+    made = Official(doc_number, addressee) if official else None
+    return SignOff(org, reviewer, tz, made)
+
+
 timestamp_option = click.option(
     "--no-timestamp",
     "timestamp",

@@ -14,9 +14,12 @@ from .common import (
     emit,
     emit_tables,
     lang_option,
+    official_options,
     opened_archive,
     output_file,
     output_options,
+    signoff_of,
+    signoff_options,
     timestamp_of,
     timestamp_option,
     usage_error,
@@ -139,6 +142,8 @@ def _index_pack(pack_id: str | None) -> Any:
     help="复核规则：编号或 YAML 文件（默认 cnipa-demo-city-review，见 rules/reviews/）。",
 )
 @output_options("table", "json")
+@signoff_options
+@official_options
 @db_option
 @user_options
 @lang_option
@@ -149,6 +154,12 @@ def review_cmd(
     fmt: str,
     output: Path | None,
     timestamp: bool,
+    org: str | None,
+    reviewer: str | None,
+    official: bool,
+    doc_number: str | None,
+    addressee: str | None,
+    tz: str,
     db: str | None,
     users_file: Path | None,
     user_name: str | None,
@@ -163,8 +174,12 @@ def review_cmd(
       ipscore review --years 2013-2015
       ipscore review 武汉市 深圳市 --format json
       ipscore review --years 2013-2015 -o 三年复核.pdf
+      ipscore review --years 2013-2015 -o 三年复核.pdf --official --org 国家知识产权局 \\
+        --doc-number "国知发管字[2016]5号" --to "各省、自治区、直辖市知识产权局："
     """
     from dataclasses import replace
+
+    signoff = signoff_of(org, reviewer, official, doc_number, addressee, tz)
 
     from ..packs.review import find_policy
     from ..record.review import review
@@ -179,7 +194,7 @@ def review_cmd(
     if output is not None and output.suffix.lower() in (".html", ".md", ".pdf", ".docx"):
         from .. import report
 
-        report.write_review(result, output, chosen_lang(), timestamp_of(timestamp))
+        report.write_review(result, output, chosen_lang(), timestamp_of(timestamp), signoff)
         click.echo(str(output))
     elif fmt == "json":
         from ..views.output import dumps
@@ -208,9 +223,11 @@ def review_cmd(
     help="公布哪种得分和等级：declared 申报的，verified 核验后的。两者对任何城市不同时必须写明。",
 )
 @output_file(
-    "公布名单文件；格式由扩展名决定：.html、.md、.pdf、.xlsx，或 .json（供其他系统读取）。"
+    "公布名单文件；格式由扩展名决定：.html、.md、.pdf、.docx、.xlsx，或 .json（供其他系统读取）。"
 )
 @timestamp_option
+@signoff_options
+@official_options
 @db_option
 @user_options
 @lang_option
@@ -221,6 +238,12 @@ def publish_cmd(
     basis: str | None,
     output: Path,
     timestamp: bool,
+    org: str | None,
+    reviewer: str | None,
+    official: bool,
+    doc_number: str | None,
+    addressee: str | None,
+    tz: str,
     db: str | None,
     users_file: Path | None,
     user_name: str | None,
@@ -240,7 +263,10 @@ def publish_cmd(
     例：
       ipscore publish --year 2015 --score declared -o 公布.pdf
       ipscore publish --year 2015 --score verified --with-scores -o 公布.xlsx
+      ipscore publish --year 2015 --score declared -o 公布.pdf --official --org 国家知识产权局 \\
+        --doc-number "国知发管字[2016]6号"
     """
+    signoff = signoff_of(org, reviewer, official, doc_number, addressee, tz)
     from .. import report
     from ..record.publish import published
     from ..report.contexts.publish import basis_line
@@ -251,7 +277,7 @@ def publish_cmd(
         scope = acting_scope(archive, users_file, user_name, "publish")
         options = publish_options(archive, year, scope.sees)
         found = scope.listed(published(archive, year, pack_id, with_scores, basis, **options))
-    report.write_published(found, output, chosen_lang(), timestamp_of(timestamp))
+    report.write_published(found, output, chosen_lang(), timestamp_of(timestamp), signoff)
     click.echo(str(output))
     click.echo(basis_line(found, chosen_lang()))
 

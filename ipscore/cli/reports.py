@@ -12,10 +12,12 @@ from .common import (
     files_in_scope,
     jobs_option,
     lang_option,
+    official_options,
     other_years,
     output_file,
     outside_option,
     pack_option,
+    signoff_of,
     signoff_options,
     timestamp_of,
     timestamp_option,
@@ -44,6 +46,7 @@ from .common import (
 @pack_option
 @outside_option
 @signoff_options
+@official_options
 @db_option
 @user_options
 @jobs_option
@@ -57,6 +60,10 @@ def report_cmd(
     pack_id: str | None,
     org: str | None,
     reviewer: str | None,
+    official: bool,
+    doc_number: str | None,
+    addressee: str | None,
+    tz: str,
     db: str | None,
     jobs: int | None,
     timestamp: bool,
@@ -72,7 +79,10 @@ def report_cmd(
       ipscore report scenarios/ -o 汇总.html          # 另生成 汇总-cities/ 下的各城市报告
       ipscore report scenarios/ -o 汇总.pdf --org 某省知识产权局 --reviewer 张三
       ipscore report scenarios/ -o cohort.pdf --lang en
+      ipscore report scenarios/wuhan-2015.yaml -o 武汉.pdf --official --org 湖北省知识产权局 \\
+        --doc-number "鄂知[2016]3号" --to "武汉市知识产权局："
     """
+    signoff = signoff_of(org, reviewer, official, doc_number, addressee, tz)
     files_in_scope(paths, pack_id, db, users_file, user_name)
     from .. import report
     from ..decide.pipeline import assess_paths
@@ -83,7 +93,6 @@ def report_cmd(
         assessments = assess_paths(paths, pack_id, years)
         # A single workbook or CSV of several cities is a cohort too: never one city's report.
         cohort = is_batch(paths) or len(assessments) > 1
-        signoff = report.SignOff(org, reviewer)
         from ..views.batch import default_jobs
 
         workers = default_jobs() if jobs is None else jobs

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..text import pick
-from .common import chosen_lang, db_option, usage_error
+from .common import chosen_lang, db_option, usage_error, zone_option
 
 
 @click.command("serve")
@@ -58,6 +58,20 @@ from .common import chosen_lang, db_option, usage_error
     help="生成一个 JSON 接口的令牌：打印令牌（只显示这一次）和写进用户文件 tokens: 的散列，"
     "然后退出。",
 )
+@click.option(
+    "--org",
+    envvar="IPSCORE_ORG",
+    help="本单位名称：审核人员可下载以它为发文机关的公文格式汇总报告和公布名单"
+    "（也可设 IPSCORE_ORG）。",
+)
+@click.option(
+    "--tz",
+    default="Asia/Shanghai",
+    show_default=True,
+    envvar="IPSCORE_TZ",
+    callback=zone_option,
+    help="本单位所在时区，公文的成文日期按它计算（也可设 IPSCORE_TZ）。",
+)
 @db_option
 def serve_cmd(
     host: str,
@@ -71,6 +85,8 @@ def serve_cmd(
     proxy_headers: bool,
     hash_password: bool,
     new_token: bool,
+    org: str | None,
+    tz: str,
     db: str | None,
 ) -> None:
     """在浏览器里自查和审核：启动本地网页服务（需要 pip install 'ipscore[web]'）。
@@ -85,6 +101,7 @@ def serve_cmd(
       ipscore serve --hash-password                  为用户文件生成密码散列
       ipscore serve --new-token                      为 JSON 接口的客户生成令牌
       ipscore serve --host 0.0.0.0 --users users.yaml --db postgresql+psycopg://…
+      ipscore serve --users users.yaml --org 湖北省知识产权局      审核人员可下载公文格式
     """
     from importlib.util import find_spec
 
@@ -140,6 +157,8 @@ def serve_cmd(
         users_file=users,
         idle_minutes=idle_minutes,
         secure_cookies=secure_cookies,
+        org=(org or "").strip() or None,
+        tz=tz,
     )
     click.echo(
         pick(

@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # NumPy loads only when a strength evaluation is asked for
     from ..strength.evaluation import Strength
 
 FORMATS = (".html", ".md", ".pdf", ".docx")
-PUBLISHED_FORMATS = (".html", ".md", ".pdf", ".xlsx", ".json")
+PUBLISHED_FORMATS = (".html", ".md", ".pdf", ".docx", ".xlsx", ".json")
 
 __all__ = [
     "FORMATS",
@@ -90,9 +90,13 @@ def simulation_report(
 
 
 def review_report(
-    r: Review, suffix: str, lang: str = "zh", produced_at: str | None = None
+    r: Review,
+    suffix: str,
+    lang: str = "zh",
+    produced_at: str | None = None,
+    signoff: SignOff | None = None,
 ) -> str | bytes:
-    ctx = review_context(r, lang, produced_at)
+    ctx = review_context(r, lang, produced_at, signoff)
     return _in_format(suffix, ctx, "review", "review")
 
 
@@ -139,37 +143,53 @@ def _in_format(suffix: str, ctx: dict[str, Any], template: str, word: str) -> st
         from . import docx  # python-docx loads only when Word is asked for
 
         written: bytes = getattr(docx, word)(ctx)
+        if ctx.get("office", {}).get("official"):
+            from .docxofficial import official
+
+            return official(written, ctx)
         return written
     html = render(f"{template}.html.j2", ctx)
     return pdf(html) if suffix == ".pdf" else html
 
 
-def write_review(r: Review, out: Path, lang: str = "zh", produced_at: str | None = None) -> None:
-    write_atomic(out, review_report(r, suffix_of(out, FORMATS), lang, produced_at))
+def write_review(
+    r: Review,
+    out: Path,
+    lang: str = "zh",
+    produced_at: str | None = None,
+    signoff: SignOff | None = None,
+) -> None:
+    write_atomic(out, review_report(r, suffix_of(out, FORMATS), lang, produced_at, signoff))
 
 
 def write_published(
-    p: Published, out: Path, lang: str = "zh", produced_at: str | None = None
+    p: Published,
+    out: Path,
+    lang: str = "zh",
+    produced_at: str | None = None,
+    signoff: SignOff | None = None,
 ) -> None:
     suffix = suffix_of(out, PUBLISHED_FORMATS)
-    write_atomic(out, published_report(p, suffix, lang, produced_at))
+    write_atomic(out, published_report(p, suffix, lang, produced_at, signoff))
 
 
 def published_report(
-    p: Published, suffix: str, lang: str = "zh", produced_at: str | None = None
+    p: Published,
+    suffix: str,
+    lang: str = "zh",
+    produced_at: str | None = None,
+    signoff: SignOff | None = None,
 ) -> str | bytes:
-    """The published list as a workbook (.xlsx), a page (.html), Markdown (.md), a PDF, or
-    JSON for the systems that show it (the API's `/api/v1/published`)."""
+    """The published list as a workbook (.xlsx), a page (.html), Markdown (.md), a PDF, a
+    Word document (.docx), or JSON for the systems that show it (the API's
+    `/api/v1/published`)."""
     if suffix == ".json":
         from ..views.output import dumps
 
         return dumps({**p.to_dict(), "produced_at": produced_at})
     if suffix == ".xlsx":
         return publish_sheet(p, lang, produced_at)
-    if suffix == ".md":
-        return render("publish.md.j2", publish_context(p, lang, produced_at))
-    html = render("publish.html.j2", publish_context(p, lang, produced_at))
-    return pdf(html) if suffix == ".pdf" else html
+    return _in_format(suffix, publish_context(p, lang, produced_at, signoff), "publish", "publish")
 
 
 def single_pack(assessments: list[Assessment]) -> Pack:

@@ -4,24 +4,16 @@ numbers. An office opens them without edits: the document's title and the office
 (ipscore where no `--org` is given), the time it was produced (none with `--no-timestamp`),
 black headings kept with what follows, rows that never split across pages, column widths set,
 and fonts Windows and WPS have by name: 宋体 and Times New Roman for text, 黑体 and Arial for
-headings. One piece: every report's Word form is built by the one `_Doc` with the same
-conventions, each function the Word twin of one HTML template."""
+headings (`docxdoc.Doc`). Each function here is the Word twin of one HTML template."""
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-from collections.abc import Iterable, Sequence
 from typing import Any
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
-from docx.table import Table
+from docx.shared import Pt, RGBColor
 
 from . import docximages
+from .docxdoc import HEADING_FONTS, Doc, card
 from .render import punct
 
 GRADE_COLOURS = {"excellent": "1B5E20", "good": "2E7D32", "pass": "8D6E00", "fail": "C62828"}
@@ -33,237 +25,12 @@ STATUS_COLOURS = {
 }
 
 
-# Fonts by the names Windows and WPS install: (East Asian, Latin) for body text and headings.
-BODY_FONTS = ("宋体", "Times New Roman")
-HEADING_FONTS = ("黑体", "Arial")
-BLACK = RGBColor(0, 0, 0)
-# Who the document says wrote it where no office is named (`--org`).
-TOOL = "ipscore"
-
-
-class _Doc:
-    """A document under construction with the report's conventions; `ctx` gives its
-    author (the office) and its time (`produced_at`)."""
-
-    def __init__(self, ctx: dict[str, Any], landscape: bool = False):
-        self.doc = Document()
-        self.width = 297 - 32 if landscape else 210 - 32  # the text's width, mm
-        self._properties(ctx)
-        section = self.doc.sections[0]
-        section.page_width, section.page_height = (
-            (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
-        )
-        if landscape:
-            section.orientation = WD_ORIENT.LANDSCAPE
-        for side in ("left_margin", "right_margin"):
-            setattr(section, side, Mm(16))
-        section.top_margin, section.bottom_margin = Mm(16), Mm(18)
-        for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4"):
-            style = self.doc.styles[name]
-            heading = name != "Normal"
-            _fonts(style.element.get_or_add_rPr(), *(HEADING_FONTS if heading else BODY_FONTS))
-            if heading:
-                style.font.color.rgb = BLACK
-                style.paragraph_format.keep_with_next = True
-                linked = self.doc.styles[f"{name} Char"]  # a heading's text as Word shows it
-                linked.font.color.rgb = BLACK
-                _fonts(linked.element.get_or_add_rPr(), *HEADING_FONTS)
-                # Word's Title draws a blue rule under itself: an office's title has none.
-                border = style.element.get_or_add_pPr().find(qn("w:pBdr"))
-                if border is not None:
-                    border.getparent().remove(border)
-        self.doc.styles["Normal"].font.size = Pt(10)
-        self._page_numbers(section)
-
-    def _properties(self, ctx: dict[str, Any]) -> None:
-        """Author and last editor the office (`--org`; the tool's name without one), no
-        comment, created and modified when the report was produced; with no time
-        (`--no-timestamp`) the document carries none, so that two runs are alike."""
-        props = self.doc.core_properties
-        org = ctx["office"]["org"] if "office" in ctx and ctx["office"]["org"] else TOOL
-        props.author = props.last_modified_by = org
-        props.comments = ""
-        props.revision = 1
-        when = ctx["provenance"].get("produced_at")
-        self.when: str | None = when
-        element = props._element
-        if when:
-            moment = dt.datetime.fromisoformat(when.replace("Z", "+00:00"))
-            props.created = props.modified = moment
-        else:
-            for tag in ("dcterms:created", "dcterms:modified"):
-                for found in element.findall(qn(tag)):
-                    element.remove(found)
-
-    def title(self, text: str) -> None:
-        """The document's title, on the page and in its properties."""
-        self.doc.add_heading(text, 0)
-        self.doc.core_properties.title = text
-
-    def _page_numbers(self, section: Any) -> None:
-        """页码 “3 / 9” in the footer, as Word fields (Word and LibreOffice fill them in)."""
-        paragraph = section.footer.paragraphs[0]
-        paragraph.alignment = 1  # centred
-        for kind in ("PAGE", None, "NUMPAGES"):
-            if kind is None:
-                paragraph.add_run(" / ")
-                continue
-            field = OxmlElement("w:fldSimple")
-            field.set(qn("w:instr"), kind)
-            field.append(OxmlElement("w:r"))
-            paragraph._p.append(field)
-
-    def heading(self, text: str, level: int) -> None:
-        self.doc.add_heading(text, level)
-
-    def para(
-        self,
-        text: str = "",
-        bold: bool = False,
-        colour: str | None = None,
-        size: float | None = None,
-    ) -> Any:
-        paragraph = self.doc.add_paragraph()
-        if text:
-            run = paragraph.add_run(text)
-            run.bold = bold
-            if colour:
-                run.font.color.rgb = RGBColor.from_string(colour)
-            if size:
-                run.font.size = Pt(size)
-        return paragraph
-
-    def bullets(self, items: Iterable[str]) -> None:
-        for item in items:
-            self.doc.add_paragraph(item, style="List Bullet")
-
-    def table(
-        self,
-        head: Sequence[str],
-        rows: Iterable[Sequence[Any]],
-        widths: Sequence[float] | None = None,
-        into: Any = None,
-    ) -> Table:
-        """A bordered table whose first row repeats on every page; a cell is text, or
-        (text, colour) for a coloured word. `into`: a table's cell to put it in, or none."""
-        table: Table = (into or self.doc).add_table(rows=1, cols=len(head))
-        table.style = "Table Grid"
-        cells = table.rows[0].cells
-        for cell, text in zip(cells, head, strict=True):
-            cell.text = ""
-            cell.paragraphs[0].add_run(text).bold = True
-        header = table.rows[0]._tr.get_or_add_trPr()
-        header.append(OxmlElement("w:tblHeader"))
-        body = [list(row) for row in rows]
-        for row in body:
-            cells = table.add_row().cells
-            for cell, value in zip(cells, row, strict=True):
-                text, colour = value if isinstance(value, tuple) else (value, None)
-                run = cell.paragraphs[0].add_run("" if text is None else str(text))
-                if colour:
-                    run.font.color.rgb = RGBColor.from_string(colour)
-                    run.bold = True
-        for tr in table.rows:
-            tr._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-        self._widths(table, widths or _widths_for(head, body, self.width))
-        return table
-
-    def _widths(self, table: Table, widths: Sequence[float]) -> None:
-        """Fixed column widths in mm, within the page's text width: in the grid, the table's
-        layout and every cell, as Word, WPS and LibreOffice each read one of them."""
-        scale = min(1.0, self.width / sum(widths))
-        mm = [w * scale for w in widths]
-        table.autofit = False
-        tbl_pr = table._tbl.tblPr
-        layout = OxmlElement("w:tblLayout")
-        layout.set(qn("w:type"), "fixed")
-        tbl_pr.append(layout)
-        for column, width in zip(table.columns, mm, strict=True):
-            column.width = Mm(width)
-        for row in table.rows:
-            for cell, width in zip(row.cells, mm, strict=True):
-                cell.width = Mm(width)
-
-    def bytes(self) -> bytes:
-        buffer = io.BytesIO()
-        self.doc.save(buffer)
-        return _stamped(buffer.getvalue(), self.when)
-
-
-def _stamped(package: bytes, when: str | None) -> bytes:
-    """The .docx with every part dated when the report was produced (1980-01-01, the
-    earliest a zip can say, with no time), not the moment it was written: two runs with
-    `SOURCE_DATE_EPOCH` or `--no-timestamp` give the same bytes."""
-    import zipfile
-
-    moment = dt.datetime.fromisoformat(when.replace("Z", "+00:00")) if when else None
-    stamp = moment.timetuple()[:6] if moment and moment.year >= 1980 else (1980, 1, 1, 0, 0, 0)
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(package)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for part in source.infolist():
-            info = zipfile.ZipInfo(part.filename, stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(part))
-    return out.getvalue()
-
-
-def _fonts(rpr: Any, east_asian: str, latin: str) -> None:
-    """A style's fonts by name: `east_asian` for Chinese text, `latin` for the rest."""
-    fonts = rpr.get_or_add_rFonts()
-    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
-        fonts.set(qn(attr), latin)
-    fonts.set(qn("w:eastAsia"), east_asian)
-    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(theme), None)
-
-
-def _text_width(value: Any) -> float:
-    """How wide a cell's longest line is, in half-width characters (a Chinese character
-    counts two)."""
-    text = value[0] if isinstance(value, tuple) else value
-    lines = str("" if text is None else text).split("\n")
-    return max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in line) for line in lines)
-
-
-def _widths_for(head: Sequence[str], rows: list[list[Any]], page: float) -> list[float]:
-    """Column widths (mm) from what the columns hold: each as wide as its longest cell
-    (a heading may wrap at its words; a name should not), at least 10 mm, shared out
-    within the page's width."""
-    per_char = 1.85  # mm a half-width character takes at 10 pt (a Chinese one twice that)
-    margins = 5.0  # the cell's margins left and right, and some room for bold
-    wanted = []
-    for n, name in enumerate(head):
-        cells = [_text_width(row[n]) for row in rows] or [0]
-        heading = max((_text_width(word) for word in str(name).split()), default=0)
-        wanted.append(max(10.0, per_char * max(*cells, min(heading, 8)) + margins))
-    total = sum(wanted)
-    if total <= page:  # room to spare: a little more for every column, for fonts that run wide
-        return [w * min(1.25, page / total) for w in wanted]
-    # Too wide: narrow the widest columns first, keeping the narrow ones whole.
-    cap = max(wanted)
-    while sum(min(w, cap) for w in wanted) > page and cap > 10:
-        cap -= 1
-    return [min(w, cap) for w in wanted]
-
-
-def _card(doc: _Doc, widths: tuple[float, float]) -> Any:
-    """Two cells side by side with no borders, never split across pages: a city's radar
-    beside its indicators, as the HTML's card has them."""
-    card = doc.doc.add_table(rows=1, cols=2)
-    doc._widths(card, widths)
-    card.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-    return card.rows[0].cells
-
-
-def _figures(doc: _Doc, ctx: dict[str, Any]) -> docximages.Figures:
+def _figures(doc: Doc, ctx: dict[str, Any]) -> docximages.Figures:
     """The document's numbered figures, as wide as its text at most, captions in its fonts."""
     return docximages.Figures(doc.doc, ctx["lang"], doc.width, HEADING_FONTS)
 
 
-def _notes(doc: _Doc, ctx: dict[str, Any]) -> None:
+def _notes(doc: Doc, ctx: dict[str, Any]) -> None:
     """The data note (example data says so) and 评估依据, under the title."""
     t = ctx["t"]
     p = punct(ctx["lang"])
@@ -274,7 +41,7 @@ def _notes(doc: _Doc, ctx: dict[str, Any]) -> None:
         doc.para(line, size=9)
 
 
-def _end(doc: _Doc, ctx: dict[str, Any]) -> None:
+def _end(doc: Doc, ctx: dict[str, Any]) -> None:
     """The sign-off block and where the report came from."""
     t, office = ctx["t"], ctx["office"]
     doc.para()
@@ -286,7 +53,7 @@ def _end(doc: _Doc, ctx: dict[str, Any]) -> None:
     _provenance(doc, ctx)
 
 
-def _provenance(doc: _Doc, ctx: dict[str, Any]) -> None:
+def _provenance(doc: Doc, ctx: dict[str, Any]) -> None:
     t, origin = ctx["t"], ctx["provenance"]
     doc.heading(t["provenance"], 2)
     doc.para(t["provenance_note"], size=9)
@@ -299,7 +66,7 @@ def _provenance(doc: _Doc, ctx: dict[str, Any]) -> None:
 
 
 def _requirements(
-    doc: _Doc, ctx: dict[str, Any], items: list[dict[str, Any]], points: bool = False
+    doc: Doc, ctx: dict[str, Any], items: list[dict[str, Any]], points: bool = False
 ) -> None:
     t = ctx["t"]
     p = punct(ctx["lang"])
@@ -339,7 +106,7 @@ def _requirements(
     )
 
 
-def _page_one(doc: _Doc, ctx: dict[str, Any], page: dict[str, Any]) -> None:
+def _page_one(doc: Doc, ctx: dict[str, Any], page: dict[str, Any]) -> None:
     """Page one's lists after the summary: blockers, 请补报, the plan, past deadlines."""
     t, p = ctx["t"], punct(ctx["lang"])
 
@@ -373,7 +140,7 @@ def _page_one(doc: _Doc, ctx: dict[str, Any], page: dict[str, Any]) -> None:
         doc.bullets(f"{b['id']} {b['title']}{aside(b['overdue'])}" for b in page["overdue"])
 
 
-def _vetoes(doc: _Doc, ctx: dict[str, Any], sheet: dict[str, Any]) -> None:
+def _vetoes(doc: Doc, ctx: dict[str, Any], sheet: dict[str, Any]) -> None:
     """A sheet's vetoes that hold, first on page one: title, effect and the rule quoted."""
     if not sheet["vetoes"]:
         return
@@ -386,7 +153,7 @@ def _vetoes(doc: _Doc, ctx: dict[str, Any], sheet: dict[str, Any]) -> None:
     )
 
 
-def _sheet_table(doc: _Doc, ctx: dict[str, Any], sheet: dict[str, Any]) -> None:
+def _sheet_table(doc: Doc, ctx: dict[str, Any], sheet: dict[str, Any]) -> None:
     """The item table as the office's sheet: 考核内容 | 分值 | 评分标准 | 得分 | 自评分 | 差异,
     a row for each task's heading, a 合计 row at the foot."""
     p, w = punct(ctx["lang"]), sheet["t"]
@@ -430,7 +197,7 @@ def city(ctx: dict[str, Any]) -> bytes:
     """The city report as a Word document."""
     t = ctx["t"]
     p = punct(ctx["lang"])
-    doc = _Doc(ctx)
+    doc = Doc(ctx)
     doc.title(f"{ctx['city']} {ctx['year']} · {ctx['title']}")
     doc.para(f"{ctx['pack_title']}{p['lp']}{ctx['pack_id']} {ctx['pack_version']}{p['rp']}", size=9)
     _notes(doc, ctx)
@@ -541,7 +308,7 @@ def cohort(ctx: dict[str, Any]) -> bytes:
     """The cohort report as a Word document (landscape: the ranking and the grid are wide)."""
     t = ctx["t"]
     p = punct(ctx["lang"])
-    doc = _Doc(ctx, landscape=True)
+    doc = Doc(ctx, landscape=True)
     doc.title(f"{ctx['title']} · {ctx['year']}")
     doc.para(
         f"{ctx['pack_title']}{p['lp']}{ctx['pack_id']} {ctx['pack_version']}{p['rp']}"
@@ -617,7 +384,7 @@ def cohort(ctx: dict[str, Any]) -> bytes:
     return doc.bytes()
 
 
-def _grid_widths(doc: _Doc, part: dict[str, Any]) -> list[float]:
+def _grid_widths(doc: Doc, part: dict[str, Any]) -> list[float]:
     """The verdict grid's columns (mm): a city's narrow, its name wrapping in the heading row
     (which repeats on every page) and a mark in each cell; 达到率 as wide as "100%"; the
     requirement the rest, up to 130 mm, so that its title runs on one line, at most two."""
@@ -626,7 +393,7 @@ def _grid_widths(doc: _Doc, part: dict[str, Any]) -> list[float]:
     return [min(130.0, doc.width - sum(marks) - sum(rate)), *rate, *marks]
 
 
-def _table_text(doc: _Doc, size: float) -> None:
+def _table_text(doc: Doc, size: float) -> None:
     """Every table's text at `size` pt (8 or more reads on paper): a cohort's tables are
     long, and at the body's 10 pt its ranking and grid ran to nearly three times the PDF's
     pages."""
@@ -642,7 +409,7 @@ def simulation(ctx: dict[str, Any]) -> bytes:
     """A scenario file's comparison as a Word document."""
     t = ctx["t"]
     p = punct(ctx["lang"])
-    doc = _Doc(ctx, landscape=True)
+    doc = Doc(ctx, landscape=True)
     doc.title(ctx["name"])
     doc.para(
         f"{ctx['city']} · {ctx['pack_title']}"
@@ -678,7 +445,7 @@ def review(ctx: dict[str, Any]) -> bytes:
     """The three-year review as a Word document."""
     t = ctx["t"]
     p = punct(ctx["lang"])
-    doc = _Doc(ctx, landscape=True)
+    doc = Doc(ctx, landscape=True)
     doc.title(f"{ctx['title']}{p['lp']}{ctx['first']}–{ctx['last']}{p['rp']}")
     doc.para(f"{t['interpretation']}{p['colon']}{ctx['interpretation']}", colour="B71C1C", size=9)
     doc.para(f"{t['source']}{p['colon']}{ctx['source']}", size=9)
@@ -704,7 +471,7 @@ def strength(ctx: dict[str, Any]) -> bytes:
     method, then a radar and the indicators per city."""
     t = ctx["t"]
     p = punct(ctx["lang"])
-    doc = _Doc(ctx, landscape=True)
+    doc = Doc(ctx, landscape=True)
     doc.title(ctx["title"])
     doc.para(f"{ctx['index_title']} · {ctx['year']}", size=9)
     doc.para(f"{t['method']}{p['colon']}{ctx['interpretation']}", colour="B71C1C", size=9)
@@ -762,7 +529,7 @@ def strength(ctx: dict[str, Any]) -> bytes:
     for tier in ctx["tiers"]:
         for c in tier["cities"]:
             doc.heading(f"{c['city']} · {tier['name']} · {t['index']} {c['index']}", 2)
-            radar, indicators = _card(doc, (72, doc.width - 72))
+            radar, indicators = card(doc, (72, doc.width - 72))
             docximages.radar(figures, ctx, c, into=radar)
             doc.table(
                 [t["indicator"], t["value"], t["normalised"]],
@@ -776,4 +543,47 @@ def strength(ctx: dict[str, Any]) -> bytes:
 
         docx_section(doc, ctx)
     _end(doc, ctx)
+    return doc.bytes()
+
+
+def publish(ctx: dict[str, Any]) -> bytes:
+    """The published list as a Word document: each tier's cities and grades (scores and
+    ranks when published), the quotas that cut a grade, the sign-off block."""
+    t = ctx["t"]
+    p = punct(ctx["lang"])
+    doc = Doc(ctx)
+    doc.title(ctx["title"])
+    doc.para(t["basis"], size=9)
+    doc.para(t["order"], size=9)
+    quotas = ctx["quotas"] is not None
+    for tier in ctx["tiers"]:
+        doc.heading(tier["name"], 1)
+        head = [t["rank"]] if ctx["with_scores"] else []
+        head += [t["city"], t["province"], t["grade"]]
+        head += [t["score"]] if ctx["with_scores"] else []
+        head += [t["quota"]] if quotas else []
+        rows = []
+        for c in tier["cities"]:
+            row: list[Any] = [c["rank"]] if ctx["with_scores"] else []
+            row += [c["city"], c["province"], (c["grade_label"], GRADE_COLOURS.get(c["grade"]))]
+            row += [c["score"]] if ctx["with_scores"] else []
+            row += [c["cut"]] if quotas else []
+            rows.append(row)
+        doc.table(head, rows)
+    for q in ctx["quotas"] or []:
+        doc.heading(f"{q['label']}{p['lp']}{q['id']}{p['rp']}· {q['group']}", 2)
+        doc.para(q["cap"])
+        doc.para(f"{t['kept']}{p['colon']}{q['kept']}")
+        doc.para(f"{t['cut']}{p['colon']}{q['cut']}")
+        if q["tie"]:
+            doc.para(f"{t['tie']}{p['colon']}{q['tie']}")
+        doc.para(q["citation"], size=9)
+    office = ctx["office"]
+    doc.para()
+    doc.table(
+        [t["signoff"], office["org"], t["reviewer"], office["reviewer"]],
+        [[t["signature"], "", t["date"], office["date"]]],
+        (30, 60, 25, 55),
+    )
+    doc.para(ctx["provenance"]["footer"], size=8)
     return doc.bytes()

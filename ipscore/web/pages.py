@@ -34,6 +34,10 @@ class Settings:
     users_file: Path | None = None
     idle_minutes: float = 30  # a session unused this long has ended
     secure_cookies: bool = False  # cookies only over HTTPS (also whenever a request is https)
+    # The office the server serves (`--org`): the issuer of the reviewers' official downloads
+    # (none without it), dated in its time zone (`--tz`).
+    org: str | None = None
+    tz: str = "Asia/Shanghai"
 
 
 class Denied(Exception):
@@ -123,6 +127,7 @@ def web_of(request: Request) -> dict[str, Any]:
         "user": user_of(request),
         "sign_in": users_now(settings_of(request)) is not None,
         "csrf": csrf(request),
+        "org": settings_of(request).org,
     }
 
 

@@ -25,10 +25,11 @@ from ..record.verification import (
     state_word,
     verification,
 )
-from ..report import cohort_report, score_sheet, single_pack
+from ..report import SignOff, cohort_report, score_sheet, single_pack
 from ..report.contexts.city import city_context
 from ..report.contexts.cohort import cohort_context
 from ..report.contexts.review import review_context
+from ..report.official import DEFAULT_TZ, Official
 from ..season.people import User
 from ..season.scope import Scope
 from .pages import Denied, for_the_web, rendered
@@ -158,20 +159,39 @@ def verify(
     return Redirect(f"/batch/{batch.id}/city/{n}?done={quote(str(form.get('requirement')))}#verify")
 
 
-def download(root: Path, db: str | None, batch_id: str, user: User, name: str) -> File:
+def download(
+    root: Path,
+    db: str | None,
+    batch_id: str,
+    user: User,
+    name: str,
+    org: str | None = None,
+    tz: str = DEFAULT_TZ,
+) -> File:
+    """The cohort report, the score sheet, a published list; `…-official.pdf` (or .docx) the
+    cohort report or a published list in the official form, issued by the server's office
+    (`ipscore serve --org`) and dated now in its time zone."""
     _, every = _batch(root, db, batch_id)
     scope = Scope(user, _archive(db))
     results = _seen(scope, every)
     suffix = Path(name).suffix.lower()
     stem = Path(name).stem
+    signoff = None
+    if stem.endswith("-official") and suffix in (".pdf", ".docx"):
+        if not org:
+            raise Denied("服务没有设本单位名称（ipscore serve --org），不能生成公文格式")
+        stem = stem.removesuffix("-official")
+        signoff = SignOff(org, None, tz, Official())
+    official = "（公文）" if signoff else ""
     if stem == "cohort" and suffix in (".pdf", ".docx", ".html"):
-        made = cohort_report(results, suffix, {}, "zh")
-        return File(_bytes(made), f"汇总报告{suffix}")
+        made = cohort_report(results, suffix, {}, "zh", now() if signoff else None,
+                             signoff=signoff)  # fmt: skip
+        return File(_bytes(made), f"汇总报告{official}{suffix}")
     if stem == "scores" and suffix == ".xlsx":
         return File(score_sheet(single_pack(results), results, "zh"), "评估结果.xlsx")
     # The list says which grades it gives: as declared or as verified (a link for each).
     basis = stem.removeprefix("published-")
-    if basis in ("declared", "verified") and suffix in (".xlsx", ".pdf", ".html"):
+    if basis in ("declared", "verified") and suffix in (".xlsx", ".pdf", ".html", ".docx"):
         from ..record.publish import published
         from ..report import published_report
         from ..season.running import publish_options
@@ -180,7 +200,8 @@ def download(root: Path, db: str | None, batch_id: str, user: User, name: str) -
         archive, year = _archive(db), results[0].year
         options = publish_options(archive, year, scope.sees)
         found = scope.listed(published(archive, year, results[0].pack.id, False, basis, **options))
-        return File(_bytes(published_report(found, suffix)), f"公布名单{suffix}")
+        made = published_report(found, suffix, "zh", now() if signoff else None, signoff)
+        return File(_bytes(made), f"公布名单{official}{suffix}")
     raise Denied("没有这个下载")
 
 

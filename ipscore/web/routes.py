@@ -208,7 +208,7 @@ async def batch_download(request: Request) -> Response:
     settings = settings_of(request)
     return await _done(
         request, review.download, settings.data, settings.db, request.path_params["id"], user,
-        request.path_params["name"],
+        request.path_params["name"], settings.org, settings.tz,
     )  # fmt: skip
 
 

@@ -15,6 +15,8 @@ from ...provenance import notes_by_text
 from ...record.history import YearOverYear
 from ...text import pick
 from ...verdicts import MANDATORY_LABELS, MET, MISSING, NOT_APPLICABLE, TASK_LABELS, UNMET
+from ..official import DEFAULT_TZ, Official, local_day
+from ..official import context as official_context
 from ..render import punct
 
 # {title}, {noun}, {plural} and {Noun} are who the pack assesses: see `words`.
@@ -303,10 +305,27 @@ def provenance(
 
 @dataclass(frozen=True)
 class SignOff:
-    """Who signs a report off (`--org`, `--reviewer`); blank lines to fill in where not given."""
+    """Who signs a report off (`--org`, `--reviewer`); blank lines to fill in where not given.
+    The date is the day in the office's time zone (`--tz`); `official` (`--official`) makes
+    the document an official one (`report.official`)."""
 
     org: str | None = None
     reviewer: str | None = None
+    tz: str = DEFAULT_TZ
+    official: Official | None = None
+
+
+def signature(signoff: SignOff | None, produced_at: str | None, lang: str) -> dict[str, Any]:
+    """The sign-off block: the office, the reviewer, the date (the office's day), and the
+    official form's block where asked for (None otherwise)."""
+    chosen = signoff or SignOff()
+    day = local_day(produced_at, chosen.tz)
+    return {
+        "org": chosen.org or "",
+        "reviewer": chosen.reviewer or "",
+        "date": day.isoformat() if day else "",
+        "official": official_context(chosen.org, chosen.official, produced_at, chosen.tz, lang),
+    }
 
 
 def office(
@@ -325,7 +344,6 @@ def office(
             if details
             else title
         )
-    chosen = signoff or SignOff()
     return {
         "basis": basis,
         # What the pack leaves out of its source, and why: the reader knows it is not whole.
@@ -337,9 +355,7 @@ def office(
             )
             for n in pack.pack.not_encoded
         ],
-        "org": chosen.org or "",
-        "reviewer": chosen.reviewer or "",
-        "date": (produced_at or "")[:10],
+        **signature(signoff, produced_at, lang),
     }
 
 

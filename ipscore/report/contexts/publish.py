@@ -10,12 +10,14 @@ from ...packs import Pack, installed_pack
 from ...record.publish import Listed, Published
 from ...season.quotas import Cut
 from ...text import pick, ranked
+from .common import SignOff, signature
 
 
 def publish_context(
-    p: Published, lang: str = "zh", produced_at: str | None = None
+    p: Published, lang: str = "zh", produced_at: str | None = None, signoff: SignOff | None = None
 ) -> dict[str, Any]:
-    """The published list: tiers of cities with their grades (and scores when asked for)."""
+    """The published list: tiers of cities with their grades (and scores when asked for),
+    signed off by the office that publishes it (`signoff`)."""
     pack = installed_pack(p.pack)
     title = pick(
         lang,
@@ -49,6 +51,10 @@ def publish_context(
         "group": pick(lang, "范围", "Counted in"),
         "cap": pick(lang, "上限", "Cap"),
         "cited": pick(lang, "依据", "Source"),
+        "signoff": pick(lang, "公布单位", "Published by"),
+        "reviewer": pick(lang, "审核人", "Reviewer"),
+        "signature": pick(lang, "签字（盖章）", "Signature (seal)"),
+        "date": pick(lang, "日期", "Date"),
     }
     when = produced_at or pick(lang, "未记录", "not recorded")
     footer = f"ipscore {__version__} · {p.pack} · {when}"
@@ -81,7 +87,8 @@ def publish_context(
             for tier in p.tiers
         ],
         "quotas": [_cut_context(c, pack, lang) for c in p.cuts] if p.quotas else None,
-        "provenance": {"footer": footer, "notes": p.notes},
+        "office": signature(signoff, produced_at, lang),
+        "provenance": {"footer": footer, "notes": p.notes, "produced_at": produced_at},
     }
 
 

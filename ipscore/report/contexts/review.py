@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..._version import __version__
-from ...packs import grade_word
+from ...packs import grade_word, installed_pack
 from ...record.review import Review, ReviewYear
 from ...text import pick
+from .common import SignOff, signature
 
 _REVIEW_WORDS = {
     "zh": {
@@ -29,6 +30,10 @@ _REVIEW_WORDS = {
         "not_recorded": "未记录",
         "counts": "结论分布",
         "data_note": "数据说明：",
+        "signoff": "复核单位",
+        "reviewer": "审核人",
+        "signature": "签字（盖章）",
+        "date": "日期",
     },
     "en": {
         "city": "City",
@@ -49,13 +54,20 @@ _REVIEW_WORDS = {
         "not_recorded": "not recorded",
         "counts": "Outcomes",
         "data_note": "About the data: ",
+        "signoff": "Reviewed by",
+        "reviewer": "Reviewer",
+        "signature": "Signature (seal)",
+        "date": "Date",
     },
 }
 
 
-def review_context(r: Review, lang: str = "zh", produced_at: str | None = None) -> dict[str, Any]:
+def review_context(
+    r: Review, lang: str = "zh", produced_at: str | None = None, signoff: SignOff | None = None
+) -> dict[str, Any]:
     """The three-year review: each city's years and outcome, the policy stated as an
-    interpretation, and the stored results it was drawn from."""
+    interpretation, and the stored results it was drawn from; the office that decides it signs
+    it off (`signoff`)."""
     t = _REVIEW_WORDS["en" if lang == "en" else "zh"]
     about = r.policy.review
     cities = []
@@ -108,10 +120,12 @@ def review_context(r: Review, lang: str = "zh", produced_at: str | None = None) 
         "last": r.last,
         "year_list": list(range(r.first, r.last + 1)),
         "interpretation": pick(lang, about.interpretation, about.interpretation_en),
-        "source": f"{about.source.file} {about.source.section}：{about.source.text}",
+        "source": f"{_titled(r, about.source.file, lang)} {about.source.section}"
+        f"{pick(lang, '：', ': ')}{about.source.text}",
         "cities": cities,
         "counts": sorted(counts.items(), key=lambda kv: -kv[1]),
         "annual_packs": "、".join(r.policy.annual_packs),
+        "office": signature(signoff, produced_at, lang),
         "provenance": {
             "footer": footer,
             "produced_at": produced_at,
@@ -124,6 +138,17 @@ def review_context(r: Review, lang: str = "zh", produced_at: str | None = None) 
             ],
         },
     }
+
+
+def _titled(r: Review, file: str, lang: str) -> str:
+    """The document a policy cites, by its title as the annual packs it counts name it (the
+    plan, not "003_4b9b…txt"); the file's name where none does."""
+    for pack_id in r.policy.annual_packs:
+        pack = installed_pack(pack_id)
+        for src in pack.pack.sources if pack else ():
+            if src.file == file:
+                return pick(lang, src.title, src.title_en)
+    return file
 
 
 def _rank(y: ReviewYear, lang: str) -> str:
