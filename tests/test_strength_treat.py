@@ -66,17 +66,22 @@ def test_one_outlier_winsorised_to_the_next_value_inward():
 def test_still_failing_after_the_limit_the_original_column_is_logged():
     # COINr's own test (tests/testthat/test-treat.R): 1…20, 100, 200 winsorised one point
     # (200 → 100) still fails, so the second function is applied to the original values.
-    # log_CT_plus with a positive skew: ln(x − min + a), a = (200 − 1)/100 = 1.99.
+    # log_CT_plus with a positive skew: ln(x − min + a), a = (200 − 1)/100 = 1.99, less its
+    # value at the minimum, ln(1.99), so that the lowest is 0.
     x = np.array([*range(1, 21), 100, 200], dtype=float)
     treated, (t,) = treat_with(Outliers(max_points=1), x[:, None], ["X"])
     assert t.action == "log" and t.points == 0
-    assert np.allclose(treated[:, 0], np.log(x - 1 + 1.99), rtol=0, atol=1e-15)
+    assert np.allclose(treated[:, 0], np.log((x - 1 + 1.99) / 1.99), rtol=0, atol=1e-15)
+    assert treated[0, 0] == 0
     # With `otherwise: none` the winsorised column is kept and said to fail.
     kept, (t,) = treat_with(Outliers(max_points=1, otherwise="none"), x[:, None], ["X"])
     assert t.action == "failed" and (t.points, t.rows) == (1, (21,)) and kept[21, 0] == 100
-    # A negative skew: −ln(max + a − x), the low end; order is kept either way.
+    # A negative skew: −ln(max + a − x), the low end, plus its value at the minimum (−200):
+    # ln(−1 + 1.99 + 200); order is kept either way and the lowest is 0.
     low, (t,) = treat_with(Outliers(max_points=1), -x[:, None], ["X"])
-    assert t.action == "log" and np.allclose(low[:, 0], -np.log(-1 + 1.99 + x), atol=1e-15)
+    expected = np.log(200.99) - np.log(-1 + 1.99 + x)
+    assert t.action == "log" and np.allclose(low[:, 0], expected, atol=1e-14)
+    assert low[21, 0] == pytest.approx(0, abs=1e-15)
 
 
 def test_missing_values_stay_missing_and_no_pack_treatment_leaves_the_table():

@@ -135,12 +135,16 @@ def _winsorise(
 
 
 def _log(x: NDArray[np.float64], skew: float) -> NDArray[np.float64]:
+    """COINr's `log_CT_plus` (ln(x − min + a), or −ln(max + a − x) for a negative skew, with
+    a = (max − min)/100), shifted so that the lowest value is 0: the shift changes no min-max or
+    z-score, and keeps every value ≥ 0, which a ratio to the best (distance_to_best) and a
+    geometric mean of 1 + 99 s need (COINr's own can go below 0 when the range is under 100)."""
     low, high = np.nanmin(x), np.nanmax(x)
     a = (high - low) / 100
     if skew >= 0:
-        result: NDArray[np.float64] = np.log(x - low + a)
+        result: NDArray[np.float64] = np.log((x - low + a) / a)
     else:
-        result = -np.log(high + a - x)
+        result = np.log((high - low + a) / (high + a - x))
     return result
 
 
