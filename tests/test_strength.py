@@ -216,6 +216,9 @@ def test_shipped_cohort_ranks_within_tiers_and_leaves_out_a_failed_check():
     # some draws (one indicator left out), so its interval is 3–4.
     assert (by_city["杭州市"].rank, by_city["成都市"].rank) == (2, 3)
     assert by_city["杭州市"].spread == (2, 2, 2) and by_city["成都市"].spread == (3, 3, 4)
+    # Every draw gives every city an index: no interval reaches down to rank 0 (a draw that
+    # took logs below 0 into a ratio to the best once left 郑州市 with none: "0–3").
+    assert all(c.spread is not None and c.spread[0] >= 1 for c in result.cities)
     assert by_city["深圳市"].spread == (1, 1, 1)
 
 
