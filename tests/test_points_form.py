@@ -171,7 +171,7 @@ def _message(path: Path) -> str:
 def test_a_self_score_in_words_names_its_cell(tmp_path):
     path = _filled(tmp_path, claimed={**CLAIMED, "invention-grants": "十五"})
     assert _message(path) == (
-        f"{path}［填报表］，第12行，字段 self_scores.invention-grants（F列）："
+        f"{path}［填报表］，第12行「发明专利授权」的自评分："
         "自评分应为一个数（如 12.5），实际为文本“十五”"
     )
 
@@ -180,7 +180,7 @@ def test_a_count_in_words_names_its_cell(tmp_path):
     figures = {**FIGURES, "creation.invention_applications": "一百一十二"}
     path = _filled(tmp_path, figures=figures)
     assert _message(path) == (
-        f"{path}［填报表］，第10行，字段 creation.invention_applications（E列）："
+        f"{path}［填报表］，第10行「发明专利申请量」："
         "应为不小于0的整数（件），实际为文本“一百一十二”"
     )
 
@@ -214,7 +214,9 @@ def test_merged_value_cells_are_refused_merged_titles_are_not(tmp_path):
     book = load_workbook(path)
     book["填报表"].merge_cells("E10:E11")
     book.save(path)
-    assert _message(path) == (f"{path}［填报表］：有合并单元格（E10:E11），请取消合并后再提交")
+    assert _message(path) == (
+        f"{path}［填报表］，第10行「发明专利申请量」：有合并单元格（E10:E11），请取消合并后再提交"
+    )
 
 
 def _veto_pack(tmp_path: Path) -> Path:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from ..packs import FieldDecl, Pack, Requirement
 from ..packs.conditions import fields_read, split_year
 from ..packs.model import parts_of
+from .claims import KEY as CLAIMS
 
 PROFILE = "城市概况"
 
@@ -165,3 +166,24 @@ def numeral(n: int) -> str:
     if not tens:
         return _DIGITS[ones]
     return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+
+
+def form_label(pack: Pack, field: str | None) -> tuple[str, str] | None:
+    """A problem's item as the form names it, which a clerk finds the row by: 「市局主要从事
+    执法办案工作的人员」, its documents (「…」的佐证材料) or an item's 自评分; in English the item's
+    name with the field's code. None where the problem is not one item's."""
+    code = (field or "").split("[", 1)[0]
+    if code.startswith(f"{CLAIMS}."):
+        item = code.removeprefix(f"{CLAIMS}.")
+        req = next((r for _, r in pack.requirements() if r.id == item), None)
+        if req is None:
+            return None
+        return f"「{req.title}」的自评分", f"self-score of “{req.title_en or req.title}” [{code}]"
+    name = code.removeprefix("evidence.")
+    try:
+        decl = pack.field(name)
+    except KeyError:
+        return None
+    if code.startswith("evidence."):
+        return f"「{decl.label}」的佐证材料", f"documents for “{decl.label_en}” [{field}]"
+    return f"「{decl.label}」", f"“{decl.label_en}” [{field}]"
