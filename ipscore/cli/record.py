@@ -208,6 +208,7 @@ def publish_cmd(
       ipscore publish --year 2015 --score verified --with-scores -o 公布.xlsx
     """
     from .. import report
+    from ..packs import installed_pack
     from ..record.publish import published
     from ..report.contexts.publish import basis_line
     from ..season.running import publish_options
@@ -219,7 +220,8 @@ def publish_cmd(
         found = scope.listed(published(archive, year, pack_id, with_scores, basis, **options))
     report.write_published(found, output, chosen_lang(), timestamp_of(timestamp))
     click.echo(str(output))
-    click.echo(basis_line(found, chosen_lang()))
+    pack = installed_pack(found.pack)
+    click.echo(basis_line(found, chosen_lang(), pack.pack.subject if pack else None))
 
 
 @click.command("verify")
