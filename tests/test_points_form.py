@@ -404,6 +404,29 @@ def _fingerprint(sheet) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def test_the_points_form_prints_at_8_pt_or_more(tmp_path):
+    # Printed through LibreOffice Calc (soffice --headless --convert-to pdf), the 六安 form
+    # shows 考核内容 35.2 pt wide for its 4 characters: 8.8 pt (it was 6.5 pt with the code
+    # columns printed). What makes it so: the printed columns are 考核内容 to 佐证材料 only
+    # (the codes are for the reader, not the page), 141 character widths in all, fitted to the
+    # page width of A4 landscape with narrow margins, as many pages tall as it takes; the note
+    # on filling in wraps across the printed width.
+    sheet = load_workbook(io.BytesIO(form(LIUAN)))["填报表"]
+    assert sheet.print_area == f"'填报表'!$A$1:$H${sheet.max_row}"
+    widths = [sheet.column_dimensions[c].width for c in "ABCDEFGH"]
+    assert widths == [15, 6, 32, 22, 12, 8, 25, 21] and sum(widths) == 141
+    setup = sheet.page_setup
+    assert (setup.orientation, int(setup.paperSize), setup.fitToWidth, setup.fitToHeight) == (
+        "landscape",
+        9,  # A4
+        1,
+        0,
+    )
+    assert (sheet.page_margins.left, sheet.page_margins.right) == (0.3, 0.3)
+    assert "A3:H3" in {str(m) for m in sheet.merged_cells.ranges}
+    assert sheet["A3"].alignment.wrap_text and sheet.row_dimensions[3].height == 2 * 15.4
+
+
 # The 2015 pack's form as it was before points sheets (commit 18c9875), cell by cell.
 FORM_2015 = "137568fae319a65c8eef3e44c8a41f525689474f479314c869b464c44665a6f8"
 

@@ -7,6 +7,7 @@ office's 考核评分表: the city's profile, then under each task's heading one
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -185,5 +186,15 @@ def form_label(pack: Pack, field: str | None) -> tuple[str, str] | None:
     except KeyError:
         return None
     if code.startswith("evidence."):
-        return f"「{decl.label}」的佐证材料", f"documents for “{decl.label_en}” [{field}]"
+        nth = re.match(r"^[^\[]*\[(\d+)\](?:\.(\w+))?", field or "")
+        which = f"第{nth[1]}份" if nth else ""
+        part = f"（{_PARTS.get(nth[2], nth[2])}）" if nth and nth[2] else ""
+        return (
+            f"「{decl.label}」的{which}佐证材料{part}",
+            f"documents for “{decl.label_en}” [{field}]",
+        )
     return f"「{decl.label}」", f"“{decl.label_en}” [{field}]"
+
+
+# A document's parts as the 佐证材料 column names them: 文号；标题；日期；文件.
+_PARTS = {"doc": "文号", "title": "标题", "date": "日期", "file": "文件"}

@@ -333,7 +333,7 @@ def open_sheet(
         ),
         None,
     )
-    merged = _merged_over(sheet, None if head_at is None else grid[head_at - 1])
+    merged = _merged_over(sheet, None if head_at is None else grid[head_at - 1], head_at or 0)
     problems = [
         _problem(
             where,
@@ -358,13 +358,14 @@ def open_sheet(
     return Table(where, read_from, head_row, tuple(head), named), iter(body)
 
 
-def _merged_over(sheet: Any, form_head: list[Any] | None) -> str | None:
+def _merged_over(sheet: Any, form_head: list[Any] | None, head_at: int = 0) -> str | None:
     """The first merged range a reader would misread: in a table any (a merged cell holds its
     value in its first cell only, the rows below would read blank); in a form one over a
     column it is read by (a points sheet's form merges an item's title, 分值, 评分标准 and
     自评分 down its block, which is read from the block's first row)."""
     ranges = list(sheet.merged_cells.ranges)
-    if form_head is not None:
+    if form_head is not None:  # a form's title and note above its heading row are not read
+        ranges = [r for r in ranges if r.max_row > head_at]
         read = {i + 1 for i in _form_columns(form_head)[:3] if i is not None}
         ranges = [r for r in ranges if any(r.min_col <= c <= r.max_col for c in read)]
     return min((str(r) for r in ranges), default=None)
