@@ -25,6 +25,9 @@ class Problem:
     file: str | None = None
     line: int | None = None
     field: str | None = None
+    # On a fill-in form: the item's name as the form prints it (「市局执法人员」), and its
+    # English twin with the field's code; said instead of the field's code.
+    label: tuple[str, str] | None = None
 
     def to_dict(self) -> dict[str, str | int | None]:
         """As the JSON outputs and the API give it: where, and what, in both languages."""
@@ -41,7 +44,13 @@ class Problem:
         where = [self.file] if self.file else []
         if self.line:
             where.append(line.format(self.line))
-        if self.field:
+        if self.label:
+            named = pick(lang, *self.label)
+            if self.line and lang != "en":  # 第22行「市局执法人员」
+                where[-1] += named
+            else:
+                where.append(named)
+        elif self.field:
             where.append(field.format(self.field))
         text = pick(lang, self.zh, self.en)
         return f"{sep.join(where)}{colon}{text}" if where else text

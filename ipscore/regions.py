@@ -9,6 +9,7 @@ current county-level list under the same scheme.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 
 PROVINCE_CODES = {
@@ -76,3 +77,19 @@ def place_key(province: str | None, city: str) -> tuple[int, tuple[str, ...]]:
     """Provinces by code (an unknown one last), cities within a province by pinyin."""
     code = province_code(province)
     return (code if code is not None else 100, pinyin_key(city))
+
+
+# What a place's full name adds to the name people say: 武汉 → 武汉市, 延边 → 延边朝鲜族自治州.
+_SUFFIXES = ("市", "区", "县", "州", "盟", "旗", "地区")
+
+
+def full_name(name: str, known: Iterable[str]) -> str | None:
+    """The one known place that `name` is the short form of (武汉 for 武汉市, 湖北 for 湖北省
+    among provinces); None if none, or if the name is itself known."""
+    known = set(known)
+    name = name.strip()
+    if not name or name in known:
+        return None
+    found = [k for k in known if k.startswith(name) and k[len(name) :].endswith(_SUFFIXES)]
+    found += [k for k in known if k.startswith(name) and k[len(name) :] in ("省",)]
+    return found[0] if len(found) == 1 else None

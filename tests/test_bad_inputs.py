@@ -94,6 +94,11 @@ EXPECTED = {
     "reference_group_number.yaml": "，第7行，字段 facts.national：应为映射（键: 值）",
     "evidence_nul.yaml": "，第6行，字段 evidence.T1.R2[1].file：文件名含控制字符（U+0000），"
     "不是有效的文件名",
+    # A fill-in form's problem is said by the row and the item's name the clerk sees on it.
+    "form_unit_in_number.xlsx": "［填报表］，第59行「2015年专利权质押融资金额」：应为不小于0的数（万元），"
+    "实际为文本“8200万元”；请只填数字（单位已是万元），如 8200",
+    "form_merged_formula_and_more.xlsx": "［填报表］，第19行「印发名义」：有合并单元格（A19:B19），"
+    "请取消合并后再提交",
 }
 
 
@@ -215,3 +220,75 @@ def test_a_file_named_with_a_nul_is_refused_by_name(tmp_path, name, text, comman
         f"{tmp_path}/{name}，第{line}行，字段 {field}：文件名含控制字符（U+0000），不是有效的文件名"
         in done.stderr
     ), done.stderr
+
+
+def test_a_merged_or_formula_cell_in_a_form_hides_none_of_its_other_problems():
+    # Wuhan's figures on the 2015 form, with 印发名义 merged over its value (row 19), a
+    # negative 市局执法人员 (row 22) and a formula in 2014年执法办案数 (row 26): all three at
+    # once, in the form's order, each by its row and item; in English with the field's code.
+    name = "tests/bad_inputs/form_merged_formula_and_more.xlsx"
+    where = f"{name}［填报表］"
+    for lang, lines in {
+        "zh": [
+            "错误：",
+            f"{where}，第19行「印发名义」：有合并单元格（A19:B19），请取消合并后再提交",
+            f"{where}，第22行「市局主要从事执法办案工作的人员」：应为不小于0的整数（人），"
+            "不能为负数 -1",
+            f"{where}，第26行「2014年执法办案数」：B26 是没有计算结果的公式（=B25*2），"
+            "请在 Excel 中计算或粘贴为数值",
+        ],
+        "en": [
+            "Error:",
+            f"{where}, line 19, “Issued in the name of” [plan.issuer]: merged cells (A19:B19): "
+            "unmerge them first",
+            f"{where}, line 22, “City-bureau staff mainly doing enforcement casework” "
+            "[enforcement.city_staff]: expected a whole number ≥ 0 (persons), not the negative -1",
+            f"{where}, line 26, “Enforcement cases handled in 2014” "
+            "[enforcement.cases_handled_prev]: B26 is a formula with no computed value "
+            "(=B25*2); paste values",
+        ],
+    }.items():
+        done = subprocess.run(
+            [sys.executable, "-m", "ipscore", "--lang", lang, "validate", name],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        assert done.returncode == 2
+        assert done.stderr.splitlines() == lines
+
+
+def test_a_number_typed_with_a_unit_gets_the_hint_to_drop_it():
+    from ipscore import find_pack
+    from ipscore.intake.values import checked
+
+    decl = find_pack("cnipa-2015-demo-city").field("finance.pledge_amount")  # 万元
+    with pytest.raises(Exception) as exc:
+        checked(decl, "8200万元")
+    assert exc.value.context == {  # type: ignore[attr-defined]
+        "zh": "应为不小于0的数（万元），实际为文本“8200万元”；请只填数字（单位已是万元），如 8200",
+        "en": "expected a number ≥ 0 (10k yuan), got '8200万元'; enter the number only "
+        "(the unit is already 10k yuan), e.g. 8200",
+    }
+    with pytest.raises(Exception) as exc:
+        checked(decl, "3.5亿元")  # another unit: the number must be converted, not copied
+    assert exc.value.context["zh"] == (  # type: ignore[attr-defined]
+        "应为不小于0的数（万元），实际为文本“3.5亿元”；请只填数字（单位已是万元，亿元请换算成万元）"
+    )
+
+
+def test_a_city_typed_without_its_suffix_is_asked_about():
+    from ipscore.regions import full_name
+    from ipscore.season.people import User
+    from ipscore.season.scope import refusal
+
+    assert full_name("武汉", ["武汉市", "宜昌市"]) == "武汉市"
+    assert full_name("武汉市", ["武汉市"]) is None  # already right
+    assert full_name("湖北", ["湖北省", "湖南省"]) == "湖北省"
+    assert full_name("武", ["武汉市", "武威市"]) is None  # which one is not known
+    user = User("武汉市局", "city", city="武汉市")
+    said = refusal(user, "武汉", 2015, frozenset())
+    assert said.zh == "武汉市的用户只能查看本市的记录，不能查看武汉的，是否想写 武汉市？"
+    assert said.en == (
+        "a user of 武汉市 sees its own city's record only, not 武汉's; did you mean 武汉市?"
+    )

@@ -108,7 +108,10 @@ def test_unreachable_target_says_why():
     ((pack, chaoyang),) = read_all([SCENARIOS / "chaoyang-2015.json"])
     plan = least_work(pack, chaoyang, "pass")
     assert not plan.reachable
-    assert "T4.R3" in plan.reason and "finance.insured_firms_prev" in plan.reason
+    # Not reported, T4.R3 (last year's insured firms) and T5.R4 are to be reported first, as
+    # page one's 请补报 says: a plan is made over what the city reported, never by guessing.
+    assert plan.reason == "必做要求 T4.R3、T5.R4 缺报：请先补报，补报后才能判定还要做什么"
+    assert plan.unreported == ("T4.R3", "T5.R4")
 
 
 def test_a_city_with_nothing_done():
@@ -194,3 +197,29 @@ def test_plan_raises_a_count_to_lift_a_ratio_over_the_national_figure():
     one_less = {**liaoning.values, "patents.owned": 61857}
     derive(pack, one_less)
     assert one_less["patents.growth"] < Fraction("13.5")
+
+
+def test_the_plan_and_page_one_agree_on_a_city_with_unreported_items():
+    # Xuancheng 2020 (86.3, 良好): X19.R1 is not reported. Page one lists it under 请补报 and
+    # plans 优秀 over what was reported: X06.R1 (one review-pilot project) and X15.R2 (the
+    # monitoring platform) → 90.2. `plan --target excellent` says the same, X19.R1 apart.
+    from ipscore.views.pageone import page_one
+
+    ((pack, xuancheng),) = read_all(
+        [SCENARIOS / "xuancheng-2019-strong-city" / "xuancheng-2020.yaml"]
+    )
+    plan = least_work(pack, xuancheng, "excellent")
+    page = page_one(assess(pack, xuancheng))
+    assert page.plan is not None
+    for p in (plan, page.plan):
+        assert [(a.field, a.value) for a in p.actions] == [
+            ("evaluation.pilot_projects", 1),
+            ("platforms.monitoring_platform", True),
+        ]
+        assert p.after is not None and (p.after.score, p.after.grade) == (
+            Decimal("90.2"),
+            "excellent",
+        )
+        assert p.unreported == ("X19.R1",)
+    assert [item.requirement.id for item in page.to_fill] == ["X19.R1"]
+    assert plan.to_dict()["unreported"] == ["X19.R1"]

@@ -171,7 +171,7 @@ def _message(path: Path) -> str:
 def test_a_self_score_in_words_names_its_cell(tmp_path):
     path = _filled(tmp_path, claimed={**CLAIMED, "invention-grants": "十五"})
     assert _message(path) == (
-        f"{path}［填报表］，第12行，字段 self_scores.invention-grants（F列）："
+        f"{path}［填报表］，第12行「发明专利授权」的自评分："
         "自评分应为一个数（如 12.5），实际为文本“十五”"
     )
 
@@ -180,7 +180,7 @@ def test_a_count_in_words_names_its_cell(tmp_path):
     figures = {**FIGURES, "creation.invention_applications": "一百一十二"}
     path = _filled(tmp_path, figures=figures)
     assert _message(path) == (
-        f"{path}［填报表］，第10行，字段 creation.invention_applications（E列）："
+        f"{path}［填报表］，第10行「发明专利申请量」："
         "应为不小于0的整数（件），实际为文本“一百一十二”"
     )
 
@@ -214,7 +214,9 @@ def test_merged_value_cells_are_refused_merged_titles_are_not(tmp_path):
     book = load_workbook(path)
     book["填报表"].merge_cells("E10:E11")
     book.save(path)
-    assert _message(path) == (f"{path}［填报表］：有合并单元格（E10:E11），请取消合并后再提交")
+    assert _message(path) == (
+        f"{path}［填报表］，第10行「发明专利申请量」：有合并单元格（E10:E11），请取消合并后再提交"
+    )
 
 
 def _veto_pack(tmp_path: Path) -> Path:
@@ -400,6 +402,29 @@ def _fingerprint(sheet) -> str:
     ]
     text = json.dumps([cells, checks, page], ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_the_points_form_prints_at_8_pt_or_more(tmp_path):
+    # Printed through LibreOffice Calc (soffice --headless --convert-to pdf), the 六安 form
+    # shows 考核内容 35.2 pt wide for its 4 characters: 8.8 pt (it was 6.5 pt with the code
+    # columns printed). What makes it so: the printed columns are 考核内容 to 佐证材料 only
+    # (the codes are for the reader, not the page), 141 character widths in all, fitted to the
+    # page width of A4 landscape with narrow margins, as many pages tall as it takes; the note
+    # on filling in wraps across the printed width.
+    sheet = load_workbook(io.BytesIO(form(LIUAN)))["填报表"]
+    assert sheet.print_area == f"'填报表'!$A$1:$H${sheet.max_row}"
+    widths = [sheet.column_dimensions[c].width for c in "ABCDEFGH"]
+    assert widths == [15, 6, 32, 22, 12, 8, 25, 21] and sum(widths) == 141
+    setup = sheet.page_setup
+    assert (setup.orientation, int(setup.paperSize), setup.fitToWidth, setup.fitToHeight) == (
+        "landscape",
+        9,  # A4
+        1,
+        0,
+    )
+    assert (sheet.page_margins.left, sheet.page_margins.right) == (0.3, 0.3)
+    assert "A3:H3" in {str(m) for m in sheet.merged_cells.ranges}
+    assert sheet["A3"].alignment.wrap_text and sheet.row_dimensions[3].height == 2 * 15.4
 
 
 # The 2015 pack's form as it was before points sheets (commit 18c9875), cell by cell.

@@ -150,7 +150,7 @@ def test_the_form_has_an_evidence_column_read_one_document_per_line(tmp_path):
     done = run("validate", str(sheet_path), "--pack", str(PACK), db=tmp_path / "x")
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert f"第{bad_row}行" in done.stderr
-    assert "evidence.work.staff[1].date（E列）：应为日期" in done.stderr
+    assert "第10行「执法人员」的第1份佐证材料（日期）：应为日期" in done.stderr
 
 
 def test_a_cell_line_without_separators_is_a_file_or_a_document_number():

@@ -268,6 +268,7 @@ def publish_cmd(
     """
     signoff = signoff_of(org, reviewer, official, doc_number, addressee, tz)
     from .. import report
+    from ..packs import installed_pack
     from ..record.publish import published
     from ..report.contexts.publish import basis_line
     from ..season.running import publish_options
@@ -279,7 +280,8 @@ def publish_cmd(
         found = scope.listed(published(archive, year, pack_id, with_scores, basis, **options))
     report.write_published(found, output, chosen_lang(), timestamp_of(timestamp), signoff)
     click.echo(str(output))
-    click.echo(basis_line(found, chosen_lang()))
+    pack = installed_pack(found.pack)
+    click.echo(basis_line(found, chosen_lang(), pack.pack.subject if pack else None))
 
 
 @click.command("verify")

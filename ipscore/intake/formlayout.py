@@ -7,12 +7,14 @@ office's 考核评分表: the city's profile, then under each task's heading one
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from ..packs import FieldDecl, Pack, Requirement
 from ..packs.conditions import fields_read, split_year
 from ..packs.model import parts_of
+from .claims import KEY as CLAIMS
 
 PROFILE = "城市概况"
 
@@ -165,3 +167,34 @@ def numeral(n: int) -> str:
     if not tens:
         return _DIGITS[ones]
     return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+
+
+def form_label(pack: Pack, field: str | None) -> tuple[str, str] | None:
+    """A problem's item as the form names it, which a clerk finds the row by: 「市局主要从事
+    执法办案工作的人员」, its documents (「…」的佐证材料) or an item's 自评分; in English the item's
+    name with the field's code. None where the problem is not one item's."""
+    code = (field or "").split("[", 1)[0]
+    if code.startswith(f"{CLAIMS}."):
+        item = code.removeprefix(f"{CLAIMS}.")
+        req = next((r for _, r in pack.requirements() if r.id == item), None)
+        if req is None:
+            return None
+        return f"「{req.title}」的自评分", f"self-score of “{req.title_en or req.title}” [{code}]"
+    name = code.removeprefix("evidence.")
+    try:
+        decl = pack.field(name)
+    except KeyError:
+        return None
+    if code.startswith("evidence."):
+        nth = re.match(r"^[^\[]*\[(\d+)\](?:\.(\w+))?", field or "")
+        which = f"第{nth[1]}份" if nth else ""
+        part = f"（{_PARTS.get(nth[2], nth[2])}）" if nth and nth[2] else ""
+        return (
+            f"「{decl.label}」的{which}佐证材料{part}",
+            f"documents for “{decl.label_en}” [{field}]",
+        )
+    return f"「{decl.label}」", f"“{decl.label_en}” [{field}]"
+
+
+# A document's parts as the 佐证材料 column names them: 文号；标题；日期；文件.
+_PARTS = {"doc": "文号", "title": "标题", "date": "日期", "file": "文件"}

@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..packs import FieldDecl, Pack, Requirement
 from .formlayout import Ask, group_headings, maximum, points_text, sections
-from .sheets import FORM_HEAD, FORM_SHEET, ITEM, POINTS_HEAD, SELF, column_letter
+from .sheets import EVIDENCE, FORM_HEAD, FORM_SHEET, ITEM, POINTS_HEAD, SELF, column_letter
 
 
 def form(pack: Pack) -> bytes:
@@ -232,7 +232,10 @@ def _rule(
 FILL = PatternFill("solid", fgColor="FFF9C4")  # the cells to fill in
 HEADING = PatternFill("solid", fgColor="E3F2FD")
 COLUMN = {name: n for n, name in enumerate(POINTS_HEAD, start=1)}
-_POINTS_WIDTHS = (16, 7, 44, 30, 14, 9, 34, 30, 32, 24)
+# The columns printed (考核内容 … 佐证材料) add up to a width that prints at 8 pt or more on
+# A4 landscape with narrow margins; 评分标准 wraps. The two code columns are for the reader,
+# not the page: they are left out of the print area.
+_POINTS_WIDTHS = (15, 6, 32, 22, 12, 8, 25, 21, 32, 24)
 
 
 def _points_form(pack: Pack) -> bytes:
@@ -296,6 +299,14 @@ def _points_form(pack: Pack) -> bytes:
                 wrap_text=True, horizontal="center", vertical="center"
             )
     fit_rows(sheet, head_row)  # every label and hint whole, its row as tall as it takes
+    printed = column_letter(COLUMN[EVIDENCE])
+    # The note on what to fill in, wrapped across the printed width, not run off the page.
+    sheet.merge_cells(f"A3:{printed}3")
+    sheet["A3"].alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.row_dimensions[3].height = _lines(sheet["A3"].value, sum(_POINTS_WIDTHS[:8])) * 15.4
+    sheet.print_area = f"A1:{printed}{sheet.max_row}"
+    sheet.page_margins.left = sheet.page_margins.right = 0.3  # inches: narrow, as Excel's
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

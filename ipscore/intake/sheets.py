@@ -37,6 +37,7 @@ from ..text import chinese_date, did_you_mean, number_text, yes_no
 from ..yamlio import MAX_BYTES, Lines, read_bytes
 from .claims import KEY as CLAIMS
 from .evidence import from_cell
+from .formlayout import form_label
 from .submission import PackChooser, Submission, parse_submission
 
 if TYPE_CHECKING:  # openpyxl loads only when a workbook is read: a CSV batch starts sooner
@@ -219,9 +220,11 @@ def _one(
     any_year: bool = False,
     attached: dict[str, list[dict[str, Any]]] | None = None,
     folder: Path | None = None,
+    form: bool = False,
 ) -> Submission:
     """Validate one city's cells; problems get the row and column of the offending cell (the
-    rows of the keys are worked out only then)."""
+    rows of the keys are worked out only then); on a fill-in form, also the item's name as
+    the form prints it, which a clerk finds the row by."""
     data = _data(pack, cells)
     if attached:
         data["evidence"] = attached
@@ -247,7 +250,14 @@ def _one(
     except IpscoreError as exc:
         raise InputError(
             [
-                Problem(p.zh, p.en, p.file, p.line, _in_column(p.field, columns))
+                Problem(
+                    p.zh,
+                    p.en,
+                    p.file,
+                    p.line,
+                    _in_column(p.field, columns),
+                    form_label(pack, p.field) if form else None,
+                )
                 for p in exc.problems
             ]
         ) from None
@@ -323,37 +333,39 @@ def open_sheet(
         ),
         None,
     )
-    merged = _merged_over(sheet, None if head_at is None else grid[head_at - 1])
-    if merged:
-        raise InputError(
-            [
-                _problem(
-                    where,
-                    f"有合并单元格（{merged}），请取消合并后再提交",
-                    f"merged cells ({merged}): unmerge them first",
-                )
-            ]
+    merged = _merged_over(sheet, None if head_at is None else grid[head_at - 1], head_at or 0)
+    problems = [
+        _problem(
+            where,
+            f"有合并单元格（{merged}），请取消合并后再提交",
+            f"merged cells ({merged}): unmerge them first",
+            # On a form, the row of the merge: the clerk finds it by its item's name.
+            int(re.sub(r"^[A-Z]+(\d+).*$", r"\1", merged)) if merged and head_at else None,
         )
-    problems = [p for row in grid for value in row if isinstance(value, Problem) for p in [value]]
-    if problems:
+    ] * bool(merged)
+    problems += [p for row in grid for value in row if isinstance(value, Problem) for p in [value]]
+    if problems and head_at is None:
         raise InputError(problems)
     if not filled:
         raise InputError([_problem(where, "工作表是空的", "the sheet is empty")])
     named = f"{shown}［{sheet.title}］"
     if head_at is not None:
-        form = _form(filled, head_at, where, pack_of, read_from, any_year, path.parent)
+        # A form's every problem at once: a merged or formula cell hides none of the others.
+        cleaned = [(n, [None if isinstance(v, Problem) else v for v in r]) for n, r in filled]
+        form = _form(cleaned, head_at, where, pack_of, read_from, any_year, path.parent, problems)
         return dataclasses.replace(form, source=named)
     (head_row, head), *body = filled
     return Table(where, read_from, head_row, tuple(head), named), iter(body)
 
 
-def _merged_over(sheet: Any, form_head: list[Any] | None) -> str | None:
+def _merged_over(sheet: Any, form_head: list[Any] | None, head_at: int = 0) -> str | None:
     """The first merged range a reader would misread: in a table any (a merged cell holds its
     value in its first cell only, the rows below would read blank); in a form one over a
     column it is read by (a points sheet's form merges an item's title, 分值, 评分标准 and
     自评分 down its block, which is read from the block's first row)."""
     ranges = list(sheet.merged_cells.ranges)
-    if form_head is not None:
+    if form_head is not None:  # a form's title and note above its heading row are not read
+        ranges = [r for r in ranges if r.max_row > head_at]
         read = {i + 1 for i in _form_columns(form_head)[:3] if i is not None}
         ranges = [r for r in ranges if any(r.min_col <= c <= r.max_col for c in read)]
     return min((str(r) for r in ranges), default=None)
@@ -541,12 +553,14 @@ def _form(
     read_from: Inputs,
     any_year: bool = False,
     folder: Path | None = None,
+    found: list[Problem] | None = None,
 ) -> Submission:
     """The vertical fill-in form, read by its heading row: 字段代码 names each row's field,
     填报值 holds the value, 佐证材料 the supporting documents (one per line: 文号；标题；日期；
     文件). Rows without a code (group headings, the sign-off block) are not data. Forms made
     before the columns moved (code in A, value in D, documents in F) read the same way. A
-    points sheet's form also has each item's 自评分, on the row naming the item in 评分项代码."""
+    points sheet's form also has each item's 自评分, on the row naming the item in 评分项代码.
+    `found` are the sheet's own problems (a merged or formula cell), reported with the rest."""
     head = next(r for n, r in rows if n == head_at)
     code_at, value_at, evidence_at, self_at, item_at = _form_columns(head)
     letters = {"code": column_letter(code_at + 1), "value": column_letter(value_at + 1)}
@@ -565,7 +579,12 @@ def _form(
     }
     pack = pack_of(cells.get("pack") if isinstance(cells.get("pack"), str) else None)
     known = set(_headers(pack).values())
+    code_of = {n: str(cell(r, code_at)).strip() for n, r in body}
     problems = [
+        dataclasses.replace(p, label=form_label(pack, code_of.get(p.line or 0)))
+        for p in found or ()
+    ]
+    problems += [
         _problem(
             where,
             _unknown_zh(code, known),
@@ -584,9 +603,13 @@ def _form(
         self_letter = column_letter(self_at + 1)
         for n, name, score in _claimed(rows, head_at, self_at, item_at, where, problems):
             cells[name], row_of[name], columns[name] = score, n, self_letter
+    try:
+        usable = {k: v for k, v in cells.items() if k in known or k.startswith(CLAIMED)}
+        submission = _one(pack, usable, where, row_of, columns, any_year, attached, folder, True)
+    except InputError as exc:
+        problems += exc.problems
     if problems:
-        raise InputError(problems)
-    submission = _one(pack, cells, where, row_of, columns, any_year, attached, folder)
+        raise InputError(sorted(problems, key=lambda p: p.line or 0))
     return dataclasses.replace(submission, inputs=read_from)
 
 

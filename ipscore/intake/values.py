@@ -68,6 +68,12 @@ def _number(decl: FieldDecl, value: Any) -> Decimal:
         odd = odd_number(value) if isinstance(value, str) else None
         if odd is not None:
             raise _fail(f"{want_zh}，{odd[0]}，实际为“{value}”", f"{want_en}; {odd[1]}: {value!r}")
+        unit = _with_unit(decl, value) if isinstance(value, str) else None
+        if unit is not None:
+            zh, en = unit
+            raise _fail(
+                f"{want_zh}，实际为{shown_value(value)}；{zh}", f"{want_en}, got {value!r}; {en}"
+            )
         raise _fail(f"{want_zh}，实际为{shown_value(value)}", f"{want_en}, got {value!r}")
     number = Decimal(value) if isinstance(value, int) else Decimal(str(value))
     problem = _number_problem(decl, number)
@@ -76,6 +82,31 @@ def _number(decl: FieldDecl, value: Any) -> Decimal:
         zh, en = problem
         raise _fail(zh.format(want=want_zh, value=value), en.format(want=want_en, value=value))
     return number
+
+
+# A number typed with a word after it: 8200万元, 12 件, 3.5亿元.
+_NUMBER_AND_WORD = re.compile(r"^\s*([+-]?[\d,，.]*\d)\s*([^\d\s]+)\s*$")
+
+
+def _with_unit(decl: FieldDecl, text: str) -> tuple[str, str] | None:
+    """The hint for a number typed with its unit (8200万元): only the number goes in, in the
+    unit the form states; None if the text is not a number and a word."""
+    match = _NUMBER_AND_WORD.match(text)
+    if match is None:
+        return None
+    number, word = match.groups()
+    if decl.unit is None:
+        return "请只填数字", "enter the number only"
+    unit_en = decl.unit_en or decl.unit
+    if word == decl.unit:  # the form's own unit: the same number without it
+        return (
+            f"请只填数字（单位已是{decl.unit}），如 {number}",
+            f"enter the number only (the unit is already {unit_en}), e.g. {number}",
+        )
+    return (
+        f"请只填数字（单位已是{decl.unit}，{word}请换算成{decl.unit}）",
+        f"enter the number only, converted to {unit_en} (the unit of this item)",
+    )
 
 
 def count_range(decl: FieldDecl) -> tuple[int | Decimal, int | Decimal]:

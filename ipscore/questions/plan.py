@@ -174,6 +174,8 @@ class Plan:
     vetoes: tuple[VetoAction, ...] = ()  # a points sheet's vetoes lifted first
     # Open requirements left out of the plan: their deadline fell in an earlier year.
     overdue: tuple[str, ...] = ()
+    # Requirements not reported: to report first, never worked for (page one's 请补报).
+    unreported: tuple[str, ...] = ()
 
     def to_dict(self, produced_at: str | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -195,6 +197,8 @@ class Plan:
             out["reason"] = self.reason
         if self.overdue:
             out["overdue"] = list(self.overdue)
+        if self.unreported:
+            out["unreported"] = list(self.unreported)
         if self.before.sheet is not None:
             pack = self.before.pack
             decimals = pack.scoring.decimals
@@ -219,8 +223,9 @@ def least_work(
 ) -> Plan:
     """The least work to the grade `target`, or to the total `score` (one of the two). A
     requirement whose deadline fell in a year before the assessed one is never planned: unmet,
-    it can no longer be met on time (`Plan.overdue` names it); not reported, it is to be
-    reported, not worked for."""
+    it can no longer be met on time (`Plan.overdue` names it). A requirement not reported is
+    to be reported, not worked for: the plan is made over what the city reported, as page
+    one's is, and names it apart (`Plan.unreported`)."""
     band = _goal(pack, target, score)
     submission = with_other_years(pack, submission, other_years)
     before = assess(pack, submission)
@@ -228,7 +233,7 @@ def least_work(
         return _plan(band, True, (), before, before)
     if pack.is_sheet:
         return _sheet_plan(pack, submission, before, band)
-    return _least(pack, submission, before, band)
+    return _least(pack, submission, before, band, reported_only=True)
 
 
 def next_grade(a: Assessment) -> Plan | None:
@@ -248,6 +253,11 @@ def next_grade(a: Assessment) -> Plan | None:
     return _least(pack, submission, a, band, reported_only=True)
 
 
+def _missing(a: Assessment) -> tuple[str, ...]:
+    """The requirements of `a` that cannot be decided for want of a figure."""
+    return tuple(r.id for t in a.tasks for r in t.requirements if r.status == MISSING)
+
+
 def _least(
     pack: Pack,
     submission: Submission,
@@ -255,7 +265,19 @@ def _least(
     band: GradeBand,
     reported_only: bool = False,
 ) -> Plan:
-    """The least work on a weighted pack, from `before` (the submission assessed)."""
+    """The least work on a weighted pack, from `before` (the submission assessed); planned
+    over the figures reported (`reported_only`), it names the unreported requirements."""
+    plan = _least_work(pack, submission, before, band, reported_only)
+    return dataclasses.replace(plan, unreported=_missing(before)) if reported_only else plan
+
+
+def _least_work(
+    pack: Pack,
+    submission: Submission,
+    before: Assessment,
+    band: GradeBand,
+    reported_only: bool,
+) -> Plan:
     values = submission.values
     open_reqs: OpenRequirements = {}
     unplannable: list[tuple[TaskResult, RequirementResult]] = []

@@ -5,6 +5,7 @@ before. Built on stored results (what was assessed and filed then), never re-dec
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -43,6 +44,7 @@ class Change:
     title: str
     before: str
     after: str
+    title_en: str | None = None  # the pack's English title, for --lang en (never stored)
 
     def to_dict(self) -> dict[str, str]:
         return {"id": self.id, "title": self.title, "before": self.before, "after": self.after}
@@ -232,6 +234,8 @@ def _assessed_row(
         for rid, (status, title) in now.items()
         if rid in then and then[rid][0] != status
     )
+    if changed:
+        changed = _in_english(changed, stored_pack(archive, s))
     return YearRow(
         s.year,
         "assessed",
@@ -249,6 +253,14 @@ def _assessed_row(
         stored_id=s.id,
         version=s.version,
     )
+
+
+def _in_english(changed: tuple[Change, ...], pack: Pack | None) -> tuple[Change, ...]:
+    """The changes with their requirements' English titles from the pack that made them."""
+    if pack is None:
+        return changed
+    english = {r.id: r.title_en for _, r in pack.requirements()}
+    return tuple(dataclasses.replace(c, title_en=english.get(c.id)) for c in changed)
 
 
 def _figures(stored: Iterable[Stored]) -> dict[str, Value]:
@@ -343,9 +355,10 @@ def year_over_year(
     )
     last = assessed.get(a.year - 1)
     now = {r.id: (str(r.status), r.title) for t in a.tasks for r in t.requirements}
+    english = {r.id: r.title_en for t in a.tasks for r in t.requirements}
     then = statuses(last.result or {}) if last else {}
     changed = tuple(
-        Change(rid, title, then[rid][0], status)
+        Change(rid, title, then[rid][0], status, english.get(rid))
         for rid, (status, title) in now.items()
         if rid in then and then[rid][0] != status
     )

@@ -244,7 +244,7 @@ def city(ctx: dict[str, Any]) -> bytes:
             for x in (
                 task["mandatory"],
                 task["status_label"],
-                f"{t['fraction']} {task['fraction']}",
+                t["fraction_of"].format(task["fraction"]),
             )
             if x
         )

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from ..errors import IpscoreError, Problem
+from ..regions import full_name
 from .people import User
 from .quotas import within
 
@@ -221,9 +222,12 @@ class Scope:
 def refusal(user: User, city: str, year: int | None, held: frozenset[str]) -> Problem:
     """Why `user` may not see `city` (of the provinces `held`), in words."""
     if user.role == "city":
+        meant = full_name(city, [user.city or ""])  # 武汉 typed for 武汉市
         return Problem(
-            f"{user.city}的用户只能查看本市的记录，不能查看{city}的",
-            f"a user of {user.city} sees its own city's record only, not {city}'s",
+            f"{user.city}的用户只能查看本市的记录，不能查看{city}的"
+            + (f"，是否想写 {meant}？" if meant else ""),
+            f"a user of {user.city} sees its own city's record only, not {city}'s"
+            + (f"; did you mean {meant}?" if meant else ""),
         )
     if user.role == "expert":
         if user.province in held:

@@ -399,7 +399,7 @@ def _year_over_year(a: Assessment, yoy: YearOverYear, lang: str) -> dict[str, An
         "changed": [
             {
                 "id": c.id,
-                "title": c.title,
+                "title": pick(lang, c.title, c.title_en),
                 "before": verdict_word(c.before, lang),
                 "after": verdict_word(c.after, lang),
             }

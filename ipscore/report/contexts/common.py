@@ -54,6 +54,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "mandatory_task": "必做",
         "optional_task": "选做",
         "fraction": "完成比例",
+        "fraction_of": "完成比例 {{}}",
         "kind": {"required": "必需", "advisory": "建议"},
         "missing_inputs": "缺报的数据",
         "conclusion": "结论",
@@ -165,7 +166,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "source": "Source",
         "mandatory_task": "mandatory",
         "optional_task": "optional",
-        "fraction": "fraction",
+        "fraction": "share done",
+        "fraction_of": "{{}} done",
         "kind": {"required": "required", "advisory": "advisory"},
         "missing_inputs": "Missing inputs",
         "conclusion": "Conclusion",
@@ -175,9 +177,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "reviewer": "Reviewer",
         "signature": "Signature (seal)",
         "date": "Date",
-        "blocked_by": "Blocked by",
-        "blocked_note": "these mandatory requirements are not met, so the grade can only be "
-        "the lowest:",
+        "blocked_by": "Grade held at the lowest",
+        "blocked_note": "these mandatory requirements are not met:",
         "unmet_word": "unmet",
         "blocked_head": "Blocked by (mandatory)",
         "to_fill": "Please report",
@@ -335,7 +336,10 @@ def office(
     issuer, number, date from the pack's sources) and the sign-off block with the date."""
     basis = []
     for src in pack.pack.sources:
-        details = [d for d in (src.issuer, src.doc_number, src.date, src.url) if d]
+        # In English the title names the issuer (CNIPA, Xuancheng municipal government); its
+        # Chinese name is not put inside English text. The 文号 stays: it is the document's id.
+        issuer = None if lang == "en" and src.title_en else src.issuer
+        details = [d for d in (issuer, src.doc_number, src.date, src.url) if d]
         title = pick(lang, src.title, src.title_en)
         basis.append(
             f"{title}（{'，'.join(details)}）"

@@ -7,6 +7,7 @@ from typing import Any
 from ..._version import __version__
 from ...decide.explain import level_label
 from ...packs import Pack, installed_pack
+from ...packs.model import Subject
 from ...record.publish import Listed, Published
 from ...season.quotas import Cut
 from ...text import pick, ranked
@@ -19,21 +20,23 @@ def publish_context(
     """The published list: tiers of cities with their grades (and scores when asked for),
     signed off by the office that publishes it (`signoff`)."""
     pack = installed_pack(p.pack)
+    who = pack.pack.subject if pack else Subject()  # 县区 on a county sheet's list
     title = pick(
         lang,
         f"{pack.pack.title if pack else p.pack}：{p.year}年度考核结果",
         f"{pack.pack.title_en if pack and pack.pack.title_en else p.pack}: results for {p.year}",
     )
     t = {
-        "city": pick(lang, "城市", "City"),
+        "city": pick(lang, who.noun, who.noun_en.capitalize()),
         "province": pick(lang, "省份", "Province"),
         "grade": pick(lang, "等级", "Grade"),
         "score": pick(lang, "得分", "Score"),
         "rank": pick(lang, "同级排名", "Rank"),
         "order": pick(
             lang,
-            "同一等级内按省份（行政区划代码）、再按城市名称的拼音排列。",
-            "Within a grade, cities are listed by province (its division code), then by name.",
+            f"同一等级内按省份（行政区划代码）、再按{who.noun}名称的拼音排列。",
+            f"Within a grade, {who.plural_en} are listed by province (its division code), "
+            "then by name.",
         )
         if not p.with_scores
         else pick(
@@ -41,7 +44,7 @@ def publish_context(
             "先按等级、再按得分排列，等级和得分相同的名次并列。",
             "Ranked by grade, then score; the same grade and score share a rank.",
         ),
-        "basis": basis_line(p, lang),
+        "basis": basis_line(p, lang, who),
         "data_note": pick(lang, "数据说明：", "About the data: "),
         "quota": pick(lang, "名额", "Quota"),
         "quotas": pick(lang, "名额限制", "Quotas"),
@@ -113,11 +116,12 @@ def _cut_note(p: Published, c: Listed, grades: dict[str, str], lang: str) -> str
 def _cut_context(c: Cut, pack: Pack | None, lang: str) -> dict[str, str]:
     """One quota in one group as the list says it."""
     q = c.quota
+    who = pack.pack.subject if pack else Subject()
     sep = pick(lang, "、", ", ")
     group = (
         (level_label(pack, c.group, lang) if pack and q.per == "tier" else None)
         or c.group
-        or pick(lang, "全部城市", "all cities")
+        or pick(lang, f"全部{who.noun}", f"all {who.plural_en}")
     )
     return {
         "label": pick(lang, q.label, q.label_en or q.label),
@@ -132,7 +136,7 @@ def _cut_context(c: Cut, pack: Pack | None, lang: str) -> dict[str, str]:
     }
 
 
-def basis_line(p: Published, lang: str) -> str:
+def basis_line(p: Published, lang: str, who: Subject | None = None) -> str:
     """Which score and grade the list gives, and where the claims behind them stand."""
     c = p.claims
     unchecked = c.get("unverified", 0) + c.get("no_evidence", 0)
@@ -151,6 +155,6 @@ def basis_line(p: Published, lang: str) -> str:
         )
     return pick(
         lang,
-        f"得分和等级：各城市申报的（{counts}）。",
+        f"得分和等级：各{(who or Subject()).noun}申报的（{counts}）。",
         f"Scores and grades as declared ({counts}).",
     )

@@ -124,6 +124,23 @@ def _plan_frame(plan: Plan, title: str, lang: str) -> Table:
 
 
 def _overdue_caption(plan: Plan, lang: str) -> str | None:
+    """The requirements left out of a plan: not reported (to report first, as page one's
+    请补报 says), and unmet past their deadline."""
+    lines = []
+    if plan.unreported:
+        listed = pick(lang, "、", ", ").join(plan.unreported)
+        lines.append(
+            pick(
+                lang,
+                f"未填报、请先补报（不列入计划）：{listed}",
+                f"Not reported, to be reported first (not planned): {listed}",
+            )
+        )
+    late = _late_caption(plan, lang)
+    return "\n".join([escape(x) for x in lines] + ([late] if late else [])) or None
+
+
+def _late_caption(plan: Plan, lang: str) -> str | None:
     """The unmet requirements left out of a plan because their deadline has passed."""
     if not plan.overdue:
         return None

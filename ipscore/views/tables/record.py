@@ -80,7 +80,8 @@ def history_table(h: History, lang: str = "zh") -> Table:
             mandatory,
             "\n".join(
                 [
-                    f"{c.id} {user_text(c.title)}：{verdict_word(c.before, lang)} → "
+                    f"{c.id} {user_text(pick(lang, c.title, c.title_en))}"
+                    f"{pick(lang, '：', ': ')}{verdict_word(c.before, lang)} → "
                     f"{verdict_word(c.after, lang)}"
                     for c in row.changed
                 ]
