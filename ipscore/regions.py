@@ -93,3 +93,12 @@ def full_name(name: str, known: Iterable[str]) -> str | None:
     found = [k for k in known if k.startswith(name) and k[len(name) :].endswith(_SUFFIXES)]
     found += [k for k in known if k.startswith(name) and k[len(name) :] in ("省",)]
     return found[0] if len(found) == 1 else None
+
+
+def meant(name: str, known: Iterable[str]) -> tuple[str, str]:
+    """ "；是否想写 武汉市？" where `name` is the short form of one known place, in Chinese and
+    English; empty strings otherwise (a message's tail)."""
+    found = full_name(name, known)
+    if found is None:
+        return "", ""
+    return f"；是否想写 {found}？", f"; did you mean {found}?"

@@ -271,6 +271,14 @@ def test_history_and_review_refuse_clearly(tmp_path):
     nothing = run("history", "长沙市", db=db)
     assert nothing.returncode == 2 and "归档中没有 长沙市 的存档" in nothing.stderr
     assert "Traceback" not in nothing.stderr
+    # 武汉 typed for the stored 武汉市 (issue 33): the message offers the full name, and a name
+    # that is no short form of a stored one (长沙市 above) gets no guess.
+    short = run("history", "武汉", db=db)
+    assert short.returncode == 2
+    assert "归档中没有 武汉 的存档；是否想写 武汉市？" in short.stderr
+    assert "是否想写" not in nothing.stderr
+    reviewed = run("review", "武汉", db=db)
+    assert "2013–2015年度的归档中没有 武汉；是否想写 武汉市？" in reviewed.stderr
     bad_years = run("review", "--years", "2013到2015", db=db)
     assert bad_years.returncode == 2
     assert "年度范围应写成 2013-2015，实际为“2013到2015”" in bad_years.stderr

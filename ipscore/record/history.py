@@ -15,6 +15,7 @@ from ..decide.results import Assessment
 from ..decide.scoring import RankKey, grade_places, ranks
 from ..errors import InputError, Problem
 from ..packs import Pack, installed_pack
+from ..regions import meant
 from ..store.records import Stored, Value, odd_city
 
 State = Literal["assessed", "figures", "absent"]
@@ -138,7 +139,8 @@ def history(
         if (first is None or s.year >= first) and (last is None or s.year <= last)
     ]
     if not every and (first is None or last is None):
-        raise InputError([_nothing_for(city, pack)])
+        known = {s.city for s in archive.submissions(pack=pack)}
+        raise InputError([_nothing_for(city, pack, known)])
     years = [s.year for s in every]
     first = min(years) if first is None else first
     last = max(years) if last is None else last
@@ -306,13 +308,14 @@ def _json(value: Value) -> Any:
     return value
 
 
-def _nothing_for(city: str, pack: str | None) -> Problem:
+def _nothing_for(city: str, pack: str | None, known: set[str]) -> Problem:
     odd = odd_city(city)
     if odd is not None:  # typed with a space or an invisible character: the clean name offered
         return Problem(*odd, field="CITY")
+    zh, en = meant(city, known)  # 武汉 typed for 武汉市
     return Problem(
-        f"归档中没有 {city}" + (f"（规则包 {pack}）" if pack else "") + " 的存档",
-        f"the archive holds nothing for {city}" + (f" under {pack}" if pack else ""),
+        f"归档中没有 {city}" + (f"（规则包 {pack}）" if pack else "") + " 的存档" + zh,
+        f"the archive holds nothing for {city}" + (f" under {pack}" if pack else "") + en,
         field="CITY",
     )
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import InputError, Problem
 from ..packs.review import Bound, Outcome, ReviewPolicy, When, as_dict
+from ..regions import meant
 from ..store.records import Stored
 from .history import State, Stores, data_notes, headline_score, tier_ranks
 
@@ -168,8 +169,9 @@ def review(
         raise InputError(
             [
                 Problem(
-                    f"{first}–{last}年度的归档中没有 {city}",
-                    f"the archive holds nothing for {city} in {first}–{last}",
+                    f"{first}–{last}年度的归档中没有 {city}" + meant(city, by_city)[0],
+                    f"the archive holds nothing for {city} in {first}–{last}"
+                    + meant(city, by_city)[1],
                     field="CITY",
                 )
                 for city in unknown
