@@ -452,7 +452,7 @@ def city(ctx: dict[str, Any]) -> bytes:
 
     doc.heading(t["missing_inputs"], 1)
     if ctx["missing"]:
-        doc.bullets(f"{m['label']}{p['lp']}{m['field']}{p['rp']}" for m in ctx["missing"])
+        doc.bullets(m["label"] for m in ctx["missing"])
     else:
         doc.para(t["no_missing"])
     doc.heading(t["evidence_title"], 1)
@@ -482,7 +482,7 @@ def city(ctx: dict[str, Any]) -> bytes:
         doc.heading(t["other_years"], 1)
         doc.table(
             [t["field"], t["figure_used"], t["origin"]],
-            [[f"{y['label']}\n{y['field']}", y["value"], y["origin"]] for y in ctx["other_years"]],
+            [[y["label"], y["value"], y["origin"]] for y in ctx["other_years"]],
             (50, 30, 90),
         )
     if ctx["warnings"]:

@@ -13,7 +13,7 @@ from ...decide.scoring import blocking
 from ...packs import Pack
 from ...provenance import notes_by_text
 from ...record.history import YearOverYear
-from ...text import pick
+from ...text import doc_number, pick
 from ...verdicts import MANDATORY_LABELS, MET, MISSING, NOT_APPLICABLE, TASK_LABELS, UNMET
 from ..render import punct
 
@@ -56,6 +56,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "missing_inputs": "缺报的数据",
         "conclusion": "结论",
         "cities_range": "第{{first}}–{{last}}个城市（共{{count}}个）",
+        "rows_range": "要求 {{first}}–{{last}}",
         "basis": "评估依据",
         "signoff": "评估单位",
         "reviewer": "审核人",
@@ -168,6 +169,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "missing_inputs": "Missing inputs",
         "conclusion": "Conclusion",
         "cities_range": "Cities {{first}}–{{last}} of {{count}}",
+        "rows_range": "requirements {{first}}–{{last}}",
         "basis": "Assessed against",
         "signoff": "Assessed by",
         "reviewer": "Reviewer",
@@ -316,7 +318,8 @@ def office(
     issuer, number, date from the pack's sources) and the sign-off block with the date."""
     basis = []
     for src in pack.pack.sources:
-        details = [d for d in (src.issuer, src.doc_number, src.date, src.url) if d]
+        number = doc_number(src.doc_number) if src.doc_number else None
+        details = [d for d in (src.issuer, number, src.date, src.url) if d]
         title = pick(lang, src.title, src.title_en)
         basis.append(
             f"{title}（{'，'.join(details)}）"

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..._version import __version__
-from ...packs import grade_word
+from ...errors import PackError
+from ...packs import find_pack, grade_word
 from ...record.review import Review, ReviewYear
 from ...text import pick
+from ..render import punct
 
 _REVIEW_WORDS = {
     "zh": {
@@ -108,7 +110,8 @@ def review_context(r: Review, lang: str = "zh", produced_at: str | None = None) 
         "last": r.last,
         "year_list": list(range(r.first, r.last + 1)),
         "interpretation": pick(lang, about.interpretation, about.interpretation_en),
-        "source": f"{about.source.file} {about.source.section}：{about.source.text}",
+        "source": f"{_basis(r, lang)} {about.source.section}"
+        f"{punct(lang)['colon']}{about.source.text}",
         "cities": cities,
         "counts": sorted(counts.items(), key=lambda kv: -kv[1]),
         "annual_packs": "、".join(r.policy.annual_packs),
@@ -136,3 +139,19 @@ def _rank(y: ReviewYear, lang: str) -> str:
         f"，同级第{y.rank}/{y.tier_size}名（{half}）",
         f", rank {y.rank}/{y.tier_size} ({half})",
     )
+
+
+def _basis(r: Review, lang: str) -> str:
+    """The document a review rests on, by its title as an annual pack names the same source
+    (国家知识产权局《2015年国家知识产权示范城市工作计划》及通知), never by the name of the file
+    it was read from (003_4b9b….txt); a source no annual pack names, as the policy gives it."""
+    cited = r.policy.review.source.file
+    for pack_id in r.policy.annual_packs:
+        try:
+            pack = find_pack(pack_id)
+        except PackError:
+            continue
+        for src in pack.pack.sources:
+            if src.file == cited:
+                return pick(lang, src.title, src.title_en)
+    return cited
