@@ -72,7 +72,8 @@ def task_fractions(a: Assessment, lang: str = "zh") -> str:
     for k, t in enumerate(a.tasks):
         value = 0.0 if t.fraction is None else float(t.fraction) * 100
         y = top + k * pitch
-        title = short_title(pick(lang, t.title, t.title_en))
+        # Latin letters are half as wide as Chinese characters: twice as many fit.
+        title = short_title(pick(lang, t.title, t.title_en), SHORT * (2 if lang == "en" else 1))
         label = f"{t.id} {title}{' *' if t.mandatory else ''}"
         colour = COLOURS[t.status]
         # At 0% a bar has no width: a short mark of its colour at the axis stands for it.

@@ -555,8 +555,15 @@ def cohort(ctx: dict[str, Any]) -> bytes:
     doc.para("　".join(f"{m['mark']} {m['label']}" for m in ctx["legend"]), size=9)
     for part in ctx["grid_parts"]:
         if len(ctx["grid_parts"]) > 1:
+            rows_range = (
+                " · " + t["rows_range"].format(first=part["rows_from"], last=part["rows_to"])
+                if part["rows_from"]
+                else ""
+            )
             doc.heading(
-                t["cities_range"].format(first=part["from"], last=part["to"], count=ctx["count"]), 3
+                t["cities_range"].format(first=part["from"], last=part["to"], count=ctx["count"])
+                + rows_range,
+                3,
             )
         head = [t["requirement"], *([t["pass_rate"]] if part["first"] else []), *part["cities"]]
         rows = [

@@ -426,7 +426,7 @@ def _other_years(a: Assessment, lang: str) -> list[dict[str, Any]]:
     rows = []
     for name, used in a.other_years.items():
         decl = a.pack.field(name)
-        origin = _origin(a.pack, used, lang)
+        origin = _origin(a.pack, used, lang, field_label(a.pack, name, lang))
         recorded = used.get("recorded")
         if recorded is not None:
             origin += pick(
@@ -449,10 +449,18 @@ def _other_years(a: Assessment, lang: str) -> list[dict[str, Any]]:
                 "differs": bool(used.get("differs")),
             }
         )
-    return rows
+    # One figure read under two keys (economy.gdp@2006, and as economy.gdp_prev@2007) is one
+    # row: by name they are the same.
+    seen: set[tuple[object, ...]] = set()
+    once = []
+    for row in rows:
+        if (key := (row["label"], row["value"], row["origin"])) not in seen:
+            seen.add(key)
+            once.append(row)
+    return once
 
 
-def _origin(pack: Pack, used: dict[str, Any], lang: str) -> str:
+def _origin(pack: Pack, used: dict[str, Any], lang: str, shown: str = "") -> str:
     """Where one figure came from, in words: a field by its name in the pack (2014年专利权质押
     融资金额), never its key."""
     if used["from"] == "archive":
@@ -468,7 +476,8 @@ def _origin(pack: Pack, used: dict[str, Any], lang: str) -> str:
         origin = pick(lang, "本提交文件的 history", "this submission's history")
     if "as" in used:
         named = field_label(pack, used["as"], lang)
-        origin += pick(lang, f"，即{named}", f", as {named}")
+        if named != shown:  # the same figure by another name; none where the row says it
+            origin += pick(lang, f"，即{named}", f", as {named}")
     return origin
 
 
