@@ -44,6 +44,42 @@ def ranked(rank: int, tied: bool, lang: str) -> str:
     return pick(lang, f"{rank}（并列）", f"{rank} (tied)") if tied else str(rank)
 
 
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """A count as it is written in Chinese prose: 1 一, 10 十, 12 十二, 20 二十, 35 三十五,
+    100 一百 (numbers above 999 in digits)."""
+    if n < 0 or n > 999:
+        return str(n)
+    if n < 10:
+        return _DIGITS[n]
+    hundreds, rest = divmod(n, 100)
+    tens, ones = divmod(rest, 10)
+    out = f"{_DIGITS[hundreds]}百" if hundreds else ""
+    if tens:
+        out += f"{_DIGITS[tens]}十" if hundreds or tens > 1 else "十"
+    elif hundreds and ones:
+        out += "零"
+    return out + (_DIGITS[ones] if ones else "")
+
+
+def batch_name(batch: int, lang: str) -> str:
+    """A batch as an office writes it: 第一批, 第二批 … 第十批 (批次 1 is no official's word);
+    in English the number, under a head or a label that says Batch."""
+    return str(batch) if lang == "en" else f"第{chinese_number(batch)}批"
+
+
+# The year of a 文号 in any bracket a typist reaches for: [2007], ［2007］, 【2007】, (2007).
+_DOC_YEAR = re.compile(r"[\[［【(（〔](\d{4})[\]］】)）〕]")
+
+
+def doc_number(text: str) -> str:
+    """A 文号 as an official document writes it: the year in 六角括号 (GB/T 9704-2012 7.2.4),
+    哈政办发〔2007〕11号, whatever brackets the source was typed with."""
+    return _DOC_YEAR.sub(r"〔\1〕", text)
+
+
 def suggest(name: str, known: Iterable[str]) -> str | None:
     """The known name closest to a mistyped one, if any is close."""
     hint = difflib.get_close_matches(name, list(known), n=1)

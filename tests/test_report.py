@@ -285,6 +285,12 @@ def test_score_sheet(tmp_path):
     rows = {r[0]: r for r in sheet.iter_rows(min_row=head_row + 1, values_only=True)}
     assert len(rows) == 9
     assert rows["苏州市"][4:9] == (100.0, "优秀", "全部完成", None, 1)
+    # A batch as an office writes it (第一批), never 批次 1.
+    assert (rows["苏州市"][3], rows["湘潭市"][3], rows["常熟市"][3]) == (
+        "第一批",
+        "第三批",
+        "第二批",
+    )
     assert rows["武汉市"][5:8] == ("不合格", "未完成", "T4.R2 未达到")  # as the terminal says
     # Each requirement's verdict on a sheet of its own, the cities in the same order.
     matrix = book["各项要求"]
@@ -474,7 +480,7 @@ def test_reports_fit_their_pack_and_carry_the_office_elements(tmp_path):
     cohort = out.read_text(encoding="utf-8")
     assert (
         "卡在（必做要求）" in cohort
-        and "| 武汉市 | 湖北省 | 1 | 94.2 | 不合格 | T4.R2 未达到 |" in cohort
+        and "| 武汉市 | 湖北省 | 第一批 | 94.2 | 不合格 | T4.R2 未达到 |" in cohort
     )
     assert "缺报" in cohort.split("北京市朝阳区")[1].splitlines()[0]  # blocked by unreported data
     assert "某省知识产权局" in cohort and "None" not in cohort
@@ -494,9 +500,32 @@ def test_the_task_chart_draws_each_tasks_fraction_to_scale():
     assert round(float(bars[6][1]) / full * 100) == 44 and bars[6][2] == COLOURS["incomplete"]
     assert float(bars[7][1]) == 0
     assert round(float(bars[8][1]) / full * 100) == 75
+    # Each task by its id and its title cut to twelve characters (the table names it in full).
     labels = re.findall(r'text-anchor="end" fill="#1a1a1a">([^<]+)<', svg)
-    assert labels == ["T1 *", "T2 *", "T3 *", "T4 *", "T5 *", "T6 *", "T7", "T8", "T9"]
+    assert labels == [
+        "T1 研究制定城市知识产权工… *",
+        "T2 实施专利行政执法能力提… *",
+        "T3 扎实推进企业工作 *",
+        "T4 积极推进知识产权金融服务 *",
+        "T5 贯彻落实提升专利申请质… *",
+        "T6 持续提升专利信息分析利… *",
+        "T7 探索实施专利导航试点项目",
+        "T8 实施外观设计助力竞争力…",
+        "T9 大力培育知识产权服务业…",
+    ]
     assert ">44%<" in svg and ">0%<" in svg
+    # T8 at 0% still shows a mark of its colour at the axis; the legend gives each colour one
+    # status.
+    (zero,) = re.findall(
+        r'<rect class="zero" x="[\d.]+" y="[\d.]+" width="([\d.]+)"[^>]*fill="(#\w+)"', svg
+    )
+    assert float(zero[0]) > 0 and zero[1] == COLOURS["incomplete"]
+    legend = re.findall(r'<rect class="legend"[^>]*fill="(#\w+)"/><text[^>]*>([^<]*)<', svg)
+    assert legend == [
+        (COLOURS["complete"], "完成"),
+        (COLOURS["incomplete"], "未完成"),
+        (COLOURS["insufficient_data"], "数据不全"),
+    ]
 
 
 def test_the_cohort_shows_each_tiers_spread_of_scores():

@@ -70,13 +70,17 @@ def _exact(value: Any) -> Any:
 def field_label(pack: Pack, name: str, lang: str = "zh", with_year: bool = False) -> str:
     """A field's label, with its year when it is another year's figure (财政资金（2009年）) or
     when asked for (beside other years' figures)."""
-    text = label(pack.field(name), lang)
+    decl = pack.field(name)
+    text = label(decl, lang)
     year = split_year(name)[1] or (pack.pack.year if with_year else None)
     if year is None:
         return text
     assessed = str(pack.pack.year)
     if assessed in text:  # a label that names the pack's year (2015年…) names this one instead
         return text.replace(assessed, str(year))
+    before = str(pack.pack.year - 1)
+    if decl.role == "baseline" and before in text:  # last year's figure (2009年…) as of `year`
+        return text.replace(before, str(year - 1))
     return pick(lang, f"{text}（{year}年）", f"{text} ({year})")
 
 

@@ -259,7 +259,7 @@ def city(ctx: dict[str, Any]) -> bytes:
 
     doc.heading(t["missing_inputs"], 1)
     if ctx["missing"]:
-        doc.bullets(f"{m['label']}{p['lp']}{m['field']}{p['rp']}" for m in ctx["missing"])
+        doc.bullets(m["label"] for m in ctx["missing"])
     else:
         doc.para(t["no_missing"])
     doc.heading(t["evidence_title"], 1)
@@ -289,7 +289,7 @@ def city(ctx: dict[str, Any]) -> bytes:
         doc.heading(t["other_years"], 1)
         doc.table(
             [t["field"], t["figure_used"], t["origin"]],
-            [[f"{y['label']}\n{y['field']}", y["value"], y["origin"]] for y in ctx["other_years"]],
+            [[y["label"], y["value"], y["origin"]] for y in ctx["other_years"]],
             (50, 30, 90),
         )
     if ctx["warnings"]:
@@ -364,8 +364,15 @@ def cohort(ctx: dict[str, Any]) -> bytes:
     doc.para("　".join(f"{m['mark']} {m['label']}" for m in ctx["legend"]), size=9)
     for part in ctx["grid_parts"]:
         if len(ctx["grid_parts"]) > 1:
+            rows_range = (
+                " · " + t["rows_range"].format(first=part["rows_from"], last=part["rows_to"])
+                if part["rows_from"]
+                else ""
+            )
             doc.heading(
-                t["cities_range"].format(first=part["from"], last=part["to"], count=ctx["count"]), 3
+                t["cities_range"].format(first=part["from"], last=part["to"], count=ctx["count"])
+                + rows_range,
+                3,
             )
         head = [t["requirement"], *([t["pass_rate"]] if part["first"] else []), *part["cities"]]
         rows = [

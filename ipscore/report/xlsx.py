@@ -21,7 +21,7 @@ from ..decide.scoring import batch_table, ranking
 from ..intake.formsheet import fit_rows
 from ..packs import Pack, installed_pack
 from ..record.publish import Published
-from ..text import cell_text, pick, ranked
+from ..text import batch_name, cell_text, pick, ranked
 from ..verdicts import LABELS, TASK_LABELS
 from ..views import points
 from .contexts.common import blocked_by, provenance, words
@@ -93,7 +93,7 @@ def score_sheet(
             record["city"],
             record["province"],
             level_label(pack, record["level"], lang) if record["level"] else "",
-            record["batch"],
+            batch_name(int(record["batch"]), lang) if _known(record["batch"]) else "",
             record["score"],
             grades[record["grade"]],
         ]
@@ -369,3 +369,8 @@ def plain_sheet(title: str, heads: list[str], rows: list[list[Any]]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _known(value: object) -> bool:
+    """A cell of the batch table that holds a value (pandas gives NaN or None for none)."""
+    return value is not None and value == value and value != ""

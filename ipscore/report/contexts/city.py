@@ -15,7 +15,7 @@ from ...intake.evidence import Attached
 from ...packs import Pack
 from ...record.history import YearOverYear
 from ...record.verification import REJECTED, Checked, Scored, Standing, met_by_state, state_word
-from ...text import counted, pick
+from ...text import batch_name, counted, pick
 from ...verdicts import (
     COMPLETE,
     INCOMPLETE,
@@ -24,6 +24,7 @@ from ...verdicts import (
     MET,
     MISSING,
     NOT_APPLICABLE,
+    PREV,
     TASK_LABELS,
     UNMET,
     verdict_word,
@@ -224,12 +225,13 @@ def city_context(
         "has_mandatory": bool(pack.mandatory),
         "summary": _summary(a, grade, lang) if sheet is None else sheet["summary"],
         "sheet": sheet,
-        "chart": charts.task_fractions(a),
+        "chart": charts.task_fractions(a, lang),
         "tasks": tasks,
         "todo": todo,
         "missing": [{"field": f, "label": field_label(pack, f, lang)} for f in a.missing],
         "warnings": [
-            {"id": w["id"], "text": pick(lang, w["message"], w["message_en"])} for w in a.warnings
+            {"id": _warning_id(w["id"], lang), "text": pick(lang, w["message"], w["message_en"])}
+            for w in a.warnings
         ],
         "interpretive": interpretive,
         "other_years": _other_years(a, lang),
@@ -247,7 +249,7 @@ def _profile(a: Assessment, text: Mapping[str, Any], lang: str) -> list[dict[str
     rows = [
         (text["province"], a.province),
         (text["level"], None if level == "—" else level),
-        (text["batch"], None if a.batch is None else str(a.batch)),
+        (text["batch"], None if a.batch is None else batch_name(a.batch, lang)),
         (text["year"], str(a.year)),
     ]
     return [{"label": label, "value": value} for label, value in rows if value]
@@ -424,13 +426,13 @@ def _other_years(a: Assessment, lang: str) -> list[dict[str, Any]]:
     rows = []
     for name, used in a.other_years.items():
         decl = a.pack.field(name)
-        origin = _origin(used, lang)
+        origin = _origin(a.pack, used, lang, field_label(a.pack, name, lang))
         recorded = used.get("recorded")
         if recorded is not None:
             origin += pick(
                 lang,
-                f"；{_origin(recorded, lang)}为{show(decl, recorded['value'], lang)}",
-                f"; {_origin(recorded, lang)} holds {show(decl, recorded['value'], lang)}",
+                f"；{_origin(a.pack, recorded, lang)}为{show(decl, recorded['value'], lang)}",
+                f"; {_origin(a.pack, recorded, lang)} holds {show(decl, recorded['value'], lang)}",
             )
         if used.get("differs"):
             origin += pick(
@@ -447,11 +449,20 @@ def _other_years(a: Assessment, lang: str) -> list[dict[str, Any]]:
                 "differs": bool(used.get("differs")),
             }
         )
-    return rows
+    # One figure read under two keys (economy.gdp@2006, and as economy.gdp_prev@2007) is one
+    # row: by name they are the same.
+    seen: set[tuple[object, ...]] = set()
+    once = []
+    for row in rows:
+        if (key := (row["label"], row["value"], row["origin"])) not in seen:
+            seen.add(key)
+            once.append(row)
+    return once
 
 
-def _origin(used: dict[str, Any], lang: str) -> str:
-    """Where one figure came from, in words."""
+def _origin(pack: Pack, used: dict[str, Any], lang: str, shown: str = "") -> str:
+    """Where one figure came from, in words: a field by its name in the pack (2014年专利权质押
+    融资金额), never its key."""
     if used["from"] == "archive":
         origin = pick(
             lang,
@@ -459,15 +470,14 @@ def _origin(used: dict[str, Any], lang: str) -> str:
             f"archive #{used['id']} ({used['file']}, stored {used['stored_at']})",
         )
     elif used["from"] == "submission":
-        origin = pick(
-            lang,
-            f"本提交文件填报（{used['field']}）",
-            f"entered in this submission ({used['field']})",
-        )
+        # The row names the figure; its key (finance.pledge_amount_prev) is no reader's word.
+        origin = pick(lang, "本提交文件填报", "entered in this submission")
     else:
         origin = pick(lang, "本提交文件的 history", "this submission's history")
     if "as" in used:
-        origin += pick(lang, f"，即 {used['as']}", f", as {used['as']}")
+        named = field_label(pack, used["as"], lang)
+        if named != shown:  # the same figure by another name; none where the row says it
+            origin += pick(lang, f"，即{named}", f", as {named}")
     return origin
 
 
@@ -499,3 +509,10 @@ def _by_unit(a: Assessment, lang: str) -> list[dict[str, Any]]:
             }
         )
     return sorted(rows, key=lambda row: (-len(row["open"]), row["unit"]))
+
+
+def _warning_id(code: str, lang: str) -> str:
+    """A data check's id as shown (D.R4); a typed last-year figure that differs from the
+    record is said in words, not by its field's key (prev:finance.insured_firms_prev): the
+    message names the figure."""
+    return pick(lang, "上年数据", "Last year's figure") if code.startswith(PREV) else code

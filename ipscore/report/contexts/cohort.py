@@ -13,31 +13,53 @@ from ...decide.scoring import LEVEL_ORDER, ranking
 from ...packs import Pack
 from ...record.history import YearOverYear
 from ...record.verification import Checked
-from ...text import pick, ranked
+from ...text import batch_name, pick, ranked
 from ...verdicts import LABELS, MET, NOT_APPLICABLE
 from ...views import points
 from .. import charts
 from .common import MARKS, SignOff, blocked_by, office, provenance, rank_since, words
 
-GRID_CITIES = 10  # cities per table of the verdict grid: ten columns fit A4 portrait beside
+# One block of the requirement × city grid fills one A4 landscape page: twenty city columns
+# beside the requirement's title, and at most GRID_ROWS requirements (a pack's 62 rows are two
+# blocks of 31, each a page, never one and a third).
+GRID_CITIES = 20
+GRID_ROWS = 32
+# A tier of at most this many cities prints with its heading and chart on one page (a longer
+# one starts under its chart and runs on: kept whole it would leave most of a page blank).
+TIER_WHOLE = 15
 
 
 def _grid_parts(cities: list[str], grid: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The requirement × city grid as tables of at most GRID_CITIES cities each, every one
-    repeating the requirement column; the 达到率 (over all cities) stays in the first."""
+    """The requirement × city grid as blocks of at most GRID_CITIES cities and GRID_ROWS
+    requirements, each printed on a page of its own and repeating the requirement column; the
+    达到率 (over all cities) in each block of the first cities. The rows are split evenly
+    (62 as 31 + 31, not 32 + 30... nor 60 + 2)."""
+    row_blocks = max(1, -(-len(grid) // GRID_ROWS))
+    per_block = -(-len(grid) // row_blocks) if grid else 0
+    row_starts = range(0, len(grid), per_block) if grid else range(1)
     parts = []
     for start in range(0, len(cities), GRID_CITIES):
         end = start + GRID_CITIES
-        parts.append(
-            {
-                "first": start == 0,
-                "from": start + 1,
-                "to": min(end, len(cities)),
-                "cities": cities[start:end],
-                "rows": [{**row, "cells": row["cells"][start:end]} for row in grid],
-            }
-        )
+        for first_row in row_starts:
+            rows = grid[first_row : first_row + per_block]
+            parts.append(
+                {
+                    "first": start == 0,
+                    "from": start + 1,
+                    "to": min(end, len(cities)),
+                    "cities": cities[start:end],
+                    "rows": [{**row, "cells": row["cells"][start:end]} for row in rows],
+                    "rows_from": rows[0]["id"] if rows and row_blocks > 1 else None,
+                    "rows_to": rows[-1]["id"] if rows and row_blocks > 1 else None,
+                }
+            )
     return parts
+
+
+def _appendix(inputs: list[dict[str, Any]], per_line: int = 3) -> list[list[dict[str, Any]]]:
+    """The input files and their hashes, `per_line` to a row of one compact table: a 60-city
+    year on one landscape page, not three."""
+    return [inputs[k : k + per_line] for k in range(0, len(inputs), per_line)]
 
 
 def cohort_context(
@@ -82,7 +104,9 @@ def cohort_context(
                         "rank": ranked(row.rank_in_tier, row.tied, lang),
                         "city": row.assessment.city,
                         "province": row.assessment.province or "",
-                        "batch": "" if row.assessment.batch is None else row.assessment.batch,
+                        "batch": ""
+                        if row.assessment.batch is None
+                        else batch_name(row.assessment.batch, lang),
                         "score": f"{float(row.assessment.score):.1f}",
                         "grade": row.assessment.grade,
                         "grade_label": pack.grade_label(row.assessment.grade, lang),
@@ -153,6 +177,7 @@ def cohort_context(
         "year": pack.pack.year,
         "count": len(assessments),
         "tiers": tiers,
+        "tier_whole": TIER_WHOLE,
         "has_mandatory": bool(pack.mandatory),
         "with_province": any(a.province for a in assessments),
         "with_batch": any(a.batch is not None for a in assessments),
@@ -176,7 +201,8 @@ def cohort_context(
         }
         if pack.is_sheet
         else None,
-        "provenance": provenance(pack, cities, produced_at, lang),
+        "provenance": (where := provenance(pack, cities, produced_at, lang)),
+        "appendix": _appendix(where["inputs"]),
         "office": office(pack, produced_at, signoff, lang),
     }
 

@@ -13,7 +13,7 @@ from ...decide.scoring import blocking
 from ...packs import Pack
 from ...provenance import notes_by_text
 from ...record.history import YearOverYear
-from ...text import pick
+from ...text import doc_number, pick
 from ...verdicts import MANDATORY_LABELS, MET, MISSING, NOT_APPLICABLE, TASK_LABELS, UNMET
 from ..official import DEFAULT_TZ, Official, local_day
 from ..official import context as official_context
@@ -59,6 +59,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "missing_inputs": "缺报的数据",
         "conclusion": "结论",
         "cities_range": "第{{first}}–{{last}}个城市（共{{count}}个）",
+        "rows_range": "要求 {{first}}–{{last}}",
         "basis": "评估依据",
         "signoff": "评估单位",
         "reviewer": "审核人",
@@ -172,6 +173,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "missing_inputs": "Missing inputs",
         "conclusion": "Conclusion",
         "cities_range": "Cities {{first}}–{{last}} of {{count}}",
+        "rows_range": "requirements {{first}}–{{last}}",
         "basis": "Assessed against",
         "signoff": "Assessed by",
         "reviewer": "Reviewer",
@@ -339,7 +341,8 @@ def office(
         # In English the title names the issuer (CNIPA, Xuancheng municipal government); its
         # Chinese name is not put inside English text. The 文号 stays: it is the document's id.
         issuer = None if lang == "en" and src.title_en else src.issuer
-        details = [d for d in (issuer, src.doc_number, src.date, src.url) if d]
+        number = doc_number(src.doc_number) if src.doc_number else None
+        details = [d for d in (issuer, number, src.date, src.url) if d]
         title = pick(lang, src.title, src.title_en)
         basis.append(
             f"{title}（{'，'.join(details)}）"

@@ -137,7 +137,9 @@ def detail(a: Assessment, lang: str = "zh") -> Table:
             note = pick(lang, r.gap or "", r.gap_en)
             absent = [f for f, v in r.inputs.items() if v is None and f not in r.uncomputable]
             if r.status == MISSING and absent:
-                note = pick(lang, "缺报：", "missing: ") + "、".join(absent)
+                # By the pack's names (2007年专利申请量), never keys (patents.applications@2007).
+                names = [field_label(a.pack, f, lang) for f in absent]
+                note = pick(lang, "缺报：", "missing: ") + pick(lang, "、", ", ").join(names)
             table.add_row(
                 r.id,
                 pick(lang, r.title, r.title_en),
