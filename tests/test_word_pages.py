@@ -9,6 +9,7 @@ import io
 import subprocess
 from pathlib import Path
 
+import pytest
 from docx import Document
 from docx.shared import Mm, Pt
 
@@ -53,11 +54,13 @@ def test_the_cohort_in_word_runs_to_at_most_half_as_many_pages_again_as_its_pdf(
 def test_the_grid_in_word_gives_the_requirement_room_and_each_city_a_marks_width():
     doc = Document(io.BytesIO(bytes(report.cohort_report(_sixty(), ".docx", {}))))
     grids = [t for t in doc.tables if t.rows[0].cells[0].text == "要求" and len(t.columns) > 4]
-    assert len(grids) == 6  # ten cities a part
-    widths = [[round(c.width / Mm(1), 1) for c in t.columns] for t in grids]
-    # The first part: 265 mm of text less ten cities of 14 mm and 达到率's 15: 110 mm.
-    assert widths[0] == [110.0, 15.0, *[14.0] * 10]
-    assert widths[1] == [125.0, *[14.0] * 10]  # no 达到率 after the first part
+    # As the PDF: 20 cities a block, 49 requirements in two parts of 25 and 24 (3 × 2 blocks).
+    assert len(grids) == 6
+    widths = [[c.width / Mm(1) for c in t.columns] for t in grids]
+    # With 达到率 (15 mm): 265 mm of text less 50 for the requirement, 200 mm for 20 cities,
+    # 10 each; without it 215 mm, 10.75 each. 14 mm a city only where fewer cities leave room.
+    assert widths[0] == pytest.approx([50.0, 15.0, *[10.0] * 20], abs=0.05)
+    assert widths[2] == pytest.approx([50.0, *[10.75] * 20], abs=0.05)
     sizes = {r.font.size for t in doc.tables for row in t.rows for c in row.cells
              for p in c.paragraphs for r in p.runs}  # fmt: skip
     assert sizes == {Pt(9)}

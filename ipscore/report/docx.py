@@ -393,10 +393,12 @@ def cohort(ctx: dict[str, Any]) -> bytes:
 
 def _grid_widths(doc: Doc, part: dict[str, Any]) -> list[float]:
     """The verdict grid's columns (mm): a city's narrow, its name wrapping in the heading row
-    (which repeats on every page) and a mark in each cell; 达到率 as wide as "100%"; the
-    requirement the rest, up to 130 mm, so that its title runs on one line, at most two."""
-    marks = [14.0] * len(part["cities"])
+    (which repeats on every page) and a mark in each cell, 14 mm or, for a block of 20 cities,
+    what leaves the requirement 50 mm; 达到率 as wide as "100%"; the requirement the rest, up
+    to 130 mm, so that its title runs on one line, at most two."""
     rate = [15.0] if part["first"] else []
+    each = min(14.0, (doc.width - 50.0 - sum(rate)) / max(1, len(part["cities"])))
+    marks = [each] * len(part["cities"])
     return [min(130.0, doc.width - sum(marks) - sum(rate)), *rate, *marks]
 
 
