@@ -99,6 +99,12 @@ def test_the_2015_form_in_english_has_no_chinese_word_of_the_tool_s(tmp_path):
     assert [r[0] for r in rows[-4:]] == [
         "Reporting office (seal)", "Filled in by", "Telephone", "Date",
     ]  # fmt: skip
+    # Printed (LibreOffice Calc, looked at): the English note, three times the Chinese one's
+    # width, wraps across the form rather than widening the page; "institutions" fits its
+    # unit column whole.
+    assert "A3:F3" in {str(m) for m in sheet.merged_cells.ranges}
+    assert sheet["A3"].alignment.wrap_text and sheet.row_dimensions[3].height == 3 * 15.4
+    assert [sheet.column_dimensions[c].width for c in "ABCDEF"] == [40, 16, 13, 52, 40, 30]
     checks = {d.formula1 for d in sheet.data_validations.dataValidation if d.type == "list"}
     assert '"Yes,No"' in checks
     assert '"sub-provincial,prefecture-level,county-level city,district of a municipality"' in (

@@ -87,8 +87,17 @@ def form(pack: Pack, lang: str = "zh") -> bytes:
                 cell.number_format = "yyyy-mm-dd"
     for rule in validations:
         sheet.add_data_validation(rule)
-    _finish(sheet, head_row, len(words.head), 5, (40, 16, 8, 52, 40, 30), words)
+    # An English unit (institutions, 10,000 yuan) is wider than a Chinese one (家, 万元).
+    widths = (40, 16, 8, 52, 40, 30) if lang == "zh" else (40, 16, 13, 52, 40, 30)
+    _finish(sheet, head_row, len(words.head), 5, widths, words)
     fit_rows(sheet, head_row)  # every label and hint whole, its row as tall as it takes
+    if lang != "zh":
+        # The English note is three times the Chinese one's width: run on in one line, it
+        # would widen the printed page and shrink its text. It wraps across the form's width
+        # instead (the Chinese form stays as offices have it).
+        sheet.merge_cells("A3:F3")
+        sheet["A3"].alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.row_dimensions[3].height = _lines(words.note, sum(widths)) * 15.4
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
