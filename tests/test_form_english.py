@@ -6,6 +6,7 @@ included, and a problem in it names the row by its English label."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 from pathlib import Path
@@ -89,6 +90,9 @@ def test_the_2015_form_in_english_has_no_chinese_word_of_the_tool_s(tmp_path):
     assert staff[3].startswith(f"Fill in: a whole number, 0 or more (unit: {decl.unit_en})")
     # A unit the pack gives only in Chinese (个) is the tool's to say in English.
     assert by_code["city.counties"][2] == "count"
+    assert by_code["services.output_value"][3] == (
+        "Fill in: a number, 0 or more, at most 4 decimals (unit: 10k yuan)"
+    )
     level = by_code["city.level"][3]
     assert level.splitlines()[0] == (
         "Fill in: choose from the drop-down: sub-provincial; prefecture-level; county-level "
@@ -136,7 +140,7 @@ def test_the_points_form_in_english_has_no_chinese_at_all(tmp_path):
     assert by_code["creation.invention_applications"][3] == (
         "Invention patent applications (applications)"
     )
-    assert by_code["finance.pledge_amount"][3] == "Patent-pledge financing (10,000 yuan)"
+    assert by_code["finance.pledge_amount"][3] == "Patent-pledge financing (10k yuan)"
     item = next(r for r in rows if r[9] == "invention-applications")
     assert item[:3] == [
         "Invention patent applications",
@@ -302,3 +306,23 @@ def test_the_english_points_form_reads_back_with_its_self_scores(tmp_path):
     assert submission.values["finance.pledge_fund"] is True
     (result,) = assess_paths([path])
     assert str(result.score) == "67.2"  # 16.2 + 9 + 25 + 17, as tests/test_points_form.py
+
+
+def _rows_of(pack_id: str) -> dict[str, list]:
+    """An English form's rows by their field codes."""
+    sheet = load_workbook(io.BytesIO(form(find_pack(pack_id), "en"))).active
+    return {r[5]: list(r) for r in sheet.iter_rows(values_only=True) if r[5]}
+
+
+def test_a_unit_or_a_count_of_decimals_reads_as_english():
+    # A unit a pack gives only in Chinese is the tool's to say (件/万人 in the 2017 northeast
+    # pack); one decimal is "1 decimal" (the experts' pack's scores).
+    national = _rows_of("northeast-2017-opinions")["national.patent_per_10k"]
+    assert national[2:4] == [
+        "per 10k people",
+        "Fill in: a number, 0 or more, at most 2 decimals (unit: per 10k people)",
+    ]
+    approach = _rows_of("cnipa-2015-experts")["effort.approach"]
+    assert approach[3].splitlines()[0] == (
+        "Fill in: a number, 0 or more, at most 1 decimal (unit: points)"
+    )

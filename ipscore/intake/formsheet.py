@@ -17,6 +17,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..packs import FieldDecl, Pack, Requirement
+from ..text import counted
 from .formlayout import Ask, group_headings, maximum, points_text, sections
 from .formwords import (
     EVIDENCE,
@@ -223,7 +224,8 @@ def fit_rows(sheet: Worksheet, first: int = 1) -> None:
 def _hint(decl: FieldDecl, lang: str) -> str:
     words = WORDS[lang]
     labels = words.list_sep.join(choices(decl, lang).values())
-    kind = words.kinds[decl.type].format(decimals=decl.decimals, labels=labels)
+    decimals = counted(decl.decimals, "decimal") if lang == "en" else decl.decimals
+    kind = words.kinds[decl.type].format(decimals=decimals, labels=labels)
     shown = unit(decl, lang)
     per = words.unit.format(unit=shown) if shown else ""
     note = help_text(decl, lang) or ""

@@ -153,14 +153,14 @@ EN = Words(
     note=(
         "Fill in the yellow cells only: “Value” and “Supporting documents”. Leave a cell blank "
         "when you do not know (it counts as not reported); never write 0 instead. Choose Yes or "
-        "No from the drop-down; amounts are in 10,000 yuan. “Supporting documents”: one per "
+        "No from the drop-down; amounts are in 10k yuan. “Supporting documents”: one per "
         "line, as document number; title; date; file (the file in this workbook's folder, by "
         "its relative path). Do not change the field codes in the last column."
     ),
     points_note=(
         "Fill in the yellow cells only: “Value”, “Self-score” and “Supporting documents”. Leave a "
         "cell blank when you do not know (it counts as not reported); never write 0 instead. "
-        "Choose Yes or No from the drop-down; amounts are in 10,000 yuan. “Self-score”: your "
+        "Choose Yes or No from the drop-down; amounts are in 10k yuan. “Self-score”: your "
         "own score by the criteria, one per item (may be left blank); the result lists each "
         "item's self-score beside its computed score. “Supporting documents”: one per line, as "
         "document number; title; date; file. Do not change the codes in the last two columns."
@@ -171,7 +171,7 @@ EN = Words(
     kinds={
         "bool": "choose Yes or No from the drop-down",
         "count": "a whole number, 0 or more",
-        "amount": "a number, 0 or more, at most {decimals} decimals",
+        "amount": "a number, 0 or more, at most {decimals}",
         "date": "a date such as 2015-12-31",
         "enum": "choose from the drop-down: {labels}",
         "text": "text",
@@ -218,7 +218,16 @@ HEADINGS = {
 SHEETS = (ZH.sheet, EN.sheet)
 
 # Units the tool knows in English, for a pack that gives none (unit_en).
-UNITS_EN = {"万元": "10,000 yuan", "元": "yuan", "个": "count", "件": "items", "人": "persons"}
+# The shipped packs write 10k yuan for 万元 where they give one.
+UNITS_EN = {
+    "万元": "10k yuan",
+    "元": "yuan",
+    "个": "count",
+    "件": "items",
+    "人": "persons",
+    "万人": "10k people",
+    "件/万人": "per 10k people",
+}
 
 
 def label(decl: FieldDecl, lang: str) -> str:
