@@ -163,6 +163,7 @@ def _echo_validation(results: list[Assessment]) -> None:
 @click.command("template")
 @click.option("--pack", "pack_id", required=True, help="规则包编号或文件。")
 @output_file("填报表文件（.xlsx）。")
+@lang_option
 def template_cmd(pack_id: str, output: Path) -> None:
     """生成填报表（Excel）：中文项目名、单位、每格说明、是/否和选项下拉、数值校验。
 
@@ -175,12 +176,15 @@ def template_cmd(pack_id: str, output: Path) -> None:
       ipscore template --pack cnipa-2015-demo-city -o 填报表.xlsx
       ipscore template --pack liuan-2017-advanced-unit -o 六安-评分表.xlsx
       ipscore validate 填报表.xlsx
+      ipscore template --lang en --pack cnipa-2015-demo-city -o form.xlsx   （英文填报表）
     """
     from ..intake.formsheet import form
     from ..packs import find_pack
+    from ..text import pick
     from ..views.output import write_atomic
 
     if output.suffix.lower() != ".xlsx":
-        raise click.BadParameter("填报表须为 .xlsx 文件", param_hint="-o")
-    write_atomic(output, form(find_pack(pack_id)))
+        message = pick(chosen_lang(), "填报表须为 .xlsx 文件", "the form must be an .xlsx file")
+        raise click.BadParameter(message, param_hint="-o")
+    write_atomic(output, form(find_pack(pack_id), chosen_lang()))
     click.echo(str(output))

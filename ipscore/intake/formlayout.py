@@ -15,8 +15,7 @@ from ..packs import FieldDecl, Pack, Requirement
 from ..packs.conditions import fields_read, split_year
 from ..packs.model import parts_of
 from .claims import KEY as CLAIMS
-
-PROFILE = "城市概况"
+from .formwords import WORDS, in_text, label, unit
 
 
 @dataclass(frozen=True)
@@ -30,8 +29,15 @@ class Ask:
     @property
     def label(self) -> str:
         """Its Chinese name with its unit: 发明专利申请量（件）."""
-        unit = self.decl.unit
-        return f"{self.decl.label}（{unit}）" if unit and self.see is None else self.decl.label
+        return self.label_in("zh")
+
+    def label_in(self, lang: str) -> str:
+        """Its name with its unit in a form's language: Invention patent applications
+        (applications)."""
+        name, shown = label(self.decl, lang), unit(self.decl, lang)
+        if shown and self.see is None:
+            return WORDS[lang].with_unit.format(label=name, unit=shown)
+        return name
 
 
 @dataclass(frozen=True)
@@ -49,30 +55,34 @@ class Section:
     blocks: tuple[Block, ...]
 
 
-def group_headings(pack: Pack) -> dict[str, str]:
+def group_headings(pack: Pack, lang: str = "zh") -> dict[str, str]:
     """Each field group's heading: the tasks whose requirements read it (城市概况 for the
     profile), so a clerk fills in a task's figures together."""
+    words = WORDS[lang]
     tasks: dict[str, dict[str, str]] = {group: {} for group in pack.fields}
     for task, req in pack.requirements():
         for name in fields_read(req.check):
             group = name.split("@")[0].split(".")[0]
             if group in tasks:
-                tasks[group][task.id] = task.title
+                tasks[group][task.id] = in_text(lang, task.title, task.title_en)
     out = {}
     for group, used in tasks.items():
         if group == "city":
-            out[group] = PROFILE
+            out[group] = words.profile
         elif used:
-            out[group] = "用于：" + "；".join(f"{tid} {title}" for tid, title in used.items())
+            out[group] = words.used_by + words.task_sep.join(
+                f"{tid} {title}" for tid, title in used.items()
+            )
         else:
             out[group] = group
     return out
 
 
-def sections(pack: Pack) -> list[Section]:
-    """The form's sections in order (see the module's note)."""
+def sections(pack: Pack, lang: str = "zh") -> list[Section]:
+    """The form's sections in order (see the module's note), headed in the form's language."""
+    words = WORDS[lang]
     if not pack.is_sheet:
-        headings = group_headings(pack)
+        headings = group_headings(pack, lang)
         return [
             Section(
                 headings[group],
@@ -98,23 +108,32 @@ def sections(pack: Pack) -> list[Section]:
         return tuple(out)
 
     city = [f"city.{key}" for key in pack.fields.get("city", {})]
-    out = [Section(PROFILE, (Block(asked(_asked(pack, city), PROFILE)),))]
+    out = [Section(words.profile, (Block(asked(_asked(pack, city), words.profile)),))]
     for n, task in enumerate(pack.tasks, start=1):
         total = sum((req.points.value for req in task.requirements if req.points), Decimal(0))
-        worth = f"（{points_text(total)}分）" if total else ""
+        worth = words.worth.format(points=points_text(total)) if total else ""
         blocks = tuple(
-            Block(asked(item_fields(pack, req), f"“{req.title}”"), req) for req in task.requirements
+            Block(
+                asked(
+                    item_fields(pack, req),
+                    words.quoted.format(title=in_text(lang, req.title, req.title_en)),
+                ),
+                req,
+            )
+            for req in task.requirements
         )
-        out.append(Section(f"{numeral(n)}、{task.title}{worth}", blocks))
+        title = in_text(lang, task.title, task.title_en)
+        number = f"{numeral(n)}、" if lang == "zh" else f"{n}. "
+        out.append(Section(f"{number}{title}{worth}", blocks))
     left = [n for n in _asked(pack, pack.field_names()) if n not in shown]
     for veto in pack.scoring.vetoes:
         read = [n for n in _inputs(pack, fields_read(veto.when)) if n in left]
         if read:
-            heading = f"一票否决：{veto.title}"
+            heading = words.veto.format(title=in_text(lang, veto.title, veto.title_en))
             out.append(Section(heading, (Block(asked(read, heading)),)))
             left = [n for n in left if n not in read]
     if left:
-        out.append(Section("其他填报项", (Block(asked(left, "其他填报项")),)))
+        out.append(Section(words.others, (Block(asked(left, words.others)),)))
     return out
 
 

@@ -17,50 +17,70 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..packs import FieldDecl, Pack, Requirement
+from ..text import counted
 from .formlayout import Ask, group_headings, maximum, points_text, sections
-from .sheets import EVIDENCE, FORM_HEAD, FORM_SHEET, ITEM, POINTS_HEAD, SELF, column_letter
+from .formwords import (
+    EVIDENCE,
+    ITEM,
+    POINTS_HEAD,
+    SELF,
+    WORDS,
+    Words,
+    choices,
+    help_text,
+    in_text,
+    label,
+    unit,
+)
+from .sheets import column_letter
 
 
-def form(pack: Pack) -> bytes:
+def form(pack: Pack, lang: str = "zh") -> bytes:
     """The fill-in form for a pack, as an office prints and stamps it: the city profile on top,
     then one row per field under a heading naming the tasks that read its group, what to fill
     in printed beside each (not only in a comment), borders, and a sign-off block. A points
-    sheet's form is laid out like the office's own sheet (`_points_form`)."""
+    sheet's form is laid out like the office's own sheet (`_points_form`). In English
+    (`lang="en"`) every word of the tool's is English, and the pack's own texts are in
+    English where the pack gives them; `sheets` reads either form back alike."""
+    words = WORDS[lang]
     if pack.is_sheet:
-        return _points_form(pack)
+        return _points_form(pack, lang)
     book = Workbook()
     sheet = cast(Worksheet, book.active)  # a new workbook has its one sheet active
-    sheet.title = FORM_SHEET
-    sheet.append([f"{pack.pack.title} — 数据填报表"])
-    sheet.append([f"规则包 {pack.id} {pack.pack.version}（指纹 {pack.content_hash[:12]}）"])
-    sheet.append(
-        [
-            "只填黄色格：“填报值”和“佐证材料”。不知道的留空（算缺报），不要填0代替；"
-            "是/否请从下拉中选；金额单位为万元。“佐证材料”每行一份：文号；标题；日期；文件"
-            "（文件放在本表所在文件夹内，写相对路径）。最右一列的字段代码不要修改。"
-        ]
-    )
-    sheet.append(list(FORM_HEAD))
+    sheet.title = words.sheet
+    sheet.append([_title(pack, lang) + words.title])
+    sheet.append([_pack_line(pack, words)])
+    sheet.append([words.note])
+    sheet.append(list(words.head))
     head_row = sheet.max_row
-    sheet.append(["规则包", pack.id, "", "不要修改", "", "pack"])
-    sheet.append(["评估年度", pack.pack.year, "", "不要修改", "", "year"])
+    sheet.append([words.pack, pack.id, "", words.keep, "", "pack"])
+    sheet.append([words.year, pack.pack.year, "", words.keep, "", "year"])
     fill = PatternFill("solid", fgColor="FFF9C4")
     group_fill = PatternFill("solid", fgColor="E3F2FD")
     validations: list[DataValidation] = []
-    headings = group_headings(pack)
+    headings = group_headings(pack, lang)
     for group, decls in pack.fields.items():
         sheet.append([headings[group]])
-        for c in range(1, len(FORM_HEAD) + 1):
+        for c in range(1, len(words.head) + 1):
             sheet.cell(sheet.max_row, c).fill = group_fill
         sheet.cell(sheet.max_row, 1).font = Font(bold=True)
         for key, decl in decls.items():
             if decl.type == "ratio":
                 continue
-            sheet.append([decl.label, None, decl.unit or "", _hint(decl), None, f"{group}.{key}"])
+            sheet.append(
+                [
+                    label(decl, lang),
+                    None,
+                    unit(decl, lang) or "",
+                    _hint(decl, lang),
+                    None,
+                    f"{group}.{key}",
+                ]
+            )
             cell = sheet.cell(sheet.max_row, 2)
             cell.fill = fill
             sheet.cell(sheet.max_row, 5).fill = fill
-            rule = _validation(decl)
+            rule = _validation(decl, lang)
             if rule is not None:
                 rule.add(cell)
                 validations.append(rule)
@@ -68,23 +88,47 @@ def form(pack: Pack) -> bytes:
                 cell.number_format = "yyyy-mm-dd"
     for rule in validations:
         sheet.add_data_validation(rule)
-    _finish(sheet, head_row, len(FORM_HEAD), 5, (40, 16, 8, 52, 40, 30))
+    # An English unit (institutions, 10,000 yuan) is wider than a Chinese one (家, 万元).
+    widths = (40, 16, 8, 52, 40, 30) if lang == "zh" else (40, 16, 13, 52, 40, 30)
+    _finish(sheet, head_row, len(words.head), 5, widths, words)
     fit_rows(sheet, head_row)  # every label and hint whole, its row as tall as it takes
+    if lang != "zh":
+        # The English note is three times the Chinese one's width: run on in one line, it
+        # would widen the printed page and shrink its text. It wraps across the form's width
+        # instead (the Chinese form stays as offices have it).
+        sheet.merge_cells("A3:F3")
+        sheet["A3"].alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.row_dimensions[3].height = _lines(words.note, sum(widths)) * 15.4
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
+def _title(pack: Pack, lang: str) -> str:
+    return in_text(lang, pack.pack.title, pack.pack.title_en)
+
+
+def _pack_line(pack: Pack, words: Words) -> str:
+    return words.pack_line.format(
+        id=pack.id, version=pack.pack.version, hash=pack.content_hash[:12]
+    )
+
+
 def _finish(
-    sheet: Worksheet, head_row: int, columns: int, evidence: int, widths: tuple[int, ...]
+    sheet: Worksheet,
+    head_row: int,
+    columns: int,
+    evidence: int,
+    widths: tuple[int, ...],
+    words: Words,
 ) -> None:
     """The sign-off block under the last row, borders, the heading in bold with the note on
     documents, column widths, and the printed page: the page width, the heading row repeated
     on every page, page numbers."""
     last = sheet.max_row
     sheet.append([])
-    for label, tall in SIGN_OFF.items():
-        sheet.append([label])
+    for signed, tall in zip(words.sign_off, SIGN_OFF, strict=True):
+        sheet.append([signed])
         sheet.cell(sheet.max_row, 1).font = Font(bold=True)
         sheet.row_dimensions[sheet.max_row].height = tall
     thin = Side(style="thin", color="90A4AE")
@@ -99,12 +143,7 @@ def _finish(
     sheet["A1"].font = Font(bold=True, size=13)
     for cell in sheet[head_row]:
         cell.font = Font(bold=True)
-    sheet.cell(head_row, evidence).comment = Comment(
-        "每行一份佐证材料：文号；标题；日期；文件，不知道的部分留空，如\n"
-        "某政发〔2015〕12号；某市知识产权工作方案；2015-11-20；附件/方案.pdf\n"
-        "文件须在本表所在文件夹内；只写文件名或只写文号也可以。",
-        "ipscore",
-    )
+    sheet.cell(head_row, evidence).comment = Comment(words.documents, "ipscore")
     for n, width in enumerate(widths, start=1):
         sheet.column_dimensions[column_letter(n)].width = width
     sheet.freeze_panes = f"A{head_row + 1}"
@@ -118,8 +157,9 @@ def _finish(
     cast(HeaderFooterItem, sheet.oddFooter).center.text = "&P / &N"
 
 
-# Heights of the sign-off rows, in points: room to sign, and under 填报单位（盖章） to seal.
-SIGN_OFF = {"填报单位（盖章）": 60.0, "填报人": 40.0, "联系电话": 24.0, "填报日期": 40.0}
+# Heights of the sign-off rows (`Words.sign_off`), in points: room to sign, and under
+# 填报单位（盖章） to seal.
+SIGN_OFF = (60.0, 40.0, 24.0, 40.0)
 
 
 def _text_width(text: str) -> int:
@@ -181,42 +221,43 @@ def fit_rows(sheet: Worksheet, first: int = 1) -> None:
             sheet.row_dimensions[r].height = round(h + 2, 1)
 
 
-def _hint(decl: FieldDecl) -> str:
-    kinds = {
-        "bool": "从下拉中选“是”或“否”",
-        "count": "不小于0的整数",
-        "amount": f"不小于0的数，最多{decl.decimals}位小数",
-        "date": "日期，如 2015-12-31",
-        "enum": "从下拉中选：" + "、".join((decl.values or {}).values()),
-        "text": "文字",
-    }
-    unit = f"（单位：{decl.unit}）" if decl.unit else ""
-    return f"填写：{kinds[decl.type]}{unit}\n{decl.help or ''}".strip()
+def _hint(decl: FieldDecl, lang: str) -> str:
+    words = WORDS[lang]
+    labels = words.list_sep.join(choices(decl, lang).values())
+    decimals = counted(decl.decimals, "decimal") if lang == "en" else decl.decimals
+    kind = words.kinds[decl.type].format(decimals=decimals, labels=labels)
+    shown = unit(decl, lang)
+    per = words.unit.format(unit=shown) if shown else ""
+    note = help_text(decl, lang) or ""
+    return f"{words.fill.format(kind=kind, unit=per)}\n{note}".strip()
 
 
-def _validation(decl: FieldDecl) -> DataValidation | None:
+def _validation(decl: FieldDecl, lang: str) -> DataValidation | None:
+    words = WORDS[lang]
     if decl.type == "bool":
-        return _rule("list", "请选“是”或“否”", '"是,否"')
+        return _rule("list", words, words.choose_yes_no, words.yes_no)
     if decl.type == "enum":
-        labels = ",".join((decl.values or {}).values())
-        return _rule("list", "请从下拉中选", f'"{labels}"')
+        labels = ",".join(choices(decl, lang).values())
+        return _rule("list", words, words.choose, f'"{labels}"')
     if decl.type in ("count", "amount"):
         top = str(decl.max) if decl.max is not None else "1000000000000"
         low = str(decl.min if decl.min is not None else 0)
         kind: Literal["whole", "decimal"] = "whole" if decl.type == "count" else "decimal"
-        return _rule(kind, f"请填 {low} 到 {top} 之间的数", low, top)
+        return _rule(kind, words, words.between.format(low=low, top=top), low, top)
     if decl.type == "date":
-        return _rule("date", "请填日期，如 2015-12-31", "36526", "73051")
+        return _rule("date", words, words.a_date, "36526", "73051")
     return None
 
 
 def _rule(
     kind: Literal["list", "whole", "decimal", "date"],
+    words: Words,
     error: str,
     formula1: str,
     formula2: str | None = None,
 ) -> DataValidation:
-    """A drop-down or range check on a cell, with a Chinese message when it is broken."""
+    """A drop-down or range check on a cell, with a message in the form's language when it
+    is broken."""
     return DataValidation(
         type=kind,
         operator=None if formula2 is None else "between",
@@ -225,7 +266,7 @@ def _rule(
         error=error,
         allow_blank=True,
         showErrorMessage=True,
-        errorTitle="填写有误",
+        errorTitle=words.wrong,
     )
 
 
@@ -238,25 +279,21 @@ COLUMN = {name: n for n, name in enumerate(POINTS_HEAD, start=1)}
 _POINTS_WIDTHS = (15, 6, 32, 22, 12, 8, 25, 21, 32, 24)
 
 
-def _points_form(pack: Pack) -> bytes:
+def _points_form(pack: Pack, lang: str) -> bytes:
     """A points sheet's form, laid out like the office's 考核评分表 (`formlayout.sections`):
     考核内容 | 分值 | 评分标准 | 填报项 | 填报值 | 自评分, an item's title, 分值, 评分标准 and
     its one 自评分 merged down its block, a row for each figure; what to fill in printed
-    beside each, and the codes in the last two columns that `sheets` reads the form by."""
+    beside each, and the codes in the last two columns that `sheets` reads the form by. The
+    columns are named here by their Chinese headings (`COLUMN`), and headed in the form's
+    language."""
+    words = WORDS[lang]
     book = Workbook()
     sheet = cast(Worksheet, book.active)  # a new workbook has its one sheet active
-    sheet.title = FORM_SHEET
-    sheet.append([f"{pack.pack.title} — 考核评分表（自评填报）"])
-    sheet.append([f"规则包 {pack.id} {pack.pack.version}（指纹 {pack.content_hash[:12]}）"])
-    sheet.append(
-        [
-            "只填黄色格：“填报值”“自评分”和“佐证材料”。不知道的留空（算缺报），不要填0代替；"
-            "是/否请从下拉中选；金额单位为万元。“自评分”按评分标准自己打分，每项一格（可留空），"
-            "评估结果逐项列出自评分与计算得分之差。“佐证材料”每行一份：文号；标题；日期；文件。"
-            "最右两列的代码不要修改。"
-        ]
-    )
-    sheet.append(list(POINTS_HEAD))
+    sheet.title = words.sheet
+    sheet.append([_title(pack, lang) + words.points_title])
+    sheet.append([_pack_line(pack, words)])
+    sheet.append([words.points_note])
+    sheet.append(list(words.points_head))
     head_row = sheet.max_row
     validations: list[DataValidation] = []
 
@@ -264,12 +301,17 @@ def _points_form(pack: Pack) -> bytes:
         sheet.append([cells.get(name) for name in POINTS_HEAD])
         return sheet.max_row
 
-    row({"填报项": "规则包", "填报值": pack.id, "填写说明": "不要修改", "字段代码": "pack"})
+    row({"填报项": words.pack, "填报值": pack.id, "填写说明": words.keep, "字段代码": "pack"})
     row(
-        {"填报项": "评估年度", "填报值": pack.pack.year, "填写说明": "不要修改", "字段代码": "year"}
+        {
+            "填报项": words.year,
+            "填报值": pack.pack.year,
+            "填写说明": words.keep,
+            "字段代码": "year",
+        }
     )
     firsts = []
-    for section in sections(pack):
+    for section in sections(pack, lang):
         at = row({"考核内容": section.heading})
         for c in range(1, len(POINTS_HEAD) + 1):
             sheet.cell(at, c).fill = HEADING
@@ -277,22 +319,26 @@ def _points_form(pack: Pack) -> bytes:
         for block in section.blocks:
             first = sheet.max_row + 1
             for ask in block.asks:
-                at = row({"填报项": f"{ask.label}：见{ask.see}" if ask.see else ask.label})
+                named = ask.label_in(lang)
+                if ask.see:
+                    named = words.see.format(label=named, where=ask.see)
+                at = row({"填报项": named})
                 if ask.see is None:
-                    validations += _asked(sheet, at, ask)
+                    validations += _asked(sheet, at, ask, lang)
             if block.item is not None:
                 if sheet.max_row < first:
-                    row({"填报项": "（无需另外填报）"})
-                validations += _item(sheet, first, sheet.max_row, block.item)
+                    row({"填报项": words.nothing})
+                validations += _item(sheet, first, sheet.max_row, block.item, lang)
                 firsts.append(first)
-    sheet.append(["合计", _number(maximum(pack))])
+    sheet.append([words.total, _number(maximum(pack))])
     start = pack.scoring.sheet.start
     if start:
-        sheet.cell(sheet.max_row, COLUMN["评分标准"]).value = f"基础分{points_text(start)}分"
+        based = words.start.format(points=points_text(start))
+        sheet.cell(sheet.max_row, COLUMN["评分标准"]).value = based
     sheet.cell(sheet.max_row, 1).font = Font(bold=True)
     for rule in validations:
         sheet.add_data_validation(rule)
-    _finish(sheet, head_row, len(POINTS_HEAD), COLUMN["佐证材料"], _POINTS_WIDTHS)
+    _finish(sheet, head_row, len(POINTS_HEAD), COLUMN["佐证材料"], _POINTS_WIDTHS, words)
     for first in firsts:
         for column in ("考核内容", "分值", SELF):
             sheet.cell(first, COLUMN[column]).alignment = Alignment(
@@ -312,38 +358,41 @@ def _points_form(pack: Pack) -> bytes:
     return buffer.getvalue()
 
 
-def _asked(sheet: Worksheet, at: int, ask: Ask) -> list[DataValidation]:
+def _asked(sheet: Worksheet, at: int, ask: Ask, lang: str) -> list[DataValidation]:
     """A figure's row to fill in: its hint and code, its value cell (with the drop-down or
     range check of the field's type) and its documents."""
-    sheet.cell(at, COLUMN["填写说明"]).value = _hint(ask.decl)
+    sheet.cell(at, COLUMN["填写说明"]).value = _hint(ask.decl, lang)
     sheet.cell(at, COLUMN["字段代码"]).value = ask.name
     cell = sheet.cell(at, COLUMN["填报值"])
     cell.fill = FILL
     sheet.cell(at, COLUMN["佐证材料"]).fill = FILL
     if ask.decl.type == "date":
         cell.number_format = "yyyy-mm-dd"
-    rule = _validation(ask.decl)
+    rule = _validation(ask.decl, lang)
     if rule is None:
         return []
     rule.add(cell)
     return [rule]
 
 
-def _item(sheet: Worksheet, first: int, last: int, req: Requirement) -> list[DataValidation]:
+def _item(
+    sheet: Worksheet, first: int, last: int, req: Requirement, lang: str
+) -> list[DataValidation]:
     """An item's title, 分值, 评分标准, code and 自评分 on its block's first row, merged down
     the block."""
     assert req.points is not None  # every requirement of a points sheet is an item
     put = {
-        "考核内容": req.title,
+        "考核内容": in_text(lang, req.title, req.title_en),
         "分值": _number(req.points.value),
-        "评分标准": req.points.criteria,
+        "评分标准": in_text(lang, req.points.criteria, req.points.criteria_en),
         ITEM: req.id,
     }
     for column, value in put.items():
         sheet.cell(first, COLUMN[column]).value = value
     claimed = sheet.cell(first, COLUMN[SELF])
     claimed.fill = FILL
-    rule = _rule("decimal", "请填一个数（自评分）", "-999", "999")
+    words = WORDS[lang]
+    rule = _rule("decimal", words, words.a_score, "-999", "999")
     rule.add(claimed)
     if last > first:
         for column in (*put, SELF):

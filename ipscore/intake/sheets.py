@@ -38,6 +38,7 @@ from ..yamlio import MAX_BYTES, Lines, read_bytes
 from .claims import KEY as CLAIMS
 from .evidence import from_cell
 from .formlayout import form_label
+from .formwords import CODE, EVIDENCE, HEADINGS, ITEM, SELF, SHEETS, VALUE, enum_code
 from .submission import PackChooser, Submission, parse_submission
 
 if TYPE_CHECKING:  # openpyxl loads only when a workbook is read: a CSV batch starts sooner
@@ -47,24 +48,6 @@ Rows = list[tuple[int, list[Any]]]  # (1-based row number, cells) of the non-emp
 Inputs = tuple[InputFile, ...]
 
 SHEET_SUFFIXES = (".xlsx", ".csv")
-FORM_SHEET = "填报表"
-FORM_HEAD = ("项目", "填报值", "单位", "填写说明", "佐证材料", "字段代码")
-CODE, VALUE, EVIDENCE = "字段代码", "填报值", "佐证材料"  # the columns a form is read by
-# A points sheet's form is laid out like the office's 考核评分表; it is read by the same columns,
-# and by the 自评分 of each item, on the row that names the item in 评分项代码.
-SELF, ITEM = "自评分", "评分项代码"
-POINTS_HEAD = (
-    "考核内容",
-    "分值",
-    "评分标准",
-    "填报项",
-    VALUE,
-    SELF,
-    "填写说明",
-    EVIDENCE,
-    CODE,
-    ITEM,
-)
 CLAIMED = f"{CLAIMS}."  # a column or row naming an item's 自评分: self_scores.<item>
 
 
@@ -96,6 +79,8 @@ def coerce(decl: FieldDecl, raw: Any) -> Any:
     if decl.type == "bool" and isinstance(raw, str):
         word = yes_no(raw)
         return raw if word is None else word
+    if decl.type == "enum" and isinstance(raw, str):
+        return enum_code(decl, raw) or raw  # an English form's label, else as typed
     if decl.type in ("count", "amount") and isinstance(raw, str):
         if raw.isascii() and raw.isdigit():  # most cells: a plain whole number
             return int(raw)
@@ -305,7 +290,7 @@ def open_sheet(
             [_problem(name, "工作簿中没有工作表（文件可能已损坏）", "the workbook has no sheet")]
         )
     visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"] or book.worksheets
-    sheet = book[FORM_SHEET] if FORM_SHEET in book.sheetnames else visible[0]
+    sheet = next((book[n] for n in SHEETS if n in book.sheetnames), visible[0])
     where = f"{name}［{sheet.title}］"
     if sheet.max_row > MAX_ROWS or sheet.max_column > MAX_COLUMNS:
         raise InputError(
@@ -327,9 +312,7 @@ def open_sheet(
         (
             n
             for n, r in filled
-            if any(
-                str(v).strip() == CODE for v in r if v is not None and not isinstance(v, Problem)
-            )
+            if any(_heading(v) == CODE for v in r if v is not None and not isinstance(v, Problem))
         ),
         None,
     )
@@ -374,8 +357,14 @@ def _merged_over(sheet: Any, form_head: list[Any] | None, head_at: int = 0) -> s
 def _form_columns(head: list[Any]) -> tuple[int, int, int | None, int | None, int | None]:
     """Where a form's columns are, by its heading row: the code, the value, the documents,
     and on a points sheet's form the 自评分 and the item code."""
-    at = {str(v).strip(): i for i, v in enumerate(head) if v is not None}
+    at = {_heading(v): i for i, v in enumerate(head) if v is not None}
     return at[CODE], at.get(VALUE, 3), at.get(EVIDENCE), at.get(SELF), at.get(ITEM)
+
+
+def _heading(value: Any) -> str:
+    """A form's column heading by its Chinese name, in either language's form."""
+    text = str(value).strip()
+    return HEADINGS.get(text, text)
 
 
 MAX_UNZIPPED = 200 * 2**20  # an .xlsx is a zip: a few KB can unpack to gigabytes
@@ -635,7 +624,7 @@ def _claimed(
             continue
         if item_at is None:
             zh = f"表中没有“{ITEM}”列，读不出这个自评分是哪一项的：请在下载的原表上填写"
-            en = f"the sheet has no “{ITEM}” column: which item this self-score is for is unknown"
+            en = "the sheet has no “Item code” column: this self-score's item is unknown"
         else:
             at = column_letter(item_at + 1)
             zh = f"这一行没有评分项代码（{at}列），自评分请填在评分项的第一行"
