@@ -176,7 +176,11 @@ def test_a_points_sheets_form_keeps_its_merged_items_whole():
     sheet = load_workbook(io.BytesIO(form(find_pack("liuan-2017-advanced-unit"))))["填报表"]
     for block in sheet.merged_cells.ranges:
         text = str(sheet.cell(block.min_row, block.min_col).value or "")
-        width = sheet.column_dimensions[chr(ord("A") + block.min_col - 1)].width
+        # A block merged across columns wraps over all of them (the form's note, A3:H3).
+        width = sum(
+            sheet.column_dimensions[chr(ord("A") + c - 1)].width
+            for c in range(block.min_col, block.max_col + 1)
+        )
         wide = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
         rows = range(block.min_row, block.max_row + 1)
         tall = sum(sheet.row_dimensions[r].height or 15 for r in rows)
