@@ -116,6 +116,14 @@ def test_bad_official_options_are_one_message_each(tmp_path):
     nobody = _run("publish", "--year", "2015", "-o", out, "--db", db, "--official")
     assert nobody.returncode == 2
     assert "公文格式要有发文机关：请用 --org 写明（也可设 IPSCORE_ORG）" in nobody.stderr
+    # GB/T 9704 lays out a page: Markdown, Excel and the terminal have no official form, and
+    # saying so beats a plain document the office takes for the official one.
+    markdown = str(tmp_path / "x.md")
+    plain = _run("report", str(WUHAN), "-o", markdown, "--db", db, "--official", "--org", "某局")
+    assert plain.returncode == 2 and not Path(markdown).exists()
+    assert "公文格式只用于 .pdf、.html、.docx，.md 没有公文格式" in plain.stderr
+    table = _run("review", "--db", db, "--official", "--org", "某局")
+    assert "公文格式只用于 .pdf、.html、.docx，终端和 JSON 没有公文格式" in table.stderr
     assert not Path(out).exists() and "Traceback" not in bad.stderr + alone.stderr
 
 

@@ -176,9 +176,10 @@ def signoff_of(
     doc_number: str | None,
     addressee: str | None,
     tz: str,
+    output: Path | None,
 ) -> Any:
     """The `report.SignOff` the options ask for; --doc-number and --to belong to --official,
-    which needs --org (the 发文机关)."""
+    which needs --org (the 发文机关) and a document that has the form (PDF, HTML, Word)."""
     from ..report.contexts.common import SignOff
     from ..report.official import Official
 
@@ -195,8 +196,20 @@ def signoff_of(
             "the official form needs its issuing office: name it with --org (or IPSCORE_ORG)",
             "--org",
         )
+    suffix = "" if output is None else output.suffix.lower()
+    if official and suffix not in OFFICIAL_FORMATS:
+        raise usage_error(
+            f"公文格式只用于 .pdf、.html、.docx，{suffix or '终端和 JSON'} 没有公文格式",
+            f"the official form is for .pdf, .html and .docx; "
+            f"{suffix or 'the terminal and JSON'} have none",
+            "--official",
+        )
     made = Official(doc_number, addressee) if official else None
     return SignOff(org, reviewer, tz, made)
+
+
+# The documents an official form is laid out for (GB/T 9704 is a page's layout).
+OFFICIAL_FORMATS = (".pdf", ".html", ".htm", ".docx")
 
 
 timestamp_option = click.option(

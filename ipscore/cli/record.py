@@ -179,7 +179,7 @@ def review_cmd(
     """
     from dataclasses import replace
 
-    signoff = signoff_of(org, reviewer, official, doc_number, addressee, tz)
+    signoff = signoff_of(org, reviewer, official, doc_number, addressee, tz, output)
 
     from ..packs.review import find_policy
     from ..record.review import review
@@ -266,7 +266,7 @@ def publish_cmd(
       ipscore publish --year 2015 --score declared -o 公布.pdf --official --org 国家知识产权局 \\
         --doc-number "国知发管字[2016]6号"
     """
-    signoff = signoff_of(org, reviewer, official, doc_number, addressee, tz)
+    signoff = signoff_of(org, reviewer, official, doc_number, addressee, tz, output)
     from .. import report
     from ..packs import installed_pack
     from ..record.publish import published

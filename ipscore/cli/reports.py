@@ -82,7 +82,7 @@ def report_cmd(
       ipscore report scenarios/wuhan-2015.yaml -o 武汉.pdf --official --org 湖北省知识产权局 \\
         --doc-number "鄂知[2016]3号" --to "武汉市知识产权局："
     """
-    signoff = signoff_of(org, reviewer, official, doc_number, addressee, tz)
+    signoff = signoff_of(org, reviewer, official, doc_number, addressee, tz, output)
     files_in_scope(paths, pack_id, db, users_file, user_name)
     from .. import report
     from ..decide.pipeline import assess_paths
