@@ -28,3 +28,16 @@ def test_a_broken_index_pack_is_said_once_not_once_per_file():
     done = run("--lang", "en", "strength", str(SHIPPED), "--pack", BAD_PER)
     line = f"{BAD_PER}, line 184, field city.popn: city.popn must be a count or amount field"
     assert done.returncode == 2 and done.stderr.count(line) == 1, done.stderr
+
+
+def test_a_sobol_index_just_below_zero_prints_as_zero():
+    from ipscore.strength.sensitivity import shown
+
+    # The shipped cohort at N = 1024, seed 0, estimates the indicator weights' first-order
+    # index at about −0.0002 (noise around 0): it printed "-0.000". Rounded to three places
+    # it is −0.0, which + 0.0 makes 0.0; 0.0004 rounds down to 0.000; 0.0396 up to 0.040.
+    assert shown(-0.0002) == "0.000"
+    assert shown(-0.0) == "0.000"
+    assert shown(0.0004) == "0.000"
+    assert shown(0.0396) == "0.040"
+    assert shown(-0.0806) == "-0.081"  # a real negative estimate keeps its sign
