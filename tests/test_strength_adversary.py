@@ -41,3 +41,27 @@ def test_a_sobol_index_just_below_zero_prints_as_zero():
     assert shown(0.0004) == "0.000"
     assert shown(0.0396) == "0.040"
     assert shown(-0.0806) == "-0.081"  # a real negative estimate keeps its sign
+
+
+def test_two_cities_give_no_correlation_alpha_components_or_effective_weights():
+    import numpy as np
+
+    from ipscore.packs import load_pack
+    from ipscore.strength.audit import audit
+
+    # The toy cohort of tests/test_strength_audit.py without c2: c0 (0, 0, 0, 10) and
+    # c1 (1, 100, 0, 0). Min-max puts I1, I2 and I4 (lower is better) at c0 0, c1 1, so with
+    # two cities each pair's r was 1 (two points lie on a line); A's normalised I1, I2 are
+    # (0, 0) and (1, 1): variances 1/2 each, their sums 0 and 2 variance 2, so α was
+    # 2·(1 − 1/2·2/2) = 1, and the one component 100%, whatever the figures. Below 3
+    # cities each is "—" (None / NaN / no component).
+    spec = load_pack(ROOT / "tests" / "strength" / "index-pack.yaml").index
+    raw = np.array([[0, 0, 0, 10], [1, 100, 0, 0]], dtype=float)
+    a = audit(spec, raw, ["a", "a"], ["c0", "c1"])
+    assert np.isnan(a.correlation).all() and np.isnan(a.with_dimensions).all()
+    assert np.isnan(a.with_index).all() and np.isnan(a.main_effect).all()
+    assert {k: x.value for k, x in a.alpha.items()} == {"A": None, "B": None, "": None}
+    assert (a.components.size, a.components_cities) == (0, 2)
+    assert np.isnan(a.effective).all()
+    # The indicator statistics stay: I2 is 0 and 100, mean 50, sd √5000.
+    assert a.stats[1].mean == 50.0 and a.stats[1].sd == np.sqrt(5000)
