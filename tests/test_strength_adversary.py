@@ -65,3 +65,60 @@ def test_two_cities_give_no_correlation_alpha_components_or_effective_weights():
     assert np.isnan(a.effective).all()
     # The indicator statistics stay: I2 is 0 and 100, mean 50, sd √5000.
     assert a.stats[1].mean == 50.0 and a.stats[1].sd == np.sqrt(5000)
+
+
+def test_a_city_without_its_population_is_told_to_file_the_population(tmp_path):
+    import json
+    import shutil
+
+    # 佛山市 without population: ten of the twelve indicators are per 10,000 people (all but
+    # C3, a share of grants, and P2, a share of cases), so it "reported 2 of 12"; the remedy
+    # listed ten indicators to "report" although it filed every one of their figures. It now
+    # names the divisor and the indicators it divides.
+    for path in SHIPPED.glob("*.yaml"):
+        shutil.copy(path, tmp_path / path.name)
+    foshan = tmp_path / "foshan-2015.yaml"
+    text = foshan.read_text(encoding="utf-8")
+    foshan.write_text(text.replace(", population: 743.06}", "}"), encoding="utf-8")
+    assert "population" not in foshan.read_text(encoding="utf-8")
+    done = run("strength", str(tmp_path), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    (excluded,) = [e for e in json.loads(done.stdout)["excluded"] if e["city"] == "佛山市"]
+    first = excluded["failed"][0]
+    assert (first["id"], first["gap"]) == ("availability", "12个指标填报了2个")
+    assert first["remedy"] == (
+        "缺年末常住人口，C1、C2、C4、U1、U2、P1、M1、M2、S1、S2 无法计算，请核对补填"
+    )
+    # The creation aspect: C1, C2, C4 lack the population; C3 is there (1 of 4).
+    creation = excluded["failed"][1]
+    assert (creation["id"], creation["gap"]) == (
+        "availability.creation",
+        "创造方面4个指标填报了1个",
+    )
+    assert creation["remedy"] == "缺年末常住人口，C1、C2、C4 无法计算，请核对补填"
+
+
+def test_a_zero_divisor_is_named_beside_a_missing_indicator():
+    from decimal import Decimal
+
+    from ipscore.packs import find_pack
+    from ipscore.packs.index import Availability
+    from ipscore.strength.availability import shortfalls
+
+    # Every protection indicator required (dimension 1): P1 not filed, P2 = closed / handled
+    # with handled 0. The remedy says both, the plain missing one first.
+    spec = find_pack("cnipa-2015-strength").index
+    spec = spec.model_copy(update={"availability": Availability(dimension=Decimal(1))})
+    reported = [i.id not in ("P1", "P2") for i in spec.indicators]
+    why = {"P2": ("2015年专利行政执法办案量为0", "Patent enforcement cases handled in 2015 is 0")}
+    (short,) = shortfalls(spec, reported, why)
+    assert short.id == "availability.protection"
+    assert short.remedy == (
+        "补报缺报的指标：P1 每万人口专利行政执法办案量；"
+        "2015年专利行政执法办案量为0，P2 无法计算，请核对补填"
+    )
+    assert short.remedy_en == (
+        "report the missing indicators: P1 Enforcement cases per 10,000 people; "
+        "Patent enforcement cases handled in 2015 is 0, so P2 cannot be computed: check and "
+        "file it"
+    )
