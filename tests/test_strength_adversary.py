@@ -122,3 +122,22 @@ def test_a_zero_divisor_is_named_beside_a_missing_indicator():
         "Patent enforcement cases handled in 2015 is 0, so P2 cannot be computed: check and "
         "file it"
     )
+
+
+def test_a_base_year_nobody_holds_is_said_not_silently_dropped(tmp_path):
+    import json
+
+    # comparable {base_year: 1999}: neither the 2015 files nor an empty archive hold 1999,
+    # so there are no bounds; the comparable column vanished without a word.
+    pack = "tests/strength/comparable-1999.yaml"
+    db = str(tmp_path / "a.sqlite")
+    done = run("strength", str(SHIPPED), "--pack", pack, "--db", db, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["comparable"] is None
+    assert (
+        "提示：规则包以1999年为可比指数的基准年，但提交的文件和归档（--db）中都没有1999年至少2个"
+        "通过核对的城市，所以没有可比指数；先 ipscore archive add 1999年的文件"
+    ) in done.stderr
+    done = run("--lang", "en", "strength", str(SHIPPED), "--pack", pack, "--db", db)
+    assert done.returncode == 0, done.stderr
+    assert "note: the pack takes 1999 as the comparable index's base year" in done.stderr

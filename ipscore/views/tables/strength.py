@@ -175,3 +175,21 @@ def excluded_lines(s: Strength, lang: str = "zh") -> list[str]:
             )
         )
     return out
+
+
+def comparable_line(s: Strength, lang: str = "zh") -> str | None:
+    """A note when the pack fixes a base year (`index.comparable`) whose cohort neither the
+    files nor the archive hold: no comparable index, said rather than a column silently gone."""
+    fixed = s.spec.comparable
+    if fixed is None or s.comparable_base is not None:
+        return None
+    return pick(
+        lang,
+        f"提示：规则包以{fixed.base_year}年为可比指数的基准年，但提交的文件和归档（--db）中都没有"
+        f"{fixed.base_year}年至少2个通过核对的城市，所以没有可比指数；"
+        f"先 ipscore archive add {fixed.base_year}年的文件",
+        f"note: the pack takes {fixed.base_year} as the comparable index's base year, but "
+        f"neither the files nor the archive (--db) hold at least 2 cities of {fixed.base_year} "
+        f"that pass the checks, so there is no comparable index; ipscore archive add "
+        f"{fixed.base_year}'s files first",
+    )
