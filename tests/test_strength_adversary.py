@@ -141,3 +141,29 @@ def test_a_base_year_nobody_holds_is_said_not_silently_dropped(tmp_path):
     done = run("--lang", "en", "strength", str(SHIPPED), "--pack", pack, "--db", db)
     assert done.returncode == 0, done.stderr
     assert "note: the pack takes 1999 as the comparable index's base year" in done.stderr
+
+
+def test_history_lists_a_year_the_city_was_not_ranked(tmp_path):
+    import json
+
+    # 湘潭市 filed 95 cases closed of 80 handled (D.R4 fails): `history --pack` printed an
+    # index table with no row at all. The year is now there, not ranked; its tier (地级) ranked
+    # 苏州市, 佛山市 and 郑州市: 3.
+    db = str(tmp_path / "a.sqlite")
+    assert run("archive", "add", str(SHIPPED), "--db", db).returncode == 0
+    done = run("history", "湘潭市", "--pack", "cnipa-2015-strength", "--db", db, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["strength_index"] == [
+        {
+            "year": 2015,
+            "index": None,
+            "rank_in_tier": None,
+            "cities_in_tier": 3,
+            "comparable_index": None,
+            "ranked": False,
+        }
+    ]
+    done = run("history", "湘潭市", "--pack", "cnipa-2015-strength", "--db", db)
+    assert "未参加排名" in done.stdout
+    done = run("--lang", "en", "history", "湘潭市", "--pack", "cnipa-2015-strength", "--db", db)
+    assert "not ranked" in done.stdout

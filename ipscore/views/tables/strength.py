@@ -123,7 +123,9 @@ def index_years_table(city: str, years: Sequence[IndexYear], lang: str = "zh") -
         row = [
             str(y.year),
             "—" if y.index is None else f"{y.index:.1f}",
-            "—" if y.rank is None else f"{y.rank}/{y.of}",
+            (pick(lang, "未参加排名", "not ranked") if not y.ranked else "—")
+            if y.rank is None
+            else f"{y.rank}/{y.of}",
         ]
         if comparable:
             row.append("—" if y.comparable is None else f"{y.comparable:.1f}")
