@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import ROOT
 
 SHIPPED = ROOT / "scenarios" / "strength-2015"
@@ -167,3 +169,42 @@ def test_history_lists_a_year_the_city_was_not_ranked(tmp_path):
     assert "未参加排名" in done.stdout
     done = run("--lang", "en", "history", "湘潭市", "--pack", "cnipa-2015-strength", "--db", db)
     assert "not ranked" in done.stdout
+
+
+def test_the_log_transform_starts_at_zero_so_distance_to_best_keeps_the_order():
+    import math
+
+    import numpy as np
+
+    from ipscore.strength.treat import _log
+
+    # x = 0, 1, 10: a = (10 − 0)/100 = 0.1. COINr's ln(x − min + a) is ln 0.1 = −2.303,
+    # ln 1.1 = 0.095, ln 10.1 = 2.313: distance to the best (x / max) then gave −0.996, 0.041,
+    # 1 — the lowest city far below 0 (its geometric draw had no index). Shifted by −ln a:
+    # ln(1 + x/a) = 0, ln 11, ln 101, whose ratios to the best are 0, ln 11/ln 101, 1.
+    logged = _log(np.array([0.0, 1.0, 10.0]), skew=1.0)
+    assert logged == pytest.approx([0.0, math.log(11), math.log(101)])
+    assert logged / logged.max() == pytest.approx([0.0, math.log(11) / math.log(101), 1.0])
+    # A negative skew, x = 0, 9, 10 (a = 0.1): ln(max − min + a) − ln(max + a − x) =
+    # ln 10.1 − ln 10.1, ln 10.1 − ln 1.1, ln 10.1 − ln 0.1 = 0, ln(10.1/1.1), ln 101.
+    logged = _log(np.array([0.0, 9.0, 10.0]), skew=-1.0)
+    assert logged == pytest.approx([0.0, math.log(10.1 / 1.1), math.log(101)])
+
+
+def test_a_draw_without_an_index_is_no_rank_in_the_interval():
+    import numpy as np
+
+    from ipscore.packs import find_pack
+    from ipscore.strength.montecarlo import uncertainty
+
+    # Three cities of one tier; c0 reports no utilisation indicator (U1, U2 NaN) and is lowest
+    # everywhere else. The pack's own `missing: worst` ranks it 3rd; the draws with
+    # `reweight` (the list's other choice, about half of them) give it no index (rank 0).
+    # Its interval was 0–3; over the draws that rank it, it is 3rd in each: 3–3, median 3.
+    spec = find_pack("cnipa-2015-strength").index
+    raw = np.array([[1.0] * 12, [5.0] * 12, [9.0] * 12])
+    raw[1] += np.arange(12) % 3  # the two others differ, not in lock-step
+    raw[0, 4:6] = np.nan
+    spread = uncertainty(spec, raw, ["a", "a", "a"], 200, 0)
+    assert (spread.low[0], spread.median[0], spread.high[0]) == (3, 3, 3)
+    assert spread.low.min() >= 1

@@ -66,17 +66,21 @@ def test_one_outlier_winsorised_to_the_next_value_inward():
 def test_still_failing_after_the_limit_the_original_column_is_logged():
     # COINr's own test (tests/testthat/test-treat.R): 1…20, 100, 200 winsorised one point
     # (200 → 100) still fails, so the second function is applied to the original values.
-    # log_CT_plus with a positive skew: ln(x − min + a), a = (200 − 1)/100 = 1.99.
+    # log_CT_plus with a positive skew: ln(x − min + a), a = (200 − 1)/100 = 1.99, less ln a
+    # so that the lowest is 0 (treat._log: the shift changes no min-max or z-score value, and
+    # keeps distance to the best from dividing negative logs).
     x = np.array([*range(1, 21), 100, 200], dtype=float)
     treated, (t,) = treat_with(Outliers(max_points=1), x[:, None], ["X"])
     assert t.action == "log" and t.points == 0
-    assert np.allclose(treated[:, 0], np.log(x - 1 + 1.99), rtol=0, atol=1e-15)
+    assert np.allclose(treated[:, 0], np.log(x - 1 + 1.99) - np.log(1.99), rtol=0, atol=1e-14)
     # With `otherwise: none` the winsorised column is kept and said to fail.
     kept, (t,) = treat_with(Outliers(max_points=1, otherwise="none"), x[:, None], ["X"])
     assert t.action == "failed" and (t.points, t.rows) == (1, (21,)) and kept[21, 0] == 100
-    # A negative skew: −ln(max + a − x), the low end; order is kept either way.
+    # A negative skew: −ln(max + a − x), the low end, plus ln(max − min + a) = ln(199 + 1.99)
+    # so that the lowest is 0; order is kept either way.
     low, (t,) = treat_with(Outliers(max_points=1), -x[:, None], ["X"])
-    assert t.action == "log" and np.allclose(low[:, 0], -np.log(-1 + 1.99 + x), atol=1e-15)
+    shifted = np.log(199 + 1.99) - np.log(-1 + 1.99 + x)
+    assert t.action == "log" and np.allclose(low[:, 0], shifted, rtol=0, atol=1e-14)
 
 
 def test_missing_values_stay_missing_and_no_pack_treatment_leaves_the_table():

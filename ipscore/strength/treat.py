@@ -16,8 +16,8 @@ One indicator column at a time, over the cities that reported it (NaN stays NaN)
   changed.
 - still failing, the original column is log-transformed instead (COINr applies `f2` to the
   original values): ln(x − min + a) for a positive skew, −ln(max + a − x) for a negative one,
-  a = (max − min) / 100 (COINr's `log_CT_plus`); order is kept, so ranks within the indicator
-  never change.
+  a = (max − min) / 100 (COINr's `log_CT_plus`), shifted so the lowest value is 0 (see
+  `_log`); order is kept, so ranks within the indicator never change.
 """
 
 from __future__ import annotations
@@ -135,12 +135,17 @@ def _winsorise(
 
 
 def _log(x: NDArray[np.float64], skew: float) -> NDArray[np.float64]:
+    """COINr's `log_CT_plus`, shifted to start at 0: ln(x − min + a) − ln(a) for a positive
+    skew, ln(max − min + a) − ln(max + a − x) for a negative one. The shift changes no skew,
+    kurtosis, min-max or z-score value, but the unshifted logs are negative wherever
+    x − min < 1 − a, and distance to the best (x / max) of negative values inverts the order
+    (a Monte Carlo draw of log + distance_to_best + geometric gave a city no index)."""
     low, high = np.nanmin(x), np.nanmax(x)
     a = (high - low) / 100
     if skew >= 0:
-        result: NDArray[np.float64] = np.log(x - low + a)
+        result: NDArray[np.float64] = np.log1p((x - low) / a)
     else:
-        result = -np.log(high + a - x)
+        result = np.log(high - low + a) - np.log(high + a - x)
     return result
 
 
