@@ -106,6 +106,10 @@ def strength_cmd(
         result = audited(result)
     stamp = timestamp_of(timestamp)
     suffix = output.suffix.lower() if output is not None else ""
+    from ..views.tables.strength import comparable_line
+
+    if (line := comparable_line(result, chosen_lang())) is not None:
+        click.echo(line, err=True)
     if output is not None or fmt != "table":  # the terminal table lists them itself
         from ..views.tables.strength import excluded_lines
 

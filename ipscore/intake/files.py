@@ -211,7 +211,8 @@ def read_each(
         try:
             found = read_file(path, choose, any_year)
         except IpscoreError as exc:
-            problems.extend(exc.problems)
+            # A broken --pack fails every file alike: said once, not once per file.
+            problems.extend(p for p in exc.problems if p not in problems)
             continue
         for submission in found:
             key = (submission.pack_id, submission.city, submission.year)

@@ -12,7 +12,7 @@ from ..decide.explain import show
 from ..packs.index import IndexSpec
 from ..strength.evaluation import CityStrength, Strength, shown_value
 from ..strength.montecarlo import factors
-from ..strength.sensitivity import Sensitivity
+from ..strength.sensitivity import Sensitivity, shown
 from ..text import pick
 from ..views.output import csv_writer
 from .audit import context as audit_context
@@ -462,6 +462,6 @@ def _sobol(sens: Sensitivity, lang: str, w: dict[str, Any]) -> dict[str, Any]:
             [(n, x.first, x.total) for n, x in zip(names, sens.shares, strict=True)]
         ),
         "rows": [
-            [n, f"{x.first:.3f}", f"{x.total:.3f}"] for n, x in zip(names, sens.shares, strict=True)
+            [n, shown(x.first), shown(x.total)] for n, x in zip(names, sens.shares, strict=True)
         ],
     }

@@ -26,6 +26,10 @@ SKEW_LIMIT = 2.0
 KURT_LIMIT = 3.5
 # How many indicators are listed per city as moving its rank most.
 MOVERS = 3
+# Correlation, alpha, components and effective weights need 3 cities with the figures: with 2,
+# every r is ±1, α of min-max values 1, the first component 100%, the effective weights the
+# nominal ones, whatever the figures (shown as "—").
+MIN_CITIES = 3
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,7 @@ class IndicatorStats:
 class Alpha:
     """Cronbach's alpha of a group of indicators, over the cities with all of them."""
 
-    value: float | None  # None: fewer than 2 indicators or 2 cities, or no variance
+    value: float | None  # None: fewer than 2 indicators or 3 cities, or no variance
     items: int
     cities: int
 
@@ -169,13 +173,14 @@ def indicator_stats(id: str, column: NDArray[np.float64]) -> IndicatorStats:
 def correlation(a: Matrix, b: Matrix) -> Matrix:
     """Pearson's r of every column of `a` with every column of `b`, each pair over the rows
     where both have a value (COINr: `use = "pairwise.complete.obs"`); NaN where fewer than 2
-    rows or a column does not vary."""
+    rows or a column does not vary. Two rows are too few: any two cities that differ give
+    r = ±1 (two points always lie on a line), a figure about nothing; so NaN below 3."""
     out = np.full((a.shape[1], b.shape[1]), np.nan)
     for j in range(a.shape[1]):
         for k in range(b.shape[1]):
             both = ~np.isnan(a[:, j]) & ~np.isnan(b[:, k])
             x, y = a[both, j], b[both, k]
-            if x.size < 2:
+            if x.size < MIN_CITIES:
                 continue
             dx, dy = x - x.mean(), y - y.mean()
             scale = np.sqrt((dx**2).sum() * (dy**2).sum())
@@ -189,7 +194,7 @@ def cronbach(values: Matrix) -> Alpha:
     variance of their sum, over the cities with all k (COINr `get_cronbach`)."""
     complete = values[~np.isnan(values).any(axis=1)]
     k, n = values.shape[1], complete.shape[0]
-    if k < 2 or n < 2:
+    if k < 2 or n < MIN_CITIES:
         return Alpha(None, k, n)
     total = float(complete.sum(axis=1).var(ddof=1))
     if total == 0:
@@ -204,7 +209,7 @@ def components(values: Matrix) -> tuple[NDArray[np.float64], int]:
     every value, indicators that do not vary left out."""
     complete = values[~np.isnan(values).any(axis=1)]
     n = complete.shape[0]
-    if n < 2:
+    if n < MIN_CITIES:  # two cities: one component, 100% whatever the figures
         return np.array([]), n
     sd = complete.std(axis=0, ddof=1)
     varying = complete[:, sd > 0]
@@ -225,7 +230,7 @@ def effective_weights(
     to 1; a share can be negative when a dimension runs against the others."""
     rows = ~np.isnan(dims).any(axis=1) & ~np.isnan(index)
     d, i = dims[rows], index[rows]
-    if i.size < 2 or i.var() == 0:
+    if i.size < MIN_CITIES or i.var() == 0:
         return np.full(nominal.size, np.nan)
     centred = i - i.mean()
     cov = ((d - d.mean(axis=0)) * centred[:, None]).mean(axis=0) * nominal

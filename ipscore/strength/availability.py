@@ -18,7 +18,7 @@ check the city failed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -40,9 +40,14 @@ class Shortfall:
     remedy_en: str
 
 
-def shortfalls(spec: IndexSpec, reported: Sequence[bool]) -> tuple[Shortfall, ...]:
+def shortfalls(
+    spec: IndexSpec, reported: Sequence[bool], why: Mapping[str, tuple[str, str]] | None = None
+) -> tuple[Shortfall, ...]:
     """Why a city that reported the indicators marked True (in the pack's order) cannot be
-    ranked; () when it can. Shares are compared exactly (8 of 12 is 2/3, above 0.66)."""
+    ranked; () when it can. Shares are compared exactly (8 of 12 is 2/3, above 0.66). `why`:
+    an indicator id → what is wrong when the city filed its figure but not its divisor (in
+    Chinese and English), so that the remedy names the figure to fix, not ten indicators."""
+    why = why or {}
     inds = spec.indicators
     out: list[Shortfall] = []
     need = spec.availability.city
@@ -54,7 +59,7 @@ def shortfalls(spec: IndexSpec, reported: Sequence[bool]) -> tuple[Shortfall, ..
                 f"at least {_share(need)} of all indicators reported",
                 f"{len(inds)}个指标填报了{sum(reported)}个",
                 f"{sum(reported)} of {len(inds)} indicators reported",
-                *_remedy([i for i, r in zip(inds, reported, strict=True) if not r]),
+                *_remedy([i for i, r in zip(inds, reported, strict=True) if not r], why),
             )
         )
     need = spec.availability.dimension
@@ -84,7 +89,7 @@ def shortfalls(spec: IndexSpec, reported: Sequence[bool]) -> tuple[Shortfall, ..
                 title_en,
                 f"{aspect}{len(own)}个指标填报了{got}个",
                 f"{got} of {len(own)} {dim.label_en} indicators reported",
-                *_remedy([inds[k] for k in own if not reported[k]]),
+                *_remedy([inds[k] for k in own if not reported[k]], why),
             )
         )
     return tuple(out)
@@ -94,8 +99,18 @@ def _share(threshold: Decimal) -> str:
     return f"{float(threshold) * 100:g}%"
 
 
-def _remedy(missing: Sequence[Indicator]) -> tuple[str, str]:
-    return (
-        f"补报缺报的指标：{'、'.join(f'{i.id} {i.label}' for i in missing)}",
-        f"report the missing indicators: {', '.join(f'{i.id} {i.label_en}' for i in missing)}",
-    )
+def _remedy(missing: Sequence[Indicator], why: Mapping[str, tuple[str, str]]) -> tuple[str, str]:
+    """What to file: the indicators missing outright, then each divisor missing or 0 with the
+    indicators it divides (`why`: indicator id → the divisor's state, Chinese and English)."""
+    plain = [i for i in missing if i.id not in why]
+    zh, en = [], []
+    if plain:
+        zh.append(f"补报缺报的指标：{'、'.join(f'{i.id} {i.label}' for i in plain)}")
+        en.append(
+            f"report the missing indicators: {', '.join(f'{i.id} {i.label_en}' for i in plain)}"
+        )
+    for state in dict.fromkeys(why[i.id] for i in missing if i.id in why):
+        ids = [i.id for i in missing if why.get(i.id) == state]
+        zh.append(f"{state[0]}，{'、'.join(ids)} 无法计算，请核对补填")
+        en.append(f"{state[1]}, so {', '.join(ids)} cannot be computed: check and file it")
+    return "；".join(zh), "; ".join(en)

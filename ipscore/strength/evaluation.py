@@ -276,7 +276,7 @@ def evaluate(
     checked = []
     for p, s in read:
         a = assess(p, s)
-        checked.append((a, s.values, _failed(a), _sparse(spec, s.values)))
+        checked.append((a, s.values, _failed(a), _sparse(spec, s.values, pack)))
     kept = [(a, v) for a, v, failed, sparse in checked if not failed and not sparse]
     excluded = tuple(
         Excluded(a.city, _tier(spec, v), a.source, failed, sparse)
@@ -332,8 +332,32 @@ def evaluate(
     )
 
 
-def _sparse(spec: IndexSpec, values: Mapping[str, Value]) -> tuple[Shortfall, ...]:
-    return shortfalls(spec, [indicator_value(i, values) is not None for i in spec.indicators])
+def _sparse(
+    spec: IndexSpec, values: Mapping[str, Value], pack: Pack | None = None
+) -> tuple[Shortfall, ...]:
+    return shortfalls(
+        spec,
+        [indicator_value(i, values) is not None for i in spec.indicators],
+        None if pack is None else _divisors_lacking(pack, spec, values),
+    )
+
+
+def _divisors_lacking(
+    pack: Pack, spec: IndexSpec, values: Mapping[str, Value]
+) -> dict[str, tuple[str, str]]:
+    """Each indicator whose own figure was filed but whose divisor (`per`) was not, or is 0:
+    the divisor's label and what is wrong with it (a city that left out its population lacks
+    every per-capita indicator, and must be told to file the population)."""
+    out = {}
+    for ind in spec.indicators:
+        if ind.per is None or values.get(ind.field) is None:
+            continue
+        per = pack.field(ind.per)
+        if values.get(ind.per) is None:
+            out[ind.id] = (f"缺{per.label}", f"{per.label_en} missing")
+        elif Fraction(values[ind.per]) == 0:
+            out[ind.id] = (f"{per.label}为0", f"{per.label_en} is 0")
+    return out
 
 
 def _failed(a: Assessment) -> tuple[RequirementResult, ...]:

@@ -251,7 +251,12 @@ def uncertainty(
     _need_a_cohort(raw)
     rng = np.random.default_rng(seed)
     ranks = ranks_of(spec, raw, tiers, rng.random((draws, width(spec))))
-    low, median, high = np.quantile(ranks, [0.05, 0.5, 0.95], axis=1, method="inverted_cdf")
+    # A draw that gives a city no index (rank 0) has no rank to count: the quantiles are over
+    # the draws that rank it (0 only where none does), never "0–3".
+    ranked = np.where(ranks > 0, ranks, np.nan).astype(float)
+    low, median, high = (
+        np.nan_to_num(q, nan=0.0) for q in _nanquantiles(ranked, (0.05, 0.5, 0.95))
+    )
     return Spread(
         draws,
         seed,
@@ -260,6 +265,16 @@ def uncertainty(
         high.astype(np.int64),
         tuple(f.name for f in factors(spec)),
     )
+
+
+def _nanquantiles(values: Matrix, qs: Sequence[float]) -> Matrix:
+    """Each row's quantiles (inverted CDF: always a rank that occurred) over its non-NaN
+    values; NaN for a row with none."""
+    out = np.full((len(qs), values.shape[0]), np.nan)
+    rows = ~np.all(np.isnan(values), axis=1)
+    if rows.any():
+        out[:, rows] = np.nanquantile(values[rows], list(qs), axis=1, method="inverted_cdf")
+    return out
 
 
 def published_ranks(spec: IndexSpec, raw: Matrix, tiers: Sequence[str | None]) -> NDArray[np.int64]:

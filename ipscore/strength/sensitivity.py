@@ -64,6 +64,12 @@ class Sensitivity:
         }
 
 
+def shown(value: float) -> str:
+    """A Sobol index as printed, three decimals: an estimate of 0 just below it (−0.0002, noise)
+    is "0.000", never "-0.000"."""
+    return f"{round(value, 3) + 0.0:.3f}"
+
+
 def need_a_power_of_two(base: int) -> None:
     """Sobol' sequences keep their balance only at powers of 2 (SALib warns otherwise)."""
     if base < 2 or base & (base - 1):

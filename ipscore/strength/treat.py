@@ -16,8 +16,8 @@ One indicator column at a time, over the cities that reported it (NaN stays NaN)
   changed.
 - still failing, the original column is log-transformed instead (COINr applies `f2` to the
   original values): ln(x − min + a) for a positive skew, −ln(max + a − x) for a negative one,
-  a = (max − min) / 100 (COINr's `log_CT_plus`); order is kept, so ranks within the indicator
-  never change.
+  a = (max − min) / 100 (COINr's `log_CT_plus`), shifted so the lowest value is 0 (see
+  `_log`); order is kept, so ranks within the indicator never change.
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ class IndexYear:
     rank: int | None  # within the year's tier
     of: int  # cities ranked in the tier that year
     comparable: float | None  # on the base year's scale (None: the pack fixes none)
+    ranked: bool = True  # False: stored that year but failed a data check or reported too little
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -36,22 +37,29 @@ class IndexYear:
             "rank_in_tier": self.rank,
             "cities_in_tier": self.of,
             "comparable_index": self.comparable,
+            "ranked": self.ranked,
         }
 
 
 def index_years(pack: Pack, archive: Stores, city: str) -> list[IndexYear]:
-    """Every year the archive holds the city and at least one other city of the pack whose
-    data checks pass, oldest first."""
+    """Every year the archive holds the city and at least two cities of the pack whose data
+    checks pass, oldest first; a year the city's own figures failed a check (or reported too
+    little) is listed as not ranked, with the tier's ranked cities, not left out."""
     spec = index_pack(pack)
     years = sorted({s.year for s in archive.submissions(city=city, pack=pack.id)})
     out = []
     for year in years:
         passed = _stored(pack, year, archive)
         names = [s.city for s, _ in passed]
-        if len(passed) < 2 or city not in names:
+        if len(passed) < 2:
             continue
         values = [v for _, v in passed]
         tiers = [_tier(spec, v) for v in values]
+        if city not in names:
+            own = archive.submissions(city=city, year=year, pack=pack.id, details=True)
+            tier = _tier(spec, own[0].figures) if own else None
+            out.append(IndexYear(year, None, None, tiers.count(tier), None, ranked=False))
+            continue
         raw = treat(spec, _raw(spec, values))[0]
         computed = compute(spec, raw, tiers)
         refs = _base_bounds(pack, year, raw, archive)

@@ -75,6 +75,7 @@ def sobol_table(s: Strength, lang: str = "zh") -> Table:
     """`strength --sensitivity`: each assumption's first-order and total Sobol index, with a
     bar of each (a block per 0.05), and how they were estimated."""
     from ...report.strength import WORDS
+    from ...strength.sensitivity import shown
 
     w = WORDS["en" if lang == "en" else "zh"]
     sens = s.sensitivity
@@ -88,9 +89,9 @@ def sobol_table(s: Strength, lang: str = "zh") -> Table:
     for x in sens.shares:
         table.add_row(
             pick(lang, x.factor.label, x.factor.label_en),
-            f"{x.first:.3f}",
+            shown(x.first),
             f"[blue]{_bar(x.first)}[/]",
-            f"{x.total:.3f}",
+            shown(x.total),
             f"[cyan]{_bar(x.total)}[/]",
         )
     table.caption = (
@@ -122,7 +123,9 @@ def index_years_table(city: str, years: Sequence[IndexYear], lang: str = "zh") -
         row = [
             str(y.year),
             "—" if y.index is None else f"{y.index:.1f}",
-            "—" if y.rank is None else f"{y.rank}/{y.of}",
+            (pick(lang, "未参加排名", "not ranked") if not y.ranked else "—")
+            if y.rank is None
+            else f"{y.rank}/{y.of}",
         ]
         if comparable:
             row.append("—" if y.comparable is None else f"{y.comparable:.1f}")
@@ -174,3 +177,21 @@ def excluded_lines(s: Strength, lang: str = "zh") -> list[str]:
             )
         )
     return out
+
+
+def comparable_line(s: Strength, lang: str = "zh") -> str | None:
+    """A note when the pack fixes a base year (`index.comparable`) whose cohort neither the
+    files nor the archive hold: no comparable index, said rather than a column silently gone."""
+    fixed = s.spec.comparable
+    if fixed is None or s.comparable_base is not None:
+        return None
+    return pick(
+        lang,
+        f"提示：规则包以{fixed.base_year}年为可比指数的基准年，但提交的文件和归档（--db）中都没有"
+        f"{fixed.base_year}年至少2个通过核对的城市，所以没有可比指数；"
+        f"先 ipscore archive add {fixed.base_year}年的文件",
+        f"note: the pack takes {fixed.base_year} as the comparable index's base year, but "
+        f"neither the files nor the archive (--db) hold at least 2 cities of {fixed.base_year} "
+        f"that pass the checks, so there is no comparable index; ipscore archive add "
+        f"{fixed.base_year}'s files first",
+    )
