@@ -307,7 +307,17 @@ def verify_pending(cities: int) -> None:
         archive = Archive(f"sqlite:///{db}")
         names = [f"示例市{i:04d}" for i in range(cities)]
         entries = [
-            Entry(pack.id, "1", "0" * 64, n, 2015, "bench", "0" * 64, {}, dict(result, city=n))
+            Entry(
+                pack.id,
+                pack.pack.version,
+                pack.content_hash,
+                n,
+                2015,
+                "bench",
+                "0" * 64,
+                {},
+                dict(result, city=n),
+            )
             for n in names
         ]
         archive.add(entries, "2016-01-01T00:00:00Z", "bench")

@@ -43,6 +43,11 @@ def test_a_sobol_index_just_below_zero_prints_as_zero():
     assert shown(0.0004) == "0.000"
     assert shown(0.0396) == "0.040"
     assert shown(-0.0806) == "-0.081"  # a real negative estimate keeps its sign
+    # Beside its 95% half-width (SALib's S1_conf, never negative): 0.2134 ± 0.0518.
+    from ipscore.strength.sensitivity import shown_with
+
+    assert shown_with(0.2134, 0.0518) == "0.213 ±0.052"
+    assert shown_with(-0.0002, -0.0004) == "0.000 ±0.000"
 
 
 def test_two_cities_give_no_correlation_alpha_components_or_effective_weights():
@@ -167,6 +172,10 @@ def test_history_lists_a_year_the_city_was_not_ranked(tmp_path):
     ]
     done = run("history", "湘潭市", "--pack", "cnipa-2015-strength", "--db", db)
     assert "未参加排名" in done.stdout
+    # The years' table above holds the data checks (an index pack's requirements), whose score
+    # ranks nothing: no "1（并列）/4" beside the index's own rank.
+    wuhan = run("history", "武汉市", "--pack", "cnipa-2015-strength", "--db", db).stdout
+    assert "数据核对得分" in wuhan and "（并列）" not in wuhan and "4/4" in wuhan
     done = run("--lang", "en", "history", "湘潭市", "--pack", "cnipa-2015-strength", "--db", db)
     assert "not ranked" in done.stdout
 

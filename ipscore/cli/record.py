@@ -109,7 +109,7 @@ def history_cmd(
             history_table,
         )
 
-        tables = [history_table(found, chosen_lang())]
+        tables = [history_table(found, chosen_lang(), checks_only=indexed is not None)]
         if indexed is not None:
             from ..views.tables.strength import index_years_table
 

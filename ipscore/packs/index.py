@@ -35,7 +35,7 @@ class Outliers(Strict):
     instead (`otherwise: log`) or left winsorised (`otherwise: none`)."""
 
     method: Literal["winsorise"] = "winsorise"
-    max_points: int = Field(default=5, ge=1)
+    max_points: int = Field(default=5, ge=1, le=1000)  # cities winsorised at the most
     skew: Decimal = Field(default=Decimal(2), gt=0)
     kurtosis: Decimal = Field(default=Decimal("3.5"))
     otherwise: Literal["log", "none"] = "log"

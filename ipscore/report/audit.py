@@ -51,7 +51,7 @@ WORDS: dict[str, dict[str, str]] = {
         "n_items": "指标数",
         "cities": "城市数",
         "components": "主成分：前{k}个主成分解释的方差为 {shares}（标准化后的指标，{n} 个指标齐全"
-        "的城市）。第一主成分占比高，说明各指标大体随同一个因素（常常是城市规模）变化。",
+        "的城市）。第一主成分占比高，说明各指标大体随同一个因素变化（总量指标时常常是城市规模；按人口折算后仍高，则是别的共同因素，如发展水平）。",
         "weights": "有效权重（各方面对指数方差的贡献）",
         "weights_note": "有效权重 = cov(w·方面, 指数)/var(指数)，算术平均时各方面之和为1；"
         "主效应 = 方面与指数相关系数的平方（Paruolo、Saisana、Saltelli，2013）。"
@@ -106,7 +106,8 @@ WORDS: dict[str, dict[str, str]] = {
         "cities": "Cities",
         "components": "Principal components: the first {k} explain {shares} of the variance "
         "(standardised indicators, the {n} cities with every value). A large first component "
-        "means the indicators move mostly with one factor (often the city's size).",
+        "means the indicators move mostly with one factor (often the city's size for totals; "
+        "still large per head, another common factor, such as the level of development).",
         "weights": "Effective weights (each dimension's share of the index's variance)",
         "weights_note": "Effective weight = cov(w·dimension, index)/var(index), summing to 1 "
         "under arithmetic aggregation; main effect = the dimension's squared correlation with "

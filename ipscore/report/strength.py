@@ -12,7 +12,7 @@ from ..decide.explain import show
 from ..packs.index import IndexSpec
 from ..strength.evaluation import CityStrength, Strength, shown_value
 from ..strength.montecarlo import factors
-from ..strength.sensitivity import Sensitivity, shown
+from ..strength.sensitivity import Sensitivity, shown_with
 from ..text import pick
 from ..views.output import csv_writer
 from .audit import context as audit_context
@@ -56,6 +56,7 @@ WORDS: dict[str, dict[str, Any]] = {
         "一阶指数：该假设单独解释的方差份额；总指数：连同它与其他假设的交互。"
         "Saltelli 设计，基础样本 N={base}，"
         "共 {runs} 次（种子 {seed}）；方法见 Saisana、Saltelli、Tarantola（2005）及 COINr。"
+        "±为95%置信区间的半宽（自助法），相差不到它的两个指数分不出大小。"
         "深色：一阶；浅色：总指数。",
         "assumption": "假设",
         "first_order": "一阶指数",
@@ -117,7 +118,8 @@ WORDS: dict[str, dict[str, Any]] = {
         "ranks ({shift} places on average). First-order: the share of its variance an "
         "assumption explains alone; total: with its interactions. Saltelli design, base "
         "sample N={base}, {runs} runs (seed {seed}); after Saisana, Saltelli & Tarantola "
-        "(2005) and COINr. Dark: first-order; light: total.",
+        "(2005) and COINr. ± is the 95% confidence half-width (bootstrap): two indices closer "
+        "than that cannot be told apart. Dark: first-order; light: total.",
         "assumption": "Assumption",
         "first_order": "First-order",
         "total_order": "Total",
@@ -462,6 +464,7 @@ def _sobol(sens: Sensitivity, lang: str, w: dict[str, Any]) -> dict[str, Any]:
             [(n, x.first, x.total) for n, x in zip(names, sens.shares, strict=True)]
         ),
         "rows": [
-            [n, shown(x.first), shown(x.total)] for n, x in zip(names, sens.shares, strict=True)
+            [n, shown_with(x.first, x.first_conf), shown_with(x.total, x.total_conf)]
+            for n, x in zip(names, sens.shares, strict=True)
         ],
     }

@@ -70,6 +70,12 @@ def shown(value: float) -> str:
     return f"{round(value, 3) + 0.0:.3f}"
 
 
+def shown_with(value: float, conf: float) -> str:
+    """An index with its 95% confidence half-width, "0.213 ±0.052": two indices closer than
+    that cannot be told apart."""
+    return f"{shown(value)} ±{abs(conf):.3f}"
+
+
 def need_a_power_of_two(base: int) -> None:
     """Sobol' sequences keep their balance only at powers of 2 (SALib warns otherwise)."""
     if base < 2 or base & (base - 1):

@@ -36,9 +36,10 @@ _STATE_WORDS = {
 }
 
 
-def history_table(h: History, lang: str = "zh") -> Table:
+def history_table(h: History, lang: str = "zh", checks_only: bool = False) -> Table:
     """`history`: one row per year — score, grade, rank in tier, mandatory tasks, and what
-    changed since the year before."""
+    changed since the year before. For an index pack (`checks_only`) its years hold data
+    checks, whose score ranks nothing: no rank column (the index's own table ranks)."""
     table = Table(
         title=user_text(
             pick(lang, f"{h.city} {h.first}–{h.last}年度", f"{h.city}, {h.first}–{h.last}")
@@ -48,15 +49,16 @@ def history_table(h: History, lang: str = "zh") -> Table:
         box=box.SIMPLE_HEAVY,
         show_lines=True,
     )
-    for zh, en in (
+    heads = [
         ("年度", "Year"),
         ("规则包", "Pack"),
-        ("得分", "Score"),
-        ("等级", "Grade"),
+        ("得分", "Score") if not checks_only else ("数据核对得分", "Data checks' score"),
+        ("等级", "Grade") if not checks_only else ("数据核对", "Data checks"),
         ("同级排名", "Rank in tier"),
         ("必做任务", "Mandatory"),
         ("与上年相比", "Since the year before"),
-    ):
+    ]
+    for zh, en in heads:
         table.add_column(pick(lang, zh, en))
     for row in h.rows:
         if row.state != "assessed":
@@ -75,7 +77,7 @@ def history_table(h: History, lang: str = "zh") -> Table:
             str(row.score),
             grade_cell(row.grade or "", grade_word(row.pack, row.grade, row.grade_label, lang)),
             f"{ranked(row.rank, row.rank_tied, lang)}/{row.tier_size}"
-            if row.rank is not None
+            if row.rank is not None and not checks_only
             else "—",
             mandatory,
             "\n".join(

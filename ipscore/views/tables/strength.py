@@ -75,7 +75,7 @@ def sobol_table(s: Strength, lang: str = "zh") -> Table:
     """`strength --sensitivity`: each assumption's first-order and total Sobol index, with a
     bar of each (a block per 0.05), and how they were estimated."""
     from ...report.strength import WORDS
-    from ...strength.sensitivity import shown
+    from ...strength.sensitivity import shown_with
 
     w = WORDS["en" if lang == "en" else "zh"]
     sens = s.sensitivity
@@ -89,9 +89,9 @@ def sobol_table(s: Strength, lang: str = "zh") -> Table:
     for x in sens.shares:
         table.add_row(
             pick(lang, x.factor.label, x.factor.label_en),
-            shown(x.first),
+            shown_with(x.first, x.first_conf),
             f"[blue]{_bar(x.first)}[/]",
-            shown(x.total),
+            shown_with(x.total, x.total_conf),
             f"[cyan]{_bar(x.total)}[/]",
         )
     table.caption = (
