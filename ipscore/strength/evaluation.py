@@ -324,11 +324,12 @@ def evaluate(
         draws,
         seed,
         year - 1 if last else None,
-        sobol,
-        spread.factors if spread else (),
-        None,
-        treatment,
-        None if refs is None or spec.comparable is None else spec.comparable.base_year,
+        sensitivity=sobol,
+        varied=spread.factors if spread else (),
+        treatment=treatment,
+        comparable_base=None
+        if refs is None or spec.comparable is None
+        else spec.comparable.base_year,
     )
 
 
