@@ -96,8 +96,8 @@ def full_name(name: str, known: Iterable[str]) -> str | None:
 
 
 def meant(name: str, known: Iterable[str]) -> tuple[str, str]:
-    """ "；是否想写 武汉市？" where `name` is the short form of one known place, in Chinese and
-    English; empty strings otherwise (a message's tail)."""
+    """A message's tail offering the full name where `name` is the short form of one known
+    place ("；是否想写 武汉市？", in Chinese and English); empty strings otherwise."""
     found = full_name(name, known)
     if found is None:
         return "", ""
