@@ -29,9 +29,8 @@ from pathlib import Path
 
 import pytest
 
-from ipscore.report import chromium
-
 from .conftest import ROOT
+from .test_legibility import _printed as printed
 from .test_report import need
 
 CSS = (ROOT / "templates" / "report.css").read_text(encoding="utf-8")
@@ -94,19 +93,6 @@ def stranded(pdf: Path, html: str) -> list[str]:
         if last in heads or (above + last) in heads:
             found.append(f"page {n}: {above + last if above + last in heads else last}")
     return found
-
-
-def printed(html: str, engine: str) -> bytes:
-    if engine == "weasyprint":
-        from ipscore.report.render import pdf
-
-        return pdf(html)
-    if chromium.find() is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed")
-        pytest.skip("chromium is not installed here (CI installs it)")
-    with chromium.printing():
-        return chromium.pdf(html)
 
 
 @pytest.fixture(scope="module")
